@@ -1,0 +1,45 @@
+# praxis_lab — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+JS_OUT := praxis_lab/static/.built
+
+.PHONY: install demo test test-fast bench lint widgets clean
+
+install: $(STAMP) $(JS_OUT)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+# Widgets: ES modules bundled with esbuild from the committed package-lock.json.
+$(JS_OUT): widgets_js/package-lock.json widgets_js/build.mjs $(wildcard widgets_js/src/*.js)
+	cd widgets_js && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+	@touch $(JS_OUT)
+
+widgets: $(JS_OUT)
+
+demo: install
+	$(PY) -m praxis_lab.demo
+
+# The whole suite, browser and PostgreSQL tests included (a throwaway server is
+# started on loopback when PRAXIS_LAB_PG_URL is not set and PostgreSQL is installed).
+test: install
+	$(PY) tests/with_postgres.py $(PY) -m pytest -q $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -q -m "not browser and not postgres and not slow" $(PYTEST_ARGS)
+
+bench: install
+	$(PY) benchmarks/run.py
+
+lint: install
+	$(VENV)/bin/ruff check praxis_lab tests benchmarks
+	$(VENV)/bin/ruff format --check praxis_lab
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) widgets_js/node_modules praxis_lab/static/*.js $(JS_OUT)
