@@ -1,0 +1,382 @@
+"""The PyLabRobot adapter: the only module of praxis_lab that imports ``pylabrobot``.
+
+Everything praxis_lab knows about PLR's ``LiquidHandler`` API is *read* from the
+installed package with :mod:`inspect` (names, parameters, defaults, which are
+required), so it cannot drift from the pinned ``pylabrobot==0.2.2``. What inspect
+cannot tell (an operation's effect on deck state) lives in ``simulate.py``.
+
+>>> ops = catalogue()
+>>> ops["aspirate"].required
+('resources', 'vols')
+>>> parental_chain("Well")
+['Plate', 'PlateCarrier', 'Deck']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import functools
+import inspect
+import logging
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pylabrobot.resources as plr_resources
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    Carrier,
+    Container,
+    Coordinate,
+    Deck,
+    ItemizedResource,
+    OTDeck,
+    Plate,
+    PlateCarrier,
+    Resource,
+    TipCarrier,
+    TipRack,
+    TipSpot,
+    Trash,
+    Trough,
+    TroughCarrier,
+    Tube,
+    TubeRack,
+    Well,
+)
+from pylabrobot.resources.hamilton import HamiltonDeck
+
+__all__ = [
+    "MISSING",
+    "BindError",
+    "OpSpec",
+    "ParamSpec",
+    "catalogue",
+    "closest_methods",
+    "default_labware",
+    "deck_kind",
+    "labware",
+    "machine_attributes",
+    "new_handler",
+    "parental_chain",
+    "plr_version",
+    "resolve_type",
+]
+
+MISSING: Any = inspect.Parameter.empty
+
+# Re-exported PLR classes for the rest of the package (keeps every PLR import here).
+PLR = {
+    "Carrier": Carrier, "Container": Container, "Coordinate": Coordinate, "Deck": Deck,
+    "ItemizedResource": ItemizedResource, "LiquidHandler": LiquidHandler, "OTDeck": OTDeck,
+    "Plate": Plate, "PlateCarrier": PlateCarrier, "Resource": Resource,
+    "TipCarrier": TipCarrier, "TipRack": TipRack, "TipSpot": TipSpot, "Trash": Trash,
+    "Trough": Trough, "TroughCarrier": TroughCarrier, "Tube": Tube, "TubeRack": TubeRack,
+    "Well": Well,
+}
+
+
+def plr_version() -> str:
+    """The installed PyLabRobot version (praxis_lab pins 0.2.2)."""
+    import pylabrobot
+
+    return str(getattr(pylabrobot, "__version__", "unknown"))
+
+
+class BindError(TypeError):
+    """A call that does not bind to PLR's real signature."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    """One parameter of a PLR method, as ``inspect.signature`` reports it."""
+
+    name: str
+    kind: inspect._ParameterKind
+    default: Any
+    annotation: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is MISSING and self.kind in (
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class OpSpec:
+    """A ``LiquidHandler`` operation: its signature read from the installed PLR."""
+
+    name: str
+    params: tuple[ParamSpec, ...]
+    is_async: bool
+    context: str | None  # "sync" or "async" for context managers, else None
+    summary: str
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params if p.required)
+
+    @property
+    def var_keyword(self) -> str | None:
+        for p in self.params:
+            if p.kind is inspect.Parameter.VAR_KEYWORD:
+                return p.name
+        return None
+
+    def bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+        """Bind a call like Python would, filling PLR's defaults.
+
+        Extra keywords go to the ``**backend_kwargs`` entry when the method has one.
+        Raises :class:`BindError` with Python's wording otherwise.
+        """
+        bound: dict[str, Any] = {}
+        positional = [
+            p for p in self.params
+            if p.kind in (inspect.Parameter.POSITIONAL_ONLY,
+                          inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        ]
+        if len(args) > len(positional):
+            raise BindError(
+                f"{self.name}() takes {len(positional)} positional arguments "
+                f"but {len(args)} were given"
+            )
+        for p, value in zip(positional, args, strict=False):
+            bound[p.name] = value
+        extra: dict[str, Any] = {}
+        names = {p.name for p in self.params}
+        for key, value in kwargs.items():
+            if key in bound:
+                raise BindError(f"{self.name}() got multiple values for argument '{key}'")
+            if key in names and key != self.var_keyword:
+                bound[key] = value
+            else:
+                extra[key] = value
+        missing = [p.name for p in self.params if p.required and p.name not in bound]
+        if missing:
+            quoted = " and ".join(repr(m) for m in missing)
+            raise BindError(
+                f"{self.name}() missing {len(missing)} required argument"
+                f"{'s' if len(missing) > 1 else ''}: {quoted}"
+            )
+        vk = self.var_keyword
+        if extra and vk is None:
+            key = next(iter(extra))
+            raise BindError(f"{self.name}() got an unexpected keyword argument '{key}'")
+        for p in self.params:
+            if p.name not in bound and p.kind not in (
+                inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL
+            ):
+                bound[p.name] = p.default
+        if vk is not None:
+            bound[vk] = extra
+        return bound
+
+
+def _spec(name: str, fn: Callable[..., Any]) -> OpSpec:
+    wrapped = inspect.unwrap(fn)
+    sig = inspect.signature(fn)
+    params = tuple(
+        ParamSpec(p.name, p.kind, p.default, str(p.annotation))
+        for p in sig.parameters.values()
+        if p.name != "self"
+    )
+    context = None
+    code = getattr(wrapped, "__code__", None)
+    if "asynccontextmanager" in repr(getattr(fn, "__wrapped__", None)) or (
+        code is not None and code.co_flags & inspect.CO_ASYNC_GENERATOR
+    ):
+        context = "async"
+    elif code is not None and code.co_flags & inspect.CO_GENERATOR:
+        context = "sync"
+    doc = inspect.getdoc(fn) or ""
+    return OpSpec(
+        name=name,
+        params=params,
+        is_async=inspect.iscoroutinefunction(wrapped) or context == "async",
+        context=context,
+        summary=doc.strip().splitlines()[0] if doc.strip() else "",
+    )
+
+
+@functools.cache
+def catalogue() -> dict[str, OpSpec]:
+    """Every operation of the installed ``LiquidHandler``, read with :mod:`inspect`.
+
+    An operation is a public coroutine method or context manager defined by
+    ``LiquidHandler`` itself (not inherited from ``Resource``).
+    """
+    ops: dict[str, OpSpec] = {}
+    for name, member in vars(LiquidHandler).items():
+        if name.startswith("_") or not callable(member):
+            continue
+        spec = _spec(name, member)
+        if spec.is_async or spec.context is not None:
+            ops[name] = spec
+    return ops
+
+
+@functools.cache
+def machine_attributes() -> frozenset[str]:
+    """Every attribute name a ``LiquidHandler`` has (methods and instance state)."""
+    handler = new_handler()
+    return frozenset(dir(handler))
+
+
+# Names people reach for that PLR 0.2.2 does not have, and what does that job.
+# (Knowledge inspect cannot give; every target is checked against the catalogue.)
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "transfer_96": ("stamp", "aspirate96", "dispense96"),
+    "transfer96": ("stamp", "aspirate96", "dispense96"),
+    "mix": ("aspirate", "dispense"),
+    "blow_out": ("dispense",),
+    "pick_up_tip": ("pick_up_tips",),
+    "drop_tip": ("drop_tips",),
+    "return_tip": ("return_tips",),
+    "discard_tip": ("discard_tips",),
+    "move_labware": ("move_resource", "move_plate"),
+}
+
+
+def closest_methods(name: str, n: int = 3) -> list[str]:
+    """The real operation names closest to ``name`` (for ``unknown_method`` fixes).
+
+    >>> closest_methods("transfer_96")
+    ['stamp', 'aspirate96', 'dispense96']
+    """
+    ops = catalogue()
+    found = [op for op in _SYNONYMS.get(name.lower(), ()) if op in ops]
+    for op in difflib.get_close_matches(name, sorted(ops), n=n, cutoff=0.5):
+        if op not in found:
+            found.append(op)
+    return found[:n]
+
+
+# --- resource hierarchy --------------------------------------------------------
+
+_CARRIER_OF: list[tuple[type, str]] = [
+    (Plate, "PlateCarrier"),
+    (TipRack, "TipCarrier"),
+    (Trough, "TroughCarrier"),
+    (TubeRack, "PlateCarrier"),
+]
+_ITEM_PARENT: list[tuple[type, str]] = [
+    (Well, "Plate"),
+    (TipSpot, "TipRack"),
+    (Tube, "TubeRack"),
+]
+
+
+@functools.cache
+def resolve_type(name: str) -> type | None:
+    """The PLR class called ``name`` (``"Well"``, ``"STARLetDeck"``...), or None."""
+    for module in (plr_resources,):
+        obj = getattr(module, name, None)
+        if isinstance(obj, type):
+            return obj
+    if name == "LiquidHandler":
+        return LiquidHandler
+    return None
+
+
+def parental_chain(type_name: str, deck: str = "carrier") -> list[str]:
+    """The chain of parents from a resource type up to the deck (seed 002).
+
+    ``deck`` is ``"carrier"`` (Hamilton-style rails) or ``"slot"`` (OT-2 style).
+
+    >>> parental_chain("TipSpot")
+    ['TipRack', 'TipCarrier', 'Deck']
+    >>> parental_chain("Well", deck="slot")
+    ['Plate', 'Slot', 'Deck']
+    """
+    cls = resolve_type(type_name)
+    if cls is None:
+        return []
+    chain: list[str] = []
+    for item, parent in _ITEM_PARENT:
+        if issubclass(cls, item):
+            chain.append(parent)
+            cls = resolve_type(parent) or cls
+            break
+    if issubclass(cls, Deck):
+        return chain
+    if issubclass(cls, Carrier):
+        return [*chain, "Deck"]
+    if deck == "slot":
+        return [*chain, "Slot", "Deck"]
+    for labware_cls, carrier in _CARRIER_OF:
+        if issubclass(cls, labware_cls):
+            return [*chain, carrier, "Deck"]
+    if issubclass(cls, Container | Trash):
+        return [*chain, "Deck"]
+    return chain
+
+
+def deck_kind(deck: Any) -> str:
+    """``"slot"`` for slot-based decks (OTDeck), ``"carrier"`` for rail decks."""
+    if isinstance(deck, OTDeck):
+        return "slot"
+    if isinstance(deck, HamiltonDeck):
+        return "carrier"
+    return "slot" if hasattr(deck, "slots") else "carrier"
+
+
+# --- labware ---------------------------------------------------------------------
+
+DEFAULT_LABWARE: dict[str, str] = {
+    "Plate": "cor_96_wellplate_360uL_Fb",
+    "TipRack": "hamilton_96_tiprack_1000uL_filter",
+    "Trough": "hamilton_1_trough_200ml_Vb",
+    "Container": "hamilton_1_trough_200ml_Vb",
+}
+
+
+def labware(factory: str, name: str) -> Resource:
+    """Create PLR labware by its factory name, e.g. ``labware("cor_96_wellplate_360uL_Fb", "src")``.
+
+    Raises ``KeyError`` naming the closest known factories when the name is unknown.
+    """
+    fn = getattr(plr_resources, factory, None)
+    if fn is None or not callable(fn) or isinstance(fn, type):
+        names = [n for n in dir(plr_resources) if not n.startswith("_")]
+        close = difflib.get_close_matches(factory, names, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"unknown PLR labware {factory!r}{hint}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        res = fn(name=name)
+    if not isinstance(res, Resource):
+        raise KeyError(f"{factory!r} is not a labware factory")
+    return res
+
+
+def default_labware(type_name: str, name: str) -> Resource | None:
+    """The labware used for a parameter annotated ``type_name`` when no setup is given."""
+    cls = resolve_type(type_name)
+    if cls is None:
+        return None
+    for key in ("TipRack", "Plate", "Trough", "Container"):
+        base = resolve_type(key)
+        if base is not None and issubclass(base, cls) and key == type_name:
+            return labware(DEFAULT_LABWARE[key], name)
+    for key in ("TipRack", "Plate", "Trough"):
+        base = resolve_type(key)
+        if base is not None and issubclass(cls, base):
+            return labware(DEFAULT_LABWARE[key], name)
+    if cls in (Container,):
+        return labware(DEFAULT_LABWARE["Container"], name)
+    return None
+
+
+def new_handler(deck: Deck | None = None, num_channels: int = 8) -> LiquidHandler:
+    """A PLR ``LiquidHandler`` on the chatterbox backend (prints nothing until set up)."""
+    from pylabrobot.resources import STARLetDeck
+
+    logging.getLogger("pylabrobot").setLevel(logging.WARNING)
+    with contextlib.redirect_stdout(None):
+        backend = LiquidHandlerChatterboxBackend(num_channels=num_channels)
+    return LiquidHandler(backend=backend, deck=deck if deck is not None else STARLetDeck())

@@ -1,0 +1,426 @@
+"""Find the protocol in a cell, file or function and read its signature.
+
+A *protocol* is an ``async def`` with at least one PyLabRobot-typed parameter
+(``LiquidHandler``, ``Plate``, ``list[Well]``...). Parameter annotations are read
+as in seed 002: ``list[Well]`` has element type ``Well``; ``Sequence``, ``tuple``,
+``Optional``, ``X | None``, nesting and string annotations are understood.
+
+This is the hot path of ``simulate``, so it uses the stdlib :mod:`ast` (about
+0.5 ms for a cell); LibCST is used where it earns its cost, in ``fixes.py``.
+
+>>> info = analyse('''
+... async def copy(lh: LiquidHandler, tips: TipRack, wells: list[Well], volume: float = 50):
+...     await lh.pick_up_tips(tips["A1"])
+... ''')
+>>> info.name, [p.name for p in info.params]
+('copy', ['lh', 'tips', 'wells', 'volume'])
+>>> info.param("wells").element_type, info.param("wells").is_container
+('Well', True)
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import inspect
+import linecache
+import os
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "Loaded",
+    "Parameter",
+    "ProtocolError",
+    "ProtocolInfo",
+    "TypeInfo",
+    "analyse",
+    "extract_type",
+    "find_protocols",
+    "load",
+    "resolve_setup",
+]
+
+_CONTAINERS = {"list", "List", "Sequence", "tuple", "Tuple", "set", "Set", "frozenset",
+               "FrozenSet", "Iterable", "Collection", "MutableSequence"}
+_OPTIONALS = {"Optional", "Union"}
+_MACHINES = {"LiquidHandler"}
+_VALUES = {"int", "float", "str", "bool"}
+
+
+class ProtocolError(ValueError):
+    """A user mistake in a protocol or its setup: one clear line, no traceback.
+
+    When the place is known the message follows LibCST's ``@ line:col`` style,
+    followed by the offending line and a caret.
+    """
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
+                 source_line: str | None = None) -> None:
+        self.line, self.column, self.source_line = line, column, source_line
+        text = message
+        if line is not None:
+            text = f"{message} @ {line}:{column or 0}"
+            if source_line is not None:
+                caret = " " * (column or 0) + "^"
+                text = f"{text}\n    {source_line.rstrip()}\n    {caret}"
+        super().__init__(text)
+        self.short = message if line is None else f"{message} @ {line}:{column or 0}"
+
+
+@dataclass(frozen=True, slots=True)
+class TypeInfo:
+    """What an annotation says: ``list[Well]`` → declared ``list[Well]``, element ``Well``."""
+
+    declared: str
+    types: tuple[str, ...]  # every PLR-ish type name mentioned, outermost first
+    is_container: bool
+    optional: bool
+
+    @property
+    def element_type(self) -> str | None:
+        return self.types[0] if self.types else None
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """One protocol parameter."""
+
+    name: str
+    annotation: str | None
+    type: TypeInfo | None
+    default: Any  # inspect.Parameter.empty when there is none
+    line: int
+    column: int
+
+    @property
+    def element_type(self) -> str | None:
+        return self.type.element_type if self.type else None
+
+    @property
+    def is_container(self) -> bool:
+        return bool(self.type and self.type.is_container)
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not inspect.Parameter.empty
+
+    @property
+    def kind(self) -> str:
+        """``machine``, ``labware``, ``value`` or ``unknown``."""
+        from praxis_lab import _plr
+
+        et = self.element_type
+        if et in _MACHINES:
+            return "machine"
+        if et in _VALUES or (self.type is None and self.has_default):
+            return "value"
+        if et is not None and _plr.resolve_type(et) is not None:
+            return "labware"
+        return "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolInfo:
+    """A protocol found in source: its name, parameters and call positions."""
+
+    name: str
+    params: tuple[Parameter, ...]
+    line: int
+    source: str
+    filename: str
+    calls: tuple[tuple[int, int, str], ...] = field(default=())  # (line, col, dotted name)
+
+    def param(self, name: str) -> Parameter:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    @property
+    def source_hash(self) -> str:
+        return hashlib.sha256(self.source.encode()).hexdigest()[:16]
+
+
+def _name_of(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def _walk_type(node: ast.expr, out: list[str], flags: dict[str, bool]) -> None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        try:
+            inner = ast.parse(node.value, mode="eval").body
+        except SyntaxError:
+            return
+        _walk_type(inner, out, flags)
+    elif isinstance(node, ast.Constant) and node.value is None:
+        flags["optional"] = True
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        _walk_type(node.left, out, flags)
+        _walk_type(node.right, out, flags)
+    elif isinstance(node, ast.Subscript):
+        outer = _name_of(node.value)
+        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if outer in _CONTAINERS:
+            flags["container"] = True
+        if outer == "Optional":
+            flags["optional"] = True
+        for arg in args:
+            _walk_type(arg, out, flags)
+    elif isinstance(node, ast.Name | ast.Attribute):
+        name = _name_of(node)
+        if name == "None":
+            flags["optional"] = True
+        elif name in _CONTAINERS:
+            flags["container"] = True
+        elif name not in _OPTIONALS and name != "Any" and name not in out:
+            out.append(name)
+
+
+def extract_type(annotation: str | ast.expr) -> TypeInfo:
+    """Read a parameter annotation (seed 002's type extraction).
+
+    >>> extract_type("Optional[list[Well]]")
+    TypeInfo(declared='Optional[list[Well]]', types=('Well',), is_container=True, optional=True)
+    >>> extract_type("tuple[Plate, TipRack]").types
+    ('Plate', 'TipRack')
+    """
+    node = ast.parse(annotation, mode="eval").body if isinstance(annotation, str) else annotation
+    declared = annotation if isinstance(annotation, str) else ast.unparse(annotation)
+    out: list[str] = []
+    flags = {"container": False, "optional": False}
+    _walk_type(node, out, flags)
+    return TypeInfo(declared, tuple(out), flags["container"], flags["optional"])
+
+
+def _literal(node: ast.expr | None) -> Any:
+    if node is None:
+        return inspect.Parameter.empty
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return ast.unparse(node)
+
+
+def _params(fn: ast.AsyncFunctionDef) -> tuple[Parameter, ...]:
+    args = fn.args
+    positional = [*args.posonlyargs, *args.args]
+    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults))
+    defaults += list(args.defaults)
+    pairs = [*zip(positional, defaults, strict=True),
+             *zip(args.kwonlyargs, args.kw_defaults, strict=True)]
+    out = []
+    for arg, default in pairs:
+        ann = ast.unparse(arg.annotation) if arg.annotation is not None else None
+        tinfo = extract_type(arg.annotation) if arg.annotation is not None else None
+        if tinfo is not None and isinstance(arg.annotation, ast.Constant):
+            tinfo = TypeInfo(str(arg.annotation.value), tinfo.types, tinfo.is_container,
+                             tinfo.optional)
+            ann = str(arg.annotation.value)
+        out.append(Parameter(arg.arg, ann, tinfo, _literal(default), arg.lineno, arg.col_offset))
+    return tuple(out)
+
+
+def _is_protocol(params: tuple[Parameter, ...]) -> bool:
+    return any(p.kind in ("machine", "labware") for p in params)
+
+
+def _parse(source: str, filename: str) -> ast.Module:
+    try:
+        return ast.parse(source, filename=filename)
+    except SyntaxError as exc:
+        raise ProtocolError(
+            f"syntax error in {filename}: {exc.msg}",
+            line=exc.lineno, column=max((exc.offset or 1) - 1, 0), source_line=exc.text,
+        ) from None
+
+
+def find_protocols(source: str, filename: str = "<protocol>") -> list[ProtocolInfo]:
+    """Every protocol defined at the top level of ``source``."""
+    tree = _parse(source, filename)
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.AsyncFunctionDef):
+            params = _params(node)
+            if _is_protocol(params):
+                calls = tuple(
+                    (c.lineno, c.col_offset, ast.unparse(c.func))
+                    for c in ast.walk(node) if isinstance(c, ast.Call)
+                )
+                found.append(ProtocolInfo(node.name, params, node.lineno, source, filename,
+                                          tuple(sorted(calls))))
+    return found
+
+
+def analyse(source: str, name: str | None = None, filename: str = "<protocol>") -> ProtocolInfo:
+    """The protocol called ``name`` in ``source`` (or the only one).
+
+    Raises :class:`ProtocolError` when there is none, several without a name,
+    a syntax error, or an un-annotated parameter without a default.
+    """
+    protocols = find_protocols(source, filename)
+    if name is not None:
+        chosen = [p for p in protocols if p.name == name]
+        if not chosen:
+            names = ", ".join(p.name for p in protocols) or "none"
+            raise ProtocolError(f"no protocol named {name!r} in {filename} (found: {names})")
+    elif not protocols:
+        raise ProtocolError(
+            f"no protocol found in {filename}: define an `async def` with a LiquidHandler "
+            "or labware parameter (e.g. `async def run(lh: LiquidHandler, plate: Plate)`)"
+        )
+    elif len(protocols) > 1:
+        names = ", ".join(p.name for p in protocols)
+        raise ProtocolError(
+            f"{len(protocols)} protocols in {filename} ({names}): choose one with --protocol NAME"
+        )
+    else:
+        chosen = protocols
+    info = chosen[0]
+    for p in info.params:
+        if p.annotation is None and not p.has_default:
+            lines = source.splitlines()
+            raise ProtocolError(
+                f"parameter {p.name!r} of {info.name} has no type annotation: annotate it "
+                "(e.g. `plate: Plate`) or give it a default",
+                line=p.line, column=p.column,
+                source_line=lines[p.line - 1] if p.line <= len(lines) else None,
+            )
+    return info
+
+
+# --- loading --------------------------------------------------------------------
+
+
+@dataclass
+class Loaded:
+    """A protocol compiled and executed: its info, function and namespace."""
+
+    info: ProtocolInfo
+    func: Callable[..., Any]
+    namespace: dict[str, Any]
+
+
+def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
+    if callable(protocol) and not isinstance(protocol, str | os.PathLike):
+        fn = inspect.unwrap(protocol)
+        try:
+            filename = inspect.getsourcefile(fn) or "<function>"
+            lines, _ = inspect.getsourcelines(fn)
+        except (OSError, TypeError):
+            raise ProtocolError(
+                f"cannot read the source of {getattr(fn, '__name__', fn)!r}: pass the source "
+                "string or the file path instead"
+            ) from None
+        return textwrap.dedent("".join(lines)), filename, fn
+    if isinstance(protocol, os.PathLike) or (
+        isinstance(protocol, str) and "\n" not in protocol and protocol.endswith(".py")
+    ):
+        path = Path(protocol)
+        if not path.is_file():
+            raise ProtocolError(f"protocol file not found: {path} (check the path)")
+        return path.read_text(), str(path), None
+    if isinstance(protocol, str):
+        return protocol, "<protocol>", None
+    raise ProtocolError(f"cannot simulate a {type(protocol).__name__}: pass a function, "
+                        "a source string or a path")
+
+
+def load(protocol: Any, name: str | None = None,
+         namespace: Mapping[str, Any] | None = None) -> Loaded:
+    """Compile and execute the protocol's source so its function can be traced or run.
+
+    ``protocol`` is an async function, a source string or a path to a ``.py`` file.
+    ``namespace`` supplies globals (a notebook's user namespace) visible to the cell.
+    """
+    source, filename, fn = _source_of(protocol)
+    if fn is not None:
+        info = analyse(source, name or fn.__name__, filename)
+        ns = dict(getattr(fn, "__globals__", {}))
+        return Loaded(info, fn, ns)
+    if filename == "<protocol>":
+        filename = f"<praxis-{hashlib.sha1(source.encode()).hexdigest()[:10]}>"
+    info = analyse(source, name, filename)
+    ns: dict[str, Any] = dict(namespace or {})
+    ns.setdefault("__name__", "__praxis_protocol__")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    try:
+        exec(compile(source, filename, "exec"), ns)
+    except Exception as exc:
+        line = _user_line(exc, filename)
+        raise ProtocolError(
+            f"running {filename} failed: {type(exc).__name__}: {exc}",
+            line=line, column=0,
+            source_line=source.splitlines()[line - 1] if line else None,
+        ) from None
+    func = ns.get(info.name)
+    if func is None or not inspect.iscoroutinefunction(func):
+        raise ProtocolError(f"{info.name} is not an async function after running {filename}")
+    return Loaded(info, func, ns)
+
+
+def _user_line(exc: BaseException, filename: str) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def resolve_setup(loaded: Loaded, setup: Any) -> dict[str, Any]:
+    """Call the setup and check it binds the protocol's parameters.
+
+    ``setup`` is the name of a function in the protocol's namespace, a callable or a
+    mapping; it must give a dict of parameter name → PLR object.
+    """
+    if setup is None:
+        return {}
+    label = setup if isinstance(setup, str) else getattr(setup, "__name__", "setup")
+    if isinstance(setup, str):
+        fn = loaded.namespace.get(setup)
+        if fn is None or not callable(fn):
+            known = [k for k, v in loaded.namespace.items()
+                     if callable(v) and not k.startswith("_") and inspect.isfunction(v)]
+            raise ProtocolError(
+                f"setup {setup!r} not found in {loaded.info.filename}: define "
+                f"`def {setup}(): return {{...}}` (functions there: {', '.join(known) or 'none'})"
+            )
+        setup = fn
+    if isinstance(setup, Mapping):
+        result: Any = setup
+    else:
+        try:
+            result = setup()
+            if inspect.iscoroutine(result):
+                import asyncio
+
+                result = asyncio.run(result)
+        except Exception as exc:
+            line = _user_line(exc, loaded.info.filename)
+            where = f" @ line {line}" if line else ""
+            raise ProtocolError(
+                f"setup {label!r} raised {type(exc).__name__}: {exc}{where}; fix the setup "
+                "function"
+            ) from None
+    if not isinstance(result, Mapping):
+        raise ProtocolError(
+            f"setup {label!r} returned {type(result).__name__}: it must return a dict of "
+            "parameter name -> PLR object"
+        )
+    names = {p.name for p in loaded.info.params}
+    unknown = sorted(set(result) - names)
+    if unknown:
+        raise ProtocolError(
+            f"setup {label!r} returned {', '.join(unknown)} which {loaded.info.name} has no "
+            f"parameter for (parameters: {', '.join(sorted(names))})"
+        )
+    return dict(result)
