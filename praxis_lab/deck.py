@@ -1,0 +1,351 @@
+"""Bind protocol parameters to labware on a deck, and describe the deck as data.
+
+With a setup, parameters are the user's real PLR objects on the handler's real
+deck. Without one, :func:`bind` *proposes* a deck: a STARLet with each
+parameter's default labware on a carrier (tip racks on ``TIP_CAR_480_A00``,
+plates on ``PLT_CAR_L5AC_A00``, troughs on ``Trough_CAR_4R200_A00``), so the
+protocol runs against real geometry. :func:`layout` turns any deck into the
+plain data the deck widget draws.
+
+>>> from praxis_lab.analyse import analyse
+>>> b = bind(analyse("async def p(lh: LiquidHandler, tips: TipRack, src: Plate): ..."))
+>>> b.proposed, sorted(b.objects)
+(True, ['lh', 'src', 'tips'])
+>>> b.key(b.objects["src"].get_item("B3"))
+'src[B3]'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from praxis_lab import _plr
+from praxis_lab.analyse import Parameter, ProtocolError, ProtocolInfo
+from praxis_lab.sym import Sym
+
+__all__ = ["Binding", "bind", "layout"]
+
+_P = _plr.PLR
+_CARRIER_FOR = (
+    (_P["TipRack"], "TIP_CAR_480_A00"),
+    (_P["Plate"], "PLT_CAR_L5AC_A00"),
+    (_P["Trough"], "Trough_CAR_4R200_A00"),
+)
+_RAIL_STEP = 6  # a 135 mm carrier spans 6 rails of 22.5 mm
+
+
+@dataclass
+class Binding:
+    """Parameter name → stand-in, and how to name every resource the protocol touches."""
+
+    info: ProtocolInfo
+    handler: Any  # a real PLR LiquidHandler
+    objects: dict[str, Any]  # labware / handler / concrete values
+    witness: dict[str, Any]  # numeric parameters (traced as Sym)
+    proposed: bool
+    setup_name: str | None = None
+    unresolved: list[Parameter] = field(default_factory=list)
+    _labels: dict[int, str] = field(default_factory=dict)
+    _keys: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def deck(self) -> Any:
+        return self.handler.deck
+
+    def args(self, tracer_ref: Callable[[], Any]) -> dict[str, Any]:
+        """Keyword arguments for one traced run of the protocol."""
+        from praxis_lab.trace import TracedHandler
+
+        out: dict[str, Any] = {}
+        for p in self.info.params:
+            if p.name in self.witness:
+                out[p.name] = Sym(p.name, param=p.name)
+            elif p.kind == "machine" or isinstance(self.objects.get(p.name), _P["LiquidHandler"]):
+                out[p.name] = TracedHandler(tracer_ref, self.objects[p.name], p.name)
+            elif p.name in self.objects:
+                out[p.name] = self.objects[p.name]
+            elif p.has_default:
+                out[p.name] = p.default
+            else:
+                out[p.name] = _Unresolved(p)
+        return out
+
+    def label(self, resource: Any) -> str:
+        return self._labels.get(id(resource)) or str(getattr(resource, "name", resource))
+
+    def key(self, resource: Any) -> str:
+        """A stable, readable key: ``src[A1]`` for a well, ``tips[H12]``, ``trough``."""
+        rid = id(resource)
+        k = self._keys.get(rid)
+        if k is not None:
+            return k
+        if rid in self._labels:
+            k = self._labels[rid]
+        else:
+            parent = getattr(resource, "parent", None)
+            if isinstance(resource, _P["Well"] | _P["TipSpot"]) and parent is not None:
+                k = f"{self.label(parent)}[{resource.get_identifier()}]"
+            else:
+                k = self.label(resource)
+        self._keys[rid] = k
+        return k
+
+    def on_deck(self, resource: Any) -> bool:
+        try:
+            return bool(resource.get_root() is self.deck.get_root()) or resource is self.deck
+        except AttributeError:
+            return True
+
+
+class _Unresolved:
+    """Stand-in for a parameter whose type is not PLR labware: any use stops the path."""
+
+    def __init__(self, param: Parameter) -> None:
+        object.__setattr__(self, "_param", param)
+
+    def _fail(self, *a: Any, **k: Any) -> Any:
+        p = self._param
+        raise ProtocolError(
+            f"parameter {p.name!r} has type {p.annotation!r}, which is not PLR labware: "
+            "bind it with --setup"
+        )
+
+    __getattr__ = __getitem__ = __iter__ = __len__ = __call__ = _fail  # type: ignore[assignment]
+
+
+def _numeric(p: Parameter, value: Any) -> bool:
+    et = p.element_type
+    if isinstance(value, bool) or isinstance(value, Sym):
+        return False
+    return et in ("int", "float") or (et is None and isinstance(value, int | float))
+
+
+def _coerce(p: Parameter, raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    et = p.element_type
+    try:
+        if et == "int":
+            return int(raw)
+        if et == "float":
+            return float(raw)
+        if et == "bool":
+            return raw.lower() in ("1", "true", "yes", "on")
+        if et in (None,):
+            for conv in (int, float):
+                try:
+                    return conv(raw)
+                except ValueError:
+                    pass
+    except ValueError:
+        raise ProtocolError(f"--param {p.name}={raw!r}: expected {et}") from None
+    return raw
+
+
+class _Proposer:
+    """Places default labware on carriers of a fresh STARLet deck."""
+
+    def __init__(self) -> None:
+        self.handler = _plr.new_handler()
+        deck = self.handler.deck
+        check = getattr(deck, "_check_safe_z_height", None)
+        if check is not None:  # only logs height warnings, and costs ~130 ms per plate
+            deck.deregister_did_assign_resource_callback(check)
+        self.carriers: dict[str, list[Any]] = {}
+        self.rail = 1
+
+    def place(self, res: Any) -> None:
+        for cls, factory in _CARRIER_FOR:
+            if isinstance(res, cls):
+                break
+        else:
+            return
+        carriers = self.carriers.setdefault(factory, [])
+        for carrier in carriers:
+            for site in carrier.sites.values() if isinstance(carrier.sites, dict) else carrier:
+                if site.resource is None:
+                    site.assign_child_resource(res)
+                    return
+        carrier = _plr.labware(factory, f"{factory.split('_')[0].lower()}_car_{len(carriers) + 1}")
+        if self.rail + _RAIL_STEP - 1 > self.handler.deck.num_rails:
+            return  # deck full: the resource stays off-deck and simulation flags it
+        self.handler.deck.assign_child_resource(carrier, rails=self.rail)
+        self.rail += _RAIL_STEP
+        carriers.append(carrier)
+        carrier[0] = res
+
+
+def _default_for(p: Parameter, proposer: _Proposer) -> Any:
+    et = p.element_type or ""
+    cls = _plr.resolve_type(et)
+    if cls is None:
+        return None
+    if issubclass(cls, _P["Deck"]):
+        return proposer.handler.deck
+    if issubclass(cls, _P["Trash"]):
+        return proposer.handler.deck.get_trash_area()
+    item_parent = {"Well": "Plate", "TipSpot": "TipRack"}
+    for item, parent in item_parent.items():
+        if issubclass(_P[item], cls) and et == item or (et == item):
+            name = p.name if p.is_container else f"{p.name}_{parent.lower()}"
+            owner = _plr.default_labware(parent, name)
+            proposer.place(owner)
+            items = owner.get_all_items()  # type: ignore[union-attr]
+            return items if p.is_container else items[0]
+    res = _plr.default_labware(et, p.name)
+    if res is None:
+        return None
+    proposer.place(res)
+    if p.is_container:
+        return [res]
+    return res
+
+
+def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
+         params: Mapping[str, Any] | None = None, setup_name: str | None = None) -> Binding:
+    """Build the stand-ins for every parameter of ``info``.
+
+    ``setup`` maps parameter names to real PLR objects (``--setup``); ``params`` gives
+    values for numeric/str parameters (``--param k=v``).
+    """
+    params = dict(params or {})
+    unknown = sorted(set(params) - {p.name for p in info.params})
+    if unknown:
+        raise ProtocolError(f"--param {unknown[0]}: {info.name} has no such parameter "
+                            f"(parameters: {', '.join(p.name for p in info.params)})")
+    setup = dict(setup or {})
+    proposer = None if setup else _Proposer()
+    handler = None
+    objects: dict[str, Any] = {}
+    witness: dict[str, Any] = {}
+    unresolved: list[Parameter] = []
+    labels: dict[int, str] = {}
+    for p in info.params:
+        if p.name in setup:
+            objects[p.name] = setup[p.name]
+        elif p.name in params or (p.kind == "value" and p.has_default):
+            value = _coerce(p, params[p.name]) if p.name in params else p.default
+            if _numeric(p, value):
+                witness[p.name] = value
+            else:
+                objects[p.name] = value
+            continue
+        elif p.kind == "value":
+            raise ProtocolError(
+                f"parameter {p.name!r} ({p.annotation}) of {info.name} has no default: pass "
+                f"--param {p.name}=VALUE")
+        elif p.kind == "machine":
+            if proposer is None:
+                raise ProtocolError(
+                    f"setup {setup_name or ''!s} gives no {p.name!r}: return the LiquidHandler "
+                    f"as {p.name!r}")
+            objects[p.name] = proposer.handler
+        elif p.has_default:
+            continue
+        else:
+            res = _default_for(p, proposer) if proposer is not None else None
+            if res is None:
+                if p.kind == "labware" and setup:
+                    raise ProtocolError(
+                        f"setup {setup_name or ''!s} gives no {p.name!r} ({p.annotation}): "
+                        f"return it from the setup")
+                unresolved.append(p)
+                continue
+            objects[p.name] = res
+        obj = objects[p.name]
+        if isinstance(obj, _P["LiquidHandler"]):
+            handler = handler or obj
+        elif isinstance(obj, list | tuple):
+            owners = {id(getattr(x, "parent", None)): getattr(x, "parent", None) for x in obj}
+            if len(owners) == 1 and None not in owners.values() and proposer is not None:
+                labels[id(next(iter(owners.values())))] = p.name
+        elif _plr.resolve_type(type(obj).__name__) is not None or hasattr(obj, "get_root"):
+            labels[id(obj)] = p.name
+    if handler is None:
+        handler = proposer.handler if proposer is not None else _find_handler(setup)
+    return Binding(info, handler, objects, witness, proposer is not None, setup_name,
+                   unresolved, labels)
+
+
+def _find_handler(setup: Mapping[str, Any]) -> Any:
+    for value in setup.values():
+        if isinstance(value, _P["LiquidHandler"]):
+            return value
+    return _plr.new_handler()
+
+
+# --- layout as data ----------------------------------------------------------------
+
+_CATEGORY = (
+    ("Well", "well"), ("TipSpot", "tip_spot"), ("Plate", "plate"), ("TipRack", "tip_rack"),
+    ("Trough", "trough"), ("Trash", "trash"), ("Carrier", "carrier"), ("Deck", "deck"),
+)
+
+
+def _category(res: Any) -> str:
+    for cls_name, cat in _CATEGORY:
+        if isinstance(res, _P[cls_name]):
+            return cat
+    return "other"
+
+
+def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
+           tips: Mapping[str, bool] | None = None) -> dict[str, Any]:
+    """The deck as plain data: every carrier, labware, well and tip spot with position and size.
+
+    ``volumes`` / ``tips`` (state keys → value) fill each well's volume and each
+    spot's tip; unknown volumes are ``None``.
+    """
+    deck = binding.deck
+    kind = _plr.deck_kind(deck)
+    param_of = {v: k for k, v in binding._labels.items()}
+    out: list[dict[str, Any]] = []
+    origin = deck.get_absolute_location()
+
+    def visit(res: Any, ox: float, oy: float, parent: str | None, rail: int | None) -> None:
+        loc = res.location
+        x = ox + (loc.x if loc is not None else 0.0)
+        y = oy + (loc.y if loc is not None else 0.0)
+        cat = _category(res)
+        holder = type(res).__name__ in ("ResourceHolder", "PlateHolder")
+        if not holder:
+            key = binding.key(res) if cat in ("well", "tip_spot") or id(res) in param_of else None
+            entry: dict[str, Any] = {
+                "name": res.name, "type": type(res).__name__, "category": cat, "parent": parent,
+                "x": round(x, 2), "y": round(y, 2), "size_x": round(res.get_size_x(), 2),
+                "size_y": round(res.get_size_y(), 2), "rail": rail, "slot": None,
+                "parameter": binding._labels.get(id(res)), "key": key, "identifier": None,
+                "max_volume": None, "volume": None, "has_tip": None,
+            }
+            if cat in ("well", "tip_spot"):
+                entry["identifier"] = res.get_identifier()
+                entry["parameter"] = binding._labels.get(id(res.parent))
+            if cat == "well" or (cat == "trough"):
+                entry["max_volume"] = float(res.max_volume)
+                entry["volume"] = (volumes or {}).get(key) if volumes is not None else None
+            if cat == "tip_spot":
+                entry["has_tip"] = (tips or {}).get(key, True)
+            out.append(entry)
+            parent = res.name
+        for child in res.children:
+            visit(child, x, y, parent, None)
+
+    for child in deck.children:
+        rail = None
+        if kind == "carrier" and child.location is not None and hasattr(deck, "num_rails"):
+            rail = round((child.location.x - 100.0) / 22.5) + 1
+        visit(child, origin.x, origin.y, deck.name, rail)
+    if kind == "slot":
+        for i, holder in enumerate(getattr(deck, "_slot_holders", []) or [], start=1):
+            for entry in out:
+                if holder.resource is not None and entry["name"] == holder.resource.name:
+                    entry["slot"] = i
+    return {
+        "deck": {"name": deck.name, "type": type(deck).__name__, "kind": kind,
+                 "size_x": round(deck.get_size_x(), 2), "size_y": round(deck.get_size_y(), 2),
+                 "rails": getattr(deck, "num_rails", None), "proposed": binding.proposed},
+        "resources": out,
+    }
+

@@ -1,0 +1,314 @@
+"""The computation graph: plain data with seed 002's field names and one printer.
+
+Built from the traced paths: ops reached by every path are ``always``; the others
+are ``conditional`` with their path condition. Each op keeps its line and column,
+the loop it sits in, the resources it touches and the volumes it moves.
+
+>>> g = ProtocolComputationGraph("p", resources={}, operations=[
+...     OperationNode("op_0", 2, 4, "pick_up_tips", "lh", arguments={"tip_spots": "tips[A1]"})])
+>>> ProtocolComputationGraph.from_dict(g.to_dict()) == g
+True
+>>> print(format_graph(g))
+graph p: 0 resources, 1 op, 1 path
+  op_0  line 2:4  pick_up_tips(tip_spots=tips[A1])
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = [
+    "OperationNode",
+    "ProtocolComputationGraph",
+    "ResourceNode",
+    "StatePrecondition",
+    "build_graph",
+    "describe",
+    "format_graph",
+]
+
+
+@dataclass
+class ResourceNode:
+    """A protocol parameter that is (or holds) labware."""
+
+    variable_name: str
+    declared_type: str
+    element_type: str | None = None
+    is_container: bool = False
+    parental_chain: list[str] = field(default_factory=list)
+    placement_requirements: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class OperationNode:
+    """One PLR call site (per loop iteration), with where and how often it runs."""
+
+    id: str
+    line_number: int
+    column: int
+    method_name: str
+    receiver_variable: str
+    receiver_type: str | None = "LiquidHandler"
+    arguments: dict[str, str] = field(default_factory=dict)
+    preconditions: list[str] = field(default_factory=list)
+    certainty: str = "always"
+    condition: str | None = None
+    loop: str | None = None
+    resources: list[str] = field(default_factory=list)
+    volumes: list[float] = field(default_factory=list)
+
+
+@dataclass
+class StatePrecondition:
+    """A condition that must hold before an op can succeed."""
+
+    id: str
+    precondition_type: str  # resource_on_deck | tips_loaded | liquid_present | plate_accessible
+    resource_variable: str
+    required_state: dict[str, Any] = field(default_factory=dict)
+    can_be_auto_satisfied: bool = True
+
+
+@dataclass
+class ProtocolComputationGraph:
+    """Ops in execution order, the resources they touch and their preconditions."""
+
+    protocol_fqn: str
+    operations: list[OperationNode] = field(default_factory=list)
+    resources: dict[str, ResourceNode] = field(default_factory=dict)
+    preconditions: list[StatePrecondition] = field(default_factory=list)
+    execution_order: list[str] = field(default_factory=list)
+    inferred_deck_requirements: dict[str, Any] = field(default_factory=dict)
+    paths: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProtocolComputationGraph:
+        return cls(
+            protocol_fqn=data["protocol_fqn"],
+            operations=[OperationNode(**o) for o in data.get("operations", [])],
+            resources={k: ResourceNode(**v) for k, v in data.get("resources", {}).items()},
+            preconditions=[StatePrecondition(**p) for p in data.get("preconditions", [])],
+            execution_order=list(data.get("execution_order", [])),
+            inferred_deck_requirements=dict(data.get("inferred_deck_requirements", {})),
+            paths=int(data.get("paths", 1)),
+        )
+
+
+# --- describing arguments --------------------------------------------------------
+
+_ID = re.compile(r"^(.*)\[([A-Z]+)(\d+)\]$")
+
+
+def _compress(keys: list[str]) -> str:
+    """``[s[A1], s[B1], ..., s[H1]]`` → ``s[A1:H1]`` when they form one column or row run."""
+    parts = [_ID.match(k) for k in keys]
+    if len(keys) > 1 and all(parts):
+        owners = {m.group(1) for m in parts if m}
+        if len(owners) == 1:
+            rows = [m.group(2) for m in parts if m]
+            cols = [int(m.group(3)) for m in parts if m]
+            same_col = len(set(cols)) == 1 and all(
+                len(r) == 1 and ord(r) - ord(rows[0]) == i for i, r in enumerate(rows))
+            same_row = len(set(rows)) == 1 and cols == list(range(cols[0], cols[0] + len(cols)))
+            if same_col or same_row:
+                owner = owners.pop()
+                return f"{owner}[{rows[0]}{cols[0]}:{rows[-1]}{cols[-1]}]"
+    if len(keys) > 8:
+        return "[" + ", ".join(keys[:8]) + f", … +{len(keys) - 8}]"
+    return "[" + ", ".join(keys) + "]"
+
+
+def describe(value: Any, key: Any) -> str:
+    """A short readable text for an argument (resources by key, symbols by expression)."""
+    from praxis_lab.sym import Sym
+
+    if isinstance(value, Sym):
+        return value.expr
+    if hasattr(value, "get_root") and hasattr(value, "name"):
+        return str(key(value))
+    if isinstance(value, list | tuple):
+        if value and all(hasattr(v, "get_root") for v in value):
+            return _compress([str(key(v)) for v in value])
+        inner = [describe(v, key) for v in value]
+        if len(inner) > 1 and len(set(inner)) == 1:
+            return f"[{inner[0]}] * {len(inner)}"
+        return "[" + ", ".join(inner) + "]"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+# --- loops ---------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _loops(source: str) -> dict[int, str]:
+    """Line → label of the innermost ``for``/``while`` enclosing it."""
+    out: dict[int, str] = {}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return out
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For | ast.AsyncFor | ast.While)]
+    loops.sort(key=lambda n: n.lineno)
+    for node in loops:  # outer first, so inner loops overwrite
+        header = ast.unparse(node).splitlines()[0].rstrip(":")
+        label = f"{header} @ {node.lineno}"
+        for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+            out[line] = label
+    return out
+
+
+# --- building ---------------------------------------------------------------------
+
+_TIP_USERS = {"aspirate", "dispense", "drop_tips", "return_tips", "discard_tips", "transfer",
+              "aspirate96", "dispense96", "drop_tips96", "return_tips96", "discard_tips96"}
+_SOURCES = {"aspirate": "resources", "aspirate96": "resource", "transfer": "source",
+            "stamp": "source"}
+
+
+def _resources_of(args: dict[str, Any], key: Any) -> list[str]:
+    out: list[str] = []
+    for value in args.values():
+        items = value if isinstance(value, list | tuple) else [value]
+        for v in items:
+            if hasattr(v, "get_root") and hasattr(v, "name"):
+                k = str(key(v))
+                if k not in out:
+                    out.append(k)
+    return out
+
+
+def _volumes_of(method: str, args: dict[str, Any]) -> list[float]:
+    from praxis_lab.sym import concrete
+
+    for name in ("vols", "volume", "source_vol", "target_vols"):
+        v = args.get(name)
+        if v is None or name not in args:
+            continue
+        v = concrete(v)
+        try:
+            return [float(x) for x in v] if isinstance(v, list | tuple) else [float(v)]
+        except (TypeError, ValueError):
+            return []
+    return []
+
+
+def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComputationGraph:
+    """Merge the traced paths into one graph (ops in an order consistent with every path)."""
+    from praxis_lab import _plr
+
+    paths = list(paths)
+    deck_kind = _plr.deck_kind(binding.deck)
+    resources: dict[str, ResourceNode] = {}
+    for p in info.params:
+        if p.kind in ("labware", "unknown") and p.type is not None:
+            et = p.element_type or ""
+            resources[p.name] = ResourceNode(
+                p.name, p.annotation or "", et, p.is_container,
+                _plr.parental_chain(et, deck_kind))
+    loops = _loops(info.source)
+    head: tuple[Any, ...] = ("<start>",)
+    after: dict[tuple[Any, ...], tuple[Any, ...] | None] = {head: None}  # a linked list
+    nodes: dict[tuple[Any, ...], OperationNode] = {}
+    reach: dict[tuple[Any, ...], list[int]] = {}
+    for pi, path in enumerate(paths):
+        seen: dict[tuple[Any, ...], int] = {}
+        prev = head
+        for op in path.ops:
+            base = (op.line, op.column, op.method)
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            k = (*base, n)
+            if k not in nodes:  # new on this path: goes right after the path's previous op
+                nodes[k] = _node(op, binding, loops)
+                reach[k] = []
+                after[k], after[prev] = after[prev], k
+            reach[k].append(pi)
+            prev = k
+    order: list[tuple[Any, ...]] = []
+    cursor = after[head]
+    while cursor is not None:
+        order.append(cursor)
+        cursor = after[cursor]
+    graph = ProtocolComputationGraph(f"{info.filename}:{info.name}", resources=resources,
+                                     paths=len(paths))
+    pre_ids: dict[tuple[str, str], str] = {}
+
+    def pre(kind: str, var: str, **state: Any) -> str:
+        pid = pre_ids.get((kind, var))
+        if pid is None:
+            pid = pre_ids[(kind, var)] = f"pre_{len(pre_ids)}"
+            graph.preconditions.append(StatePrecondition(pid, kind, var, dict(state)))
+        return pid
+
+    for i, k in enumerate(order):
+        node = nodes[k]
+        node.id = f"op_{i}"
+        hit = reach[k]
+        if len(hit) < len(paths):
+            node.certainty = "conditional"
+            conds = [paths[j].condition or "" for j in hit]
+            node.condition = conds[0] if len(conds) == 1 else " or ".join(
+                f"({c})" for c in conds[:4]) + (" or …" if len(conds) > 4 else "")
+        for r in node.resources:
+            owner = r.split("[", 1)[0]
+            if owner in resources:
+                node.preconditions.append(pre("resource_on_deck", owner))
+        if node.method_name in _TIP_USERS:
+            node.preconditions.append(pre("tips_loaded", node.receiver_variable))
+        src = _SOURCES.get(node.method_name)
+        if src and node.resources:
+            owner = node.resources[0].split("[", 1)[0]
+            node.preconditions.append(pre("liquid_present", owner))
+        graph.operations.append(node)
+        graph.execution_order.append(node.id)
+    return graph
+
+
+def _node(op: Any, binding: Any, loops: dict[int, str]) -> OperationNode:
+    from praxis_lab import _plr
+
+    spec = _plr.catalogue().get(op.method)
+    defaults = {p.name: p.default for p in spec.params} if spec else {}
+    args = {
+        name: describe(value, binding.key)
+        for name, value in op.args.items()
+        if not (name in defaults and value is defaults[name]) and value != {}
+    }
+    return OperationNode(
+        id="", line_number=op.line, column=op.column, method_name=op.method,
+        receiver_variable=op.receiver, arguments=args, loop=loops.get(op.line),
+        resources=_resources_of(op.args, binding.key), volumes=_volumes_of(op.method, op.args),
+    )
+
+
+def format_graph(graph: ProtocolComputationGraph) -> str:
+    """The one text printer: a header, the resources, then one line per op."""
+    n_ops = len(graph.operations)
+    lines = [f"graph {graph.protocol_fqn}: {len(graph.resources)} resources, "
+             f"{n_ops} op{'s' if n_ops != 1 else ''}, {graph.paths} "
+             f"path{'s' if graph.paths != 1 else ''}"]
+    for r in graph.resources.values():
+        chain = " > ".join([r.element_type or r.declared_type, *r.parental_chain])
+        lines.append(f"  {r.variable_name}: {r.declared_type}  ({chain})")
+    loop = None
+    for op in graph.operations:
+        if op.loop != loop and op.loop is not None:
+            lines.append(f"  {op.loop}")
+        loop = op.loop
+        indent = "    " if op.loop else "  "
+        args = ", ".join(f"{k}={v}" for k, v in op.arguments.items())
+        cond = f"  if {op.condition}" if op.condition else ""
+        lines.append(f"{indent}{op.id}  line {op.line_number}:{op.column}  "
+                     f"{op.method_name}({args}){cond}")
+    return "\n".join(lines)

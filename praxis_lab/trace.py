@@ -1,0 +1,486 @@
+"""Execute a protocol with traced stand-ins and record every PLR call.
+
+Like a JAX tracer or a torch.fx proxy, the traced ``lh`` records each call as an
+:class:`Op` (method, bound arguments, the line and column of the user's frame)
+instead of moving anything. Labware parameters are real PLR objects (from the
+setup, or default labware), so ``tips["A1:H1"]``, ``plate.get_well("B3")``,
+loops, comprehensions and ``zip`` work concretely. Numeric parameters are
+:class:`~praxis_lab.sym.Sym` values: a comparison on one forks the trace, and
+every branch is explored by re-execution with a decision vector (bounded).
+
+>>> from praxis_lab.analyse import load
+>>> from praxis_lab.deck import bind
+>>> loaded = load('''
+... async def p(lh: LiquidHandler, tips: TipRack, plate: Plate, volume: float = 50):
+...     await lh.pick_up_tips(tips["A1:H1"])
+...     if volume > 100:
+...         await lh.aspirate(plate["A1:H1"], vols=[volume] * 8)
+... ''')
+>>> result = trace(loaded, bind(loaded.info))
+>>> [(p.condition, [op.method for op in p.ops]) for p in result.paths]
+[('volume <= 100', ['pick_up_tips']), ('volume > 100', ['pick_up_tips', 'aspirate'])]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import signal
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+
+from praxis_lab import _plr
+from praxis_lab.sym import Sym, _active, concrete
+
+__all__ = ["Op", "Path", "TraceIssue", "TraceResult", "Tracer", "trace"]
+
+MAX_PATHS = 256
+MAX_OPS = 200_000
+TIMEOUT_S = 20.0
+
+
+@dataclass(slots=True)
+class Op:
+    """One recorded PLR call."""
+
+    index: int
+    method: str
+    line: int
+    column: int
+    args: dict[str, Any]  # bound arguments, PLR defaults filled; raw objects
+    receiver: str = "lh"
+    known: bool = True  # the method exists on PLR's LiquidHandler
+    bind_error: str | None = None
+    default_channels: list[int] | None = None  # from `with lh.use_channels(...)`
+    kind: str = "op"  # "op", "context" (use_channels), "state" (set volume/tips in protocol)
+
+
+@dataclass(frozen=True, slots=True)
+class TraceIssue:
+    """Something the tracer could not follow (raised, bound hit, unreadable state)."""
+
+    kind: str
+    message: str
+    line: int | None
+    column: int | None = None
+
+
+@dataclass(slots=True)
+class Path:
+    """One explored execution path: its decisions, condition and ops."""
+
+    decisions: tuple[bool, ...]
+    conditions: tuple[str, ...]
+    ops: list[Op]
+    witness: dict[str, Any]
+    issue: TraceIssue | None = None
+
+    @property
+    def condition(self) -> str | None:
+        return " and ".join(self.conditions) if self.conditions else None
+
+
+@dataclass
+class TraceResult:
+    """Every explored path plus what stopped exploration."""
+
+    paths: list[Path]
+    issues: list[TraceIssue] = field(default_factory=list)
+    truncated: bool = False
+
+
+class _Bound(BaseException):
+    """Raised inside the protocol to stop a path (op bound or timeout)."""
+
+    def __init__(self, issue: TraceIssue) -> None:
+        self.issue = issue
+
+
+class _Interval:
+    __slots__ = ("hi", "hi_open", "lo", "lo_open")
+
+    def __init__(self) -> None:
+        self.lo, self.lo_open, self.hi, self.hi_open = -math.inf, False, math.inf, False
+
+    def copy(self) -> _Interval:
+        c = _Interval()
+        c.lo, c.lo_open, c.hi, c.hi_open = self.lo, self.lo_open, self.hi, self.hi_open
+        return c
+
+    def restrict(self, rel: str, bound: float) -> bool:
+        """Apply ``x rel bound``; False when the interval becomes empty."""
+        if rel in (">", ">="):
+            if bound > self.lo or (bound == self.lo and rel == ">"):
+                self.lo, self.lo_open = bound, rel == ">"
+        elif rel in ("<", "<="):
+            if bound < self.hi or (bound == self.hi and rel == "<"):
+                self.hi, self.hi_open = bound, rel == "<"
+        elif rel == "==":
+            if not self.contains(bound):
+                return False
+            self.lo = self.hi = bound
+            self.lo_open = self.hi_open = False
+        elif rel == "!=" and self.lo == self.hi == bound:
+            return False
+        return self.nonempty()
+
+    def nonempty(self) -> bool:
+        if self.lo < self.hi:
+            return True
+        return self.lo == self.hi and not (self.lo_open or self.hi_open)
+
+    def contains(self, x: float) -> bool:
+        lo_ok = x > self.lo or (x == self.lo and not self.lo_open)
+        hi_ok = x < self.hi or (x == self.hi and not self.hi_open)
+        return lo_ok and hi_ok
+
+    def pick(self, integer: bool) -> float:
+        lo, hi = self.lo, self.hi
+        if math.isfinite(lo) and math.isfinite(hi):
+            x = (lo + hi) / 2
+        elif math.isfinite(lo):
+            x = lo + 1 if (self.lo_open or integer) else lo
+        elif math.isfinite(hi):
+            x = hi - 1 if (self.hi_open or integer) else hi
+        else:
+            x = 0.0
+        if integer:
+            x = math.floor(x) if not self.contains(math.ceil(x)) else math.ceil(x)
+        return x
+
+
+_HERE = __file__
+
+
+class Tracer:
+    """Records the ops of one path and answers the protocol's branch questions."""
+
+    def __init__(self, prefix: tuple[bool, ...], witness: dict[str, Any], filenames: set[str],
+                 max_ops: int = MAX_OPS) -> None:
+        self.prefix = prefix
+        self._witness = witness
+        self.filenames = filenames
+        self.max_ops = max_ops
+        self.ops: list[Op] = []
+        self.decisions: list[bool] = []
+        self.conditions: list[str] = []
+        self.intervals: dict[str, _Interval] = {}
+        self.channels_stack: list[list[int]] = []
+        self._positions: dict[int, list[tuple[Any, ...]]] = {}
+
+    # -- Decider protocol (used by Sym) --------------------------------------------
+    def witness(self, name: str) -> Any:
+        return self._witness[name]
+
+    def _feasible(self, constraint: tuple[str, str, float] | None) -> bool:
+        if constraint is None:
+            return True
+        p, rel, bound = constraint
+        iv = self.intervals.get(p, _Interval()).copy()
+        return iv.restrict(rel, bound)
+
+    def decide(self, cond: str, witness: bool, constraint: tuple[str, str, float] | None,
+               negated: str) -> bool:
+        neg = None
+        if constraint is not None:
+            p, rel, bound = constraint
+            neg_rel = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}[rel]
+            neg = (p, neg_rel, bound)
+        can_true, can_false = self._feasible(constraint), self._feasible(neg)
+        if can_true and not can_false:
+            result = True
+        elif can_false and not can_true:
+            result = False
+        else:
+            k = len(self.decisions)
+            result = self.prefix[k] if k < len(self.prefix) else witness
+            self.decisions.append(result)
+            self.conditions.append(cond if result else negated)
+        chosen = constraint if result else neg
+        if chosen is not None:
+            self.intervals.setdefault(chosen[0], _Interval()).restrict(chosen[1], chosen[2])
+        return result
+
+    # -- recording -----------------------------------------------------------------
+    def where(self) -> tuple[int, int]:
+        """Line and column of the innermost user frame making the current call."""
+        frame = sys._getframe(2)
+        while frame is not None and frame.f_code.co_filename not in self.filenames:
+            frame = frame.f_back  # type: ignore[assignment]
+        if frame is None:
+            return 0, 0
+        code = frame.f_code
+        pos = self._positions.get(id(code))
+        if pos is None:
+            pos = self._positions[id(code)] = list(code.co_positions())
+        line, _end, col, _ecol = pos[frame.f_lasti // 2]
+        return (line or frame.f_lineno), (col or 0)
+
+    def record(self, op: Op) -> None:
+        if len(self.ops) >= self.max_ops:
+            raise _Bound(TraceIssue(
+                "op_bound", f"more than {self.max_ops} PLR calls on one path: stopped "
+                "(an endless loop?)", op.line, op.column))
+        self.ops.append(op)
+
+    def channels(self) -> list[int] | None:
+        return self.channels_stack[-1] if self.channels_stack else None
+
+
+class _Done:
+    """An awaitable that completes at once (what a traced PLR call returns)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any = None) -> None:
+        self.value = value
+
+    def __await__(self) -> Any:
+        return self.value
+        yield  # pragma: no cover  (makes this a generator)
+
+
+class _Call:
+    __slots__ = ("handler", "name", "spec")
+
+    def __init__(self, handler: TracedHandler, name: str, spec: _plr.OpSpec | None) -> None:
+        self.handler, self.name, self.spec = handler, name, spec
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        tracer = self.handler._tracer
+        line, col = tracer.where()
+        spec = self.spec
+        bound: dict[str, Any]
+        error = None
+        if spec is None:
+            bound = {"args": list(args), **kwargs}
+        else:
+            try:
+                bound = spec.bind(args, kwargs)
+            except _plr.BindError as exc:
+                bound, error = {"args": list(args), **kwargs}, str(exc)
+        kind = "context" if spec is not None and spec.context == "sync" else "op"
+        op = Op(len(tracer.ops), self.name, line, col, bound, self.handler._name,
+                spec is not None, error, tracer.channels(), kind)
+        tracer.record(op)
+        if spec is not None and spec.context == "sync" and error is None:
+            return _Channels(tracer, concrete(bound.get("channels")))
+        if spec is not None and spec.context == "async" and error is None:
+            return _UseTips(self.handler, bound, line, col)
+        return _Done()
+
+
+class _Channels:
+    def __init__(self, tracer: Tracer, channels: Any) -> None:
+        self.tracer, self.channels = tracer, list(channels) if channels is not None else None
+
+    def __enter__(self) -> None:
+        self.tracer.channels_stack.append(self.channels or [])
+
+    def __exit__(self, *exc: object) -> None:
+        self.tracer.channels_stack.pop()
+
+
+class _UseTips:
+    """``async with lh.use_tips(spots, channels, discard)``: pick up, then discard/return."""
+
+    def __init__(self, handler: TracedHandler, bound: dict[str, Any], line: int, col: int) -> None:
+        self.handler, self.bound, self.line, self.col = handler, bound, line, col
+        self.tracer = handler._tracer
+        self.tracer.ops.pop()  # replaced by the pick-up / drop it stands for
+
+    def _op(self, method: str, args: dict[str, Any]) -> None:
+        t = self.tracer
+        spec = _plr.catalogue()[method]
+        bound = spec.bind((), args)
+        t.record(Op(len(t.ops), method, self.line, self.col, bound, self.handler._name,
+                    True, None, t.channels()))
+
+    async def __aenter__(self) -> None:
+        spots = self.bound["tip_spots"]
+        channels = self.bound.get("channels") or list(range(len(spots)))
+        self._op("pick_up_tips", {"tip_spots": spots, "use_channels": channels})
+
+    async def __aexit__(self, *exc: object) -> None:
+        spots = self.bound["tip_spots"]
+        channels = self.bound.get("channels") or list(range(len(spots)))
+        method = "discard_tips" if self.bound.get("discard", True) else "return_tips"
+        self._op(method, {"use_channels": channels})
+
+
+# Attributes that read the handler's live tracker state: meaningless while tracing.
+_STATE_READS = frozenset({"head", "head96", "get_mounted_tips", "_default_use_channels"})
+
+
+class TracedHandler:
+    """The stand-in for a ``LiquidHandler`` parameter: records calls, moves nothing."""
+
+    def __init__(self, tracer_ref: Callable[[], Tracer], real: Any, name: str) -> None:
+        object.__setattr__(self, "_tracer_ref", tracer_ref)
+        object.__setattr__(self, "_real", real)
+        object.__setattr__(self, "_name", name)
+
+    @property
+    def _tracer(self) -> Tracer:
+        return self._tracer_ref()  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        spec = _plr.catalogue().get(name)
+        if spec is not None:
+            return _Call(self, name, spec)
+        if name in _STATE_READS:
+            tracer = self._tracer
+            line, col = tracer.where()
+            raise _Bound(TraceIssue(
+                "reads_state", f"the protocol reads the handler's live state (lh.{name}) "
+                "while it is being simulated; pass tip and channel choices as arguments instead",
+                line, col))
+        if name in _plr.machine_attributes() or hasattr(self._real, name):
+            return getattr(self._real, name)
+        return _Call(self, name, None)
+
+    def __repr__(self) -> str:
+        return f"<traced LiquidHandler {self._name}>"
+
+
+def _drive(coro: Coroutine[Any, Any, Any]) -> None:
+    """Run a coroutine whose awaits all complete at once (no event loop needed)."""
+    try:
+        while True:
+            yielded = coro.send(None)
+            if yielded is not None:
+                # something other than a PLR call was awaited (a real future)
+                coro.close()
+                raise RuntimeError(
+                    "the protocol awaited something the tracer cannot run "
+                    f"({type(yielded).__name__}); only PLR calls and asyncio.sleep are traced")
+    except StopIteration:
+        return
+
+
+async def _instant_sleep(delay: float = 0, result: Any = None) -> Any:
+    return result
+
+
+class _Watchdog:
+    """Stops a path that runs longer than ``seconds`` (SIGALRM on the main thread)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.active = threading.current_thread() is threading.main_thread() and hasattr(
+            signal, "setitimer")
+        self.deadline = time.monotonic() + seconds
+
+    def __enter__(self) -> _Watchdog:
+        if self.active:
+            self._old = signal.signal(signal.SIGALRM, self._fire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def _fire(self, signum: int, frame: types.FrameType | None) -> None:
+        line = frame.f_lineno if frame is not None else None
+        raise _Bound(TraceIssue(
+            "timeout", f"the protocol ran for more than {self.seconds:g} s while being traced "
+            "(an endless loop?): stopped", line))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old)
+
+
+def _user_line(exc: BaseException, filenames: set[str]) -> int | None:
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in filenames:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
+              tracer: Tracer, filenames: set[str]) -> TraceIssue | None:
+    _active.append(tracer)
+    real_sleep = asyncio.sleep
+    asyncio.sleep = _instant_sleep  # type: ignore[assignment]
+    try:
+        _drive(func(**make_args()))
+    except _Bound as stop:
+        return stop.issue
+    except Exception as exc:  # the protocol itself raised: report where
+        line = _user_line(exc, filenames)
+        return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line)
+    finally:
+        asyncio.sleep = real_sleep  # type: ignore[assignment]
+        _active.pop()
+    return None
+
+
+def _consistent_witness(tracer: Tracer, witness: dict[str, Any]) -> dict[str, Any] | None:
+    """A witness inside every interval of the path, or None when it already is."""
+    changed = dict(witness)
+    moved = False
+    for name, iv in tracer.intervals.items():
+        value = witness.get(name)
+        if isinstance(value, int | float) and not iv.contains(value):
+            picked = iv.pick(isinstance(value, int) and not isinstance(value, bool))
+            changed[name] = int(picked) if isinstance(value, int) else float(picked)
+            moved = True
+    return changed if moved else None
+
+
+def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int = MAX_OPS,
+          timeout_s: float = TIMEOUT_S) -> TraceResult:
+    """Explore every path of ``loaded.func`` with the stand-ins of ``binding``.
+
+    ``binding`` comes from :func:`praxis_lab.deck.bind`: ``binding.args(tracer_ref)``
+    gives the keyword arguments and ``binding.witness`` the numeric parameters.
+    """
+    filenames = {loaded.info.filename, loaded.func.__code__.co_filename}
+    current: list[Tracer] = []
+
+    def make_args() -> dict[str, Any]:
+        return binding.args(lambda: current[-1])  # type: ignore[no-any-return]
+
+    result = TraceResult([])
+    pending: list[tuple[bool, ...]] = [()]
+    seen: set[tuple[bool, ...]] = set()
+    with _Watchdog(timeout_s):
+        while pending:
+            if len(result.paths) >= max_paths:
+                result.truncated = True
+                result.issues.append(TraceIssue(
+                    "path_bound", f"more than {max_paths} paths: explored the first "
+                    f"{max_paths}; the rest were not checked (fewer `if`s on parameters, or "
+                    "pass --param to fix values)", None))
+                break
+            prefix = pending.pop()
+            if prefix in seen:
+                continue
+            witness = dict(binding.witness)
+            tracer = Tracer(prefix, witness, filenames, max_ops)
+            current.append(tracer)
+            issue = _run_path(loaded.func, make_args, tracer, filenames)
+            moved = _consistent_witness(tracer, witness)
+            if moved is not None and issue is None:
+                retry = Tracer(tuple(tracer.decisions), moved, filenames, max_ops)
+                current.append(retry)
+                issue2 = _run_path(loaded.func, make_args, retry, filenames)
+                if tuple(retry.decisions) == tuple(tracer.decisions):
+                    tracer, issue, witness = retry, issue2, moved
+            decisions = tuple(tracer.decisions)
+            seen.add(decisions)
+            result.paths.append(Path(decisions, tuple(tracer.conditions), tracer.ops,
+                                     witness, issue))
+            if issue is not None and issue.kind == "timeout":
+                result.issues.append(issue)
+                break
+            for k in range(len(prefix), len(decisions)):
+                pending.append((*decisions[:k], not decisions[k]))
+    result.paths.sort(key=lambda p: p.conditions)
+    return result
