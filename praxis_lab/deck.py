@@ -59,9 +59,10 @@ class Binding:
         from praxis_lab.trace import TracedHandler
 
         out: dict[str, Any] = {}
+        tracer = tracer_ref()
         for p in self.info.params:
             if p.name in self.witness:
-                out[p.name] = Sym(p.name, param=p.name)
+                out[p.name] = Sym(p.name, tracer.witness(p.name), param=p.name)
             elif p.kind == "machine" or isinstance(self.objects.get(p.name), _P["LiquidHandler"]):
                 out[p.name] = TracedHandler(tracer_ref, self.objects[p.name], p.name)
             elif p.name in self.objects:

@@ -1,0 +1,147 @@
+"""``praxis-lab``: simulate, run and look back at PyLabRobot protocols from a shell.
+
+Exit codes: 0 ok, 1 the protocol has a failure mode (or the run failed),
+2 a usage error (bad file, no protocol, a setup that raised) with one line on
+stderr and no traceback.
+
+The ``simulate`` path imports no pandas, SQLModel, plotly or widgets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["main"]
+
+_EXAMPLES = """examples:
+  praxis-lab simulate protocol.py
+  praxis-lab simulate protocol.py --protocol copy_plate --param volume=150 --json
+  praxis-lab simulate protocol.py --setup make_deck
+  praxis-lab run protocol.py --setup make_deck
+  praxis-lab history --limit 20
+"""
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _params(pairs: Sequence[str] | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise _UsageError(f"--param {pair!r}: write NAME=VALUE (e.g. --param volume=150)")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="praxis-lab",
+        description="Trace, check and run PyLabRobot protocols: every failure mode with a fix, "
+                    "before anything touches the robot.",
+        epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sim = sub.add_parser(
+        "simulate", help="trace a protocol and report every failure mode with fixes",
+        description="Trace FILE's protocol, check every op on every path (tips, liquid, "
+                    "deck), print the failure modes with fixes and the requirements.")
+    _protocol_args(sim)
+    sim.add_argument("--json", action="store_true",
+                     help="print the full report as JSON (graph, deck layout, timings)")
+    sim.add_argument("--fix", action="store_true",
+                     help="print the source with the first fix of every failure applied")
+
+    run = sub.add_parser(
+        "run", help="simulate, apply the policy gate, then run on the setup's handler",
+        description="Simulate FILE's protocol, check the policy, then execute it on the "
+                    "LiquidHandler returned by the setup, logging every PLR call to the store.")
+    _protocol_args(run, setup_required=True)
+    run.add_argument("--override", metavar="REASON",
+                     help="run on a real backend even though the simulation found failures")
+    run.add_argument("--db", metavar="URL", help="store URL (default: PRAXIS_LAB_DB_URL or "
+                     "a SQLite file in the user data directory)")
+
+    hist = sub.add_parser("history", help="show recent runs from the store",
+                          description="Show recent runs (newest first) as a table.")
+    hist.add_argument("--limit", type=int, default=20, metavar="N",
+                      help="number of runs (default 20)")
+    hist.add_argument("--json", action="store_true", help="print JSON records")
+    hist.add_argument("--db", metavar="URL", help="store URL")
+    return parser
+
+
+def _protocol_args(p: argparse.ArgumentParser, setup_required: bool = False) -> None:
+    p.add_argument("file", metavar="FILE", help="a .py file defining the protocol")
+    p.add_argument("--protocol", metavar="NAME",
+                   help="which async function to use when FILE defines several")
+    p.add_argument("--setup", metavar="NAME", required=setup_required,
+                   help="a function in FILE returning {parameter name: PLR object}")
+    p.add_argument("--param", action="append", metavar="K=V",
+                   help="value for a plain parameter (repeatable)")
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from praxis_lab.simulate import simulate
+
+    report = simulate(args.file, setup=args.setup, params=_params(args.param),
+                      name=args.protocol)
+    if args.fix:
+        from praxis_lab.fixes import apply_all
+
+        sys.stdout.write(apply_all(report.source, report.failure_modes))
+    elif args.json:
+        json.dump(report.to_dict(), sys.stdout, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(report.summary())
+    return 0 if report.ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``praxis-lab`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "simulate":
+            return _simulate(args)
+        if args.command == "run":
+            from praxis_lab import runner
+
+            return int(runner.run_command(args))
+        if args.command == "history":
+            from praxis_lab import frames
+
+            return int(frames.history_command(args))
+    except _UsageError as exc:
+        print(f"praxis-lab: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # every user-facing error is one line
+        from praxis_lab.analyse import ProtocolError
+
+        if isinstance(exc, ProtocolError):
+            print(f"praxis-lab: {exc.short}", file=sys.stderr)
+            return 2
+        if type(exc).__name__ == "StoreError":
+            print(f"praxis-lab: {exc}", file=sys.stderr)
+            return 2
+        raise
+    parser.print_help()
+    return 2
+
+
+def _entry() -> Any:  # pragma: no cover
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

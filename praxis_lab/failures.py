@@ -1,0 +1,121 @@
+"""Failure modes: what would go wrong on the robot, where, and how often.
+
+Each kind has one message template that names the thing, the place and the
+quantities, and (in ``fixes.py``) at least one fix. :func:`merge` folds the
+failures of every explored path into the report's list: deduplicated by
+(kind, line, condition), ``always`` when every path hits it, in source order.
+
+>>> f = Failure("insufficient_liquid", 7, 8, "aspirate", ["source[A1]"],
+...             "aspirate 60 µL from source[A1], which holds 50 µL")
+>>> merge([[f]], [None])[0].message
+'insufficient_liquid @ line 7: aspirate 60 µL from source[A1], which holds 50 µL'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["KINDS", "Failure", "FailureMode", "PLR_ERRORS", "merge"]
+
+KINDS: dict[str, str] = {
+    "unknown_method": "method does not exist on PLR's LiquidHandler",
+    "bad_arguments": "call does not bind to the real signature / wrong count or length",
+    "no_tips": "aspirate/dispense/drop with no tip mounted on a channel",
+    "tips_already_loaded": "pick up while a channel already holds a tip",
+    "tip_spot_empty": "pick up from a spot whose tip was already taken",
+    "insufficient_liquid": "aspirate more than the well holds",
+    "over_capacity": "dispense beyond the well's max volume",
+    "tip_volume_exceeded": "aspirate more than the tip holds",
+    "not_on_deck": "an op touches labware not assigned to the handler's deck",
+    "unresolved_type": "a parameter whose type cannot be resolved to labware",
+    "tip_not_empty": "drop, return or discard a tip that still holds liquid",
+    "wrong_resource": "an op given a resource of the wrong kind or shape",
+}
+
+# Which PLR 0.2.2 error each kind corresponds to (checked by the differential tests).
+PLR_ERRORS: dict[str, tuple[str, ...]] = {
+    "unknown_method": ("AttributeError",),
+    "bad_arguments": ("TypeError", "ValueError", "AssertionError"),
+    "no_tips": ("NoTipError", "RuntimeError"),
+    "tips_already_loaded": ("HasTipError",),
+    "tip_spot_empty": ("NoTipError",),
+    "insufficient_liquid": ("TooLittleLiquidError",),
+    "over_capacity": ("TooLittleVolumeError",),
+    "tip_volume_exceeded": ("TooLittleVolumeError",),
+    "not_on_deck": ("ValueError", "ResourceNotFoundError"),
+    "unresolved_type": (),
+    "tip_not_empty": ("RuntimeError",),
+    "wrong_resource": ("TypeError", "AttributeError", "ValueError"),
+}
+
+
+@dataclass(slots=True)
+class Failure:
+    """One failure found on one path, before merging."""
+
+    kind: str
+    line: int
+    column: int
+    method: str
+    resources: list[str]
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)  # what a fix needs to know
+    op_index: int = -1
+
+
+@dataclass
+class FailureMode:
+    """A failure in the report (DESIGN.md's fields)."""
+
+    kind: str
+    certainty: str
+    condition: str | None
+    line: int
+    column: int
+    method: str
+    message: str
+    resources: list[str]
+    fixes: list[dict[str, str]] = field(default_factory=list)
+    occurrences: int = 1
+    data: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "certainty": self.certainty, "condition": self.condition,
+            "line": self.line, "column": self.column, "method": self.method,
+            "message": self.message, "resources": self.resources, "fixes": self.fixes,
+            "occurrences": self.occurrences,
+        }
+
+
+def merge(per_path: list[list[Failure]], conditions: list[str | None]) -> list[FailureMode]:
+    """Fold per-path failures into failure modes (see module docstring)."""
+    n = len(per_path)
+    by_kind_line: dict[tuple[str, int], dict[int, list[Failure]]] = {}
+    for pi, failures in enumerate(per_path):
+        for f in failures:
+            by_kind_line.setdefault((f.kind, f.line), {}).setdefault(pi, []).append(f)
+    out: list[FailureMode] = []
+    for (kind, line), hits in by_kind_line.items():
+        first_path = min(hits)
+        first = hits[first_path][0]
+        if len(hits) == n:
+            groups = [(None, first, sum(len(v) for v in hits.values()) // n)]
+            certainty = "always"
+        else:
+            certainty = "conditional"
+            seen: dict[str | None, tuple[Failure, int]] = {}
+            for pi in sorted(hits):
+                cond = conditions[pi]
+                if cond not in seen:
+                    seen[cond] = (hits[pi][0], len(hits[pi]))
+            groups = [(c, f, k) for c, (f, k) in seen.items()]
+        for cond, f, count in groups:
+            message = f"{kind} @ line {line}: {f.text}"
+            if cond:
+                message += f" (when {cond})"
+            out.append(FailureMode(kind, certainty, cond, line, f.column, f.method, message,
+                                   list(f.resources), occurrences=count, data=dict(f.data)))
+    out.sort(key=lambda m: (m.line, m.column, m.certainty != "always", m.condition or ""))
+    return out

@@ -1,0 +1,336 @@
+"""Simulate a protocol: trace it, check every op on every path, report what would fail.
+
+Levels (seed 003): *structural* (the op exists and binds), *boolean* (tips on
+channels, tips in spots, labware on the deck), *symbolic* (volumes as unknown
+start volumes: gives the minimum volume each source well needs) and *exact*
+(volumes from the labware a ``--setup`` binds). Failures are recorded and the op
+rolled back, so *every* failure of every path is reported, not only the first.
+
+>>> report = simulate('''
+... async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):
+...     await lh.aspirate(plate["A1"], vols=[50])
+... ''')
+>>> report.ok, report.failure_modes[0].kind, report.failure_modes[0].line
+(False, 'no_tips', 3)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from praxis_lab import _plr
+from praxis_lab.analyse import Loaded, ProtocolError, load, resolve_setup
+from praxis_lab.deck import Binding, bind, layout
+from praxis_lab.failures import Failure, FailureMode, merge
+from praxis_lab.graph import ProtocolComputationGraph, build_graph
+from praxis_lab.rules import RULES, Context
+from praxis_lab.state import State
+from praxis_lab.trace import Path, TraceIssue, trace
+
+__all__ = ["SimulationReport", "check_paths", "simulate"]
+
+LEVELS = ("structural", "boolean", "symbolic", "exact")
+_CACHE: OrderedDict[tuple[Any, ...], SimulationReport] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+@dataclass
+class SimulationReport:
+    """Everything ``simulate`` found. ``ok`` is True when no failure mode exists."""
+
+    protocol: str
+    ok: bool
+    paths: int
+    failure_modes: list[FailureMode]
+    requirements: dict[str, Any]
+    graph: ProtocolComputationGraph
+    deck_layout: dict[str, Any]
+    timeline: dict[str, Any]
+    timings_ms: dict[str, float]
+    issues: list[TraceIssue] = field(default_factory=list)
+    level: str = "symbolic"
+    expected_ops: int = 0
+    source: str = ""
+    setup: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI JSON of DESIGN.md."""
+        return {
+            "protocol": self.protocol, "ok": self.ok, "paths": self.paths, "level": self.level,
+            "failure_modes": [f.to_dict() for f in self.failure_modes],
+            "requirements": self.requirements, "graph": self.graph.to_dict(),
+            "deck_layout": self.deck_layout, "timeline": self.timeline,
+            "trace_issues": [{"kind": i.kind, "message": i.message, "line": i.line}
+                             for i in self.issues],
+            "expected_ops": self.expected_ops, "timings_ms": self.timings_ms,
+        }
+
+    def summary(self) -> str:
+        """A few readable lines: verdict, failures with their first fix, requirements."""
+        head = (f"{self.protocol}: {'ok' if self.ok else 'FAILS'} — {self.expected_ops} ops, "
+                f"{self.paths} path{'s' if self.paths != 1 else ''}, level {self.level}")
+        lines = [head]
+        for f in self.failure_modes:
+            lines.append(f"  ✗ {f.message}")
+            for fix in f.fixes[:1]:
+                lines.append(f"      fix: {fix['description']}")
+        for i in self.issues:
+            lines.append(f"  ! {i.kind}: {i.message}" + (f" @ line {i.line}" if i.line else ""))
+        tips = self.requirements.get("tips") or {}
+        if tips:
+            lines.append("  tips: " + ", ".join(f"{k} {v}" for k, v in tips.items()))
+        liquid = self.requirements.get("liquid") or []
+        if liquid:
+            shown = ", ".join(f"{r['parameter']}[{r['well']}] ≥ {r['min_volume']:g} µL"
+                              for r in liquid[:6])
+            more = f" (+{len(liquid) - 6} more)" if len(liquid) > 6 else ""
+            lines.append(f"  liquid: {shown}{more}")
+        on_deck = self.requirements.get("on_deck") or []
+        if on_deck:
+            lines.append("  on deck: " + ", ".join(on_deck))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<SimulationReport {self.summary().splitlines()[0]}>"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return "<pre class='praxis-report'>" + escape(self.summary()) + "</pre>"
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        try:
+            from praxis_lab.widgets import ReportView
+
+            display(ReportView(self.to_dict(), source=self.source))
+        except Exception:  # widgets unavailable (plain console, not built)
+            display({"text/plain": self.summary(), "text/html": self._repr_html_()}, raw=True)
+
+
+def _initial_state(binding: Binding) -> State:
+    lh = binding.handler
+    n = int(getattr(lh.backend, "num_channels", 8) or 8)
+    state = State(channels=n)
+    if not binding.proposed:  # a setup may have mounted tips already
+        for ch, tracker in getattr(lh, "head", {}).items():
+            if ch < n and tracker.has_tip:
+                tip = tracker.get_tip()
+                from praxis_lab.state import Channel
+
+                state.head[ch] = Channel("head", float(tip.maximal_volume),
+                                         float(tip.tracker.get_used_volume()))
+    return state
+
+
+def check_paths(paths: list[Path], binding: Binding, level: str,
+                keep_timeline: bool = False) -> tuple[list[list[Failure]], list[Context],
+                                                      dict[str, Any]]:
+    """Run the rule table over every path at ``level``; failures per path."""
+    per_path: list[list[Failure]] = []
+    contexts: list[Context] = []
+    timeline: dict[str, Any] = {"initial": {}, "steps": []}
+    rules_on = level != "structural"
+    for pi, path in enumerate(paths):
+        ctx = Context(_initial_state(binding), binding, level)
+        state = ctx.state
+        for op in path.ops:
+            ctx.op = op
+            if not op.known:
+                close = _plr.closest_methods(op.method)
+                hint = f"; did you mean {' or '.join(close)}?" if close else ""
+                ctx.fail("unknown_method", f"{op.receiver}.{op.method} does not exist on PLR's "
+                         f"LiquidHandler{hint}", [], method=op.method, closest=close)
+                continue
+            if op.bind_error is not None:
+                ctx.fail("bad_arguments", f"{op.bind_error}", [], error=op.bind_error)
+                continue
+            rule = RULES.get(op.method)
+            if rule is None or not rules_on:
+                continue
+            before = len(ctx.failures)
+            rule(ctx)
+            if len(ctx.failures) > before:
+                state.rollback()
+                changes: dict[str, Any] = {}
+            else:
+                changes = state.commit()
+            if keep_timeline and pi == 0:
+                timeline["steps"].append({"op": op.index, "index": op.index, "line": op.line,
+                                          "method": op.method, "changes": changes})
+        per_path.append(ctx.failures)
+        contexts.append(ctx)
+        if keep_timeline and pi == 0:
+            timeline["initial"] = dict(ctx.initial)
+    return per_path, contexts, timeline
+
+
+def _issue_failures(path: Path) -> list[Failure]:
+    issue = path.issue
+    if issue is None or issue.kind != "raised":
+        return []
+    msg = issue.message
+    if msg.startswith("ProtocolError"):
+        return []  # an unresolved parameter, reported once as unresolved_type
+    kind = "bad_arguments"
+    if msg.startswith("AttributeError"):
+        kind = "unknown_method"
+    elif msg.startswith(("KeyError", "IndexError", "ValueError")):
+        kind = "wrong_resource"
+    line = issue.line or 0
+    return [Failure(kind, line, 0, "", [], f"the protocol raises {msg}", {"raised": msg})]
+
+
+def _requirements(info: Any, binding: Binding, contexts: list[Context],
+                  graph: ProtocolComputationGraph) -> dict[str, Any]:
+    tips: dict[str, int] = {}
+    for ctx in contexts:
+        for owner, keys in ctx.tips_used.items():
+            tips[owner] = max(tips.get(owner, 0), len(keys))
+    liquid: dict[str, float] = {}
+    for ctx in contexts:
+        for key, need in ctx.state.required.items():
+            if need > 0:
+                liquid[key] = max(liquid.get(key, 0.0), need)
+    rows = []
+    for key in sorted(liquid, key=_well_order):
+        owner, _, ident = key.partition("[")
+        rows.append({"parameter": owner, "well": ident.rstrip("]") or owner,
+                     "min_volume": round(liquid[key], 6)})
+    on_deck: list[str] = []
+    for op in graph.operations:
+        for r in op.resources:
+            owner = r.split("[", 1)[0]
+            if owner not in on_deck:
+                on_deck.append(owner)
+    return {"tips": tips, "on_deck": on_deck, "liquid": rows}
+
+
+def _well_order(key: str) -> tuple[str, int, str]:
+    owner, _, ident = key.partition("[")
+    ident = ident.rstrip("]")
+    row = "".join(c for c in ident if c.isalpha())
+    num = "".join(c for c in ident if c.isdigit())
+    return owner, int(num or 0), row
+
+
+def _fingerprint(setup: Any) -> Any:
+    if setup is None or isinstance(setup, str):
+        return setup
+    code = getattr(setup, "__code__", None)
+    if code is not None:
+        return hashlib.sha256(code.co_code + repr(code.co_consts).encode()).hexdigest()
+    return None  # a dict of live objects: not cacheable
+
+
+def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None = None,
+             name: str | None = None, *, namespace: Mapping[str, Any] | None = None,
+             cache: bool = True) -> SimulationReport:
+    """Trace ``protocol`` and check every op on every path.
+
+    ``protocol`` is an async function, a source string or a path; ``setup`` a function
+    name in the same source, a callable or a dict (parameter → PLR object) for the
+    exact level; ``params`` values for plain parameters. Repeated calls with the same
+    source, setup and params are a cache lookup.
+    """
+    t0 = time.perf_counter()
+    loaded = load(protocol, name, namespace)
+    fp = _fingerprint(setup)
+    key = (loaded.info.source_hash, loaded.info.name, fp, tuple(sorted((params or {}).items())))
+    cacheable = cache and (setup is None or fp is not None) and namespace is None
+    if cacheable and key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    report = _simulate_loaded(loaded, setup, params, t0)
+    if cacheable:
+        _CACHE[key] = report
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return report
+
+
+def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None,
+                     t0: float) -> SimulationReport:
+    from praxis_lab.fixes import fixes_for
+
+    info = loaded.info
+    objects = resolve_setup(loaded, setup) if setup is not None else None
+    setup_name = setup if isinstance(setup, str) else getattr(setup, "__name__", None)
+    binding = bind(info, objects, params, setup_name)
+    t_analyse = time.perf_counter()
+    traced = trace(loaded, binding)
+    t_trace = time.perf_counter()
+    paths = traced.paths
+    if not paths:
+        raise ProtocolError(f"{info.name} could not be traced")
+    level = "exact" if not binding.proposed else "symbolic"
+    per_path, contexts, timeline = check_paths(paths, binding, level, keep_timeline=True)
+    if level == "exact":  # requirements come from unknown start volumes
+        _, contexts, _ = check_paths(paths, binding, "symbolic")
+    for failures, path in zip(per_path, paths, strict=True):
+        failures.extend(_issue_failures(path))
+    for p in binding.unresolved:
+        close = _closest_type(p.element_type or "")
+        hint = f" (did you mean {close}?)" if close else ""
+        f = Failure("unresolved_type", p.line, p.column, "", [p.name],
+                    f"parameter {p.name!r} is annotated {p.annotation!r}, which is not PLR "
+                    f"labware{hint}; annotate it with a PLR type or bind it with --setup",
+                    {"param": p.name, "annotation": p.annotation, "closest": close})
+        for failures in per_path:
+            failures.insert(0, f)
+    modes = merge(per_path, [p.condition for p in paths])
+    t_sim = time.perf_counter()
+    graph = build_graph(info, binding, paths)
+    requirements = _requirements(info, binding, contexts, graph)
+    final = contexts[0].state if contexts else None
+    deck_layout = layout(binding, _volumes_initial(timeline), None)
+    for mode in modes:
+        mode.fixes = fixes_for(mode, info, binding, final)
+        if mode.fixes:
+            mode.message += f"; fix: {mode.fixes[0]['description']}"
+    issues = [p.issue for p in paths
+              if p.issue is not None and p.issue.kind != "raised"] + traced.issues
+    t_end = time.perf_counter()
+    ok = not modes and not any(i.kind in ("timeout", "op_bound", "reads_state", "path_bound")
+                               for i in issues)
+    return SimulationReport(
+        protocol=info.name, ok=ok, paths=len(paths), failure_modes=modes,
+        requirements=requirements, graph=graph, deck_layout=deck_layout, timeline=timeline,
+        timings_ms={"analyse": _ms(t0, t_analyse), "trace": _ms(t_analyse, t_trace),
+                    "simulate": _ms(t_trace, t_sim), "report": _ms(t_sim, t_end),
+                    "total": _ms(t0, t_end)},
+        issues=_dedupe(issues), level=level, expected_ops=len(paths[0].ops),
+        source=info.source, setup=binding.setup_name, params=dict(params or {}),
+    )
+
+
+def _volumes_initial(timeline: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in timeline.get("initial", {}).items() if not isinstance(v, bool)}
+
+
+def _dedupe(issues: list[TraceIssue]) -> list[TraceIssue]:
+    out: list[TraceIssue] = []
+    for i in issues:
+        if i not in out:
+            out.append(i)
+    return out
+
+
+def _closest_type(name: str) -> str | None:
+    import difflib
+
+    names = ["Plate", "TipRack", "Well", "TipSpot", "Trough", "Container", "Tube", "TubeRack",
+             "Trash", "Deck", "LiquidHandler", "PlateCarrier", "TipCarrier", "ResourceHolder"]
+    found = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
+def _ms(a: float, b: float) -> float:
+    return round((b - a) * 1000, 3)

@@ -1,0 +1,150 @@
+"""Deck state for simulation: tips on channels, tips in spots, liquid in wells.
+
+Every change is *pending* until :meth:`State.commit`; :meth:`State.rollback`
+undoes a failed op completely (PLR's own trackers leave earlier channels
+half-booked after an error on a later one). Volumes are exact numbers, or, for a
+well whose start volume is unknown, ``v(key) + delta``: the state then learns the
+smallest start volume the protocol needs (a *requirement*).
+
+>>> s = State(channels=8)
+>>> s.set_volume("src[A1]", None, 360.0)      # unknown start volume
+>>> s.remove_liquid("src[A1]", 60.0)
+>>> _ = s.commit(); s.required["src[A1]"]
+60.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Channel", "State", "Volume"]
+
+
+@dataclass(frozen=True, slots=True)
+class Volume:
+    """A well's volume: ``known`` exact µL, or unknown start plus ``delta``."""
+
+    known: bool
+    amount: float  # the exact volume, or the delta from the unknown start
+    max_volume: float
+
+    def text(self, key: str) -> str:
+        if self.known:
+            return f"{_n(self.amount)} µL"
+        if self.amount == 0:
+            return f"v({key})"
+        sign = "+" if self.amount > 0 else "-"
+        return f"v({key}) {sign} {_n(abs(self.amount))} µL"
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A mounted tip: where it came from, what it holds and can hold."""
+
+    origin: str | None
+    max_volume: float
+    liquid: float = 0.0
+
+
+def _n(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.4g}"
+
+
+_MISSING = object()
+
+
+class State:
+    """Tips, spots, volumes and deck membership, with a journal of pending changes."""
+
+    def __init__(self, channels: int = 8) -> None:
+        self.num_channels = channels
+        self.head: dict[int, Channel | None] = dict.fromkeys(range(channels))
+        self.head96: Channel | None = None
+        self.head96_origin: str | None = None
+        self.spots: dict[str, bool] = {}
+        self.volumes: dict[str, Volume] = {}
+        self.required: dict[str, float] = {}
+        self.placed: dict[str, bool] = {}
+        self._journal: list[tuple[dict[Any, Any], Any, Any]] = []
+        self.changed: dict[str, Any] = {}
+
+    # -- journal ---------------------------------------------------------------------
+    def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
+        self._journal.append((table, key, table.get(key, _MISSING)))
+        table[key] = value
+
+    def commit(self) -> dict[str, Any]:
+        """Make pending changes permanent; returns the state keys changed (for the timeline)."""
+        self._journal.clear()
+        changed, self.changed = self.changed, {}
+        return changed
+
+    def rollback(self) -> None:
+        """Undo every pending change, newest first."""
+        for table, key, old in reversed(self._journal):
+            if old is _MISSING:
+                table.pop(key, None)
+            else:
+                table[key] = old
+        self._journal.clear()
+        self.changed = {}
+
+    # -- tips --------------------------------------------------------------------------
+    def has_spot_tip(self, key: str, default: bool = True) -> bool:
+        return self.spots.get(key, default)
+
+    def set_spot(self, key: str, has_tip: bool) -> None:
+        self._set(self.spots, key, has_tip)
+        self.changed[key] = has_tip
+
+    def mount(self, channel: int, tip: Channel | None) -> None:
+        self._set(self.head, channel, tip)
+
+    # -- liquid --------------------------------------------------------------------------
+    def set_volume(self, key: str, amount: float | None, max_volume: float) -> None:
+        """Set a well's volume (``None``: unknown start volume)."""
+        vol = Volume(amount is not None, float(amount or 0.0), float(max_volume))
+        self._set(self.volumes, key, vol)
+        if vol.known:
+            self.changed[key] = vol.amount
+
+    def volume(self, key: str) -> Volume | None:
+        return self.volumes.get(key)
+
+    def _store(self, key: str, vol: Volume) -> None:
+        self._set(self.volumes, key, vol)
+        self.changed[key] = vol.amount if vol.known else vol.text(key)
+
+    def remove_liquid(self, key: str, amount: float) -> float | None:
+        """Take ``amount``; returns the volume held when there is not enough, else None."""
+        vol = self.volumes.get(key)
+        if vol is None:
+            return None
+        if vol.known:
+            if amount > vol.amount + 1e-9:
+                return vol.amount
+            self._store(key, Volume(True, vol.amount - amount, vol.max_volume))
+            return None
+        delta = vol.amount - amount
+        need = max(self.required.get(key, 0.0), -delta)
+        if need > vol.max_volume + 1e-9:
+            return vol.max_volume + vol.amount  # even a full well cannot supply it
+        if need > self.required.get(key, 0.0):
+            self._set(self.required, key, need)
+        self._store(key, Volume(False, delta, vol.max_volume))
+        return None
+
+    def add_liquid(self, key: str, amount: float) -> float | None:
+        """Add ``amount``; returns the free space when it does not fit, else None."""
+        vol = self.volumes.get(key)
+        if vol is None:
+            return None
+        if vol.known:
+            free = vol.max_volume - vol.amount
+        else:  # the start volume is at least what the protocol requires
+            free = vol.max_volume - (self.required.get(key, 0.0) + vol.amount)
+        if amount > free + 1e-9:
+            return max(free, 0.0)
+        self._store(key, Volume(vol.known, vol.amount + amount, vol.max_volume))
+        return None
