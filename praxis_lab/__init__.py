@@ -1,5 +1,61 @@
-"""praxis_lab: trace, check and run PyLabRobot protocols from Jupyter."""
+"""praxis_lab: trace, check and run PyLabRobot protocols from Jupyter.
+
+>>> import praxis_lab
+>>> report = praxis_lab.simulate('''
+... async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):
+...     await lh.pick_up_tips(tips["A1"])
+...     await lh.aspirate(plate["A1"], vols=[20])
+...     await lh.dispense(plate["B1"], vols=[20])
+...     await lh.drop_tips(tips["A1"])
+... ''')
+>>> report.ok, report.requirements["liquid"]
+(True, [{'parameter': 'plate', 'well': 'A1', 'min_volume': 20.0}])
+
+Names are imported lazily, so ``praxis-lab simulate`` never loads pandas,
+SQLModel, plotly or the widgets.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "ProtocolError",
+    "SimulationReport",
+    "calls",
+    "history",
+    "load_ipython_extension",
+    "run",
+    "run_async",
+    "simulate",
+]
+
+_LAZY = {
+    "simulate": "praxis_lab.simulate",
+    "SimulationReport": "praxis_lab.simulate",
+    "ProtocolError": "praxis_lab.analyse",
+    "run": "praxis_lab.runner",
+    "run_async": "praxis_lab.runner",
+    "history": "praxis_lab.frames",
+    "calls": "praxis_lab.frames",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'praxis_lab' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext praxis_lab``."""
+    from praxis_lab.magics import load_ipython_extension as _load
+
+    _load(ipython)

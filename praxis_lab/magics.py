@@ -1,0 +1,203 @@
+"""IPython magics: ``%%praxis simulate``, ``%%praxis run``, ``%praxis history``, ``%praxis db``.
+
+Thin by design (jupysql, anywidget): parse the arguments, call the library,
+display. Every user mistake raises ``UsageError`` with one clear line.
+
+    %load_ext praxis_lab
+    %%praxis simulate --param volume=150
+    async def copy(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, volume: float = 100):
+        ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import linecache
+import shlex
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+from traitlets import Unicode
+
+__all__ = ["Praxis", "load_ipython_extension"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:
+        raise UsageError(f"%%praxis: {message} (see %%praxis --help)")
+
+    def exit(self, status: int = 0, message: str | None = None) -> Any:
+        raise UsageError(message or self.format_usage())
+
+
+def _parser() -> _Parser:
+    p = _Parser(prog="%%praxis", add_help=True,
+                description="simulate | run | history | db | requests | note")
+    sub = p.add_subparsers(dest="command")
+    for name in ("simulate", "run"):
+        s = sub.add_parser(name, add_help=False)
+        s.add_argument("--setup", metavar="NAME")
+        s.add_argument("--protocol", metavar="NAME")
+        s.add_argument("--param", action="append", metavar="K=V")
+        if name == "simulate":
+            s.add_argument("--json", action="store_true")
+            s.add_argument("--fix", action="store_true")
+        else:
+            s.add_argument("--override", metavar="REASON")
+    h = sub.add_parser("history", add_help=False)
+    h.add_argument("--limit", type=int, default=20)
+    d = sub.add_parser("db", add_help=False)
+    d.add_argument("url", nargs="?")
+    return p
+
+
+def _params(pairs: list[str] | None) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"%%praxis: --param {pair!r}: write NAME=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@magics_class
+class Praxis(Magics):
+    """The ``%praxis`` / ``%%praxis`` magic. Configure with ``%config Praxis.db_url = URL``."""
+
+    db_url = Unicode(None, allow_none=True, config=True,
+                     help="Store URL (default: PRAXIS_LAB_DB_URL or the user data directory).")
+    user = Unicode(None, allow_none=True, config=True,
+                   help="Who runs protocols from this notebook (default: the OS user).")
+
+    def _args(self, line: str) -> argparse.Namespace:
+        try:
+            words = shlex.split(line)
+        except ValueError as exc:
+            raise UsageError(f"%%praxis: {exc}") from None
+        args = _parser().parse_args(words)
+        if args.command is None:
+            raise UsageError("%%praxis: say what to do: simulate, run, history or db")
+        return args
+
+    def _define(self, cell: str) -> tuple[Any, str]:
+        """Run the cell in the user namespace (so its functions exist) under a stable name."""
+        filename = f"<praxis-cell-{hashlib.sha1(cell.encode()).hexdigest()[:10]}>"
+        linecache.cache[filename] = (len(cell), None, cell.splitlines(True), filename)
+        from praxis_lab.analyse import ProtocolError
+
+        try:
+            code = compile(cell, filename, "exec")
+        except SyntaxError as exc:
+            raise UsageError(ProtocolError(
+                f"syntax error in the cell: {exc.msg}", line=exc.lineno,
+                column=max((exc.offset or 1) - 1, 0), source_line=exc.text).short) from None
+        try:
+            exec(code, self.shell.user_ns)
+        except Exception as exc:
+            raise UsageError(f"%%praxis: the cell raised {type(exc).__name__}: {exc}") from None
+        return self.shell.user_ns, filename
+
+    def _simulate(self, args: argparse.Namespace, cell: str) -> Any:
+        from praxis_lab.analyse import ProtocolError, analyse
+        from praxis_lab.simulate import simulate
+
+        try:
+            info = analyse(cell, args.protocol, "the cell")
+        except ProtocolError as exc:
+            raise UsageError(f"%%praxis: {exc.short}") from None
+        ns, _ = self._define(cell)
+        try:
+            return simulate(ns[info.name], setup=args.setup, params=_params(args.param))
+        except ProtocolError as exc:
+            raise UsageError(f"%%praxis: {exc.short}") from None
+
+    @line_cell_magic
+    def praxis(self, line: str, cell: str | None = None) -> Any:
+        """Simulate, run and look back at PyLabRobot protocols. ``%%praxis --help`` for usage."""
+        from IPython.display import JSON, display
+
+        args = self._args(line)
+        if args.command in ("simulate", "run") and not (cell or "").strip():
+            raise UsageError(f"%%praxis {args.command}: put the protocol in the cell body "
+                             f"(use %%praxis {args.command}, with two %)")
+        if args.command == "simulate":
+            report = self._simulate(args, cell or "")
+            self.shell.user_ns["_praxis"] = report
+            if args.fix:
+                from praxis_lab.fixes import apply_all
+
+                fixed = apply_all(cell or "", report.failure_modes)
+                self.shell.set_next_input(f"%%praxis {line}\n{fixed}", replace=True)
+            if args.json:
+                display(JSON(report.to_dict()))
+            else:
+                display(report)
+            return None
+        if args.command == "run":
+            return self._run(args, cell or "")
+        if args.command == "history":
+            return self._history(args.limit)
+        if args.command == "db":
+            if args.url:
+                self.db_url = args.url
+            return self._engine_url()
+        raise UsageError(f"%%praxis: unknown command {args.command!r}")
+
+    def _engine_url(self) -> str:
+        import os
+
+        return self.db_url or os.environ.get("PRAXIS_LAB_DB_URL") or "(default SQLite file)"
+
+    def _history(self, limit: int) -> Any:
+        from praxis_lab import frames
+
+        try:
+            return frames.history(self.db_url, limit=limit)
+        except Exception as exc:
+            if type(exc).__name__ == "StoreError":
+                raise UsageError(f"%%praxis history: {exc}") from None
+            raise
+
+    def _run(self, args: argparse.Namespace, cell: str) -> Any:
+        from IPython.display import display
+
+        from praxis_lab import runner
+        from praxis_lab.analyse import ProtocolError
+
+        if not args.setup:
+            raise UsageError("%%praxis run: --setup NAME is required (a function returning "
+                             "{parameter: PLR object}, with the LiquidHandler to run on)")
+        report = self._simulate(args, cell)
+        self.shell.user_ns["_praxis"] = report
+        from praxis_lab.analyse import analyse
+
+        name = analyse(cell, args.protocol, "the cell").name
+        try:
+            run = runner.start(self.shell.user_ns[name], setup=args.setup,
+                               params=_params(args.param), db=self.db_url,
+                               override=args.override)
+        except ProtocolError as exc:
+            raise UsageError(f"%%praxis run: {exc.short}") from None
+        except Exception as exc:
+            if type(exc).__name__ in ("StoreError", "PolicyBlocked"):
+                raise UsageError(f"%%praxis run: {exc}") from None
+            raise
+        try:
+            from praxis_lab.widgets import RunMonitor
+
+            display(RunMonitor(run))
+        except ImportError:
+            display(run)
+        self.shell.user_ns["_praxis_run"] = run
+        return None
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext praxis_lab``: register the magic and silence PLR's console logging."""
+    import logging
+
+    logging.getLogger("pylabrobot").setLevel(logging.WARNING)
+    ipython.register_magics(Praxis)
