@@ -1,0 +1,163 @@
+// FailureList: every failure mode with its kind, certainty, line, message and fixes.
+// "Apply fix" sends {type: "apply", failure: i, fix: j}; Python answers by setting
+// `applied` = {source, diff, ok, summary, failure_modes}: the diff is shown with
+// coloured +/- lines, with the re-simulated summary, and the fixed source is copied
+// to the clipboard when the browser allows it.
+//
+// Model traits: failures [...], source (str), applied (dict | null), error (str).
+import { h, injectStyle, listen, replace } from "./_shared.js";
+
+const CSS = `
+.praxis-failures .pf-head { display: flex; gap: 8px; align-items: baseline; margin-bottom: 6px; }
+.praxis-failures .pf-title { font-weight: 600; }
+.praxis-failures .pf-ok { color: var(--praxis-ok); font-weight: 600; }
+.praxis-failures .pf-item { border: 1px solid var(--praxis-border2); border-left: 4px solid var(--praxis-error);
+  border-radius: 4px; padding: 6px 10px; margin-bottom: 6px; background: var(--praxis-bg); }
+.praxis-failures .pf-item.conditional { border-left-color: var(--praxis-warn); }
+.praxis-failures .pf-top { display: flex; gap: 8px; flex-wrap: wrap; align-items: baseline; }
+.praxis-failures .pf-kind { font-family: var(--praxis-mono); font-weight: 600; color: var(--praxis-error); }
+.praxis-failures .conditional .pf-kind { color: var(--praxis-warn); }
+.praxis-failures .pf-line { font-weight: 600; }
+.praxis-failures .pf-message { margin: 3px 0; }
+.praxis-failures .pf-resources { color: var(--praxis-muted); font-size: 0.9em; }
+.praxis-failures .pf-fix { display: flex; gap: 8px; align-items: center; margin-top: 4px; flex-wrap: wrap; }
+.praxis-failures .pf-fix code { font-family: var(--praxis-mono); color: var(--praxis-muted); font-size: 0.9em; }
+.praxis-failures .pf-fix button { border-color: var(--praxis-accent); }
+.praxis-failures .pf-applied { border: 1px solid var(--praxis-border); border-radius: 4px; padding: 6px 10px; margin-top: 8px; }
+.praxis-failures .pf-applied:empty { display: none; }
+.praxis-failures .pf-summary { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
+.praxis-failures pre.pf-diff { font-family: var(--praxis-mono); font-size: 0.92em; margin: 6px 0;
+  padding: 4px 0; background: var(--praxis-bg2); border-radius: 3px; overflow-x: auto; }
+.praxis-failures pre.pf-diff span { display: block; padding: 0 8px; white-space: pre; }
+.praxis-failures pre.pf-diff .add { background: rgba(46, 160, 67, 0.18); color: var(--praxis-ok); }
+.praxis-failures pre.pf-diff .del { background: rgba(248, 81, 73, 0.16); color: var(--praxis-error); }
+.praxis-failures pre.pf-diff .hunk { color: var(--praxis-accent); }
+.praxis-failures pre.pf-diff .meta { color: var(--praxis-muted); }
+.praxis-failures .pf-copy { display: flex; gap: 8px; align-items: center; }
+.praxis-failures textarea.pf-source { width: 100%; min-height: 8em; font-family: var(--praxis-mono);
+  background: var(--praxis-bg); color: var(--praxis-fg); border: 1px solid var(--praxis-border); }
+`;
+
+/** Split a unified diff into [{kind: add|del|hunk|meta|ctx, text}] lines. */
+export function diffLines(diff) {
+  return String(diff || "").split("\n").filter((line, i, all) => line || i < all.length - 1).map((text) => {
+    if (text.startsWith("+++") || text.startsWith("---")) return { kind: "meta", text };
+    if (text.startsWith("@@")) return { kind: "hunk", text };
+    if (text.startsWith("+")) return { kind: "add", text };
+    if (text.startsWith("-")) return { kind: "del", text };
+    return { kind: "ctx", text };
+  });
+}
+
+/** Copy text to the clipboard; resolves to true when the browser allowed it. */
+export async function copyText(text) {
+  try {
+    if (typeof navigator === "undefined" || !navigator.clipboard?.writeText) return false;
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function render({ model, el }) {
+  injectStyle("praxis-failure-list-css", CSS);
+  const root = h("div", { class: "praxis praxis-failures" });
+  replace(el, root);
+  let pending = null;
+
+  function apply(i, j, button) {
+    pending = `applying fix ${j + 1} of failure ${i + 1} …`;
+    button.disabled = true;
+    model.send({ type: "apply", failure: i, fix: j });
+    const status = root.querySelector(".pf-status");
+    if (status) status.textContent = pending;
+  }
+
+  function item(f, i) {
+    const conditional = f.certainty === "conditional";
+    const resources = f.resources || [];
+    return h("div", { class: `pf-item${conditional ? " conditional" : ""}`, "data-index": i },
+      h("div", { class: "pf-top" },
+        h("span", { class: "pf-kind" }, f.kind),
+        h("span", { class: "praxis-badge" }, conditional ? `if ${f.condition || "?"}` : "always"),
+        f.line ? h("span", { class: "pf-line" }, `line ${f.line}`, f.column ? h("span", { class: "praxis-muted" }, `:${f.column}`) : null) : null,
+        f.method ? h("span", { class: "praxis-mono praxis-muted" }, `${f.method}()`) : null),
+      h("div", { class: "pf-message" }, f.message),
+      resources.length ? h("div", { class: "pf-resources" }, `resources: ${resources.slice(0, 12).join(", ")}${resources.length > 12 ? " …" : ""}`) : null,
+      (f.fixes || []).map((fix, j) => h("div", { class: "pf-fix" },
+        h("button", {
+          class: "pf-apply", "data-failure": i, "data-fix": j,
+          onclick: (event) => apply(i, j, event.currentTarget),
+        }, "Apply fix"),
+        h("span", {}, fix.description),
+        fix.edit ? h("code", {}, String(fix.edit).split("\n")[0]) : null)));
+  }
+
+  function draw() {
+    const failures = model.get("failures") || [];
+    replace(root,
+      h("div", { class: "pf-head" },
+        h("span", { class: "pf-title" }, "Failure modes"),
+        failures.length
+          ? h("span", { class: "praxis-badge", style: "color: var(--praxis-error)" }, `${failures.length}`)
+          : h("span", { class: "pf-ok" }, "none: the protocol is ok")),
+      failures.map(item),
+      h("div", { class: "pf-status praxis-muted" }, pending || ""),
+      h("div", { class: "praxis-error-line" }, model.get("error") || ""),
+      h("div", { class: "pf-applied" }));
+    showApplied(false);
+  }
+
+  function showApplied(copy) {
+    const box = root.querySelector(".pf-applied");
+    const applied = model.get("applied");
+    if (!box) return;
+    if (!applied) { box.replaceChildren(); return; }
+    const remaining = applied.failure_modes || [];
+    const ok = applied.ok ?? remaining.length === 0;
+    const lines = diffLines(applied.diff);
+    const copyState = h("span", { class: "pf-copy-state praxis-muted" });
+    const area = h("textarea", { class: "pf-source", readonly: true, hidden: true, onfocus: (e) => e.target.select() });
+    area.value = applied.source || "";
+    const tryCopy = async () => {
+      const done = await copyText(applied.source || "");
+      copyState.textContent = done ? "fixed source copied to the clipboard" : "select and copy the fixed source below";
+      area.hidden = done;
+    };
+    replace(box,
+      h("div", { class: "pf-summary" },
+        h("span", { class: "praxis-badge", style: `color: var(${ok ? "--praxis-ok" : "--praxis-error"})` },
+          ok ? "ok" : `${remaining.length} failure mode(s) left`),
+        h("span", {}, applied.summary || "")),
+      lines.length
+        ? h("pre", { class: "pf-diff" }, lines.map((l) => h("span", { class: l.kind }, l.text || " ")))
+        : h("div", { class: "praxis-muted" }, "no change to the source"),
+      h("div", { class: "pf-copy" }, h("button", { class: "pf-copy-btn", onclick: tryCopy }, "Copy fixed source"), copyState),
+      area);
+    if (copy) tryCopy();
+  }
+
+  draw();
+  const offs = [
+    listen(model, "change:failures change:source", draw),
+    listen(model, "change:error", () => {
+      pending = null;
+      const line = root.querySelector(".praxis-error-line");
+      if (line) line.textContent = model.get("error") || "";
+      const status = root.querySelector(".pf-status");
+      if (status) status.textContent = "";
+      root.querySelectorAll(".pf-apply").forEach((b) => { b.disabled = false; });
+    }),
+    listen(model, "change:applied", () => {
+      pending = null;
+      const status = root.querySelector(".pf-status");
+      if (status) status.textContent = "";
+      root.querySelectorAll(".pf-apply").forEach((b) => { b.disabled = false; });
+      showApplied(true);
+    }),
+  ];
+  return () => offs.forEach((off) => off());
+}
+
+export default { render };

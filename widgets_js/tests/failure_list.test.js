@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import failureList, { diffLines } from "../src/failure_list.js";
+import { fixture, mount } from "./fake_model.js";
+
+const state = () => ({ failures: fixture.failure_modes, source: fixture.source, applied: null, error: "" });
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe("FailureList", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("names each failure's kind, certainty, line and fixes", () => {
+    const { el } = mount(failureList, state());
+    const items = el.querySelectorAll(".pf-item");
+    expect(items).toHaveLength(2);
+    expect(items[0].querySelector(".pf-kind").textContent).toBe("insufficient_liquid");
+    expect(items[0].querySelector(".pf-line").textContent).toContain("line 7");
+    expect(items[0].textContent).toContain("which holds 30 µL");
+    expect(items[1].textContent).toContain("if volume > 300");
+    expect(el.querySelectorAll(".pf-apply")).toHaveLength(3);
+  });
+
+  it("sends an apply message for the clicked fix", () => {
+    const { el, model } = mount(failureList, state());
+    el.querySelectorAll(".pf-apply")[1].click();
+    expect(model.sent).toEqual([{ type: "apply", failure: 0, fix: 1 }]);
+    expect(el.querySelector(".pf-status").textContent).toContain("applying");
+  });
+
+  it("shows the diff, the re-simulated summary and copies the fixed source", async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    vi.stubGlobal("navigator", { clipboard: { writeText } });
+    const { el, model } = mount(failureList, state());
+    el.querySelector(".pf-apply").click();
+    model.set("applied", fixture.applied);
+    await flush();
+    const diff = el.querySelector("pre.pf-diff");
+    expect(diff.querySelectorAll(".del")).toHaveLength(1);
+    expect(diff.querySelectorAll(".add")).toHaveLength(1);
+    expect(diff.querySelector(".add").textContent).toContain("vols=[30] * 8");
+    expect(el.querySelector(".pf-summary").textContent).toContain("ok");
+    expect(writeText).toHaveBeenCalledWith(fixture.applied.source);
+    expect(el.querySelector(".pf-copy-state").textContent).toContain("copied");
+    expect(el.querySelector(".pf-apply").disabled).toBe(false);
+  });
+
+  it("asks to select and copy when the clipboard is unavailable", async () => {
+    vi.stubGlobal("navigator", {});
+    const { el, model } = mount(failureList, state());
+    model.set("applied", fixture.applied);
+    await flush();
+    expect(el.querySelector(".pf-copy-state").textContent).toContain("select and copy");
+    expect(el.querySelector("textarea.pf-source").hidden).toBe(false);
+    expect(el.querySelector("textarea.pf-source").value).toBe(fixture.applied.source);
+  });
+
+  it("shows callback errors and an ok state without failures", () => {
+    const { el, model } = mount(failureList, state());
+    model.set("error", "ValueError: no such fix");
+    expect(el.querySelector(".praxis-error-line").textContent).toBe("ValueError: no such fix");
+    model.set("failures", []);
+    expect(el.querySelector(".pf-ok").textContent).toContain("ok");
+  });
+
+  it("classifies unified diff lines", () => {
+    const kinds = diffLines("--- a\n+++ b\n@@ -1 +1 @@\n-x\n+y\n z\n").map((l) => l.kind);
+    expect(kinds).toEqual(["meta", "meta", "hunk", "del", "add", "ctx"]);
+  });
+});
