@@ -1,0 +1,139 @@
+"""ReportView: a simulation report as summary + failure list + deck view + graph view."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets
+
+from ._base import reject_unknown, require_mapping
+from .deck_view import DeckView
+from .failure_list import ApplyFix, FailureList
+from .graph_view import GraphView
+
+__all__ = ["ReportView", "summary_html"]
+
+_BADGE = (
+    "display:inline-block;padding:0 8px;border-radius:9px;border:1px solid currentColor;"
+    "font-weight:600;color:var({color})"
+)
+
+
+class ReportView(ipywidgets.VBox):  # type: ignore[misc]
+    """The report display: a summary (ok, paths, requirements, timings), then the
+    failure list, the deck view and the graph view, stacked in one ``VBox``.
+
+    Args:
+        report: the report dict (``SimulationReport.to_dict()`` or the CLI's JSON):
+            ``{"protocol", "ok", "paths", "failure_modes", "requirements", "graph",
+            "deck_layout", "timeline", "timings_ms"}``; an object with ``to_dict()``
+            is accepted too.
+        source: the cell's source (for the fix diff).
+        on_apply: ``(i, j) -> dict`` passed to the ``FailureList``.
+
+    The parts are attributes: ``summary`` (``HTML``), ``failure_list``, ``deck_view``
+    and ``graph_view`` (``None`` when the report has no deck layout or graph).
+
+    Example:
+        >>> import json, pathlib
+        >>> from praxis_lab.widgets import ReportView
+        >>> data = json.loads(pathlib.Path("tests/ui/fixtures/copy_plate.json").read_text())
+        >>> report = {**data["report"], "failure_modes": data["failure_modes"],
+        ...           "graph": data["graph"], "deck_layout": data["deck_layout"],
+        ...           "timeline": data["timeline"]}
+        >>> view = ReportView(report, source=data["source"])
+        >>> [type(w).__name__ for w in view.children]
+        ['HTML', 'FailureList', 'DeckView', 'GraphView']
+    """
+
+    def __init__(
+        self,
+        report: Any,
+        source: str = "",
+        on_apply: ApplyFix | None = None,
+        **kwargs: Any,
+    ) -> None:
+        reject_unknown("ReportView", kwargs, ("report", "source", "on_apply"))
+        data = require_mapping(report, "ReportView", "report", ("failure_modes",))
+        failures = data.get("failure_modes") or []
+        self.report = data
+        self.summary = ipywidgets.HTML(summary_html(data))
+        self.failure_list = FailureList(failures, source=source, on_apply=on_apply)
+        layout, graph = data.get("deck_layout"), data.get("graph")
+        self.deck_view = (
+            DeckView(layout, timeline=data.get("timeline"), failures=failures) if layout else None
+        )
+        self.graph_view = GraphView(graph, failures=failures) if graph else None
+        parts = [self.summary, self.failure_list, self.deck_view, self.graph_view]
+        super().__init__(children=[p for p in parts if p is not None])
+        self.add_class("praxis-report")
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):
+            data, meta = bundle
+        else:
+            data, meta = bundle or {}, {}
+        data["text/plain"] = repr(self)
+        data["text/html"] = summary_html(self.report)
+        return data, meta
+
+    def __repr__(self) -> str:
+        r = self.report
+        state = "ok" if r.get("ok") else f"{len(r.get('failure_modes') or [])} failure modes"
+        return f"ReportView({r.get('protocol', '?')}: {state}, {r.get('paths', '?')} paths)"
+
+
+def summary_html(report: dict[str, Any]) -> str:
+    """A self-contained HTML summary of a report (also the non-widget fallback)."""
+    esc = html.escape
+    ok = bool(report.get("ok"))
+    failures = report.get("failure_modes") or []
+    color = "--jp-success-color1, #2e7d32" if ok else "--jp-error-color1, #d32f2f"
+    badge = _BADGE.format(color=color)
+    state = "ok" if ok else f"{len(failures)} failure mode{'s' if len(failures) != 1 else ''}"
+    items: list[str] = []
+    for f in failures[:12]:
+        where = f" @ line {f.get('line')}" if f.get("line") else ""
+        cond = f" (if {esc(str(f['condition']))})" if f.get("condition") else ""
+        items.append(
+            f"<li><code>{esc(str(f.get('kind')))}</code>{where}{cond}: "
+            f"{esc(str(f.get('message', '')))}</li>"
+        )
+    req = report.get("requirements") or {}
+    reqs: list[str] = []
+    tips = req.get("tips") or {}
+    if tips:
+        reqs.append("tips: " + ", ".join(f"{esc(str(k))} × {v}" for k, v in tips.items()))
+    if req.get("on_deck"):
+        reqs.append("on deck: " + ", ".join(esc(str(x)) for x in req["on_deck"]))
+    liquid = req.get("liquid") or []
+    if liquid:
+        shown = ", ".join(
+            f"{esc(str(x.get('parameter')))}[{esc(str(x.get('well')))}] ≥ {x.get('min_volume')} µL"
+            for x in liquid[:6]
+        )
+        more = f" … (+{len(liquid) - 6})" if len(liquid) > 6 else ""
+        reqs.append(f"liquid: {shown}{more}")
+    timings = report.get("timings_ms") or {}
+    total = timings.get("total")
+    timing = f" · simulated in {total:.0f} ms" if isinstance(total, int | float) else ""
+    parts = [
+        '<div class="praxis-report-summary" style="font-family:var(--jp-ui-font-family,sans-serif);'
+        'color:var(--jp-ui-font-color1,inherit)">',
+        f"<b>{esc(str(report.get('protocol', 'protocol')))}</b> "
+        f'<span style="{badge}">{state}</span> '
+        f'<span style="color:var(--jp-ui-font-color2,#666)">{report.get("paths", "?")} path(s)'
+        f"{timing}</span>",
+    ]
+    if items:
+        parts.append(f'<ul style="margin:4px 0">{"".join(items)}</ul>')
+    if reqs:
+        parts.append(
+            '<div style="color:var(--jp-ui-font-color2,#666)">Requirements: '
+            + " · ".join(reqs)
+            + "</div>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
