@@ -1,0 +1,215 @@
+"""The run lifecycle: one validated mutator for a run's status (seed 004).
+
+::
+
+    pending ─► running ─► completed | failed | canceled | interrupted
+       ├─────► refused    (the policy gate said BLOCK)
+       └─────► canceled   (aborted before it started)
+
+:func:`transition` is the only code that changes ``ProtocolRun.status`` and the only
+place that sets ``started_at``, ``ended_at`` and ``duration_s``; :func:`set_status`
+applies it to the stored row inside one write transaction.
+
+>>> from praxis_lab.db import ProtocolRun
+>>> run = ProtocolRun(id=1, protocol="copy_plate")
+>>> transition(run, "running").status
+'running'
+>>> transition(run, "pending")
+Traceback (most recent call last):
+...
+praxis_lab.lifecycle.InvalidTransition: run 1 cannot go from running to pending: \
+a running run can only become completed, failed, canceled or interrupted
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
+
+from praxis_lab.db import ProtocolRun, StoreError, display_url, write
+
+__all__ = [
+    "TERMINAL",
+    "TRANSITIONS",
+    "InvalidTransition",
+    "RunStatus",
+    "is_terminal",
+    "next_statuses",
+    "process_identity",
+    "recover",
+    "set_status",
+    "transition",
+]
+
+
+class RunStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELED = "canceled"
+    INTERRUPTED = "interrupted"
+    REFUSED = "refused"
+
+
+S = RunStatus
+TRANSITIONS: dict[RunStatus, tuple[RunStatus, ...]] = {
+    S.PENDING: (S.RUNNING, S.REFUSED, S.CANCELED),
+    S.RUNNING: (S.COMPLETED, S.FAILED, S.CANCELED, S.INTERRUPTED),
+    S.COMPLETED: (),
+    S.FAILED: (),
+    S.CANCELED: (),
+    S.INTERRUPTED: (),
+    S.REFUSED: (),
+}
+TERMINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+
+
+class InvalidTransition(ValueError):
+    """A status change the lifecycle does not allow."""
+
+    def __init__(self, run_id: int | None, current: str, new: str) -> None:
+        self.run_id, self.current, self.new = run_id, current, new
+        legal = next_statuses(current) if current in _VALUES else []
+        if current not in _VALUES:
+            why = f"{current!r} is not a run status (statuses: {', '.join(_VALUES)})"
+        elif new not in _VALUES:
+            why = f"{new!r} is not a run status (statuses: {', '.join(_VALUES)})"
+        elif not legal:
+            why = f"{current} is final: a {current} run cannot change"
+        else:
+            options = ", ".join(legal[:-1]) + (" or " if len(legal) > 1 else "") + legal[-1]
+            why = f"a {current} run can only become {options}"
+        super().__init__(f"run {run_id} cannot go from {current} to {new}: {why}")
+
+
+_VALUES = [s.value for s in RunStatus]
+
+
+def next_statuses(status: str) -> list[str]:
+    """The statuses a run in ``status`` may move to (empty when final)."""
+    return [s.value for s in TRANSITIONS[RunStatus(status)]]
+
+
+def is_terminal(status: str) -> bool:
+    return RunStatus(status) in TERMINAL
+
+
+Error = BaseException | tuple[str, str] | None
+
+
+def transition(run: ProtocolRun, new_status: str, *, error: Error = None,
+               now: datetime | None = None) -> ProtocolRun:
+    """Move ``run`` to ``new_status`` or raise :class:`InvalidTransition`.
+
+    ``error`` (an exception, or a ``(code, message)`` pair) is recorded as the run's
+    error code and message. Sets ``started_at`` on running, and ``ended_at`` and
+    ``duration_s`` on every final status.
+    """
+    current = run.status
+    if current not in _VALUES or new_status not in _VALUES or RunStatus(
+            new_status) not in TRANSITIONS[RunStatus(current)]:
+        raise InvalidTransition(run.id, current, new_status)
+    now = now or datetime.now(UTC)
+    new = RunStatus(new_status)
+    run.status = new.value
+    if new is S.RUNNING:
+        run.started_at = now
+    if new in TERMINAL:
+        run.ended_at = now
+        if run.started_at is not None:
+            started = run.started_at
+            if started.tzinfo is None:
+                started = started.replace(tzinfo=UTC)
+            run.duration_s = max(0.0, (now - started).total_seconds())
+    if isinstance(error, BaseException):
+        run.error_code = type(error).__name__
+        run.error_message = str(error) or type(error).__name__
+    elif error is not None:
+        run.error_code, run.error_message = error
+    return run
+
+
+def set_status(engine: Engine, run_id: int, new_status: str, *,
+               error: Error = None) -> ProtocolRun:
+    """Apply :func:`transition` to the stored run ``run_id`` in one write transaction.
+
+    Returns a detached copy of the updated run. Raises :class:`InvalidTransition` when
+    the stored status does not allow the change, StoreError when the run is missing.
+    """
+    def apply(session: Session) -> ProtocolRun:
+        run = session.get(ProtocolRun, run_id, with_for_update=True)
+        if run is None:
+            raise StoreError(f"run {run_id} is not in the run store {display_url(engine)}: "
+                             "check the run id (praxis_lab.history() lists them)")
+        transition(run, new_status, error=error)
+        session.add(run)
+        session.flush()
+        return run
+
+    return write(engine, apply, doing=f"mark run {run_id} {new_status}")
+
+
+# --- runs left behind by dead processes --------------------------------------------------
+
+
+def _process_token(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (tells a reused pid apart), or None off Linux."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[1].split()
+    return None if fields[0] in ("Z", "X") else fields[19]
+
+
+def _alive(pid: int, token: str | None) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    if Path("/proc/self/stat").exists():
+        now = _process_token(pid)
+        return now is not None and (token is None or now == token)
+    return True
+
+
+def process_identity() -> tuple[int, str, str | None]:
+    """(pid, hostname, start token) of this process, stored on each run it starts."""
+    return os.getpid(), socket.gethostname(), _process_token(os.getpid())
+
+
+def recover(engine: Engine) -> list[int]:
+    """Mark runs left ``running`` by a dead process on this host ``interrupted``.
+
+    Returns the ids it marked. Runs of other hosts are left alone (they cannot be checked).
+    """
+    host = socket.gethostname()
+    try:
+        with Session(engine) as session:
+            stale = session.exec(
+                select(ProtocolRun.id, ProtocolRun.pid, ProtocolRun.process_token).where(
+                    ProtocolRun.status == "running", ProtocolRun.hostname == host)
+            ).all()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"run store {display_url(engine)}: cannot read it: {exc}") from exc
+    marked = []
+    for run_id, pid, token in stale:
+        if run_id is None or pid is None or _alive(pid, token):
+            continue
+        try:
+            set_status(engine, run_id, "interrupted", error=(
+                "ProcessDied", f"process {pid} on {host} ended during the run"))
+        except InvalidTransition:  # another process recovered it first
+            continue
+        marked.append(run_id)
+    return marked

@@ -1,0 +1,70 @@
+"""Shared fixtures: run stores (SQLite in memory, SQLite file, PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy
+from sqlalchemy.engine import Engine, make_url
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory,
+                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the default store (and anything else in the user data dir) out of $HOME."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+    monkeypatch.delenv("PRAXIS_LAB_DB_URL", raising=False)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test (dropped afterwards).
+
+    Needs ``PRAXIS_LAB_PG_URL`` (``make test`` starts a throwaway server). Without it
+    the test fails when ``PRAXIS_LAB_REQUIRE_PG=1`` (CI) and is skipped otherwise.
+    """
+    base = os.environ.get("PRAXIS_LAB_PG_URL")
+    if not base:
+        reason = ("PostgreSQL tests need PRAXIS_LAB_PG_URL: run them with `make test` or "
+                  "`python tests/with_postgres.py pytest ...`")
+        if os.environ.get("PRAXIS_LAB_REQUIRE_PG") == "1":
+            pytest.fail(f"PRAXIS_LAB_REQUIRE_PG=1 but {reason}")
+        pytest.skip(reason)
+    name = f"praxis_test_{uuid.uuid4().hex[:12]}"
+    admin = sqlalchemy.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        from praxis_lab import db
+
+        cached = db._ENGINES.pop(url, None)
+        if cached is not None:
+            cached.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite-memory", "sqlite-file",
+                        pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> str:
+    """The URL of an empty run store, once per kind of store."""
+    if request.param == "sqlite-memory":
+        return "sqlite://"
+    if request.param == "sqlite-file":
+        return f"sqlite:///{tmp_path}/praxis.db"
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def store(store_url: str) -> Engine:
+    """An opened run store (schema created), once per kind of store."""
+    from praxis_lab import db
+
+    return db.connect(store_url)
