@@ -1,0 +1,150 @@
+"""The policy gate: ALLOW or BLOCK with every reason, overrides, simulators, limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from praxis_lab.policy import Decision, Policy, evaluate, is_simulator
+
+REAL = "STARBackend"
+SIM = "LiquidHandlerChatterboxBackend"
+
+
+def _report(ok: bool = True, tips: int = 8, volumes: tuple[float, ...] = (100.0,),
+            methods: tuple[str, ...] = ("pick_up_tips", "aspirate", "dispense")) -> dict[str, Any]:
+    failures = [] if ok else [
+        {"kind": "insufficient_liquid", "line": 7, "message": "aspirate 60 µL from src[A1]",
+         "certainty": "always"},
+        {"kind": "no_tips", "line": 9, "message": "no tip", "certainty": "conditional"},
+    ]
+    ops = [{"method": m, "line": 3 + i, "volumes": list(volumes) if m == "aspirate" else []}
+           for i, m in enumerate(methods)]
+    return {"ok": ok, "failure_modes": failures, "requirements": {"tips": {"tips": tips}},
+            "graph": {"operations": ops}}
+
+
+def test_an_ok_simulation_on_a_real_device_is_allowed_and_every_rule_is_recorded() -> None:
+    decision = evaluate(Policy(), _report(), REAL)
+    assert decision.decision is Decision.ALLOW and decision.reasons == []
+    assert [r.rule for r in decision.rules] == [
+        "simulation_ok", "max_tips", "max_volume_per_op", "allowed_methods", "allowed_backends"]
+    assert all(r.decision is Decision.ALLOW for r in decision.rules)
+
+
+def test_a_failing_simulation_blocks_a_real_device_naming_the_failures_and_the_fix() -> None:
+    decision = evaluate(Policy(), _report(ok=False), REAL)
+    assert decision.decision is Decision.BLOCK
+    (reason,) = decision.reasons
+    assert reason.startswith("simulation_ok: the simulation found 2 failure modes")
+    assert "insufficient_liquid @ line 7" in reason and "no_tips @ line 9" in reason
+    assert "STARBackend is a real device" in reason and "override=" in reason
+
+
+def test_an_override_reason_lets_a_failing_simulation_run_and_is_kept() -> None:
+    decision = evaluate(Policy(), _report(ok=False), REAL, override="wells filled by hand")
+    assert decision.decision is Decision.ALLOW and decision.overridden
+    assert decision.override == "wells filled by hand"
+    assert "overridden by a human: wells filled by hand" in decision.rules[0].reason
+
+
+def test_an_ok_simulation_does_not_use_the_override() -> None:
+    decision = evaluate(Policy(), _report(), REAL, override="just in case")
+    assert decision.allowed and not decision.overridden
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_override_reason_does_not_count(blank: str) -> None:
+    decision = evaluate(Policy(), _report(ok=False), REAL, override=blank)
+    assert decision.decision is Decision.BLOCK
+    assert "an override needs a non-empty reason" in decision.reasons[0]
+
+
+def test_a_simulator_backend_records_a_failing_simulation_but_is_not_blocked_by_it() -> None:
+    decision = evaluate(Policy(), _report(ok=False), SIM)
+    assert decision.decision is Decision.ALLOW and decision.simulator
+    assert decision.rules[0].reason.endswith(f"allowed because {SIM} is a simulator")
+    assert not decision.overridden
+
+
+def test_no_simulation_report_blocks_a_real_device_but_not_a_simulator() -> None:
+    blocked = evaluate(Policy(), None, REAL)
+    assert blocked.decision is Decision.BLOCK
+    assert "there is no simulation report" in blocked.reasons[0]
+    assert "simulate the protocol first" in blocked.reasons[0]
+    assert evaluate(Policy(), None, SIM).allowed
+
+
+def test_too_many_tips_block_even_on_a_simulator_and_with_an_override() -> None:
+    decision = evaluate(Policy(max_tips=96), _report(tips=192), SIM, override="please")
+    assert decision.decision is Decision.BLOCK
+    assert decision.reasons == [
+        "max_tips: the protocol needs 192 tips (tips: 192), above the limit of 96; split the "
+        "run or raise Policy(max_tips=...)"]
+
+
+def test_a_volume_above_the_limit_blocks_naming_the_method_line_and_volume() -> None:
+    decision = evaluate(Policy(max_volume_per_op_ul=200.0), _report(volumes=(150.0, 250.0)), REAL)
+    assert decision.reasons == [
+        "max_volume_per_op: aspirate @ line 4 moves 250 µL: above the limit of 200 µL per "
+        "operation; split the transfer or raise Policy(max_volume_per_op_ul=...)"]
+
+
+def test_a_method_outside_the_allowed_set_blocks_naming_the_call() -> None:
+    policy = Policy(allowed_methods=frozenset({"pick_up_tips", "aspirate", "dispense"}))
+    decision = evaluate(policy, _report(methods=("pick_up_tips", "move_plate")), REAL)
+    assert decision.decision is Decision.BLOCK
+    assert decision.reasons[0].startswith("allowed_methods: move_plate @ line 4 not allowed")
+
+
+def test_a_backend_outside_the_allowed_set_blocks() -> None:
+    decision = evaluate(Policy(allowed_backends=frozenset({SIM})), _report(), REAL)
+    assert decision.reasons == [
+        f"allowed_backends: backend {REAL} is not allowed (allowed: {SIM}); use one of those "
+        "or add it to Policy(allowed_backends=...)"]
+
+
+def test_every_broken_rule_is_reported_at_once() -> None:
+    policy = Policy(max_tips=1, max_volume_per_op_ul=10.0, allowed_backends=frozenset({SIM}))
+    decision = evaluate(policy, _report(ok=False), REAL)
+    assert [r.split(":")[0] for r in decision.reasons] == [
+        "simulation_ok", "max_tips", "max_volume_per_op", "allowed_backends"]
+
+
+def test_no_limits_means_every_limit_rule_allows() -> None:
+    policy = Policy(max_tips=None, max_volume_per_op_ul=None)
+    decision = evaluate(policy, _report(tips=10_000, volumes=(1e6,)), REAL)
+    assert decision.allowed
+
+
+def test_a_simulator_is_recognised_by_any_class_in_its_hierarchy() -> None:
+    assert is_simulator(["MyChatterbox", "LiquidHandlerChatterboxBackend", "object"])
+    assert not is_simulator(["STARBackend", "HamiltonLiquidHandler"])
+    assert evaluate(Policy(), _report(ok=False), "MyChatterbox", simulator=True).allowed
+
+
+def test_policy_sets_accept_any_collection_but_not_a_bare_string() -> None:
+    assert Policy(allowed_methods=["aspirate"]).allowed_methods == frozenset({"aspirate"})  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"not the string 'aspirate': write \{'aspirate'\}"):
+        Policy(allowed_methods="aspirate")  # type: ignore[arg-type]
+
+
+def test_a_decision_serialises_to_plain_data() -> None:
+    data = evaluate(Policy(max_tips=1), _report(), REAL).to_dict()
+    assert data["decision"] == "BLOCK" and data["rules"][1]["rule"] == "max_tips"
+    assert data["policy_version"] == "v1" and data["override"] is None
+
+
+@given(volumes=st.lists(st.floats(0, 2000, allow_nan=False), min_size=1, max_size=8),
+       limit=st.floats(1, 2000, allow_nan=False), ok=st.booleans(), simulator=st.booleans())
+def test_the_decision_blocks_exactly_when_a_rule_blocks(
+        volumes: list[float], limit: float, ok: bool, simulator: bool) -> None:
+    decision = evaluate(Policy(max_volume_per_op_ul=limit), _report(ok=ok, volumes=tuple(volumes)),
+                        SIM if simulator else REAL)
+    blocking = [r for r in decision.rules if r.decision is Decision.BLOCK]
+    assert (decision.decision is Decision.BLOCK) == bool(blocking)
+    assert (max(volumes) > limit) == any(r.rule == "max_volume_per_op" for r in blocking)
+    assert (not ok and not simulator) == any(r.rule == "simulation_ok" for r in blocking)
