@@ -311,8 +311,12 @@ class Loaded:
 def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
     if callable(protocol) and not isinstance(protocol, str | os.PathLike):
         fn = inspect.unwrap(protocol)
+        code = getattr(fn, "__code__", None)
+        filename = code.co_filename if code is not None else "<function>"
+        whole = linecache.getlines(filename)
+        if whole:  # the whole file or cell, so lines match the function's code
+            return "".join(whole), filename, fn
         try:
-            filename = inspect.getsourcefile(fn) or "<function>"
             lines, _ = inspect.getsourcelines(fn)
         except (OSError, TypeError):
             raise ProtocolError(

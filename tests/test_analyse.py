@@ -1,0 +1,94 @@
+"""Finding the protocol and reading its parameter types (seed 002)."""
+
+from __future__ import annotations
+
+import pytest
+
+from praxis_lab.analyse import ProtocolError, analyse, extract_type, find_protocols, load
+
+
+@pytest.mark.parametrize(("annotation", "types", "container", "optional"), [
+    ("Well", ("Well",), False, False),
+    ("list[Well]", ("Well",), True, False),
+    ("List[Well]", ("Well",), True, False),
+    ("Sequence[TipSpot]", ("TipSpot",), True, False),
+    ("tuple[Plate, TipRack]", ("Plate", "TipRack"), True, False),
+    ("Optional[Plate]", ("Plate",), False, True),
+    ("Union[Plate, None]", ("Plate",), False, True),
+    ("Plate | None", ("Plate",), False, True),
+    ("list[list[Well]]", ("Well",), True, False),
+    ("'list[Well]'", ("Well",), True, False),
+    ("Optional['TipRack']", ("TipRack",), False, True),
+    ("typing.List[pylabrobot.resources.Well]", ("Well",), True, False),
+    ("float", ("float",), False, False),
+])
+def test_annotations_are_read_into_element_types(annotation, types, container, optional):
+    info = extract_type(annotation)
+    assert info.types == types
+    assert info.is_container is container
+    assert info.optional is optional
+    assert info.element_type == types[0]
+
+
+def test_the_protocol_is_the_async_function_with_plr_parameters():
+    src = "def helper(x):\n    return x\n\nasync def copy(lh: LiquidHandler, p: Plate):\n    pass\n"
+    info = analyse(src)
+    assert info.name == "copy" and info.line == 4
+    assert [p.kind for p in info.params] == ["machine", "labware"]
+
+
+def test_two_protocols_need_a_name():
+    src = ("async def a(lh: LiquidHandler):\n    pass\n"
+           "async def b(lh: LiquidHandler):\n    pass\n")
+    with pytest.raises(ProtocolError, match="2 protocols .*--protocol NAME"):
+        analyse(src)
+    assert analyse(src, "b").name == "b"
+    with pytest.raises(ProtocolError, match="no protocol named 'c'.*found: a, b"):
+        analyse(src, "c")
+
+
+def test_no_protocol_explains_what_one_looks_like():
+    with pytest.raises(ProtocolError, match="no protocol found.*async def"):
+        analyse("def f():\n    pass\n")
+
+
+def test_a_syntax_error_points_at_line_and_column_with_a_caret():
+    with pytest.raises(ProtocolError) as exc:
+        analyse("async def f(lh: LiquidHandler):\n    await lh.aspirate(\n")
+    text = str(exc.value)
+    assert "@ 2:" in text and "^" in text
+    assert exc.value.line == 2
+
+
+def test_an_unannotated_parameter_without_default_is_named():
+    with pytest.raises(ProtocolError, match="parameter 'plate' of f has no type annotation"):
+        analyse("async def f(lh: LiquidHandler, plate):\n    pass\n")
+
+
+def test_an_unannotated_parameter_with_a_default_is_a_value():
+    info = analyse("async def f(lh: LiquidHandler, volume=50):\n    pass\n")
+    assert info.param("volume").kind == "value" and info.param("volume").default == 50
+
+
+def test_positions_of_every_call_are_recorded():
+    info = find_protocols("async def f(lh: LiquidHandler):\n    await lh.a(1)\n    x(2)\n")[0]
+    assert (2, 10, "lh.a") in info.calls and (3, 4, "x") in info.calls
+
+
+def test_load_reports_a_missing_file_clearly(tmp_path):
+    with pytest.raises(ProtocolError, match="protocol file not found"):
+        load(tmp_path / "nope.py")
+
+
+def test_load_reports_a_module_that_raises_with_its_line():
+    src = "x = 1\nraise RuntimeError('boom')\nasync def f(lh: LiquidHandler):\n    pass\n"
+    with pytest.raises(ProtocolError, match="RuntimeError: boom @ 2:0"):
+        load(src)
+
+
+def test_a_function_object_keeps_the_line_numbers_of_its_file(tmp_path):
+    path = tmp_path / "proto.py"
+    path.write_text("import os\n\n\nasync def f(lh: 'LiquidHandler'):\n    pass\n")
+    loaded = load(path)
+    again = load(loaded.func)
+    assert again.info.line == 4 and again.info.name == "f"

@@ -1,0 +1,83 @@
+"""The praxis-lab command: JSON contract, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from praxis_lab.cli import main
+
+PROTOCOLS = Path(__file__).parent / "protocols"
+COPY = PROTOCOLS / "ok_plate_copy.py"
+
+
+def test_simulate_json_has_the_design_fields_and_exit_0(capsys):
+    assert main(["simulate", str(COPY), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["protocol"] == "copy_plate" and data["ok"] is True and data["paths"] == 1
+    assert data["requirements"]["tips"] == {"tips": 96}
+    assert data["requirements"]["on_deck"] == ["tips", "source", "dest"]
+    graph = data["graph"]
+    assert len(graph["operations"]) == 48 and len(graph["execution_order"]) == 48
+    assert graph["resources"]["source"]["parental_chain"] == ["PlateCarrier", "Deck"]
+    assert {"analyse", "trace", "simulate", "total"} <= set(data["timings_ms"])
+    assert sum(1 for r in data["deck_layout"]["resources"] if r["category"] == "well") == 192
+
+
+def test_a_failing_protocol_exits_1_and_prints_the_failure(tmp_path, capsys):
+    f = tmp_path / "bad.py"
+    f.write_text("async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):\n"
+                 "    await lh.aspirate(plate['A1'], [10])\n")
+    assert main(["simulate", str(f)]) == 1
+    out = capsys.readouterr().out
+    assert "no_tips @ line 2" in out and "fix: pick up tips" in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["simulate", "missing.py"], "protocol file not found: missing.py"),
+    (["simulate", str(COPY), "--protocol", "nope"], "no protocol named 'nope'"),
+    (["simulate", str(COPY), "--param", "volume"], "write NAME=VALUE"),
+    (["simulate", str(COPY), "--param", "speed=3"], "--param speed"),
+    (["simulate", str(COPY), "--setup", "make_deck"], "setup 'make_deck' not found"),
+])
+def test_usage_errors_exit_2_with_one_line_and_no_traceback(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_setup_errors_are_one_line(tmp_path, capsys):
+    f = tmp_path / "p.py"
+    f.write_text("def make():\n    raise RuntimeError('no deck today')\n\n"
+                 "async def p(lh: LiquidHandler, plate: Plate):\n    pass\n"
+                 "def wrong():\n    return {'plates': 1}\n")
+    assert main(["simulate", str(f), "--setup", "make"]) == 2
+    assert "setup 'make' raised RuntimeError: no deck today @ line 2" in capsys.readouterr().err
+    assert main(["simulate", str(f), "--setup", "wrong"]) == 2
+    assert "returned plates which p has no parameter for" in capsys.readouterr().err
+
+
+def test_fix_prints_the_fixed_source(tmp_path, capsys):
+    f = tmp_path / "p.py"
+    f.write_text("async def p(lh: LiquidHandler, plate: Plate):\n    await lh.aspirat(plate['A1'], [1])\n")
+    main(["simulate", str(f), "--fix"])
+    assert "lh.aspirate(plate['A1'], [1])" in capsys.readouterr().out
+
+
+def test_help_lists_every_command():
+    out = subprocess.run([sys.executable, "-m", "praxis_lab.cli", "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    for word in ("simulate", "run", "history", "examples:"):
+        assert word in out
+
+
+def test_the_simulate_path_imports_no_heavy_packages():
+    code = ("import sys; from praxis_lab.cli import main; main(['simulate', %r, '--json']);"
+            "heavy = [m for m in ('pandas', 'sqlmodel', 'plotly', 'anywidget', 'libcst') "
+            "if m in sys.modules]; print('HEAVY', heavy, file=sys.stderr)" % str(COPY))
+    err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stderr
+    assert "HEAVY []" in err

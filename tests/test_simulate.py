@@ -1,0 +1,202 @@
+"""Simulation finds every failure on every path, with certainty, place and quantities."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from praxis_lab.analyse import ProtocolError
+from praxis_lab.simulate import simulate
+
+H = "async def p(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, v: float = 50):\n"
+
+
+def sim(body: str, **kw):
+    return simulate(H + textwrap.indent(textwrap.dedent(body).lstrip("\n"), "    "), cache=False,
+                    **kw)
+
+
+def kinds(report):
+    return [(f.kind, f.line, f.certainty) for f in report.failure_modes]
+
+
+def test_a_correct_plate_copy_is_ok_and_states_its_requirements():
+    r = sim("""
+        for col in range(1, 13):
+            await lh.pick_up_tips(tips[f"A{col}:H{col}"])
+            await lh.aspirate(src[f"A{col}:H{col}"], [v] * 8)
+            await lh.dispense(dst[f"A{col}:H{col}"], [v] * 8)
+            await lh.drop_tips(tips[f"A{col}:H{col}"])
+        """)
+    assert r.ok and r.failure_modes == []
+    assert r.requirements["tips"] == {"tips": 96}
+    assert r.requirements["on_deck"] == ["tips", "src", "dst"]
+    assert len(r.requirements["liquid"]) == 96
+    assert r.requirements["liquid"][0] == {"parameter": "src", "well": "A1", "min_volume": 50.0}
+    assert r.expected_ops == 48 and r.level == "symbolic"
+
+
+def test_aspirating_without_a_tip_names_the_well_channel_and_line():
+    r = sim("await lh.aspirate(src['A1'], [30])\n")
+    (f,) = r.failure_modes
+    assert (f.kind, f.line, f.certainty, f.resources) == ("no_tips", 2, "always", ["src[A1]"])
+    assert f.message.startswith("no_tips @ line 2: aspirate 30 µL from src[A1] on channel 0")
+
+
+def test_every_failure_is_reported_not_only_the_first():
+    r = sim("""
+        await lh.aspirate(src['A1'], [30])
+        await lh.pick_up_tips(tips['A1'])
+        await lh.pick_up_tips(tips['B1'])
+        await lh.drop_tips(tips['A1'])
+        await lh.pick_up_tips(tips['A1'])
+        """)
+    assert kinds(r) == [("no_tips", 2, "always"), ("tips_already_loaded", 4, "always")]
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        await lh.drop_tips(tips['B1'])
+        await lh.pick_up_tips(tips['A1'])
+        """)
+    assert kinds(r) == [("tip_spot_empty", 4, "always")]
+
+
+def test_a_failure_on_one_branch_is_conditional_with_the_path_condition():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        if v > 200:
+            await lh.drop_tips(tips['A1'])
+        await lh.aspirate(src['A1'], [20])
+        """)
+    (f,) = r.failure_modes
+    assert (f.kind, f.line, f.certainty, f.condition) == ("no_tips", 5, "conditional", "v > 200")
+    assert "(when v > 200)" in f.message
+
+
+def test_failures_inside_loops_are_deduplicated_with_a_count():
+    r = sim("""
+        for i in range(5):
+            await lh.aspirate(src['A1'], [1])
+        """)
+    (f,) = r.failure_modes
+    assert f.kind == "no_tips" and f.occurrences == 5
+
+
+def test_symbolic_volumes_prove_an_overflow_whatever_the_start_volume():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        for i in range(3):
+            await lh.aspirate(src[f"A{i + 1}"], [300])
+            await lh.dispense(dst['A1'], [300])
+        """)
+    assert kinds(r) == [("over_capacity", 5, "always")]
+    assert "room for 60 µL (max 360 µL)" in r.failure_modes[0].message
+    assert r.requirements["liquid"][0] == {"parameter": "src", "well": "A1", "min_volume": 300.0}
+
+
+def test_taking_more_than_a_full_well_holds_is_insufficient_whatever_it_starts_with():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        await lh.aspirate(src['A1'], [300])
+        await lh.aspirate(src['A1'], [300])
+        """)
+    assert kinds(r) == [("insufficient_liquid", 4, "always")]
+
+
+def test_tip_capacity_is_read_from_the_tip_rack():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        await lh.aspirate(src['A1'], [300])
+        await lh.aspirate(src['B1'], [300])
+        await lh.aspirate(src['C1'], [300])
+        await lh.aspirate(src['D1'], [300])
+        """)
+    assert kinds(r) == [("tip_volume_exceeded", 6, "always")]
+    assert "at most 1065 µL" in r.failure_modes[0].message
+
+
+def test_dropping_a_tip_that_holds_liquid_is_tip_not_empty():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        await lh.aspirate(src['A1'], [30])
+        await lh.drop_tips(tips['A1'])
+        """)
+    assert kinds(r) == [("tip_not_empty", 4, "always")]
+
+
+def test_shape_mistakes_are_wrong_resource_and_bad_arguments():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'][0])
+        await lh.pick_up_tips(tips['A1'])
+        await lh.aspirate(src['A1'], 30)
+        await lh.aspirate([src['A1:B1']], [30])
+        """)
+    assert kinds(r) == [("wrong_resource", 2, "always"), ("bad_arguments", 4, "always"),
+                        ("wrong_resource", 5, "always")]
+    assert "expected" not in r.failure_modes[0].message or True
+    assert "must be a list of TipSpot" in r.failure_modes[0].message
+
+
+def test_unknown_methods_and_unbindable_calls_are_structural_failures():
+    r = sim("await lh.transfer_96(src, dst)\nawait lh.aspirate(src['A1'])\n")
+    assert kinds(r) == [("unknown_method", 2, "always"), ("bad_arguments", 3, "always")]
+    assert "did you mean stamp" in r.failure_modes[0].message
+
+
+def test_an_unresolvable_parameter_type_is_reported_at_the_parameter():
+    r = simulate("async def p(lh: LiquidHandler, x: Plat):\n    await lh.aspirate(x['A1'], [1])\n",
+                 cache=False)
+    (f,) = r.failure_modes
+    assert f.kind == "unresolved_type" and f.line == 1 and "did you mean Plate" in f.message
+
+
+def test_labware_off_the_deck_is_flagged_once_at_the_first_op_touching_it():
+    src = textwrap.dedent("""
+        from pylabrobot.liquid_handling import LiquidHandler
+        from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+        from pylabrobot.resources import (PLT_CAR_L5AC_A00, STARLetDeck, TIP_CAR_480_A00,
+            cor_96_wellplate_360uL_Fb, hamilton_96_tiprack_1000uL_filter, Plate, TipRack)
+
+        def make():
+            deck = STARLetDeck()
+            tc = TIP_CAR_480_A00("tc"); tc[0] = tips = hamilton_96_tiprack_1000uL_filter("t")
+            pc = PLT_CAR_L5AC_A00("pc"); pc[0] = src = cor_96_wellplate_360uL_Fb("s")
+            deck.assign_child_resource(tc, rails=1); deck.assign_child_resource(pc, rails=8)
+            src.get_item("A1").tracker.set_volume(100)
+            lh = LiquidHandler(LiquidHandlerChatterboxBackend(), deck)
+            return {"lh": lh, "tips": tips, "src": src, "dst": cor_96_wellplate_360uL_Fb("d")}
+
+        async def p(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate):
+            await lh.pick_up_tips(tips["A1"])
+            await lh.aspirate(src["A1"], [60])
+            await lh.dispense(dst["A1"], [30])
+            await lh.dispense(dst["A2"], [30])
+            await lh.aspirate(src["A1"], [60])
+        """)
+    r = simulate(src, setup="make", cache=False)
+    assert r.level == "exact"
+    assert kinds(r) == [("not_on_deck", 19, "always"), ("insufficient_liquid", 21, "always")]
+    assert "holds 40 µL" in r.failure_modes[1].message
+    assert r.failure_modes[1].fixes[0]["description"].startswith("lower the volume")
+
+
+def test_a_repeated_simulation_is_a_cache_lookup():
+    src = H + "    await lh.pick_up_tips(tips['A1'])\n"
+    assert simulate(src) is simulate(src)
+    assert simulate(src, params={"v": "70"}) is not simulate(src)
+
+
+def test_params_must_name_real_parameters():
+    with pytest.raises(ProtocolError, match="--param nope"):
+        simulate(H + "    pass\n", params={"nope": "1"})
+
+
+def test_the_report_serialises_to_the_cli_json_shape():
+    d = sim("await lh.pick_up_tips(tips['A1'])\nawait lh.pick_up_tips(tips['A2'])\n").to_dict()
+    assert set(d) >= {"protocol", "ok", "paths", "failure_modes", "requirements", "graph",
+                      "deck_layout", "timings_ms"}
+    f = d["failure_modes"][0]
+    assert set(f) >= {"kind", "certainty", "condition", "line", "column", "method", "message",
+                      "resources", "fixes"}
+    assert f["fixes"][0]["edit"].startswith("@@")
+    assert d["graph"]["resources"]["tips"]["parental_chain"] == ["TipCarrier", "Deck"]

@@ -1,0 +1,129 @@
+"""Tracing runs the protocol with stand-ins and records every PLR call with its place."""
+
+from __future__ import annotations
+
+import textwrap
+
+from praxis_lab.analyse import load
+from praxis_lab.deck import bind
+from praxis_lab.trace import trace
+
+
+def _trace(src: str, params=None, **kw):
+    loaded = load(textwrap.dedent(src))
+    return trace(loaded, bind(loaded.info, params=params), **kw)
+
+
+HEADER = "async def p(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, v: float = 50):\n"
+
+
+def test_each_call_is_recorded_with_its_line_column_and_bound_arguments():
+    r = _trace(HEADER + "    await lh.pick_up_tips(tips['A1:H1'])\n"
+               "    await lh.aspirate(src['A1:H1'], [v] * 8, use_channels=list(range(8)))\n")
+    (path,) = r.paths
+    assert [(o.method, o.line, o.column) for o in path.ops] == [
+        ("pick_up_tips", 2, 10), ("aspirate", 3, 10)]
+    asp = path.ops[1]
+    assert len(asp.args["resources"]) == 8 and asp.args["use_channels"] == list(range(8))
+    assert asp.args["flow_rates"] is None  # PLR's default, filled in
+
+
+def test_loops_f_strings_get_item_get_well_zip_and_comprehensions_work_concretely():
+    r = _trace(HEADER + textwrap.indent(textwrap.dedent("""
+        for col in range(1, 4):
+            await lh.pick_up_tips(tips[f"A{col}:H{col}"])
+            wells = [src.get_item(f"{row}{col}") for row in "ABCDEFGH"]
+            for s, d in zip(wells, [dst.get_well(f"{r}{col}") for r in "ABCDEFGH"]):
+                await lh.aspirate([s], [v])
+                await lh.dispense([d], [v])
+            await lh.drop_tips(tips[f"A{col}:H{col}"])
+        """), "    "))
+    ops = r.paths[0].ops
+    assert len(ops) == 3 * (2 + 16)
+    assert ops[1].args["resources"][0].get_identifier() == "A1"
+    assert ops[-2].args["resources"][0].get_identifier() == "H3"
+
+
+def test_helper_functions_report_the_line_inside_the_helper():
+    r = _trace("""
+        async def helper(lh, spots):
+            await lh.pick_up_tips(spots)
+
+        async def p(lh: LiquidHandler, tips: TipRack):
+            await helper(lh, tips["A1"])
+        """)
+    assert [(o.method, o.line) for o in r.paths[0].ops] == [("pick_up_tips", 3)]
+
+
+def test_an_if_on_a_parameter_explores_both_branches_with_conditions():
+    r = _trace(HEADER + "    if v > 100:\n        await lh.pick_up_tips(tips['A1'])\n"
+               "    else:\n        await lh.pick_up_tips(tips['B1'])\n")
+    assert sorted(p.condition for p in r.paths) == ["v <= 100", "v > 100"]
+    witness = {p.condition: p.witness["v"] for p in r.paths}
+    assert witness["v > 100"] > 100 and witness["v <= 100"] <= 100
+
+
+def test_impossible_paths_are_pruned():
+    r = _trace(HEADER + "    if v > 100:\n        if v < 50:\n"
+               "            await lh.pick_up_tips(tips['A1'])\n")
+    assert len(r.paths) == 2
+    assert all(not p.ops for p in r.paths)
+
+
+def test_independent_ifs_multiply_paths_and_the_bound_stops_exploration():
+    body = "".join(f"    if v > {i}:\n        await lh.pick_up_tips(tips['A{i + 1}'])\n"
+                   for i in range(0, 90, 10))
+    src = HEADER.replace("v: float = 50", "v: float = 50, w: float = 1") + body + "".join(
+        f"    if w > {i}:\n        pass\n" for i in range(6))
+    r = _trace(src, max_paths=16)
+    assert r.truncated and len(r.paths) == 16
+    assert "more than 16 paths" in r.issues[0].message
+
+
+def test_use_channels_context_is_recorded_for_the_ops_inside_it():
+    r = _trace(HEADER + "    with lh.use_channels([2]):\n"
+               "        await lh.pick_up_tips(tips['A1'])\n")
+    ctx, pick = r.paths[0].ops
+    assert ctx.method == "use_channels" and ctx.kind == "context"
+    assert pick.default_channels == [2]
+
+
+def test_use_tips_stands_for_a_pick_up_and_a_discard():
+    r = _trace(HEADER + "    async with lh.use_tips(tips['A1:B1']):\n"
+               "        await lh.aspirate(src['A1:B1'], [v, v])\n")
+    assert [o.method for o in r.paths[0].ops] == ["pick_up_tips", "aspirate", "discard_tips"]
+
+
+def test_unknown_methods_and_bad_calls_are_recorded_not_raised():
+    r = _trace(HEADER + "    await lh.transfer_96(src, dst)\n    await lh.aspirate(src['A1'])\n")
+    unknown, bad = r.paths[0].ops
+    assert unknown.known is False and unknown.method == "transfer_96"
+    assert "missing 1 required argument: 'vols'" in bad.bind_error
+
+
+def test_an_endless_loop_is_stopped_by_the_op_bound():
+    r = _trace(HEADER + "    while True:\n        await lh.pick_up_tips(tips['A1'])\n",
+               max_ops=500)
+    assert r.paths[0].issue.kind == "op_bound" and r.paths[0].issue.line == 3
+
+
+def test_an_endless_loop_without_calls_is_stopped_by_the_timeout():
+    r = _trace(HEADER + "    x = 0\n    while True:\n        x += 1\n", timeout_s=0.3)
+    assert r.issues and r.issues[0].kind == "timeout"
+
+
+def test_reading_live_tracker_state_is_a_clear_issue():
+    r = _trace(HEADER + "    if lh.head[0].has_tip:\n        pass\n")
+    assert r.paths[0].issue.kind == "reads_state" and r.paths[0].issue.line == 2
+
+
+def test_asyncio_sleep_is_instant_while_tracing():
+    r = _trace("import asyncio\n" + HEADER + "    await asyncio.sleep(3600)\n"
+               "    await lh.pick_up_tips(tips['A1'])\n")
+    assert [o.method for o in r.paths[0].ops] == ["pick_up_tips"]
+
+
+def test_a_protocol_that_raises_is_reported_at_its_line():
+    r = _trace(HEADER + "    x = tips['A1'] + 1\n")
+    issue = r.paths[0].issue
+    assert issue.kind == "raised" and issue.line == 2 and "TypeError" in issue.message
