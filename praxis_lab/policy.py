@@ -106,9 +106,14 @@ def is_simulator(backend: str | Iterable[str], policy: Policy | None = None) -> 
     return any(n in known for n in names)
 
 
-def _ops(report: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _ops(report: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The graph's operations as {method, line, volumes} (seed 002 names accepted too)."""
     graph = report.get("graph") or {}
-    return [op for op in graph.get("operations") or [] if isinstance(op, Mapping)]
+    return [{"method": op.get("method", op.get("method_name")),
+             "line": op.get("line", op.get("line_number")),
+             "volumes": [float(v) for v in op.get("volumes") or []
+                         if isinstance(v, int | float)]}
+            for op in graph.get("operations") or [] if isinstance(op, Mapping)]
 
 
 def _simulation_rule(report: Mapping[str, Any] | None, simulator: bool, backend: str,
@@ -151,14 +156,13 @@ def _tips_rule(report: Mapping[str, Any], limit: int | None) -> RuleResult:
 
 
 def _volume_rule(report: Mapping[str, Any], limit: float | None) -> RuleResult:
-    biggest = max((float(v) for op in _ops(report) for v in op.get("volumes") or []),
-                  default=0.0)
+    ops = _ops(report)
+    biggest = max((v for op in ops for v in op["volumes"]), default=0.0)
     if limit is None:
         return RuleResult("max_volume_per_op", Decision.ALLOW,
                           f"largest volume {biggest:g} µL; no limit set")
-    over = [f"{op.get('method')} @ line {op.get('line')} moves {max(op['volumes']):g} µL"
-            for op in _ops(report)
-            if op.get("volumes") and max(float(v) for v in op["volumes"]) > limit]
+    over = [f"{op['method']} @ line {op['line']} moves {max(op['volumes']):g} µL"
+            for op in ops if op["volumes"] and max(op["volumes"]) > limit]
     if over:
         return RuleResult("max_volume_per_op", Decision.BLOCK,
                           f"{'; '.join(over)}: above the limit of {limit:g} µL per operation; "
@@ -168,11 +172,11 @@ def _volume_rule(report: Mapping[str, Any], limit: float | None) -> RuleResult:
 
 
 def _methods_rule(report: Mapping[str, Any], allowed: frozenset[str] | None) -> RuleResult:
-    used = sorted({str(op.get("method")) for op in _ops(report)})
+    used = sorted({str(op["method"]) for op in _ops(report)})
     if allowed is None:
         return RuleResult("allowed_methods", Decision.ALLOW, "every method is allowed")
-    bad = [f"{op.get('method')} @ line {op.get('line')}" for op in _ops(report)
-           if op.get("method") not in allowed]
+    bad = [f"{op['method']} @ line {op['line']}" for op in _ops(report)
+           if op["method"] not in allowed]
     if bad:
         return RuleResult("allowed_methods", Decision.BLOCK,
                           f"{', '.join(bad)} not allowed (allowed: "

@@ -148,3 +148,11 @@ def test_the_decision_blocks_exactly_when_a_rule_blocks(
     assert (decision.decision is Decision.BLOCK) == bool(blocking)
     assert (max(volumes) > limit) == any(r.rule == "max_volume_per_op" for r in blocking)
     assert (not ok and not simulator) == any(r.rule == "simulation_ok" for r in blocking)
+
+
+def test_graph_operations_with_seed_002_field_names_are_understood() -> None:
+    report = {"ok": True, "failure_modes": [], "requirements": {"tips": {}},
+              "graph": {"operations": [{"method_name": "aspirate", "line_number": 12,
+                                        "volumes": [1500.0]}]}}
+    decision = evaluate(Policy(), report, REAL)
+    assert decision.reasons[0].startswith("max_volume_per_op: aspirate @ line 12 moves 1500 µL")
