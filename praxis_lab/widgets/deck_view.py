@@ -98,5 +98,5 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
         return (
             f"DeckView({deck.get('type', 'deck')} {deck.get('name', '')!r}: "
             f"{len(self.deck_layout.get('resources', []))} resources, {len(self.wells)} wells, "
-            f"{len(failing)} failing, step {self.step}/{steps})"
+            f"{len(failing)} failing resources, step {self.step}/{steps})"
         )

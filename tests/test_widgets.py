@@ -1,0 +1,302 @@
+"""The widgets' Python side: traits from the fixture, kwargs checks, messages, controller events."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from praxis_lab.widgets import (
+    BundleMissingError,
+    DeckView,
+    FailureList,
+    GraphView,
+    ReportView,
+    RunMonitor,
+    _base,
+)
+
+FIXTURE = json.loads(
+    (Path(__file__).parent / "ui" / "fixtures" / "copy_plate.json").read_text(encoding="utf-8")
+)
+
+
+def click(widget: Any, **content: Any) -> None:
+    """Deliver a custom message as the browser's model.send(content) would."""
+    widget._handle_custom_msg(content, [])
+
+
+class FakeController:
+    """A tiny run controller: records calls and emits the events a run would."""
+
+    def __init__(self, ops: int = 3, fail_on: str | None = None) -> None:
+        self.ops = ops
+        self.fail_on = fail_on
+        self.calls: list[str] = []
+        self.listeners: list[Any] = []
+
+    def subscribe(self, fn: Any) -> None:
+        self.listeners.append(fn)
+
+    def emit(self, **event: Any) -> None:
+        for fn in self.listeners:
+            fn(event)
+
+    def _call(self, name: str) -> None:
+        self.calls.append(name)
+        if name == self.fail_on:
+            raise RuntimeError(f"{name} is not possible now")
+
+    def start(self) -> None:
+        self._call("start")
+        self.emit(type="status", run_id="run-1", status="running")
+        for i in range(self.ops):
+            self.emit(type="log", run_id="run-1", seq=i, method="aspirate",
+                      arguments={"vols": [40.0]}, duration_ms=1.0, error=None)
+            self.emit(type="progress", run_id="run-1", done=i + 1, expected=self.ops,
+                      eta_s=float(self.ops - i - 1))
+        self.emit(type="status", run_id="run-1", status="completed")
+
+    def pause(self) -> None:
+        self._call("pause")
+        self.emit(type="status", run_id="run-1", status="paused")
+
+    def resume(self) -> None:
+        self._call("resume")
+        self.emit(type="status", run_id="run-1", status="running")
+
+    def abort(self) -> None:
+        self._call("abort")
+        self.emit(type="status", run_id="run-1", status="canceled")
+
+
+def deck_view() -> DeckView:
+    return DeckView(FIXTURE["deck_layout"], timeline=FIXTURE["timeline"],
+                    failures=FIXTURE["failure_modes"])
+
+
+def test_deck_view_holds_the_layout_timeline_and_failures_as_traits() -> None:
+    view = deck_view()
+    assert view.deck_layout["deck"]["type"] == "STARLetDeck"
+    assert len(view.wells) == 192
+    assert len(view.timeline["steps"]) == 48
+    assert view.failures[0]["resources"] == ["source[A1]"]
+    assert view.step == 0 and view.selected == ""
+    assert "192 wells, 2 failing resources" in repr(view)
+
+
+def test_deck_view_state_follows_the_step_and_the_step_is_clamped() -> None:
+    view = deck_view()
+    assert view.state_at(0)["source[B1]"] == 100.0
+    view.step = 2
+    assert view.state_at()["source[B1]"] == 60.0
+    assert view.state_at()["tips[A1]"] is False
+    view.step = 1000
+    assert view.step == 48
+    view.step = -3
+    assert view.step == 0
+
+
+def test_browser_state_changes_reach_python() -> None:
+    view = deck_view()
+    view.set_state({"selected": "source[A1]", "step": 5})
+    assert (view.selected, view.step) == ("source[A1]", 5)
+
+
+def test_graph_view_marks_the_ops_on_failing_lines() -> None:
+    view = GraphView(FIXTURE["graph"], failures=FIXTURE["failure_modes"])
+    assert len(view.graph["operations"]) == 48
+    assert view.failing_ops() == [f"op_{4 * i + 1}" for i in range(12)]
+    assert "12 failing ops" in repr(view)
+
+
+@pytest.mark.parametrize(
+    ("make", "accepted"),
+    [
+        (lambda **kw: DeckView(FIXTURE["deck_layout"], **kw), "layout, timeline, failures"),
+        (lambda **kw: GraphView(FIXTURE["graph"], **kw), "graph, failures"),
+        (lambda **kw: FailureList([], **kw), "failures, source, on_apply"),
+        (lambda **kw: RunMonitor(FakeController(), **kw), "controller"),
+        (lambda **kw: ReportView({"failure_modes": []}, **kw), "report, source, on_apply"),
+    ],
+)
+def test_unknown_keyword_arguments_raise_type_error_naming_them(make: Any, accepted: str) -> None:
+    with pytest.raises(TypeError, match=rf"'colour'.*accepts: {accepted}"):
+        make(colour="red")
+
+
+def test_malformed_inputs_name_the_argument() -> None:
+    with pytest.raises(ValueError, match=r"DeckView\(layout=...\) is missing 'resources'"):
+        DeckView({"deck": {}})
+    with pytest.raises(TypeError, match=r"GraphView\(graph=...\) expects a dict, got list"):
+        GraphView([])
+    with pytest.raises(TypeError, match=r"FailureList\(on_apply=...\) must be callable"):
+        FailureList([], on_apply="fix it")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="lacks pause, resume"):
+        RunMonitor(type("Half", (), {"start": print, "abort": print, "subscribe": print})())
+
+
+def test_apply_fix_message_round_trips_through_on_apply() -> None:
+    calls: list[tuple[int, int]] = []
+
+    def on_apply(i: int, j: int) -> dict[str, Any]:
+        calls.append((i, j))
+        return {"source": FIXTURE["applied"]["source"], "ok": True,
+                "summary": "ok after the fix", "failure_modes": []}
+
+    widget = FailureList(FIXTURE["failure_modes"], source=FIXTURE["source"], on_apply=on_apply)
+    click(widget, type="apply", failure=0, fix=0)
+    assert calls == [(0, 0)]
+    assert widget.error == ""
+    assert widget.applied is not None
+    assert widget.applied["ok"] is True
+    assert widget.applied["summary"] == "ok after the fix"
+    assert "+        await lh.aspirate(source[channels], vols=[30] * 8)" in widget.applied["diff"]
+    assert "-        await lh.aspirate(source[channels], vols=[40] * 8)" in widget.applied["diff"]
+    click(widget, type="apply", failure=0, fix=0)
+    assert widget.applied["n"] == 2  # a repeated fix still changes the trait
+
+
+def test_on_apply_exceptions_are_shown_in_the_error_trait() -> None:
+    def on_apply(i: int, j: int) -> dict[str, Any]:
+        raise ValueError("the fix does not parse")
+
+    widget = FailureList(FIXTURE["failure_modes"], source=FIXTURE["source"], on_apply=on_apply)
+    click(widget, type="apply", failure=0, fix=1)
+    assert widget.error == "Apply fix failed: ValueError: the fix does not parse"
+    assert isinstance(widget.last_exception, ValueError)
+    assert widget.applied is None
+
+
+def test_apply_errors_name_bad_indices_a_missing_callback_and_bad_results() -> None:
+    widget = FailureList(FIXTURE["failure_modes"], on_apply=lambda i, j: {"nope": 1})
+    click(widget, type="apply", failure=7, fix=0)
+    assert "no failure 7: the list has 2" in widget.error
+    click(widget, type="apply", failure=1, fix=3)
+    assert "no fix 3 for failure 1: it has 1" in widget.error
+    click(widget, type="apply", failure=0, fix=0)
+    assert "must return a dict with a 'source' str" in widget.error
+    bare = FailureList(FIXTURE["failure_modes"])
+    click(bare, type="apply", failure=0, fix=0)
+    assert "without on_apply" in bare.error and "aspirate at most 30 µL" in bare.error
+
+
+def test_run_monitor_buttons_call_the_controller_and_events_update_traits() -> None:
+    controller = FakeController(ops=3)
+    monitor = RunMonitor(controller)
+    assert (monitor.status, monitor.done, monitor.log_rows) == ("idle", 0, [])
+    click(monitor, type="run")
+    assert controller.calls == ["start"]
+    assert (monitor.status, monitor.run_id) == ("completed", "run-1")
+    assert (monitor.done, monitor.expected, monitor.eta_s) == (3, 3, 0.0)
+    assert [row["seq"] for row in monitor.log_rows] == [0, 1, 2]
+    assert monitor.log_rows[0]["arguments"] == {"vols": [40.0]}
+    assert monitor.finished
+    for action in ("pause", "resume", "abort"):
+        click(monitor, type=action)
+    assert controller.calls == ["start", "pause", "resume", "abort"]
+    assert monitor.status == "canceled"
+
+
+def test_run_monitor_keeps_the_last_200_log_rows_and_shows_error_responses() -> None:
+    controller = FakeController(ops=250)
+    monitor = RunMonitor(controller)
+    monitor.act("run")
+    assert len(monitor.log_rows) == 200
+    assert monitor.log_rows[-1]["seq"] == 249
+    controller.emit(type="response", control={
+        "run_id": "run-1", "mode": "mock", "status": "error",
+        "error": {"code": "POLICY_BLOCKED", "message": "simulation has failure modes"}})
+    assert monitor.mode == "mock"
+    assert monitor.error == "POLICY_BLOCKED: simulation has failure modes"
+    controller.emit(type="request", request={"request_id": "req-1", "status": "pending"})
+    assert monitor.request == {"request_id": "req-1", "status": "pending"}
+
+
+def test_controller_errors_go_to_the_error_trait() -> None:
+    monitor = RunMonitor(FakeController(fail_on="pause"))
+    click(monitor, type="pause")
+    assert monitor.error == "pause failed: RuntimeError: pause is not possible now"
+    click(monitor, type="abort")
+    assert monitor.error == ""
+
+
+def test_events_from_another_thread_are_applied_on_the_event_loop() -> None:
+    async def scenario() -> tuple[RunMonitor, set[int]]:
+        controller = FakeController(ops=400)
+        monitor = RunMonitor(controller)
+        threads: set[int] = set()
+        monitor.observe(lambda _change: threads.add(threading.get_ident()),
+                        names=["log_rows", "done", "status"])
+        worker = threading.Thread(target=controller.start)
+        worker.start()
+        for _ in range(200):
+            if monitor.status == "completed":
+                break
+            await asyncio.sleep(0.01)
+        worker.join()
+        return monitor, threads
+
+    monitor, threads = asyncio.run(scenario())
+    assert monitor.status == "completed"
+    assert (monitor.done, monitor.expected) == (400, 400)
+    assert monitor.log_rows[-1]["seq"] == 399
+    assert threads == {threading.get_ident()}
+
+
+def test_async_controller_methods_run_as_tasks_and_their_errors_are_shown() -> None:
+    class AsyncController(FakeController):
+        async def start(self) -> None:  # type: ignore[override]
+            await asyncio.sleep(0)
+            FakeController.start(self)
+
+        async def abort(self) -> None:  # type: ignore[override]
+            await asyncio.sleep(0)
+            raise ConnectionError("robot unreachable")
+
+    async def scenario() -> RunMonitor:
+        monitor = RunMonitor(AsyncController(ops=5))
+        monitor.act("run")
+        assert monitor.status == "idle"  # the task has not run yet
+        await asyncio.sleep(0.1)
+        assert monitor.status == "completed"
+        monitor.act("abort")
+        await asyncio.sleep(0.05)
+        return monitor
+
+    monitor = asyncio.run(scenario())
+    assert monitor.error == "abort failed: ConnectionError: robot unreachable"
+
+
+def test_report_view_composes_summary_failures_deck_and_graph() -> None:
+    report = {**FIXTURE["report"], "failure_modes": FIXTURE["failure_modes"],
+              "graph": FIXTURE["graph"], "deck_layout": FIXTURE["deck_layout"],
+              "timeline": FIXTURE["timeline"]}
+    view = ReportView(report, source=FIXTURE["source"], on_apply=lambda i, j: FIXTURE["applied"])
+    assert [type(w).__name__ for w in view.children] == [
+        "HTML", "FailureList", "DeckView", "GraphView"]
+    assert view.deck_view is not None and view.deck_view.failures == FIXTURE["failure_modes"]
+    assert "insufficient_liquid" in view.summary.value and "tips × 96" in view.summary.value
+    data, _meta = view._repr_mimebundle_()
+    assert data["text/plain"] == "ReportView(copy_plate: 2 failure modes, 1 paths)"
+    assert "<b>copy_plate</b>" in data["text/html"]
+    view.failure_list.apply(0, 0)
+    assert view.failure_list.applied is not None and view.failure_list.applied["ok"]
+    bare = ReportView({"protocol": "p", "ok": True, "paths": 1, "failure_modes": []})
+    assert [type(w).__name__ for w in bare.children] == ["HTML", "FailureList"]
+
+
+def test_a_missing_bundle_names_make_install(monkeypatch: pytest.MonkeyPatch,
+                                             tmp_path: Path) -> None:
+    monkeypatch.setattr(_base, "STATIC_DIR", tmp_path)
+    with pytest.raises(BundleMissingError, match=r"deck_view\.js is missing.*make install"):
+        deck_view()
+
+
+def test_each_widget_ships_its_es_module() -> None:
+    view = GraphView(FIXTURE["graph"])
+    assert "export" in view._esm and "praxis-graph" in view._esm
