@@ -260,16 +260,16 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
             conds = [paths[j].condition or "" for j in hit]
             node.condition = conds[0] if len(conds) == 1 else " or ".join(
                 f"({c})" for c in conds[:4]) + (" or …" if len(conds) > 4 else "")
+        needs: list[str] = []
         for r in node.resources:
             owner = r.split("[", 1)[0]
             if owner in resources:
-                node.preconditions.append(pre("resource_on_deck", owner))
+                needs.append(pre("resource_on_deck", owner))
         if node.method_name in _TIP_USERS:
-            node.preconditions.append(pre("tips_loaded", node.receiver_variable))
-        src = _SOURCES.get(node.method_name)
-        if src and node.resources:
-            owner = node.resources[0].split("[", 1)[0]
-            node.preconditions.append(pre("liquid_present", owner))
+            needs.append(pre("tips_loaded", node.receiver_variable))
+        if _SOURCES.get(node.method_name) and node.resources:
+            needs.append(pre("liquid_present", node.resources[0].split("[", 1)[0]))
+        node.preconditions = list(dict.fromkeys(needs))
         graph.operations.append(node)
         graph.execution_order.append(node.id)
     return graph

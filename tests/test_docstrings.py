@@ -1,0 +1,19 @@
+"""Docstring examples are runnable: every module's doctests pass."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["praxis_lab", "praxis_lab._plr", "praxis_lab.analyse", "praxis_lab.deck",
+           "praxis_lab.trace", "praxis_lab.graph", "praxis_lab.state", "praxis_lab.failures",
+           "praxis_lab.fixes", "praxis_lab.simulate", "praxis_lab.sym", "praxis_lab.rules"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_doctests_pass(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0

@@ -1,0 +1,88 @@
+"""The computation graph is plain data with one printer, checked against golden files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from praxis_lab.graph import OperationNode, ProtocolComputationGraph, describe, format_graph
+from praxis_lab.simulate import simulate
+
+GOLDEN = Path(__file__).parent / "golden"
+PROTOCOLS = Path(__file__).parent / "protocols"
+BRANCHY = '''
+async def p(lh: LiquidHandler, tips: TipRack, src: Plate, volume: float = 50):
+    await lh.pick_up_tips(tips["A1:H1"])
+    if volume > 100:
+        await lh.aspirate(src["A1:H1"], vols=[volume / 2] * 8)
+        await lh.aspirate(src["A2:H2"], vols=[volume / 2] * 8)
+    else:
+        await lh.aspirate(src["A1:H1"], vols=[volume] * 8)
+    await lh.drop_tips(tips["A1:H1"])
+'''
+
+
+def _golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("PRAXIS_LAB_UPDATE_GOLDEN"):
+        path.write_text(text)
+    assert text == path.read_text()
+
+
+def test_the_printer_matches_the_golden_file_for_a_plate_copy():
+    graph = simulate(PROTOCOLS / "ok_plate_copy.py").graph
+    graph.protocol_fqn = "ok_plate_copy.py:copy_plate"
+    _golden("plate_copy.txt", format_graph(graph) + "\n")
+
+
+def test_the_printer_matches_the_golden_file_for_branches():
+    graph = simulate(BRANCHY).graph
+    graph.protocol_fqn = "branchy:p"
+    _golden("branchy.txt", format_graph(graph) + "\n")
+
+
+def test_ops_of_one_branch_are_conditional_and_sit_in_execution_order():
+    g = simulate(BRANCHY).graph
+    assert [(o.method_name, o.line_number, o.certainty, o.condition) for o in g.operations] == [
+        ("pick_up_tips", 3, "always", None),
+        ("aspirate", 5, "conditional", "volume > 100"),
+        ("aspirate", 6, "conditional", "volume > 100"),
+        ("aspirate", 8, "conditional", "volume <= 100"),
+        ("drop_tips", 9, "always", None),
+    ]
+    assert g.execution_order == [o.id for o in g.operations]
+    assert g.operations[1].arguments["vols"] == "[volume / 2] * 8"
+
+
+def test_the_graph_round_trips_through_json():
+    g = simulate(PROTOCOLS / "ok_plate_copy.py").graph
+    again = ProtocolComputationGraph.from_dict(json.loads(json.dumps(g.to_dict())))
+    assert again == g
+
+
+def test_ops_carry_resources_volumes_loops_and_preconditions():
+    g = simulate(PROTOCOLS / "ok_plate_copy.py").graph
+    asp = g.operations[1]
+    assert asp.resources[:2] == ["source[A1]", "source[B1]"] and len(asp.resources) == 8
+    assert asp.volumes == [100.0] * 8
+    assert asp.loop == "for col in range(1, 13) @ 8"
+    kinds = {p.id: p.precondition_type for p in g.preconditions}
+    assert sorted(kinds[i] for i in asp.preconditions) == [
+        "liquid_present", "resource_on_deck", "tips_loaded"]
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (3.0, "3"), ([1.0, 2.0], "[1, 2]"), ([5, 5, 5], "[5] * 3"), (None, "None"), ("x", "'x'"),
+])
+def test_plain_values_are_described_readably(value, text):
+    assert describe(value, str) == text
+
+
+def test_a_hand_built_graph_prints_one_line_per_op():
+    g = ProtocolComputationGraph("x", operations=[
+        OperationNode("op_0", 4, 8, "aspirate", "lh", arguments={"vols": "[1]"},
+                      certainty="conditional", condition="v > 2")])
+    assert format_graph(g).splitlines()[-1] == "  op_0  line 4:8  aspirate(vols=[1])  if v > 2"

@@ -1,0 +1,77 @@
+"""The %%praxis magics, in a real IPython shell that re-raises cell errors."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.testing.globalipapp import start_ipython
+
+CELL = '''from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.resources import Plate, TipRack
+
+async def copy(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, volume: float = 50):
+    await lh.pick_up_tips(tips["A1:H1"])
+    await lh.aspirate(src["A1:H1"], vols=[volume] * 8)
+    await lh.dispens(dst["A1:H1"], vols=[volume] * 8)
+    await lh.drop_tips(tips["A1:H1"])
+'''
+
+
+@pytest.fixture(scope="module")
+def ip():
+    shell = start_ipython()
+    shell.run_line_magic("load_ext", "praxis_lab")
+    return shell
+
+
+def test_simulate_defines_the_function_and_leaves_the_report_in_underscore_praxis(ip):
+    ip.run_cell_magic("praxis", "simulate", CELL)
+    report = ip.user_ns["_praxis"]
+    assert callable(ip.user_ns["copy"])
+    assert [(f.kind, f.line) for f in report.failure_modes] == [
+        ("unknown_method", 7), ("tip_not_empty", 8)]
+    assert "did you mean dispense" in report.failure_modes[0].message
+
+
+def test_params_reach_the_simulation(ip):
+    ip.run_cell_magic("praxis", "simulate --param volume=500", CELL.replace("dispens", "dispense"))
+    first = ip.user_ns["_praxis"].failure_modes[0]
+    assert (first.kind, first.line) == ("insufficient_liquid", 6)
+    assert "aspirate 500 µL from src[A1]" in first.message
+
+
+def test_fix_replaces_the_cell_with_the_fixed_source(ip):
+    captured = {}
+    ip.set_next_input = lambda text, replace=False: captured.update(text=text, replace=replace)
+    try:
+        ip.run_cell_magic("praxis", "simulate --fix", CELL)
+    finally:
+        del ip.set_next_input
+    assert captured["replace"] is True
+    assert captured["text"].startswith("%%praxis simulate --fix\n")
+    assert "lh.dispense(dst" in captured["text"]
+
+
+@pytest.mark.parametrize(("line", "cell", "message"), [
+    ("", CELL, "say what to do"),
+    ("simulate --bogus", CELL, "unrecognized arguments: --bogus"),
+    ("simulate --param volume", CELL, "write NAME=VALUE"),
+    ("simulate", "", "cell body is empty"),
+    ("simulate", "async def f(lh: LiquidHandler:\n    pass\n", "syntax error in the cell"),
+    ("simulate", "x = 1\n", "no protocol found"),
+    ("simulate --setup make", CELL, "setup 'make' not found"),
+    ("simulate --param speed=2", CELL, "--param speed"),
+    ("simulate", "raise ValueError('no')\n" + CELL, "the cell raised ValueError: no"),
+])
+def test_every_user_mistake_is_one_usage_error_line(ip, line, cell, message):
+    with pytest.raises(UsageError, match=message) as exc:
+        ip.run_cell_magic("praxis", line, cell)
+    assert "\n" not in str(exc.value)
+
+
+def test_db_shows_and_sets_the_store(ip, monkeypatch):
+    monkeypatch.delenv("PRAXIS_LAB_DB_URL", raising=False)
+    assert ip.run_line_magic("praxis", "db") == "(default SQLite file)"
+    assert ip.run_line_magic("praxis", "db sqlite:///x.db") == "sqlite:///x.db"
+    ip.run_line_magic("config", "Praxis.db_url = 'sqlite:///y.db'")
+    assert ip.run_line_magic("praxis", "db") == "sqlite:///y.db"
