@@ -11,13 +11,17 @@
 >>> report.ok, report.requirements["liquid"]
 (True, [{'parameter': 'plate', 'well': 'A1', 'min_volume': 20.0}])
 
-Names are imported lazily, so ``praxis-lab simulate`` never loads pandas,
-SQLModel, plotly or the widgets.
+The store and DataFrame names are imported lazily, so ``praxis-lab simulate`` never
+loads pandas, SQLModel, plotly or the widgets.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+# Imported eagerly: the function must shadow the submodule of the same name.
+from praxis_lab.analyse import ProtocolError
+from praxis_lab.simulate import SimulationReport, simulate
 
 __version__ = "0.1.0"
 
@@ -33,9 +37,6 @@ __all__ = [
 ]
 
 _LAZY = {
-    "simulate": "praxis_lab.simulate",
-    "SimulationReport": "praxis_lab.simulate",
-    "ProtocolError": "praxis_lab.analyse",
     "run": "praxis_lab.runner",
     "run_async": "praxis_lab.runner",
     "history": "praxis_lab.frames",

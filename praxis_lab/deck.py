@@ -56,7 +56,7 @@ class Binding:
 
     def args(self, tracer_ref: Callable[[], Any]) -> dict[str, Any]:
         """Keyword arguments for one traced run of the protocol."""
-        from praxis_lab.trace import TracedHandler
+        from praxis_lab.proxies import TracedHandler
 
         out: dict[str, Any] = {}
         tracer = tracer_ref()

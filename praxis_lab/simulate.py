@@ -58,6 +58,8 @@ class SimulationReport:
     source: str = ""
     setup: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    _setup_obj: Any = field(default=None, repr=False)
+    _namespace: Any = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI JSON of DESIGN.md."""
@@ -96,6 +98,26 @@ class SimulationReport:
             lines.append("  on deck: " + ", ".join(on_deck))
         return "\n".join(lines)
 
+    def apply_fix(self, failure: int, fix: int = 0) -> dict[str, Any]:
+        """Apply fix ``fix`` of failure mode ``failure`` and re-simulate the fixed source.
+
+        Returns ``{"source", "diff", "ok", "summary", "failure_modes"}`` (what the
+        failure list's "Apply fix" button shows).
+        """
+        import difflib
+
+        mode = self.failure_modes[failure]
+        objs = mode.data.get("fix_objects") or []
+        if not 0 <= fix < len(objs):
+            raise IndexError(f"failure {failure} ({mode.kind}) has {len(objs)} fixes, not {fix + 1}")
+        new_source = objs[fix].apply(self.source)
+        diff = "\n".join(difflib.unified_diff(self.source.splitlines(), new_source.splitlines(),
+                                              "before", "after", lineterm=""))
+        after = simulate(new_source, setup=self._setup_obj, params=self.params,
+                         name=self.protocol, namespace=self._namespace)
+        return {"source": new_source, "diff": diff, "ok": after.ok, "summary": after.summary(),
+                "failure_modes": [f.to_dict() for f in after.failure_modes]}
+
     def __repr__(self) -> str:
         return f"<SimulationReport {self.summary().splitlines()[0]}>"
 
@@ -110,7 +132,7 @@ class SimulationReport:
         try:
             from praxis_lab.widgets import ReportView
 
-            display(ReportView(self.to_dict(), source=self.source))
+            display(ReportView(self.to_dict(), source=self.source, on_apply=self.apply_fix))
         except Exception:  # widgets unavailable (plain console, not built)
             display({"text/plain": self.summary(), "text/html": self._repr_html_()}, raw=True)
 
@@ -249,6 +271,9 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
         _CACHE.move_to_end(key)
         return _CACHE[key]
     report = _simulate_loaded(loaded, setup, params, t0)
+    report._setup_obj = setup
+    report._namespace = dict(loaded.namespace) if namespace is not None or callable(protocol) \
+        else None
     if cacheable:
         _CACHE[key] = report
         while len(_CACHE) > _CACHE_SIZE:

@@ -18,7 +18,7 @@ import operator
 from collections.abc import Callable
 from typing import Any, Protocol
 
-__all__ = ["Sym", "concrete", "negate"]
+__all__ = ["Interval", "Sym", "concrete", "negate"]
 
 _NEGATE = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -155,3 +155,58 @@ class Sym:
 
     def __bool__(self) -> bool:
         return self._compare(0, "!=")
+
+
+class Interval:
+    """The values a parameter can still take on a path (open or closed bounds)."""
+
+    __slots__ = ("hi", "hi_open", "lo", "lo_open")
+
+    def __init__(self) -> None:
+        self.lo, self.lo_open, self.hi, self.hi_open = -math.inf, False, math.inf, False
+
+    def copy(self) -> Interval:
+        c = Interval()
+        c.lo, c.lo_open, c.hi, c.hi_open = self.lo, self.lo_open, self.hi, self.hi_open
+        return c
+
+    def restrict(self, rel: str, bound: float) -> bool:
+        """Apply ``x rel bound``; False when the interval becomes empty."""
+        if rel in (">", ">="):
+            if bound > self.lo or (bound == self.lo and rel == ">"):
+                self.lo, self.lo_open = bound, rel == ">"
+        elif rel in ("<", "<="):
+            if bound < self.hi or (bound == self.hi and rel == "<"):
+                self.hi, self.hi_open = bound, rel == "<"
+        elif rel == "==":
+            if not self.contains(bound):
+                return False
+            self.lo = self.hi = bound
+            self.lo_open = self.hi_open = False
+        elif rel == "!=" and self.lo == self.hi == bound:
+            return False
+        return self.nonempty()
+
+    def nonempty(self) -> bool:
+        if self.lo < self.hi:
+            return True
+        return self.lo == self.hi and not (self.lo_open or self.hi_open)
+
+    def contains(self, x: float) -> bool:
+        lo_ok = x > self.lo or (x == self.lo and not self.lo_open)
+        hi_ok = x < self.hi or (x == self.hi and not self.hi_open)
+        return lo_ok and hi_ok
+
+    def pick(self, integer: bool) -> float:
+        lo, hi = self.lo, self.hi
+        if math.isfinite(lo) and math.isfinite(hi):
+            x = (lo + hi) / 2
+        elif math.isfinite(lo):
+            x = lo + 1 if (self.lo_open or integer) else lo
+        elif math.isfinite(hi):
+            x = hi - 1 if (self.hi_open or integer) else hi
+        else:
+            x = 0.0
+        if integer:
+            x = math.floor(x) if not self.contains(math.ceil(x)) else math.ceil(x)
+        return x

@@ -24,7 +24,6 @@ every branch is explored by re-execution with a decision vector (bounded).
 from __future__ import annotations
 
 import asyncio
-import math
 import signal
 import sys
 import threading
@@ -34,8 +33,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from praxis_lab import _plr
-from praxis_lab.sym import Sym, _active, concrete
+from praxis_lab.sym import Interval, _active
 
 __all__ = ["Op", "Path", "TraceIssue", "TraceResult", "Tracer", "trace"]
 
@@ -101,62 +99,6 @@ class _Bound(BaseException):
         self.issue = issue
 
 
-class _Interval:
-    __slots__ = ("hi", "hi_open", "lo", "lo_open")
-
-    def __init__(self) -> None:
-        self.lo, self.lo_open, self.hi, self.hi_open = -math.inf, False, math.inf, False
-
-    def copy(self) -> _Interval:
-        c = _Interval()
-        c.lo, c.lo_open, c.hi, c.hi_open = self.lo, self.lo_open, self.hi, self.hi_open
-        return c
-
-    def restrict(self, rel: str, bound: float) -> bool:
-        """Apply ``x rel bound``; False when the interval becomes empty."""
-        if rel in (">", ">="):
-            if bound > self.lo or (bound == self.lo and rel == ">"):
-                self.lo, self.lo_open = bound, rel == ">"
-        elif rel in ("<", "<="):
-            if bound < self.hi or (bound == self.hi and rel == "<"):
-                self.hi, self.hi_open = bound, rel == "<"
-        elif rel == "==":
-            if not self.contains(bound):
-                return False
-            self.lo = self.hi = bound
-            self.lo_open = self.hi_open = False
-        elif rel == "!=" and self.lo == self.hi == bound:
-            return False
-        return self.nonempty()
-
-    def nonempty(self) -> bool:
-        if self.lo < self.hi:
-            return True
-        return self.lo == self.hi and not (self.lo_open or self.hi_open)
-
-    def contains(self, x: float) -> bool:
-        lo_ok = x > self.lo or (x == self.lo and not self.lo_open)
-        hi_ok = x < self.hi or (x == self.hi and not self.hi_open)
-        return lo_ok and hi_ok
-
-    def pick(self, integer: bool) -> float:
-        lo, hi = self.lo, self.hi
-        if math.isfinite(lo) and math.isfinite(hi):
-            x = (lo + hi) / 2
-        elif math.isfinite(lo):
-            x = lo + 1 if (self.lo_open or integer) else lo
-        elif math.isfinite(hi):
-            x = hi - 1 if (self.hi_open or integer) else hi
-        else:
-            x = 0.0
-        if integer:
-            x = math.floor(x) if not self.contains(math.ceil(x)) else math.ceil(x)
-        return x
-
-
-_HERE = __file__
-
-
 class Tracer:
     """Records the ops of one path and answers the protocol's branch questions."""
 
@@ -169,7 +111,7 @@ class Tracer:
         self.ops: list[Op] = []
         self.decisions: list[bool] = []
         self.conditions: list[str] = []
-        self.intervals: dict[str, _Interval] = {}
+        self.intervals: dict[str, Interval] = {}
         self.channels_stack: list[list[int]] = []
         self._positions: dict[int, list[tuple[Any, ...]]] = {}
 
@@ -181,7 +123,7 @@ class Tracer:
         if constraint is None:
             return True
         p, rel, bound = constraint
-        iv = self.intervals.get(p, _Interval()).copy()
+        iv = self.intervals.get(p, Interval()).copy()
         return iv.restrict(rel, bound)
 
     def decide(self, cond: str, witness: bool, constraint: tuple[str, str, float] | None,
@@ -203,7 +145,7 @@ class Tracer:
             self.conditions.append(cond if result else negated)
         chosen = constraint if result else neg
         if chosen is not None:
-            self.intervals.setdefault(chosen[0], _Interval()).restrict(chosen[1], chosen[2])
+            self.intervals.setdefault(chosen[0], Interval()).restrict(chosen[1], chosen[2])
         return result
 
     # -- recording -----------------------------------------------------------------
@@ -230,122 +172,6 @@ class Tracer:
 
     def channels(self) -> list[int] | None:
         return self.channels_stack[-1] if self.channels_stack else None
-
-
-class _Done:
-    """An awaitable that completes at once (what a traced PLR call returns)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any = None) -> None:
-        self.value = value
-
-    def __await__(self) -> Any:
-        return self.value
-        yield  # pragma: no cover  (makes this a generator)
-
-
-class _Call:
-    __slots__ = ("handler", "name", "spec")
-
-    def __init__(self, handler: TracedHandler, name: str, spec: _plr.OpSpec | None) -> None:
-        self.handler, self.name, self.spec = handler, name, spec
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        tracer = self.handler._tracer
-        line, col = tracer.where()
-        spec = self.spec
-        bound: dict[str, Any]
-        error = None
-        if spec is None:
-            bound = {"args": list(args), **kwargs}
-        else:
-            try:
-                bound = spec.bind(args, kwargs)
-            except _plr.BindError as exc:
-                bound, error = {"args": list(args), **kwargs}, str(exc)
-        kind = "context" if spec is not None and spec.context == "sync" else "op"
-        op = Op(len(tracer.ops), self.name, line, col, bound, self.handler._name,
-                spec is not None, error, tracer.channels(), kind)
-        tracer.record(op)
-        if spec is not None and spec.context == "sync" and error is None:
-            return _Channels(tracer, concrete(bound.get("channels")))
-        if spec is not None and spec.context == "async" and error is None:
-            return _UseTips(self.handler, bound, line, col)
-        return _Done()
-
-
-class _Channels:
-    def __init__(self, tracer: Tracer, channels: Any) -> None:
-        self.tracer, self.channels = tracer, list(channels) if channels is not None else None
-
-    def __enter__(self) -> None:
-        self.tracer.channels_stack.append(self.channels or [])
-
-    def __exit__(self, *exc: object) -> None:
-        self.tracer.channels_stack.pop()
-
-
-class _UseTips:
-    """``async with lh.use_tips(spots, channels, discard)``: pick up, then discard/return."""
-
-    def __init__(self, handler: TracedHandler, bound: dict[str, Any], line: int, col: int) -> None:
-        self.handler, self.bound, self.line, self.col = handler, bound, line, col
-        self.tracer = handler._tracer
-        self.tracer.ops.pop()  # replaced by the pick-up / drop it stands for
-
-    def _op(self, method: str, args: dict[str, Any]) -> None:
-        t = self.tracer
-        spec = _plr.catalogue()[method]
-        bound = spec.bind((), args)
-        t.record(Op(len(t.ops), method, self.line, self.col, bound, self.handler._name,
-                    True, None, t.channels()))
-
-    async def __aenter__(self) -> None:
-        spots = self.bound["tip_spots"]
-        channels = self.bound.get("channels") or list(range(len(spots)))
-        self._op("pick_up_tips", {"tip_spots": spots, "use_channels": channels})
-
-    async def __aexit__(self, *exc: object) -> None:
-        spots = self.bound["tip_spots"]
-        channels = self.bound.get("channels") or list(range(len(spots)))
-        method = "discard_tips" if self.bound.get("discard", True) else "return_tips"
-        self._op(method, {"use_channels": channels})
-
-
-# Attributes that read the handler's live tracker state: meaningless while tracing.
-_STATE_READS = frozenset({"head", "head96", "get_mounted_tips", "_default_use_channels"})
-
-
-class TracedHandler:
-    """The stand-in for a ``LiquidHandler`` parameter: records calls, moves nothing."""
-
-    def __init__(self, tracer_ref: Callable[[], Tracer], real: Any, name: str) -> None:
-        object.__setattr__(self, "_tracer_ref", tracer_ref)
-        object.__setattr__(self, "_real", real)
-        object.__setattr__(self, "_name", name)
-
-    @property
-    def _tracer(self) -> Tracer:
-        return self._tracer_ref()  # type: ignore[no-any-return]
-
-    def __getattr__(self, name: str) -> Any:
-        spec = _plr.catalogue().get(name)
-        if spec is not None:
-            return _Call(self, name, spec)
-        if name in _STATE_READS:
-            tracer = self._tracer
-            line, col = tracer.where()
-            raise _Bound(TraceIssue(
-                "reads_state", f"the protocol reads the handler's live state (lh.{name}) "
-                "while it is being simulated; pass tip and channel choices as arguments instead",
-                line, col))
-        if name in _plr.machine_attributes() or hasattr(self._real, name):
-            return getattr(self._real, name)
-        return _Call(self, name, None)
-
-    def __repr__(self) -> str:
-        return f"<traced LiquidHandler {self._name}>"
 
 
 def _drive(coro: Coroutine[Any, Any, Any]) -> None:
