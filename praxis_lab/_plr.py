@@ -48,6 +48,8 @@ from pylabrobot.resources import (
     Well,
 )
 from pylabrobot.resources.hamilton import HamiltonDeck
+from pylabrobot.resources.tip_tracker import TipTracker
+from pylabrobot.resources.volume_tracker import VolumeTracker
 
 __all__ = [
     "MISSING",
@@ -56,8 +58,8 @@ __all__ = [
     "ParamSpec",
     "catalogue",
     "closest_methods",
-    "default_labware",
     "deck_kind",
+    "default_labware",
     "labware",
     "machine_attributes",
     "new_handler",
@@ -75,7 +77,7 @@ PLR = {
     "Plate": Plate, "PlateCarrier": PlateCarrier, "Resource": Resource,
     "TipCarrier": TipCarrier, "TipRack": TipRack, "TipSpot": TipSpot, "Trash": Trash,
     "Trough": Trough, "TroughCarrier": TroughCarrier, "Tube": Tube, "TubeRack": TubeRack,
-    "Well": Well,
+    "Well": Well, "TipTracker": TipTracker, "VolumeTracker": VolumeTracker,
 }
 
 

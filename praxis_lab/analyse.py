@@ -347,8 +347,7 @@ def load(protocol: Any, name: str | None = None,
     source, filename, fn = _source_of(protocol)
     if fn is not None:
         info = analyse(source, name or fn.__name__, filename)
-        ns = dict(getattr(fn, "__globals__", {}))
-        return Loaded(info, fn, ns)
+        return Loaded(info, fn, dict(getattr(fn, "__globals__", {})))
     if filename == "<protocol>":
         filename = f"<praxis-{hashlib.sha1(source.encode()).hexdigest()[:10]}>"
     info = analyse(source, name, filename)

@@ -49,6 +49,7 @@ class Binding:
     unresolved: list[Parameter] = field(default_factory=list)
     _labels: dict[int, str] = field(default_factory=dict)
     _keys: dict[int, str] = field(default_factory=dict)
+    _by_tracker: dict[int, Any] | None = None
 
     @property
     def deck(self) -> Any:
@@ -93,6 +94,24 @@ class Binding:
         self._keys[rid] = k
         return k
 
+    def resource_of(self, tracker: Any) -> Any:
+        """The labware, well or tip spot a PLR tracker belongs to (on the deck or bound)."""
+        if self._by_tracker is None:
+            found: dict[int, Any] = {}
+            seen: set[int] = set()
+            roots = [self.deck, *self.objects.values()]
+            while roots:
+                res = roots.pop()
+                for r in res if isinstance(res, list | tuple) else [res]:
+                    if not hasattr(r, "children") or id(r) in seen:
+                        continue
+                    seen.add(id(r))
+                    if getattr(r, "tracker", None) is not None:
+                        found[id(r.tracker)] = r
+                    roots.extend(r.children)
+            self._by_tracker = found
+        return self._by_tracker.get(id(tracker))
+
     def on_deck(self, resource: Any) -> bool:
         try:
             return bool(resource.get_root() is self.deck.get_root()) or resource is self.deck
@@ -107,7 +126,7 @@ class _Unresolved:
         object.__setattr__(self, "_param", param)
 
     def _fail(self, *a: Any, **k: Any) -> Any:
-        p = self._param
+        p: Parameter = object.__getattribute__(self, "_param")
         raise ProtocolError(
             f"parameter {p.name!r} has type {p.annotation!r}, which is not PLR labware: "
             "bind it with --setup"
@@ -118,7 +137,7 @@ class _Unresolved:
 
 def _numeric(p: Parameter, value: Any) -> bool:
     et = p.element_type
-    if isinstance(value, bool) or isinstance(value, Sym):
+    if isinstance(value, bool | Sym):
         return False
     return et in ("int", "float") or (et is None and isinstance(value, int | float))
 
@@ -158,10 +177,8 @@ class _Proposer:
         self.rail = 1
 
     def place(self, res: Any) -> None:
-        for cls, factory in _CARRIER_FOR:
-            if isinstance(res, cls):
-                break
-        else:
+        factory = next((f for cls, f in _CARRIER_FOR if isinstance(res, cls)), None)
+        if factory is None:
             return
         carriers = self.carriers.setdefault(factory, [])
         for carrier in carriers:
@@ -189,7 +206,7 @@ def _default_for(p: Parameter, proposer: _Proposer) -> Any:
         return proposer.handler.deck.get_trash_area()
     item_parent = {"Well": "Plate", "TipSpot": "TipRack"}
     for item, parent in item_parent.items():
-        if issubclass(_P[item], cls) and et == item or (et == item):
+        if (issubclass(_P[item], cls) and et == item) or (et == item):
             name = p.name if p.is_container else f"{p.name}_{parent.lower()}"
             owner = _plr.default_labware(parent, name)
             proposer.place(owner)
@@ -325,9 +342,9 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
                 entry["parameter"] = binding._labels.get(id(res.parent))
             if cat == "well" or (cat == "trough"):
                 entry["max_volume"] = float(res.max_volume)
-                entry["volume"] = (volumes or {}).get(key) if volumes is not None else None
+                entry["volume"] = (volumes or {}).get(key or "")
             if cat == "tip_spot":
-                entry["has_tip"] = (tips or {}).get(key, True)
+                entry["has_tip"] = (tips or {}).get(key or "", True)
             out.append(entry)
             parent = res.name
         for child in res.children:

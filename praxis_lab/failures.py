@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["KINDS", "Failure", "FailureMode", "PLR_ERRORS", "merge"]
+__all__ = ["KINDS", "PLR_ERRORS", "Failure", "FailureMode", "merge"]
 
 KINDS: dict[str, str] = {
     "unknown_method": "method does not exist on PLR's LiquidHandler",
@@ -101,7 +101,8 @@ def merge(per_path: list[list[Failure]], conditions: list[str | None]) -> list[F
         first_path = min(hits)
         first = hits[first_path][0]
         if len(hits) == n:
-            groups = [(None, first, sum(len(v) for v in hits.values()) // n)]
+            groups: list[tuple[str | None, Failure, int]] = [
+                (None, first, sum(len(v) for v in hits.values()) // n)]
             certainty = "always"
         else:
             certainty = "conditional"

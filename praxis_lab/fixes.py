@@ -73,7 +73,8 @@ def _codemod_class() -> type:
             return int(self.get_metadata(PositionProvider, node).start.line)
 
         def _body(self, body: Any) -> Any:
-            fix, out, changed = self.fix, [], False
+            fix, changed = self.fix, False
+            out: list[Any] = []
             for stmt in body:
                 line = self._line(stmt)
                 if fix.kind == "insert_before" and line == fix.line:
@@ -238,9 +239,9 @@ def _candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
                        "instead", line, m, f"{lh}.discard_tips()"))
     elif k == "wrong_resource" and d.get("fix") in ("wrap", "flatten"):
         arg = d["arg"]
-        expr = _arg_text(info.source, line, m, arg)
-        if expr:
-            new = f"[{expr}]" if d["fix"] == "wrap" else f"sum({expr}, [])"
+        shown = _arg_text(info.source, line, m, arg)
+        if shown:
+            new = f"[{shown}]" if d["fix"] == "wrap" else f"sum({shown}, [])"
             out.append(Fix("replace_arg", f"pass {arg} as a flat list: {new}", line, m, new,
                            arg, _ARG_INDEX.get(arg, 0)))
     return out
@@ -326,6 +327,6 @@ def apply_all(source: str, modes: list[Any]) -> str:
         if objs:
             try:
                 source = objs[0].apply(source)
-            except Exception:  # noqa: S112 - a fix that no longer applies is skipped
+            except Exception:
                 continue
     return source

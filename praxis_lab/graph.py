@@ -285,10 +285,14 @@ def _node(op: Any, binding: Any, loops: dict[int, str]) -> OperationNode:
         for name, value in op.args.items()
         if not (name in defaults and value is defaults[name]) and value != {}
     }
+    state = op.kind == "state"
     return OperationNode(
         id="", line_number=op.line, column=op.column, method_name=op.method,
-        receiver_variable=op.receiver, arguments=args, loop=loops.get(op.line),
-        resources=_resources_of(op.args, binding.key), volumes=_volumes_of(op.method, op.args),
+        receiver_variable=op.receiver, receiver_type="state" if state else "LiquidHandler",
+        arguments=args, loop=loops.get(op.line),
+        resources=[op.args["key"]] if state and "key" in op.args else _resources_of(
+            op.args, binding.key),
+        volumes=_volumes_of(op.method, op.args),
     )
 
 

@@ -72,6 +72,11 @@ class Praxis(Magics):
     user = Unicode(None, allow_none=True, config=True,
                    help="Who runs protocols from this notebook (default: the OS user).")
 
+    @property
+    def _shell(self) -> Any:
+        assert self.shell is not None, "the praxis magic needs an IPython shell"
+        return self.shell
+
     def _args(self, line: str) -> argparse.Namespace:
         try:
             words = shlex.split(line)
@@ -95,10 +100,10 @@ class Praxis(Magics):
                 f"syntax error in the cell: {exc.msg}", line=exc.lineno,
                 column=max((exc.offset or 1) - 1, 0), source_line=exc.text).short) from None
         try:
-            exec(code, self.shell.user_ns)
+            exec(code, self._shell.user_ns)
         except Exception as exc:
             raise UsageError(f"%%praxis: the cell raised {type(exc).__name__}: {exc}") from None
-        return self.shell.user_ns, filename
+        return self._shell.user_ns, filename
 
     def _simulate(self, args: argparse.Namespace, cell: str) -> Any:
         from praxis_lab.analyse import ProtocolError, analyse
@@ -125,12 +130,12 @@ class Praxis(Magics):
                              f"(use %%praxis {args.command}, with two %)")
         if args.command == "simulate":
             report = self._simulate(args, cell or "")
-            self.shell.user_ns["_praxis"] = report
+            self._shell.user_ns["_praxis"] = report
             if args.fix:
                 from praxis_lab.fixes import apply_all
 
                 fixed = apply_all(cell or "", report.failure_modes)
-                self.shell.set_next_input(f"%%praxis {line}\n{fixed}", replace=True)
+                self._shell.set_next_input(f"%%praxis {line}\n{fixed}", replace=True)
             if args.json:
                 display(JSON(report.to_dict()))
             else:
@@ -155,7 +160,7 @@ class Praxis(Magics):
         from praxis_lab import frames
 
         try:
-            return frames.history(self.db_url, limit=limit)
+            return frames.history(self.db_url, limit=limit)  # type: ignore[attr-defined]
         except Exception as exc:
             if type(exc).__name__ == "StoreError":
                 raise UsageError(f"%%praxis history: {exc}") from None
@@ -171,12 +176,12 @@ class Praxis(Magics):
             raise UsageError("%%praxis run: --setup NAME is required (a function returning "
                              "{parameter: PLR object}, with the LiquidHandler to run on)")
         report = self._simulate(args, cell)
-        self.shell.user_ns["_praxis"] = report
+        self._shell.user_ns["_praxis"] = report
         from praxis_lab.analyse import analyse
 
         name = analyse(cell, args.protocol, "the cell").name
         try:
-            run = runner.start(self.shell.user_ns[name], setup=args.setup,
+            run = runner.start(self._shell.user_ns[name], setup=args.setup,
                                params=_params(args.param), db=self.db_url,
                                override=args.override)
         except ProtocolError as exc:
@@ -191,7 +196,7 @@ class Praxis(Magics):
             display(RunMonitor(run))
         except ImportError:
             display(run)
-        self.shell.user_ns["_praxis_run"] = run
+        self._shell.user_ns["_praxis_run"] = run
         return None
 
 

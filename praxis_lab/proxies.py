@@ -9,14 +9,15 @@ recorded (``known=False``) rather than raised, so the simulator can report it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from praxis_lab import _plr
 from praxis_lab.sym import concrete
 from praxis_lab.trace import Op, TraceIssue, Tracer, _Bound
 
-__all__ = ["TracedHandler"]
+__all__ = ["TracedHandler", "recording_state"]
 
 
 class _Done:
@@ -102,6 +103,78 @@ class _UseTips:
 
 # Attributes that read the handler's live tracker state: meaningless while tracing.
 _STATE_READS = frozenset({"head", "head96", "get_mounted_tips", "_default_use_channels"})
+# Handler methods that set state: recorded as state ops, never run on the real handler.
+_STATE_WRITES = frozenset({"clear_head_state"})
+
+
+def _record_state(tracer: Tracer, method: str, receiver: str, **args: Any) -> None:
+    line, col = tracer.where()
+    tracer.record(Op(len(tracer.ops), method, line, col, args, receiver, True, None, None,
+                     "state"))
+
+
+class _StateCall:
+    def __init__(self, handler: TracedHandler, name: str) -> None:
+        self.handler, self.name = handler, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        _record_state(self.handler._tracer, self.name, self.handler._name)
+
+
+@contextlib.contextmanager
+def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[None]:
+    """While tracing, PLR state set by the protocol is recorded as ``state`` ops.
+
+    ``well.tracker.set_volume(...)`` / ``set_liquids`` / ``plate.set_well_volumes``,
+    ``tip_rack.set_tip_state(...)`` / ``fill()`` / ``empty()`` and tip-spot tracker edits
+    become ops the simulator applies in order; the real labware is left untouched
+    (it is shared by every explored path). Reading a volume tracker is reported.
+    """
+    vt, tt, rack = _plr.PLR["VolumeTracker"], _plr.PLR["TipTracker"], _plr.PLR["TipRack"]
+    saved = {(cls, name): cls.__dict__[name] for cls, name in (
+        (vt, "set_volume"), (vt, "get_used_volume"), (vt, "get_free_volume"),
+        (tt, "add_tip"), (tt, "remove_tip"), (rack, "set_tip_state"))}
+
+    def key_of(tracker: Any) -> str:
+        res = binding.resource_of(tracker)
+        return binding.key(res) if res is not None else str(tracker.thing)
+
+    def set_volume(self: Any, volume: float) -> None:
+        res = binding.resource_of(self)
+        _record_state(tracer_ref(), "set_volume", key_of(self), key=key_of(self),
+                      volume=float(concrete(volume)),
+                      max_volume=float(getattr(res, "max_volume", self.max_volume)))
+
+    def read(self: Any, *a: Any, **k: Any) -> Any:
+        tracer = tracer_ref()
+        line, col = tracer.where()
+        raise _Bound(TraceIssue(
+            "reads_state", f"the protocol reads the liquid tracker of {key_of(self)} "
+            "while it is being simulated; pass volumes as parameters instead", line, col))
+
+    def add_tip(self: Any, *a: Any, **k: Any) -> None:
+        _record_state(tracer_ref(), "set_tip", key_of(self), key=key_of(self), has_tip=True)
+
+    def remove_tip(self: Any, *a: Any, **k: Any) -> None:
+        _record_state(tracer_ref(), "set_tip", key_of(self), key=key_of(self), has_tip=False)
+
+    def set_tip_state(self: Any, tips: Any) -> None:
+        items = tips.items() if isinstance(tips, dict) else enumerate(tips)
+        for ident, has in items:
+            spot = self.get_item(ident)
+            _record_state(tracer_ref(), "set_tip", binding.key(spot), key=binding.key(spot),
+                          has_tip=bool(has))
+
+    patched = {(vt, "set_volume"): set_volume, (vt, "get_used_volume"): read,
+               (vt, "get_free_volume"): read, (tt, "add_tip"): add_tip,
+               (tt, "remove_tip"): remove_tip, (rack, "set_tip_state"): set_tip_state}
+    for (cls, name), fn in patched.items():
+        setattr(cls, name, fn)
+    try:
+        yield
+    finally:
+        for (cls, name), fn in saved.items():
+            setattr(cls, name, fn)
 
 
 class TracedHandler:
@@ -120,6 +193,8 @@ class TracedHandler:
         spec = _plr.catalogue().get(name)
         if spec is not None:
             return _Call(self, name, spec)
+        if name in _STATE_WRITES:
+            return _StateCall(self, name)
         if name in _STATE_READS:
             tracer = self._tracer
             line, col = tracer.where()

@@ -109,7 +109,8 @@ class SimulationReport:
         mode = self.failure_modes[failure]
         objs = mode.data.get("fix_objects") or []
         if not 0 <= fix < len(objs):
-            raise IndexError(f"failure {failure} ({mode.kind}) has {len(objs)} fixes, not {fix + 1}")
+            raise IndexError(
+                f"failure {failure} ({mode.kind}) has {len(objs)} fixes, not {fix + 1}")
         new_source = objs[fix].apply(self.source)
         diff = "\n".join(difflib.unified_diff(self.source.splitlines(), new_source.splitlines(),
                                               "before", "after", lineterm=""))
@@ -174,7 +175,7 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
             if op.bind_error is not None:
                 ctx.fail("bad_arguments", f"{op.bind_error}", [], error=op.bind_error)
                 continue
-            rule = RULES.get(op.method)
+            rule = _STATE_RULES.get(op.method) if op.kind == "state" else RULES.get(op.method)
             if rule is None or not rules_on:
                 continue
             before = len(ctx.failures)
@@ -194,7 +195,25 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
     return per_path, contexts, timeline
 
 
-def _issue_failures(path: Path) -> list[Failure]:
+def _set_volume(ctx: Context) -> None:
+    a = ctx.op.args
+    ctx.state.set_volume(a["key"], a["volume"], a["max_volume"])
+
+
+def _set_tip(ctx: Context) -> None:
+    ctx.state.set_spot(ctx.op.args["key"], bool(ctx.op.args["has_tip"]))
+
+
+def _clear_head(ctx: Context) -> None:
+    for ch in list(ctx.state.head):
+        ctx.state.mount(ch, None)
+
+
+# State the protocol sets itself (recorded by proxies.recording_state).
+_STATE_RULES = {"set_volume": _set_volume, "set_tip": _set_tip, "clear_head_state": _clear_head}
+
+
+def _issue_failures(path: Path, proposed: bool) -> list[Failure]:
     issue = path.issue
     if issue is None or issue.kind != "raised":
         return []
@@ -202,6 +221,11 @@ def _issue_failures(path: Path) -> list[Failure]:
     if msg.startswith("ProtocolError"):
         return []  # an unresolved parameter, reported once as unresolved_type
     kind = "bad_arguments"
+    if msg.startswith("ResourceNotFoundError") and proposed:
+        return [Failure("unresolved_type", issue.line or 0, 0, "", [],
+                        f"the protocol looks labware up on the deck ({msg.split(': ', 1)[-1]}) "
+                        "but no setup binds a deck; pass --setup NAME to simulate against "
+                        "the real deck", {"raised": msg})]
     if msg.startswith("AttributeError"):
         kind = "unknown_method"
     elif msg.startswith(("KeyError", "IndexError", "ValueError")):
@@ -300,7 +324,7 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
     if level == "exact":  # requirements come from unknown start volumes
         _, contexts, _ = check_paths(paths, binding, "symbolic")
     for failures, path in zip(per_path, paths, strict=True):
-        failures.extend(_issue_failures(path))
+        failures.extend(_issue_failures(path, binding.proposed))
     for p in binding.unresolved:
         close = _closest_type(p.element_type or "")
         hint = f" (did you mean {close}?)" if close else ""
@@ -331,7 +355,8 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
         timings_ms={"analyse": _ms(t0, t_analyse), "trace": _ms(t_analyse, t_trace),
                     "simulate": _ms(t_trace, t_sim), "report": _ms(t_sim, t_end),
                     "total": _ms(t0, t_end)},
-        issues=_dedupe(issues), level=level, expected_ops=len(paths[0].ops),
+        issues=_dedupe(issues), level=level,
+        expected_ops=sum(1 for op in paths[0].ops if op.kind == "op"),
         source=info.source, setup=binding.setup_name, params=dict(params or {}),
     )
 

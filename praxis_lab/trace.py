@@ -230,12 +230,15 @@ def _user_line(exc: BaseException, filenames: set[str]) -> int | None:
 
 
 def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
-              tracer: Tracer, filenames: set[str]) -> TraceIssue | None:
+              tracer: Tracer, filenames: set[str], binding: Any) -> TraceIssue | None:
+    from praxis_lab.proxies import recording_state
+
     _active.append(tracer)
     real_sleep = asyncio.sleep
     asyncio.sleep = _instant_sleep  # type: ignore[assignment]
     try:
-        _drive(func(**make_args()))
+        with recording_state(lambda: tracer, binding):
+            _drive(func(**make_args()))
     except _Bound as stop:
         return stop.issue
     except Exception as exc:  # the protocol itself raised: report where
@@ -291,12 +294,12 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
             witness = dict(binding.witness)
             tracer = Tracer(prefix, witness, filenames, max_ops)
             current.append(tracer)
-            issue = _run_path(loaded.func, make_args, tracer, filenames)
+            issue = _run_path(loaded.func, make_args, tracer, filenames, binding)
             moved = _consistent_witness(tracer, witness)
             if moved is not None and issue is None:
                 retry = Tracer(tuple(tracer.decisions), moved, filenames, max_ops)
                 current.append(retry)
-                issue2 = _run_path(loaded.func, make_args, retry, filenames)
+                issue2 = _run_path(loaded.func, make_args, retry, filenames, binding)
                 if tuple(retry.decisions) == tuple(tracer.decisions):
                     tracer, issue, witness = retry, issue2, moved
             decisions = tuple(tracer.decisions)

@@ -200,3 +200,33 @@ def test_the_report_serialises_to_the_cli_json_shape():
                       "resources", "fixes"}
     assert f["fixes"][0]["edit"].startswith("@@")
     assert d["graph"]["resources"]["tips"]["parental_chain"] == ["TipCarrier", "Deck"]
+
+
+def test_state_set_inside_the_protocol_is_applied_in_order():
+    r = sim("""
+        src.get_item('A1').tracker.set_volume(50)
+        tips.set_tip_state({'A1': False})
+        await lh.pick_up_tips(tips['A1'])
+        await lh.pick_up_tips(tips['B1'])
+        await lh.aspirate(src['A1'], [60])
+        lh.clear_head_state()
+        await lh.aspirate(src['A1'], [10])
+        """)
+    assert kinds(r) == [("tip_spot_empty", 4, "always"), ("insufficient_liquid", 6, "always"),
+                        ("no_tips", 8, "always")]
+    assert "which holds 50 µL" in r.failure_modes[1].message
+    assert [o.method_name for o in r.graph.operations][:2] == ["set_volume", "set_tip"]
+    assert r.expected_ops == 4  # awaited PLR calls only
+
+
+def test_reading_a_liquid_tracker_while_simulating_is_reported_and_not_ok():
+    r = sim("if src.get_item('A1').tracker.get_used_volume() > 10:\n    pass\n")
+    assert not r.ok and r.issues[0].kind == "reads_state" and r.issues[0].line == 2
+
+
+def test_a_deck_lookup_without_a_setup_asks_for_one():
+    r = simulate("async def p(lh: LiquidHandler):\n"
+                 "    plate = lh.deck.get_resource('plate_01')\n"
+                 "    await lh.aspirate(plate['A1'], [1])\n", cache=False)
+    (f,) = r.failure_modes
+    assert f.kind == "unresolved_type" and f.line == 2 and "pass --setup NAME" in f.message
