@@ -14,6 +14,7 @@ transaction and retries "database is locked" with backoff so users never see it.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import random
@@ -37,7 +38,7 @@ __all__ = [
     "FunctionCallLog", "FunctionCallLogPublic", "FunctionProtocolDefinition",
     "ParameterDefinition", "PolicyResult", "ProtocolRun", "ProtocolRunCreate",
     "ProtocolRunPublic", "SchemaVersion", "StoreError", "check_writable", "connect",
-    "default_url", "display_url", "write",
+    "default_url", "display_url", "dumps", "retrying", "write", "writer",
 ]
 
 SCHEMA_VERSION = 1
@@ -277,14 +278,14 @@ def _engine(url: str) -> Engine:
         kw: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
         if memory:
             kw["poolclass"] = StaticPool
-        engine = create_engine(u, **kw)
+        engine = create_engine(u, json_serializer=dumps, **kw)
         event.listen(engine, "connect", lambda c, r: _sqlite_pragmas(c, r, memory))
         event.listen(engine, "begin", _begin)
         return engine
     kw = {"pool_pre_ping": True}
     if u.get_backend_name() == "postgresql":
         kw["connect_args"] = {"connect_timeout": 5}
-    return create_engine(u, **kw)
+    return create_engine(u, json_serializer=dumps, **kw)
 
 
 def _store_error(engine: Engine, exc: BaseException, doing: str) -> StoreError:
@@ -306,29 +307,52 @@ def _transient(exc: BaseException) -> bool:
                                   "server closed the connection"))
 
 
-def write(engine: Engine, fn: Callable[[Session], T], *, doing: str = "write") -> T:
-    """Run ``fn(session)`` in one write transaction and commit; retry lock errors.
+def retrying(engine: Engine, attempt: Callable[[], T], *, doing: str = "write",
+             rollback: Callable[[], None] | None = None) -> T:
+    """Call ``attempt()`` until it succeeds, retrying transient store errors.
 
     Transient errors ("database is locked", deadlocks, dropped connections) are retried
-    with exponential backoff for up to a minute; anything else becomes a StoreError.
+    with exponential backoff for up to a minute (``rollback`` runs before each retry);
+    anything else becomes a StoreError naming the store and what to do.
     """
-    writer = engine.execution_options(praxis_write=True)
     deadline = time.monotonic() + 60.0
-    attempt = 0
+    tries = 0
     while True:
         try:
-            with Session(writer, expire_on_commit=False) as session:
-                result = fn(session)
-                session.commit()
-                return result
-        except OperationalError as exc:
-            if not _transient(exc) or time.monotonic() > deadline:
-                raise _store_error(engine, exc, doing) from exc
+            return attempt()
         except DBAPIError as exc:
+            if rollback is not None:
+                with contextlib.suppress(SQLAlchemyError):
+                    rollback()
             if not _transient(exc) or time.monotonic() > deadline:
+                if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                    raise _store_error(engine, exc, doing) from exc
                 raise
-        attempt += 1
-        time.sleep(min(0.25, 0.002 * 2 ** min(attempt, 8)) * (0.5 + random.random()))
+        tries += 1
+        time.sleep(min(0.25, 0.002 * 2 ** min(tries, 8)) * (0.5 + random.random()))
+
+
+def write(engine: Engine, fn: Callable[[Session], T], *, doing: str = "write") -> T:
+    """Run ``fn(session)`` in one write transaction and commit, retrying lock errors."""
+    writer = engine.execution_options(praxis_write=True)
+
+    def attempt() -> T:
+        with Session(writer, expire_on_commit=False) as session:
+            result = fn(session)
+            session.commit()
+            return result
+
+    return retrying(engine, attempt, doing=doing)
+
+
+def writer(engine: Engine) -> Connection:
+    """A connection whose transactions take the write lock up front (SQLite: BEGIN IMMEDIATE)."""
+    return engine.execution_options(praxis_write=True).connect()
+
+
+def dumps(value: Any) -> str:
+    """JSON for the store: anything unknown becomes its ``str``."""
+    return json.dumps(value, default=str)
 
 
 _ENGINES: dict[str, Engine] = {}

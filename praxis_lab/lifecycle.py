@@ -23,23 +23,40 @@ a running run can only become completed, failed, canceled or interrupted
 
 from __future__ import annotations
 
+import getpass
 import os
 import socket
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from praxis_lab.db import ProtocolRun, StoreError, display_url, write
+from praxis_lab.db import (
+    ApprovalResult,
+    AssetRequirement,
+    FunctionProtocolDefinition,
+    ParameterDefinition,
+    PolicyResult,
+    ProtocolRun,
+    StoreError,
+    display_url,
+    write,
+)
+
+if TYPE_CHECKING:
+    from praxis_lab.policy import PolicyDecision
 
 __all__ = [
     "TERMINAL",
     "TRANSITIONS",
     "InvalidTransition",
     "RunStatus",
+    "create_run",
     "is_terminal",
     "next_statuses",
     "process_identity",
@@ -155,6 +172,74 @@ def set_status(engine: Engine, run_id: int, new_status: str, *,
         return run
 
     return write(engine, apply, doing=f"mark run {run_id} {new_status}")
+
+
+# --- a run is born: its definition, its row, its gate records ---------------------------
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"
+
+
+def create_run(engine: Engine, info: Any, *, decision: PolicyDecision, backend: str, mode: str,
+               params: Mapping[str, Any], setup: str | None, expected_ops: int | None,
+               simulation: dict[str, Any] | None) -> int:
+    """Store a ``pending`` run of protocol ``info`` (an ``analyse.ProtocolInfo``).
+
+    Also stores (once per name and source hash) its definition with parameters and asset
+    requirements, refreshes the cached simulation, and records the gate's decision: one
+    PolicyResult per rule and one ApprovalResult (``human_override`` when an override
+    reason let it through). Returns the run id.
+    """
+    from praxis_lab.messages import to_json
+
+    def create(session: Session) -> int:
+        found = session.exec(select(FunctionProtocolDefinition.id).where(
+            FunctionProtocolDefinition.name == info.name,
+            FunctionProtocolDefinition.source_hash == info.source_hash)).first()
+        if found is None:
+            d = FunctionProtocolDefinition(name=info.name, source=info.source,
+                                           source_hash=info.source_hash, simulation=simulation)
+            session.add(d)
+            session.flush()
+            assert d.id is not None
+            found = d.id
+            for i, p in enumerate(info.params):
+                session.add(ParameterDefinition(
+                    definition_id=found, position=i, name=p.name, annotation=p.annotation,
+                    kind=p.kind, default=to_json(p.default) if p.has_default else None))
+                if p.kind in ("machine", "labware"):
+                    session.add(AssetRequirement(
+                        definition_id=found, name=p.name, type_name=p.annotation,
+                        element_type=p.element_type, is_container=p.is_container))
+        elif simulation is not None:
+            cached = session.get(FunctionProtocolDefinition, found)
+            assert cached is not None
+            cached.simulation = simulation
+            session.add(cached)
+        pid, host, token = process_identity()
+        run = ProtocolRun(protocol=info.name, definition_id=found, backend=backend, mode=mode,
+                          parameters=to_json(dict(params)), setup=setup,
+                          expected_ops=expected_ops, issued_by=_user(), pid=pid,
+                          hostname=host, process_token=token)
+        session.add(run)
+        session.flush()
+        assert run.id is not None
+        for r in decision.rules:
+            session.add(PolicyResult(run_id=run.id, rule=r.rule, decision=r.decision.value,
+                                     reason=r.reason))
+        session.add(ApprovalResult(
+            run_id=run.id, approved=decision.allowed,
+            approved_by=_user() if decision.overridden else "policy",
+            human_override=decision.overridden,
+            reason=decision.override if decision.overridden else None,
+            policy_version=decision.policy_version, policy_blocks=decision.reasons))
+        return run.id
+
+    return write(engine, create, doing=f"record a run of {info.name}")
 
 
 # --- runs left behind by dead processes --------------------------------------------------

@@ -1,0 +1,219 @@
+"""Messages a run sends to its subscribers (seed 001), as plain dicts.
+
+Four shapes, consumed by the run monitor widget and anyone who subscribes:
+
+- ``{"type": "status", "run_id", "status"}`` — the run's status changed (``paused`` is
+  shown to subscribers but never stored: it is not a lifecycle status);
+- ``{"type": "progress", "run_id", "done", "expected", "eta_s"}`` — after each call;
+- ``{"type": "log", "run_id", "seq", "method", "arguments", "duration_ms", "error"}``
+  — one PLR call, as stored in ``FunctionCallLog``;
+- ``{"type": "response", "control": {"run_id", "mode", "status", "error"}}`` — the
+  final envelope: status ``success`` or ``error`` with ``{"code", "message"}``.
+
+:func:`to_json` turns PLR call arguments into JSON with resource *names*
+(``"source[A1]"`` for a well, ``"tips[H12]"`` for a tip spot) instead of reprs, and
+:class:`CallLog` makes each log message a durable ``FunctionCallLog`` row.
+
+>>> response(3, "mock", "error", ("TooLittleLiquidError", "Not enough liquid"))
+{'type': 'response', 'control': {'run_id': 3, 'mode': 'mock', 'status': 'error', \
+'error': {'code': 'TooLittleLiquidError', 'message': 'Not enough liquid'}}}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import inspect
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from praxis_lab.db import dumps, retrying, writer
+
+__all__ = [
+    "CallLog",
+    "call_arguments", "consumption", "log", "progress", "resource_name", "response", "status",
+    "to_json",
+]
+
+Message = dict[str, Any]
+
+
+def status(run_id: int | None, status: str) -> Message:
+    return {"type": "status", "run_id": run_id, "status": status}
+
+
+def progress(run_id: int | None, done: int, expected: int | None,
+             eta_s: float | None) -> Message:
+    return {"type": "progress", "run_id": run_id, "done": done, "expected": expected,
+            "eta_s": eta_s}
+
+
+def log(run_id: int | None, seq: int, method: str, arguments: dict[str, Any],
+        duration_ms: float, error: str | None) -> Message:
+    return {"type": "log", "run_id": run_id, "seq": seq, "method": method,
+            "arguments": arguments, "duration_ms": duration_ms, "error": error}
+
+
+def response(run_id: int | None, mode: str, status: str,
+             error: tuple[str, str] | None = None) -> Message:
+    """The final envelope; ``status`` is ``success`` or ``error``."""
+    body = {"code": error[0], "message": error[1]} if error is not None else None
+    return {"type": "response",
+            "control": {"run_id": run_id, "mode": mode, "status": status, "error": body}}
+
+
+def resource_name(resource: Any) -> str:
+    """``"plate[A1]"`` for an item of a plate or tip rack, else the resource's name."""
+    parent = getattr(resource, "parent", None)
+    identify = getattr(parent, "get_child_identifier", None)
+    if identify is not None:
+        try:
+            return f"{getattr(parent, 'name', '')}[{identify(resource)}]"
+        except Exception:  # not an item of its parent's grid
+            pass
+    return str(resource.name)
+
+
+def _is_resource(value: Any) -> bool:
+    return hasattr(value, "get_absolute_location") and hasattr(value, "name")
+
+
+def to_json(value: Any) -> Any:
+    """JSON-ready data for a PLR call argument or result (names, not reprs)."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): to_json(v) for k, v in value.items()}
+    if isinstance(value, enum.Enum):
+        return to_json(value.value)
+    if _is_resource(value):
+        return resource_name(value)
+    if type(value).__name__ == "Coordinate":
+        return {"x": value.x, "y": value.y, "z": value.z}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"type": type(value).__name__, **fields}
+    return {"type": type(value).__name__, "repr": repr(value)[:200]}
+
+
+_SIGNATURES: dict[tuple[type, str], inspect.Signature | None] = {}
+
+
+def call_arguments(fn: Any, name: str, args: tuple[Any, ...],
+                   kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A PLR call's arguments by parameter name, as JSON (what the caller passed, no defaults)."""
+    key = (type(getattr(fn, "__self__", None)), name)
+    if key not in _SIGNATURES:
+        try:
+            _SIGNATURES[key] = inspect.signature(fn)
+        except (TypeError, ValueError):
+            _SIGNATURES[key] = None
+    sig = _SIGNATURES[key]
+    try:
+        bound = sig.bind_partial(*args, **kwargs).arguments if sig else None
+    except TypeError:
+        bound = None
+    if bound is None:
+        bound = {**{f"arg{i}": a for i, a in enumerate(args)}, **kwargs}
+    return {k: to_json(v) for k, v in bound.items()}
+
+
+def consumption(method: str, arguments: Mapping[str, Any]) -> tuple[int, float]:
+    """(tips picked up, µL aspirated) by one call, from its logged arguments."""
+    if method == "pick_up_tips":
+        spots = arguments.get("tip_spots")
+        return (len(spots) if isinstance(spots, list) else 1), 0.0
+    if method == "pick_up_tips96":
+        return 96, 0.0
+    if method == "aspirate":
+        vols = arguments.get("vols") or []
+        return 0, float(sum(v for v in vols if isinstance(v, int | float)))
+    if method == "aspirate96":
+        vol = arguments.get("volume")
+        return 0, float(vol) * 96 if isinstance(vol, int | float) else 0.0
+    return 0, 0.0
+
+
+class CallLog:
+    """Appends ``FunctionCallLog`` rows, each committed on its own, through the driver.
+
+    This is the runner's hot path (one row per PLR call): a prepared INSERT on the raw
+    DBAPI connection costs a fraction of an ORM flush, and each row is durable when
+    :meth:`append` returns. Lock errors are retried like :func:`write`.
+    """
+
+    COLUMNS = ("run_id", "seq", "method", "arguments", "result", "started_at", "ended_at",
+               "duration_ms", "error", "tips", "volume_ul")
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._dbapi_error = engine.dialect.loaded_dbapi.Error
+        mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self._sql = (f"INSERT INTO function_call_log ({', '.join(self.COLUMNS)}) "
+                     f"VALUES ({', '.join([mark] * len(self.COLUMNS))})")
+
+    def _time(self, value: datetime) -> Any:
+        naive = value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value
+        return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if self._sqlite else naive
+
+    def _dbapi(self) -> Any:
+        if self._conn is None:
+            self._conn = writer(self.engine)
+        return self._conn.connection.dbapi_connection
+
+    def append(self, row: dict[str, Any]) -> None:
+        values = tuple(
+            dumps(row.get(c)) if c in ("arguments", "result")
+            else self._time(row[c]) if c in ("started_at", "ended_at") else row.get(c)
+            for c in self.COLUMNS)
+
+        def attempt() -> None:
+            raw = self._dbapi()
+            try:
+                if self._sqlite:  # autocommit driver: take the write lock, insert, commit
+                    raw.execute("BEGIN IMMEDIATE")
+                    raw.execute(self._sql, values)
+                    raw.execute("COMMIT")
+                else:
+                    with raw.cursor() as cur:
+                        cur.execute(self._sql, values)
+                    raw.commit()
+            except self._dbapi_error as exc:
+                raise DBAPIError.instance(self._sql, values, exc, self._dbapi_error) from exc
+
+        retrying(self.engine, attempt, doing=f"log call {row.get('seq')} ({row.get('method')})",
+                 rollback=self._reset)
+
+    def _reset(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        raw: Any = conn.connection.dbapi_connection
+        try:
+            if self._sqlite:
+                if raw.in_transaction:
+                    raw.execute("ROLLBACK")
+            else:
+                raw.rollback()
+            self._conn = conn
+        except Exception:
+            conn.invalidate()
+            conn.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(SQLAlchemyError):
+                self._conn.close()
+            self._conn = None
