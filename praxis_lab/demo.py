@@ -1,0 +1,76 @@
+"""``make demo``: the main job on an example protocol, start to finish.
+
+1. simulate ``examples/plate_copy.py`` against its deck setup: one failure, with its fix;
+2. apply the fix and simulate again: ok;
+3. run the fixed protocol on PLR's chatterbox backend, every call logged to the store;
+4. print the run history as a pandas DataFrame.
+
+Run with ``python -m praxis_lab.demo`` (``--db URL`` to choose the store).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["main"]
+
+
+def _rule(title: str) -> None:
+    print(f"\n== {title} " + "=" * max(0, 70 - len(title)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m praxis_lab.demo", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", metavar="URL", help="store URL (default: the user store)")
+    args = parser.parse_args(argv)
+
+    import pandas as pd
+
+    from praxis_lab import examples, frames, runner
+    from praxis_lab.fixes import apply_all
+    from praxis_lab.simulate import simulate
+
+    t0 = time.perf_counter()
+    path = examples.path("plate_copy")
+    _rule(f"1. simulate {path.name} --setup make_deck")
+    report = simulate(path, setup="make_deck")
+    print(report.summary())
+    for mode in report.failure_modes[:1]:
+        for fix in mode.fixes[:1]:
+            print(f"\nfix for {mode.kind} @ line {mode.line}: {fix['description']}")
+            print(fix["edit"])
+
+    _rule("2. apply the fix and simulate again")
+    fixed_source = apply_all(report.source, report.failure_modes)
+    fixed = Path(tempfile.mkdtemp(prefix="praxis-demo-")) / "plate_copy_fixed.py"
+    fixed.write_text(fixed_source)
+    again = simulate(fixed, setup="make_deck")
+    print(again.summary().splitlines()[0])
+    if not again.ok:
+        print("the fixed protocol still fails: stopping", file=sys.stderr)
+        return 1
+
+    _rule("3. run the fixed protocol on PLR's chatterbox backend")
+    chatter = io.StringIO()
+    with contextlib.redirect_stdout(chatter):
+        record = runner.run(fixed, setup="make_deck", db=args.db)
+    lines = [ln for ln in chatter.getvalue().splitlines() if ln.strip()]
+    print(f"(the chatterbox backend printed {len(lines)} lines; first: {lines[0] if lines else ''})")
+    print(record)
+
+    _rule("4. run history")
+    with pd.option_context("display.width", 160, "display.max_columns", 20):
+        print(frames.history(args.db, limit=5))
+    print(f"\ndemo finished in {time.perf_counter() - t0:.1f} s")
+    return 0 if getattr(record, "status", "completed") == "completed" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
