@@ -217,11 +217,14 @@ class Runner:
         self._in_loop(do)
 
     def abort(self) -> None:
-        """Cancel the run: ``canceled`` (before it started: ``canceled`` too)."""
+        """Cancel the run (status ``canceled``): no further call reaches the device."""
         def do() -> None:
             self._aborting = True
-            if self.task is not None and not self.task.done():
-                self.task.cancel()
+            if self._gate is not None:
+                self._gate.set()  # a paused run wakes up to stop
+            task = self.task
+            if task is not None and not task.done() and task is not _current_task():
+                task.cancel()  # interrupts the call in flight
         self._in_loop(do)
 
     # --- phase 1: store, protocol, simulation, policy ---------------------------------------
@@ -320,6 +323,8 @@ class Runner:
         if self.record is not None:
             return self.record
         self.loop = asyncio.get_running_loop()
+        if self.task is None:
+            self.task = asyncio.current_task()  # type: ignore[assignment]
         self._gate = asyncio.Event()
         if not self._paused:
             self._gate.set()
@@ -345,6 +350,9 @@ class Runner:
             record = self._finish("canceled", ("Canceled", "aborted by the user"))
             if not self._aborting:
                 raise
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                task.uncancel()  # our own abort: the caller's task goes on
             return record
         except KeyboardInterrupt:
             self._finish("canceled", ("KeyboardInterrupt", "interrupted by the user"))
@@ -382,6 +390,8 @@ class Runner:
                       kwargs: dict[str, Any]) -> Any:
         if self._gate is not None and not self._gate.is_set():
             await self._gate.wait()
+        if self._aborting:  # nothing more reaches the device once abort() was called
+            raise asyncio.CancelledError()
         self._seq += 1
         seq, started, t0 = self._seq, datetime.now(UTC), time.perf_counter()
         error: str | None = None
@@ -406,6 +416,13 @@ class Runner:
             elapsed = time.perf_counter() - self._t0
             eta = (elapsed / seq * max(self.expected - seq, 0)) if self.expected else None
             self._emit(messages.progress(self.run_id, seq, self.expected, eta))
+
+
+def _current_task() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
 
 
 _FINAL = frozenset({"completed", "failed", "canceled", "interrupted", "refused"})
@@ -510,7 +527,7 @@ def run_command(args: Any) -> int:
     print(line)
     if record.status == "refused" and record.decision is not None:
         for reason in record.decision.reasons:
-            print(f"  blocked: {reason}", file=sys.stderr)
+            print(f"blocked: {reason}", file=sys.stderr)
     elif record.error_code:
-        print(f"  {record.error_code}: {record.error_message}", file=sys.stderr)
+        print(f"{record.error_code}: {record.error_message}", file=sys.stderr)
     return 0 if record.ok else 1
