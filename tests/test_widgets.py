@@ -26,8 +26,9 @@ FIXTURE = json.loads(
 
 
 def click(widget: Any, **content: Any) -> None:
-    """Deliver a custom message as the browser's model.send(content) would."""
-    widget._handle_custom_msg(content, [])
+    """Deliver the comm message that the browser's ``model.send(content)`` produces."""
+    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}},
+                        "buffers": []})
 
 
 class FakeController:

@@ -75,9 +75,9 @@ class FailureList(anywidget.AnyWidget):  # type: ignore[misc]
         self.on_apply = on_apply
         self.last_exception: BaseException | None = None
         self._applications = 0
-        self.on_msg(self._handle_msg)
+        self.on_msg(self._on_custom_msg)
 
-    def _handle_msg(self, _widget: object, content: Any, _buffers: object) -> None:
+    def _on_custom_msg(self, _widget: object, content: Any, _buffers: object) -> None:
         if isinstance(content, dict) and content.get("type") == "apply":
             self.apply(content.get("failure"), content.get("fix"))
 

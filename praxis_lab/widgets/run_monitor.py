@@ -107,11 +107,11 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
         self._queue: deque[Mapping[str, Any]] = deque()
         self._flush_handle: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
-        self.on_msg(self._handle_msg)
+        self.on_msg(self._on_custom_msg)
         controller.subscribe(self.on_event)
 
     # Buttons → controller -------------------------------------------------------
-    def _handle_msg(self, _widget: object, content: Any, _buffers: object) -> None:
+    def _on_custom_msg(self, _widget: object, content: Any, _buffers: object) -> None:
         if isinstance(content, dict) and content.get("type") in _ACTIONS:
             self.act(content["type"])
 

@@ -17,7 +17,7 @@ const CSS = `
 .praxis-deck svg.pd-svg { width: 100%; height: auto; max-height: 640px; display: block;
   background: var(--praxis-bg); border: 1px solid var(--praxis-border2); border-radius: 4px; }
 .praxis-deck .deck-bg { fill: var(--praxis-bg2); stroke: var(--praxis-border); }
-.praxis-deck .rail { stroke: var(--praxis-border); stroke-width: 1; vector-effect: non-scaling-stroke; }
+.praxis-deck .rail { stroke: var(--praxis-muted); stroke-opacity: 0.35; stroke-width: 1; vector-effect: non-scaling-stroke; }
 .praxis-deck .rail-label, .praxis-deck .carrier-label { fill: var(--praxis-muted); }
 .praxis-deck .slot { fill: none; stroke: var(--praxis-border); stroke-dasharray: 4 3; vector-effect: non-scaling-stroke; }
 .praxis-deck .slot-label { fill: var(--praxis-muted); }
@@ -159,6 +159,7 @@ function render({ model, el }) {
         const x = RAIL_X0 + (rail - 1) * RAIL_WIDTH;
         if (x < vb.left || x > vb.left + vb.width) continue;
         svg.append(s("line", { class: "rail", x1: x, x2: x, y1: vb.H - 560, y2: vb.H - 63 }));
+        if (x + RAIL_WIDTH * 0.75 > vb.left + vb.width) continue;
         labels.append(s("text", {
           class: "rail-label", x: x + RAIL_WIDTH / 2, y: vb.top + vb.height - vb.fs * 0.5,
           "text-anchor": "middle", "font-size": vb.fs * 0.75,

@@ -109,6 +109,11 @@ function render({ model, el }) {
     showApplied(false);
   }
 
+  function appliedFix(applied) {
+    const fix = (model.get("failures") || [])[applied.failure]?.fixes?.[applied.fix];
+    return fix ? h("div", { class: "praxis-muted pf-applied-fix" }, `applied: ${fix.description}`) : null;
+  }
+
   function showApplied(copy) {
     const box = root.querySelector(".pf-applied");
     const applied = model.get("applied");
@@ -130,6 +135,7 @@ function render({ model, el }) {
         h("span", { class: "praxis-badge", style: `color: var(${ok ? "--praxis-ok" : "--praxis-error"})` },
           ok ? "ok" : `${remaining.length} failure mode(s) left`),
         h("span", {}, applied.summary || "")),
+      appliedFix(applied),
       lines.length
         ? h("pre", { class: "pf-diff" }, lines.map((l) => h("span", { class: l.kind }, l.text || " ")))
         : h("div", { class: "praxis-muted" }, "no change to the source"),

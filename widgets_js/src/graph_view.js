@@ -22,6 +22,7 @@ const CSS = `
   background: var(--praxis-bg2); border-bottom: 1px solid var(--praxis-border2); cursor: pointer;
   position: sticky; top: 0; z-index: 1; }
 .praxis-graph .pg-group.failing > .pg-group-head { border-left: 3px solid var(--praxis-error); }
+.praxis-graph .pg-group-head > .praxis-mono { white-space: nowrap; }
 .praxis-graph .pg-caret { width: 1em; display: inline-block; color: var(--praxis-muted); }
 .praxis-graph .pg-op { display: flex; gap: 8px; align-items: baseline; padding: 1px 6px 1px 22px;
   border-bottom: 1px solid var(--praxis-border2); cursor: pointer; white-space: nowrap; }
@@ -123,15 +124,15 @@ function render({ model, el }) {
     shown = new Map();
     const failingOps = groups.reduce((n, g) => n + g.failing, 0);
     const resources = Object.values(graph.resources || {}).map((r) => {
-      const chain = [r.declared_type, ...(r.parental_chain || [])].filter(Boolean).join(" › ");
-      const elem = r.element_type ? ` of ${r.element_type}` : "";
+      const chain = (r.parental_chain || []).join(" › ");
+      const elem = r.element_type && r.element_type !== r.declared_type ? ` of ${r.element_type}` : "";
       return h("div", {
         class: `pg-res${focus === r.variable_name ? " focus" : ""}`,
         style: `--res-color: ${colors.get(r.variable_name)}`,
         title: `${r.variable_name}: ${r.declared_type}${elem}\nclick to highlight its ops`,
         onclick: () => { focus = focus === r.variable_name ? null : r.variable_name; draw(); },
       }, h("b", { class: "praxis-mono" }, r.variable_name), " ",
-      h("span", { class: "pg-chain" }, `${chain}${elem}`));
+      h("span", { class: "pg-chain" }, `${r.declared_type || "?"}${elem}${chain ? ` · on ${chain}` : ""}`));
     });
     const list = h("div", { class: "pg-ops", role: "tree" });
     rows = new Map();
@@ -140,7 +141,7 @@ function render({ model, el }) {
       h("div", { class: "pg-head" },
         h("span", { class: "pg-title" }, "Graph"),
         h("span", { class: "praxis-mono" }, graph.protocol_fqn || ""),
-        h("span", { class: "praxis-muted" }, `${total} ops · ${resources.length} resources · ${groups.length} groups`),
+        h("span", { class: "praxis-muted" }, `${total} ops · ${resources.length} resources · ${groups.length} group${groups.length === 1 ? "" : "s"}`),
         failingOps ? h("span", { class: "praxis-badge", style: "color: var(--praxis-error)" }, `${failingOps} failing ops`) : null),
       h("div", { class: "pg-resources" }, resources),
       h("div", { class: "pg-body" }, list, h("div", { class: "pg-detail" })));
@@ -214,7 +215,7 @@ function render({ model, el }) {
         Object.entries(op.arguments || {}).flatMap(([k, v]) => field(k, h("span", { class: "praxis-mono" }, v))),
         field("certainty", op.certainty === "conditional" ? `conditional: ${op.condition}` : op.certainty),
         field("loop", op.loop),
-        field("resources", keys.length ? `${keys.slice(0, 12).join(", ")}${keys.length > 12 ? ` … (${keys.length})` : ""}` : null),
+        field("touches", keys.length ? `${keys.slice(0, 12).join(", ")}${keys.length > 12 ? ` … (${keys.length})` : ""}` : null),
         field("volumes", op.volumes?.length ? `${op.volumes.join(", ")} µL` : null)),
       fails.map((f) => h("div", { class: "pg-fail" }, failureText(f))));
   }

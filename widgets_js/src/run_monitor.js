@@ -54,6 +54,14 @@ export function progressText(done, expected, eta, status) {
   return `${done} / ${expected} ops · ${pct} %${left}`;
 }
 
+/** {tip_spots: "tips['A1:H1']", vols: [40]} → "tip_spots=tips['A1:H1'], vols=[40]" */
+export function formatArgs(args) {
+  if (args === null || args === undefined) return "";
+  if (typeof args !== "object" || Array.isArray(args)) return typeof args === "string" ? args : JSON.stringify(args);
+  return Object.entries(args)
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(", ");
+}
+
 function render({ model, el }) {
   injectStyle("praxis-run-monitor-css", CSS);
   const root = h("div", { class: "praxis praxis-run" });
@@ -110,7 +118,7 @@ function render({ model, el }) {
     replace(log, h("table", {},
       h("tr", {}, ["#", "method", "arguments", "ms", "error"].map((c) => h("th", {}, c))),
       entries.map((r) => {
-        const args = typeof r.arguments === "string" ? r.arguments : JSON.stringify(r.arguments ?? {});
+        const args = formatArgs(r.arguments);
         return h("tr", { class: r.error ? "err" : null, "data-seq": r.seq },
           h("td", {}, r.seq ?? ""), h("td", {}, r.method ?? ""),
           h("td", { class: "args", title: args }, shorten(args, 120)),

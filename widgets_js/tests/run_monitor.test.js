@@ -58,3 +58,12 @@ describe("RunMonitor", () => {
     expect(progressText(4, 4, 0, "completed")).toBe("4 / 4 ops · 100 %");
   });
 });
+
+describe("formatArgs", () => {
+  it("writes keyword arguments like a call", async () => {
+    const { formatArgs } = await import("../src/run_monitor.js");
+    expect(formatArgs({ tip_spots: "tips['A1:H1']", vols: [40, 40] })).toBe("tip_spots=tips['A1:H1'], vols=[40,40]");
+    expect(formatArgs("raw")).toBe("raw");
+    expect(formatArgs(null)).toBe("");
+  });
+});

@@ -1,0 +1,142 @@
+"""The four widgets render and respond in a real JupyterLab in headless Chromium."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from conftest import FIXTURES, Lab
+
+SETUP = f"""
+import asyncio, json, pathlib
+from praxis_lab.widgets import DeckView, FailureList, GraphView, RunMonitor
+data = json.loads(pathlib.Path({str(FIXTURES / "copy_plate.json")!r}).read_text())
+"""
+DECK = 'DeckView(data["deck_layout"], timeline=data["timeline"], failures=data["failure_modes"])'
+FAILURES = """
+def on_apply(i, j):
+    return {k: data["applied"][k] for k in ("source", "ok", "summary", "failure_modes")}
+FailureList(data["failure_modes"], source=data["source"], on_apply=on_apply)
+"""
+GRAPH = 'GraphView(data["graph"], failures=data["failure_modes"])'
+RUN = """
+class DemoRun:
+    \"\"\"Emits the events of a 48-call run, one call every 10 ms.\"\"\"
+    def __init__(self):
+        self.listeners, self.paused, self.task = [], False, None
+    def subscribe(self, fn):
+        self.listeners.append(fn)
+    def emit(self, **event):
+        for fn in self.listeners:
+            fn(event)
+    def start(self):
+        self.task = asyncio.ensure_future(self.run())
+    async def run(self):
+        self.emit(type="status", run_id="demo-1", status="running")
+        self.emit(type="response", control={"run_id": "demo-1", "mode": "mock",
+                                            "status": "success", "error": None})
+        for i, op in enumerate(data["graph"]["operations"]):
+            while self.paused:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)
+            self.emit(type="log", run_id="demo-1", seq=i, method=op["method_name"],
+                      arguments=op["arguments"], duration_ms=10.0 + i % 3, error=None)
+            self.emit(type="progress", run_id="demo-1", done=i + 1, expected=48,
+                      eta_s=(47 - i) * 0.01)
+        self.emit(type="status", run_id="demo-1", status="completed")
+    def pause(self):
+        self.paused = True
+        self.emit(type="status", run_id="demo-1", status="paused")
+    def resume(self):
+        self.paused = False
+        self.emit(type="status", run_id="demo-1", status="running")
+    def abort(self):
+        self.task.cancel()
+        self.emit(type="status", run_id="demo-1", status="canceled")
+RunMonitor(DemoRun())
+"""
+
+
+def test_widgets_render_and_respond_in_jupyterlab(lab: Lab) -> None:
+    page: Any = lab.open_notebook([SETUP, DECK, FAILURES, GRAPH, RUN], name="widgets.ipynb")
+    lab.run_cell(page, 0)
+
+    # DeckView: time from executing the cell to the deck SVG being visible.
+    start = time.perf_counter()
+    lab.run_cell(page, 1, wait=False)
+    lab.wait_for(page, ".praxis-deck svg.pd-svg .well")
+    elapsed_ms = (time.perf_counter() - start) * 1000
+    print(f"\ndeck SVG visible {elapsed_ms:.0f} ms after executing the DeckView cell")
+    deck = page.locator(".praxis-deck")
+    assert deck.locator('.well[data-key^="source["]').count() == 96
+    assert deck.locator('.well[data-key^="dest["]').count() == 96
+    assert deck.locator('.tip-spot[data-key^="tips["]').count() == 96
+    failing = deck.locator(".well.failing")
+    assert failing.count() == 1
+    assert failing.get_attribute("data-key") == "source[A1]"
+    deck.locator('[data-key="source[B1]"]').click()
+    assert "source[B1]" in deck.locator(".pd-panel").inner_text()
+    lab.screenshot(deck, "deck_view.png")
+
+    # FailureList: names the line; Apply fix shows the diff of the fixed source.
+    lab.run_cell(page, 2)
+    failures = lab.wait_for(page, ".praxis-failures .pf-item")
+    assert "line 7" in page.locator(".praxis-failures").inner_text()
+    assert failures.count() == 2
+    page.locator(".praxis-failures .pf-apply").first.click()
+    added = lab.wait_for(page, ".praxis-failures pre.pf-diff .add")
+    assert "vols=[30] * 8" in added.inner_text()
+    assert page.locator(".praxis-failures .pf-copy-state").inner_text() in (
+        "fixed source copied to the clipboard", "select and copy the fixed source below")
+    lab.screenshot(page.locator(".praxis-failures"), "failure_list.png")
+
+    # GraphView: failing ops red, click an op to see its line.
+    lab.run_cell(page, 3)
+    lab.wait_for(page, ".praxis-graph .pg-op")
+    assert page.locator(".praxis-graph .pg-op.failing").count() == 12
+    page.locator('.praxis-graph [data-op="op_1"]').click()
+    assert "line 7" in page.locator(".praxis-graph .pg-detail").inner_text()
+    lab.screenshot(page.locator(".praxis-graph"), "graph_view.png")
+
+    # RunMonitor: Run reaches 100 % and a completed badge.
+    lab.run_cell(page, 4)
+    lab.wait_for(page, ".praxis-run .pr-run")
+    page.locator(".praxis-run .pr-run").click()
+    lab.wait_for(page, ".praxis-run .pr-status[data-status=completed]", timeout_s=20)
+    monitor = page.locator(".praxis-run")
+    assert monitor.locator(".pr-bar").get_attribute("data-percent") == "100"
+    assert "48 / 48 ops · 100 %" in monitor.locator(".pr-progress-text").inner_text()
+    assert monitor.locator(".pr-log tr[data-seq]").count() == 48
+    lab.screenshot(monitor, "run_monitor.png")
+    lab.close(page)
+
+
+SLOW_RUN = RUN.replace("await asyncio.sleep(0.01)\n            self.emit",
+                       "await asyncio.sleep(0.05)\n            self.emit")
+BROKEN_APPLY = """
+def on_apply(i, j):
+    raise ValueError(f"fix {j} of failure {i} does not parse")
+FailureList(data["failure_modes"], source=data["source"], on_apply=on_apply)
+"""
+
+
+def test_pause_resume_abort_and_callback_errors_show_in_the_widgets(lab: Lab) -> None:
+    page: Any = lab.open_notebook([SETUP, SLOW_RUN, BROKEN_APPLY], name="controls.ipynb")
+    lab.run_all(page)
+    monitor = lab.wait_for(page, ".praxis-run")
+    monitor.locator(".pr-run").click()
+    lab.wait_for(page, ".praxis-run .pr-status[data-status=running]")
+    monitor.locator(".pr-pause").click()
+    lab.wait_for(page, ".praxis-run .pr-status[data-status=paused]")
+    assert monitor.locator(".pr-pause").inner_text() == "Resume"
+    monitor.locator(".pr-pause").click()
+    lab.wait_for(page, ".praxis-run .pr-status[data-status=running]")
+    monitor.locator(".pr-abort").click()
+    lab.wait_for(page, ".praxis-run .pr-status[data-status=canceled]")
+    assert int(monitor.locator(".pr-bar").get_attribute("data-percent") or 0) < 100
+
+    page.locator(".praxis-failures .pf-apply").nth(1).click()
+    error = lab.wait_for(page, ".praxis-failures .praxis-error-line:not(:empty)")
+    assert error.inner_text() == (
+        "Apply fix failed: ValueError: fix 1 of failure 0 does not parse")
+    lab.close(page)
