@@ -86,6 +86,19 @@ def _codemod_class() -> type:
                 if fix.kind == "setup_insert" and self.in_function and \
                         self.in_function[-1] == fix.function and isinstance(
                             stmt, cst.SimpleStatementLine) and isinstance(
+                            stmt.body[0], cst.Return) and stmt.body[0].value is not None \
+                        and not (isinstance(stmt.body[0].value, cst.Name)
+                                 and stmt.body[0].value.value == "_setup"):
+                    # return {...}  ->  _setup = {...}; <fix statements>; return _setup
+                    out.append(stmt.with_changes(body=[cst.Assign(
+                        [cst.AssignTarget(cst.Name("_setup"))], stmt.body[0].value)]))
+                    out.extend(cst.parse_module(fix.new).body)
+                    out.append(cst.parse_statement("return _setup\n"))
+                    changed = True
+                    continue
+                if fix.kind == "setup_insert" and self.in_function and \
+                        self.in_function[-1] == fix.function and isinstance(
+                            stmt, cst.SimpleStatementLine) and isinstance(
                             stmt.body[0], cst.Return):
                     out.extend(cst.parse_module(fix.new).body)
                     changed = True
@@ -212,7 +225,8 @@ def _candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
             out.append(Fix("replace_arg", f"lower the volume at line {line} to {_n(room)} µL, "
                            "what fits", line, m, expr, "vols", 1))
         if k == "insufficient_liquid" and binding.setup_name and d.get("well"):
-            fix = _setup_volume(info, binding, d["well"], float(d.get("volume", 0)) * n)
+            need = max(float(d.get("volume", 0)) * n, float(d.get("required", 0)))
+            fix = _setup_volume(info, binding, d["well"], need)
             if fix:
                 out.append(fix)
     elif k == "not_on_deck" and binding.setup_name:
@@ -275,42 +289,54 @@ def _arg_text(source: str, line: int, method: str, arg: str) -> str | None:
     return None
 
 
-def _setup_value(info: Any, binding: Any, param: str) -> str | None:
-    """The expression the setup function returns for ``param`` (``"src": plate`` → ``plate``)."""
+def _setup_returns(info: Any, binding: Any, param: str | None) -> bool:
+    """Whether the setup function returns a dict literal with key ``param``."""
     import ast
 
     for node in ast.walk(ast.parse(info.source)):
         if isinstance(node, ast.FunctionDef) and node.name == binding.setup_name:
-            for ret in ast.walk(node):
-                if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Dict):
-                    for key, value in zip(ret.value.keys, ret.value.values, strict=True):
-                        if isinstance(key, ast.Constant) and key.value == param:
-                            return ast.unparse(value)
-    return None
+            for stmt in ast.walk(node):
+                value = stmt.value if isinstance(stmt, ast.Return | ast.Assign) else None
+                if isinstance(value, ast.Dict) and (isinstance(stmt, ast.Return) or any(
+                        isinstance(t, ast.Name) and t.id == "_setup"
+                        for t in getattr(stmt, "targets", []))):
+                    return any(isinstance(k, ast.Constant) and k.value == param
+                               for k in value.keys)
+    return False
 
 
 def _setup_volume(info: Any, binding: Any, well_key: str, volume: float) -> Fix | None:
     owner, _, ident = well_key.partition("[")
-    expr = _setup_value(info, binding, owner)
-    if expr is None:
+    if not _setup_returns(info, binding, owner):
         return None
     return Fix("setup_insert", f"set a start volume of {_n(volume)} µL in {well_key} in "
                f"setup {binding.setup_name}", function=binding.setup_name,
-               new=f'{expr}.get_item("{ident.rstrip("]")}").tracker.set_volume({_n(volume)})\n')
+               new=f'_setup["{owner}"].get_item("{ident.rstrip("]")}").tracker'
+                   f'.set_volume({_n(volume)})\n')
+
+
+def _free_location(deck: Any) -> tuple[float, float, float]:
+    """A spot on the deck right of everything already placed (x, y, z in mm)."""
+    x, y, z = 100.0, 63.0, 100.0
+    for child in getattr(deck, "children", []):
+        loc = child.location
+        if loc is None or type(child).__name__ == "Trash":
+            continue
+        x = max(x, loc.x + child.get_size_x() + 10.0)
+        y, z = loc.y, loc.z
+    return round(x, 1), round(y, 1), round(z, 1)
 
 
 def _setup_assign(info: Any, binding: Any, resource: str) -> Fix | None:
-    expr = _setup_value(info, binding, resource)
     lh = next((p.name for p in info.params if p.kind == "machine"), None)
-    lh_expr = _setup_value(info, binding, lh) if lh else None
-    if expr is None or lh_expr is None:
+    if not (_setup_returns(info, binding, resource) and _setup_returns(info, binding, lh)):
         return None
-    x = 100.0 + 22.5 * 26
-    return Fix("setup_insert", f"assign {resource} to the deck in setup {binding.setup_name}",
-               function=binding.setup_name,
-               new=(f"{lh_expr}.deck.assign_child_resource({expr}, location="
-                    f"__import__('pylabrobot.resources', fromlist=['Coordinate'])"
-                    f".Coordinate({x}, 100, 100))\n"))
+    x, y, z = _free_location(binding.deck)
+    return Fix("setup_insert", f"assign {resource} to the deck at x={x} mm in setup "
+               f"{binding.setup_name}", function=binding.setup_name,
+               new=("from pylabrobot.resources import Coordinate\n"
+                    f'_setup["{lh}"].deck.assign_child_resource(_setup["{resource}"], '
+                    f"location=Coordinate({x}, {y}, {z}))\n"))
 
 
 def fixes_for(mode: Any, info: Any, binding: Any, state: Any) -> list[dict[str, str]]:

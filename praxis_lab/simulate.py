@@ -340,7 +340,10 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
     requirements = _requirements(info, binding, contexts, graph)
     final = contexts[0].state if contexts else None
     deck_layout = layout(binding, _volumes_initial(timeline), None)
+    need = {f"{r['parameter']}[{r['well']}]": r["min_volume"] for r in requirements["liquid"]}
     for mode in modes:
+        if "well" in mode.data:
+            mode.data["required"] = need.get(mode.data["well"], 0.0)
         mode.fixes = fixes_for(mode, info, binding, final)
         if mode.fixes:
             mode.message += f"; fix: {mode.fixes[0]['description']}"

@@ -13,7 +13,7 @@ CASES = {
     "no_tips": "    await lh.aspirate(src['A1:H1'], [v] * 8)\n",
     "tips_already_loaded": "    await lh.pick_up_tips(tips['A1'])\n"
                            "    await lh.pick_up_tips(tips['B1'])\n",
-    "tip_spot_empty": "    await lh.pick_up_tips(tips['A1'])\n    await lh.drop_tips(tips['B1'])\n"
+    "tip_spot_empty": "    await lh.pick_up_tips(tips['A1'])\n    await lh.discard_tips()\n"
                       "    await lh.pick_up_tips(tips['A1'])\n",
     "insufficient_liquid": "    await lh.pick_up_tips(tips['A1'])\n"
                            "    await lh.aspirate(src['A1'], [500])\n",

@@ -55,7 +55,7 @@ def test_every_failure_is_reported_not_only_the_first():
     assert kinds(r) == [("no_tips", 2, "always"), ("tips_already_loaded", 4, "always")]
     r = sim("""
         await lh.pick_up_tips(tips['A1'])
-        await lh.drop_tips(tips['B1'])
+        await lh.discard_tips()
         await lh.pick_up_tips(tips['A1'])
         """)
     assert kinds(r) == [("tip_spot_empty", 4, "always")]
