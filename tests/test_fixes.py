@@ -69,3 +69,40 @@ def test_applying_every_fix_leaves_the_rest_of_the_source_byte_for_byte():
     fixed = apply_all(src, simulate(src, cache=False).failure_modes)
     assert fixed.startswith("# keep me\n") and fixed.endswith("    # trailing\n")
     assert "lh.stamp(src, dst)" in fixed
+
+
+SETUP_PROTOCOL = '''
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (PLT_CAR_L5AC_A00, STARLetDeck, TIP_CAR_480_A00,
+    cor_96_wellplate_360uL_Fb, hamilton_96_tiprack_1000uL_filter, Plate, TipRack)
+
+def make():
+    deck = STARLetDeck()
+    tc = TIP_CAR_480_A00("tc"); tc[0] = tips = hamilton_96_tiprack_1000uL_filter("t")
+    pc = PLT_CAR_L5AC_A00("pc"); pc[0] = src = cor_96_wellplate_360uL_Fb("s")
+    deck.assign_child_resource(tc, rails=1); deck.assign_child_resource(pc, rails=8)
+    src.get_item("A1").tracker.set_volume(100)
+    lh = LiquidHandler(LiquidHandlerChatterboxBackend(), deck)
+    return {"lh": lh, "tips": tips, "src": src, "dst": cor_96_wellplate_360uL_Fb("d")}
+
+async def p(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate):
+    await lh.pick_up_tips(tips["A1"])
+    await lh.aspirate(src["A1"], [60])
+    await lh.dispense(dst["A1"], [60])
+    await lh.aspirate(src["A1"], [60])
+    await lh.dispense(dst["A2"], [60])
+'''
+
+
+def test_setup_fixes_assign_labware_to_the_deck_and_set_start_volumes():
+    r = simulate(SETUP_PROTOCOL, setup="make", cache=False)
+    assert [m.kind for m in r.failure_modes] == ["not_on_deck", "insufficient_liquid"]
+    fixed = r.failure_modes[0].data["fix_objects"][0].apply(SETUP_PROTOCOL)
+    assert "_setup[\"lh\"].deck.assign_child_resource(_setup[\"dst\"]" in fixed
+    r2 = simulate(fixed, setup="make", cache=False)
+    assert [m.kind for m in r2.failure_modes] == ["insufficient_liquid"]
+    volume_fix = next(f for f in r2.failure_modes[0].data["fix_objects"]
+                      if f.kind == "setup_insert")
+    assert volume_fix.description == "set a start volume of 120 µL in src[A1] in setup make"
+    assert simulate(volume_fix.apply(fixed), setup="make", cache=False).ok
