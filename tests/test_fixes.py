@@ -101,7 +101,7 @@ def test_setup_fixes_assign_labware_to_the_deck_and_set_start_volumes():
     fixed = r.failure_modes[0].data["fix_objects"][0].apply(SETUP_PROTOCOL)
     assert "_setup[\"lh\"].deck.assign_child_resource(_setup[\"dst\"]" in fixed
     r2 = simulate(fixed, setup="make", cache=False)
-    assert (r2.failure_modes[0].kind, r2.failure_modes[0].line) == ("insufficient_liquid", 20)
+    assert (r2.failure_modes[0].kind, r2.failure_modes[0].line) == ("insufficient_liquid", 23)
     volume_fix = next(f for f in r2.failure_modes[0].data["fix_objects"]
                       if f.kind == "setup_insert")
     assert volume_fix.description == "set a start volume of 120 µL in src[A1] in setup make"
