@@ -301,3 +301,21 @@ def test_a_missing_bundle_names_make_install(monkeypatch: pytest.MonkeyPatch,
 def test_each_widget_ships_its_es_module() -> None:
     view = GraphView(FIXTURE["graph"])
     assert "export" in view._esm and "praxis-graph" in view._esm
+
+
+def test_integer_run_ids_from_the_store_do_not_reset_the_run() -> None:
+    controller = FakeController()
+    monitor = RunMonitor(controller)
+    controller.emit(type="status", run_id=7, status="running")
+    controller.emit(type="log", run_id=7, seq=1, method="pick_up_tips",
+                    arguments={"tip_spots": ["tips[A1]"]}, duration_ms=2.0, error=None)
+    controller.emit(type="progress", run_id=7, done=1, expected=24, eta_s=1.5)
+    controller.emit(type="response", control={"run_id": 7, "mode": "mock", "status": "error",
+                                              "error": {"code": "TypeError", "message": "vols"}})
+    controller.emit(type="status", run_id=7, status="refused")
+    assert monitor.run_id == "7"
+    assert (monitor.done, monitor.expected, len(monitor.log_rows)) == (1, 24, 1)
+    assert monitor.error == "TypeError: vols"
+    assert monitor.finished
+    controller.emit(type="status", run_id=8, status="running")
+    assert (monitor.run_id, monitor.done, monitor.log_rows, monitor.error) == ("8", 0, [], "")

@@ -29,13 +29,25 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
         failures: failure-mode dicts; their ``resources`` keys are highlighted.
 
     Example:
-        >>> import json, pathlib
         >>> from praxis_lab.widgets import DeckView
-        >>> data = json.loads(pathlib.Path("tests/ui/fixtures/copy_plate.json").read_text())
-        >>> view = DeckView(data["deck_layout"], timeline=data["timeline"],
-        ...                 failures=data["failure_modes"])
-        >>> view.step = 3          # state after the first three ops
-        >>> view                   # doctest: +SKIP
+        >>> well = {"name": "src_A1", "type": "Well", "category": "well", "parent": "src",
+        ...         "x": 20, "y": 70, "size_x": 7, "size_y": 7, "key": "src[A1]",
+        ...         "max_volume": 360.0, "volume": 50.0}
+        >>> plate = {"name": "src", "type": "Plate", "category": "plate", "parent": "deck",
+        ...          "x": 10, "y": 10, "size_x": 127.8, "size_y": 85.5, "key": "src",
+        ...          "parameter": "src"}
+        >>> layout = {"deck": {"name": "deck", "type": "OTDeck", "kind": "slot",
+        ...                    "size_x": 624.3, "size_y": 565.2},
+        ...           "resources": [plate, well]}
+        >>> timeline = {"initial": {"src[A1]": 50.0}, "steps": [
+        ...     {"op": "op_0", "index": 0, "line": 2, "method": "aspirate",
+        ...      "changes": {"src[A1]": 10.0}}]}
+        >>> view = DeckView(layout, timeline=timeline)
+        >>> view.step = 1          # the state after the aspirate at line 2
+        >>> view.state_at()["src[A1]"]
+        10.0
+        >>> view                   # doctest: +ELLIPSIS
+        DeckView(OTDeck 'deck': 2 resources, 1 wells, 0 failing resources, step 1/1)
     """
 
     _esm = BundledESM("deck_view")

@@ -27,12 +27,17 @@ class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
         failures: failure-mode dicts; ops on their lines are marked failing.
 
     Example:
-        >>> import json, pathlib
         >>> from praxis_lab.widgets import GraphView
-        >>> data = json.loads(pathlib.Path("tests/ui/fixtures/copy_plate.json").read_text())
-        >>> view = GraphView(data["graph"], failures=data["failure_modes"])
-        >>> view.failing_ops()[:2]
-        ['op_1', 'op_5']
+        >>> ops = [{"id": f"op_{i}", "line_number": line, "column": 8, "method_name": name,
+        ...         "receiver_variable": "lh", "arguments": {}, "certainty": "always",
+        ...         "condition": None, "loop": "for col in range(1, 13) @ 3",
+        ...         "resources": [], "volumes": []}
+        ...        for i, (line, name) in enumerate([(4, "pick_up_tips"), (5, "aspirate")])]
+        >>> graph = {"protocol_fqn": "demo.p", "resources": {}, "operations": ops,
+        ...          "preconditions": [], "execution_order": ["op_0", "op_1"]}
+        >>> view = GraphView(graph, failures=[{"kind": "no_tips", "line": 5, "message": "..."}])
+        >>> view.failing_ops()
+        ['op_1']
     """
 
     _esm = BundledESM("graph_view")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import ipywidgets
@@ -15,8 +16,8 @@ from .graph_view import GraphView
 __all__ = ["ReportView", "summary_html"]
 
 _BADGE = (
-    "display:inline-block;padding:0 8px;border-radius:9px;border:1px solid currentColor;"
-    "font-weight:600;color:var({color})"
+    "display:inline-block;padding:0 7px;border-radius:9px;border:1px solid currentColor;"
+    "font-size:0.9em;color:var({color})"
 )
 
 
@@ -36,15 +37,18 @@ class ReportView(ipywidgets.VBox):  # type: ignore[misc]
     and ``graph_view`` (``None`` when the report has no deck layout or graph).
 
     Example:
-        >>> import json, pathlib
         >>> from praxis_lab.widgets import ReportView
-        >>> data = json.loads(pathlib.Path("tests/ui/fixtures/copy_plate.json").read_text())
-        >>> report = {**data["report"], "failure_modes": data["failure_modes"],
-        ...           "graph": data["graph"], "deck_layout": data["deck_layout"],
-        ...           "timeline": data["timeline"]}
-        >>> view = ReportView(report, source=data["source"])
+        >>> report = {"protocol": "p", "ok": True, "paths": 1, "failure_modes": [],
+        ...           "requirements": {"tips": {"tips": 8}}, "timings_ms": {"total": 3.1},
+        ...           "graph": {"protocol_fqn": "demo.p", "resources": {}, "operations": [],
+        ...                     "execution_order": []},
+        ...           "deck_layout": {"deck": {"name": "deck", "type": "OTDeck",
+        ...                                    "kind": "slot"}, "resources": []}}
+        >>> view = ReportView(report)
         >>> [type(w).__name__ for w in view.children]
         ['HTML', 'FailureList', 'DeckView', 'GraphView']
+        >>> view
+        ReportView(p: ok, 1 paths)
     """
 
     def __init__(
@@ -97,9 +101,13 @@ def summary_html(report: dict[str, Any]) -> str:
     for f in failures[:12]:
         where = f" @ line {f.get('line')}" if f.get("line") else ""
         cond = f" (if {esc(str(f['condition']))})" if f.get("condition") else ""
+        message = re.sub(
+            rf"^{re.escape(str(f.get('kind')))}(\s*@\s*line\s*\d+(:\d+)?)?\s*:\s*",
+            "",
+            str(f.get("message", "")),
+        )
         items.append(
-            f"<li><code>{esc(str(f.get('kind')))}</code>{where}{cond}: "
-            f"{esc(str(f.get('message', '')))}</li>"
+            f"<li><code>{esc(str(f.get('kind')))}</code>{where}{cond}: {esc(message)}</li>"
         )
     req = report.get("requirements") or {}
     reqs: list[str] = []

@@ -18,7 +18,7 @@ __all__ = ["MAX_LOG_ROWS", "RunController", "RunMonitor"]
 
 MAX_LOG_ROWS = 200
 _ACTIONS = {"run": "start", "pause": "pause", "resume": "resume", "abort": "abort"}
-_TERMINAL = {"completed", "failed", "canceled", "interrupted"}
+_TERMINAL = {"completed", "failed", "canceled", "interrupted", "refused"}
 
 
 class RunController(Protocol):
@@ -189,7 +189,9 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
     def _apply(self, event: Mapping[str, Any], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kind = event.get("type")
         run_id = event.get("run_id")
-        if run_id and run_id != self.run_id and kind in ("status", "progress", "log"):
+        if kind == "response":
+            run_id = (event.get("control") or {}).get("run_id")
+        if run_id is not None and str(run_id) != self.run_id and kind != "request":
             self.run_id = str(run_id)
             self.done, self.expected, self.eta_s, self.error = 0, 0, None, ""
             rows = []
@@ -207,8 +209,6 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
             rows = [*rows[-(MAX_LOG_ROWS - 1) :], _jsonable_row(row)]
         elif kind == "response":
             control = event.get("control") or {}
-            if control.get("run_id"):
-                self.run_id = str(control["run_id"])
             self.mode = str(control.get("mode") or self.mode)
             err = control.get("error")
             if control.get("status") == "error" and err:

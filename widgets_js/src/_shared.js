@@ -154,10 +154,17 @@ export function failuresByKey(failures) {
   return map;
 }
 
-/** One line per failure: "insufficient_liquid @ line 7: message". */
+/** A failure's message without a leading "kind @ line N:" (the list shows those apart). */
+export function bareMessage(failure) {
+  const message = String(failure.message ?? "");
+  const prefix = new RegExp(`^${failure.kind}(\\s*@\\s*line\\s*\\d+(:\\d+)?)?\\s*:\\s*`);
+  return message.replace(prefix, "");
+}
+
+/** One line per failure: "insufficient_liquid @ line 7 (if cond): message". */
 export function failureText(failure) {
   const where = failure.line ? ` @ line ${failure.line}` : "";
   const cond =
     failure.certainty === "conditional" && failure.condition ? ` (if ${failure.condition})` : "";
-  return `${failure.kind}${where}${cond}: ${failure.message}`;
+  return `${failure.kind}${where}${cond}: ${bareMessage(failure)}`;
 }

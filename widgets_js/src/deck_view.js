@@ -180,7 +180,8 @@ function render({ model, el }) {
       const node = shape(res, Y(res));
       if (!node) continue;
       svg.append(node);
-      const fails = failing.get(res.key) || (res.key ? null : failing.get(res.name));
+      const fails = failing.get(res.key)
+        || (res.key ? null : failing.get(res.name) || (LABWARE.has(res.category) && failing.get(res.parameter)));
       if (fails) node.classList.add("failing");
       const title = s("title");
       node.append(title);

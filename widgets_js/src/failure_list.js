@@ -5,7 +5,7 @@
 // to the clipboard when the browser allows it.
 //
 // Model traits: failures [...], source (str), applied (dict | null), error (str).
-import { h, injectStyle, listen, replace } from "./_shared.js";
+import { bareMessage, h, injectStyle, listen, replace } from "./_shared.js";
 
 const CSS = `
 .praxis-failures .pf-head { display: flex; gap: 8px; align-items: baseline; margin-bottom: 6px; }
@@ -25,7 +25,8 @@ const CSS = `
 .praxis-failures .pf-fix button { border-color: var(--praxis-accent); }
 .praxis-failures .pf-applied { border: 1px solid var(--praxis-border); border-radius: 4px; padding: 6px 10px; margin-top: 8px; }
 .praxis-failures .pf-applied:empty { display: none; }
-.praxis-failures .pf-summary { display: flex; gap: 8px; align-items: baseline; flex-wrap: wrap; }
+.praxis-failures .pf-summary { display: flex; gap: 8px; align-items: baseline; }
+.praxis-failures .pf-summary > span:last-child { white-space: pre-wrap; }
 .praxis-failures pre.pf-diff { font-family: var(--praxis-mono); font-size: 0.92em; margin: 6px 0;
   padding: 4px 0; background: var(--praxis-bg2); border-radius: 3px; overflow-x: auto; }
 .praxis-failures pre.pf-diff span { display: block; padding: 0 8px; white-space: pre; }
@@ -47,6 +48,13 @@ export function diffLines(diff) {
     if (text.startsWith("-")) return { kind: "del", text };
     return { kind: "ctx", text };
   });
+}
+
+/** A one-line preview of a fix's edit: the first added line of a diff, else its first line. */
+export function editPreview(edit) {
+  const lines = String(edit ?? "").split("\n");
+  const added = lines.find((l) => l.startsWith("+") && !l.startsWith("+++"));
+  return (added ? added.slice(1) : lines[0]).trim();
 }
 
 /** Copy text to the clipboard; resolves to true when the browser allowed it. */
@@ -82,8 +90,9 @@ function render({ model, el }) {
         h("span", { class: "pf-kind" }, f.kind),
         h("span", { class: "praxis-badge" }, conditional ? `if ${f.condition || "?"}` : "always"),
         f.line ? h("span", { class: "pf-line" }, `line ${f.line}`, f.column ? h("span", { class: "praxis-muted" }, `:${f.column}`) : null) : null,
-        f.method ? h("span", { class: "praxis-mono praxis-muted" }, `${f.method}()`) : null),
-      h("div", { class: "pf-message" }, f.message),
+        f.method ? h("span", { class: "praxis-mono praxis-muted" }, `${f.method}()`) : null,
+        f.occurrences > 1 ? h("span", { class: "praxis-muted", title: "times this failure occurs" }, `×${f.occurrences}`) : null),
+      h("div", { class: "pf-message" }, bareMessage(f)),
       resources.length ? h("div", { class: "pf-resources" }, `resources: ${resources.slice(0, 12).join(", ")}${resources.length > 12 ? " …" : ""}`) : null,
       (f.fixes || []).map((fix, j) => h("div", { class: "pf-fix" },
         h("button", {
@@ -91,7 +100,7 @@ function render({ model, el }) {
           onclick: (event) => apply(i, j, event.currentTarget),
         }, "Apply fix"),
         h("span", {}, fix.description),
-        fix.edit ? h("code", {}, String(fix.edit).split("\n")[0]) : null)));
+        fix.edit ? h("code", { title: String(fix.edit) }, editPreview(fix.edit)) : null)));
   }
 
   function draw() {

@@ -66,3 +66,22 @@ describe("FailureList", () => {
     expect(kinds).toEqual(["meta", "meta", "hunk", "del", "add", "ctx"]);
   });
 });
+
+describe("editPreview", () => {
+  it("shows the added line of a diff hunk, else the first line", async () => {
+    const { editPreview } = await import("../src/failure_list.js");
+    expect(editPreview("@@ -41 +41 @@\n-        x(vols=v)\n+        x(vols=[v] * 8)")).toBe("x(vols=[v] * 8)");
+    expect(editPreview("line 7: a → b")).toBe("line 7: a → b");
+    expect(editPreview(null)).toBe("");
+  });
+});
+
+describe("bareMessage", () => {
+  it("drops a leading 'kind @ line N:' from messages that carry it", async () => {
+    const { bareMessage, failureText } = await import("../src/_shared.js");
+    const f = { kind: "bad_arguments", line: 41, message: "bad_arguments @ line 41: vols must be a list" };
+    expect(bareMessage(f)).toBe("vols must be a list");
+    expect(failureText(f)).toBe("bad_arguments @ line 41: vols must be a list");
+    expect(bareMessage({ kind: "no_tips", message: "no tip on channel 0" })).toBe("no tip on channel 0");
+  });
+});
