@@ -17,38 +17,24 @@ the dark theme without touching docs/img; ``PRAXIS_LAB_CHROMIUM`` points at anot
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CHROMIUM = os.environ.get("PRAXIS_LAB_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # the notebook tab in front
-SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-        {"fetchNews": "false", "checkForUpdates": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-    "@jupyterlab/apputils-extension/themes.jupyterlab-settings":
-        {"theme": os.environ.get("PRAXIS_LAB_UI_THEME", "JupyterLab Light"),
-         "adaptive-theme": False},
-}
+from labdriver import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    REPO,
+    Lab,
+    free_port,
+    start_server,
+    wait_ready,
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -62,195 +48,6 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("PRAXIS_LAB_REQUIRE_BROWSER") == "1":
         pytest.fail(f"PRAXIS_LAB_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Lab:
-    """A running JupyterLab + Chromium; opens notebooks and runs their cells."""
-
-    def __init__(self, url: str, token: str, root: Path, context: Any, timeout_s: float) -> None:
-        self.url = url
-        self.token = token
-        self.root = root
-        self.context = context
-        self.timeout_ms = timeout_s * 1000
-        self._count = 0
-
-    def open_notebook(self, cells: list[str], name: str | None = None) -> Any:
-        """Write a notebook with these code cells, open it, wait for an idle kernel."""
-        import nbformat
-
-        self._count += 1
-        name = name or f"test_{self._count}.ipynb"
-        nb = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell(src) for src in cells],
-            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                     "language": "python"}},
-        )
-        nbformat.write(nb, self.root / name)
-        page = self.context.new_page()
-        page.set_default_timeout(self.timeout_ms)
-        # ?reset: start from an empty workspace, so only this notebook is open.
-        page.goto(f"{self.url}lab/tree/{name}?reset&token={self.token}")
-        page.wait_for_selector(f"{NOTEBOOK} .jp-Cell")
-        left = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
-        if left.count():
-            left.first.click()  # collapse the file browser: more room for the widgets
-        self.wait_idle(page)
-        return page
-
-    def wait_idle(self, page: Any, timeout_s: float | None = None) -> None:
-        """Wait until the kernel is idle and no cell shows ``[*]``."""
-        timeout = timeout_s * 1000 if timeout_s else self.timeout_ms
-        page.wait_for_function(
-            """(nb) => {
-                const panel = document.querySelector(nb);
-                const ind = panel && panel.querySelector('.jp-Notebook-ExecutionIndicator');
-                const busy = [...panel.querySelectorAll('.jp-InputPrompt')]
-                    .some((p) => p.textContent.includes('*'));
-                return ind && ind.dataset.status === 'idle' && !busy;
-            }""",
-            arg=NOTEBOOK,
-            timeout=timeout,
-        )
-
-    def run_all(self, page: Any, wait: bool = True) -> None:
-        """Run every cell (Run › Run All Cells), then wait for the kernel to be idle."""
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
-        if wait:
-            page.wait_for_timeout(100)
-            self.wait_idle(page)
-            self.raise_cell_errors(page)
-
-    def run_cell(self, page: Any, index: int, wait: bool = True) -> None:
-        """Run cell ``index`` (0-based) with Shift+Enter."""
-        cell = self.cell(page, index)
-        prompt = cell.locator(".jp-InputArea-prompt")
-        before = prompt.inner_text()
-        for _attempt in range(3):
-            prompt.click()
-            page.keyboard.press("Shift+Enter")
-            try:  # the prompt turns into [*] or a new execution count once the cell runs
-                page.wait_for_function(
-                    "([el, before]) => el.textContent !== before",
-                    arg=[prompt.element_handle(), before], timeout=3000,
-                )
-                break
-            except Exception:
-                continue
-        else:
-            raise AssertionError(f"cell {index} did not start running after Shift+Enter")
-        if wait:
-            page.wait_for_timeout(50)
-            self.wait_idle(page)
-            self.raise_cell_errors(page)
-
-    def cell(self, page: Any, index: int) -> Any:
-        """The locator of cell ``index``."""
-        return page.locator(f"{NOTEBOOK} .jp-Notebook .jp-Cell").nth(index)
-
-    def wait_for(self, page: Any, selector: str, timeout_s: float | None = None,
-                 state: str = "visible") -> Any:
-        """Wait for ``selector`` to be visible; on timeout the error shows cell errors."""
-        timeout = timeout_s * 1000 if timeout_s else self.timeout_ms
-        try:
-            page.wait_for_selector(selector, timeout=timeout, state=state)
-        except Exception as exc:
-            errors = self.cell_errors(page)
-            detail = "\n".join(errors) if errors else "no error output in the notebook"
-            raise AssertionError(f"{selector!r} did not appear: {exc}\n{detail}") from None
-        return page.locator(selector)
-
-    def cell_errors(self, page: Any) -> list[str]:
-        """Text of every error output (tracebacks) in the notebook."""
-        outputs = page.locator(
-            f"{NOTEBOOK} .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
-            f" {NOTEBOOK} .jp-OutputArea-output.jp-mod-error"
-        )
-        texts: list[str] = outputs.all_inner_texts()
-        return texts
-
-    def raise_cell_errors(self, page: Any) -> None:
-        errors = [e for e in self.cell_errors(page) if "Traceback" in e or "Error" in e]
-        if errors:
-            raise AssertionError("a cell raised:\n" + "\n".join(errors))
-
-    def close(self, page: Any) -> None:
-        """Shut the notebook's kernel down and close the page."""
-        api = f"{self.url}api/sessions"
-        with urllib.request.urlopen(f"{api}?token={self.token}", timeout=5) as resp:
-            sessions = json.load(resp)
-        for session in sessions:
-            if page.url.split("?")[0].endswith(session.get("path", "\0")):
-                req = urllib.request.Request(f"{api}/{session['id']}?token={self.token}",
-                                             method="DELETE")
-                urllib.request.urlopen(req, timeout=10).close()
-        page.close()
-
-    def screenshot(self, locator: Any, name: str) -> Path:
-        """Save an element screenshot as docs/img/<name> (or $PRAXIS_LAB_SCREENSHOT_DIR)."""
-        path = Path(os.environ.get("PRAXIS_LAB_SCREENSHOT_DIR", REPO / "docs" / "img")) / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        locator.screenshot(path=str(path), animations="disabled")
-        return path
-
-
-def _write_settings(base: Path) -> dict[str, str]:
-    settings = base / "lab-settings"
-    for rel, value in SETTINGS.items():
-        path = settings / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value), encoding="utf-8")
-    kernel = base / "jupyter-path" / "kernels" / "python3"
-    kernel.mkdir(parents=True)
-    (kernel / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python 3 (ipykernel)", "language": "python",
-    }), encoding="utf-8")
-    return {
-        "JUPYTERLAB_SETTINGS_DIR": str(settings),
-        "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
-        "JUPYTER_CONFIG_DIR": str(base / "config"),
-        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-        "JUPYTER_PATH": str(base / "jupyter-path"),
-        "XDG_DATA_HOME": str(base / "xdg-data"),
-        "IPYTHONDIR": str(base / "ipython"),
-    }
-
-
-def _start_server(base: Path, root: Path, port: int, token: str) -> subprocess.Popen[bytes]:
-    env = {**os.environ, **_write_settings(base)}
-    env.pop("PRAXIS_LAB_DB_URL", None)
-    cmd = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly", "--ServerApp.allow_root=True",
-    ]
-    log = open(base / "jupyterlab.log", "wb")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root)
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], url: str, token: str, log: Path,
-                timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}api/status?token={token}", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"JupyterLab not ready after {timeout_s} s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="session")
@@ -269,11 +66,11 @@ def lab() -> Iterator[Lab]:
     base = Path(tempfile.mkdtemp(prefix="praxis-ui-"))
     root = base / "root"
     root.mkdir()
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     url = f"http://127.0.0.1:{port}/"
-    proc = _start_server(base, root, port, token)
+    proc = start_server(base, root, port, token)
     try:
-        _wait_ready(proc, url, token, base / "jupyterlab.log")
+        wait_ready(proc, url, token, base / "jupyterlab.log")
         with sync_playwright() as pw:
             context = pw.chromium.launch_persistent_context(
                 str(base / "chromium-profile"), executable_path=CHROMIUM, headless=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from conftest import FIXTURES, Lab
+from labdriver import FIXTURES, Lab
 
 SETUP = f"""
 import asyncio, json, pathlib
@@ -57,7 +57,7 @@ RunMonitor(DemoRun())
 """
 
 
-def test_widgets_render_and_respond_in_jupyterlab(lab: Lab) -> None:
+def test_widgets_render_and_respond_in_jupyterlab(lab: Lab, record_property: Any) -> None:
     page: Any = lab.open_notebook([SETUP, DECK, FAILURES, GRAPH, RUN], name="widgets.ipynb")
     lab.run_cell(page, 0)
 
@@ -67,6 +67,7 @@ def test_widgets_render_and_respond_in_jupyterlab(lab: Lab) -> None:
     lab.wait_for(page, ".praxis-deck svg.pd-svg .well")
     elapsed_ms = (time.perf_counter() - start) * 1000
     print(f"\ndeck SVG visible {elapsed_ms:.0f} ms after executing the DeckView cell")
+    record_property("deck_svg_visible_ms", round(elapsed_ms))
     deck = page.locator(".praxis-deck")
     assert deck.locator('.well[data-key^="source["]').count() == 96
     assert deck.locator('.well[data-key^="dest["]').count() == 96
