@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Index, Text, UniqueConstraint, event, text
+from sqlalchemy import JSON, DateTime, Text, UniqueConstraint, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -128,6 +128,9 @@ class ProtocolRun(ProtocolRunBase, table=True):
     duration_s: float | None = None
     error_code: str | None = None
     error_message: str | None = Field(default=None, sa_type=Text)
+    calls: int | None = None  # totals of its FunctionCallLog rows, set when the run ends
+    tips_used: int | None = None
+    volume_ul: float | None = None
     pid: int | None = None
     hostname: str | None = None
     process_token: str | None = None
@@ -146,6 +149,9 @@ class ProtocolRunPublic(ProtocolRunBase):
     duration_s: float | None = None
     error_code: str | None = None
     error_message: str | None = None
+    calls: int | None = None
+    tips_used: int | None = None
+    volume_ul: float | None = None
 
 
 class FunctionCallLogBase(SQLModel):
@@ -164,10 +170,7 @@ class FunctionCallLogBase(SQLModel):
 
 class FunctionCallLog(FunctionCallLogBase, table=True):
     __tablename__ = "function_call_log"
-    __table_args__ = (
-        UniqueConstraint("run_id", "seq"),
-        Index("ix_call_run_totals", "run_id", "tips", "volume_ul"),
-    )
+    __table_args__ = (UniqueConstraint("run_id", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
 
 

@@ -34,11 +34,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from praxis_lab.db import (
     ApprovalResult,
     AssetRequirement,
+    FunctionCallLog,
     FunctionProtocolDefinition,
     ParameterDefinition,
     PolicyResult,
@@ -86,7 +87,7 @@ TRANSITIONS: dict[RunStatus, tuple[RunStatus, ...]] = {
     S.INTERRUPTED: (),
     S.REFUSED: (),
 }
-TERMINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
+TERMINAL = frozenset(s.value for s, nxt in TRANSITIONS.items() if not nxt)
 
 
 class InvalidTransition(ValueError):
@@ -167,6 +168,13 @@ def set_status(engine: Engine, run_id: int, new_status: str, *,
             raise StoreError(f"run {run_id} is not in the run store {display_url(engine)}: "
                              "check the run id (praxis_lab.history() lists them)")
         transition(run, new_status, error=error)
+        if run.status in TERMINAL:  # the run's totals, aggregated once, when it ends
+            c = FunctionCallLog
+            n, tips, volume = session.exec(
+                select(func.count(), func.coalesce(func.sum(c.tips), 0),
+                       func.coalesce(func.sum(c.volume_ul), 0.0)).where(c.run_id == run_id)
+            ).one()
+            run.calls, run.tips_used, run.volume_ul = int(n), int(tips), float(volume)
         session.add(run)
         session.flush()
         return run

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 
 from praxis_lab.db import dumps, retrying, writer
 
@@ -171,6 +171,10 @@ class CallLog:
     def _dbapi(self) -> Any:
         if self._conn is None:
             self._conn = writer(self.engine)
+            if self._sqlite:  # no WAL checkpoint (and its fsync) between two PLR calls;
+                # other connections checkpoint as usual
+                self._conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+                    "PRAGMA wal_autocheckpoint = 0")
         return self._conn.connection.dbapi_connection
 
     def append(self, row: dict[str, Any]) -> None:
@@ -214,6 +218,9 @@ class CallLog:
 
     def close(self) -> None:
         if self._conn is not None:
-            with contextlib.suppress(SQLAlchemyError):
+            with contextlib.suppress(Exception):
+                if self._sqlite:
+                    self._conn.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+                        "PRAGMA wal_autocheckpoint = 1000")
                 self._conn.close()
             self._conn = None

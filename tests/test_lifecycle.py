@@ -172,3 +172,25 @@ def test_opening_a_store_interrupts_the_runs_a_dead_process_left_running(
     with Session(db.connect(url)) as s:
         run = s.get(ProtocolRun, run_id)
         assert run is not None and run.status == "interrupted" and run.ended_at is not None
+
+
+def test_ending_a_run_stores_the_totals_of_its_calls(store: Engine) -> None:
+    from praxis_lab.db import FunctionCallLog
+
+    run = ProtocolRun(protocol="p")
+    db.write(store, lambda s: s.add(run))
+    assert run.id is not None
+    set_status(store, run.id, "running")
+    now = datetime.now(UTC)
+    db.write(store, lambda s: s.add_all([
+        FunctionCallLog(run_id=run.id, seq=i, method=m, started_at=now, ended_at=now,  # type: ignore[arg-type]
+                        duration_ms=1.0, tips=t, volume_ul=v)
+        for i, (m, t, v) in enumerate([("pick_up_tips", 8, 0.0), ("aspirate", 0, 400.0),
+                                       ("aspirate", 0, 250.5)], start=1)]))
+    running = set_status(store, run.id, "interrupted")
+    assert (running.calls, running.tips_used, running.volume_ul) == (3, 8, 650.5)
+    refused = ProtocolRun(protocol="p")
+    db.write(store, lambda s: s.add(refused))
+    assert refused.id is not None
+    blocked = set_status(store, refused.id, "refused", error=("PolicyBlock", "no"))
+    assert (blocked.calls, blocked.tips_used, blocked.volume_ul) == (0, 0, 0.0)

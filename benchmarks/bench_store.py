@@ -1,0 +1,223 @@
+"""Store and runner benchmarks (issue 5): call-logging overhead and history() at scale.
+
+    .venv/bin/python benchmarks/bench_store.py          # prints a table
+    .venv/bin/python benchmarks/bench_store.py --quick  # 100,000 call rows instead of 1,000,000
+
+(a) The 96-well plate copy (12 columns × pick_up_tips, aspirate 8 wells, dispense 8
+wells, drop_tips = 48 PLR calls) on PLR's ``LiquidHandler`` + chatterbox backend, tip
+and volume tracking on, handler already set up, stdout discarded: bare PLR vs the same
+protocol through :class:`praxis_lab.runner.Runner` with every call logged to a
+temporary SQLite file (status writes included; simulation and gate done beforehand).
+Warm, interleaved, best of 5 each. The full ``run()`` (simulate + gate + store +
+execute) is reported too, for reference.
+
+(b) ``history()`` over 10,000 runs and 1,000,000 call rows bulk-inserted into a
+temporary SQLite file (driver ``executemany``), best of 3.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import json
+import os
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+for _p in (str(HERE.parent), str(HERE)):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+
+import protocols  # noqa: E402  (benchmarks/protocols.py)
+
+__all__ = ["bench"]
+
+Row = tuple[str, float, str]
+
+
+def _namespace() -> dict[str, Any]:
+    ns: dict[str, Any] = {"__name__": "bench_plate_copy"}
+    exec(compile(protocols.plate_copy(), "<plate_copy>", "exec"), ns)
+    return ns
+
+
+async def _plate_copy_rows(reps: int) -> list[Row]:
+    from praxis_lab import db, runner
+    from praxis_lab.simulate import simulate
+
+    ns = _namespace()
+    protocol, make_deck = ns["copy_plate"], ns["make_deck"]
+    source = protocols.plate_copy()
+    report = simulate(source, setup="make_deck", cache=False)
+    engine = db.connect(f"sqlite:///{tempfile.mkdtemp(prefix='praxis-bench-')}/runs.db")
+
+    async def ready() -> dict[str, Any]:
+        objects = make_deck()
+        await objects["lh"].setup()
+        gc.collect()
+        return objects
+
+    async def bare() -> float:
+        objects = await ready()
+        with runner._tracking():
+            t0 = time.perf_counter()
+            await protocol(**objects)
+            return time.perf_counter() - t0
+
+    async def logged() -> float:
+        objects = await ready()
+        r = runner.Runner(source, objects, db=engine, report=report)
+        r.prepare()
+        gc.collect()
+        t0 = time.perf_counter()
+        record = await r.execute()
+        elapsed = time.perf_counter() - t0
+        assert record.status == "completed" and record.calls == 48, record
+        return elapsed
+
+    async def full() -> float:
+        objects = make_deck()
+        gc.collect()
+        t0 = time.perf_counter()
+        record = await runner.run_async(source, objects, db=engine)
+        elapsed = time.perf_counter() - t0
+        assert record.status == "completed", record
+        return elapsed
+
+    with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        for _ in range(2):  # warm up both paths
+            await bare()
+            await logged()
+        b, r = [], []
+        for _ in range(reps):
+            b.append(await bare())
+            r.append(await logged())
+        whole = min([await full() for _ in range(3)])
+    best_b, best_r = min(b), min(r)
+    return [
+        (f"plate copy, PLR bare (48 calls, best of {reps})", best_b * 1e3, "ms"),
+        (f"plate copy, runner + call logging to SQLite (best of {reps})", best_r * 1e3, "ms"),
+        ("runner overhead, call logging", (best_r / best_b - 1.0) * 100.0, "%"),
+        ("runner per-call overhead", (best_r - best_b) / 48 * 1e6, "µs"),
+        ("plate copy, full run(): simulate + gate + store + execute", whole * 1e3, "ms"),
+    ]
+
+
+def _fill(engine: Any, runs: int, calls_per_run: int) -> float:
+    """Bulk-insert ``runs`` completed runs with ``calls_per_run`` calls each; seconds."""
+    from praxis_lab import messages
+
+    t0 = time.perf_counter()
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    methods = ("pick_up_tips", "aspirate", "dispense", "drop_tips")
+    args = json.dumps({"resources": [f"source[{r}1]" for r in "ABCDEFGH"], "vols": [100.0] * 8})
+    fmt = "%Y-%m-%d %H:%M:%S.%f"
+    picks = len(range(0, calls_per_run, 4))
+    aspirates = len(range(1, calls_per_run, 4))
+    raw_runs = []
+    for i in range(runs):
+        t = start + timedelta(minutes=i)
+        raw_runs.append((i + 1, "copy_plate", "LiquidHandlerChatterboxBackend", "mock", "{}",
+                         "completed", t.strftime(fmt), t.strftime(fmt),
+                         (t + timedelta(seconds=5)).strftime(fmt), 5.0, calls_per_run,
+                         8 * picks, 800.0 * aspirates))
+    with engine.connect() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO protocol_run (id, protocol, backend, mode, parameters, status, "
+            "created_at, started_at, ended_at, duration_s, calls, tips_used, volume_ul) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", raw_runs)
+        conn.commit()
+        sql = (f"INSERT INTO function_call_log ({', '.join(messages.CallLog.COLUMNS)}) "
+               "VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+        batch: list[tuple[Any, ...]] = []
+        for run_id in range(1, runs + 1):
+            stamp = (start + timedelta(minutes=run_id - 1)).strftime(fmt)
+            for seq in range(1, calls_per_run + 1):
+                method = methods[(seq - 1) % 4]
+                batch.append((run_id, seq, method, args, "null", stamp, stamp,
+                              1.0 + (seq % 7) * 0.1,
+                              None, 8 if method == "pick_up_tips" else 0,
+                              800.0 if method == "aspirate" else 0.0))
+            if len(batch) >= 100_000:
+                conn.exec_driver_sql(sql, batch)
+                batch.clear()
+        if batch:
+            conn.exec_driver_sql(sql, batch)
+        conn.commit()
+    return time.perf_counter() - t0
+
+
+def _best(fn: Any, reps: int = 3) -> float:
+    times = []
+    for _ in range(reps):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def _timed(fn: Any) -> float:
+    gc.collect()
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+def _history_rows(runs: int, calls_per_run: int) -> list[Row]:
+    from praxis_lab import db, frames
+
+    url = f"sqlite:///{tempfile.mkdtemp(prefix='praxis-bench-')}/history.db"
+    engine = db.connect(url)
+    fill_s = _fill(engine, runs, calls_per_run)
+    label = f"{runs:,} runs / {runs * calls_per_run:,} calls"
+    df = frames.history(engine)
+    assert len(df) == runs and int(df["calls"].sum()) == runs * calls_per_run
+
+    def without_totals() -> None:  # as if every run were still going: aggregate 1M rows
+        with engine.connect() as conn:
+            conn.exec_driver_sql("UPDATE protocol_run SET calls = NULL, tips_used = NULL, "
+                                 "volume_ul = NULL")
+            conn.commit()
+        again = frames.history(engine)
+        assert int(again["calls"].sum()) == runs * calls_per_run
+        assert int(again["tips_used"].sum()) == int(df["tips_used"].sum())
+    graph = {"operations": [{"method_name": m} for m in
+                            ("pick_up_tips", "aspirate", "dispense", "drop_tips") * 12]}
+    return [
+        (f"store: bulk insert of {label}", fill_s, "s"),
+        (f"history() over {label}", _best(lambda: frames.history(engine)) * 1e3, "ms"),
+        (f"history(limit=20) over {label}",
+         _best(lambda: frames.history(engine, limit=20)) * 1e3, "ms"),
+        (f"calls(run_id) of a {calls_per_run}-call run",
+         _best(lambda: frames.calls(runs // 2, engine)) * 1e3, "ms"),
+        (f"estimate_runtime(plate copy) over {label}",
+         _best(lambda: frames.estimate_runtime(graph, engine)) * 1e3, "ms"),
+        (f"history() over {label}, no stored totals (all aggregated at query time)",
+         _timed(without_totals) * 1e3, "ms"),
+    ]
+
+
+def bench(quick: bool = False) -> list[Row]:
+    """The store rows: (name, value, unit)."""
+    rows = asyncio.run(_plate_copy_rows(reps=3 if quick else 5))
+    rows += _history_rows(10_000, 10 if quick else 100)
+    return rows
+
+
+def main(argv: list[str]) -> int:
+    rows = bench(quick="--quick" in argv)
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, unit in rows:
+        print(f"{name:<{width}}  {value:>12.2f}  {unit}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
