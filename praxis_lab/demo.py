@@ -63,13 +63,14 @@ def main(argv: list[str] | None = None) -> int:
         record = runner.run(fixed, setup="make_deck", db=args.db)
     lines = [ln for ln in chatter.getvalue().splitlines() if ln.strip()]
     print(f"(the chatterbox backend printed {len(lines)} lines; first: {lines[0] if lines else ''})")
-    print(record)
+    print(f"run {record.run_id}: {record.status} — {record.calls} of {record.expected_ops} PLR "
+          f"calls logged, {record.duration_s:.3f} s on {record.backend} ({record.mode})")
 
     _rule("4. run history")
     with pd.option_context("display.width", 160, "display.max_columns", 20):
         print(frames.history(args.db, limit=5))
     print(f"\ndemo finished in {time.perf_counter() - t0:.1f} s")
-    return 0 if getattr(record, "status", "completed") == "completed" else 1
+    return 0 if record.status == "completed" else 1
 
 
 if __name__ == "__main__":
