@@ -46,6 +46,7 @@ def _parser() -> _Parser:
             s.add_argument("--fix", action="store_true")
         else:
             s.add_argument("--override", metavar="REASON")
+            s.add_argument("--start", action="store_true")
     h = sub.add_parser("history", add_help=False)
     h.add_argument("--limit", type=int, default=20)
     d = sub.add_parser("db", add_help=False)
@@ -167,36 +168,43 @@ class Praxis(Magics):
             raise
 
     def _run(self, args: argparse.Namespace, cell: str) -> Any:
+        """Simulate, gate, then show the run monitor (the run starts on Run, or at once
+        with ``--start``). The runner is left in ``_praxis_run``."""
         from IPython.display import display
 
-        from praxis_lab import runner
-        from praxis_lab.analyse import ProtocolError
+        from praxis_lab import runner as runner_mod
+        from praxis_lab.analyse import ProtocolError, analyse
 
         if not args.setup:
             raise UsageError("%%praxis run: --setup NAME is required (a function returning "
                              "{parameter: PLR object}, with the LiquidHandler to run on)")
         report = self._simulate(args, cell)
         self._shell.user_ns["_praxis"] = report
-        from praxis_lab.analyse import analyse
-
         name = analyse(cell, args.protocol, "the cell").name
+        run = runner_mod.Runner(self._shell.user_ns[name], setup=args.setup,
+                                params=_params(args.param), db=self.db_url,
+                                override=args.override, report=report)
         try:
-            run = runner.start(self._shell.user_ns[name], setup=args.setup,
-                               params=_params(args.param), db=self.db_url,
-                               override=args.override)
+            run.prepare()
         except ProtocolError as exc:
             raise UsageError(f"%%praxis run: {exc.short}") from None
         except Exception as exc:
-            if type(exc).__name__ in ("StoreError", "PolicyBlocked"):
+            if type(exc).__name__ == "StoreError":
                 raise UsageError(f"%%praxis run: {exc}") from None
             raise
+        self._shell.user_ns["_praxis_run"] = run
+        if run.record is not None and run.record.status == "refused":
+            reasons = "; ".join(run.decision.reasons) if run.decision else "blocked"
+            raise UsageError(f"%%praxis run: the policy refused run {run.run_id}: {reasons} "
+                             "(fix the failures, or pass --override REASON)")
         try:
             from praxis_lab.widgets import RunMonitor
 
             display(RunMonitor(run))
         except ImportError:
             display(run)
-        self._shell.user_ns["_praxis_run"] = run
+        if args.start:
+            run.start()
         return None
 
 

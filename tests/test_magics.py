@@ -75,3 +75,44 @@ def test_db_shows_and_sets_the_store(ip, monkeypatch):
     assert ip.run_line_magic("praxis", "db sqlite:///x.db") == "sqlite:///x.db"
     ip.run_line_magic("config", "Praxis.db_url = 'sqlite:///y.db'")
     assert ip.run_line_magic("praxis", "db") == "sqlite:///y.db"
+
+
+RUN_CELL = '''from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (PLT_CAR_L5AC_A00, STARLetDeck, TIP_CAR_480_A00, Plate,
+    TipRack, cor_96_wellplate_360uL_Fb, hamilton_96_tiprack_1000uL_filter)
+
+def make_deck():
+    deck = STARLetDeck()
+    tc = TIP_CAR_480_A00("tc"); tc[0] = tips = hamilton_96_tiprack_1000uL_filter("tips")
+    pc = PLT_CAR_L5AC_A00("pc"); pc[0] = src = cor_96_wellplate_360uL_Fb("src")
+    pc[1] = dst = cor_96_wellplate_360uL_Fb("dst")
+    deck.assign_child_resource(tc, rails=1); deck.assign_child_resource(pc, rails=8)
+    for w in src.get_all_items():
+        w.tracker.set_volume(100)
+    return {"lh": LiquidHandler(LiquidHandlerChatterboxBackend(), deck), "tips": tips,
+            "src": src, "dst": dst}
+
+async def copy(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, volume: float = 50):
+    for col in (1, 2):
+        await lh.pick_up_tips(tips[f"A{col}:H{col}"])
+        await lh.aspirate(src[f"A{col}:H{col}"], vols=[volume] * 8)
+        await lh.dispense(dst[f"A{col}:H{col}"], vols=[volume] * 8)
+        await lh.drop_tips(tips[f"A{col}:H{col}"])
+'''
+
+
+def test_run_prepares_a_gated_run_and_start_executes_it(ip, tmp_path, capsys):
+    ip.run_line_magic("praxis", f"db sqlite:///{tmp_path / 'runs.db'}")
+    ip.run_cell_magic("praxis", "run --setup make_deck --start", RUN_CELL)
+    run = ip.user_ns["_praxis_run"]
+    record = run.wait(timeout=60)
+    assert record.status == "completed" and record.calls == 8
+    history = ip.run_line_magic("praxis", "history --limit 5")
+    assert list(history["status"])[:1] == ["completed"]
+
+
+def test_run_without_a_setup_is_a_usage_error(ip, tmp_path):
+    ip.run_line_magic("praxis", f"db sqlite:///{tmp_path / 'runs.db'}")
+    with pytest.raises(UsageError, match="--setup NAME is required"):
+        ip.run_cell_magic("praxis", "run", RUN_CELL)
