@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, func, select
 
 from praxis_lab.db import (
@@ -247,7 +247,13 @@ def create_run(engine: Engine, info: Any, *, decision: PolicyDecision, backend: 
             policy_version=decision.policy_version, policy_blocks=decision.reasons))
         return run.id
 
-    return write(engine, create, doing=f"record a run of {info.name}")
+    for attempt in range(3):
+        try:
+            return write(engine, create, doing=f"record a run of {info.name}")
+        except IntegrityError:  # another process stored the same definition meanwhile
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 # --- runs left behind by dead processes --------------------------------------------------
