@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 # Widgets: ES modules bundled with esbuild from the committed package-lock.json.
-$(JS_OUT): widgets_js/package-lock.json widgets_js/build.mjs $(wildcard widgets_js/src/*.js)
+$(JS_OUT): widgets_js/package.json widgets_js/package-lock.json widgets_js/build.mjs $(wildcard widgets_js/src/*.js)
 	cd widgets_js && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 	@touch $(JS_OUT)
 

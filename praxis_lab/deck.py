@@ -25,7 +25,7 @@ from praxis_lab import _plr
 from praxis_lab.analyse import Parameter, ProtocolError, ProtocolInfo
 from praxis_lab.sym import Sym
 
-__all__ = ["Binding", "bind", "layout"]
+__all__ = ["Binding", "bind", "is_unresolved", "layout"]
 
 _P = _plr.PLR
 _CARRIER_FOR = (
@@ -132,7 +132,19 @@ class _Unresolved:
             "bind it with --setup"
         )
 
-    __getattr__ = __getitem__ = __iter__ = __len__ = __call__ = _fail  # type: ignore[assignment]
+    __getitem__ = __iter__ = __len__ = __call__ = _fail  # type: ignore[assignment]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in ("get_root", "name", "parent"):
+            raise AttributeError(name)  # introspection (hasattr) sees a plain object
+        return self._fail()
+
+
+def is_unresolved(value: Any) -> bool:
+    """Whether ``value`` (or an item of it) stands for an unresolved parameter."""
+    if isinstance(value, list | tuple):
+        return any(isinstance(v, _Unresolved) for v in value)
+    return isinstance(value, _Unresolved)
 
 
 def _numeric(p: Parameter, value: Any) -> bool:
@@ -318,7 +330,6 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
     """
     deck = binding.deck
     kind = _plr.deck_kind(deck)
-    param_of = {v: k for k, v in binding._labels.items()}
     out: list[dict[str, Any]] = []
     origin = deck.get_absolute_location()
 
@@ -329,7 +340,7 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
         cat = _category(res)
         holder = type(res).__name__ in ("ResourceHolder", "PlateHolder")
         if not holder:
-            key = binding.key(res) if cat in ("well", "tip_spot") or id(res) in param_of else None
+            key = binding.key(res) if cat not in ("deck", "carrier", "other") else None
             entry: dict[str, Any] = {
                 "name": res.name, "type": type(res).__name__, "category": cat, "parent": parent,
                 "x": round(x, 2), "y": round(y, 2), "size_x": round(res.get_size_x(), 2),
@@ -340,11 +351,17 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
             if cat in ("well", "tip_spot"):
                 entry["identifier"] = res.get_identifier()
                 entry["parameter"] = binding._labels.get(id(res.parent))
-            if cat == "well" or (cat == "trough"):
+            if cat in ("well", "trough"):
                 entry["max_volume"] = float(res.max_volume)
-                entry["volume"] = (volumes or {}).get(key or "")
+                known = (volumes or {}).get(key or "")
+                if known is None and not binding.proposed:  # the setup's real volume
+                    known = float(res.tracker.get_used_volume())
+                entry["volume"] = known
             if cat == "tip_spot":
-                entry["has_tip"] = (tips or {}).get(key or "", True)
+                has = (tips or {}).get(key or "")
+                if has is None:
+                    has = bool(res.tracker.has_tip) if not binding.proposed else True
+                entry["has_tip"] = has
             out.append(entry)
             parent = res.name
         for child in res.children:

@@ -36,7 +36,7 @@ KINDS: dict[str, str] = {
 # Which PLR 0.2.2 error each kind corresponds to (checked by the differential tests).
 PLR_ERRORS: dict[str, tuple[str, ...]] = {
     "unknown_method": ("AttributeError",),
-    "bad_arguments": ("TypeError", "ValueError", "AssertionError"),
+    "bad_arguments": ("TypeError", "ValueError", "AssertionError", "KeyError"),
     "no_tips": ("NoTipError", "RuntimeError"),
     "tips_already_loaded": ("HasTipError",),
     "tip_spot_empty": ("NoTipError",),

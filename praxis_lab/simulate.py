@@ -25,7 +25,7 @@ from typing import Any
 
 from praxis_lab import _plr
 from praxis_lab.analyse import Loaded, ProtocolError, load, resolve_setup
-from praxis_lab.deck import Binding, bind, layout
+from praxis_lab.deck import Binding, bind, is_unresolved, layout
 from praxis_lab.failures import Failure, FailureMode, merge
 from praxis_lab.graph import ProtocolComputationGraph, build_graph
 from praxis_lab.rules import RULES, Context
@@ -176,7 +176,7 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
                 ctx.fail("bad_arguments", f"{op.bind_error}", [], error=op.bind_error)
                 continue
             rule = _STATE_RULES.get(op.method) if op.kind == "state" else RULES.get(op.method)
-            if rule is None or not rules_on:
+            if rule is None or not rules_on or any(is_unresolved(v) for v in op.args.values()):
                 continue
             before = len(ctx.failures)
             rule(ctx)
