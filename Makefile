@@ -38,7 +38,6 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check praxis_lab tests benchmarks
-	$(VENV)/bin/ruff format --check praxis_lab
 	$(VENV)/bin/mypy
 
 clean:

@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.redirect_stdout(chatter):
         record = runner.run(fixed, setup="make_deck", db=args.db)
     lines = [ln for ln in chatter.getvalue().splitlines() if ln.strip()]
-    print(f"(the chatterbox backend printed {len(lines)} lines; first: {lines[0] if lines else ''})")
+    first = lines[0] if lines else ""
+    print(f"(the chatterbox backend printed {len(lines)} lines; first: {first})")
     print(f"run {record.run_id}: {record.status} — {record.calls} of {record.expected_ops} PLR "
           f"calls logged, {record.duration_s:.3f} s on {record.backend} ({record.mode})")
 

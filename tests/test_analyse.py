@@ -40,15 +40,15 @@ def test_the_protocol_is_the_async_function_with_plr_parameters():
 def test_two_protocols_need_a_name():
     src = ("async def a(lh: LiquidHandler):\n    pass\n"
            "async def b(lh: LiquidHandler):\n    pass\n")
-    with pytest.raises(ProtocolError, match="2 protocols .*--protocol NAME"):
+    with pytest.raises(ProtocolError, match=r"2 protocols .*--protocol NAME"):
         analyse(src)
     assert analyse(src, "b").name == "b"
-    with pytest.raises(ProtocolError, match="no protocol named 'c'.*found: a, b"):
+    with pytest.raises(ProtocolError, match=r"no protocol named 'c'.*found: a, b"):
         analyse(src, "c")
 
 
 def test_no_protocol_explains_what_one_looks_like():
-    with pytest.raises(ProtocolError, match="no protocol found.*async def"):
+    with pytest.raises(ProtocolError, match=r"no protocol found.*async def"):
         analyse("def f():\n    pass\n")
 
 

@@ -63,7 +63,8 @@ def test_setup_errors_are_one_line(tmp_path, capsys):
 
 def test_fix_prints_the_fixed_source(tmp_path, capsys):
     f = tmp_path / "p.py"
-    f.write_text("async def p(lh: LiquidHandler, plate: Plate):\n    await lh.aspirat(plate['A1'], [1])\n")
+    f.write_text("async def p(lh: LiquidHandler, plate: Plate):\n"
+                 "    await lh.aspirat(plate['A1'], [1])\n")
     main(["simulate", str(f), "--fix"])
     assert "lh.aspirate(plate['A1'], [1])" in capsys.readouterr().out
 
@@ -76,8 +77,8 @@ def test_help_lists_every_command():
 
 
 def test_the_simulate_path_imports_no_heavy_packages():
-    code = ("import sys; from praxis_lab.cli import main; main(['simulate', %r, '--json']);"
-            "heavy = [m for m in ('pandas', 'sqlmodel', 'plotly', 'anywidget', 'libcst') "
-            "if m in sys.modules]; print('HEAVY', heavy, file=sys.stderr)" % str(COPY))
+    code = (f"import sys; from praxis_lab.cli import main; main(['simulate', {str(COPY)!r}, "
+            "'--json']); heavy = [m for m in ('pandas', 'sqlmodel', 'plotly', 'anywidget', "
+            "'libcst') if m in sys.modules]; print('HEAVY', heavy, file=sys.stderr)")
     err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stderr
     assert "HEAVY []" in err
