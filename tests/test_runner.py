@@ -513,3 +513,57 @@ def test_call_arguments_are_json_with_names_coordinates_and_plain_numbers() -> N
     assert consumption("pick_up_tips96", {"tip_rack": "tips"}) == (96, 0.0)
     assert consumption("aspirate96", {"resource": "source", "volume": 10}) == (0, 960.0)
     assert consumption("dispense", {"vols": [10]}) == (0, 0.0)
+
+
+async def slow_tips(lh: LiquidHandler, tips: TipRack, n: int = 100) -> None:
+    for i in range(n):
+        await lh.pick_up_tips(tips[f"A{i % 12 + 1}"])
+        await lh.drop_tips(tips[f"A{i % 12 + 1}"])
+        await asyncio.sleep(0.005)
+
+
+def _interrupted_child(url: str, fd: int) -> None:
+    import os
+
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    db._ENGINES.clear()
+    db._PREPARED.clear()
+    setup = make_setup()
+    del setup["source"], setup["dest"]
+    r = Runner(slow_tips, setup, db=url)
+    r.subscribe(lambda m: os.write(fd, b"call\n") if m["type"] == "log" else None)
+    try:
+        asyncio.run(r.execute())
+        os.write(fd, b"finished\n")
+    except KeyboardInterrupt:
+        os.write(fd, b"KeyboardInterrupt\n")
+    os._exit(0)
+
+
+def test_ctrl_c_during_a_run_cancels_it_and_the_script_sees_keyboard_interrupt(
+        tmp_path: Path) -> None:
+    import multiprocessing
+    import os
+    import signal
+
+    url = f"sqlite:///{tmp_path}/sigint.db"
+    db.connect(url)
+    read, write = os.pipe()
+    child = multiprocessing.get_context("fork").Process(target=_interrupted_child,
+                                                        args=(url, write))
+    child.start()
+    os.close(write)
+    lines: list[bytes] = []
+    with os.fdopen(read, "rb") as pipe:
+        for line in pipe:
+            lines.append(line.strip())
+            if lines.count(b"call") == 3:
+                os.kill(child.pid, signal.SIGINT)  # type: ignore[arg-type]
+                break
+        lines += [line.strip() for line in pipe]
+    child.join(30)
+    assert lines[-1] == b"KeyboardInterrupt"
+    with Session(db.connect(url)) as s:
+        row = s.exec(select(ProtocolRun)).one()
+    assert (row.status, row.error_code) == ("canceled", "Canceled")
+    assert 3 <= (row.calls or 0) < 200
