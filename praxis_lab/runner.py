@@ -241,9 +241,18 @@ class Runner:
         objects = resolve_setup(loaded, self.setup) if self.setup is not None else {}
         handler_type = _handler_type()
         self.handlers = [k for k, v in objects.items() if isinstance(v, handler_type)]
+        name, names = loaded.info.name, [p.name for p in loaded.info.params]
         if not self.handlers:
-            raise ProtocolError(f"the setup of {loaded.info.name} gives no LiquidHandler: return "
+            raise ProtocolError(f"the setup of {name} gives no LiquidHandler: return "
                                 "{'lh': LiquidHandler(backend=..., deck=...), ...} from it")
+        unknown = sorted(set(self.params) - set(names))
+        missing = [p.name for p in loaded.info.params
+                   if not p.has_default and p.name not in objects and p.name not in self.params]
+        if unknown or missing:
+            raise ProtocolError(
+                f"{name} has no parameter {', '.join(unknown)} (parameters: {', '.join(names)})"
+                if unknown else f"nothing binds {', '.join(missing)} of {name}: return "
+                f"{'it' if len(missing) == 1 else 'them'} from the setup or pass params=")
         self.func, self.objects, self.info = loaded.func, objects, loaded.info
         backend = objects[self.handlers[0]].backend
         self.backend = type(backend).__name__

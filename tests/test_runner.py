@@ -567,3 +567,21 @@ def test_ctrl_c_during_a_run_cancels_it_and_the_script_sees_keyboard_interrupt(
         row = s.exec(select(ProtocolRun)).one()
     assert (row.status, row.error_code) == ("canceled", "Canceled")
     assert 3 <= (row.calls or 0) < 200
+
+
+@pytest.mark.parametrize(("params", "drop", "message"), [
+    ({"volum": 5.0}, None, "copy_columns has no parameter volum (parameters: lh, tips,"),
+    (None, "dest", "nothing binds dest of copy_columns: return it from the setup or pass"),
+])
+def test_parameters_nothing_binds_or_the_protocol_lacks_are_refused_before_the_run(
+        mem: Engine, params: dict[str, Any] | None, drop: str | None, message: str) -> None:
+    from praxis_lab.analyse import ProtocolError
+
+    setup = make_setup()
+    received = spy(setup)
+    if drop:
+        del setup[drop]
+    with pytest.raises(ProtocolError, match=message.replace("(", r"\(")):
+        runner.run(copy_columns, setup, params=params, db=mem)
+    with Session(mem) as s:
+        assert s.exec(select(ProtocolRun)).all() == [] and received == []
