@@ -80,51 +80,80 @@ def resource_name(resource: Any) -> str:
     return str(resource.name)
 
 
-def _is_resource(value: Any) -> bool:
-    return hasattr(value, "get_absolute_location") and hasattr(value, "name")
+def _kind(cls: type) -> str:
+    if issubclass(cls, bool | int | str) or cls is type(None):
+        return "plain"
+    if issubclass(cls, float):
+        return "float"
+    if issubclass(cls, list | tuple | set | frozenset):
+        return "list"
+    if issubclass(cls, dict):
+        return "dict"
+    if issubclass(cls, enum.Enum):
+        return "enum"
+    if hasattr(cls, "get_absolute_location") and hasattr(cls, "get_size_x"):
+        return "resource"
+    if cls.__name__ == "Coordinate":
+        return "coordinate"
+    if dataclasses.is_dataclass(cls):
+        return "dataclass"
+    return "other"
+
+
+_KINDS: dict[type, str] = {}
 
 
 def to_json(value: Any) -> Any:
     """JSON-ready data for a PLR call argument or result (names, not reprs)."""
-    if value is None or isinstance(value, bool | int | str):
+    cls = type(value)
+    kind = _KINDS.get(cls) or _KINDS.setdefault(cls, _kind(cls))
+    if kind == "plain":
         return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, list | tuple | set | frozenset):
+    if kind == "list":
         return [to_json(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, enum.Enum):
-        return to_json(value.value)
-    if _is_resource(value):
+    if kind == "resource":
         return resource_name(value)
-    if type(value).__name__ == "Coordinate":
+    if kind == "float":
+        return value if math.isfinite(value) else str(value)
+    if kind == "dict":
+        return {str(k): to_json(v) for k, v in value.items()}
+    if kind == "enum":
+        return to_json(value.value)
+    if kind == "coordinate":
         return {"x": value.x, "y": value.y, "z": value.z}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    if kind == "dataclass":
         fields = {f.name: to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"type": type(value).__name__, **fields}
-    return {"type": type(value).__name__, "repr": repr(value)[:200]}
+        return {"type": cls.__name__, **fields}
+    return {"type": cls.__name__, "repr": repr(value)[:200]}
 
 
-_SIGNATURES: dict[tuple[type, str], inspect.Signature | None] = {}
+_POSITIONAL: dict[tuple[type, str], tuple[str, ...] | None] = {}
+
+
+def _positional(fn: Any, key: tuple[type, str]) -> tuple[str, ...] | None:
+    """The names positional arguments of ``fn`` bind to (None: cannot tell)."""
+    if key not in _POSITIONAL:
+        try:
+            params = inspect.signature(fn).parameters.values()
+            _POSITIONAL[key] = tuple(p.name for p in params if p.kind in (
+                p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+        except (TypeError, ValueError):
+            _POSITIONAL[key] = None
+    return _POSITIONAL[key]
 
 
 def call_arguments(fn: Any, name: str, args: tuple[Any, ...],
                    kwargs: dict[str, Any]) -> dict[str, Any]:
-    """A PLR call's arguments by parameter name, as JSON (what the caller passed, no defaults)."""
-    key = (type(getattr(fn, "__self__", None)), name)
-    if key not in _SIGNATURES:
-        try:
-            _SIGNATURES[key] = inspect.signature(fn)
-        except (TypeError, ValueError):
-            _SIGNATURES[key] = None
-    sig = _SIGNATURES[key]
-    try:
-        bound = sig.bind_partial(*args, **kwargs).arguments if sig else None
-    except TypeError:
-        bound = None
-    if bound is None:
-        bound = {**{f"arg{i}": a for i, a in enumerate(args)}, **kwargs}
+    """A PLR call's arguments by parameter name, as JSON (what the caller passed, no defaults).
+
+    Keywords PLR passes on to the backend (``**backend_kwargs``) appear by their own name.
+    """
+    names = _positional(fn, (type(getattr(fn, "__self__", None)), name))
+    if names is not None and len(args) <= len(names):
+        bound = dict(zip(names, args, strict=False))
+    else:
+        bound = {f"arg{i}": a for i, a in enumerate(args)}
+    bound.update(kwargs)
     return {k: to_json(v) for k, v in bound.items()}
 
 
