@@ -203,6 +203,33 @@ def _volumes_of(method: str, args: dict[str, Any]) -> list[float]:
     return []
 
 
+class _Describer:
+    """``describe`` and ``_resources_of`` with a memo: loops pass the same wells again."""
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+        self._text: dict[tuple[int, ...], str] = {}
+        self._res: dict[tuple[int, ...], list[str]] = {}
+
+    def text(self, value: Any) -> str:
+        if isinstance(value, list) and value and hasattr(value[0], "get_root"):
+            ids = tuple(map(id, value))
+            found = self._text.get(ids)
+            if found is None:
+                found = self._text[ids] = describe(value, self.key)
+            return found
+        return describe(value, self.key)
+
+    def resources(self, args: dict[str, Any]) -> list[str]:
+        # keyed by the ids of the (long-lived) labware objects passed, in order
+        ids = tuple(id(x) for v in args.values()
+                    for x in (v if isinstance(v, list | tuple) else (v,)) if hasattr(x, "get_root"))
+        found = self._res.get(ids)
+        if found is None:
+            found = self._res[ids] = _resources_of(args, self.key)
+        return list(found)
+
+
 def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComputationGraph:
     """Merge the traced paths into one graph (ops in an order consistent with every path)."""
     from praxis_lab import _plr
@@ -217,6 +244,7 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
                 p.name, p.annotation or "", et, p.is_container,
                 _plr.parental_chain(et, deck_kind))
     loops = _loops(info.source)
+    describer = _Describer(binding.key)
     head: tuple[Any, ...] = ("<start>",)
     after: dict[tuple[Any, ...], tuple[Any, ...] | None] = {head: None}  # a linked list
     nodes: dict[tuple[Any, ...], OperationNode] = {}
@@ -230,7 +258,7 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
             seen[base] = n + 1
             k = (*base, n)
             if k not in nodes:  # new on this path: goes right after the path's previous op
-                nodes[k] = _node(op, binding, loops)
+                nodes[k] = _node(op, describer, loops)
                 reach[k] = []
                 after[k], after[prev] = after[prev], k
             reach[k].append(pi)
@@ -275,13 +303,18 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
     return graph
 
 
-def _node(op: Any, binding: Any, loops: dict[int, str]) -> OperationNode:
+@functools.cache
+def _defaults(method: str) -> dict[str, Any]:
     from praxis_lab import _plr
 
-    spec = _plr.catalogue().get(op.method)
-    defaults = {p.name: p.default for p in spec.params} if spec else {}
+    spec = _plr.catalogue().get(method)
+    return {p.name: p.default for p in spec.params} if spec else {}
+
+
+def _node(op: Any, describer: _Describer, loops: dict[int, str]) -> OperationNode:
+    defaults = _defaults(op.method)
     args = {
-        name: describe(value, binding.key)
+        name: describer.text(value)
         for name, value in op.args.items()
         if not (name in defaults and value is defaults[name]) and value != {}
     }
@@ -290,8 +323,8 @@ def _node(op: Any, binding: Any, loops: dict[int, str]) -> OperationNode:
         id="", line_number=op.line, column=op.column, method_name=op.method,
         receiver_variable=op.receiver, receiver_type="state" if state else "LiquidHandler",
         arguments=args, loop=loops.get(op.line),
-        resources=[op.args["key"]] if state and "key" in op.args else _resources_of(
-            op.args, binding.key),
+        resources=[op.args["key"]] if state and "key" in op.args else describer.resources(
+            op.args),
         volumes=_volumes_of(op.method, op.args),
     )
 

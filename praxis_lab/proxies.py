@@ -141,6 +141,8 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
 
     def set_volume(self: Any, volume: float) -> None:
         res = binding.resource_of(self)
+        if res is None:
+            return saved[(vt, "set_volume")](self, volume)  # type: ignore[no-any-return]
         _record_state(tracer_ref(), "set_volume", key_of(self), key=key_of(self),
                       volume=float(concrete(volume)),
                       max_volume=float(getattr(res, "max_volume", self.max_volume)))
@@ -153,10 +155,16 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
             "while it is being simulated; pass volumes as parameters instead", line, col))
 
     def add_tip(self: Any, *a: Any, **k: Any) -> None:
+        if binding.resource_of(self) is None:  # not labware of this protocol (a head, ...)
+            return saved[(tt, "add_tip")](self, *a, **k)  # type: ignore[no-any-return]
         _record_state(tracer_ref(), "set_tip", key_of(self), key=key_of(self), has_tip=True)
+        return None
 
     def remove_tip(self: Any, *a: Any, **k: Any) -> None:
+        if binding.resource_of(self) is None:
+            return saved[(tt, "remove_tip")](self, *a, **k)  # type: ignore[no-any-return]
         _record_state(tracer_ref(), "set_tip", key_of(self), key=key_of(self), has_tip=False)
+        return None
 
     def set_tip_state(self: Any, tips: Any) -> None:
         items = tips.items() if isinstance(tips, dict) else enumerate(tips)
@@ -165,7 +173,30 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
             _record_state(tracer_ref(), "set_tip", binding.key(spot), key=binding.key(spot),
                           has_tip=bool(has))
 
-    patched = {(vt, "set_volume"): set_volume, (vt, "get_used_volume"): read,
+    itemized = _plr.PLR["ItemizedResource"]
+    memo: dict[tuple[Any, ...], Any] = binding.__dict__.setdefault("_item_memo", {})
+
+    def memoized(name: str) -> Callable[..., Any]:
+        original = itemized.__dict__[name]
+
+        def lookup(self: Any, identifier: Any) -> Any:
+            # labware geometry does not change while tracing: index each spot once
+            try:
+                key = (name, id(self), identifier)
+                found = memo.get(key)
+            except TypeError:  # unhashable (a slice): no memo
+                return original(self, identifier)
+            if found is None:
+                found = memo[key] = original(self, identifier)
+            return list(found) if isinstance(found, list) else found
+
+        return lookup
+
+    saved[(itemized, "__getitem__")] = itemized.__dict__["__getitem__"]
+    saved[(itemized, "get_item")] = itemized.__dict__["get_item"]
+    patched = {(itemized, "__getitem__"): memoized("__getitem__"),
+               (itemized, "get_item"): memoized("get_item"),
+               (vt, "set_volume"): set_volume, (vt, "get_used_volume"): read,
                (vt, "get_free_volume"): read, (tt, "add_tip"): add_tip,
                (tt, "remove_tip"): remove_tip, (rack, "set_tip_state"): set_tip_state}
     for (cls, name), fn in patched.items():

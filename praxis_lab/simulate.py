@@ -161,6 +161,7 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
     contexts: list[Context] = []
     timeline: dict[str, Any] = {"initial": {}, "steps": []}
     rules_on = level != "structural"
+    unresolved = bool(binding.unresolved)
     for pi, path in enumerate(paths):
         ctx = Context(_initial_state(binding), binding, level)
         state = ctx.state
@@ -176,7 +177,8 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
                 ctx.fail("bad_arguments", f"{op.bind_error}", [], error=op.bind_error)
                 continue
             rule = _STATE_RULES.get(op.method) if op.kind == "state" else RULES.get(op.method)
-            if rule is None or not rules_on or any(is_unresolved(v) for v in op.args.values()):
+            if rule is None or not rules_on or (unresolved and any(
+                    is_unresolved(v) for v in op.args.values())):
                 continue
             before = len(ctx.failures)
             rule(ctx)

@@ -270,6 +270,9 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
     ``binding`` comes from :func:`praxis_lab.deck.bind`: ``binding.args(tracer_ref)``
     gives the keyword arguments and ``binding.witness`` the numeric parameters.
     """
+    from praxis_lab import _plr
+
+    _plr.machine_attributes()  # builds a handler once: never inside a traced path
     filenames = {loaded.info.filename, loaded.func.__code__.co_filename}
     current: list[Tracer] = []
 
