@@ -32,6 +32,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, func, select
@@ -46,7 +47,9 @@ from praxis_lab.db import (
     ProtocolRun,
     StoreError,
     display_url,
+    retrying,
     write,
+    writer,
 )
 
 if TYPE_CHECKING:
@@ -162,24 +165,34 @@ def set_status(engine: Engine, run_id: int, new_status: str, *,
     Returns a detached copy of the updated run. Raises :class:`InvalidTransition` when
     the stored status does not allow the change, StoreError when the run is missing.
     """
-    def apply(session: Session) -> ProtocolRun:
-        run = session.get(ProtocolRun, run_id, with_for_update=True)
-        if run is None:
-            raise StoreError(f"run {run_id} is not in the run store {display_url(engine)}: "
-                             "check the run id (praxis_lab.history() lists them)")
-        transition(run, new_status, error=error)
-        if run.status in TERMINAL:  # the run's totals, aggregated once, when it ends
-            c = FunctionCallLog
-            n, tips, volume = session.exec(
-                select(func.count(), func.coalesce(func.sum(c.tips), 0),
-                       func.coalesce(func.sum(c.volume_ul), 0.0)).where(c.run_id == run_id)
-            ).one()
-            run.calls, run.tips_used, run.volume_ul = int(n), int(tips), float(volume)
-        session.add(run)
-        session.flush()
-        return run
+    runs: Any = ProtocolRun.__table__  # type: ignore[attr-defined]
+    calls: Any = FunctionCallLog.__table__  # type: ignore[attr-defined]
 
-    return write(engine, apply, doing=f"mark run {run_id} {new_status}")
+    def attempt() -> ProtocolRun:
+        with writer(engine) as conn:  # core SQL: this runs twice in every run
+            row = conn.execute(select(runs).where(runs.c.id == run_id)
+                               .with_for_update()).mappings().first()
+            if row is None:
+                raise StoreError(f"run {run_id} is not in the run store {display_url(engine)}: "
+                                 "check the run id (praxis_lab.history() lists them)")
+            run = ProtocolRun(**row)
+            transition(run, new_status, error=error)
+            if run.status in TERMINAL:  # the run's totals, aggregated once, when it ends
+                n, tips, volume = conn.execute(
+                    select(func.count(), func.coalesce(func.sum(calls.c.tips), 0),
+                           func.coalesce(func.sum(calls.c.volume_ul), 0.0))
+                    .where(calls.c.run_id == run_id)).one()
+                run.calls, run.tips_used, run.volume_ul = int(n), int(tips), float(volume)
+            conn.execute(update(runs).where(runs.c.id == run_id)
+                         .values({f: getattr(run, f) for f in _CHANGED}))
+            conn.commit()
+            return run
+
+    return retrying(engine, attempt, doing=f"mark run {run_id} {new_status}")
+
+
+_CHANGED = ("status", "started_at", "ended_at", "duration_s", "error_code", "error_message",
+            "calls", "tips_used", "volume_ul")
 
 
 # --- a run is born: its definition, its row, its gate records ---------------------------
