@@ -20,14 +20,17 @@ This is the hot path of ``simulate``, so it uses the stdlib :mod:`ast` (about
 
 from __future__ import annotations
 
+import __future__
 import ast
+import functools
 import hashlib
 import inspect
 import linecache
 import os
+import re
 import textwrap
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -132,7 +135,11 @@ class ProtocolInfo:
     line: int
     source: str
     filename: str
-    calls: tuple[tuple[int, int, str], ...] = field(default=())  # (line, col, dotted name)
+
+    @property
+    def calls(self) -> tuple[tuple[int, int, str], ...]:
+        """(line, column, callee) of every call in the protocol (parsed on demand)."""
+        return _calls(self.source, self.name)
 
     def param(self, name: str) -> Parameter:
         for p in self.params:
@@ -232,9 +239,16 @@ def _is_protocol(params: tuple[Parameter, ...]) -> bool:
     return any(p.kind in ("machine", "labware") for p in params)
 
 
-def _parse(source: str, filename: str) -> ast.Module:
+@functools.lru_cache(maxsize=32)
+def compiled(source: str, filename: str) -> Any:
+    """The module's code object (cached: ``analyse`` checks syntax, ``load`` runs it).
+
+    Annotations are compiled postponed (PEP 563), so a protocol whose labware types
+    are not imported still loads: the simulator reads annotations as text.
+    """
     try:
-        return ast.parse(source, filename=filename)
+        return compile(source, filename, "exec", flags=__future__.annotations.compiler_flag,
+                       dont_inherit=True)
     except SyntaxError as exc:
         raise ProtocolError(
             f"syntax error in {filename}: {exc.msg}",
@@ -242,21 +256,62 @@ def _parse(source: str, filename: str) -> ast.Module:
         ) from None
 
 
+_ASYNC_DEF = re.compile(r"^async[ \t]+def[ \t]+\w+[ \t]*\(", re.MULTILINE)
+
+
+def _header(source: str, start: int) -> str:
+    """The text of a function header from ``start`` to its closing ``):`` (parens balanced)."""
+    depth, i, quote = 0, start, ""
+    while i < len(source):
+        c = source[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif source.startswith(quote, i):
+                i += len(quote) - 1
+                quote = ""
+        elif c in "\"'":
+            quote = source[i:i + 3] if source[i:i + 3] in ('"""', "'''") else c
+            i += len(quote) - 1
+        elif c == "#":
+            i = source.find("\n", i) - 1 if "\n" in source[i:] else len(source)
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == ":" and depth == 0:
+            return source[start:i + 1]
+        i += 1
+    return source[start:]
+
+
 def find_protocols(source: str, filename: str = "<protocol>") -> list[ProtocolInfo]:
-    """Every protocol defined at the top level of ``source``."""
-    tree = _parse(source, filename)
+    """Every protocol defined at the top level of ``source``.
+
+    Only the ``async def`` headers are parsed (the body of a 10,000-line protocol
+    is left to the compiler), so this stays fast for long unrolled protocols.
+    """
+    compiled(source, filename)  # a syntax error anywhere is reported here
     found = []
-    for node in tree.body:
-        if isinstance(node, ast.AsyncFunctionDef):
-            params = _params(node)
-            if _is_protocol(params):
-                calls = tuple(
-                    (c.lineno, c.col_offset, ast.unparse(c.func))
-                    for c in ast.walk(node) if isinstance(c, ast.Call)
-                )
-                found.append(ProtocolInfo(node.name, params, node.lineno, source, filename,
-                                          tuple(sorted(calls))))
+    for match in _ASYNC_DEF.finditer(source):
+        first_line = source.count("\n", 0, match.start()) + 1
+        header = _header(source, match.start())
+        node = ast.parse(header + "\n    pass\n").body[0]
+        assert isinstance(node, ast.AsyncFunctionDef)
+        ast.increment_lineno(node, first_line - 1)
+        params = _params(node)
+        if _is_protocol(params):
+            found.append(ProtocolInfo(node.name, params, first_line, source, filename))
     return found
+
+
+@functools.lru_cache(maxsize=32)
+def _calls(source: str, name: str) -> tuple[tuple[int, int, str], ...]:
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.AsyncFunctionDef) and node.name == name:
+            return tuple(sorted((c.lineno, c.col_offset, ast.unparse(c.func))
+                                for c in ast.walk(node) if isinstance(c, ast.Call)))
+    return ()
 
 
 def analyse(source: str, name: str | None = None, filename: str = "<protocol>") -> ProtocolInfo:
@@ -355,7 +410,7 @@ def load(protocol: Any, name: str | None = None,
     ns.setdefault("__name__", "__praxis_protocol__")
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
-        exec(compile(source, filename, "exec"), ns)
+        exec(compiled(source, filename), ns)
     except Exception as exc:
         line = _user_line(exc, filename)
         raise ProtocolError(

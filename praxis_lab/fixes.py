@@ -176,16 +176,24 @@ def _n(x: float) -> str:
 
 
 def _free_spots(binding: Any, state: Any, n: int) -> str | None:
-    """An expression for ``n`` unused tip spots of the first tip-rack parameter."""
+    """An expression for ``n`` unused tip spots of a tip-rack parameter (a column range)."""
     from praxis_lab import _plr
 
+    spots = state.spots if state is not None else {}
     for name, obj in binding.objects.items():
-        if isinstance(obj, _plr.PLR["TipRack"]):
-            used = {k for k, has in (state.spots if state else {}).items() if not has}
-            for col in range(1, obj.num_items_x + 1):
-                ids = [f"{chr(65 + r)}{col}" for r in range(min(n, obj.num_items_y))]
-                if all(f"{name}[{i}]" not in used for i in ids) and len(ids) == n:
-                    return f'{name}["{ids[0]}:{ids[-1]}"]' if n > 1 else f'{name}["{ids[0]}"]'
+        if not isinstance(obj, _plr.PLR["TipRack"]):
+            continue
+
+        def has_tip(ident: str, rack: Any = obj, label: str = name) -> bool:
+            key = f"{label}[{ident}]"
+            if key in spots:  # what the simulation left there
+                return bool(spots[key])
+            return True if binding.proposed else bool(rack.get_item(ident).tracker.has_tip)
+
+        for col in range(1, obj.num_items_x + 1):
+            ids = [f"{chr(65 + r)}{col}" for r in range(min(n, obj.num_items_y))]
+            if len(ids) == n and all(has_tip(i) for i in ids):
+                return f'{name}["{ids[0]}:{ids[-1]}"]' if n > 1 else f'{name}["{ids[0]}"]'
     return None
 
 
