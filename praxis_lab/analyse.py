@@ -19,8 +19,8 @@ This is the hot path of ``simulate``, so it uses the stdlib :mod:`ast` (about
 """
 
 from __future__ import annotations
-
 import __future__
+
 import ast
 import functools
 import hashlib
