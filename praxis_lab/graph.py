@@ -15,7 +15,6 @@ graph p: 0 resources, 1 op, 1 path
 
 from __future__ import annotations
 
-import ast
 import functools
 import re
 from collections.abc import Iterable
@@ -150,21 +149,31 @@ def describe(value: Any, key: Any) -> str:
 # --- loops ---------------------------------------------------------------------
 
 
+_LOOP = re.compile(r"^([ \t]*)((?:async[ \t]+)?(?:for|while)\b.*?):[ \t]*(?:#.*)?$")
+
+
 @functools.lru_cache(maxsize=64)
 def _loops(source: str) -> dict[int, str]:
-    """Line → label of the innermost ``for``/``while`` enclosing it."""
+    """Line → label of the innermost ``for``/``while`` enclosing it (a line scan, no AST).
+
+    A loop's body is every following line indented deeper than its header.
+    """
     out: dict[int, str] = {}
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return out
-    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For | ast.AsyncFor | ast.While)]
-    loops.sort(key=lambda n: n.lineno)
-    for node in loops:  # outer first, so inner loops overwrite
-        header = ast.unparse(node).splitlines()[0].rstrip(":")
-        label = f"{header} @ {node.lineno}"
-        for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-            out[line] = label
+    open_loops: list[tuple[int, str]] = []  # (indent, label)
+    for number, text in enumerate(source.splitlines(), start=1):
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(text) - len(text.lstrip())
+        while open_loops and indent <= open_loops[-1][0]:
+            open_loops.pop()
+        if open_loops:
+            out[number] = open_loops[-1][1]
+        m = _LOOP.match(text)
+        if m:
+            label = f"{m.group(2).strip()} @ {number}"
+            out[number] = label
+            open_loops.append((indent, label))
     return out
 
 
