@@ -74,11 +74,21 @@ protocols = _load_sibling("protocols")
 
 @dataclass
 class Stats:
-    """Wall times of ``n`` warm repetitions, in seconds."""
+    """Wall times of ``n`` warm repetitions, in seconds, and the median CPU time.
+
+    CPU time (``time.process_time``, or the child's user+sys for a subprocess) barely
+    moves when other processes compete for the cores, so it is shown next to the wall
+    time as a check on a busy machine; verdicts use the wall-clock median.
+    """
 
     best: float
     median: float
     n: int
+    cpu: float = 0.0
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.cpu * 1000
 
     @property
     def best_ms(self) -> float:
@@ -96,17 +106,7 @@ def measure(fn: Callable[[], Any], reps: int, warmup: int = 1,
     ``before()`` runs before every call (warm-up included) outside the timed region,
     e.g. to restore state; the garbage collector runs there too.
     """
-    times: list[float] = []
-    for i in range(warmup + max(1, reps)):
-        if before is not None:
-            before()
-        gc.collect()
-        t0 = time.perf_counter()
-        fn()
-        dt = time.perf_counter() - t0
-        if i >= warmup:
-            times.append(dt)
-    return Stats(min(times), statistics.median(times), len(times))
+    return measure_interleaved({"fn": (fn, before)}, reps, warmup)["fn"]
 
 
 def measure_interleaved(bodies: dict[str, tuple[Callable[[], Any], Callable[[], Any] | None]],
@@ -117,17 +117,34 @@ def measure_interleaved(bodies: dict[str, tuple[Callable[[], Any], Callable[[], 
     drift, which keeps ratios between them meaningful on a shared machine.
     """
     times: dict[str, list[float]] = {name: [] for name in bodies}
+    cpus: dict[str, list[float]] = {name: [] for name in bodies}
     for i in range(warmup + max(1, reps)):
         for name, (fn, before) in bodies.items():
             if before is not None:
                 before()
             gc.collect()
+            c0 = _cpu()
             t0 = time.perf_counter()
             fn()
             dt = time.perf_counter() - t0
+            dc = _cpu() - c0
             if i >= warmup:
                 times[name].append(dt)
-    return {name: Stats(min(ts), statistics.median(ts), len(ts)) for name, ts in times.items()}
+                cpus[name].append(dc)
+    return {name: Stats(min(ts), statistics.median(ts), len(ts), statistics.median(cpus[name]))
+            for name, ts in times.items()}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process plus its finished children (for subprocess bodies)."""
+    own = time.process_time()
+    try:
+        import resource
+
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own + ru.ru_utime + ru.ru_stime
+    except (ImportError, OSError):
+        return own
 
 
 @contextlib.contextmanager
@@ -188,6 +205,7 @@ def bench_trace_graph(reps: int = 30) -> dict[str, Any]:
     analyse = measure(lambda: bind(load(protocols.plate_copy(setup=False)).info),
                       max(3, reps // 3), warmup=1)
     return {"best_ms": st.best_ms, "median_ms": st.median_ms, "n": st.n, "ops": ops,
+            "cpu_ms": st.cpu_ms,
             "load_bind_ms": analyse.median_ms}
 
 
@@ -219,7 +237,8 @@ def bench_cli(reps: int = 5) -> dict[str, Any]:
             out.setdefault("timings", []).append(out["report"].get("timings_ms", {}))
 
         st = measure(run, reps, warmup=1)
-    return {"median_s": st.median, "best_s": st.best, "n": st.n, "json_bytes": out["bytes"],
+    return {"median_s": st.median, "best_s": st.best, "n": st.n, "cpu_s": st.cpu,
+            "json_bytes": out["bytes"],
             "ok": out["report"].get("ok"), "timings_ms": _median_timings(out["timings"][-st.n:])}
 
 
@@ -311,6 +330,9 @@ def bench_vs_plr(reps: int = 15) -> dict[str, Any]:
         "ours_ms": sym.median_ms, "ours_best_ms": sym.best_ms,
         "ours_exact_ms": exact.median_ms, "ours_exact_best_ms": exact.best_ms,
         "plr_ms": theirs.median_ms, "plr_best_ms": theirs.best_ms, "n": sym.n,
+        "plr_cpu_ms": theirs.cpu_ms, "ours_cpu_ms": sym.cpu_ms, "ours_exact_cpu_ms": exact.cpu_ms,
+        "ratio_cpu": theirs.cpu / sym.cpu if sym.cpu else 0.0,
+        "ratio_exact_cpu": theirs.cpu / exact.cpu if exact.cpu else 0.0,
         "ratio": theirs.median / sym.median, "ratio_exact": theirs.median / exact.median,
         "ratio_best": theirs.best / sym.best, "ratio_exact_best": theirs.best / exact.best,
         "breakdown": ours.breakdown(sym.n), "breakdown_exact": ours_exact.breakdown(exact.n),
@@ -343,6 +365,7 @@ def bench_scaling(sizes: tuple[int, ...] = (1000, 10000), reps: int = 3,
                 raise RuntimeError(f"generated {form} protocol of {n} ops: ok={r.ok}, "
                                    f"{r.expected_ops} ops\n{r.summary()}")
             out[form][n] = st.median
+            out.setdefault("cpu", {})[(form, n)] = st.cpu
             out["breakdown"][(form, n)] = sim.breakdown(st.n)
     return out
 
@@ -357,6 +380,7 @@ def bench_branches(n_ifs: int = 8, reps: int = 3) -> dict[str, Any]:
     r = sim.last
     bounded = any(i.kind == "path_bound" for i in r.issues)
     return {"paths": r.paths, "expected_paths": 2 ** n_ifs, "ms": st.median_ms,
+            "cpu_ms": st.cpu_ms,
             "best_ms": st.best_ms, "n": st.n, "ok": r.ok, "bound_hit": bounded,
             "breakdown": sim.breakdown(st.n)}
 
@@ -394,17 +418,19 @@ def bench_levels(reps: int = 20) -> dict[str, Any]:
                 raise RuntimeError(f"plate copy fails at level {level}: {failures}")
 
         st = measure(run, reps, warmup=2)
-        out[level] = {"ms": st.median_ms, "best_ms": st.best_ms, "n": st.n}
+        out[level] = {"ms": st.median_ms, "best_ms": st.best_ms, "n": st.n, "cpu_ms": st.cpu_ms}
 
     full_sim = Sim(src, setup=objects)
     full = measure(full_sim, reps, warmup=2)
     out["full"] = {"ms": full.median_ms, "best_ms": full.best_ms, "n": full.n,
+                   "cpu_ms": full.cpu_ms,
                    "breakdown": full_sim.breakdown(full.n)}
 
     broken = Sim(protocols.broken())
     fail = measure(broken, max(3, reps // 4), warmup=1)
     r = broken.last
     out["failures"] = {"ms": fail.median_ms, "best_ms": fail.best_ms, "n": fail.n,
+                       "cpu_ms": fail.cpu_ms,
                        "modes": len(r.failure_modes),
                        "kinds": sorted({f.kind for f in r.failure_modes}),
                        "conditional": sum(f.certainty == "conditional" for f in r.failure_modes),
@@ -531,14 +557,14 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
     def tracing() -> None:
         tg = bench_trace_graph(reps=5 if q else 30)
         rows.append(Row(f"trace + graph, 96-well copy ({tg['ops']} ops)", tg["median_ms"], "ms",
-                        "", "", f"best {tg['best_ms']:.2f} ms, median of {tg['n']}; "
-                        f"load+bind {tg['load_bind_ms']:.1f} ms (not included)"))
+                        "", "", f"best {tg['best_ms']:.2f} ms, cpu {tg['cpu_ms']:.2f} ms, "
+                        f"median of {tg['n']}; load+bind {tg['load_bind_ms']:.1f} ms (excluded)"))
 
     def cli() -> None:
         c = bench_cli(reps=2 if q else 5)
         rows.append(Row("`praxis-lab simulate --json`, whole process", c["median_s"], "s",
                         "<= 0.5 s", _verdict(c["median_s"] <= 0.5),
-                        f"best {c['best_s']:.3f} s, median of {c['n']}; "
+                        f"best {c['best_s']:.3f} s, cpu {c['cpu_s']:.3f} s, median of {c['n']}; "
                         f"{c['json_bytes']:,} B JSON; in-process {_bd(c['timings_ms'])}"))
 
     rows.append("issue 3: trace + CLI")
@@ -550,19 +576,22 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
     def vs_plr() -> None:
         v = bench_vs_plr(reps=5 if q else 15)
         rows.append(Row("PLR chatterbox, tip+volume tracking", v["plr_ms"], "ms", "", "",
-                        f"best {v['plr_best_ms']:.1f} ms, median of {v['n']}; "
+                        f"best {v['plr_best_ms']:.1f} ms, cpu {v['plr_cpu_ms']:.1f} ms, "
+                        f"median of {v['n']}; "
                         f"deck built once, state restored between runs"))
         rows.append(Row("ours: full simulate, no setup (symbolic)", v["ours_ms"], "ms", "", "",
-                        f"best {v['ours_best_ms']:.1f} ms; {_bd(v['breakdown'])}"))
+                        f"best {v['ours_best_ms']:.1f} ms, cpu {v['ours_cpu_ms']:.1f} ms; "
+                        f"{_bd(v['breakdown'])}"))
         rows.append(Row("ours: full simulate, setup (exact volumes)", v["ours_exact_ms"], "ms",
-                        "", "", f"best {v['ours_exact_best_ms']:.1f} ms; setup objects built "
-                        f"once, outside; {_bd(v['breakdown_exact'])}"))
+                        "", "", f"best {v['ours_exact_best_ms']:.1f} ms, cpu "
+                        f"{v['ours_exact_cpu_ms']:.1f} ms; setup objects built once, outside; "
+                        f"{_bd(v['breakdown_exact'])}"))
         for label, key in (("symbolic", "ratio"), ("exact", "ratio_exact")):
             ratio = v[key]
             goal = "goal 10x met" if ratio >= GOAL_RATIO else "goal 10x not yet"
             rows.append(Row(f"ratio PLR / ours ({label})", ratio, "x", ">= 3x",
                             _verdict(ratio >= 3.0), f"medians, taking turns; best/best "
-                            f"{v[key + '_best']:.1f}x; {goal}"))
+                            f"{v[key + '_best']:.1f}x, cpu/cpu {v[key + '_cpu']:.1f}x; {goal}"))
 
     _guard(rows, "vs PLR", vs_plr)
 
@@ -579,7 +608,8 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
                 if n == 10000:
                     target, verdict = "< 1 s", _verdict(t[n] < 1.0)
                 rows.append(Row(f"{n:,} ops, {what}", t[n], "s", target, verdict,
-                                _bd(s["breakdown"][(form, n)])))
+                                f"cpu {s['cpu'][(form, n)]:.3f} s; "
+                                + _bd(s["breakdown"][(form, n)])))
             if 1000 in t and 10000 in t:
                 ratio = t[10000] / t[1000]
                 rows.append(Row(f"t(10k) / t(1k), {what}", ratio, "", "<= 12",
@@ -595,7 +625,8 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
                         _verdict(b["paths"] == b["expected_paths"] and not b["bound_hit"]),
                         "path bound hit" if b["bound_hit"] else "every path traced + checked"))
         rows.append(Row("simulate, 8 ifs", b["ms"], "ms", "", "",
-                        f"best {b['best_ms']:.0f} ms, median of {b['n']}; "
+                        f"best {b['best_ms']:.0f} ms, cpu {b['cpu_ms']:.0f} ms, "
+                        f"median of {b['n']}; "
                         f"{_bd(b['breakdown'])}"))
 
     _guard(rows, "branches", branches)
@@ -609,15 +640,17 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
         for level, limit in (("boolean", 10), ("symbolic", 50), ("exact", 100)):
             m = lv[level]
             rows.append(Row(f"{level} level (check_paths)", m["ms"], "ms", f"< {limit} ms",
-                            _verdict(m["ms"] < limit), f"best {m['best_ms']:.2f} ms, "
-                            f"median of {m['n']}; trace excluded"))
+                            _verdict(m["ms"] < limit), f"best {m['best_ms']:.2f} ms, cpu "
+                            f"{m['cpu_ms']:.2f} ms, median of {m['n']}; trace excluded"))
         f = lv["full"]
         rows.append(Row("full simulate (setup, all levels)", f["ms"], "ms", "< 200 ms",
                         _verdict(f["ms"] < 200),
-                        f"best {f['best_ms']:.1f} ms; {_bd(f['breakdown'])}"))
+                        f"best {f['best_ms']:.1f} ms, cpu {f['cpu_ms']:.1f} ms; "
+                        f"{_bd(f['breakdown'])}"))
         e = lv["failures"]
         rows.append(Row("failure enumeration (broken protocol)", e["ms"], "ms", "< 1000 ms",
                         _verdict(e["ms"] < 1000),
+                        f"best {e['best_ms']:.0f} ms, cpu {e['cpu_ms']:.0f} ms; "
                         f"{e['modes']} modes ({e['conditional']} conditional), "
                         f"{len(e['kinds'])} kinds, {e['paths']} paths, {e['fixes']} fixes; "
                         f"{_bd(e['breakdown'])}"))

@@ -123,6 +123,7 @@ def test_measure_counts_repetitions_and_runs_before() -> None:
                      before=lambda: calls.append("before"))
     assert st.n == 3 and calls == ["before", "fn"] * 4
     assert 0 <= st.best <= st.median
+    assert st.cpu >= 0
 
 
 def test_bench_trace_graph_returns_numbers() -> None:
