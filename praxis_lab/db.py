@@ -21,6 +21,7 @@ import random
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -359,7 +360,7 @@ def dumps(value: Any) -> str:
 
 
 _ENGINES: dict[str, Engine] = {}
-_PREPARED: set[int] = set()
+_PREPARED: weakref.WeakSet[Engine] = weakref.WeakSet()  # schema checked in this process
 _LOCK = threading.Lock()
 
 
@@ -380,9 +381,9 @@ def connect(url: str | Engine | None = None) -> Engine:
             engine = _ENGINES.get(resolved) or _engine(resolved)
             if not memory:  # each in-memory store is a fresh one
                 _ENGINES[resolved] = engine
-    if id(engine) not in _PREPARED:
+    if engine not in _PREPARED:
         _prepare(engine)
-        _PREPARED.add(id(engine))
+        _PREPARED.add(engine)
     from praxis_lab.lifecycle import recover
 
     with contextlib.suppress(StoreError):

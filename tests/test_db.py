@@ -243,3 +243,14 @@ def test_a_read_only_postgres_database_fails_check_writable_with_the_fix(pg_url:
     engine.dispose()
     with pytest.raises(StoreError, match=r"read-only transaction .*make the store writable"):
         db.check_writable(engine)
+
+
+def test_every_in_memory_store_gets_its_tables_even_when_engines_come_and_go() -> None:
+    import gc
+
+    for _ in range(50):
+        engine = db.connect("sqlite://")
+        with Session(engine) as s:
+            assert s.exec(select(ProtocolRun)).all() == []
+        del engine, s
+        gc.collect()

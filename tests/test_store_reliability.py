@@ -77,7 +77,7 @@ def _reopen(url: str) -> Engine:
     """Open the store as a new process would (a fresh engine, recovery on open)."""
     cached = db._ENGINES.pop(url, None)
     if cached is not None:
-        db._PREPARED.discard(id(cached))
+        db._PREPARED.discard(cached)
         cached.dispose()
     return db.connect(url)
 
