@@ -618,8 +618,10 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
                                 + _bd(s["breakdown"][(form, n)])))
             if 1000 in t and 10000 in t:
                 ratio = t[10000] / t[1000]
+                cpu = s["cpu"][(form, 10000)] / max(s["cpu"][(form, 1000)], 1e-9)
                 rows.append(Row(f"t(10k) / t(1k), {what}", ratio, "", "<= 12",
-                                _verdict(ratio <= 12), "linear would be 10"))
+                                _verdict(ratio <= 12),
+                                f"cpu/cpu {cpu:.1f}; linear would be 10"))
 
     _guard(rows, "scaling", scaling)
 
