@@ -208,6 +208,7 @@ class Runner:
         self._in_loop(do)
 
     def resume(self) -> None:
+        """Let a paused run go on with its next PLR call."""
         def do() -> None:
             was_paused, self._paused = self._paused, False
             if self._gate is not None:
