@@ -22,6 +22,7 @@ import contextlib
 import gc
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -55,7 +56,8 @@ async def _plate_copy_rows(reps: int) -> list[Row]:
     protocol, make_deck = ns["copy_plate"], ns["make_deck"]
     source = protocols.plate_copy()
     report = simulate(source, setup="make_deck", cache=False)
-    engine = db.connect(f"sqlite:///{tempfile.mkdtemp(prefix='praxis-bench-')}/runs.db")
+    where = tempfile.mkdtemp(prefix="praxis-bench-")
+    engine = db.connect(f"sqlite:///{where}/runs.db")
 
     async def ready() -> dict[str, Any]:
         objects = make_deck()
@@ -99,6 +101,8 @@ async def _plate_copy_rows(reps: int) -> list[Row]:
             b.append(await bare())
             r.append(await logged())
         whole = min([await full() for _ in range(3)])
+    engine.dispose()
+    shutil.rmtree(where, ignore_errors=True)
     best_b, best_r = min(t for t, _ in b), min(t for t, _ in r)
     cpu_b, cpu_r = min(c for _, c in b), min(c for _, c in r)
     return [
@@ -174,10 +178,20 @@ def _timed(fn: Any) -> float:
 
 
 def _history_rows(runs: int, calls_per_run: int) -> list[Row]:
-    from praxis_lab import db, frames
+    from praxis_lab import db
 
-    url = f"sqlite:///{tempfile.mkdtemp(prefix='praxis-bench-')}/history.db"
-    engine = db.connect(url)
+    where = tempfile.mkdtemp(prefix="praxis-bench-")
+    engine = db.connect(f"sqlite:///{where}/history.db")
+    try:
+        return _history_rows_in(engine, runs, calls_per_run)
+    finally:
+        engine.dispose()
+        shutil.rmtree(where, ignore_errors=True)
+
+
+def _history_rows_in(engine: Any, runs: int, calls_per_run: int) -> list[Row]:
+    from praxis_lab import frames
+
     fill_s = _fill(engine, runs, calls_per_run)
     label = f"{runs:,} runs / {runs * calls_per_run:,} calls"
     df = frames.history(engine)
