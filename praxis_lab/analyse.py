@@ -324,6 +324,10 @@ def analyse(source: str, name: str | None = None, filename: str = "<protocol>") 
     if name is not None:
         chosen = [p for p in protocols if p.name == name]
         if not chosen:
+            if re.search(rf"^async[ \t]+def[ \t]+{re.escape(name)}\b", source, re.MULTILINE):
+                raise ProtocolError(
+                    f"{name} in {filename} has no LiquidHandler or labware parameter: annotate "
+                    f"them, e.g. `async def {name}(lh: LiquidHandler, plate: Plate)`")
             names = ", ".join(p.name for p in protocols) or "none"
             raise ProtocolError(f"no protocol named {name!r} in {filename} (found: {names})")
     elif not protocols:

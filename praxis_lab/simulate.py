@@ -244,9 +244,10 @@ def _requirements(info: Any, binding: Binding, contexts: list[Context],
             tips[owner] = max(tips.get(owner, 0), len(keys))
     liquid: dict[str, float] = {}
     for ctx in contexts:
-        for key, need in ctx.state.required.items():
-            if need > 0:
-                liquid[key] = max(liquid.get(key, 0.0), need)
+        for table in (ctx.state.required, ctx.state.infeasible):
+            for key, need in table.items():
+                if need > 0:
+                    liquid[key] = max(liquid.get(key, 0.0), need)
     rows = []
     for key in sorted(liquid, key=_well_order):
         owner, _, ident = key.partition("[")

@@ -65,6 +65,7 @@ class State:
         self.spots: dict[str, bool] = {}
         self.volumes: dict[str, Volume] = {}
         self.required: dict[str, float] = {}
+        self.infeasible: dict[str, float] = {}  # start volumes above the well's maximum
         self.placed: dict[str, bool] = {}
         self._journal: list[tuple[dict[Any, Any], Any, Any]] = []
         self.changed: dict[str, Any] = {}
@@ -129,7 +130,10 @@ class State:
         delta = vol.amount - amount
         need = max(self.required.get(key, 0.0), -delta)
         if need > vol.max_volume + 1e-9:
-            return vol.max_volume + vol.amount  # even a full well cannot supply it
+            # even a full well cannot supply it; remember what it would take (not journaled:
+            # the failed op is rolled back, the requirement it reveals stays)
+            self.infeasible[key] = max(self.infeasible.get(key, 0.0), need)
+            return vol.max_volume + vol.amount
         if need > self.required.get(key, 0.0):
             self._set(self.required, key, need)
         self._store(key, Volume(False, delta, vol.max_volume))

@@ -92,3 +92,8 @@ def test_a_function_object_keeps_the_line_numbers_of_its_file(tmp_path):
     loaded = load(path)
     again = load(loaded.func)
     assert again.info.line == 4 and again.info.name == "f"
+
+
+def test_a_named_function_without_plr_parameters_says_what_to_annotate():
+    with pytest.raises(ProtocolError, match=r"copy in .* has no LiquidHandler or labware param"):
+        analyse("async def copy(lh, plate):\n    pass\n", "copy")

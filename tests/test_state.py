@@ -67,3 +67,13 @@ def test_a_rolled_back_requirement_is_forgotten():
     s.remove_liquid("w", 200.0)
     s.rollback()
     assert s.required.get("w", 0.0) == 0.0
+
+
+def test_a_start_volume_above_the_maximum_is_still_remembered_as_needed():
+    s = State()
+    s.set_volume("w", None, 360.0)
+    s.remove_liquid("w", 200.0)
+    s.commit()
+    assert s.remove_liquid("w", 200.0) == 160.0
+    s.rollback()
+    assert s.required["w"] == 200.0 and s.infeasible["w"] == 400.0
