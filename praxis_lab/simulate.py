@@ -338,6 +338,13 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
         for failures in per_path:
             failures.insert(0, f)
     modes = merge(per_path, [p.condition for p in paths])
+    guarded = _guarded_lines(info.source) if "try" in info.source else {}
+    for mode in modes:
+        handler = guarded.get(mode.line)
+        if handler is not None:  # PLR raises here, and the protocol catches it
+            mode.certainty = "conditional"
+            mode.condition = f"not caught by the except at line {handler}"
+            mode.message += f" (the protocol catches it: except at line {handler})"
     t_sim = time.perf_counter()
     graph = build_graph(info, binding, paths)
     requirements = _requirements(info, binding, contexts, graph)
@@ -365,6 +372,24 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
         expected_ops=sum(1 for op in paths[0].ops if op.kind == "op"),
         source=info.source, setup=binding.setup_name, params=dict(params or {}),
     )
+
+
+def _guarded_lines(source: str) -> dict[int, int]:
+    """Line → line of the ``except`` that catches an error raised there (any ``try``)."""
+    import ast
+
+    out: dict[int, int] = {}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and node.handlers:
+            handler = node.handlers[0].lineno
+            for stmt in node.body:
+                for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
+                    out.setdefault(line, handler)
+    return out
 
 
 def _volumes_initial(timeline: dict[str, Any]) -> dict[str, Any]:

@@ -230,3 +230,15 @@ def test_a_deck_lookup_without_a_setup_asks_for_one():
                  "    await lh.aspirate(plate['A1'], [1])\n", cache=False)
     (f,) = r.failure_modes
     assert f.kind == "unresolved_type" and f.line == 2 and "pass --setup NAME" in f.message
+
+
+def test_a_failure_the_protocol_catches_is_not_always():
+    r = sim("""
+        try:
+            await lh.aspirate(src['A1'], [10])
+        except Exception:
+            pass
+        """)
+    (f,) = r.failure_modes
+    assert (f.kind, f.certainty) == ("no_tips", "conditional")
+    assert f.condition == "not caught by the except at line 4"
