@@ -115,11 +115,39 @@ class Lab:
             except Exception:
                 continue
         else:
-            raise AssertionError(f"cell {index} did not start running after Shift+Enter")
+            raise AssertionError(f"cell {index} did not start running after Shift+Enter"
+                                 + self._dialog_note(page))
         if wait:
             page.wait_for_timeout(50)
             self.wait_idle(page)
             self.raise_cell_errors(page)
+
+    def time_cell(self, page: Any, index: int, selector: str,
+                  timeout_s: float | None = None) -> float:
+        """Execute cell ``index`` and return the milliseconds from pressing Shift+Enter
+        until ``selector`` is visible inside that cell's output; then wait for idle."""
+        cell = self.cell(page, index)
+        cell.locator(".jp-InputArea-prompt").click()
+        target = cell.locator(f".jp-OutputArea {selector}").first
+        start = time.perf_counter()
+        page.keyboard.press("Shift+Enter")
+        try:
+            target.wait_for(state="visible",
+                            timeout=timeout_s * 1000 if timeout_s else self.timeout_ms)
+        except Exception as exc:
+            errors = "\n".join(self.cell_errors(page)) or "no error output in the notebook"
+            raise AssertionError(f"{selector!r} did not appear in cell {index}: {exc}\n"
+                                 f"{errors}{self._dialog_note(page)}") from None
+        elapsed = (time.perf_counter() - start) * 1000
+        self.wait_idle(page)
+        self.raise_cell_errors(page)
+        return elapsed
+
+    def _dialog_note(self, page: Any) -> str:
+        dialogs = page.locator(".jp-Dialog")
+        if not dialogs.count():
+            return ""
+        return "\na JupyterLab dialog is open: " + " | ".join(dialogs.all_inner_texts())
 
     def cell(self, page: Any, index: int) -> Any:
         """The locator of cell ``index``."""
@@ -168,6 +196,36 @@ class Lab:
         path = Path(os.environ.get("PRAXIS_LAB_SCREENSHOT_DIR", REPO / "docs" / "img")) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         locator.screenshot(path=str(path), animations="disabled")
+        return path
+
+    def screenshot_region(self, page: Any, locators: list[Any], name: str,
+                          height: int = 2000, margin: float = 4) -> Path:
+        """Save the region holding all ``locators`` (``margin`` px wider on each side) as
+        docs/img/<name>.
+
+        The viewport is made ``height`` pixels tall for the shot (the notebook scrolls
+        inside JupyterLab, so a region taller than the window would be cut), then
+        restored.
+        """
+        path = Path(os.environ.get("PRAXIS_LAB_SCREENSHOT_DIR", REPO / "docs" / "img")) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        size = page.viewport_size
+        page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+        try:
+            locators[0].evaluate("(el) => el.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(150)
+            boxes = [box for box in (loc.bounding_box() for loc in locators) if box]
+            if not boxes:
+                raise AssertionError(f"nothing to screenshot for {name}: no visible element")
+            left = max(min(b["x"] for b in boxes) - margin, 0)
+            top = min(b["y"] for b in boxes)
+            right = max(b["x"] + b["width"] for b in boxes) + margin
+            bottom = max(b["y"] + b["height"] for b in boxes)
+            page.screenshot(path=str(path), animations="disabled",
+                            clip={"x": left, "y": top, "width": right - left,
+                                  "height": bottom - top})
+        finally:
+            page.set_viewport_size(size)
         return path
 
 

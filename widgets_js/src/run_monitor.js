@@ -44,6 +44,9 @@ const CSS = `
 `;
 
 const ACTIVE = new Set(["pending", "running", "paused"]);
+// A run that is pending has been prepared (simulated, gated, stored) but not started:
+// Run starts it. Only a started run disables Run.
+const STARTED = new Set(["running", "paused"]);
 export const MAX_LOG_ROWS = 200;
 
 /** "12 / 96 ops · 12 % · about 4 s left" */
@@ -91,7 +94,7 @@ function render({ model, el }) {
     status.dataset.status = st;
     const id = model.get("run_id");
     runId.textContent = id ? `run ${shorten(id, 14)}${model.get("mode") ? ` · ${model.get("mode")}` : ""}` : "";
-    runBtn.disabled = ACTIVE.has(st);
+    runBtn.disabled = STARTED.has(st);
     pauseBtn.disabled = !(st === "running" || st === "paused");
     pauseBtn.textContent = st === "paused" ? "Resume" : "Pause";
     abortBtn.disabled = !ACTIVE.has(st);

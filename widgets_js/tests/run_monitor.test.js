@@ -22,6 +22,18 @@ describe("RunMonitor", () => {
     expect(model.sent.map((m) => m.type)).toEqual(["run", "pause", "resume", "abort"]);
   });
 
+  it("lets Run start a pending run (prepared by %%praxis run) and Abort cancel it", () => {
+    const { el, model } = mount(runMonitor, { ...state(), status: "pending", run_id: "7" });
+    const [run, pause, abort] = el.querySelectorAll(".pr-buttons button");
+    expect(run.disabled).toBe(false);
+    expect(pause.disabled).toBe(true);
+    expect(abort.disabled).toBe(false);
+    run.click();
+    model.set("status", "running");
+    expect(run.disabled).toBe(true);
+    expect(model.sent.map((m) => m.type)).toEqual(["run"]);
+  });
+
   it("updates progress, time left and the final badge on change events", () => {
     const { el, model } = mount(runMonitor, state());
     model.set("status", "running");
