@@ -5,6 +5,11 @@ order as PLR 0.2.2 checks it (so the first failure is the one PLR would raise).
 Rules read the call's bound arguments and the real labware geometry; they record
 failures on the context and leave the state *pending* for the caller to commit
 or roll back.
+
+Where PLR 0.2.2 does something surprising the rule does the same, so the
+simulated state stays what the robot's would be (each case is commented
+``PLR 0.2.2:``); the checks PLR does not make at all (deck membership of plates,
+no tips on the 96 head) are kept, as praxis_lab's own.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from praxis_lab.sym import concrete
 __all__ = ["RULES", "Context"]
 
 _P = _plr.PLR
+_EPS = 1e-6  # PLR's VolumeTracker tolerance
 
 
 class Context:
@@ -86,10 +92,10 @@ class Context:
 def _listify(ctx: Context, value: Any, arg: str, expected: type, label: str) -> list[Any] | None:
     """The argument as a flat list of ``expected`` objects, or record wrong_resource."""
     if isinstance(value, expected):
+        name = ctx.key(value)
         ctx.fail("wrong_resource", f"{arg} must be a list of {label}, got one "
-                 f"{type(value).__name__} ({ctx.key(value)}); wrap it in a list: [{ctx.key(value)}]",
-                 [ctx.key(value)], arg=arg, expected=f"list[{label}]",
-                 given=type(value).__name__, fix="wrap")
+                 f"{type(value).__name__} ({name}); wrap it in a list: [{name}]", [name], arg=arg,
+                 expected=f"list[{label}]", given=type(value).__name__, fix="wrap")
         return None
     if not isinstance(value, list | tuple):
         ctx.fail("wrong_resource", f"{arg} must be a list of {label}, got "
@@ -108,90 +114,145 @@ def _listify(ctx: Context, value: Any, arg: str, expected: type, label: str) -> 
     return list(value)
 
 
-def _channels(ctx: Context, n: int) -> list[int] | None:
+def _use_channels(ctx: Context, n: int) -> list[int] | None:
+    """PLR's ``use_channels or default_use_channels or range(n)``, each channel once."""
     op = ctx.op
     given = concrete(op.args.get("use_channels"))
     channels = list(given or op.default_channels or range(n))
     if len(set(channels)) != len(channels):
         ctx.fail("bad_arguments", f"use_channels {channels} repeats a channel", [])
         return None
-    bad = [c for c in channels if not isinstance(c, int) or not 0 <= c < ctx.state.num_channels]
-    if bad:
-        ctx.fail("bad_arguments", f"channel {bad[0]} does not exist: the handler has "
-                 f"{ctx.state.num_channels} channels (0-{ctx.state.num_channels - 1})", [])
-        return None
-    if len(channels) != n:
-        ctx.fail("bad_arguments", f"{n} resources for {len(channels)} channels {channels}: "
-                 "give one channel per resource", [], expected=n, given=len(channels))
-        return None
     return channels
 
 
+def _channels_exist(ctx: Context, channels: list[int]) -> bool:
+    bad = [c for c in channels if not isinstance(c, int) or not 0 <= c < ctx.state.num_channels]
+    if bad:
+        ctx.fail("bad_arguments", f"channel {bad[0]} does not exist: the handler has "
+                 f"{ctx.state.num_channels} channels (0-{ctx.state.num_channels - 1})", [],
+                 channel=bad[0])
+        return False
+    return True
+
+
+def _same_length(ctx: Context, channels: list[int], n: int, what: str = "resources") -> bool:
+    if len(channels) != n:
+        ctx.fail("bad_arguments", f"{n} {what} for {len(channels)} channels {channels}: "
+                 f"give one channel per {what.rstrip('s')}", [], expected=n,
+                 given=len(channels))
+        return False
+    return True
+
+
 def _vols(ctx: Context, value: Any, n: int, arg: str = "vols") -> list[float] | None:
+    """The volumes as floats (PLR: ``[float(v) for v in vols]``); the length is checked later."""
     value = concrete(value)
     if isinstance(value, int | float):
         ctx.fail("bad_arguments", f"{arg} must be a list (one volume per resource), got "
                  f"{_n(value)}; write {arg}=[{_n(value)}] * {n}", [], arg=arg, scalar=value, n=n)
         return None
     try:
-        vols = [float(v) for v in value]
+        return [float(v) for v in value]
     except (TypeError, ValueError):
         ctx.fail("bad_arguments", f"{arg} must be a list of numbers, got {value!r}", [])
         return None
-    if len(vols) != n:
-        ctx.fail("bad_arguments", f"{len(vols)} volumes for {n} resources: give one volume per "
-                 "resource", [], arg=arg)
-        return None
-    return vols
 
 
 # --- single-channel rules ---------------------------------------------------------------
 
 
 def pick_up_tips(ctx: Context) -> None:
+    # PLR 0.2.2 order: TipSpot types, unique channels, every spot has a tip, spots on the
+    # deck, channels exist, lengths, then per channel: the channel is free, take the tip.
     spots = _listify(ctx, ctx.op.args["tip_spots"], "tip_spots", _P["TipSpot"], "TipSpot")
     if spots is None:
         return
-    channels = _channels(ctx, len(spots))
+    channels = _use_channels(ctx, len(spots))
     if channels is None:
         return
+    empty = [s for s in spots if not ctx.spot_has_tip(s)]
+    for spot in empty:
+        key = ctx.key(spot)
+        ctx.fail("tip_spot_empty", f"{key} has no tip left (already picked up); use an "
+                 "unused spot", [key], spot=key, n=len(spots))
+    if empty:
+        return
+    before = len(ctx.failures)
     ctx.check_on_deck(spots)
+    if len(ctx.failures) > before:
+        return
+    if not _channels_exist(ctx, channels) or not _same_length(ctx, channels, len(spots),
+                                                               "tip spots"):
+        return
     st = ctx.state
     for ch, spot in zip(channels, spots, strict=True):
         key = ctx.key(spot)
-        if st.head[ch] is not None:
+        mounted = st.head[ch]
+        if mounted is not None:
             ctx.fail("tips_already_loaded", f"channel {ch} already holds a tip (from "
-                     f"{st.head[ch].origin}) when picking up {key}; drop it first", [key],
+                     f"{mounted.origin}) when picking up {key}; drop it first", [key],
                      channel=ch)
             continue
-        if not ctx.spot_has_tip(spot):
-            ctx.fail("tip_spot_empty", f"{key} has no tip left (already picked up); use an "
-                     "unused spot", [key], spot=key, n=len(spots))
+        if not st.spots.get(key, True):  # the same spot twice in one call
+            ctx.fail("tip_spot_empty", f"{key} is picked up twice in one call; use another "
+                     "spot", [key], spot=key, n=len(spots))
             continue
         st.set_spot(key, False)
         st.mount(ch, Channel(key, float(spot.get_tip().maximal_volume)))
         ctx.tips_used.setdefault(key.split("[", 1)[0], set()).add(key)
 
 
-def _drop(ctx: Context, channels: list[int], spots: list[Any] | None, allow: bool,
-          verb: str) -> None:
-    st = ctx.state
-    for i, ch in enumerate(channels):
-        tip = st.head.get(ch)
+def _mounted_tips(ctx: Context, channels: list[int], allow: bool,
+                  verb: str) -> list[Channel] | None:
+    """PLR 0.2.2 ``drop_tips``, per channel: a tip is mounted (NoTipError) and is empty
+    unless ``allow_nonzero_volume`` (RuntimeError: "Cannot drop tip with volume")."""
+    tips = []
+    for ch in channels:
+        tip = ctx.state.head.get(ch)
         if tip is None:
             ctx.fail("no_tips", f"{verb} on channel {ch}, which holds no tip; pick one up first",
-                     [], channel=ch)
-            continue
-        if tip.liquid > 1e-9 and not allow:
+                     [], channel=ch, n=len(channels))
+            return None
+        if tip.liquid > 0 and not allow:
             ctx.fail("tip_not_empty", f"{verb} a tip on channel {ch} that still holds "
                      f"{_n(tip.liquid)} µL; dispense first or discard it into the trash",
                      [tip.origin or ""], channel=ch, volume=tip.liquid)
-            continue
+            return None
+        tips.append(tip)
+    return tips
+
+
+def _drop(ctx: Context, channels: list[int], spots: list[Any] | None, allow: bool,
+          verb: str) -> None:
+    """Drop the tips of ``channels`` into ``spots`` (None: back where they came from).
+
+    After the tips, PLR checks the spots are on the deck, the lengths, and, per channel,
+    that the spot is free (HasTipError).
+    """
+    st = ctx.state
+    tips = _mounted_tips(ctx, channels, allow, verb)
+    if tips is None:
+        return
+    if spots is not None:
+        before = len(ctx.failures)
+        ctx.check_on_deck([s for s in spots if isinstance(s, _P["TipSpot"])])
+        if len(ctx.failures) > before or not _same_length(ctx, channels, len(spots),
+                                                          "tip spots"):
+            return
+    for i, (ch, tip) in enumerate(zip(channels, tips, strict=True)):
         target = spots[i] if spots is not None else None
         if isinstance(target, _P["TipSpot"]):
-            st.set_spot(ctx.key(target), True)
-        elif target is None and verb == "return" and tip.origin:
-            st.set_spot(tip.origin, True)
+            key: str | None = ctx.key(target)
+        elif target is None and tip.origin in st.spots:
+            key = tip.origin
+        else:
+            key = None  # the trash, or a tip the setup mounted (no known origin)
+        if key is not None and st.spots.get(key):
+            ctx.fail("tips_already_loaded", f"{verb} into {key}, which already holds a tip; "
+                     "drop into an empty spot or discard the tip", [key], spot=key, channel=ch)
+            return
+        if key is not None:
+            st.set_spot(key, True)
         st.mount(ch, None)
 
 
@@ -200,58 +261,101 @@ def drop_tips(ctx: Context) -> None:
                      _P["TipSpot"] | _P["Trash"], "TipSpot")  # type: ignore[arg-type]
     if spots is None:
         return
-    channels = _channels(ctx, len(spots))
-    if channels is None:
+    channels = _use_channels(ctx, len(spots))
+    if channels is None or not _channels_exist(ctx, channels):  # PLR: KeyError on head[ch]
         return
-    ctx.check_on_deck(spots)
+    for spot in spots:
+        if isinstance(spot, _P["TipSpot"]):
+            ctx.spot_has_tip(spot)  # learn the spot's start state before dropping into it
     _drop(ctx, channels, spots, bool(ctx.op.args.get("allow_nonzero_volume")), "drop")
 
 
-def _mounted(ctx: Context, verb: str) -> list[int] | None:
-    given = concrete(ctx.op.args.get("use_channels"))
-    if given:
-        return list(given)
-    mounted = [ch for ch, tip in ctx.state.head.items() if tip is not None]
-    if not mounted:
-        ctx.fail("no_tips", f"{verb} with no tip on any channel; pick tips up first", [])
-        return None
-    return mounted
-
-
 def return_tips(ctx: Context) -> None:
-    channels = _mounted(ctx, "return")
-    if channels is not None:
-        _drop(ctx, channels, None, bool(ctx.op.args.get("allow_nonzero_volume")), "return")
+    # PLR 0.2.2: the channels (of use_channels, if given) that hold a tip; none is a RuntimeError
+    given = concrete(ctx.op.args.get("use_channels"))
+    st = ctx.state
+    channels = [ch for ch, tip in st.head.items()
+                if tip is not None and (given is None or ch in given)]
+    if not channels:
+        ctx.fail("no_tips", "return with no tip on any channel; pick tips up first", [], n=1)
+        return
+    _drop(ctx, channels, None, bool(ctx.op.args.get("allow_nonzero_volume")), "return")
 
 
 def discard_tips(ctx: Context) -> None:
-    channels = _mounted(ctx, "discard")
-    if channels is not None:
-        _drop(ctx, channels, None, bool(ctx.op.args.get("allow_nonzero_volume", True)),
-              "discard")
+    # PLR 0.2.2: use_channels=None means every channel holding a tip; none is a RuntimeError
+    given = concrete(ctx.op.args.get("use_channels"))
+    st = ctx.state
+    channels = list(given) if given is not None else [
+        ch for ch, tip in st.head.items() if tip is not None]
+    if not channels:
+        ctx.fail("no_tips", "discard with no tip on any channel; pick tips up first", [], n=1)
+        return
+    if not _channels_exist(ctx, channels):
+        return
+    allow = bool(ctx.op.args.get("allow_nonzero_volume", True))
+    _drop(ctx, channels, [_TRASH] * len(channels), allow, "discard")
+
+
+_TRASH = object()  # where discard_tips drops (no tip spot to track)
+
+
+def _spread_fits(ctx: Context, well: Any, channels: list[int]) -> bool:
+    """Several channels in one container must fit side by side (PLR spreads them out)."""
+    spread = concrete(ctx.op.args.get("spread", "wide"))
+    if len(channels) < 2 or spread == "custom":
+        return True
+    try:  # the handler's own geometry: channel spacing, the container's size and no-go zones
+        ctx.binding.handler._compute_spread_offsets(well, channels, spread)
+    except Exception as exc:
+        name = ctx.key(well)
+        ctx.fail("wrong_resource", f"{len(channels)} channels do not fit side by side in "
+                 f"{name} ({exc}); use one well per channel, or spread='custom' with "
+                 "offsets", [name], expected="one well per channel", given=name)
+        return False
+    return True
 
 
 def _liquid(ctx: Context, aspirate: bool) -> None:
+    # PLR 0.2.2 order: Container types, unique channels, vols as floats, (dispense: one
+    # resource is spread over every channel), a tip on every channel, lengths, then per
+    # channel: the well (aspirate: liquid; dispense: room), then the tip (room; liquid).
     args = ctx.op.args
     verb = "aspirate" if aspirate else "dispense"
     wells = _listify(ctx, args["resources"], "resources", _P["Container"], "Container")
     if wells is None:
         return
+    channels = _use_channels(ctx, len(wells))
+    if channels is None:
+        return
     vols = _vols(ctx, args["vols"], len(wells))
     if vols is None:
         return
-    channels = _channels(ctx, len(wells))
-    if channels is None:
-        return
-    ctx.check_on_deck(wells)
-    st = ctx.state
-    for ch in channels:
-        if st.head[ch] is None:
-            key = ctx.key(wells[channels.index(ch)])
-            ctx.fail("no_tips", f"{verb} {_n(vols[channels.index(ch)])} µL "
-                     f"{'from' if aspirate else 'into'} {key} on channel {ch}, which holds no "
-                     "tip; pick up a tip first", [key], channel=ch, n=len(channels))
+    if not aspirate and len(set(map(id, wells))) == 1:
+        wells = wells[:1] * len(channels)
+        if not _spread_fits(ctx, wells[0], channels):
             return
+    st = ctx.state
+    for i, ch in enumerate(channels):
+        if ch not in st.head:
+            _channels_exist(ctx, channels)
+            return
+        if st.head[ch] is None:
+            well = wells[min(i, len(wells) - 1)] if wells else None
+            key = ctx.key(well) if well is not None else ""
+            vol = vols[min(i, len(vols) - 1)] if vols else 0.0
+            ctx.fail("no_tips", f"{verb} {_n(vol)} µL {'from' if aspirate else 'into'} {key} on "
+                     f"channel {ch}, which holds no tip; pick up a tip first", [key], channel=ch,
+                     n=len(channels))
+            return
+    if not _same_length(ctx, channels, len(wells)) or not _same_length(
+            ctx, channels, len(vols), "volumes"):
+        return
+    if aspirate and len(set(map(id, wells))) == 1:
+        wells = wells[:1] * len(channels)
+        if not _spread_fits(ctx, wells[0], channels):
+            return
+    ctx.check_on_deck(wells)
     for ch, well, vol in zip(channels, wells, vols, strict=True):
         key = ctx.key(well)
         tip = st.head[ch]
@@ -263,7 +367,7 @@ def _liquid(ctx: Context, aspirate: bool) -> None:
                     ctx.fail("insufficient_liquid", f"aspirate {_n(vol)} µL from {key}, which "
                              f"holds {_n(held)} µL", [key], well=key, volume=vol, held=held)
                     continue
-            if tip.liquid + vol > tip.max_volume + 1e-9:
+            if vol - (tip.max_volume - tip.liquid) > _EPS:
                 ctx.fail("tip_volume_exceeded", f"aspirate {_n(vol)} µL into a tip on channel "
                          f"{ch} that holds at most {_n(tip.max_volume)} µL (has "
                          f"{_n(tip.liquid)} µL)", [key], volume=vol,
@@ -271,11 +375,6 @@ def _liquid(ctx: Context, aspirate: bool) -> None:
                 continue
             st.mount(ch, Channel(tip.origin, tip.max_volume, tip.liquid + vol))
         else:
-            if ctx.volumes and vol > tip.liquid + 1e-9:
-                ctx.fail("insufficient_liquid", f"dispense {_n(vol)} µL from the tip on "
-                         f"channel {ch}, which holds {_n(tip.liquid)} µL", [key],
-                         volume=vol, held=tip.liquid)
-                continue
             if ctx.volumes:
                 free = st.add_liquid(ctx.well_key(well), vol)
                 if free is not None:
@@ -283,7 +382,13 @@ def _liquid(ctx: Context, aspirate: bool) -> None:
                              f"room for {_n(free)} µL (max {_n(well.max_volume)} µL)", [key],
                              well=key, volume=vol, free=free)
                     continue
-            st.mount(ch, Channel(tip.origin, tip.max_volume, max(tip.liquid - vol, 0.0)))
+            if ctx.volumes and vol - tip.liquid > _EPS:
+                ctx.fail("insufficient_liquid", f"dispense {_n(vol)} µL from the tip on "
+                         f"channel {ch}, which holds {_n(tip.liquid)} µL", [key],
+                         volume=vol, held=tip.liquid)
+                continue
+            # PLR 0.2.2 keeps the float remainder: 0.1 + 0.2 - 0.3 µL is "a tip with volume"
+            st.mount(ch, Channel(tip.origin, tip.max_volume, tip.liquid - vol))
 
 
 def aspirate(ctx: Context) -> None:
@@ -295,24 +400,35 @@ def dispense(ctx: Context) -> None:
 
 
 def transfer(ctx: Context) -> None:
+    # PLR 0.2.2: one aspirate of the sum on the default channel, then one dispense per
+    # target on channel 0; it stops at the first error.
     args = dict(ctx.op.args)
     targets = args["targets"]
     target_vols = concrete(args.get("target_vols"))
-    if target_vols is None:
-        source_vol = concrete(args.get("source_vol"))
+    ratios = concrete(args.get("ratios"))
+    source_vol = concrete(args.get("source_vol"))
+    if target_vols is not None:
+        if ratios is not None or source_vol is not None:
+            ctx.fail("bad_arguments", "transfer takes target_vols, or source_vol (with "
+                     "ratios), not both", [])
+            return
+    else:
         if source_vol is None:
             ctx.fail("bad_arguments", "transfer needs source_vol or target_vols", [],
                      missing="source_vol")
             return
-        ratios = concrete(args.get("ratios")) or [1] * len(targets)
+        ratios = ratios or [1] * len(targets)
         target_vols = [source_vol * r / sum(ratios) for r in ratios]
     op = ctx.op
     saved = op.args
+    before = len(ctx.failures)
     try:
         op.args = {"resources": [args["source"]], "vols": [sum(target_vols)],
                    "use_channels": None}
         _liquid(ctx, aspirate=True)
         for target, vol in zip(targets, target_vols, strict=False):
+            if len(ctx.failures) > before:
+                return
             op.args = {"resources": [target], "vols": [vol], "use_channels": [0]}
             _liquid(ctx, aspirate=False)
     finally:
@@ -320,44 +436,107 @@ def transfer(ctx: Context) -> None:
 
 
 # --- 96-head rules -------------------------------------------------------------------
+# The head is one Channel (origin rack, max volume, liquid per tip) plus, in the state's
+# ``head96_tips``, which of the 96 positions hold a tip (PLR skips the others).
+
+
+def _mask(st: State) -> tuple[bool, ...]:
+    return getattr(st, "head96_tips", None) or (True,) * 96
+
+
+def _set_head96(st: State, head: Channel | None, mask: tuple[bool, ...] | None = None,
+                rack: Any = None) -> None:
+    st._set(st.__dict__, "head96", head)
+    st._set(st.__dict__, "head96_origin", head.origin if head is not None else None)
+    st._set(st.__dict__, "head96_tips", mask)
+    st._set(st.__dict__, "head96_rack", rack)
+
+
+def _rack96(ctx: Context, rack: Any, accept_trash: bool = False) -> bool:
+    kinds = (_P["TipRack"], _P["Trash"]) if accept_trash else (_P["TipRack"],)
+    if not isinstance(rack, kinds):
+        need = "a TipRack or Trash" if accept_trash else "a TipRack"
+        ctx.fail("wrong_resource", f"{ctx.op.method} needs {need}, got {type(rack).__name__}",
+                 [], expected="TipRack", given=type(rack).__name__)
+        return False
+    if isinstance(rack, _P["TipRack"]) and rack.num_items != 96:
+        ctx.fail("wrong_resource", f"{ctx.op.method} needs a rack of 96 tips, "
+                 f"{ctx.key(rack)} has {rack.num_items}", [ctx.key(rack)], expected="TipRack",
+                 given=type(rack).__name__)
+        return False
+    return True
 
 
 def pick_up_tips96(ctx: Context) -> None:
     rack = ctx.op.args["tip_rack"]
-    if not isinstance(rack, _P["TipRack"]):
-        ctx.fail("wrong_resource", f"pick_up_tips96 needs a TipRack, got {type(rack).__name__}",
-                 [], expected="TipRack", given=type(rack).__name__)
+    if not _rack96(ctx, rack):
         return
-    ctx.check_on_deck([rack])
+    ctx.check_on_deck([rack])  # praxis_lab's check: PLR does not look at the deck here
     st = ctx.state
-    if st.head96 is not None:
+    spots = rack.get_all_items()
+    mask = tuple(ctx.spot_has_tip(spot) for spot in spots)
+    if st.head96 is not None and any(a and b for a, b in zip(_mask(st), mask, strict=True)):
         ctx.fail("tips_already_loaded", f"the 96 head already holds tips (from "
                  f"{st.head96_origin}); drop them first", [ctx.key(rack)])
         return
+    if not any(mask):  # PLR 0.2.2 picks up nothing from an empty rack, silently
+        return
     max_vol = 0.0
-    for spot in rack.get_all_items():
-        if ctx.spot_has_tip(spot):
+    for spot, has in zip(spots, mask, strict=True):
+        if has:
             st.set_spot(ctx.key(spot), False)
             max_vol = float(spot.get_tip().maximal_volume)
             ctx.tips_used.setdefault(ctx.key(rack), set()).add(ctx.key(spot))
-    st._set(st.__dict__, "head96", Channel(ctx.key(rack), max_vol))
-    st._set(st.__dict__, "head96_origin", ctx.key(rack))
+    _set_head96(st, Channel(ctx.key(rack), max_vol), mask, rack)
+
+
+def _fits96(res: Any) -> bool:
+    """PLR's ``_check_96_head_fits_in_container``: 2 mm tips, 9 mm apart, 12 × 8."""
+    return bool(res.get_absolute_size_x() >= 2 + 9 * 11 and
+                res.get_absolute_size_y() >= 2 + 9 * 7)
 
 
 def _wells96(ctx: Context, res: Any) -> list[Any] | None:
+    """The containers a 96-head op touches (one per position; a container: itself once)."""
     if isinstance(res, _P["Plate"]):
-        return list(res.get_all_items())
+        return list(res.get_all_items()) if res.num_items > 1 else [res.get_item(0)]
+    if isinstance(res, _P["Container"]):
+        return [res]
     if isinstance(res, list) and all(isinstance(w, _P["Well"]) for w in res):
         return res
-    if isinstance(res, _P["Container"]):
-        return [res] * 96
     ctx.fail("wrong_resource", f"{ctx.op.method} needs a Plate, a Container or a list of 96 "
              f"Wells, got {type(res).__name__}", [], expected="Plate",
              given=type(res).__name__)
     return None
 
 
-def _liquid96(ctx: Context, aspirate: bool, res: Any, volume: Any) -> None:
+def _shape96(ctx: Context, wells: list[Any]) -> bool:
+    if len(wells) == 1:
+        if not _fits96(wells[0]):
+            name = ctx.key(wells[0])
+            ctx.fail("wrong_resource", f"{ctx.op.method}: {name} is too small for the 96 head "
+                     "(it needs 101 × 65 mm); use a plate or a wide reservoir", [name],
+                     expected="Plate", given=type(wells[0]).__name__)
+            return False
+        return True
+    if any(w.parent is not wells[0].parent for w in wells):
+        ctx.fail("bad_arguments", f"{ctx.op.method}: all wells must be in the same plate", [])
+        return False
+    if len(wells) != 96:
+        ctx.fail("bad_arguments", f"{ctx.op.method} needs 96 wells, got {len(wells)}", [],
+                 expected=96, given=len(wells))
+        return False
+    return True
+
+
+def _no_tips96(ctx: Context, name: str, vol: float) -> None:
+    # PLR 0.2.2 skips positions without a tip and completes; on the robot nothing useful
+    # happens, so praxis_lab reports it (like not_on_deck, a check PLR does not make).
+    ctx.fail("no_tips", f"{ctx.op.method} {_n(vol)} µL with no tips on the 96 head; "
+             "pick_up_tips96 first", [name])
+
+
+def _aspirate96(ctx: Context, res: Any, volume: Any) -> None:
     wells = _wells96(ctx, res)
     if wells is None:
         return
@@ -365,69 +544,139 @@ def _liquid96(ctx: Context, aspirate: bool, res: Any, volume: Any) -> None:
     st = ctx.state
     head = st.head96
     name = ctx.key(res) if hasattr(res, "get_root") else "wells"
+    if not _shape96(ctx, wells):
+        return
     if head is None:
-        ctx.fail("no_tips", f"{ctx.op.method} {_n(vol)} µL with no tips on the 96 head; "
-                 "pick_up_tips96 first", [name])
+        _no_tips96(ctx, name, vol)
         return
     ctx.check_on_deck(wells[:1])
-    verb = "aspirate" if aspirate else "dispense"
-    if ctx.volumes:
-        for well in wells:
+    mask = _mask(st)
+    pairs = [(wells[0], has) for has in mask] if len(wells) == 1 else list(
+        zip(wells, mask, strict=True))
+    for well, has in pairs:  # PLR: per position, the well's liquid, then the tip's room
+        if not has:
+            continue
+        if ctx.volumes:
             key = ctx.well_key(well)
-            short = st.remove_liquid(key, vol) if aspirate else st.add_liquid(key, vol)
-            if short is not None:
-                kind = "insufficient_liquid" if aspirate else "over_capacity"
-                what = "holds" if aspirate else "has room for"
-                ctx.fail(kind, f"{verb} {_n(vol)} µL per channel: {ctx.key(well)} {what} "
-                         f"{_n(short)} µL", [ctx.key(well)], well=ctx.key(well), volume=vol,
-                         held=short, free=short)
+            held = st.remove_liquid(key, vol)
+            if held is not None:
+                ctx.fail("insufficient_liquid", f"aspirate {_n(vol)} µL per channel: "
+                         f"{ctx.key(well)} holds {_n(held)} µL", [ctx.key(well)],
+                         well=ctx.key(well), volume=vol, held=held)
                 return
-    if aspirate and head.liquid + vol > head.max_volume + 1e-9:
-        ctx.fail("tip_volume_exceeded", f"aspirate96 {_n(vol)} µL into tips that hold at most "
-                 f"{_n(head.max_volume)} µL", [name], volume=vol, room=head.max_volume)
+        if vol - (head.max_volume - head.liquid) > _EPS:
+            ctx.fail("tip_volume_exceeded", f"{ctx.op.method} {_n(vol)} µL into tips that "
+                     f"hold at most {_n(head.max_volume)} µL (have {_n(head.liquid)} µL)",
+                     [name], volume=vol, room=head.max_volume - head.liquid)
+            return
+    st._set(st.__dict__, "head96", Channel(head.origin, head.max_volume, head.liquid + vol))
+
+
+def _dispense96(ctx: Context, res: Any, volume: Any) -> None:
+    wells = _wells96(ctx, res)
+    if wells is None:
         return
-    liquid = head.liquid + vol if aspirate else max(head.liquid - vol, 0.0)
-    st._set(st.__dict__, "head96", Channel(head.origin, head.max_volume, liquid))
+    vol = float(concrete(volume))
+    st = ctx.state
+    head = st.head96
+    name = ctx.key(res) if hasattr(res, "get_root") else "wells"
+    if head is not None and ctx.volumes and vol - head.liquid > _EPS:
+        # PLR: every tip gives its liquid first, then the wells' shape and room are checked
+        ctx.fail("insufficient_liquid", f"{ctx.op.method} {_n(vol)} µL per channel from tips "
+                 f"that hold {_n(head.liquid)} µL", [name], volume=vol, held=head.liquid)
+        return
+    if not _shape96(ctx, wells):
+        return
+    if head is None:
+        _no_tips96(ctx, name, vol)
+        return
+    ctx.check_on_deck(wells[:1])
+    mask = _mask(st)
+    if ctx.volumes:
+        if len(wells) == 1:  # one container takes every tip's volume at once
+            adds = [(wells[0], vol * sum(mask))]
+        else:
+            adds = [(w, vol) for w, has in zip(wells, mask, strict=True) if has]
+        for well, amount in adds:
+            free = st.add_liquid(ctx.well_key(well), amount)
+            if free is not None:
+                ctx.fail("over_capacity", f"dispense {_n(amount)} µL: {ctx.key(well)} has "
+                         f"room for {_n(free)} µL", [ctx.key(well)], well=ctx.key(well),
+                         volume=amount, free=free)
+                return
+    st._set(st.__dict__, "head96", Channel(head.origin, head.max_volume, head.liquid - vol))
 
 
 def aspirate96(ctx: Context) -> None:
-    _liquid96(ctx, True, ctx.op.args["resource"], ctx.op.args["volume"])
+    _aspirate96(ctx, ctx.op.args["resource"], ctx.op.args["volume"])
 
 
 def dispense96(ctx: Context) -> None:
-    _liquid96(ctx, False, ctx.op.args["resource"], ctx.op.args["volume"])
+    _dispense96(ctx, ctx.op.args["resource"], ctx.op.args["volume"])
 
 
 def stamp(ctx: Context) -> None:
     args = ctx.op.args
-    _liquid96(ctx, True, args["source"], args["volume"])
-    _liquid96(ctx, False, args["target"], args["volume"])
+    source, target = args["source"], args["target"]
+    for plate in (source, target):
+        if not hasattr(plate, "num_items_x"):  # PLR reads .num_items_x: AttributeError
+            ctx.fail("wrong_resource", f"stamp needs plates, got {type(plate).__name__}", [],
+                     expected="Plate", given=type(plate).__name__)
+            return
+    shape = [(p.num_items_x, p.num_items_y) for p in (source, target)]
+    if shape[0] != shape[1]:
+        ctx.fail("bad_arguments", f"stamp needs plates of the same shape, got {shape[0]} and "
+                 f"{shape[1]}", [])
+        return
+    before = len(ctx.failures)
+    _aspirate96(ctx, source, args["volume"])
+    if len(ctx.failures) == before:
+        # PLR 0.2.2's stamp dispenses into the *source* again (liquid_handler.py:
+        # ``dispense96(resource=source, ...)``): the target receives nothing.
+        _dispense96(ctx, source, args["volume"])
 
 
 def _drop96(ctx: Context, verb: str, allow: bool, rack: Any = None) -> None:
+    # PLR 0.2.2 drop_tips96: per position with a tip, no liquid unless allowed, then the
+    # rack's spot must be free (HasTipError). No tips at all: nothing happens.
     st = ctx.state
     head = st.head96
     if head is None:
         ctx.fail("no_tips", f"{verb} with no tips on the 96 head", [])
         return
-    if head.liquid > 1e-9 and not allow:
+    if head.liquid > 0 and not allow:
         ctx.fail("tip_not_empty", f"{verb} tips that still hold {_n(head.liquid)} µL; "
                  "dispense first or discard them", [head.origin or ""], volume=head.liquid)
         return
     if isinstance(rack, _P["TipRack"]):
-        for spot in rack.get_all_items():
+        for spot, has in zip(rack.get_all_items(), _mask(st), strict=True):
+            if not has:
+                continue
+            if ctx.spot_has_tip(spot):
+                key = ctx.key(spot)
+                ctx.fail("tips_already_loaded", f"{verb} into {ctx.key(rack)}, whose spot "
+                         f"{key} already holds a tip; drop into an empty rack or the trash",
+                         [key], spot=key)
+                return
             st.set_spot(ctx.key(spot), True)
-    st._set(st.__dict__, "head96", None)
+    _set_head96(st, None)
 
 
 def drop_tips96(ctx: Context) -> None:
     res = ctx.op.args["resource"]
+    if not _rack96(ctx, res, accept_trash=True):
+        return
     ctx.check_on_deck([res])
     _drop96(ctx, "drop_tips96", bool(ctx.op.args.get("allow_nonzero_volume")), res)
 
 
 def return_tips96(ctx: Context) -> None:
-    _drop96(ctx, "return_tips96", bool(ctx.op.args.get("allow_nonzero_volume")))
+    st = ctx.state
+    if st.head96 is None:  # PLR: RuntimeError("No tips have been picked up with the 96 head")
+        ctx.fail("no_tips", "return_tips96 with no tips on the 96 head", [])
+        return
+    _drop96(ctx, "return_tips96", bool(ctx.op.args.get("allow_nonzero_volume")),
+            getattr(st, "head96_rack", None))
 
 
 def discard_tips96(ctx: Context) -> None:
