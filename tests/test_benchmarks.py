@@ -124,6 +124,8 @@ def test_measure_counts_repetitions_and_runs_before() -> None:
     assert st.n == 3 and calls == ["before", "fn"] * 4
     assert 0 <= st.best <= st.median
     assert st.cpu >= 0
+    a, b = run.Stats(1, 2, 2, times=(2.0, 6.0)), run.Stats(1, 1, 2, times=(1.0, 2.0))
+    assert run.paired_ratio(a, b) == 2.5
 
 
 def test_bench_trace_graph_returns_numbers() -> None:
