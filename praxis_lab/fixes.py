@@ -17,6 +17,7 @@ async def p(lh):
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,8 @@ __all__ = ["Fix", "apply_all", "fixes_for"]
 class Fix:
     """One codemod: ``kind`` of edit, where (``line``), and its parameters."""
 
-    kind: str  # insert_before | remove | rename | replace_arg | annotate | setup_insert
+    kind: str  # insert_before | remove | rename | replace_arg | replace_call | annotate |
+    #            default | setup_insert
     description: str
     line: int = 0
     method: str = ""
@@ -39,12 +41,7 @@ class Fix:
 
     def apply(self, source: str) -> str:
         """The fixed source (LibCST keeps every other byte as it was)."""
-        import libcst as cst
-        from libcst.metadata import MetadataWrapper
-
-        module = cst.parse_module(source)
-        wrapper = MetadataWrapper(module)
-        new = wrapper.visit(_Codemod(self))
+        new = _wrapper(source).visit(_Codemod(self))
         return str(new.code)
 
     def to_dict(self, source: str) -> dict[str, str]:
@@ -55,6 +52,15 @@ class Fix:
         diff = difflib.unified_diff(source.splitlines(), after.splitlines(), "before", "after",
                                     n=0, lineterm="")
         return {"description": self.description, "edit": "\n".join(list(diff)[2:])}
+
+
+@functools.lru_cache(maxsize=8)
+def _wrapper(source: str) -> Any:
+    """LibCST's parse and position metadata, once per source (fixes share them)."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper
+
+    return MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
 
 
 def _codemod_class() -> type:
@@ -112,6 +118,10 @@ def _codemod_class() -> type:
 
         def leave_FunctionDef(self, orig: cst.FunctionDef, node: cst.FunctionDef) -> Any:
             self.in_function.pop()
+            if self.fix.kind == "default" and node.name.value == self.fix.function:
+                params = [p.with_changes(default=cst.parse_expression(self.fix.new))
+                          if p.name.value == self.fix.arg else p for p in node.params.params]
+                return node.with_changes(params=node.params.with_changes(params=params))
             if self.fix.kind == "annotate":
                 params = [p.with_changes(annotation=cst.Annotation(cst.parse_expression(
                     self.fix.new))) if p.name.value == self.fix.arg else p
@@ -228,6 +238,10 @@ def _candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
             "free" if k == "over_capacity" else "room")
         n = max(len(mode.resources), 1)
         if room is not None and room > 0:
+            param = _volume_parameter(info, line, m)
+            if param is not None:  # lower the parameter: aspirate and dispense stay equal
+                out.append(Fix("default", f"lower the default of {param} to {_n(room)} µL, "
+                               "what fits", 0, new=_n(room), arg=param, function=info.name))
             count = _call_count(info.source, line)
             expr = f"[{_n(room)}] * {count}" if count > 1 else f"[{_n(room)}]"
             out.append(Fix("replace_arg", f"lower the volume at line {line} to {_n(room)} µL, "
@@ -267,6 +281,18 @@ def _candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
             out.append(Fix("replace_arg", f"pass {arg} as a flat list: {new}", line, m, new,
                            arg, _ARG_INDEX.get(arg, 0)))
     return out
+
+
+def _volume_parameter(info: Any, line: int, method: str) -> str | None:
+    """The numeric parameter (with a default) the call's volumes are written with, if one."""
+    import re
+
+    text = _arg_text(info.source, line, method, "vols") or ""
+    for p in info.params:
+        if p.kind == "value" and isinstance(p.default, int | float) and not isinstance(
+                p.default, bool) and re.search(rf"\b{re.escape(p.name)}\b", text):
+            return str(p.name)
+    return None
 
 
 def _call_count(source: str, line: int) -> int:

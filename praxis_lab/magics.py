@@ -129,13 +129,16 @@ class Praxis(Magics):
         if args.command in ("simulate", "run") and not (cell or "").strip():
             raise UsageError(f"%%praxis {args.command}: put the protocol in the cell body "
                              f"(use %%praxis {args.command}, with two %)")
+        # Line 1 of the cell is the %%praxis line: pad the body so reported lines match
+        # the line numbers the notebook editor shows.
+        body = "\n" + (cell or "")
         if args.command == "simulate":
-            report = self._simulate(args, cell or "")
+            report = self._simulate(args, body)
             self._shell.user_ns["_praxis"] = report
             if args.fix:
                 from praxis_lab.fixes import apply_all
 
-                fixed = apply_all(cell or "", report.failure_modes)
+                fixed = apply_all(body, report.failure_modes)[1:]
                 self._shell.set_next_input(f"%%praxis {line}\n{fixed}", replace=True)
             if args.json:
                 display(JSON(report.to_dict()))
@@ -143,7 +146,7 @@ class Praxis(Magics):
                 display(report)
             return None
         if args.command == "run":
-            return self._run(args, cell or "")
+            return self._run(args, body)
         if args.command == "history":
             return self._history(args.limit)
         if args.command == "db":

@@ -172,7 +172,7 @@ def _well_order(key: str) -> tuple[str, int, str]:
 
 
 def _fingerprint(setup: Any) -> Any:
-    if setup is None or isinstance(setup, str):
+    if setup is None:
         return setup
     code = getattr(setup, "__code__", None)
     if code is not None:
@@ -192,7 +192,9 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
     """
     t0 = time.perf_counter()
     loaded = load(protocol, name, namespace)
-    fp = _fingerprint(setup)
+    # a setup named by string is fingerprinted by the code it resolves to (it may live in
+    # another notebook cell than the protocol, and change on its own)
+    fp = _fingerprint(loaded.namespace.get(setup) if isinstance(setup, str) else setup)
     key = (loaded.info.source_hash, loaded.info.name, fp, tuple(sorted((params or {}).items())))
     cacheable = cache and (setup is None or fp is not None) and namespace is None
     if cacheable and key in _CACHE:

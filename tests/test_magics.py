@@ -28,15 +28,16 @@ def test_simulate_defines_the_function_and_leaves_the_report_in_underscore_praxi
     ip.run_cell_magic("praxis", "simulate", CELL)
     report = ip.user_ns["_praxis"]
     assert callable(ip.user_ns["copy"])
+    # lines as the editor numbers them: line 1 is the %%praxis line
     assert [(f.kind, f.line) for f in report.failure_modes] == [
-        ("unknown_method", 7), ("tip_not_empty", 8)]
+        ("unknown_method", 8), ("tip_not_empty", 9)]
     assert "did you mean dispense" in report.failure_modes[0].message
 
 
 def test_params_reach_the_simulation(ip):
     ip.run_cell_magic("praxis", "simulate --param volume=500", CELL.replace("dispens", "dispense"))
     first = ip.user_ns["_praxis"].failure_modes[0]
-    assert (first.kind, first.line) == ("insufficient_liquid", 6)
+    assert (first.kind, first.line) == ("insufficient_liquid", 7)
     assert "aspirate 500 µL from src[A1]" in first.message
 
 

@@ -242,3 +242,28 @@ def test_a_failure_the_protocol_catches_is_not_always():
     (f,) = r.failure_modes
     assert (f.kind, f.certainty) == ("no_tips", "conditional")
     assert f.condition == "not caught by the except at line 4"
+
+
+def test_the_cache_follows_a_setup_function_that_changed_elsewhere():
+    # as in a notebook: the protocol cell and the setup cell share a namespace
+    import linecache
+
+    proto = ("async def p(lh: LiquidHandler, tips: TipRack, src: Plate):\n"
+             "    await lh.pick_up_tips(tips['A1'])\n    await lh.aspirate(src['A1'], [100])\n")
+    setup = ("from praxis_lab import _plr\n"
+             "def make():\n"
+             "    lh = _plr.new_handler()\n"
+             "    src = _plr.labware('cor_96_wellplate_360uL_Fb', 'src')\n"
+             "    tips = _plr.labware('hamilton_96_tiprack_1000uL_filter', 'tips')\n"
+             "    lh.deck.assign_child_resource(src, rails=10)\n"
+             "    lh.deck.assign_child_resource(tips, rails=3)\n"
+             "    src.get_item('A1').tracker.set_volume(VOLUME)\n"
+             "    return {'lh': lh, 'src': src, 'tips': tips}\n")
+    ns: dict = {}
+    linecache.cache["<cell-p>"] = (len(proto), None, proto.splitlines(True), "<cell-p>")
+    exec(compile(proto, "<cell-p>", "exec", flags=__import__("__future__").annotations
+                 .compiler_flag), ns)
+    exec(setup.replace("VOLUME", "50"), ns)
+    assert not simulate(ns["p"], setup="make").ok
+    exec(setup.replace("VOLUME", "150"), ns)
+    assert simulate(ns["p"], setup="make").ok
