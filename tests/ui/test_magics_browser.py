@@ -63,8 +63,9 @@ SLOW = "import asyncio\n" + GOOD.replace(
     "        await lh.drop_tips(tips[f\"A{col}:H{col}\"])\n",
     "        await lh.drop_tips(tips[f\"A{col}:H{col}\"])\n        await asyncio.sleep(0.1)\n",
 ).replace("vols=[volume] * 8)\n", "vols=[volume] * 8)\n        await asyncio.sleep(0.1)\n")
+# Lines as the notebook editor numbers them: line 1 is the %%praxis line.
 ASPIRATE_LINE = BROKEN.splitlines().index(
-    '        await lh.aspirate(source[f"A{col}:H{col}"], vols=[volume] * 8)') + 1
+    '        await lh.aspirate(source[f"A{col}:H{col}"], vols=[volume] * 8)') + 2
 
 SIMULATE = "%%praxis simulate --setup make_deck\n"
 RUN = "%%praxis run --setup make_deck\n"
