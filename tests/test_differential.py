@@ -140,6 +140,25 @@ def test_the_simulator_agrees_with_plr(path: Path):
     assert problem is None, problem
 
 
+def _needs_liquid() -> list[Any]:
+    return [pytest.param(p, id=p.stem) for p in FILES
+            if expected(p)["plr"] == "completes" and not expected(p).get("setup")
+            and expected(p)["paths"] == 1]  # with branches, they cover the other paths too
+
+
+@pytest.mark.parametrize("path", _needs_liquid())
+def test_the_liquid_requirements_are_the_smallest_start_volumes_that_work(path: Path):
+    report, result = _simulate_and_run(path)
+    volumes = start_volumes(report)
+    if not volumes:
+        pytest.skip("no liquid needed")
+    assert result.completed
+    for key in list(volumes)[:3]:  # one microlitre less in a well and PLR runs dry
+        less = {**volumes, key: volumes[key] - 1}
+        short = plr_harness.run_file(path, volumes=less)
+        assert short.error == "TooLittleLiquidError", (key, short)
+
+
 # --- generated op sequences -------------------------------------------------------------
 
 SETUP = '''
