@@ -370,9 +370,9 @@ def bench_scaling(sizes: tuple[int, ...] = (1000, 10000), reps: int = 3,
     for form, gen in forms:
         for n in sizes:
             sim = Sim(gen(n, setup=False))
-            # big unrolled sources: one warm repetition is enough to show the point
+            # big unrolled sources: two repetitions are enough to show the point
             big = n >= 10000 and form == "unrolled"
-            st = measure(sim, 1 if big else reps, warmup=1)
+            st = measure(sim, min(reps, 2) if big else reps, warmup=1)
             r = sim.last
             if not r.ok or r.expected_ops != n:
                 raise RuntimeError(f"generated {form} protocol of {n} ops: ok={r.ok}, "
