@@ -19,37 +19,47 @@ import difflib
 import functools
 import inspect
 import logging
+import sys
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import pylabrobot.resources as plr_resources
-from pylabrobot.liquid_handling import LiquidHandler
-from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
-from pylabrobot.resources import (
-    Carrier,
-    Container,
-    Coordinate,
-    Deck,
-    ItemizedResource,
-    OTDeck,
-    Plate,
-    PlateCarrier,
-    Resource,
-    TipCarrier,
-    TipRack,
-    TipSpot,
-    Trash,
-    Trough,
-    TroughCarrier,
-    Tube,
-    TubeRack,
-    Well,
-)
-from pylabrobot.resources.hamilton import HamiltonDeck
-from pylabrobot.resources.tip_tracker import TipTracker
-from pylabrobot.resources.volume_tracker import VolumeTracker
+# PyLabRobot's optional audio helpers import IPython (~70 ms) when it is importable. Outside
+# a notebook (the CLI) nothing here needs it: hide it for the duration of the import only.
+_hide_ipython = "IPython" not in sys.modules
+if _hide_ipython:
+    sys.modules["IPython"] = None  # type: ignore[assignment]
+try:
+    import pylabrobot.resources as plr_resources
+    from pylabrobot.liquid_handling import LiquidHandler
+    from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+    from pylabrobot.resources import (
+        Carrier,
+        Container,
+        Coordinate,
+        Deck,
+        ItemizedResource,
+        OTDeck,
+        Plate,
+        PlateCarrier,
+        Resource,
+        TipCarrier,
+        TipRack,
+        TipSpot,
+        Trash,
+        Trough,
+        TroughCarrier,
+        Tube,
+        TubeRack,
+        Well,
+    )
+    from pylabrobot.resources.hamilton import HamiltonDeck
+    from pylabrobot.resources.tip_tracker import TipTracker
+    from pylabrobot.resources.volume_tracker import VolumeTracker
+finally:
+    if _hide_ipython:
+        del sys.modules["IPython"]
 
 __all__ = [
     "MISSING",

@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 import types
+import weakref
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -99,6 +100,11 @@ class _Bound(BaseException):
         self.issue = issue
 
 
+# Source positions of each code object's instructions, shared by every path's tracer.
+_POSITIONS: weakref.WeakKeyDictionary[types.CodeType, list[tuple[Any, ...]]] = (
+    weakref.WeakKeyDictionary())
+
+
 class Tracer:
     """Records the ops of one path and answers the protocol's branch questions."""
 
@@ -113,7 +119,6 @@ class Tracer:
         self.conditions: list[str] = []
         self.intervals: dict[str, Interval] = {}
         self.channels_stack: list[list[int]] = []
-        self._positions: dict[int, list[tuple[Any, ...]]] = {}
 
     # -- Decider protocol (used by Sym) --------------------------------------------
     def witness(self, name: str) -> Any:
@@ -157,9 +162,9 @@ class Tracer:
         if frame is None:
             return 0, 0
         code = frame.f_code
-        pos = self._positions.get(id(code))
+        pos = _POSITIONS.get(code)
         if pos is None:
-            pos = self._positions[id(code)] = list(code.co_positions())
+            pos = _POSITIONS[code] = list(code.co_positions())
         line, _end, col, _ecol = pos[frame.f_lasti // 2]
         return (line or frame.f_lineno), (col or 0)
 
