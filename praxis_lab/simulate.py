@@ -29,7 +29,8 @@ from praxis_lab.failures import Failure, merge
 from praxis_lab.graph import ProtocolComputationGraph, build_graph
 from praxis_lab.report import SimulationReport
 from praxis_lab.rules import RULES, Context
-from praxis_lab.state import State
+from praxis_lab.state import Channel, State
+from praxis_lab.sym import concrete
 from praxis_lab.trace import Path, TraceIssue, trace
 
 __all__ = ["SimulationReport", "check_paths", "simulate"]
@@ -47,8 +48,6 @@ def _initial_state(binding: Binding) -> State:
         for ch, tracker in getattr(lh, "head", {}).items():
             if ch < n and tracker.has_tip:
                 tip = tracker.get_tip()
-                from praxis_lab.state import Channel
-
                 state.head[ch] = Channel("head", float(tip.maximal_volume),
                                          float(tip.tracker.get_used_volume()))
     return state
@@ -85,7 +84,8 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
             rule(ctx)
             if len(ctx.failures) > before:
                 state.rollback()
-                changes: dict[str, Any] = {}
+                _assume_done(state, op)
+                changes: dict[str, Any] = state.commit()
             else:
                 changes = state.commit()
             if keep_timeline and pi == 0:
@@ -96,6 +96,33 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
         if keep_timeline and pi == 0:
             timeline["initial"] = dict(ctx.initial)
     return per_path, contexts, timeline
+
+
+def _assume_done(state: State, op: Any) -> None:
+    """After a failed aspirate/dispense, let the tips hold what the protocol meant them to.
+
+    The failure is reported once; without this, every later dispense from those tips (or
+    drop of a tip that kept its liquid) would be reported again as a consequence. Wells
+    keep their rolled-back volumes.
+    """
+    if op.method not in ("aspirate", "dispense"):
+        return
+    resources = op.args.get("resources")
+    n = len(resources) if isinstance(resources, list | tuple) else 1
+    vols = concrete(op.args.get("vols"))
+    if isinstance(vols, int | float):
+        vols = [vols] * n
+    try:
+        vols = [float(v) for v in vols]
+    except (TypeError, ValueError):
+        return
+    channels = concrete(op.args.get("use_channels")) or op.default_channels or list(range(n))
+    sign = 1.0 if op.method == "aspirate" else -1.0
+    for ch, vol in zip(channels, vols, strict=False):
+        tip = state.head.get(ch)
+        if tip is not None:
+            liquid = min(max(tip.liquid + sign * vol, 0.0), tip.max_volume)
+            state.mount(ch, Channel(tip.origin, tip.max_volume, liquid))
 
 
 def _set_volume(ctx: Context) -> None:

@@ -267,3 +267,13 @@ def test_the_cache_follows_a_setup_function_that_changed_elsewhere():
     assert not simulate(ns["p"], setup="make").ok
     exec(setup.replace("VOLUME", "150"), ns)
     assert simulate(ns["p"], setup="make").ok
+
+
+def test_a_failed_aspirate_is_reported_once_not_again_at_the_dispense_after_it():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        await lh.aspirate(src['A1'], [500])
+        await lh.dispense(dst['A1'], [500])
+        await lh.drop_tips(tips['A1'])
+        """)
+    assert kinds(r) == [("insufficient_liquid", 3, "always")]
