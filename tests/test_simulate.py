@@ -272,8 +272,9 @@ def test_the_cache_follows_a_setup_function_that_changed_elsewhere():
 def test_a_failed_aspirate_is_reported_once_not_again_at_the_dispense_after_it():
     r = sim("""
         await lh.pick_up_tips(tips['A1'])
-        await lh.aspirate(src['A1'], [500])
-        await lh.dispense(dst['A1'], [500])
+        await lh.aspirate(src['A1'], [400])
+        await lh.dispense(dst['A1'], [200])
+        await lh.dispense(dst['A2'], [200])
         await lh.drop_tips(tips['A1'])
         """)
     assert kinds(r) == [("insufficient_liquid", 3, "always")]
