@@ -77,8 +77,11 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
                 ctx.fail("bad_arguments", f"{op.bind_error}", [], error=op.bind_error)
                 continue
             rule = _STATE_RULES.get(op.method) if op.kind == "state" else RULES.get(op.method)
-            if rule is None or not rules_on or (unresolved and any(
-                    is_unresolved(v) for v in op.args.values())):
+            if rule is None or not rules_on:
+                continue
+            if unresolved and any(is_unresolved(v) for v in op.args.values()):
+                _assume_done(state, op)  # reported as unresolved_type; go on as if it ran
+                state.commit()
                 continue
             before = len(ctx.failures)
             rule(ctx)
@@ -156,11 +159,16 @@ def _issue_failures(path: Path, proposed: bool) -> list[Failure]:
                         f"the protocol looks labware up on the deck ({msg.split(': ', 1)[-1]}) "
                         "but no setup binds a deck; pass --setup NAME to simulate against "
                         "the real deck", {"raised": msg})]
+    line = issue.line or 0
+    if msg.startswith("TypeError") and ("not subscriptable" in msg or "not iterable" in msg):
+        return [Failure("wrong_resource", line, 0, "", [],
+                        f"the protocol raises {msg}: a resource used like a plate or a list "
+                        "that is not one (a trough has no wells; index plates and tip racks)",
+                        {"raised": msg})]
     if msg.startswith("AttributeError"):
         kind = "unknown_method"
     elif msg.startswith(("KeyError", "IndexError", "ValueError")):
         kind = "wrong_resource"
-    line = issue.line or 0
     return [Failure(kind, line, 0, "", [], f"the protocol raises {msg}", {"raised": msg})]
 
 

@@ -25,13 +25,6 @@ PROTOCOLS = Path(__file__).parent / "protocols"
 FILES = sorted(PROTOCOLS.glob("*.py"))
 
 # Known simulator bugs outside rules.py (reported to the lead): test -> stem -> reason.
-_TROUGH = ("simulate._issue_failures maps a TypeError the protocol itself raises "
-           "(trough[\"A1\"]: 'Trough' object is not subscriptable) to bad_arguments; DESIGN.md "
-           "lists 'a trough indexed like a plate' under wrong_resource")
-_UNRESOLVED = ("simulate.check_paths skips an op whose arguments hold an unresolved parameter "
-               "(the aspirate from [reagent] * 8) but the state goes on as if nothing were "
-               "aspirated, so the next dispense is a false 'always insufficient_liquid' "
-               "(line 11); a skipped op should leave the channels it uses unknown")
 _LOOP_PICKUP = ("fixes._candidates(no_tips) inserts a pick-up of one constant spot "
                 "expression (fixes._free_spots) before an op inside a loop: the first "
                 "iteration then meets tips_already_loaded, a later one tip_spot_empty, and the "
@@ -41,8 +34,7 @@ _LOOP_SPOTS = ("fixes._candidates(tip_spot_empty) replaces the spots of a pick-u
                "the next iteration")
 KNOWN_BUGS: dict[str, dict[str, str]] = {
     "graph": {},
-    "failures": {"broken_wrong_trough_indexed": _TROUGH,
-                 "broken_unresolved_reservoir": _UNRESOLVED},
+    "failures": {},
     "fix": {"broken_no_tips_after_drop-no_tips@9": _LOOP_PICKUP,
             "broken_no_tips_after_drop-no_tips@10": _LOOP_PICKUP,
             "broken_no_tips_after_drop-no_tips@11": _LOOP_PICKUP,
