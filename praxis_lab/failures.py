@@ -50,6 +50,23 @@ PLR_ERRORS: dict[str, tuple[str, ...]] = {
 }
 
 
+_HEAD96 = frozenset({"aspirate96", "dispense96", "drop_tips96", "return_tips96",
+                     "discard_tips96", "stamp"})
+
+
+def plr_checks(kind: str, method: str) -> bool:
+    """Whether PLR 0.2.2 itself would raise for this failure.
+
+    Two checks are praxis_lab's own, made because the robot would do harm without an
+    error: labware that is not on the deck (``not_on_deck``; PLR never checks it for
+    aspirate/dispense) and a 96-head liquid op or drop with no tips on the head
+    (PLR skips the positions without a tip and completes, so the head moves bare).
+    """
+    if kind == "not_on_deck":
+        return False
+    return not (kind == "no_tips" and method in _HEAD96)
+
+
 @dataclass(slots=True)
 class Failure:
     """One failure found on one path, before merging."""

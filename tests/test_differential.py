@@ -5,7 +5,8 @@ on; tests/plr_harness.py) and is simulated. Wherever PLR raises, the simulator's
 failure that applies to that run (``always``, or ``conditional`` with a condition that
 holds for the parameters PLR ran with), in source order, has a kind whose PLR error
 (``praxis_lab.failures.PLR_ERRORS``) is the one raised, on the same line. Where PLR
-completes, no such failure exists except ``not_on_deck`` (a check PLR does not make).
+completes, no such failure exists except praxis_lab's own checks (``failures.plr_checks``:
+``not_on_deck``, and ``no_tips`` on the 96 head — checks PLR does not make).
 ``not_on_deck`` on another line than PLR's error is skipped for the same reason.
 
 Files without a setup run on a default deck whose start volumes are the simulator's
@@ -28,19 +29,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from praxis_lab.failures import PLR_ERRORS, FailureMode
+from praxis_lab.failures import PLR_ERRORS, FailureMode, plr_checks
 from praxis_lab.simulate import SimulationReport, simulate
 
 PROTOCOLS = Path(__file__).parent / "protocols"
 FILES = sorted(PROTOCOLS.glob("*.py"))
 
 # Disagreements whose cause lies outside rules.py (reported to the lead).
-KNOWN = {
-    "broken_no_tips_96": (
-        "PLR 0.2.2 aspirate96/dispense96 skip positions without a tip and complete; the "
-        "simulator reports no_tips on purpose (like not_on_deck, a check PLR does not make) "
-        "but the differential contract only exempts not_on_deck"),
-}
+KNOWN: dict[str, str] = {}
 
 
 def expected(path: Path) -> dict[str, Any]:
@@ -73,12 +69,12 @@ def disagreement(report: SimulationReport, result: plr_harness.PLRResult,
     """Why the simulation and PLR's run disagree, or None when they agree."""
     applies = [f for f in report.failure_modes
                if f.certainty == "always" or holds(f.condition, params)]
-    if result.completed:
-        wrong = [f for f in applies if f.kind != "not_on_deck"]
+    if result.completed:  # only praxis_lab's own checks may fire (failures.plr_checks)
+        wrong = [f for f in applies if plr_checks(f.kind, f.method)]
         if wrong:
             return f"PLR completes but the simulator predicts {_show(wrong[0])}"
         return None
-    candidates = [f for f in applies if f.kind != "not_on_deck" or f.line == result.line]
+    candidates = [f for f in applies if plr_checks(f.kind, f.method) or f.line == result.line]
     if not candidates:
         return (f"PLR raises {result.error} @ line {result.line} ({result.message}) but the "
                 "simulator predicts nothing")
