@@ -228,7 +228,11 @@ def _candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
         out.append(Fix("insert_before", f"discard the tips already mounted before line {line}",
                        line, new=f"await {lh}.discard_tips()\n"))
     elif k == "tip_spot_empty":
-        spots = _free_spots(binding, state, int(d.get("n", 1)))
+        per_iteration = _loop_spots(info, binding, line)
+        if per_iteration:  # a constant column would be empty again on the next iteration
+            out.append(Fix("replace_arg", f"pick up a new column each iteration: "
+                           f"{per_iteration}", line, m, per_iteration, "tip_spots", 0))
+        spots = None if per_iteration else _free_spots(binding, state, int(d.get("n", 1)))
         if spots:
             out.append(Fix("replace_arg", f"pick up from unused spots {spots} instead", line,
                            m, spots, "tip_spots", 0))
@@ -281,6 +285,39 @@ def _candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
             out.append(Fix("replace_arg", f"pass {arg} as a flat list: {new}", line, m, new,
                            arg, _ARG_INDEX.get(arg, 0)))
     return out
+
+
+def _loop_spots(info: Any, binding: Any, line: int) -> str | None:
+    """Inside a loop, tip spots indexed like the loop's wells (``tips[f"A{col}:H{col}"]``).
+
+    A pick-up of one constant column inside a loop empties it on the first iteration; the
+    well index the loop already uses (an f-string with the loop variable) names a new
+    column each time.
+    """
+    import re
+
+    from praxis_lab import _plr
+    from praxis_lab.graph import _loops
+
+    label = _loops(info.source).get(line)
+    rack = next((n for n, o in binding.objects.items()
+                 if isinstance(o, _plr.PLR["TipRack"])), None)
+    if label is None or rack is None:
+        return None
+    m = re.match(r"(?:async\s+)?for\s+(\w+)\s+in\b", label)
+    if m is None:
+        return None
+    var = m.group(1)
+    lines = info.source.splitlines()
+    start = int(label.rsplit("@", 1)[1])
+    for number in range(start + 1, len(lines) + 1):
+        if _loops(info.source).get(number) != label:
+            continue
+        pattern = r"\w+\[(f\"[^\"]*\{" + re.escape(var) + r"\}[^\"]*\")\]"
+        found = re.search(pattern, lines[number - 1])
+        if found:
+            return f"{rack}[{found.group(1)}]"
+    return None
 
 
 def _volume_parameter(info: Any, line: int, method: str) -> str | None:

@@ -102,12 +102,22 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
 
 
 def _assume_done(state: State, op: Any) -> None:
-    """After a failed aspirate/dispense, let the tips hold what the protocol meant them to.
+    """After a failed pick-up, aspirate or dispense, let the tips be what the protocol meant.
 
     The failure is reported once; without this, every later dispense from those tips (or
     drop of a tip that kept its liquid) would be reported again as a consequence. Wells
     keep their rolled-back volumes.
     """
+    if op.method == "pick_up_tips":  # the protocol meant these channels to hold tips
+        spots = op.args.get("tip_spots")
+        if not isinstance(spots, list | tuple) or not all(hasattr(x, "make_tip") for x in spots):
+            return
+        channels = concrete(op.args.get("use_channels")) or op.default_channels or list(
+            range(len(spots)))
+        for ch, spot in zip(channels, spots, strict=False):
+            if ch in state.head and state.head[ch] is None:
+                state.mount(ch, Channel(None, float(spot.make_tip().maximal_volume)))
+        return
     if op.method not in ("aspirate", "dispense"):
         return
     resources = op.args.get("resources")

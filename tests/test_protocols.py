@@ -25,24 +25,10 @@ PROTOCOLS = Path(__file__).parent / "protocols"
 FILES = sorted(PROTOCOLS.glob("*.py"))
 
 # Known simulator bugs outside rules.py (reported to the lead): test -> stem -> reason.
-_LOOP_PICKUP = ("fixes._candidates(no_tips) inserts a pick-up of one constant spot "
-                "expression (fixes._free_spots) before an op inside a loop: the first "
-                "iteration then meets tips_already_loaded, a later one tip_spot_empty, and the "
-                "no_tips stays")
-_LOOP_SPOTS = ("fixes._candidates(tip_spot_empty) replaces the spots of a pick-up inside a "
-               "loop with another constant column (tips[\"A2:H2\"]), which is empty again on "
-               "the next iteration")
 KNOWN_BUGS: dict[str, dict[str, str]] = {
     "graph": {},
     "failures": {},
-    "fix": {"broken_no_tips_after_drop-no_tips@9": _LOOP_PICKUP,
-            "broken_no_tips_after_drop-no_tips@10": _LOOP_PICKUP,
-            "broken_no_tips_after_drop-no_tips@11": _LOOP_PICKUP,
-            "broken_spot_loop-tip_spot_empty@8": _LOOP_SPOTS,
-            "broken_spot_loop-no_tips@9": _LOOP_PICKUP,
-            "broken_spot_loop-no_tips@10": _LOOP_PICKUP,
-            "broken_spot_loop-no_tips@11": _LOOP_PICKUP,
-            },
+    "fix": {},
 }
 
 
