@@ -165,15 +165,17 @@ def test_simulate_magic_shows_the_deck_the_failure_and_a_working_fix(lab: Lab) -
     lab.screenshot_region(page, [report.locator(".praxis-report-summary"), failures, deck],
                           "magic_report.png")
 
-    # Fix 1 lowers the volume: the diff shows the edited aspirate and a re-simulation.
+    # Fix 1 lowers the volume parameter's default: the diff shows the edited signature
+    # (aspirate and dispense stay equal) and a re-simulation.
     first.locator('.pf-apply[data-fix="0"]').click()
     applied = failures.locator(".pf-applied")
-    applied.locator(".pf-applied-fix", has_text="applied: lower the volume").wait_for()
-    assert "vols=[50] * 8" in "\n".join(applied.locator("pre.pf-diff .add").all_inner_texts())
+    applied.locator(".pf-applied-fix", has_text="applied: lower the default of volume").wait_for()
+    assert "volume: float = 50" in "\n".join(
+        applied.locator("pre.pf-diff .add").all_inner_texts())
     assert "copy_plate:" in applied.locator(".pf-summary").inner_text()
 
-    # Fix 2 sets C5's start volume in the setup: the re-simulated copy is ok.
-    first.locator('.pf-apply[data-fix="1"]').click()
+    # Fix 3 sets C5's start volume in the setup: the re-simulated copy is ok.
+    first.locator('.pf-apply[data-fix="2"]').click()
     applied.locator(".pf-applied-fix", has_text="applied: set a start volume").wait_for()
     assert '_setup["source"].get_item("C5").tracker.set_volume(100)' in "\n".join(
         applied.locator("pre.pf-diff .add").all_inner_texts())
