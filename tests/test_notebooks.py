@@ -160,7 +160,7 @@ def test_failures_and_fixes_shows_every_kind_and_applies_fixes(kernel: str) -> N
     missing = [k for k in KINDS if f"<code>{k}</code>" not in reports]
     assert not missing, f"no report shows {missing}"
     assert "(if volume &gt; 200)" in reports  # the conditional failure names its branch
-    assert "('no_tips', 'conditional', 'volume > 200', 3)" in texts(
+    assert "('no_tips', 'conditional', 'volume > 200', 4)" in texts(
         cell_with(nb, "first = _praxis.failure_modes[0]"))
     choices = texts(cell_with(nb, "for j, fix in enumerate(_praxis.failure_modes[0].fixes)"))
     assert "1 discard the tips already mounted" in choices
