@@ -28,11 +28,16 @@ __version__ = "0.1.0"
 __all__ = [
     "ProtocolError",
     "SimulationReport",
+    "audit_trail",
     "calls",
     "history",
     "load_ipython_extension",
+    "note",
+    "request_schema",
+    "requests",
     "run",
     "run_async",
+    "search",
     "simulate",
 ]
 
@@ -41,6 +46,11 @@ _LAZY = {
     "run_async": "praxis_lab.runner",
     "history": "praxis_lab.frames",
     "calls": "praxis_lab.frames",
+    "requests": "praxis_lab.frames",
+    "search": "praxis_lab.frames",
+    "audit_trail": "praxis_lab.frames",
+    "note": "praxis_lab.notes",
+    "request_schema": "praxis_lab.audit",
 }
 
 

@@ -23,6 +23,11 @@ _EXAMPLES = """examples:
   praxis-lab simulate protocol.py --setup make_deck
   praxis-lab run protocol.py --setup make_deck
   praxis-lab history --limit 20
+  praxis-lab requests --status blocked
+  praxis-lab approve 7 --reason "tips are mounted by hand"
+  praxis-lab run protocol.py --setup make_deck --request 7
+  praxis-lab note 12 "bubbles in column 3"
+  praxis-lab search bubbles
 """
 
 
@@ -59,12 +64,17 @@ def _parser() -> argparse.ArgumentParser:
                      help="print the source with the first fix of every failure applied")
 
     run = sub.add_parser(
-        "run", help="simulate, apply the policy gate, then run on the setup's handler",
-        description="Simulate FILE's protocol, check the policy, then execute it on the "
+        "run", help="simulate, file a request, gate it, then run on the setup's handler",
+        description="Simulate FILE's protocol, file a run request, gate it with the policy, "
+                    "then execute it on the "
                     "LiquidHandler returned by the setup, logging every PLR call to the store.")
     _protocol_args(run, setup_required=True)
     run.add_argument("--override", metavar="REASON",
                      help="run on a real backend even though the simulation found failures")
+    run.add_argument("--request", type=int, metavar="ID",
+                     help="run an existing request (approved, or a retry after a failure)")
+    run.add_argument("--user", metavar="NAME",
+                     help="who issues the request (default: PRAXIS_LAB_USER or the OS user)")
     run.add_argument("--db", metavar="URL", help="store URL (default: PRAXIS_LAB_DB_URL or "
                      "a SQLite file in the user data directory)")
 
@@ -74,6 +84,38 @@ def _parser() -> argparse.ArgumentParser:
                       help="number of runs (default 20)")
     hist.add_argument("--json", action="store_true", help="print JSON records")
     hist.add_argument("--db", metavar="URL", help="store URL")
+
+    reqs = sub.add_parser("requests", help="show run requests with their approval and runs",
+                          description="Show run requests (newest first), one row per run.")
+    reqs.add_argument("--status", metavar="S", help="only requests in this status (draft, "
+                      "proposed, approved, executing, complete, blocked, aborted)")
+    reqs.add_argument("--limit", type=int, default=20, metavar="N",
+                      help="number of requests (default 20)")
+    reqs.add_argument("--json", action="store_true", help="print JSON records")
+    reqs.add_argument("--db", metavar="URL", help="store URL")
+
+    appr = sub.add_parser("approve", help="approve a request (a blocked one: human override)",
+                          description="Approve request ID; a request the policy blocked "
+                                      "needs --reason (recorded as a human override).")
+    appr.add_argument("id", type=int, metavar="ID", help="the request id")
+    appr.add_argument("--reason", metavar="TEXT", help="why it is safe to run")
+    appr.add_argument("--by", metavar="NAME", help="who approves (default: the OS user)")
+    appr.add_argument("--db", metavar="URL", help="store URL")
+
+    note = sub.add_parser("note", help="attach a note to a run (or a request)",
+                          description="Attach free text to run ID (--request: request ID).")
+    note.add_argument("id", type=int, metavar="RUN_ID", help="the run id")
+    note.add_argument("text", nargs="+", metavar="TEXT", help="the note")
+    note.add_argument("--request", action="store_true", help="ID is a request id")
+    note.add_argument("--by", metavar="NAME", help="author (default: the OS user)")
+    note.add_argument("--db", metavar="URL", help="store URL")
+
+    find = sub.add_parser("search", help="full-text search of the notes",
+                          description="Notes containing every word of TEXT, best first.")
+    find.add_argument("text", nargs="+", metavar="TEXT", help="words to look for")
+    find.add_argument("--limit", type=int, default=50, metavar="N", help="at most N notes")
+    find.add_argument("--json", action="store_true", help="print JSON records")
+    find.add_argument("--db", metavar="URL", help="store URL")
     return parser
 
 
@@ -114,10 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "simulate":
             return _simulate(args)
-        if args.command == "run":
-            from praxis_lab import runner
+        if args.command in ("run", "requests", "approve", "note", "search"):
+            from praxis_lab import commands
 
-            return int(runner.run_command(args))
+            return int(getattr(commands, f"{args.command}_command")(args))
         if args.command == "history":
             from praxis_lab import frames
 

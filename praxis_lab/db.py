@@ -1,8 +1,6 @@
-"""The run store: SQLModel tables after seed 000 and the engine that holds them.
+"""The run store: the engine that holds the tables of ``tables.py`` (re-exported here).
 
-Tables follow the Base / Table / Create / Public pattern: ``XBase`` holds the fields a
-user provides, ``X`` is the table, ``XCreate`` the input and ``XPublic`` the output
-model. :func:`connect` opens a store (default: a SQLite file in the user's data
+:func:`connect` opens a store (default: a SQLite file in the user's data
 directory, WAL on), creates the schema on first use, records its version and marks
 runs left ``running`` by a dead process as ``interrupted``. :func:`write` runs a write
 transaction and retries "database is locked" with backoff so users never see it.
@@ -23,26 +21,47 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import JSON, DateTime, Text, UniqueConstraint, event, text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
-from sqlalchemy.types import TypeDecorator
-from sqlmodel import Field, Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from praxis_lab import schema as _schema
+from praxis_lab.tables import (
+    ApprovalResult,
+    Artifact,
+    ArtifactCreate,
+    AssetRequirement,
+    FunctionCallLog,
+    FunctionCallLogPublic,
+    FunctionProtocolDefinition,
+    ParameterDefinition,
+    PolicyResult,
+    ProtocolRun,
+    ProtocolRunCreate,
+    ProtocolRunPublic,
+    RunNote,
+    RunRequest,
+    RunRequestCreate,
+    RunRequestPublic,
+    SchemaVersion,
+    _now,
+)
 
 __all__ = [
     "SCHEMA_VERSION", "ApprovalResult", "Artifact", "ArtifactCreate", "AssetRequirement",
     "FunctionCallLog", "FunctionCallLogPublic", "FunctionProtocolDefinition",
     "ParameterDefinition", "PolicyResult", "ProtocolRun", "ProtocolRunCreate",
-    "ProtocolRunPublic", "SchemaVersion", "StoreError", "check_writable", "connect",
+    "ProtocolRunPublic", "RunNote", "RunRequest", "RunRequestCreate", "RunRequestPublic",
+    "SchemaVersion", "StoreError", "check_writable", "connect",
     "default_url", "display_url", "dumps", "retrying", "write", "writer",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: run requests, notes, request_id on runs, policy rows and approvals
 _log = logging.getLogger("praxis_lab.db")
 T = TypeVar("T")
 
@@ -51,185 +70,9 @@ class StoreError(RuntimeError):
     """The run store cannot be opened, read or written (the message says what to do)."""
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timestamps stored as naive UTC, returned timezone-aware (same on SQLite and PG)."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is not None and value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None else None
-
-
-# --- tables (seed 000) ------------------------------------------------------------------
-
-
-class FunctionProtocolDefinitionBase(SQLModel):
-    name: str = Field(index=True)
-    source: str = Field(sa_type=Text)
-    source_hash: str
-    simulation: dict[str, Any] | None = Field(default=None, sa_type=JSON)
-
-
-class FunctionProtocolDefinition(FunctionProtocolDefinitionBase, table=True):
-    __tablename__ = "function_protocol_definition"
-    __table_args__ = (UniqueConstraint("name", "source_hash"),)
-    id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
-
-
-class ParameterDefinition(SQLModel, table=True):
-    __tablename__ = "parameter_definition"
-    id: int | None = Field(default=None, primary_key=True)
-    definition_id: int = Field(foreign_key="function_protocol_definition.id", index=True)
-    position: int
-    name: str
-    annotation: str | None = None
-    kind: str = "unknown"  # machine | labware | value | unknown
-    default: Any = Field(default=None, sa_type=JSON)
-
-
-class AssetRequirement(SQLModel, table=True):
-    __tablename__ = "asset_requirement"
-    id: int | None = Field(default=None, primary_key=True)
-    definition_id: int = Field(foreign_key="function_protocol_definition.id", index=True)
-    name: str
-    type_name: str | None = None
-    element_type: str | None = None
-    is_container: bool = False
-
-
-class ProtocolRunBase(SQLModel):
-    protocol: str = Field(index=True)
-    definition_id: int | None = Field(default=None, foreign_key="function_protocol_definition.id")
-    backend: str = ""
-    mode: str = "mock"  # mock | real
-    parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    setup: str | None = None
-    expected_ops: int | None = None
-    issued_by: str | None = None
-
-
-class ProtocolRun(ProtocolRunBase, table=True):
-    __tablename__ = "protocol_run"
-    id: int | None = Field(default=None, primary_key=True)
-    status: str = Field(default="pending", index=True)
-    created_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime, index=True)
-    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    duration_s: float | None = None
-    error_code: str | None = None
-    error_message: str | None = Field(default=None, sa_type=Text)
-    calls: int | None = None  # totals of its FunctionCallLog rows, set when the run ends
-    tips_used: int | None = None
-    volume_ul: float | None = None
-    pid: int | None = None
-    hostname: str | None = None
-    process_token: str | None = None
-
-
-class ProtocolRunCreate(ProtocolRunBase):
-    pass
-
-
-class ProtocolRunPublic(ProtocolRunBase):
-    id: int
-    status: str
-    created_at: datetime
-    started_at: datetime | None = None
-    ended_at: datetime | None = None
-    duration_s: float | None = None
-    error_code: str | None = None
-    error_message: str | None = None
-    calls: int | None = None
-    tips_used: int | None = None
-    volume_ul: float | None = None
-
-
-class FunctionCallLogBase(SQLModel):
-    run_id: int = Field(foreign_key="protocol_run.id")
-    seq: int
-    method: str
-    arguments: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    result: Any = Field(default=None, sa_type=JSON)
-    started_at: datetime = Field(sa_type=UTCDateTime)
-    ended_at: datetime = Field(sa_type=UTCDateTime)
-    duration_ms: float
-    error: str | None = Field(default=None, sa_type=Text)
-    tips: int = 0  # tips picked up by this call
-    volume_ul: float = 0.0  # liquid aspirated by this call
-
-
-class FunctionCallLog(FunctionCallLogBase, table=True):
-    __tablename__ = "function_call_log"
-    __table_args__ = (UniqueConstraint("run_id", "seq"),)
-    id: int | None = Field(default=None, primary_key=True)
-
-
-class FunctionCallLogPublic(FunctionCallLogBase):
-    id: int
-
-
-class ArtifactBase(SQLModel):
-    uri: str
-    kind: str
-    run_id: int | None = Field(default=None, foreign_key="protocol_run.id", index=True)
-
-
-class Artifact(ArtifactBase, table=True):
-    __tablename__ = "artifact"
-    id: int | None = Field(default=None, primary_key=True)
-    created_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
-
-
-class ArtifactCreate(ArtifactBase):
-    pass
-
-
-class ApprovalResult(SQLModel, table=True):
-    """Seed 004: how a run got through the gate (auto by policy, or a human override)."""
-
-    __tablename__ = "approval_result"
-    id: int | None = Field(default=None, primary_key=True)
-    run_id: int = Field(foreign_key="protocol_run.id", index=True)
-    approved: bool
-    approved_by: str
-    human_override: bool = False
-    reason: str | None = Field(default=None, sa_type=Text)
-    policy_version: str = ""
-    policy_blocks: list[str] = Field(default_factory=list, sa_type=JSON)
-    decided_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
-
-
-class PolicyResult(SQLModel, table=True):
-    """One policy rule evaluated for one run: ALLOW or BLOCK with its reason."""
-
-    __tablename__ = "policy_result"
-    id: int | None = Field(default=None, primary_key=True)
-    run_id: int = Field(foreign_key="protocol_run.id", index=True)
-    rule: str
-    decision: str
-    reason: str = Field(sa_type=Text)
-
-
-class SchemaVersion(SQLModel, table=True):
-    __tablename__ = "schema_version"
-    version: int = Field(primary_key=True)
-    applied_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
-    checked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-
-
-# Migration hooks: _MIGRATIONS[n] upgrades a store at version n - 1 to version n.
-_MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+# Migration hooks: _MIGRATIONS[n] upgrades a store at version n - 1 to version n. They run
+# after the tables new in version n were created (see schema.py).
+_MIGRATIONS: dict[int, Callable[[Connection], None]] = dict(_schema.MIGRATIONS)
 
 
 # --- engines ------------------------------------------------------------------------
@@ -414,21 +257,22 @@ def _create_schema(session: Session) -> None:
     current = max(stored, default=None)
     if current is None:
         session.add(SchemaVersion(version=SCHEMA_VERSION))
-        return
-    if current > SCHEMA_VERSION:
+    elif current > SCHEMA_VERSION:
         raise StoreError(
             f"run store {display_url(conn.engine)} has schema version {current}, newer than "
             f"this praxis_lab ({SCHEMA_VERSION}): upgrade praxis_lab"
         )
-    for version in range(current + 1, SCHEMA_VERSION + 1):
-        if version in _MIGRATIONS:
-            _MIGRATIONS[version](conn)
-        session.add(SchemaVersion(version=version))
+    else:
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            if version in _MIGRATIONS:
+                _MIGRATIONS[version](conn)
+            session.add(SchemaVersion(version=version))
+    _schema.extras(conn)
 
 
 _TABLE_NAMES = ("function_protocol_definition", "parameter_definition", "asset_requirement",
-                "protocol_run", "function_call_log", "artifact", "approval_result",
-                "policy_result", "schema_version")
+                "run_request", "protocol_run", "function_call_log", "artifact",
+                "approval_result", "policy_result", "run_note", "schema_version")
 
 
 def check_writable(engine: Engine) -> None:

@@ -3,12 +3,14 @@
 ::
 
     pending ─► running ─► completed | failed | canceled | interrupted
-       ├─────► refused    (the policy gate said BLOCK)
+       ├─────► refused    (its request is blocked)
        └─────► canceled   (aborted before it started)
 
 :func:`transition` is the only code that changes ``ProtocolRun.status`` and the only
 place that sets ``started_at``, ``ended_at`` and ``duration_s``; :func:`set_status`
-applies it to the stored row inside one write transaction.
+applies it to the stored row inside one write transaction, and moves the run's request
+with it (``complete`` when the run completes, ``aborted`` when it is canceled; after a
+failure or an interruption the request stays ``executing`` and can be retried).
 
 >>> from praxis_lab.db import ProtocolRun
 >>> run = ProtocolRun(id=1, protocol="copy_plate")
@@ -23,27 +25,25 @@ a running run can only become completed, failed, canceled or interrupted
 
 from __future__ import annotations
 
-import getpass
 import os
 import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, func, select
 
+from praxis_lab import audit
 from praxis_lab.db import (
-    ApprovalResult,
     AssetRequirement,
     FunctionCallLog,
     FunctionProtocolDefinition,
     ParameterDefinition,
-    PolicyResult,
     ProtocolRun,
     StoreError,
     display_url,
@@ -51,9 +51,6 @@ from praxis_lab.db import (
     write,
     writer,
 )
-
-if TYPE_CHECKING:
-    from praxis_lab.policy import PolicyDecision
 
 __all__ = [
     "TERMINAL",
@@ -66,6 +63,7 @@ __all__ = [
     "process_identity",
     "recover",
     "set_status",
+    "store_definition",
     "transition",
 ]
 
@@ -185,88 +183,112 @@ def set_status(engine: Engine, run_id: int, new_status: str, *,
                 run.calls, run.tips_used, run.volume_ul = int(n), int(tips), float(volume)
             conn.execute(update(runs).where(runs.c.id == run_id)
                          .values({f: getattr(run, f) for f in _CHANGED}))
+            request = _REQUEST_AFTER.get(run.status)
+            if request is not None and run.request_id is not None and audit.current(
+                    conn, run.request_id)["status"] == "executing":
+                audit.transition(conn, run.request_id, request)
             conn.commit()
             return run
 
     return retrying(engine, attempt, doing=f"mark run {run_id} {new_status}")
 
 
+_REQUEST_AFTER = {"completed": "complete", "canceled": "aborted"}
 _CHANGED = ("status", "started_at", "ended_at", "duration_s", "error_code", "error_message",
             "calls", "tips_used", "volume_ul")
 
 
-# --- a run is born: its definition, its row, its gate records ---------------------------
+# --- a run is born: its definition, its row ------------------------------------------------
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"
+def store_definition(engine: Engine, info: Any, simulation: dict[str, Any] | None) -> int:
+    """Store protocol ``info`` (an ``analyse.ProtocolInfo``) once per name and source hash.
 
-
-def create_run(engine: Engine, info: Any, *, decision: PolicyDecision, backend: str, mode: str,
-               params: Mapping[str, Any], setup: str | None, expected_ops: int | None,
-               simulation: dict[str, Any] | None) -> int:
-    """Store a ``pending`` run of protocol ``info`` (an ``analyse.ProtocolInfo``).
-
-    Also stores (once per name and source hash) its definition with parameters and asset
-    requirements, refreshes the cached simulation, and records the gate's decision: one
-    PolicyResult per rule and one ApprovalResult (``human_override`` when an override
-    reason let it through). Returns the run id.
+    With its parameters and asset requirements; a later call refreshes the cached
+    simulation. Returns the definition id.
     """
     from praxis_lab.messages import to_json
 
-    def create(session: Session) -> int:
+    def store(session: Session) -> int:
         found = session.exec(select(FunctionProtocolDefinition.id).where(
             FunctionProtocolDefinition.name == info.name,
             FunctionProtocolDefinition.source_hash == info.source_hash)).first()
-        if found is None:
-            d = FunctionProtocolDefinition(name=info.name, source=info.source,
-                                           source_hash=info.source_hash, simulation=simulation)
-            session.add(d)
-            session.flush()
-            assert d.id is not None
-            found = d.id
-            for i, p in enumerate(info.params):
-                session.add(ParameterDefinition(
-                    definition_id=found, position=i, name=p.name, annotation=p.annotation,
-                    kind=p.kind, default=to_json(p.default) if p.has_default else None))
-                if p.kind in ("machine", "labware"):
-                    session.add(AssetRequirement(
-                        definition_id=found, name=p.name, type_name=p.annotation,
-                        element_type=p.element_type, is_container=p.is_container))
-        elif simulation is not None:
-            cached = session.get(FunctionProtocolDefinition, found)
-            assert cached is not None
-            cached.simulation = simulation
-            session.add(cached)
-        pid, host, token = process_identity()
-        run = ProtocolRun(protocol=info.name, definition_id=found, backend=backend, mode=mode,
-                          parameters=to_json(dict(params)), setup=setup,
-                          expected_ops=expected_ops, issued_by=_user(), pid=pid,
-                          hostname=host, process_token=token)
-        session.add(run)
+        if found is not None:
+            if simulation is not None:
+                cached = session.get(FunctionProtocolDefinition, found)
+                assert cached is not None
+                cached.simulation = simulation
+                session.add(cached)
+            return found
+        d = FunctionProtocolDefinition(name=info.name, source=info.source,
+                                       source_hash=info.source_hash, simulation=simulation)
+        session.add(d)
         session.flush()
-        assert run.id is not None
-        for r in decision.rules:
-            session.add(PolicyResult(run_id=run.id, rule=r.rule, decision=r.decision.value,
-                                     reason=r.reason))
-        session.add(ApprovalResult(
-            run_id=run.id, approved=decision.allowed,
-            approved_by=_user() if decision.overridden else "policy",
-            human_override=decision.overridden,
-            reason=decision.override if decision.overridden else None,
-            policy_version=decision.policy_version, policy_blocks=decision.reasons))
-        return run.id
+        assert d.id is not None
+        for i, p in enumerate(info.params):
+            session.add(ParameterDefinition(
+                definition_id=d.id, position=i, name=p.name, annotation=p.annotation,
+                kind=p.kind, default=to_json(p.default) if p.has_default else None))
+            if p.kind in ("machine", "labware"):
+                session.add(AssetRequirement(
+                    definition_id=d.id, name=p.name, type_name=p.annotation,
+                    element_type=p.element_type, is_container=p.is_container))
+        return d.id
 
     for attempt in range(3):
         try:
-            return write(engine, create, doing=f"record a run of {info.name}")
+            return write(engine, store, doing=f"store the definition of {info.name}")
         except IntegrityError:  # another process stored the same definition meanwhile
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+_ACTIVE = ("pending", "running")
+
+
+def create_run(engine: Engine, info: Any, *, definition_id: int, request_id: int,
+               backend: str, mode: str, params: Mapping[str, Any], setup: str | None,
+               expected_ops: int | None, issued_by: str | None = None) -> int:
+    """Store a ``pending`` run of protocol ``info`` for request ``request_id``.
+
+    The request must be ``approved`` (it becomes ``executing``), ``executing`` with no
+    run in progress (a retry after a failure or an interruption), or ``blocked`` (the
+    run is then refused by the caller). Anything else raises ``audit.RequestError``.
+    """
+    from praxis_lab.messages import to_json
+
+    runs: Any = ProtocolRun.__table__  # type: ignore[attr-defined]
+
+    def create(session: Session) -> int:
+        conn = session.connection()
+        request = audit.current(conn, request_id)
+        status = request["status"]
+        if status == "approved":
+            audit.transition(conn, request_id, "executing")
+        elif status == "executing":
+            active = conn.execute(select(runs.c.id, runs.c.status).where(
+                runs.c.request_id == request_id, runs.c.status.in_(_ACTIVE))).first()
+            if active is not None:
+                raise audit.RequestError(
+                    f"request {request_id} already has run {active[0]} {active[1]}: wait for "
+                    "it to end (or abort it) before retrying")
+        elif status != "blocked":
+            raise audit.InvalidRequestTransition(
+                request_id, status, "executing",
+                "approve it first (praxis-lab approve)" if status in ("draft", "proposed")
+                else f"a {status} request runs no more: create a new request")
+        pid, host, token = process_identity()
+        run = ProtocolRun(protocol=info.name, definition_id=definition_id, backend=backend,
+                          mode=mode, parameters=to_json(dict(params)), setup=setup,
+                          expected_ops=expected_ops, issued_by=audit.current_user(issued_by),
+                          request_id=request_id, pid=pid, hostname=host, process_token=token)
+        session.add(run)
+        session.flush()
+        assert run.id is not None
+        return run.id
+
+    return write(engine, create, doing=f"record a run of {info.name}")
 
 
 # --- runs left behind by dead processes --------------------------------------------------

@@ -1,4 +1,4 @@
-"""IPython magics: ``%%praxis simulate``, ``%%praxis run``, ``%praxis history``, ``%praxis db``.
+"""IPython magics: ``%%praxis simulate | run``, ``%praxis history | requests | note | db``.
 
 Thin by design (jupysql, anywidget): parse the arguments, call the library,
 display. Every user mistake raises ``UsageError`` with one clear line.
@@ -15,7 +15,7 @@ import argparse
 import hashlib
 import linecache
 import shlex
-from typing import Any
+from typing import Any, Literal
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
@@ -49,6 +49,13 @@ def _parser() -> _Parser:
             s.add_argument("--start", action="store_true")
     h = sub.add_parser("history", add_help=False)
     h.add_argument("--limit", type=int, default=20)
+    r = sub.add_parser("requests", add_help=False)
+    r.add_argument("--status", metavar="S")
+    r.add_argument("--limit", type=int, default=20)
+    n = sub.add_parser("note", add_help=False)
+    n.add_argument("id", type=int, metavar="RUN_ID")
+    n.add_argument("text", nargs="+", metavar="TEXT")
+    n.add_argument("--request", action="store_true")
     d = sub.add_parser("db", add_help=False)
     d.add_argument("url", nargs="?")
     return p
@@ -85,7 +92,8 @@ class Praxis(Magics):
             raise UsageError(f"%%praxis: {exc}") from None
         args = _parser().parse_args(words)
         if args.command is None:
-            raise UsageError("%%praxis: say what to do: simulate, run, history or db")
+            raise UsageError("%%praxis: say what to do: simulate, run, history, requests, "
+                             "note or db")
         return args
 
     def _define(self, cell: str) -> tuple[Any, str]:
@@ -148,7 +156,17 @@ class Praxis(Magics):
         if args.command == "run":
             return self._run(args, body)
         if args.command == "history":
-            return self._history(args.limit)
+            return self._store("history", lambda f: f.history(self.db_url, limit=args.limit))
+        if args.command == "requests":
+            return self._store("requests", lambda f: f.requests(
+                self.db_url, status=args.status, limit=args.limit))
+        if args.command == "note":
+            from praxis_lab.notes import note
+
+            on: Literal["run", "request"] = "request" if args.request else "run"
+            note_id = self._store("note", lambda _: note(
+                args.id, " ".join(args.text), self.db_url, on=on, author=self.user))
+            return f"note {note_id} on {on} {args.id}"
         if args.command == "db":
             if args.url:
                 self.db_url = args.url
@@ -158,21 +176,27 @@ class Praxis(Magics):
     def _engine_url(self) -> str:
         import os
 
-        return self.db_url or os.environ.get("PRAXIS_LAB_DB_URL") or "(default SQLite file)"
+        from praxis_lab.db import display_url
 
-    def _history(self, limit: int) -> Any:
+        url = self.db_url or os.environ.get("PRAXIS_LAB_DB_URL")
+        return display_url(url) if url else "(default SQLite file)"
+
+    def _store(self, command: str, fn: Any) -> Any:
+        """``fn(frames)``; store errors and refused requests become one UsageError line."""
         from praxis_lab import frames
 
         try:
-            return frames.history(self.db_url, limit=limit)  # type: ignore[attr-defined]
+            return fn(frames)
         except Exception as exc:
-            if type(exc).__name__ == "StoreError":
-                raise UsageError(f"%%praxis history: {exc}") from None
+            if type(exc).__name__ in ("StoreError", "RequestError") or isinstance(
+                    exc, ValueError):
+                raise UsageError(f"%praxis {command}: {exc}") from None
             raise
 
     def _run(self, args: argparse.Namespace, cell: str) -> Any:
-        """Simulate, gate, then show the run monitor (the run starts on Run, or at once
-        with ``--start``). The runner is left in ``_praxis_run``."""
+        """File a request for the cell's protocol (simulated once, on the setup's objects),
+        gate and approve it, then show the run monitor with the request (the run starts on
+        Run, or at once with ``--start``). The runner is left in ``_praxis_run``."""
         from IPython.display import display
 
         from praxis_lab import runner as runner_mod
@@ -181,29 +205,38 @@ class Praxis(Magics):
         if not args.setup:
             raise UsageError("%%praxis run: --setup NAME is required (a function returning "
                              "{parameter: PLR object}, with the LiquidHandler to run on)")
-        report = self._simulate(args, cell)
-        self._shell.user_ns["_praxis"] = report
-        name = analyse(cell, args.protocol, "the cell").name
-        run = runner_mod.Runner(self._shell.user_ns[name], setup=args.setup,
-                                params=_params(args.param), db=self.db_url,
-                                override=args.override, report=report)
+        try:
+            name = analyse(cell, args.protocol, "the cell").name
+            params = runner_mod._parse_params(args.param)
+        except ProtocolError as exc:
+            raise UsageError(f"%%praxis: {exc.short}") from None
+        except ValueError as exc:
+            raise UsageError(f"%%praxis run: {exc}") from None
+        ns, _ = self._define(cell)
+        run = runner_mod.Runner(ns[name], setup=args.setup, params=params, db=self.db_url,
+                                override=args.override, user=self.user)
         try:
             run.prepare()
         except ProtocolError as exc:
             raise UsageError(f"%%praxis run: {exc.short}") from None
         except Exception as exc:
-            if type(exc).__name__ == "StoreError":
+            if type(exc).__name__ in ("StoreError", "RequestError"):
                 raise UsageError(f"%%praxis run: {exc}") from None
             raise
+        self._shell.user_ns["_praxis"] = run.report
         self._shell.user_ns["_praxis_run"] = run
         if run.record is not None and run.record.status == "refused":
-            reasons = "; ".join(run.decision.reasons) if run.decision else "blocked"
-            raise UsageError(f"%%praxis run: the policy refused run {run.run_id}: {reasons} "
-                             "(fix the failures, or pass --override REASON)")
+            raise UsageError(f"%%praxis run: the policy refused run {run.run_id}: "
+                             f"{run.record.error_message} (request {run.request_id} is "
+                             "blocked: fix the failures, pass --override REASON, or "
+                             f"`praxis-lab approve {run.request_id} --reason TEXT`)")
         try:
             from praxis_lab.widgets import RunMonitor
 
-            display(RunMonitor(run))
+            monitor = RunMonitor(run)  # the runner sends it the request as it subscribes
+            if run.request_info is not None:
+                monitor.request = run.request_info
+            display(monitor)
         except ImportError:
             display(run)
         if args.start:

@@ -1,6 +1,6 @@
 """Messages a run sends to its subscribers (seed 001), as plain dicts.
 
-Four shapes, consumed by the run monitor widget and anyone who subscribes:
+Five shapes, consumed by the run monitor widget and anyone who subscribes:
 
 - ``{"type": "status", "run_id", "status"}`` — the run's status changed (``paused`` is
   shown to subscribers but never stored: it is not a lifecycle status);
@@ -8,7 +8,9 @@ Four shapes, consumed by the run monitor widget and anyone who subscribes:
 - ``{"type": "log", "run_id", "seq", "method", "arguments", "duration_ms", "error"}``
   — one PLR call, as stored in ``FunctionCallLog``;
 - ``{"type": "response", "control": {"run_id", "mode", "status", "error"}}`` — the
-  final envelope: status ``success`` or ``error`` with ``{"code", "message"}``.
+  final envelope: status ``success`` or ``error`` with ``{"code", "message"}``;
+- ``{"type": "request", "request": {"request", "status", "type", "target", "issued_by",
+  "approval"}}`` — the run's request (seed 004) when the run is prepared and when it ends.
 
 :func:`to_json` turns PLR call arguments into JSON with resource *names*
 (``"source[A1]"`` for a well, ``"tips[H12]"`` for a tip spot) instead of reprs, and
@@ -37,8 +39,8 @@ from praxis_lab.db import dumps, retrying, writer
 
 __all__ = [
     "CallLog",
-    "call_arguments", "consumption", "log", "progress", "resource_name", "response", "status",
-    "to_json",
+    "call_arguments", "consumption", "log", "progress", "request", "resource_name", "response",
+    "status", "to_json",
 ]
 
 Message = dict[str, Any]
@@ -66,6 +68,11 @@ def response(run_id: int | None, mode: str, status: str,
     body = {"code": error[0], "message": error[1]} if error is not None else None
     return {"type": "response",
             "control": {"run_id": run_id, "mode": mode, "status": status, "error": body}}
+
+
+def request(info: Mapping[str, Any] | None) -> Message:
+    """The run's request as the monitor shows it (None: no request)."""
+    return {"type": "request", "request": dict(info) if info is not None else None}
 
 
 def resource_name(resource: Any) -> str:

@@ -1,10 +1,13 @@
 """Run a protocol on a real PyLabRobot ``LiquidHandler``, logging every call to the store.
 
-:class:`Runner` checks the store, loads the protocol and its setup, simulates it,
-applies the policy gate (seed 004), then executes it as an asyncio task on the
-setup's handler through a recording proxy: each awaited PLR call on ``lh`` becomes
-one ``FunctionCallLog`` row, committed as the call completes (a crash loses at most
-the call in flight). Subscribers receive seed 001 messages (see ``messages.py``).
+:class:`Runner` prepares a run (``preflight.py``: checks the store, builds the setup
+once, simulates on its objects, files a run request, seed 004, created, proposed, gated
+by the policy, approved automatically when the policy allows, by a human override
+otherwise), then executes it as an asyncio task on the setup's
+handler through a recording proxy (``recorder.py``): each awaited PLR call on ``lh``
+becomes one ``FunctionCallLog`` row, committed as the call completes (a crash loses at
+most the call in flight). ``request=ID`` runs an existing request again: a retry after
+a failure is a new run of the same request. Subscribers receive seed 001 messages.
 
 >>> record = run("protocol.py", setup="make_deck")          # doctest: +SKIP
 >>> record.status, record.calls                              # doctest: +SKIP
@@ -16,36 +19,42 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
-import inspect
 import logging
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from praxis_lab import db, messages
+from praxis_lab import approvals, audit, db, messages
 from praxis_lab.db import ProtocolRun
-from praxis_lab.lifecycle import create_run, recover, set_status
-from praxis_lab.policy import Policy, PolicyDecision, evaluate, is_simulator
+from praxis_lab.lifecycle import set_status
+from praxis_lab.policy import Policy, PolicyDecision
+from praxis_lab.preflight import preflight
+from praxis_lab.recorder import CallRecorder, Recorder
+from praxis_lab.recorder import tracking as _tracking
 
-__all__ = ["PolicyBlocked", "RunRecord", "Runner", "run", "run_async", "run_command", "start"]
+__all__ = ["PolicyBlocked", "RunRecord", "Runner", "run", "run_async", "start"]
 
 _log = logging.getLogger("praxis_lab.runner")
 Subscriber = Callable[[dict[str, Any]], object]
 
 
 class PolicyBlocked(RuntimeError):
-    """``start()`` was refused by the policy gate; the run is stored as ``refused``."""
+    """``start()`` was refused: the run's request is blocked; the run is stored ``refused``."""
 
     def __init__(self, record: RunRecord) -> None:
         self.record = record
-        reasons = "; ".join(record.decision.reasons) if record.decision else ""
-        super().__init__(f"run {record.run_id} of {record.protocol} refused: {reasons}")
+        super().__init__(f"run {record.run_id} of {record.protocol} refused: "
+                         f"{record.error_message}; {_approve_hint(record)}")
+
+
+def _approve_hint(record: RunRecord) -> str:
+    return (f"request {record.request_id} is blocked: fix the protocol, or approve it with "
+            f"`praxis-lab approve {record.request_id} --reason TEXT` (or override=) and run it "
+            "again with request=")
 
 
 @dataclass
@@ -63,75 +72,12 @@ class RunRecord:
     error_code: str | None = None
     error_message: str | None = None
     decision: PolicyDecision | None = None
+    request_id: int | None = None
+    request_status: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == "completed"
-
-
-_TRACKING_LOCK = threading.Lock()
-_TRACKING_USERS: list[tuple[bool, bool]] = []  # one entry per run in progress
-
-
-@contextlib.contextmanager
-def _tracking() -> Iterator[None]:
-    """PLR's tip and volume trackers on while any run goes on, then restored."""
-    from praxis_lab import _plr
-
-    res = _plr.plr_resources
-    with _TRACKING_LOCK:
-        _TRACKING_USERS.append((res.does_tip_tracking(), res.does_volume_tracking()))
-        res.set_tip_tracking(True)
-        res.set_volume_tracking(True)
-    try:
-        yield
-    finally:
-        with _TRACKING_LOCK:
-            before = _TRACKING_USERS.pop()
-            if not _TRACKING_USERS:
-                res.set_tip_tracking(before[0])
-                res.set_volume_tracking(before[1])
-
-
-_IS_ASYNC: dict[tuple[type, str], bool] = {}
-
-
-class _Recorder:
-    """The ``lh`` a protocol sees: awaited methods are logged, the rest passes through."""
-
-    __slots__ = ("_runner", "_target")
-
-    def __init__(self, target: Any, runner: Runner) -> None:
-        object.__setattr__(self, "_target", target)
-        object.__setattr__(self, "_runner", runner)
-
-    @property  # type: ignore[misc]  # isinstance(lh, LiquidHandler) keeps working
-    def __class__(self) -> type:  # type: ignore[override]
-        return type(self._target)
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._target, name)
-        key = (type(self._target), name)
-        is_async = _IS_ASYNC.get(key)
-        if is_async is None:
-            is_async = _IS_ASYNC[key] = inspect.iscoroutinefunction(attr)
-        if not is_async:
-            return attr
-        runner = self._runner
-
-        async def recorded(*args: Any, **kwargs: Any) -> Any:
-            return await runner._record(name, attr, args, kwargs)
-
-        return recorded
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._target, name, value)
-
-    def __repr__(self) -> str:
-        return repr(self._target)
-
-    def __dir__(self) -> list[str]:
-        return dir(self._target)
 
 
 class Runner:
@@ -140,15 +86,22 @@ class Runner:
     ``pause()`` holds the run before its next PLR call, ``resume()`` lets it go on,
     ``abort()`` cancels it (status ``canceled``). ``subscribe(fn)`` registers a callback
     for the run's messages; a callback that raises is logged and ignored.
+
+    ``request`` runs an existing request (its frozen parameters when ``params`` is not
+    given); ``user`` is who issues the request and the run (default ``PRAXIS_LAB_USER``
+    or the OS user). ``request_info`` is the request as the run monitor shows it.
     """
 
     def __init__(self, protocol: Any, setup: Any = None, params: Mapping[str, Any] | None = None,
                  db: Engine | str | None = None, override: str | None = None,
                  policy: Policy | None = None, *, report: Any = None,
-                 name: str | None = None) -> None:
+                 name: str | None = None, request: int | None = None,
+                 user: str | None = None) -> None:
         self.protocol, self.setup, self.params = protocol, setup, dict(params or {})
         self.db, self.override, self.policy = db, override, policy or Policy()
         self.report, self.name = report, name
+        self.request_id, self.user = request, user
+        self.request_info: dict[str, Any] | None = None
         self.run_id: int | None = None
         self.status = "idle"
         self.mode = "mock"
@@ -161,8 +114,7 @@ class Runner:
         self._paused = False
         self._aborting = False
         self._prepared = False
-        self._seq = 0
-        self._t0 = 0.0
+        self._calls: CallRecorder | None = None
 
     # --- subscribers and controls ------------------------------------------------------
     def subscribe(self, fn: Subscriber) -> Callable[[], None]:
@@ -174,6 +126,9 @@ class Runner:
         if self.run_id is not None:
             with contextlib.suppress(Exception):
                 fn(messages.status(self.run_id, self.status))
+        if self.request_info is not None:
+            with contextlib.suppress(Exception):
+                fn(messages.request(self.request_info))
         return lambda: self._subscribers.remove(fn) if fn in self._subscribers else None
 
     def _emit(self, message: dict[str, Any]) -> None:
@@ -228,63 +183,36 @@ class Runner:
                 task.cancel()  # interrupts the call in flight
         self._in_loop(do)
 
-    # --- phase 1: store, protocol, simulation, policy ---------------------------------------
+    # --- phase 1: store, protocol, simulation, request and its gate ------------------------
     def prepare(self) -> None:
-        """Check the store, load the protocol and setup, simulate, gate. Idempotent."""
+        """Check the store, load the protocol and setup, simulate, file and gate the
+        request, store the run (see ``preflight.py``). Idempotent."""
         if self._prepared:
             return
-        from praxis_lab.analyse import ProtocolError, load, resolve_setup
-
-        self.engine = db.connect(self.db)
-        db.check_writable(self.engine)
-        recover(self.engine)
-        loaded = load(self.protocol, self.name)
-        objects = resolve_setup(loaded, self.setup) if self.setup is not None else {}
-        handler_type = _handler_type()
-        self.handlers = [k for k, v in objects.items() if isinstance(v, handler_type)]
-        name, names = loaded.info.name, [p.name for p in loaded.info.params]
-        if not self.handlers:
-            raise ProtocolError(f"the setup of {name} gives no LiquidHandler: return "
-                                "{'lh': LiquidHandler(backend=..., deck=...), ...} from it")
-        unknown = sorted(set(self.params) - set(names))
-        missing = [p.name for p in loaded.info.params
-                   if not p.has_default and p.name not in objects and p.name not in self.params]
-        if unknown or missing:
-            raise ProtocolError(
-                f"{name} has no parameter {', '.join(unknown)} (parameters: {', '.join(names)})"
-                if unknown else f"nothing binds {', '.join(missing)} of {name}: return "
-                f"{'it' if len(missing) == 1 else 'them'} from the setup or pass params=")
-        self.func, self.objects, self.info = loaded.func, objects, loaded.info
-        backend = objects[self.handlers[0]].backend
-        self.backend = type(backend).__name__
-        simulator = is_simulator([c.__name__ for c in type(backend).__mro__], self.policy)
-        self.mode = "mock" if simulator else "real"
-        report = self._simulation(loaded)
-        self.report_dict = report.to_dict() if hasattr(report, "to_dict") else report
-        self.expected = getattr(report, "expected_ops", None) or (
-            self.report_dict.get("expected_ops") if self.report_dict else None)
-        self.decision = evaluate(self.policy, self.report_dict, self.backend, self.override,
-                                 simulator=simulator)
-        setup = self.setup if isinstance(self.setup, str) else getattr(self.setup, "__name__", None)
-        self.run_id = create_run(
-            self.engine, self.info, decision=self.decision, backend=self.backend, mode=self.mode,
-            params=self.params, setup=setup, expected_ops=self.expected,
-            simulation=self.report_dict)
+        p = preflight(self.protocol, self.setup, self.params, db_=self.db,
+                      override=self.override, policy=self.policy, report=self.report,
+                      name=self.name, request_id=self.request_id, user=self.user)
+        self.engine, self.func, self.objects, self.info = p.engine, p.func, p.objects, p.info
+        self.handlers, self.params, self.backend, self.mode = (
+            p.handlers, p.params, p.backend, p.mode)
+        self.report, self.report_dict, self.expected = p.report, p.report_dict, p.expected
+        self.decision, self.request_id, self.run_id = p.decision, p.request.id, p.run_id
         self._prepared = True
         self.status = "pending"
         self._emit(messages.status(self.run_id, "pending"))
-        if not self.decision.allowed:
-            self._finish("refused", ("PolicyBlock", "; ".join(self.decision.reasons)))
+        self._refresh_request()
+        if p.request.status == "blocked":
+            reasons = "; ".join(p.decision.reasons) or (self.request_info or {}).get(
+                "approval", "the request is blocked")
+            self._finish("refused", ("PolicyBlock", reasons))
 
-    def _simulation(self, loaded: Any) -> Any:
-        if self.report is not None:
-            return self.report
-        try:
-            from praxis_lab.simulate import simulate
-        except ImportError:
-            return None
-        return simulate(self.protocol, setup=self.setup, params=self.params or None,
-                        name=loaded.info.name)
+    def _refresh_request(self) -> None:
+        if self.request_id is None:
+            return
+        info = approvals.describe(self.request_id, db=self.engine)
+        if info != self.request_info:
+            self.request_info = info
+            self._emit(messages.request(info))
 
     # --- phase 2: execute -------------------------------------------------------------------
     def start(self) -> None:
@@ -343,12 +271,12 @@ class Runner:
         lh_objects = [self.objects[k] for k in self.handlers]
         kwargs = {**self.objects, **self.params}
         for key in self.handlers:
-            kwargs[key] = _Recorder(self.objects[key], self)
-        self._calls = messages.CallLog(self.engine)
+            kwargs[key] = Recorder(self.objects[key], self)
+        self._calls = CallRecorder(self.engine, self.run_id, self.expected, self._emit)
         set_up: list[Any] = []
         try:
             self._set_status("running")
-            self._t0 = time.perf_counter()
+            self._calls.t0 = time.perf_counter()
             with _tracking():
                 for lh in lh_objects:
                     if not lh.setup_finished:
@@ -385,11 +313,15 @@ class Runner:
     def _finish(self, status: str, error: Any = None) -> RunRecord:
         stored = self._set_status(status, error)
         assert self.run_id is not None
+        with contextlib.suppress(db.StoreError, audit.RequestError):
+            self._refresh_request()
         self.record = RunRecord(
             run_id=self.run_id, protocol=stored.protocol, status=status, mode=self.mode,
-            backend=self.backend, calls=self._seq, expected_ops=self.expected,
-            duration_s=stored.duration_s, error_code=stored.error_code,
-            error_message=stored.error_message, decision=self.decision)
+            backend=self.backend, calls=self._calls.seq if self._calls else 0,
+            expected_ops=self.expected, duration_s=stored.duration_s,
+            error_code=stored.error_code, error_message=stored.error_message,
+            decision=self.decision, request_id=self.request_id,
+            request_status=(self.request_info or {}).get("status"))
         failed = stored.error_code is not None and status != "completed"
         self._emit(messages.response(
             self.run_id, self.mode, "error" if failed else "success",
@@ -402,30 +334,8 @@ class Runner:
             await self._gate.wait()
         if self._aborting:  # nothing more reaches the device once abort() was called
             raise asyncio.CancelledError()
-        self._seq += 1
-        seq, started, t0 = self._seq, datetime.now(UTC), time.perf_counter()
-        error: str | None = None
-        result: Any = None
-        try:
-            result = await fn(*args, **kwargs)
-            return result
-        except BaseException as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            raise
-        finally:
-            duration_ms = (time.perf_counter() - t0) * 1000.0
-            arguments = messages.call_arguments(fn, method, args, kwargs)
-            tips, volume = messages.consumption(method, arguments)
-            row = {"run_id": self.run_id, "seq": seq, "method": method,
-                   "arguments": arguments, "result": messages.to_json(result),
-                   "started_at": started, "ended_at": datetime.now(UTC),
-                   "duration_ms": duration_ms, "error": error, "tips": tips,
-                   "volume_ul": volume}
-            self._calls.append(row)
-            self._emit(messages.log(self.run_id, seq, method, arguments, duration_ms, error))
-            elapsed = time.perf_counter() - self._t0
-            eta = (elapsed / seq * max(self.expected - seq, 0)) if self.expected else None
-            self._emit(messages.progress(self.run_id, seq, self.expected, eta))
+        assert self._calls is not None
+        return await self._calls.record(method, fn, args, kwargs)
 
 
 def _current_task() -> asyncio.Task[Any] | None:
@@ -436,12 +346,6 @@ def _current_task() -> asyncio.Task[Any] | None:
 
 
 _FINAL = frozenset({"completed", "failed", "canceled", "interrupted", "refused"})
-
-
-def _handler_type() -> type:
-    from praxis_lab import _plr
-
-    return _plr.PLR["LiquidHandler"]  # type: ignore[no-any-return]
 
 
 def start(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None = None,
@@ -510,34 +414,3 @@ def _parse_params(items: list[str] | None) -> dict[str, Any]:
         except (ValueError, SyntaxError):
             out[key] = raw
     return out
-
-
-def run_command(args: Any) -> int:
-    """``praxis-lab run FILE --setup NAME [--param k=v] [--override REASON] [--db URL]``.
-
-    Exit 0 when the run completed, 1 when it failed, was refused or canceled, 2 on a
-    usage or store error (one line on stderr).
-    """
-    from praxis_lab.analyse import ProtocolError
-
-    try:
-        params = _parse_params(getattr(args, "param", None))
-        record = run(args.file, setup=args.setup, params=params, db=getattr(args, "db", None),
-                     override=getattr(args, "override", None),
-                     name=getattr(args, "protocol", None))
-    except ProtocolError as exc:
-        print(f"praxis-lab run: {exc.short}", file=sys.stderr)
-        return 2
-    except (db.StoreError, ValueError) as exc:
-        print(f"praxis-lab run: {exc}", file=sys.stderr)
-        return 2
-    line = (f"run {record.run_id} {record.protocol} {record.status}: {record.calls} calls"
-            + (f" in {record.duration_s:.2f} s" if record.duration_s is not None else "")
-            + f" ({record.mode}, {record.backend})")
-    print(line)
-    if record.status == "refused" and record.decision is not None:
-        for reason in record.decision.reasons:
-            print(f"blocked: {reason}", file=sys.stderr)
-    elif record.error_code:
-        print(f"{record.error_code}: {record.error_message}", file=sys.stderr)
-    return 0 if record.ok else 1

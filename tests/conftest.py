@@ -68,3 +68,11 @@ def store(store_url: str) -> Engine:
     from praxis_lab import db
 
     return db.connect(store_url)
+
+
+@pytest.fixture(params=["sqlite-file", pytest.param("postgres", marks=pytest.mark.postgres)])
+def shared_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> str:
+    """The URL of an empty store that several connections (threads, processes) can share."""
+    if request.param == "sqlite-file":
+        return f"sqlite:///{tmp_path}/shared.db"
+    return str(request.getfixturevalue("pg_url"))

@@ -32,7 +32,7 @@ from praxis_lab.db import (
 
 TABLES = {"protocol_run", "function_call_log", "function_protocol_definition",
           "parameter_definition", "asset_requirement", "artifact", "approval_result",
-          "policy_result", "schema_version"}
+          "policy_result", "schema_version", "run_request", "run_note"}
 
 
 def _add(engine: Engine, *rows: object) -> None:
@@ -150,18 +150,19 @@ def test_an_older_store_runs_the_migration_hooks_up_to_the_current_version(
     db.connect(url)
     db._ENGINES.pop(url).dispose()
     seen: list[int] = []
+    nxt = db.SCHEMA_VERSION + 1
 
-    def to_v2(conn: sqlalchemy.Connection) -> None:
-        seen.append(2)
-        conn.execute(text("ALTER TABLE protocol_run ADD COLUMN notes TEXT"))
+    def upgrade(conn: sqlalchemy.Connection) -> None:
+        seen.append(nxt)
+        conn.execute(text("ALTER TABLE protocol_run ADD COLUMN remarks TEXT"))
 
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(db._MIGRATIONS, 2, to_v2)
+    monkeypatch.setattr(db, "SCHEMA_VERSION", nxt)
+    monkeypatch.setitem(db._MIGRATIONS, nxt, upgrade)
     engine = db.connect(url)
-    assert seen == [2]
+    assert seen == [nxt]
     with Session(engine) as s:
-        assert sorted(s.exec(select(SchemaVersion.version)).all()) == [1, 2]
-    assert "notes" in {c["name"] for c in sa_inspect(engine).get_columns("protocol_run")}
+        assert sorted(s.exec(select(SchemaVersion.version)).all()) == [nxt - 1, nxt]
+    assert "remarks" in {c["name"] for c in sa_inspect(engine).get_columns("protocol_run")}
 
 
 def test_a_store_from_a_newer_praxis_lab_is_refused_with_the_fix(
@@ -169,8 +170,8 @@ def test_a_store_from_a_newer_praxis_lab_is_refused_with_the_fix(
     url = f"sqlite:///{tmp_path}/new.db"
     db.connect(url)
     db._ENGINES.pop(url).dispose()
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 0)
-    with pytest.raises(StoreError, match=r"schema version 1, newer than .* upgrade praxis_lab"):
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 1)
+    with pytest.raises(StoreError, match=r"schema version 2, newer than .* upgrade praxis_lab"):
         db.connect(url)
 
 

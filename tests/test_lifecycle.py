@@ -7,6 +7,7 @@ import os
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -194,3 +195,73 @@ def test_ending_a_run_stores_the_totals_of_its_calls(store: Engine) -> None:
     assert refused.id is not None
     blocked = set_status(store, refused.id, "refused", error=("PolicyBlock", "no"))
     assert (blocked.calls, blocked.tips_used, blocked.volume_ul) == (0, 0, 0.0)
+
+
+# --- runs of a request ----------------------------------------------------------------------
+
+
+def _approved_request(engine: Engine) -> tuple[int, Any]:
+    from types import SimpleNamespace
+
+    from praxis_lab import audit
+    from praxis_lab.lifecycle import store_definition
+
+    info = SimpleNamespace(name="p", source="async def p(): ...", source_hash="0123456789abcdef",
+                           params=[])
+    definition = store_definition(engine, info, None)
+    request = audit.create_request({"definition_id": definition,
+                                    "source_hash": info.source_hash},
+                                   target="STARBackend", db=engine)
+    assert request.id is not None
+    for status in ("proposed", "approved"):
+        audit.set_status(request.id, status, db=engine)
+    return request.id, info
+
+
+def _new_run(engine: Engine, request_id: int, info: Any) -> int:
+    from praxis_lab.lifecycle import create_run
+
+    return create_run(engine, info, definition_id=1, request_id=request_id, backend="b",
+                      mode="real", params={}, setup=None, expected_ops=None)
+
+
+def _request_status(engine: Engine, request_id: int) -> str:
+    from praxis_lab.db import RunRequest
+
+    with Session(engine) as s:
+        return s.get(RunRequest, request_id).status  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("ends", "request_after"), [
+    ("completed", "complete"), ("canceled", "aborted"), ("failed", "executing"),
+    ("interrupted", "executing")])
+def test_a_run_moves_its_request_when_it_ends(store: Engine, ends: str,
+                                              request_after: str) -> None:
+    request_id, info = _approved_request(store)
+    run_id = _new_run(store, request_id, info)
+    assert _request_status(store, request_id) == "executing"
+    set_status(store, run_id, "running")
+    set_status(store, run_id, ends)
+    assert _request_status(store, request_id) == request_after
+
+
+def test_a_request_gets_a_new_run_only_when_approved_or_after_a_failed_one() -> None:
+    from praxis_lab import audit
+
+    engine = db.connect("sqlite://")
+    request_id, info = _approved_request(engine)
+    first = _new_run(engine, request_id, info)
+    with pytest.raises(audit.RequestError, match=f"already has run {first} pending"):
+        _new_run(engine, request_id, info)
+    set_status(engine, first, "running")
+    set_status(engine, first, "failed", error=("TooLittleLiquidError", "A1 is empty"))
+    second = _new_run(engine, request_id, info)
+    set_status(engine, second, "running")
+    set_status(engine, second, "completed")
+    with pytest.raises(audit.InvalidRequestTransition,
+                       match="cannot go from complete to executing: a complete request runs no"):
+        _new_run(engine, request_id, info)
+    draft = audit.create_request({"definition_id": 1, "source_hash": info.source_hash},
+                                 target="STARBackend", db=engine)
+    with pytest.raises(audit.InvalidRequestTransition, match="approve it first"):
+        _new_run(engine, draft.id, info)  # type: ignore[arg-type]

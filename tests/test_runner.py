@@ -28,7 +28,7 @@ from pylabrobot.resources import (
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from praxis_lab import db, runner
+from praxis_lab import commands, db, runner
 from praxis_lab.db import (
     ApprovalResult,
     AssetRequirement,
@@ -186,10 +186,13 @@ def test_subscribers_get_status_log_progress_and_a_final_response(mem: Engine) -
     record = asyncio.run(r.execute())
     rid = record.run_id
     kinds = [m["type"] for m in got]
-    assert kinds == ["status", "status"] + ["log", "progress"] * 4 + ["status", "response"]
+    assert kinds == ["status", "request", "status"] + ["log", "progress"] * 4 + [
+        "status", "request", "response"]
+    assert [m["request"]["status"] for m in got if m["type"] == "request"] == [
+        "executing", "complete"]
     assert [m["status"] for m in got if m["type"] == "status"] == [
         "pending", "running", "completed"]
-    log = got[4]
+    log = got[5]
     assert set(log) == {"type", "run_id", "seq", "method", "arguments", "duration_ms", "error"}
     assert (log["run_id"], log["seq"], log["method"], log["error"]) == (rid, 2, "aspirate", None)
     assert log["arguments"]["resources"][0] == "source[A1]"
@@ -444,7 +447,7 @@ PROTOCOL_FILE = textwrap.dedent("""
 def _cli(path: Path, url: str, setup: str = "make_deck", params: list[str] | None = None,
          ) -> SimpleNamespace:
     return SimpleNamespace(file=str(path), setup=setup, param=params, override=None, db=url,
-                           protocol=None)
+                           protocol=None, request=None, user=None)
 
 
 def test_run_command_exits_0_for_a_completed_run_and_prints_one_line(
@@ -452,9 +455,10 @@ def test_run_command_exits_0_for_a_completed_run_and_prints_one_line(
     path = tmp_path / "tips.py"
     path.write_text(PROTOCOL_FILE)
     url = f"sqlite:///{tmp_path}/cli.db"
-    assert runner.run_command(_cli(path, url, params=["n=3"])) == 0
+    assert commands.run_command(_cli(path, url, params=["n=3"])) == 0
     out = capsys.readouterr().out.strip().splitlines()[-1]
     assert out.startswith("run 1 tips_only completed: 6 calls in ")
+    assert out.endswith("(mock, LiquidHandlerChatterboxBackend; request 1 complete)")
     assert _run_row(db.connect(url), 1).parameters == {"n": 3}
 
 
@@ -462,7 +466,7 @@ def test_run_command_exits_1_when_the_run_fails(tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "tips.py"
     path.write_text(PROTOCOL_FILE)
-    assert runner.run_command(_cli(path, f"sqlite:///{tmp_path}/cli.db", params=["n=13"])) == 1
+    assert commands.run_command(_cli(path, f"sqlite:///{tmp_path}/cli.db", params=["n=13"])) == 1
     out, err = capsys.readouterr()
     assert out.strip().splitlines()[-1].startswith("run 1 tips_only failed: 24 calls in ")
     assert err.strip() == ("IndexError: Item with identifier 'A13' does not exist on resource "
@@ -478,7 +482,7 @@ def test_run_command_exits_2_with_one_line_for_usage_and_store_errors(
         needle: str) -> None:
     path = tmp_path / "tips.py"
     path.write_text(PROTOCOL_FILE)
-    code = runner.run_command(_cli(path, url or f"sqlite:///{tmp_path}/cli.db", setup=setup))
+    code = commands.run_command(_cli(path, url or f"sqlite:///{tmp_path}/cli.db", setup=setup))
     err = capsys.readouterr().err
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
@@ -490,10 +494,14 @@ def test_run_command_exits_1_and_prints_every_reason_when_the_gate_blocks(
     path = tmp_path / "tips.py"
     path.write_text(PROTOCOL_FILE.replace('await lh.pick_up_tips(tips[f"A{i + 1}"])', "pass"))
     monkeypatch.setattr(runner, "Policy", lambda: AS_REAL)
-    assert runner.run_command(_cli(path, f"sqlite:///{tmp_path}/cli.db")) == 1
+    assert commands.run_command(_cli(path, f"sqlite:///{tmp_path}/cli.db")) == 1
     out, err = capsys.readouterr()
-    assert out.strip() == "run 1 tips_only refused: 0 calls (real, LiquidHandlerChatterboxBackend)"
+    assert out.strip() == ("run 1 tips_only refused: 0 calls (real, LiquidHandlerChatterboxBackend;"
+                           " request 1 blocked)")
     assert err.startswith("blocked: simulation_ok: the simulation found 1 failure mode (no_tips")
+    assert err.strip().splitlines()[-1].startswith(
+        "request 1 is blocked: fix the protocol, or approve it with `praxis-lab approve 1 "
+        "--reason TEXT`")
 
 
 def test_call_arguments_are_json_with_names_coordinates_and_plain_numbers() -> None:
@@ -585,3 +593,27 @@ def test_parameters_nothing_binds_or_the_protocol_lacks_are_refused_before_the_r
         runner.run(copy_columns, setup, params=params, db=mem)
     with Session(mem) as s:
         assert s.exec(select(ProtocolRun)).all() == [] and received == []
+
+
+def test_a_call_that_raised_counts_no_volume_or_tips_in_the_history(mem: Engine) -> None:
+    record = runner.run(copy_columns, make_setup(volume=30.0), params={"volume": 50.0}, db=mem)
+    assert record.error_code == "TooLittleLiquidError"
+    pick, aspirate = _calls(mem, record.run_id)
+    assert (pick.tips, aspirate.tips, aspirate.volume_ul) == (8, 0, 0.0)
+    assert aspirate.error is not None and aspirate.arguments["vols"] == [50.0] * 8
+    from praxis_lab import frames
+
+    row = frames.history(mem).iloc[0]
+    assert (row["tips_used"], row["volume_ul"]) == (8, 0.0)
+
+
+def test_the_setup_function_runs_once_per_run(mem: Engine) -> None:
+    built: list[dict[str, Any]] = []
+
+    def counted_setup() -> dict[str, Any]:
+        built.append(make_setup())
+        return built[-1]
+
+    record = runner.run(copy_columns, counted_setup, params={"columns": 1}, db=mem)
+    assert record.status == "completed" and len(built) == 1
+    assert built[0]["source"]["A1"][0].tracker.get_used_volume() == 100.0  # the run used it
