@@ -1,4 +1,4 @@
-"""``make bench``: the figures of issues 3, 4 and 5, measured in one run, printed as one table.
+"""``make bench``: the figures of issues 3, 4, 5 and 8, measured in one run, printed as one table.
 
 Every row is name, value, unit, target, verdict (``ok``, ``MISSED`` or blank when the
 row has no target) and a detail column (best / repetitions / breakdown). A missed
@@ -455,6 +455,30 @@ def bench_levels(reps: int = 20) -> dict[str, Any]:
 # --- 7. store ---------------------------------------------------------------------------
 
 
+def bench_corpus() -> dict[str, Any]:
+    """Issue 8: every protocol of ``tests/corpus/`` simulated end to end (cold, with its
+    setup) and judged against PLR's own run of the file (tests/test_corpus.py's rule)."""
+    tests = str(ROOT / "tests")
+    if tests not in sys.path:
+        sys.path.append(tests)
+    spec = importlib.util.spec_from_file_location("_praxis_bench_corpus",
+                                                  ROOT / "tests" / "test_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with _quiet():
+        t0 = time.perf_counter()
+        figures = module.corpus_figures()
+        figures["wall_s"] = time.perf_counter() - t0
+    per = figures["per_protocol_s"]
+    figures["total_s"] = sum(per.values())
+    figures["median_ms"] = statistics.median(per.values()) * 1000
+    figures["slowest"] = max(per, key=per.get)
+    figures["n"] = len(per)
+    figures["agreeing"] = sum(figures["agree"].values())
+    return figures
+
+
 def store_rows() -> list[tuple[str, float, str]] | None:
     """``benchmarks/bench_store.py``'s rows, or None when that benchmark does not exist."""
     try:
@@ -671,6 +695,24 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
                         f"{_bd(e['breakdown'])}"))
 
     _guard(rows, "levels", levels)
+
+    rows.append("issue 8: real-world corpus (tests/corpus, each with its setup, cache off)")
+
+    def corpus() -> None:
+        c = bench_corpus()
+        per = c["per_protocol_s"]
+        rows.append(Row(f"corpus simulated end to end ({c['n']} protocols, {c['mistakes']} "
+                        "with a mistake)", c["total_s"], "s", "", "",
+                        f"sum of one cold simulate per protocol; with PLR's runs {c['wall_s']:.1f} s"))
+        rows.append(Row("per protocol, median", c["median_ms"], "ms", "", "",
+                        f"max {per[c['slowest']] * 1000:.0f} ms ({c['slowest']})"))
+        off = sorted(k for k, ok in c["agree"].items() if not ok)
+        rows.append(Row("agreement with PLR (protocols agreeing / total)",
+                        f"{c['agreeing']}/{c['n']}", "", f"{c['n']}/{c['n']}",
+                        _verdict(not off), "disagree: " + ", ".join(off) if off else
+                        "same outcome, kind and line as PLR 0.2.2 for every protocol"))
+
+    _guard(rows, "corpus", corpus)
 
     rows.append("issue 5: store")
     if not store:

@@ -5,6 +5,8 @@
 returns an awaitable that completes at once. ``with lh.use_channels(...)`` and
 ``async with lh.use_tips(...)`` are followed; a method PLR does not have is
 recorded (``known=False``) rather than raised, so the simulator can report it.
+A protocol that reads tip spots (``spot.has_tip()``, to find the next full column) sees
+the tips as its own traced ops and state edits have left them (:class:`_TipShadow`).
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class _Call:
         op = Op(len(tracer.ops), self.name, line, col, bound, self.handler._name,
                 spec is not None, error, tracer.channels(), kind)
         tracer.record(op)
+        if spec is not None and error is None and _SHADOWS:
+            _SHADOWS[-1].apply(op)
         if spec is not None and spec.context == "sync" and error is None:
             return _Channels(tracer, concrete(bound.get("channels")))
         if spec is not None and spec.context == "async" and error is None:
@@ -86,8 +90,11 @@ class _UseTips:
         t = self.tracer
         spec = _plr.catalogue()[method]
         bound = spec.bind((), args)
-        t.record(Op(len(t.ops), method, self.line, self.col, bound, self.handler._name,
-                    True, None, t.channels()))
+        op = Op(len(t.ops), method, self.line, self.col, bound, self.handler._name, True, None,
+                t.channels())
+        t.record(op)
+        if _SHADOWS:
+            _SHADOWS[-1].apply(op)
 
     async def __aenter__(self) -> None:
         spots = self.bound["tip_spots"]
@@ -99,6 +106,108 @@ class _UseTips:
         channels = self.bound.get("channels") or list(range(len(spots)))
         method = "discard_tips" if self.bound.get("discard", True) else "return_tips"
         self._op(method, {"use_channels": channels})
+
+
+# The tip shadows of the paths being traced (one per active ``recording_state``).
+_SHADOWS: list[_TipShadow] = []
+
+
+def _as_list(value: Any) -> list[Any]:
+    value = concrete(value)
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+class _TipShadow:
+    """Which tip spots hold a tip as far as one traced path has got, for the protocol's reads.
+
+    The real labware is shared by every path and never changes while tracing, so a
+    protocol that looks for the next full column (``spot.has_tip()``) would see the
+    setup's rack forever. The shadow follows what the path did: tip state set in the
+    protocol, and the effect of each traced tip op *as if it succeeded* (the simulator
+    judges whether it does). Spots the path has not touched read their real state.
+    """
+
+    def __init__(self) -> None:
+        self.spots: dict[int, bool] = {}  # id(tracker) -> has a tip
+        self.head: dict[int, Any] = {}  # channel -> the spot its tip came from
+        self.head96: tuple[Any, list[bool]] | None = None  # (rack, positions picked up)
+
+    def set(self, spot: Any, has: bool) -> None:
+        if isinstance(spot, _plr.PLR["TipSpot"]):
+            self.spots[id(spot.tracker)] = has
+
+    def _channels(self, op: Op, n: int) -> list[int]:
+        given = concrete(op.args.get("use_channels"))
+        return list(given or op.default_channels or range(n))
+
+    def apply(self, op: Op) -> None:
+        try:
+            getattr(self, "_" + op.method, _ignore)(op)
+        except Exception:  # a malformed call: the simulator reports it, the shadow moves on
+            return
+
+    def _pick_up_tips(self, op: Op) -> None:
+        spots = _as_list(op.args["tip_spots"])
+        for ch, spot in zip(self._channels(op, len(spots)), spots, strict=False):
+            self.set(spot, False)
+            self.head[ch] = spot
+
+    def _drop_tips(self, op: Op) -> None:
+        targets = _as_list(op.args["tip_spots"])
+        for ch, target in zip(self._channels(op, len(targets)), targets, strict=False):
+            self.set(target, True)
+            self.head.pop(ch, None)
+
+    def _return_tips(self, op: Op) -> None:
+        given = concrete(op.args.get("use_channels"))
+        for ch in [c for c in list(self.head) if given is None or c in given]:
+            self.set(self.head.pop(ch), True)
+
+    def _discard_tips(self, op: Op) -> None:
+        given = concrete(op.args.get("use_channels"))
+        for ch in [c for c in list(self.head) if given is None or c in given]:
+            self.head.pop(ch)
+
+    def _pick_up_tips96(self, op: Op) -> None:
+        rack = op.args["tip_rack"]
+        spots = rack.get_all_items()
+        mask = [s.tracker.has_tip for s in spots]  # read through the shadow
+        for spot, has in zip(spots, mask, strict=True):
+            if has:
+                self.set(spot, False)
+        self.head96 = (rack, mask)
+
+    def _drop96(self, rack: Any) -> None:
+        if self.head96 is not None and isinstance(rack, _plr.PLR["TipRack"]):
+            for spot, has in zip(rack.get_all_items(), self.head96[1], strict=False):
+                if has:
+                    self.set(spot, True)
+        self.head96 = None
+
+    def _drop_tips96(self, op: Op) -> None:
+        self._drop96(op.args["resource"])
+
+    def _return_tips96(self, op: Op) -> None:
+        self._drop96(self.head96[0] if self.head96 is not None else None)
+
+    def _discard_tips96(self, op: Op) -> None:
+        self.head96 = None
+
+    def _consolidate_tip_inventory(self, op: Op) -> None:
+        from praxis_lab.rules import consolidation_moves
+
+        channels = concrete(op.args.get("use_channels")) or list(range(8))
+        moves = consolidation_moves(op.args["tip_racks"], lambda s: bool(s.tracker.has_tip),
+                                    len(channels))
+        for origins, targets in moves:
+            for spot in origins:
+                self.set(spot, False)
+            for spot in targets:
+                self.set(spot, True)
+
+
+def _ignore(op: Op) -> None:
+    return None
 
 
 # Attributes that read the handler's live tracker state: meaningless while tracing.
@@ -119,6 +228,9 @@ class _StateCall:
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
         _record_state(self.handler._tracer, self.name, self.handler._name)
+        if self.name == "clear_head_state" and _SHADOWS:
+            _SHADOWS[-1].head.clear()
+            _SHADOWS[-1].head96 = None
 
 
 @contextlib.contextmanager
@@ -128,12 +240,19 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
     ``well.tracker.set_volume(...)`` / ``set_liquids`` / ``plate.set_well_volumes``,
     ``tip_rack.set_tip_state(...)`` / ``fill()`` / ``empty()`` and tip-spot tracker edits
     become ops the simulator applies in order; the real labware is left untouched
-    (it is shared by every explored path). Reading a volume tracker is reported.
+    (it is shared by every explored path). Reading a volume tracker is reported; reading
+    whether a spot has a tip is answered by the path's :class:`_TipShadow`.
     """
     vt, tt, rack = _plr.PLR["VolumeTracker"], _plr.PLR["TipTracker"], _plr.PLR["TipRack"]
     saved = {(cls, name): cls.__dict__[name] for cls, name in (
         (vt, "set_volume"), (vt, "get_used_volume"), (vt, "get_free_volume"),
-        (tt, "add_tip"), (tt, "remove_tip"), (rack, "set_tip_state"))}
+        (tt, "add_tip"), (tt, "remove_tip"), (tt, "has_tip"), (rack, "set_tip_state"))}
+    shadow = _TipShadow()
+    real_has_tip = saved[(tt, "has_tip")].fget
+
+    def has_tip(self: Any) -> bool:
+        found = shadow.spots.get(id(self))
+        return bool(real_has_tip(self)) if found is None else found
 
     def key_of(tracker: Any) -> str:
         res = binding.resource_of(tracker)
@@ -158,12 +277,14 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
         if binding.resource_of(self) is None:  # not labware of this protocol (a head, ...)
             return saved[(tt, "add_tip")](self, *a, **k)  # type: ignore[no-any-return]
         _record_state(tracer_ref(), "set_tip", key_of(self), key=key_of(self), has_tip=True)
+        shadow.spots[id(self)] = True
         return None
 
     def remove_tip(self: Any, *a: Any, **k: Any) -> None:
         if binding.resource_of(self) is None:
             return saved[(tt, "remove_tip")](self, *a, **k)  # type: ignore[no-any-return]
         _record_state(tracer_ref(), "set_tip", key_of(self), key=key_of(self), has_tip=False)
+        shadow.spots[id(self)] = False
         return None
 
     def set_tip_state(self: Any, tips: Any) -> None:
@@ -172,6 +293,7 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
             spot = self.get_item(ident)
             _record_state(tracer_ref(), "set_tip", binding.key(spot), key=binding.key(spot),
                           has_tip=bool(has))
+            shadow.spots[id(spot.tracker)] = bool(has)
 
     itemized = _plr.PLR["ItemizedResource"]
     memo: dict[tuple[Any, ...], Any] = binding.__dict__.setdefault("_item_memo", {})
@@ -198,12 +320,15 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
                (itemized, "get_item"): memoized("get_item"),
                (vt, "set_volume"): set_volume, (vt, "get_used_volume"): read,
                (vt, "get_free_volume"): read, (tt, "add_tip"): add_tip,
-               (tt, "remove_tip"): remove_tip, (rack, "set_tip_state"): set_tip_state}
+               (tt, "remove_tip"): remove_tip, (tt, "has_tip"): property(has_tip),
+               (rack, "set_tip_state"): set_tip_state}
     for (cls, name), fn in patched.items():
         setattr(cls, name, fn)
+    _SHADOWS.append(shadow)
     try:
         yield
     finally:
+        _SHADOWS.pop()
         for (cls, name), fn in saved.items():
             setattr(cls, name, fn)
 

@@ -21,7 +21,7 @@ from praxis_lab import _plr
 from praxis_lab.state import Channel, State, _n
 from praxis_lab.sym import concrete
 
-__all__ = ["RULES", "Context"]
+__all__ = ["RULES", "Context", "consolidation_moves"]
 
 _P = _plr.PLR
 _EPS = 1e-6  # PLR's VolumeTracker tolerance
@@ -435,6 +435,79 @@ def transfer(ctx: Context) -> None:
         op.args = saved
 
 
+def consolidation_moves(racks: Any, has_tip: Callable[[Any], bool],
+                        n_channels: int) -> list[tuple[list[Any], list[Any]]]:
+    """PLR 0.2.2's ``consolidate_tip_inventory`` plan: ``(origin spots, target spots)`` per move.
+
+    Only partly filled racks take part, grouped by tip model, the fullest first; the
+    first N spots of a group end up with its N tips. Targets go in batches of one
+    column per rack (merged up to 8) with 8 channels or more, else in chunks.
+    """
+    groups: dict[int, list[tuple[Any, int]]] = {}
+    for rack in racks:
+        status = [has_tip(s) for s in rack.get_all_items()]
+        if not any(status) or all(status):
+            continue
+        first = next(s for s, has in zip(rack.get_all_items(), status, strict=True) if has)
+        groups.setdefault(hash(first.make_tip()), []).append((rack, status.count(False)))
+    moves: list[tuple[list[Any], list[Any]]] = []
+    for members in groups.values():
+        members.sort(key=lambda m: m[1])
+        spots = [s for rack, _ in members for s in rack.get_all_items()]
+        now = [has_tip(s) for s in spots]
+        n = sum(now)
+        origins = [s for i, s in enumerate(spots) if now[i] and i >= n]
+        targets = [s for i, s in enumerate(spots) if not now[i] and i < n]
+        if not targets:
+            continue
+        if n_channels >= 8:
+            columns: dict[tuple[str, float], list[Any]] = {}
+            for s in sorted(targets, key=lambda s: (s.parent.name, round(s.location.x, 3))):
+                columns.setdefault((s.parent.name, round(s.location.x, 3)), []).append(s)
+            batches: list[list[Any]] = []
+            buffer: list[Any] = []
+            for column in columns.values():
+                if len(buffer) + len(column) <= 8:
+                    buffer.extend(column)
+                else:
+                    batches.append(buffer)
+                    buffer = column
+            batches.append(buffer)
+        else:
+            batches = [targets[i:i + n_channels] for i in range(0, len(targets), n_channels)]
+        for batch in batches:
+            moves.append(([origins.pop(0) for _ in batch], batch))
+    return moves
+
+
+def consolidate_tip_inventory(ctx: Context) -> None:
+    # PLR 0.2.2 moves the tips with pick_up_tips / drop_tips on use_channels (default: every
+    # channel), so a channel that already holds a tip is a HasTipError at the first pick-up.
+    racks = ctx.op.args["tip_racks"]
+    if not isinstance(racks, list | tuple) or not all(isinstance(r, _P["TipRack"])
+                                                      for r in racks):
+        ctx.fail("wrong_resource", f"consolidate_tip_inventory needs a list of TipRacks, got "
+                 f"{type(racks).__name__}", [], expected="list[TipRack]",
+                 given=type(racks).__name__)
+        return
+    given = concrete(ctx.op.args.get("use_channels"))
+    channels = list(given) if given else list(range(ctx.state.num_channels))
+    saved, used = ctx.op.args, {k: set(v) for k, v in ctx.tips_used.items()}
+    before = len(ctx.failures)
+    try:  # moving tips is not using them: tips_used is restored
+        for origins, targets in consolidation_moves(racks, ctx.spot_has_tip, len(channels)):
+            these = channels[:len(targets)]
+            ctx.op.args = {"tip_spots": origins, "use_channels": these}
+            pick_up_tips(ctx)
+            if len(ctx.failures) == before:
+                ctx.op.args = {"tip_spots": targets, "use_channels": these}
+                drop_tips(ctx)
+            if len(ctx.failures) > before:
+                return
+    finally:
+        ctx.op.args, ctx.tips_used = saved, used
+
+
 def _move(arg: str) -> Callable[[Context], None]:
     def rule(ctx: Context) -> None:
         res = ctx.op.args.get(arg)
@@ -466,5 +539,6 @@ RULES: dict[str, Callable[[Context], None]] = {
     "dispense96": dispense96, "drop_tips96": drop_tips96, "return_tips96": return_tips96,
     "discard_tips96": discard_tips96, "stamp": stamp, "move_plate": _move("plate"),
     "move_resource": _move("resource"), "move_lid": _move("lid"), "use_channels": _nothing,
+    "consolidate_tip_inventory": consolidate_tip_inventory,
     "setup": _nothing,
 }

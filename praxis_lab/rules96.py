@@ -253,6 +253,16 @@ def return_tips96(ctx: Context) -> None:
     if st.head96 is None:  # PLR: RuntimeError("No tips have been picked up with the 96 head")
         ctx.fail("no_tips", "return_tips96 with no tips on the 96 head", [])
         return
+    mask = _mask(st)
+    if not all(mask):
+        # PLR 0.2.2 finds the rack through the tip on position A1 and needs an origin on every
+        # position: RuntimeError ("No tips have been picked up with the 96 head" / "Not all
+        # channels have a tip origin") after a pick-up from a partly used rack
+        ctx.fail("no_tips", f"return_tips96 with tips on {sum(mask)} of 96 positions (picked up "
+                 f"from the partly used {st.head96_origin}); PLR returns only a full head: "
+                 "discard_tips96(), or drop_tips96 into a rack", [st.head96_origin or ""],
+                 positions=sum(mask))
+        return
     _drop96(ctx, "return_tips96", bool(ctx.op.args.get("allow_nonzero_volume")),
             getattr(st, "head96_rack", None))
 

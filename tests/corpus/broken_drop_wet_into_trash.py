@@ -1,0 +1,38 @@
+"""Mistake: tips dropped into the trash (``[trash] * 8``) right after an aspiration - the dispense
+sits in an ``if`` whose flag is off.
+
+``drop_tips`` does not allow liquid in the tips (``discard_tips`` would); PLR raises
+``RuntimeError: Cannot drop tip with volume 40.0``.
+"""
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    PLT_CAR_L5AC_A00,
+    TIP_CAR_480_A00,
+    Plate,
+    STARLetDeck,
+    TipRack,
+    cor_96_wellplate_360uL_Fb,
+    hamilton_96_tiprack_300uL,
+)
+
+
+async def sample_then_trash(lh: LiquidHandler, tips: TipRack, plate: Plate, dispense: bool = False):
+    trash = lh.deck.get_trash_area()
+    await lh.pick_up_tips(tips["A1:H1"])
+    await lh.aspirate(plate["A1:H1"], vols=[40] * 8)
+    if dispense:
+        await lh.dispense(plate["A2:H2"], vols=[40] * 8)
+    await lh.drop_tips([trash] * 8)
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=STARLetDeck())
+    tip_car = TIP_CAR_480_A00(name="tip_car")
+    tip_car[0] = tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_resource(tip_car, rails=1)
+    plt_car = PLT_CAR_L5AC_A00(name="plt_car")
+    plt_car[0] = plate = cor_96_wellplate_360uL_Fb(name="plate")
+    lh.deck.assign_child_resource(plt_car, rails=8)
+    plate.set_well_volumes([100] * 96)
+    return {"lh": lh, "tips": tips, "plate": plate}

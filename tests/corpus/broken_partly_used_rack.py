@@ -1,0 +1,39 @@
+"""Mistake: yesterday's rack is back on the deck with its first four columns used, and the
+protocol starts at A1 again.
+
+The setup marks the rack with ``set_tip_state`` as the deck file does; PLR raises
+``NoTipError`` at the first pick-up.
+"""
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    PLT_CAR_L5AC_A00,
+    TIP_CAR_480_A00,
+    Plate,
+    STARLetDeck,
+    TipRack,
+    cor_96_wellplate_360uL_Fb,
+    hamilton_96_tiprack_300uL,
+)
+
+
+async def daily_transfer(lh: LiquidHandler, tips: TipRack, source: Plate, dest: Plate):
+    for col in range(1, 5):
+        await lh.pick_up_tips(tips[f"A{col}:H{col}"])
+        await lh.aspirate(source[f"A{col}:H{col}"], vols=[75] * 8)
+        await lh.dispense(dest[f"A{col}:H{col}"], vols=[75] * 8)
+        await lh.discard_tips()
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=STARLetDeck())
+    tip_car = TIP_CAR_480_A00(name="tip_car")
+    tip_car[0] = tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_resource(tip_car, rails=1)
+    tips.set_tip_state([i // 8 >= 4 for i in range(96)])  # columns 1-4 used yesterday
+    plt_car = PLT_CAR_L5AC_A00(name="plt_car")
+    plt_car[0] = source = cor_96_wellplate_360uL_Fb(name="source")
+    plt_car[1] = dest = cor_96_wellplate_360uL_Fb(name="dest")
+    lh.deck.assign_child_resource(plt_car, rails=8)
+    source.set_well_volumes([100] * 96)
+    return {"lh": lh, "tips": tips, "source": source, "dest": dest}
