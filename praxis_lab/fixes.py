@@ -255,6 +255,27 @@ def _candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
             fix = _setup_volume(info, binding, d["well"], need)
             if fix:
                 out.append(fix)
+    elif k in ("insufficient_liquid", "over_capacity", "tip_volume_exceeded") and m in (
+            "aspirate96", "dispense96", "stamp"):
+        room = d.get("held") if k == "insufficient_liquid" else d.get(
+            "free" if k == "over_capacity" else "room")
+        if k == "over_capacity" and room is not None and d.get("volume") and m != "stamp":
+            per = float(d["volume"])  # one container takes every tip's volume at once
+            vol = _arg_text(info.source, line, m, "volume")
+            room = room if vol is None or float(ast_number(vol) or per) == per else room / 96
+        if room is not None and room > 0:
+            arg, index = ("volume", 2) if m == "stamp" else ("volume", 1)
+            out.append(Fix("replace_arg", f"lower the volume at line {line} to {_n(room)} µL "
+                           "per channel, what fits", line, m, _n(room), arg, index))
+    elif k == "bad_arguments" and "expected" in d and "given" in d and m in (
+            "aspirate", "dispense"):
+        shown = _arg_text(info.source, line, m, "vols")
+        if shown and shown.startswith("[") and "]" in shown:
+            first = shown[1:].split(",")[0].split("]")[0].strip()
+            if first:
+                new = f"[{first}] * {d['given']}"
+                out.append(Fix("replace_arg", f"one volume per resource: vols={new}", line, m,
+                               new, "vols", 1))
     elif k == "not_on_deck" and binding.setup_name:
         fix = _setup_assign(info, binding, d.get("resource", ""))
         if fix:
@@ -275,8 +296,9 @@ def _candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
         out.append(Fix("annotate", f"annotate {d['param']} as {d['closest']}", 0,
                        new=d["closest"], arg=d["param"]))
     elif k == "tip_not_empty":
+        discard = "discard_tips96" if m.endswith("96") else "discard_tips"
         out.append(Fix("replace_call", f"discard the tips into the trash at line {line} "
-                       "instead", line, m, f"{lh}.discard_tips()"))
+                       "instead", line, m, f"{lh}.{discard}()"))
     elif k == "wrong_resource" and d.get("fix") in ("wrap", "flatten"):
         arg = d["arg"]
         shown = _arg_text(info.source, line, m, arg)
@@ -318,6 +340,17 @@ def _loop_spots(info: Any, binding: Any, line: int) -> str | None:
         if found:
             return f"{rack}[{found.group(1)}]"
     return None
+
+
+def ast_number(text: str) -> float | None:
+    """The number a literal expression stands for, or None."""
+    import ast
+
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return None
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _volume_parameter(info: Any, line: int, method: str) -> str | None:

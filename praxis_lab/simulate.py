@@ -352,8 +352,16 @@ def _dedupe(issues: list[TraceIssue]) -> list[TraceIssue]:
     return out
 
 
+# Names people use for PLR labware types that PLR 0.2.2 calls something else.
+_TYPE_SYNONYMS = {"Reservoir": "Trough", "Tips": "TipRack", "TipBox": "TipRack",
+                  "Microplate": "Plate", "WellPlate": "Plate", "Tubes": "TubeRack"}
+
+
 def _closest_type(name: str) -> str | None:
     import difflib
+
+    if name in _TYPE_SYNONYMS:
+        return _TYPE_SYNONYMS[name]
 
     names = ["Plate", "TipRack", "Well", "TipSpot", "Trough", "Container", "Tube", "TubeRack",
              "Trash", "Deck", "LiquidHandler", "PlateCarrier", "TipCarrier", "ResourceHolder"]
