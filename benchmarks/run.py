@@ -701,9 +701,12 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
     def corpus() -> None:
         c = bench_corpus()
         per = c["per_protocol_s"]
+        ph = c["phases_s"]
         rows.append(Row(f"corpus simulated end to end ({c['n']} protocols, {c['mistakes']} "
                         "with a mistake)", c["total_s"], "s", "", "",
-                        f"sum of one cold simulate per protocol; with PLR's runs {c['wall_s']:.1f} s"))
+                        f"one cold simulate each: setup+analyse {ph.get('analyse', 0):.2f} · trace "
+                        f"{ph.get('trace', 0):.2f} · simulate {ph.get('simulate', 0):.2f} · report "
+                        f"{ph.get('report', 0):.2f} s; with PLR's runs {c['wall_s']:.1f} s"))
         rows.append(Row("per protocol, median", c["median_ms"], "ms", "", "",
                         f"max {per[c['slowest']] * 1000:.0f} ms ({c['slowest']})"))
         off = sorted(k for k, ok in c["agree"].items() if not ok)

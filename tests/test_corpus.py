@@ -23,8 +23,10 @@ Known simulator bugs outside rules.py / rules96.py / proxies.py are marked
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import io
 import json
 import time
 from collections import Counter
@@ -115,17 +117,21 @@ def defaults(path: Path) -> dict[str, Any]:
 def corpus_figures() -> dict[str, Any]:
     """The corpus end to end, for ``make bench``: simulation time per protocol and agreement.
 
-    Simulation is timed cold (no cache); PLR runs once per protocol to judge agreement.
+    Simulation is timed cold (no cache), the setup (building the deck) included; its phases
+    are summed in ``phases_s`` (``analyse`` includes running the setup). PLR runs once per
+    protocol to judge agreement.
     """
     per: dict[str, float] = {}
     agree: dict[str, bool] = {}
+    phases: Counter[str] = Counter()
     for path in FILES:
         t0 = time.perf_counter()
         report = simulate(str(path), setup=expected(path)["setup"], cache=False)
         per[path.stem] = time.perf_counter() - t0
+        phases.update({k: v / 1000 for k, v in report.timings_ms.items() if k != "total"})
         result = plr_harness.run_file(path)
         agree[path.stem] = disagreement(report, result, defaults(path)) is None
-    return {"per_protocol_s": per, "agree": agree,
+    return {"per_protocol_s": per, "agree": agree, "phases_s": dict(phases),
             "mistakes": sum(1 for p in FILES if expected(p)["plr"] != "completes")}
 
 
@@ -220,6 +226,18 @@ def test_protocols_whose_only_parameter_is_lh_say_without_a_setup_what_to_pass()
         assert "--setup" in report.failure_modes[0].message
 
 
+def test_every_corpus_file_also_simulates_without_its_setup_on_the_proposed_deck():
+    # no crash; what has no default labware (only `lh`, a TubeRack, carriers) is named
+    unresolved = set()
+    for path in FILES:
+        report = simulate(str(path), cache=False)
+        if any(f.kind == "unresolved_type" for f in report.failure_modes):
+            unresolved.add(path.stem)
+    assert unresolved == {"ok_star_basic_by_name", "ok_lh_get_resource_alias", "ok_carrier_sites",
+                          "ok_ot2_tube_rack", "broken_tube_overfill",
+                          "broken_resource_name_typo"}
+
+
 def test_labware_looked_up_on_the_deck_is_named_by_its_deck_name():
     picked = report_of(CORPUS / "ok_star_basic_by_name.py").graph.operations[0]
     assert (picked.method_name, picked.arguments["tip_spots"]) == ("pick_up_tips",
@@ -253,27 +271,46 @@ def test_a_protocol_that_reads_its_rack_sees_the_tips_its_own_ops_took():
                 if f.certainty == "always"]
 
 
-def test_consolidation_moves_tips_like_plr_so_full_columns_can_be_picked_up_afterwards():
+@pytest.mark.parametrize("seed, channels", [(0, None), (1, None), (2, [0, 1, 2]), (3, [5]),
+                                           (4, [0, 1, 2, 3, 4, 5, 6, 7])])
+def test_consolidation_plans_the_same_moves_as_plr(seed: int, channels: list[int] | None):
+    # random partly used racks (sometimes a full or an empty one); PLR's own pick-ups and
+    # drops inside consolidate_tip_inventory are recorded and compared move by move
+    import asyncio
+    import random
+
     from praxis_lab.rules import consolidation_moves
 
     module = plr_harness.load_module(CORPUS / "ok_consolidate_tips.py")
+    rng = random.Random(seed)
     objects = module.setup()
-    moves = consolidation_moves([objects["tr0"], objects["tr1"]],
-                                lambda s: bool(s.tracker.has_tip), 8)
-    with plr_harness.tracking():
-        import asyncio
+    racks = [objects["tr0"], objects["tr1"]]
+    for rack in racks:
+        fill = rng.choice([0.0, 0.3, 0.7, 1.0]) if seed % 2 else rng.random()
+        rack.set_tip_state([rng.random() < fill for _ in range(96)])
+    plan = [([s.name for s in o], [s.name for s in t]) for o, t in consolidation_moves(
+        racks, lambda s: bool(s.tracker.has_tip), len(channels or range(8)))]
+    lh, moves = objects["lh"], []
+    pick, drop = lh.pick_up_tips, lh.drop_tips
 
-        lh = objects["lh"]
+    async def record_pick(spots: list[Any], **kw: Any) -> None:
+        moves.append(([s.name for s in spots], []))
+        await pick(spots, **kw)
+
+    async def record_drop(spots: list[Any], **kw: Any) -> None:
+        moves[-1][1].extend(s.name for s in spots)
+        await drop(spots, **kw)
+
+    lh.pick_up_tips, lh.drop_tips = record_pick, record_drop
+    with plr_harness.tracking(), contextlib.redirect_stdout(io.StringIO()):
         asyncio.run(lh.setup())
-        asyncio.run(lh.consolidate_tip_inventory([objects["tr0"], objects["tr1"]]))
-    after = {s.name for r in (objects["tr0"], objects["tr1"]) for s in r.get_all_items()
-             if s.tracker.has_tip}
-    before = {s.name for r in (module.setup()["tr0"], module.setup()["tr1"])
-              for s in r.get_all_items() if s.tracker.has_tip}
-    moved_out = {s.name for origins, _ in moves for s in origins}
-    moved_in = {s.name for _, targets in moves for s in targets}
-    assert (before - moved_out) | moved_in == after
+        asyncio.run(lh.consolidate_tip_inventory(racks, use_channels=channels))
+    assert plan == moves
+
+
+def test_tips_consolidated_in_the_protocol_can_be_picked_up_afterwards():
     assert report_of(CORPUS / "ok_consolidate_tips.py").ok
+    assert plr_run(CORPUS / "ok_consolidate_tips.py").completed
 
 
 # --- docs/plr-errors.md stays true -------------------------------------------------------------
