@@ -108,8 +108,21 @@ def _assume_done(state: State, op: Any) -> None:
     drop of a tip that kept its liquid) would be reported again as a consequence. Wells
     keep their rolled-back volumes.
     """
+    if op.method in ("aspirate96", "dispense96"):
+        head = state.head96
+        try:
+            vol = float(concrete(op.args.get("volume")))
+        except (TypeError, ValueError):
+            return
+        if head is not None:
+            sign = 1.0 if op.method == "aspirate96" else -1.0
+            liquid = min(max(head.liquid + sign * vol, 0.0), head.max_volume)
+            state._set(state.__dict__, "head96", Channel(head.origin, head.max_volume, liquid))
+        return
     if op.method == "pick_up_tips":  # the protocol meant these channels to hold tips
         spots = op.args.get("tip_spots")
+        if hasattr(spots, "make_tip"):
+            spots = [spots]  # one TipSpot where a list was expected
         if not isinstance(spots, list | tuple) or not all(hasattr(x, "make_tip") for x in spots):
             return
         channels = concrete(op.args.get("use_channels")) or op.default_channels or list(
@@ -174,6 +187,11 @@ def _issue_failures(path: Path, proposed: bool) -> list[Failure]:
         return [Failure("wrong_resource", line, 0, "", [],
                         f"the protocol raises {msg}: a resource used like a plate or a list "
                         "that is not one (a trough has no wells; index plates and tip racks)",
+                        {"raised": msg})]
+    if msg.startswith("ResourceNotFoundError"):  # a name the setup's deck does not have
+        return [Failure("not_on_deck", line, 0, "", [],
+                        f"the protocol looks up labware the deck does not have ({msg}); check "
+                        "the name, or assign the labware to the deck in the setup",
                         {"raised": msg})]
     if msg.startswith("AttributeError"):
         kind = "unknown_method"
@@ -288,7 +306,7 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
     modes = merge(per_path, [p.condition for p in paths])
     guarded = _guarded_lines(info.source) if "try" in info.source else {}
     for mode in modes:
-        handler = guarded.get(mode.line)
+        handler = _catching(guarded.get(mode.line, []), mode.kind)
         if handler is not None:  # PLR raises here, and the protocol catches it
             mode.certainty = "conditional"
             mode.condition = f"not caught by the except at line {handler}"
@@ -322,22 +340,42 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
     )
 
 
-def _guarded_lines(source: str) -> dict[int, int]:
-    """Line → line of the ``except`` that catches an error raised there (any ``try``)."""
+_CATCH_ALL = {None, "Exception", "BaseException"}
+
+
+def _guarded_lines(source: str) -> dict[int, list[tuple[int, set[str | None]]]]:
+    """Line → the ``except`` clauses around it: (line, exception names they catch)."""
     import ast
 
-    out: dict[int, int] = {}
+    out: dict[int, list[tuple[int, set[str | None]]]] = {}
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return out
     for node in ast.walk(tree):
         if isinstance(node, ast.Try) and node.handlers:
-            handler = node.handlers[0].lineno
-            for stmt in node.body:
-                for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
-                    out.setdefault(line, handler)
+            for handler in node.handlers:
+                if handler.type is None:
+                    names: set[str | None] = {None}
+                else:
+                    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [
+                        handler.type]
+                    names = {ast.unparse(t).rsplit(".", 1)[-1] for t in types}
+                for stmt in node.body:
+                    for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
+                        out.setdefault(line, []).append((handler.lineno, names))
     return out
+
+
+def _catching(guards: list[tuple[int, set[str | None]]], kind: str) -> int | None:
+    """The line of the first ``except`` that catches the PLR error behind ``kind``."""
+    from praxis_lab.failures import PLR_ERRORS
+
+    plr = set(PLR_ERRORS.get(kind, ()))
+    for line, names in guards:
+        if names & _CATCH_ALL or names & plr:
+            return line
+    return None
 
 
 def _volumes_initial(timeline: dict[str, Any]) -> dict[str, Any]:

@@ -110,8 +110,15 @@ class Sym:
     def __radd__(self, o: Any) -> Sym: return self._arith(o, "+", operator.add, True)
     def __sub__(self, o: Any) -> Sym: return self._arith(o, "-", operator.sub)
     def __rsub__(self, o: Any) -> Sym: return self._arith(o, "-", operator.sub, True)
-    def __mul__(self, o: Any) -> Sym: return self._arith(o, "*", operator.mul)
-    def __rmul__(self, o: Any) -> Sym: return self._arith(o, "*", operator.mul, True)
+    def __mul__(self, o: Any) -> Any:
+        if isinstance(o, list | tuple | str):  # [x] * n repeats: n is used as a count
+            return o * int(self.value)
+        return self._arith(o, "*", operator.mul)
+
+    def __rmul__(self, o: Any) -> Any:
+        if isinstance(o, list | tuple | str):
+            return o * int(self.value)
+        return self._arith(o, "*", operator.mul, True)
     def __truediv__(self, o: Any) -> Sym: return self._arith(o, "/", operator.truediv)
     def __rtruediv__(self, o: Any) -> Sym: return self._arith(o, "/", operator.truediv, True)
     def __floordiv__(self, o: Any) -> Sym: return self._arith(o, "//", operator.floordiv)

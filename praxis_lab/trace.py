@@ -29,7 +29,6 @@ import sys
 import threading
 import time
 import types
-import weakref
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,9 +99,9 @@ class _Bound(BaseException):
         self.issue = issue
 
 
-# Source positions of each code object's instructions, shared by every path's tracer.
-_POSITIONS: weakref.WeakKeyDictionary[types.CodeType, list[tuple[Any, ...]]] = (
-    weakref.WeakKeyDictionary())
+# Source positions of each code object's instructions, shared by every path's tracer
+# (the code object is kept with them, so its id cannot be reused while cached).
+_POSITIONS: dict[int, tuple[types.CodeType, list[tuple[Any, ...]]]] = {}
 
 
 class Tracer:
@@ -162,9 +161,12 @@ class Tracer:
         if frame is None:
             return 0, 0
         code = frame.f_code
-        pos = _POSITIONS.get(code)
-        if pos is None:
-            pos = _POSITIONS[code] = list(code.co_positions())
+        entry = _POSITIONS.get(id(code))
+        if entry is None or entry[0] is not code:  # keyed by id: hashing a code object
+            if len(_POSITIONS) > 512:               # hashes all of its bytecode
+                _POSITIONS.clear()
+            entry = _POSITIONS[id(code)] = (code, list(code.co_positions()))
+        pos = entry[1]
         line, _end, col, _ecol = pos[frame.f_lasti // 2]
         return (line or frame.f_lineno), (col or 0)
 
