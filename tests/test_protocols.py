@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from expectations import check_failures, check_graph
 
 from praxis_lab.failures import KINDS
 from praxis_lab.simulate import SimulationReport, simulate
@@ -63,28 +64,12 @@ def test_there_are_15_ok_protocols_and_two_broken_ones_per_failure_kind():
 
 @pytest.mark.parametrize("path", _params("graph"))
 def test_the_graph_has_the_expected_ops_lines_resources_and_chains(path: Path):
-    exp, report = expected(path), report_of(path)
-    ops = report.graph.operations
-    n = len(exp["methods"])
-    assert report.paths == exp["paths"]
-    assert len(ops) == exp["ops"]
-    assert [op.method_name for op in ops[:n]] == exp["methods"]
-    assert [op.line_number for op in ops[:n]] == exp["lines"]
-    assert list(report.graph.resources) == exp["resources"]
-    chains = {name: r.parental_chain for name, r in report.graph.resources.items()}
-    assert chains == exp["parental_chains"]
+    check_graph(report_of(path), expected(path))
 
 
 @pytest.mark.parametrize("path", _params("failures"))
 def test_the_failure_modes_are_the_expected_kinds_lines_and_certainties(path: Path):
-    exp, report = expected(path), report_of(path)
-    found = [{"kind": f.kind, "line": f.line, "certainty": f.certainty}
-             for f in report.failure_modes]
-    assert found == exp["failures"]
-    assert report.ok is exp["ok"]
-    for f in report.failure_modes:
-        assert f.message.startswith(f"{f.kind} @ line {f.line}: ")
-        assert (f.condition is None) == (f.certainty == "always")
+    check_failures(report_of(path), expected(path))
 
 
 # Failure modes no codemod can fix without knowing the author's intent (which channel,
