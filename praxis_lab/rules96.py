@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from praxis_lab.rules import _EPS, _P, Context, _n
-from praxis_lab.state import Channel, State
+from praxis_lab.context import _EPS, _P, Context
+from praxis_lab.state import Channel, State, _n
 from praxis_lab.sym import concrete
 
 __all__ = ["aspirate96", "discard_tips96", "dispense96", "drop_tips96", "pick_up_tips96",
