@@ -26,6 +26,7 @@ import functools
 import hashlib
 import inspect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +40,7 @@ __all__ = [
     "extract_type",
     "find_protocols",
     "load",
+    "parse_params",
     "resolve_setup",
 ]
 
@@ -145,6 +147,22 @@ class ProtocolInfo:
     @property
     def source_hash(self) -> str:
         return hashlib.sha256(self.source.encode()).hexdigest()[:16]
+
+
+def parse_params(pairs: Iterable[str] | None) -> dict[str, str]:
+    """``--param`` pairs (``["volume=150"]``) as a dict of strings, for the CLI and magics.
+
+    >>> parse_params(["volume = 150", "label=a=b"])
+    {'volume': '150', 'label': 'a=b'}
+    """
+    out: dict[str, str] = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ProtocolError(
+                f"--param {pair!r}: write it as NAME=VALUE, e.g. --param volume=50")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def _name_of(node: ast.expr) -> str:

@@ -31,20 +31,6 @@ _EXAMPLES = """examples:
 """
 
 
-class _UsageError(Exception):
-    pass
-
-
-def _params(pairs: Sequence[str] | None) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise _UsageError(f"--param {pair!r}: write NAME=VALUE (e.g. --param volume=150)")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="praxis-lab",
@@ -130,9 +116,10 @@ def _protocol_args(p: argparse.ArgumentParser, setup_required: bool = False) -> 
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    from praxis_lab.analyse import parse_params
     from praxis_lab.simulate import simulate
 
-    report = simulate(args.file, setup=args.setup, params=_params(args.param),
+    report = simulate(args.file, setup=args.setup, params=parse_params(args.param),
                       name=args.protocol)
     if args.fix:
         from praxis_lab.fixes import apply_all
@@ -164,9 +151,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             from praxis_lab import frames
 
             return int(frames.history_command(args))
-    except _UsageError as exc:
-        print(f"praxis-lab: {exc}", file=sys.stderr)
-        return 2
     except Exception as exc:  # every user-facing error is one line
         from praxis_lab.analyse import ProtocolError
 

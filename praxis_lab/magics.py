@@ -62,13 +62,12 @@ def _parser() -> _Parser:
 
 
 def _params(pairs: list[str] | None) -> dict[str, str]:
-    out = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep:
-            raise UsageError(f"%%praxis: --param {pair!r}: write NAME=VALUE")
-        out[key.strip()] = value.strip()
-    return out
+    from praxis_lab.analyse import ProtocolError, parse_params
+
+    try:
+        return parse_params(pairs)
+    except ProtocolError as exc:
+        raise UsageError(f"%%praxis: {exc.short}") from None
 
 
 @magics_class

@@ -404,11 +404,11 @@ def run(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None = Non
 
 
 def _parse_params(items: list[str] | None) -> dict[str, Any]:
+    """``--param`` pairs with Python literals read as values (``columns=2`` → 2)."""
+    from praxis_lab.analyse import parse_params
+
     out: dict[str, Any] = {}
-    for item in items or []:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise ValueError(f"--param {item!r}: write it as NAME=VALUE, e.g. --param volume=50")
+    for key, raw in parse_params(items).items():
         try:
             out[key] = ast.literal_eval(raw)
         except (ValueError, SyntaxError):

@@ -40,7 +40,7 @@ def test_a_failing_protocol_exits_1_and_prints_the_failure(tmp_path, capsys):
 @pytest.mark.parametrize(("argv", "message"), [
     (["simulate", "missing.py"], "protocol file not found: missing.py"),
     (["simulate", str(COPY), "--protocol", "nope"], "no protocol named 'nope'"),
-    (["simulate", str(COPY), "--param", "volume"], "write NAME=VALUE"),
+    (["simulate", str(COPY), "--param", "volume"], "write it as NAME=VALUE"),
     (["simulate", str(COPY), "--param", "speed=3"], "--param speed"),
     (["simulate", str(COPY), "--setup", "make_deck"], "setup 'make_deck' not found"),
 ])

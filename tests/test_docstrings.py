@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["praxis_lab", "praxis_lab._plr", "praxis_lab.analyse", "praxis_lab.loading", "praxis_lab.deck",
+MODULES = ["praxis_lab", "praxis_lab._plr", "praxis_lab.analyse", "praxis_lab.loading",
+           "praxis_lab.deck",
            "praxis_lab.trace", "praxis_lab.graph", "praxis_lab.state", "praxis_lab.failures",
            "praxis_lab.fixes", "praxis_lab.simulate", "praxis_lab.sym", "praxis_lab.rules",
            "praxis_lab.report", "praxis_lab.proxies", "praxis_lab.context", "praxis_lab.rules96",

@@ -56,7 +56,7 @@ def test_fix_replaces_the_cell_with_the_fixed_source(ip):
 @pytest.mark.parametrize(("line", "cell", "message"), [
     ("", CELL, "say what to do"),
     ("simulate --bogus", CELL, "unrecognized arguments: --bogus"),
-    ("simulate --param volume", CELL, "write NAME=VALUE"),
+    ("simulate --param volume", CELL, "write it as NAME=VALUE"),
     ("simulate", "", "cell body is empty"),
     ("simulate", "async def f(lh: LiquidHandler:\n    pass\n", "syntax error in the cell"),
     ("simulate", "x = 1\n", "no protocol found"),
