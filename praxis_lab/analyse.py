@@ -149,6 +149,17 @@ class ProtocolInfo:
         return hashlib.sha256(self.source.encode()).hexdigest()[:16]
 
 
+def user_line(exc: BaseException, filenames: Iterable[str]) -> int | None:
+    """The innermost line of a traceback that lies in one of ``filenames`` (user source)."""
+    names = set(filenames)
+    tb, line = exc.__traceback__, None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in names:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
 def parse_params(pairs: Iterable[str] | None) -> dict[str, str]:
     """``--param`` pairs (``["volume=150"]``) as a dict of strings, for the CLI and magics.
 

@@ -21,6 +21,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any
 
+from praxis_lab.state import _n
+
 __all__ = ["Fix", "apply_all", "fixes_for"]
 
 
@@ -179,10 +181,6 @@ def _Codemod(fix: Fix) -> Any:
 # --- which fixes for which failure --------------------------------------------------
 
 _ARG_INDEX = {"tip_spots": 0, "resources": 0, "vols": 1, "resource": 0, "volume": 1}
-
-
-def _n(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.4g}"
 
 
 def _free_spots(binding: Any, state: Any, n: int) -> str | None:

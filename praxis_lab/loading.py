@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from praxis_lab.analyse import ProtocolError, ProtocolInfo, analyse, compiled
+from praxis_lab.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
 
 __all__ = ["Loaded", "load", "resolve_setup"]
 
@@ -80,7 +80,7 @@ def load(protocol: Any, name: str | None = None,
     try:
         exec(compiled(source, filename), ns)
     except Exception as exc:
-        line = _user_line(exc, filename)
+        line = user_line(exc, [filename])
         raise ProtocolError(
             f"running {filename} failed: {type(exc).__name__}: {exc}",
             line=line, column=0,
@@ -90,16 +90,6 @@ def load(protocol: Any, name: str | None = None,
     if func is None or not inspect.iscoroutinefunction(func):
         raise ProtocolError(f"{info.name} is not an async function after running {filename}")
     return Loaded(info, func, ns)
-
-
-def _user_line(exc: BaseException, filename: str) -> int | None:
-    tb = exc.__traceback__
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == filename:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
 
 
 def resolve_setup(loaded: Loaded, setup: Any) -> dict[str, Any]:
@@ -131,7 +121,7 @@ def resolve_setup(loaded: Loaded, setup: Any) -> dict[str, Any]:
 
                 result = asyncio.run(result)
         except Exception as exc:
-            line = _user_line(exc, loaded.info.filename)
+            line = user_line(exc, [loaded.info.filename])
             where = f" @ line {line}" if line else ""
             raise ProtocolError(
                 f"setup {label!r} raised {type(exc).__name__}: {exc}{where}; fix the setup "

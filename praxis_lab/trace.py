@@ -33,6 +33,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from praxis_lab.analyse import user_line
 from praxis_lab.sym import Interval, _active
 
 __all__ = ["Op", "Path", "TraceIssue", "TraceResult", "Tracer", "trace"]
@@ -227,15 +228,6 @@ class _Watchdog:
             signal.signal(signal.SIGALRM, self._old)
 
 
-def _user_line(exc: BaseException, filenames: set[str]) -> int | None:
-    tb, line = exc.__traceback__, None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename in filenames:
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
-
-
 def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
               tracer: Tracer, filenames: set[str], binding: Any) -> TraceIssue | None:
     from praxis_lab.proxies import recording_state
@@ -249,7 +241,7 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
     except _Bound as stop:
         return stop.issue
     except Exception as exc:  # the protocol itself raised: report where
-        line = _user_line(exc, filenames)
+        line = user_line(exc, filenames)
         return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line)
     finally:
         asyncio.sleep = real_sleep  # type: ignore[assignment]
