@@ -48,7 +48,7 @@ class Context:
     def spot_has_tip(self, spot: Any) -> bool:
         key = self.key(spot)
         if key not in self.state.spots:
-            has = bool(spot.tracker.has_tip) if not self.binding.proposed else True
+            has = self.binding.starts_with_tip(spot)
             self.state.spots[key] = has
             self.initial[key] = has
         return self.state.spots[key]

@@ -113,6 +113,11 @@ class Binding:
             self._by_tracker = found
         return self._by_tracker.get(id(tracker))
 
+    def starts_with_tip(self, spot: Any) -> bool:
+        """Whether a tip spot holds a tip before the protocol runs: the setup's tracker, or
+        full for a proposed rack."""
+        return True if self.proposed else bool(spot.tracker.has_tip)
+
     def on_deck(self, resource: Any) -> bool:
         try:
             return bool(resource.get_root() is self.deck.get_root()) or resource is self.deck
@@ -383,7 +388,7 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
             if cat == "tip_spot":
                 has = (tips or {}).get(key or "")
                 if has is None:
-                    has = bool(res.tracker.has_tip) if not binding.proposed else True
+                    has = binding.starts_with_tip(res)
                 entry["has_tip"] = has
             out.append(entry)
             parent = res.name

@@ -196,7 +196,7 @@ def _free_spots(binding: Any, state: Any, n: int) -> str | None:
             key = f"{label}[{ident}]"
             if key in spots:  # what the simulation left there
                 return bool(spots[key])
-            return True if binding.proposed else bool(rack.get_item(ident).tracker.has_tip)
+            return bool(binding.starts_with_tip(rack.get_item(ident)))
 
         for col in range(1, obj.num_items_x + 1):
             ids = [f"{chr(65 + r)}{col}" for r in range(min(n, obj.num_items_y))]
