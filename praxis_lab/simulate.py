@@ -25,7 +25,7 @@ from typing import Any
 from praxis_lab import _plr
 from praxis_lab.analyse import Loaded, ProtocolError, load, resolve_setup
 from praxis_lab.deck import Binding, bind, is_unresolved, layout
-from praxis_lab.failures import Failure, merge
+from praxis_lab.failures import PLR_ERRORS, Failure, merge
 from praxis_lab.graph import ProtocolComputationGraph, build_graph
 from praxis_lab.report import SimulationReport
 from praxis_lab.rules import RULES, Context
@@ -369,8 +369,6 @@ def _guarded_lines(source: str) -> dict[int, list[tuple[int, set[str | None]]]]:
 
 def _catching(guards: list[tuple[int, set[str | None]]], kind: str) -> int | None:
     """The line of the first ``except`` that catches the PLR error behind ``kind``."""
-    from praxis_lab.failures import PLR_ERRORS
-
     plr = set(PLR_ERRORS.get(kind, ()))
     for line, names in guards:
         if names & _CATCH_ALL or names & plr:
