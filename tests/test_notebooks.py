@@ -37,7 +37,6 @@ KINDS = ["unknown_method", "bad_arguments", "no_tips", "tips_already_loaded", "t
          "unresolved_type", "tip_not_empty", "wrong_resource"]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 PLOTLY = "application/vnd.plotly.v1+json"
-BUDGET_S = 60  # each runs in well under 20 s on a quiet machine; this only catches blow-ups
 WRITE = os.environ.get("PRAXIS_LAB_WRITE_NOTEBOOKS") == "1"
 
 
@@ -56,7 +55,10 @@ def kernel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def execute(name: str, kernel_name: str) -> tuple[Any, float]:
-    """Run notebooks/<name>.ipynb in a fresh kernel; (executed notebook, seconds)."""
+    """Run notebooks/<name>.ipynb in a fresh kernel; (executed notebook, seconds).
+
+    A hung cell is caught by nbclient's per-cell timeout; the time is printed, not asserted.
+    """
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     client = nbclient.NotebookClient(
         nb, kernel_name=kernel_name, timeout=120, allow_errors=False,
@@ -75,15 +77,19 @@ def code_cells(nb: Any) -> list[Any]:
 
 def texts(cell: Any, mimes: tuple[str, ...] = ("text/plain", "text/html")) -> str:
     """What a reader sees of a cell's outputs (streams and ``mimes``), as one string."""
-    parts = []
+    parts: list[str] = []
+    last_stream = None
     for out in cell.get("outputs", []):
-        if out.output_type == "stream":
+        if out.output_type == "stream" and out.name == last_stream:
+            parts[-1] += out.text  # one print may arrive in pieces
+        elif out.output_type == "stream":
             parts.append(out.text)
         elif out.output_type == "error":
             parts.append(f"{out.ename}: {out.evalue}")
         else:
             data = out.get("data", {})
             parts += [str(data[m]) for m in mimes if m in data]
+        last_stream = out.name if out.output_type == "stream" else None
     return "\n".join(parts)
 
 
@@ -135,7 +141,7 @@ def save(nb: Any, name: str) -> None:
 @pytest.mark.slow
 def test_quickstart_simulates_fixes_runs_and_shows_the_history(kernel: str) -> None:
     nb, seconds = execute("01_quickstart", kernel)
-    assert seconds < BUDGET_S, f"01_quickstart took {seconds:.0f} s"
+    print(f"\n01_quickstart ran in {seconds:.1f} s")
     reports = [texts(c) for c in code_cells(nb) if c.source.startswith("%%praxis simulate")]
     assert "<code>bad_arguments</code>" in reports[0]  # the example's mistake is found
     assert "copy_plate: ok" in reports[1]  # the corrected cell
@@ -155,7 +161,7 @@ def test_quickstart_simulates_fixes_runs_and_shows_the_history(kernel: str) -> N
 @pytest.mark.slow
 def test_failures_and_fixes_shows_every_kind_and_applies_fixes(kernel: str) -> None:
     nb, seconds = execute("02_failures_and_fixes", kernel)
-    assert seconds < BUDGET_S, f"02_failures_and_fixes took {seconds:.0f} s"
+    print(f"\n02_failures_and_fixes ran in {seconds:.1f} s")
     reports = "\n".join(texts(c) for c in code_cells(nb) if c.source.startswith("%%praxis"))
     missing = [k for k in KINDS if f"<code>{k}</code>" not in reports]
     assert not missing, f"no report shows {missing}"
@@ -177,7 +183,7 @@ def test_failures_and_fixes_shows_every_kind_and_applies_fixes(kernel: str) -> N
 @pytest.mark.slow
 def test_run_history_queries_charts_and_estimates(kernel: str) -> None:
     nb, seconds = execute("03_run_history", kernel)
-    assert seconds < BUDGET_S, f"03_run_history took {seconds:.0f} s"
+    print(f"\n03_run_history ran in {seconds:.1f} s")
     statuses = texts(cell_with(nb, "from pylabrobot.liquid_handling import LiquidHandler"))
     assert re.search(r"completed\s+19", statuses) and re.search(r"failed\s+1", statuses)
     assert "TooLittleLiquidError" in texts(cell_with(nb, 'runs.loc[runs.status == "failed"'))
@@ -198,7 +204,7 @@ def test_shared_lab_notebook_uses_the_postgres_store_from_the_environment(
         kernel: str, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PRAXIS_LAB_DB_URL", pg_url)
     nb, seconds = execute("04_shared_lab_postgres", kernel)
-    assert seconds < BUDGET_S, f"04_shared_lab_postgres took {seconds:.0f} s"
+    print(f"\n04_shared_lab_postgres ran in {seconds:.1f} s")
     assert texts(code_cells(nb)[0]).strip() == "store: postgresql"
     robots = texts(cell_with(nb, "import subprocess"))
     assert robots.count("serial_dilution completed") == 2 and robots.count("exit code 0") == 2
