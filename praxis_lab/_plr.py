@@ -44,6 +44,7 @@ try:
         Plate,
         PlateCarrier,
         Resource,
+        ResourceHolder,
         TipCarrier,
         TipRack,
         TipSpot,
@@ -66,14 +67,17 @@ __all__ = [
     "BindError",
     "OpSpec",
     "ParamSpec",
+    "base_type",
     "catalogue",
     "closest_methods",
     "deck_kind",
     "default_labware",
+    "is_site",
     "labware",
     "machine_attributes",
     "new_handler",
     "parental_chain",
+    "placed_chain",
     "plr_version",
     "resolve_type",
 ]
@@ -326,6 +330,54 @@ def parental_chain(type_name: str, deck: str = "carrier") -> list[str]:
     if issubclass(cls, Container | Trash):
         return [*chain, "Deck"]
     return chain
+
+
+# The PLR classes a resource is named by in the graph, most specific first.
+_BASE_TYPES: tuple[type, ...] = (
+    Well, TipSpot, Tube, Trash, Plate, TipRack, Trough, TubeRack, PlateCarrier, TipCarrier,
+    TroughCarrier, Carrier, Deck, Container)
+
+
+def base_type(resource: Any) -> str:
+    """The PLR type a resource is an instance of, as a protocol would annotate it.
+
+    >>> base_type(labware("cor_96_wellplate_360uL_Fb", "p"))
+    'Plate'
+    """
+    for cls in _BASE_TYPES:
+        if isinstance(resource, cls):
+            return cls.__name__
+    return type(resource).__name__
+
+
+def placed_chain(resource: Any) -> list[str]:
+    """The real parents of a placed resource up to its deck, carrier sites left out.
+
+    The counterpart of :func:`parental_chain` for labware found on a deck rather than
+    declared: it reads where the resource really sits.
+
+    >>> deck = new_handler().deck
+    >>> car = plr_resources.PLT_CAR_L5AC_A00(name="car")
+    >>> car[0] = plate = labware("cor_96_wellplate_360uL_Fb", "p")
+    >>> deck.assign_child_resource(car, rails=8)
+    >>> placed_chain(plate)
+    ['PlateCarrier', 'Deck']
+    """
+    chain: list[str] = []
+    parent = getattr(resource, "parent", None)
+    while parent is not None:
+        if isinstance(parent, Deck):
+            chain += ["Slot", "Deck"] if deck_kind(parent) == "slot" else ["Deck"]
+            break
+        if not is_site(parent):
+            chain.append(base_type(parent))
+        parent = getattr(parent, "parent", None)
+    return chain
+
+
+def is_site(resource: Any) -> bool:
+    """A carrier's site (PLR's ResourceHolder, PlateHolder): a place, not labware."""
+    return isinstance(resource, ResourceHolder)
 
 
 def deck_kind(deck: Any) -> str:

@@ -79,7 +79,8 @@ class Binding:
         return self._labels.get(id(resource)) or str(getattr(resource, "name", resource))
 
     def key(self, resource: Any) -> str:
-        """A stable, readable key: ``src[A1]`` for a well, ``tips[H12]``, ``trough``."""
+        """A stable, readable key: ``src[A1]`` for a well, ``tips[H12]``, ``trough``,
+        ``carrier[2]`` for a site of a bound carrier."""
         rid = id(resource)
         k = self._keys.get(rid)
         if k is not None:
@@ -90,6 +91,9 @@ class Binding:
             parent = getattr(resource, "parent", None)
             if isinstance(resource, _P["Well"] | _P["TipSpot"]) and parent is not None:
                 k = f"{self.label(parent)}[{resource.get_identifier()}]"
+            elif id(parent) in self._labels and isinstance(parent, _P["Carrier"]):
+                site = next((i for i, s in parent.sites.items() if s is resource), None)
+                k = self.label(resource) if site is None else f"{self.label(parent)}[{site}]"
             else:
                 k = self.label(resource)
         self._keys[rid] = k

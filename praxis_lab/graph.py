@@ -34,7 +34,10 @@ __all__ = [
 
 @dataclass
 class ResourceNode:
-    """A protocol parameter that is (or holds) labware."""
+    """A protocol parameter that is (or holds) labware, or labware it finds on the deck.
+
+    Found labware has no ``declared_type``; ``placement_requirements`` says where it sits.
+    """
 
     variable_name: str
     declared_type: str
@@ -277,6 +280,7 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
     while cursor is not None:
         order.append(cursor)
         cursor = after[cursor]
+    _add_found_resources(resources, binding, [nodes[k] for k in order])
     graph = ProtocolComputationGraph(f"{info.filename}:{info.name}", resources=resources,
                                      paths=len(paths))
     pre_ids: dict[tuple[str, str], str] = {}
@@ -310,6 +314,32 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
         graph.operations.append(node)
         graph.execution_order.append(node.id)
     return graph
+
+
+def _add_found_resources(resources: dict[str, ResourceNode], binding: Any,
+                         ops: list[OperationNode]) -> None:
+    """Labware the protocol reaches by name or through a carrier site, as resource nodes.
+
+    ``lh.deck.get_resource("plate_01")`` or ``plt_car[0].resource`` declare nothing; the
+    node takes its type and parental chain from where the resource really sits.
+    """
+    from praxis_lab import _plr
+
+    owners = dict.fromkeys(r.split("[", 1)[0] for op in ops
+                           for r in op.resources if op.receiver_type != "state")
+    for owner in owners:
+        if owner in resources:
+            continue
+        try:
+            found = binding.deck.get_resource(owner)
+        except Exception:  # not on the deck (not_on_deck reports it) or not a resource
+            continue
+        parent = found.parent
+        while parent is not None and _plr.is_site(parent):
+            parent = parent.parent  # a carrier's site: name the carrier
+        resources[owner] = ResourceNode(
+            owner, "", _plr.base_type(found), False, _plr.placed_chain(found),
+            {"found_on_deck": True, "parent": getattr(parent, "name", None)})
 
 
 @functools.cache
@@ -346,7 +376,8 @@ def format_graph(graph: ProtocolComputationGraph) -> str:
              f"path{'s' if graph.paths != 1 else ''}"]
     for r in graph.resources.values():
         chain = " > ".join([r.element_type or r.declared_type, *r.parental_chain])
-        lines.append(f"  {r.variable_name}: {r.declared_type}  ({chain})")
+        declared = r.declared_type or "found on the deck"
+        lines.append(f"  {r.variable_name}: {declared}  ({chain})")
     loop = None
     for op in graph.operations:
         if op.loop != loop and op.loop is not None:

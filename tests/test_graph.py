@@ -86,3 +86,21 @@ def test_a_hand_built_graph_prints_one_line_per_op():
         OperationNode("op_0", 4, 8, "aspirate", "lh", arguments={"vols": "[1]"},
                       certainty="conditional", condition="v > 2")])
     assert format_graph(g).splitlines()[-1] == "  op_0  line 4:8  aspirate(vols=[1])  if v > 2"
+
+
+def test_labware_found_by_name_is_a_resource_with_its_type_and_real_parental_chain():
+    corpus = Path(__file__).parent / "corpus"
+    graph = simulate(corpus / "ok_star_basic_by_name.py", setup="setup").graph
+    plate = graph.resources["plate_01"]
+    assert (plate.declared_type, plate.element_type) == ("", "Plate")
+    assert plate.parental_chain == ["PlateCarrier", "Deck"]
+    assert plate.placement_requirements == {"found_on_deck": True, "parent": "plate carrier"}
+    assert "pre_0" in graph.operations[0].preconditions  # tips_01 must be on the deck
+    assert "  plate_01: found on the deck  (Plate > PlateCarrier > Deck)" in format_graph(graph)
+
+
+def test_a_site_of_a_bound_carrier_is_named_by_the_carrier_and_its_index():
+    graph = simulate(PROTOCOLS / "ok_move_plate.py", setup="setup").graph
+    moves = [op for op in graph.operations if op.method_name == "move_plate"]
+    assert [op.arguments["to"] for op in moves] == ["carrier[2]", "carrier[0]"]
+    assert list(graph.resources) == ["tips", "plate", "carrier"]
