@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from praxis_lab.sym import Sym, concrete
 
 __all__ = [
     "OperationNode",
@@ -131,8 +133,6 @@ def _compress(keys: list[str]) -> str:
 
 def describe(value: Any, key: Any) -> str:
     """A short readable text for an argument (resources by key, symbols by expression)."""
-    from praxis_lab.sym import Sym
-
     if isinstance(value, Sym):
         return value.expr
     if hasattr(value, "get_root") and hasattr(value, "name"):
@@ -201,8 +201,6 @@ def _resources_of(args: dict[str, Any], key: Any) -> list[str]:
 
 
 def _volumes_of(method: str, args: dict[str, Any]) -> list[float]:
-    from praxis_lab.sym import concrete
-
     for name in ("vols", "volume", "source_vol", "target_vols"):
         v = args.get(name)
         if v is None or name not in args:
@@ -215,6 +213,13 @@ def _volumes_of(method: str, args: dict[str, Any]) -> list[float]:
     return []
 
 
+_NO_DEFAULT = object()
+# Values whose text needs no resource keys: answered without ``describe``.
+_PLAIN: dict[type, Callable[[Any], str]] = {
+    type(None): repr, bool: repr, int: repr, str: repr,
+    float: lambda v: str(int(v)) if v.is_integer() else repr(v)}
+
+
 class _Describer:
     """``describe`` and ``_resources_of`` with a memo: loops pass the same wells again."""
 
@@ -224,6 +229,9 @@ class _Describer:
         self._res: dict[tuple[int, ...], list[str]] = {}
 
     def text(self, value: Any) -> str:
+        plain = _PLAIN.get(type(value))
+        if plain is not None:
+            return plain(value)
         if isinstance(value, list) and value and hasattr(value[0], "get_root"):
             ids = tuple(map(id, value))
             found = self._text.get(ids)
@@ -355,7 +363,7 @@ def _node(op: Any, describer: _Describer, loops: dict[int, str]) -> OperationNod
     args = {
         name: describer.text(value)
         for name, value in op.args.items()
-        if not (name in defaults and value is defaults[name]) and value != {}
+        if value is not defaults.get(name, _NO_DEFAULT) and not (type(value) is dict and not value)
     }
     state = op.kind == "state"
     return OperationNode(
