@@ -4,8 +4,8 @@ With a setup, parameters are the user's real PLR objects on the handler's real
 deck. Without one, :func:`bind` *proposes* a deck: a STARLet with each
 parameter's default labware on a carrier (tip racks on ``TIP_CAR_480_A00``,
 plates on ``PLT_CAR_L5AC_A00``, troughs on ``Trough_CAR_4R200_A00``), so the
-protocol runs against real geometry. :func:`layout` turns any deck into the
-plain data the deck widget draws.
+protocol runs against real geometry. :func:`~praxis_lab.layout.layout` (re-exported
+here) turns any deck into the plain data the deck widget draws.
 
 >>> from praxis_lab.analyse import analyse
 >>> b = bind(analyse("async def p(lh: LiquidHandler, tips: TipRack, src: Plate): ..."))
@@ -24,6 +24,7 @@ from typing import Any
 
 from praxis_lab import _plr
 from praxis_lab.analyse import Parameter, ProtocolError, ProtocolInfo
+from praxis_lab.layout import layout
 from praxis_lab.sym import Sym
 
 __all__ = ["Binding", "bind", "is_unresolved", "layout"]
@@ -336,83 +337,3 @@ def _find_handler(setup: Mapping[str, Any]) -> Any:
         if isinstance(value, _P["LiquidHandler"]):
             return value
     return _plr.new_handler()
-
-
-# --- layout as data ----------------------------------------------------------------
-
-_CATEGORY = (
-    ("Well", "well"), ("TipSpot", "tip_spot"), ("Plate", "plate"), ("TipRack", "tip_rack"),
-    ("Trough", "trough"), ("Trash", "trash"), ("Carrier", "carrier"), ("Deck", "deck"),
-)
-
-
-def _category(res: Any) -> str:
-    for cls_name, cat in _CATEGORY:
-        if isinstance(res, _P[cls_name]):
-            return cat
-    return "other"
-
-
-def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
-           tips: Mapping[str, bool] | None = None) -> dict[str, Any]:
-    """The deck as plain data: every carrier, labware, well and tip spot with position and size.
-
-    ``volumes`` / ``tips`` (state keys → value) fill each well's volume and each
-    spot's tip; unknown volumes are ``None``.
-    """
-    deck = binding.deck
-    kind = _plr.deck_kind(deck)
-    out: list[dict[str, Any]] = []
-    origin = deck.get_absolute_location()
-
-    def visit(res: Any, ox: float, oy: float, parent: str | None, rail: int | None) -> None:
-        loc = res.location
-        x = ox + (loc.x if loc is not None else 0.0)
-        y = oy + (loc.y if loc is not None else 0.0)
-        cat = _category(res)
-        holder = type(res).__name__ in ("ResourceHolder", "PlateHolder")
-        if not holder:
-            key = binding.key(res) if cat not in ("deck", "carrier", "other") else None
-            entry: dict[str, Any] = {
-                "name": res.name, "type": type(res).__name__, "category": cat, "parent": parent,
-                "x": round(x, 2), "y": round(y, 2), "size_x": round(res.get_size_x(), 2),
-                "size_y": round(res.get_size_y(), 2), "rail": rail, "slot": None,
-                "parameter": binding._labels.get(id(res)), "key": key, "identifier": None,
-                "max_volume": None, "volume": None, "has_tip": None,
-            }
-            if cat in ("well", "tip_spot"):
-                entry["identifier"] = res.get_identifier()
-                entry["parameter"] = binding._labels.get(id(res.parent))
-            if cat in ("well", "trough"):
-                entry["max_volume"] = float(res.max_volume)
-                known = (volumes or {}).get(key or "")
-                if known is None and not binding.proposed:  # the setup's real volume
-                    known = float(res.tracker.get_used_volume())
-                entry["volume"] = known
-            if cat == "tip_spot":
-                has = (tips or {}).get(key or "")
-                if has is None:
-                    has = binding.starts_with_tip(res)
-                entry["has_tip"] = has
-            out.append(entry)
-            parent = res.name
-        for child in res.children:
-            visit(child, x, y, parent, None)
-
-    for child in deck.children:
-        rail = None
-        if kind == "carrier" and child.location is not None and hasattr(deck, "num_rails"):
-            rail = round((child.location.x - 100.0) / 22.5) + 1
-        visit(child, origin.x, origin.y, deck.name, rail)
-    if kind == "slot":
-        for i, holder in enumerate(getattr(deck, "_slot_holders", []) or [], start=1):
-            for entry in out:
-                if holder.resource is not None and entry["name"] == holder.resource.name:
-                    entry["slot"] = i
-    return {
-        "deck": {"name": deck.name, "type": type(deck).__name__, "kind": kind,
-                 "size_x": round(deck.get_size_x(), 2), "size_y": round(deck.get_size_y(), 2),
-                 "rails": getattr(deck, "num_rails", None), "proposed": binding.proposed},
-        "resources": out,
-    }
-

@@ -58,18 +58,3 @@ def test_a_setup_missing_a_labware_parameter_is_named():
     lh = _plr.new_handler()
     with pytest.raises(ProtocolError, match="gives no 'src'"):
         bind(_info("lh: LiquidHandler, src: Plate"), setup={"lh": lh}, setup_name="make")
-
-
-def test_slot_decks_report_slots():
-    from pylabrobot.resources import OTDeck
-
-    from praxis_lab import _plr
-
-    deck = OTDeck()
-    plate = _plr.labware("cor_96_wellplate_360uL_Fb", "plate")
-    deck.assign_child_at_slot(plate, 4)
-    lh = _plr.new_handler(deck)
-    b = bind(_info("lh: LiquidHandler, plate: Plate"), setup={"lh": lh, "plate": plate})
-    data = layout(b)
-    entry = next(r for r in data["resources"] if r["name"] == "plate")
-    assert data["deck"]["kind"] == "slot" and entry["slot"] == 4 and entry["parameter"] == "plate"

@@ -1,0 +1,104 @@
+"""The deck as plain data: what the deck widget draws and the report stores.
+
+Every carrier, labware, well and tip spot with its position and size (deck
+coordinates, mm), its category, the protocol parameter it is bound to, and for
+wells and tip spots their volume or tip.
+
+>>> from praxis_lab.analyse import analyse
+>>> from praxis_lab.deck import bind
+>>> data = layout(bind(analyse("async def p(lh: LiquidHandler, src: Plate): ...")))
+>>> data["deck"]["type"], data["deck"]["proposed"]
+('HamiltonSTARDeck', True)
+>>> well = next(r for r in data["resources"] if r["key"] == "src[A1]")
+>>> well["category"], well["parameter"], well["max_volume"]
+('well', 'src', 360.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from praxis_lab import _plr
+
+if TYPE_CHECKING:
+    from praxis_lab.deck import Binding
+
+__all__ = ["layout"]
+
+_P = _plr.PLR
+_CATEGORY = (
+    ("Well", "well"), ("TipSpot", "tip_spot"), ("Plate", "plate"), ("TipRack", "tip_rack"),
+    ("Trough", "trough"), ("Trash", "trash"), ("Carrier", "carrier"), ("Deck", "deck"),
+)
+
+
+def _category(res: Any) -> str:
+    for cls_name, cat in _CATEGORY:
+        if isinstance(res, _P[cls_name]):
+            return cat
+    return "other"
+
+
+def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
+           tips: Mapping[str, bool] | None = None) -> dict[str, Any]:
+    """The deck as plain data: every carrier, labware, well and tip spot with position and size.
+
+    ``volumes`` / ``tips`` (state keys → value) fill each well's volume and each
+    spot's tip; unknown volumes are ``None``.
+    """
+    deck = binding.deck
+    kind = _plr.deck_kind(deck)
+    out: list[dict[str, Any]] = []
+    origin = deck.get_absolute_location()
+
+    def visit(res: Any, ox: float, oy: float, parent: str | None, rail: int | None) -> None:
+        loc = res.location
+        x = ox + (loc.x if loc is not None else 0.0)
+        y = oy + (loc.y if loc is not None else 0.0)
+        cat = _category(res)
+        if not _plr.is_site(res):
+            key = binding.key(res) if cat not in ("deck", "carrier", "other") else None
+            entry: dict[str, Any] = {
+                "name": res.name, "type": type(res).__name__, "category": cat, "parent": parent,
+                "x": round(x, 2), "y": round(y, 2), "size_x": round(res.get_size_x(), 2),
+                "size_y": round(res.get_size_y(), 2), "rail": rail, "slot": None,
+                "parameter": binding._labels.get(id(res)), "key": key, "identifier": None,
+                "max_volume": None, "volume": None, "has_tip": None,
+            }
+            if cat in ("well", "tip_spot"):
+                entry["identifier"] = res.get_identifier()
+                entry["parameter"] = binding._labels.get(id(res.parent))
+            if cat in ("well", "trough"):
+                entry["max_volume"] = float(res.max_volume)
+                known = (volumes or {}).get(key or "")
+                if known is None and not binding.proposed:  # the setup's real volume
+                    known = float(res.tracker.get_used_volume())
+                entry["volume"] = known
+            if cat == "tip_spot":
+                has = (tips or {}).get(key or "")
+                if has is None:
+                    has = binding.starts_with_tip(res)
+                entry["has_tip"] = has
+            out.append(entry)
+            parent = res.name
+        for child in res.children:
+            visit(child, x, y, parent, None)
+
+    for child in deck.children:
+        rail = None
+        if kind == "carrier" and child.location is not None and hasattr(deck, "num_rails"):
+            rail = round((child.location.x - 100.0) / 22.5) + 1
+        visit(child, origin.x, origin.y, deck.name, rail)
+    if kind == "slot":
+        for i, holder in enumerate(getattr(deck, "_slot_holders", []) or [], start=1):
+            for entry in out:
+                if holder.resource is not None and entry["name"] == holder.resource.name:
+                    entry["slot"] = i
+    return {
+        "deck": {"name": deck.name, "type": type(deck).__name__, "kind": kind,
+                 "size_x": round(deck.get_size_x(), 2), "size_y": round(deck.get_size_y(), 2),
+                 "rails": getattr(deck, "num_rails", None), "proposed": binding.proposed},
+        "resources": out,
+    }
+
