@@ -199,7 +199,10 @@ def writer(engine: Engine) -> Connection:
 
 def dumps(value: Any) -> str:
     """JSON for the store: anything unknown becomes its ``str``."""
-    return json.dumps(value, default=str)
+    return _encode(value)
+
+
+_encode = json.JSONEncoder(default=str).encode  # json.dumps(..., default=str) builds one per call
 
 
 _ENGINES: dict[str, Engine] = {}

@@ -523,6 +523,25 @@ def test_call_arguments_are_json_with_names_coordinates_and_plain_numbers() -> N
     assert consumption("dispense", {"vols": [10]}) == (0, 0.0)
 
 
+def test_resource_names_follow_each_grid_as_plr_names_its_items() -> None:
+    first, second = make_setup(), make_setup()
+    for setup in (first, second, first):  # same well names on two decks, asked in turns
+        for plate in (setup["source"], setup["tips"]):
+            assert [resource_name(w) for w in plate.get_all_items()] == [
+                f"{plate.name}[{plate.get_child_identifier(w)}]" for w in plate.get_all_items()]
+    assert resource_name(first["source"]) == "source"
+    assert resource_name(first["lh"].deck) == "deck"
+
+
+def test_a_resource_missing_from_its_parents_grid_is_named_by_its_own_name() -> None:
+    plate = make_setup()["source"]
+    a1, b1 = plate.get_item("A1"), plate.get_item("B1")
+    assert resource_name(a1) == "source[A1]"
+    plate._ordering = {k: v for k, v in plate._ordering.items() if k != "A1"}
+    assert resource_name(a1) == a1.name
+    assert resource_name(b1) == "source[B1]"
+
+
 async def slow_tips(lh: LiquidHandler, tips: TipRack, n: int = 100) -> None:
     for i in range(n):
         await lh.pick_up_tips(tips[f"A{i % 12 + 1}"])
