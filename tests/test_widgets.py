@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import traitlets
 
 from praxis_lab.widgets import (
     BundleMissingError,
@@ -115,11 +116,59 @@ def test_graph_view_marks_the_ops_on_failing_lines() -> None:
     assert "12 failing ops" in repr(view)
 
 
+def big_graph(n: int) -> dict[str, Any]:
+    """``n`` ops of one loop cycling through four lines (pick up, aspirate, dispense, drop)."""
+    methods = ["pick_up_tips", "aspirate", "dispense", "drop_tips"]
+    ops = [{"id": f"op_{i}", "line_number": 5 + i % 4, "column": 8, "method_name": methods[i % 4],
+            "loop": "for i in range(2500) @ 4", "resources": [f"source[A{i % 12 + 1}]"]}
+           for i in range(n)]
+    return {"protocol_fqn": "big", "resources": FIXTURE["graph"]["resources"], "operations": ops,
+            "execution_order": [op["id"] for op in ops]}
+
+
+def test_graph_view_groups_a_loop_and_counts_its_iterations() -> None:
+    view = GraphView(FIXTURE["graph"], failures=FIXTURE["failure_modes"])
+    assert view.loops() == [{"id": "op_0", "loop": "for col in range(1, 13) @ 3", "ops": 48,
+                             "iterations": 12, "failing_ops": 12, "collapsed": False}]
+
+
+def test_graph_view_splits_iterations_where_the_line_goes_back_not_on_one_line() -> None:
+    def op(i: str, line: int, column: int, loop: str | None = "for x in xs @ 2") -> dict[str, Any]:
+        return {"id": i, "line_number": line, "column": column, "loop": loop}
+
+    ops = [op("a", 3, 4), op("b", 3, 20), op("c", 4, 4), op("d", 3, 4), op("e", 4, 4),
+           op("f", 9, 0, None), op("g", 3, 4)]
+    view = GraphView({"operations": ops})
+    assert [(g["id"], g["ops"], g["iterations"]) for g in view.loops()] == [
+        ("a", 5, 2), ("g", 1, 1)]
+
+
+def test_graph_view_starts_a_large_graph_with_its_loops_collapsed() -> None:
+    view = GraphView(big_graph(10_000))
+    assert view.collapsed == ["op_0"]
+    assert view.loops()[0]["iterations"] == 2500
+    assert GraphView(big_graph(60)).collapsed == []
+    view.graph = FIXTURE["graph"]
+    assert view.collapsed == []
+
+
+def test_graph_view_traits_sync_both_ways() -> None:
+    view = GraphView(FIXTURE["graph"], failures=FIXTURE["failure_modes"], max_nodes=300)
+    assert (view.selected_op, view.collapsed, view.max_nodes) == ("", [], 300)
+    view.set_state({"selected_op": "op_1", "collapsed": ["op_0"]})
+    assert view.selected_op == "op_1"
+    assert view.loops()[0]["collapsed"] is True
+    state = view.get_state()
+    assert (state["selected_op"], state["collapsed"], state["max_nodes"]) == ("op_1", ["op_0"], 300)
+    with pytest.raises(traitlets.TraitError, match="max_nodes must be at least 1, got 0"):
+        view.max_nodes = 0
+
+
 @pytest.mark.parametrize(
     ("make", "accepted"),
     [
         (lambda **kw: DeckView(FIXTURE["deck_layout"], **kw), "layout, timeline, failures"),
-        (lambda **kw: GraphView(FIXTURE["graph"], **kw), "graph, failures"),
+        (lambda **kw: GraphView(FIXTURE["graph"], **kw), "graph, failures, max_nodes"),
         (lambda **kw: FailureList([], **kw), "failures, source, on_apply"),
         (lambda **kw: RunMonitor(FakeController(), **kw), "controller"),
         (lambda **kw: ReportView({"failure_modes": []}, **kw), "report, source, on_apply"),

@@ -1,4 +1,4 @@
-"""GraphView: resources and ops in execution order, grouped by loop, failing ops red."""
+"""GraphView: the computation graph drawn in SVG — resources, ops, edges, loops, failures."""
 
 from __future__ import annotations
 
@@ -11,20 +11,31 @@ from ._base import BundledESM, reject_unknown, require_list, require_mapping
 
 __all__ = ["GraphView"]
 
+SMALL = 60  # graphs with more ops than this start with their loops collapsed
+
 
 class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
-    """The computation graph of a protocol.
+    """The computation graph of a protocol, drawn as inline SVG.
 
-    Resources are shown with their parental chains; operations follow the execution
-    order, consecutive ops of one loop grouped in a collapsible group (bodies render on
-    demand, so graphs of 10,000 ops stay fast). An op whose line carries a failure mode
-    is red. Clicking an op shows its line, arguments and failures and sets
-    ``selected_op``.
+    Resources sit in a lane on the left with their parental chains (Well › Plate ›
+    PlateCarrier › Deck); operations run top to bottom in execution order, each joined
+    by an edge to the resources it touches. Consecutive ops of one loop sit in a
+    labelled box with numbered iterations, which collapses to one ``×N`` node (graphs of
+    more than 60 ops start collapsed). Conditional ops are dashed, with their condition
+    on hover; an op whose line carries a failure mode is red, with the message on
+    hover. Clicking an op shows its line, arguments and failures and sets
+    ``selected_op``. At most ``max_nodes`` rows are drawn; the rest is one
+    "… N more" node, so graphs of 10,000 ops stay fast.
 
     Args:
         graph: ``{"protocol_fqn", "resources", "operations", "preconditions",
             "execution_order"}`` as produced by ``praxis_lab.graph``.
         failures: failure-mode dicts; ops on their lines are marked failing.
+        max_nodes: rows drawn before the "… N more" node.
+
+    Traits (synced with the browser): ``graph``, ``failures``, ``selected_op`` (an op
+    id or ""), ``collapsed`` (ids of the collapsed loops, see :meth:`loops`; set it to
+    ``[]`` to expand them all) and ``max_nodes``.
 
     Example:
         >>> from praxis_lab.widgets import GraphView
@@ -38,6 +49,8 @@ class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
         >>> view = GraphView(graph, failures=[{"kind": "no_tips", "line": 5, "message": "..."}])
         >>> view.failing_ops()
         ['op_1']
+        >>> [(g["loop"], g["ops"], g["failing_ops"], g["collapsed"]) for g in view.loops()]
+        [('for col in range(1, 13) @ 3', 2, 1, False)]
     """
 
     _esm = BundledESM("graph_view")
@@ -45,18 +58,45 @@ class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
     graph = traitlets.Dict().tag(sync=True)
     failures = traitlets.List(traitlets.Dict()).tag(sync=True)
     selected_op = traitlets.Unicode("").tag(sync=True)
+    collapsed = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    max_nodes = traitlets.Int(150).tag(sync=True)
 
-    def __init__(self, graph: Any, failures: Any = None, **kwargs: Any) -> None:
-        reject_unknown("GraphView", kwargs, ("graph", "failures"))
+    def __init__(self, graph: Any, failures: Any = None, max_nodes: int = 150,
+                 **kwargs: Any) -> None:
+        reject_unknown("GraphView", kwargs, ("graph", "failures", "max_nodes"))
         data = require_mapping(graph, "GraphView", "graph", ("operations",))
-        super().__init__(graph=data, failures=require_list(failures, "GraphView", "failures"))
+        super().__init__(graph=data, failures=require_list(failures, "GraphView", "failures"),
+                         max_nodes=max_nodes, collapsed=_default_collapsed(data))
+
+    @traitlets.validate("max_nodes")
+    def _check_max_nodes(self, proposal: dict[str, Any]) -> int:
+        value = int(proposal["value"])
+        if value < 1:
+            raise traitlets.TraitError(f"GraphView.max_nodes must be at least 1, got {value}")
+        return value
+
+    @traitlets.observe("graph")
+    def _reset_collapsed(self, change: dict[str, Any]) -> None:
+        self.collapsed = _default_collapsed(change["new"])
 
     def failing_ops(self) -> list[str]:
         """Ids of the ops whose line carries a failure mode, in execution order."""
         lines = {f.get("line") for f in self.failures}
-        ops = {op["id"]: op for op in self.graph.get("operations", [])}
-        order = self.graph.get("execution_order") or list(ops)
-        return [i for i in order if i in ops and ops[i].get("line_number") in lines]
+        return [op["id"] for op in _ops_in_order(self.graph) if op.get("line_number") in lines]
+
+    def loops(self) -> list[dict[str, Any]]:
+        """The loop groups, as drawn: consecutive ops of one loop, named by their first op.
+
+        Each is ``{"id", "loop", "ops", "iterations", "failing_ops", "collapsed"}``.
+        """
+        lines = {f.get("line") for f in self.failures}
+        shut = set(self.collapsed)
+        return [
+            {"id": g["id"], "loop": g["loop"], "ops": len(g["ops"]), "iterations": g["iterations"],
+             "failing_ops": sum(op.get("line_number") in lines for op in g["ops"]),
+             "collapsed": g["id"] in shut}
+            for g in _loop_groups(self.graph)
+        ]
 
     def __repr__(self) -> str:
         ops = len(self.graph.get("operations", []))
@@ -65,3 +105,40 @@ class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
             f"{len(self.graph.get('resources', {}))} resources, "
             f"{len(self.failing_ops())} failing ops)"
         )
+
+
+def _ops_in_order(graph: dict[str, Any]) -> list[dict[str, Any]]:
+    ops = {op["id"]: op for op in graph.get("operations", [])}
+    order = graph.get("execution_order") or list(ops)
+    return [ops[i] for i in order if i in ops]
+
+
+def _loop_groups(graph: dict[str, Any]) -> list[dict[str, Any]]:
+    """Consecutive ops of one loop, as ``groupOps`` in ``widgets_js/src/_graph_layout.js``.
+
+    An iteration restarts when an op sits at or above the previous op's line and column.
+    """
+    groups: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    prev: tuple[int, int] = (0, 0)
+    for op in _ops_in_order(graph):
+        loop = op.get("loop")
+        here = (int(op.get("line_number") or 0), int(op.get("column") or 0))
+        if not loop:
+            current = None
+            continue
+        if current is None or current["loop"] != loop:
+            current = {"id": op["id"], "loop": loop, "ops": [], "iterations": 1}
+            groups.append(current)
+        elif here <= prev:
+            current["iterations"] += 1
+        current["ops"].append(op)
+        prev = here
+    return groups
+
+
+def _default_collapsed(graph: dict[str, Any]) -> list[str]:
+    """Every loop of more than one op when the graph has more than ``SMALL`` ops."""
+    if len(_ops_in_order(graph)) <= SMALL:
+        return []
+    return [g["id"] for g in _loop_groups(graph) if len(g["ops"]) > 1]

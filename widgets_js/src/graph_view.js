@@ -1,44 +1,62 @@
-// GraphView: the protocol's computation graph — resources (with their parental chains)
-// and operations in execution order, consecutive ops of one loop grouped and collapsible
-// (bodies render lazily, so 10,000-op graphs stay fast), failing ops red, click an op
-// for its line.
+// GraphView: the protocol's computation graph drawn in inline SVG — resources in a lane
+// on the left with their parental chains, ops top to bottom in execution order, edges
+// from each op to the resources it touches, loops in labelled boxes that collapse to
+// one "×N" node, conditional ops dashed, failing ops red; click an op for its line.
+// The layout is `_graph_layout.js`; at most `max_nodes` rows are drawn, the rest are a
+// "… N more" node, so 10,000-op graphs stay fast.
 //
 // Model traits: graph {protocol_fqn, resources, operations, execution_order, ...},
-// failures [...], selected_op (op id or "").
-import { failureText, h, injectStyle, listen, replace, setTrait, shorten } from "./_shared.js";
+// failures [...], selected_op (op id or ""), collapsed [loop group ids], max_nodes.
+import { failureText, h, injectStyle, listen, replace, s, setTrait } from "./_shared.js";
+import { LOOP_H, MAX_NODES, OP_H, layoutGraph } from "./_graph_layout.js";
+
+export { chainOf, groupOps, layoutGraph, varOf } from "./_graph_layout.js";
 
 const CSS = `
 .praxis-graph .pg-head { display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; margin-bottom: 6px; }
 .praxis-graph .pg-title { font-weight: 600; }
-.praxis-graph .pg-resources { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 8px; }
-.praxis-graph .pg-res { border: 1px solid var(--praxis-border); border-left: 4px solid var(--res-color);
-  border-radius: 4px; padding: 2px 8px; background: var(--praxis-bg); cursor: pointer; }
-.praxis-graph .pg-res.focus { outline: 2px solid var(--res-color); }
-.praxis-graph .pg-res .pg-chain { color: var(--praxis-muted); font-size: 0.9em; }
+.praxis-graph .pg-head .pg-tools { margin-left: auto; display: flex; gap: 6px; }
 .praxis-graph .pg-body { display: flex; gap: 12px; flex-wrap: wrap; align-items: flex-start; }
-.praxis-graph .pg-ops { flex: 1 1 480px; min-width: 300px; max-height: 460px; overflow: auto;
-  border: 1px solid var(--praxis-border2); border-radius: 4px; }
-.praxis-graph .pg-group-head { display: flex; gap: 8px; align-items: baseline; padding: 3px 6px;
-  background: var(--praxis-bg2); border-bottom: 1px solid var(--praxis-border2); cursor: pointer;
-  position: sticky; top: 0; z-index: 1; }
-.praxis-graph .pg-group.failing > .pg-group-head { border-left: 3px solid var(--praxis-error); }
-.praxis-graph .pg-group-head > .praxis-mono { white-space: nowrap; }
-.praxis-graph .pg-caret { width: 1em; display: inline-block; color: var(--praxis-muted); }
-.praxis-graph .pg-op { display: flex; gap: 8px; align-items: baseline; padding: 1px 6px 1px 22px;
-  border-bottom: 1px solid var(--praxis-border2); cursor: pointer; white-space: nowrap; }
-.praxis-graph .pg-op:hover { background: var(--praxis-bg2); }
-.praxis-graph .pg-op.single { padding-left: 6px; }
-.praxis-graph .pg-op.failing { color: var(--praxis-error); }
-.praxis-graph .pg-op.failing .pg-method { text-decoration: underline wavy; }
-.praxis-graph .pg-op.selected { background: var(--praxis-bg2); outline: 2px solid var(--praxis-accent); outline-offset: -2px; }
-.praxis-graph .pg-op.dim { opacity: 0.4; }
-.praxis-graph .pg-line { color: var(--praxis-muted); min-width: 3.2em; font-variant-numeric: tabular-nums; }
+.praxis-graph .pg-canvas { flex: 0 1 auto; min-width: 320px; max-width: 100%; max-height: 560px; overflow: auto;
+  border: 1px solid var(--praxis-border2); border-radius: 4px; background: var(--praxis-bg); }
+.praxis-graph svg.pg-svg { display: block; font-family: inherit; font-size: 12px; }
+.praxis-graph svg text { fill: var(--praxis-fg); dominant-baseline: middle; }
+.praxis-graph .pg-edge { fill: none; stroke: var(--res-color, var(--praxis-muted)); stroke-opacity: 0.35; stroke-width: 1; }
+.praxis-graph .pg-edge.failing { stroke: var(--praxis-error); stroke-opacity: 0.55; }
+.praxis-graph .pg-edge.hot { stroke-opacity: 1; stroke-width: 2.2; }
+.praxis-graph .pg-edge.faint { stroke-opacity: 0.08; }
+.praxis-graph .pg-op, .praxis-graph .pg-loop, .praxis-graph .pg-more, .praxis-graph .pg-res,
+.praxis-graph .pg-box-head { cursor: pointer; }
+.praxis-graph .pg-node { fill: var(--praxis-bg); stroke: var(--praxis-border); stroke-width: 1; }
+.praxis-graph .pg-op:hover .pg-node, .praxis-graph .pg-loop:hover .pg-node { stroke: var(--praxis-accent); }
+.praxis-graph .conditional .pg-node { stroke: var(--praxis-warn); stroke-dasharray: 5 3; }
+.praxis-graph .failing .pg-node { fill: #fdecea; fill: color-mix(in srgb, var(--praxis-error) 13%, var(--praxis-bg));
+  stroke: var(--praxis-error); stroke-width: 1.6; }
+.praxis-graph .failing .pg-method, .praxis-graph .pg-fail-count { fill: var(--praxis-error); }
+.praxis-graph .selected .pg-node { stroke: var(--praxis-accent); stroke-width: 3; }
+.praxis-graph .dim { opacity: 0.3; }
+.praxis-graph .pg-line { fill: var(--praxis-muted); font-variant-numeric: tabular-nums; }
 .praxis-graph .pg-method { font-weight: 600; }
-.praxis-graph .pg-args { overflow: hidden; text-overflow: ellipsis; color: var(--praxis-muted); }
-.praxis-graph .pg-dot { display: inline-block; width: 8px; height: 8px; border-radius: 50%; background: var(--res-color); }
-.praxis-graph .pg-cond { color: var(--praxis-warn); }
-.praxis-graph .pg-more { margin: 4px 22px; }
-.praxis-graph .pg-detail { flex: 0 1 300px; min-width: 240px; border: 1px solid var(--praxis-border2);
+.praxis-graph .pg-args { fill: var(--praxis-muted); font-family: var(--praxis-mono); font-size: 11px; }
+.praxis-graph .pg-cond { fill: var(--praxis-warn); font-size: 11px; }
+.praxis-graph .pg-box-frame { fill: var(--praxis-bg2); fill-opacity: 0.6; stroke: var(--praxis-border); }
+.praxis-graph .pg-box.failing .pg-box-frame { stroke: var(--praxis-error); stroke-opacity: 0.6; }
+.praxis-graph .pg-box-head rect { fill: transparent; }
+.praxis-graph .pg-loop-label, .praxis-graph .pg-box-label { font-family: var(--praxis-mono); font-weight: 600; }
+.praxis-graph .pg-times { fill: var(--praxis-accent); font-weight: 600; }
+.praxis-graph .pg-sub, .praxis-graph .pg-iter { fill: var(--praxis-muted); font-size: 10.5px; }
+.praxis-graph .pg-iter-sep { stroke: var(--praxis-border); stroke-dasharray: 2 3; }
+.praxis-graph .pg-loop .pg-stack { fill: var(--praxis-bg2); stroke: var(--praxis-border); }
+.praxis-graph .pg-more .pg-node { fill: none; stroke-dasharray: 3 3; }
+.praxis-graph .pg-more text { fill: var(--praxis-accent); }
+.praxis-graph .pg-res .pg-node { stroke: var(--res-color); stroke-width: 1.3; }
+.praxis-graph .pg-res .pg-stripe { fill: var(--res-color); }
+.praxis-graph .pg-res.focus .pg-node { stroke-width: 3; }
+.praxis-graph .pg-res-name { font-weight: 700; font-family: var(--praxis-mono); }
+.praxis-graph .pg-res-type { fill: var(--praxis-muted); font-size: 11px; }
+.praxis-graph .pg-badge rect { fill: var(--praxis-bg2); stroke: var(--praxis-border); }
+.praxis-graph .pg-badge text { fill: var(--praxis-muted); font-size: 10px; }
+.praxis-graph .pg-detail { flex: 1 1 260px; min-width: 240px; max-width: 420px; border: 1px solid var(--praxis-border2);
   border-radius: 4px; padding: 8px; }
 .praxis-graph .pg-detail:empty { display: none; }
 .praxis-graph .pg-detail h4 { margin: 0 0 4px; font-size: 1em; }
@@ -49,162 +67,185 @@ const CSS = `
 `;
 
 const PALETTE = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22"];
-const CHUNK = 200; // ungrouped runs longer than this are split into collapsible chunks
-const PAGE = 300; // rows rendered per group before "show more"
+const MORE_STEP = 200; // rows added by a click on "… N more"
 
-/** The resource variable of a key: "source[A1]" → "source". */
-export function varOf(key) {
-  const i = String(key).indexOf("[");
-  return i < 0 ? String(key) : String(key).slice(0, i);
-}
-
-/** Ops in execution order, consecutive ops of the same loop grouped. */
-export function groupOps(graph) {
-  const byId = new Map((graph?.operations || []).map((op) => [op.id, op]));
-  const order = graph?.execution_order?.length ? graph.execution_order : [...byId.keys()];
-  const ops = order.map((id) => byId.get(id)).filter(Boolean);
-  const groups = [];
-  let loose = [];
-  const flush = () => {
-    if (!loose.length) return;
-    if (loose.length <= CHUNK) {
-      for (const op of loose) groups.push({ loop: null, label: null, ops: [op] });
-    } else {
-      for (let i = 0; i < loose.length; i += CHUNK) {
-        const part = loose.slice(i, i + CHUNK);
-        groups.push({ loop: null, label: `ops ${part[0].id} … ${part[part.length - 1].id}`, ops: part });
-      }
-    }
-    loose = [];
-  };
-  for (const op of ops) {
-    if (!op.loop) { loose.push(op); continue; }
-    flush();
-    const last = groups[groups.length - 1];
-    if (last && last.loop === op.loop) last.ops.push(op);
-    else groups.push({ loop: op.loop, label: op.loop, ops: [op] });
-  }
-  flush();
-  return groups;
-}
+const title = (text) => s("title", {}, text);
+const plural = (n, word) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
 function render({ model, el }) {
   injectStyle("praxis-graph-view-css", CSS);
   const root = h("div", { class: "praxis praxis-graph" });
   replace(el, root);
-  let expanded = new Set();
-  let shown = new Map(); // group index → rows rendered
-  let rows = new Map(); // op id → row element
-  let groups = [];
-  let failLines = new Map();
+  let layout = null;
+  let extra = 0; // rows added by "… N more" clicks
+  let focusRes = null; // a clicked resource: its ops stay bright, the others dim
+  let nodeEls = new Map(); // node id → <g>
+  let edgeEls = new Map(); // node or resource id → [<path>]
   let colors = new Map();
-  let focus = null;
 
-  function opById(id) {
-    for (const g of groups) for (const op of g.ops) if (op.id === id) return [op, g];
-    return [null, null];
+  const collapsedNow = () => layout?.collapsed || new Set();
+  function setCollapsed(ids) { setTrait(model, "collapsed", [...ids]); }
+  function toggle(id) {
+    const next = new Set(collapsedNow());
+    if (next.has(id)) next.delete(id); else next.add(id);
+    setCollapsed(next);
   }
 
   function draw() {
     const graph = model.get("graph") || {};
     const failures = model.get("failures") || [];
-    failLines = new Map();
-    for (const f of failures) {
-      if (!failLines.has(f.line)) failLines.set(f.line, []);
-      failLines.get(f.line).push(f);
-    }
-    colors = new Map(Object.keys(graph.resources || {}).map((v, i) => [v, PALETTE[i % PALETTE.length]]));
-    groups = groupOps(graph);
-    const total = groups.reduce((n, g) => n + g.ops.length, 0);
-    groups.forEach((g) => { g.failing = g.ops.filter((op) => failLines.has(op.line_number)).length; });
-    expanded = new Set();
-    groups.forEach((g, i) => {
-      if (g.ops.length > 1 && (total <= 60 || (g.failing && g.ops.length <= 2000))) expanded.add(i);
+    const collapsed = model.get("collapsed");
+    layout = layoutGraph(graph, failures, {
+      collapsed: Array.isArray(collapsed) ? collapsed : undefined,
+      maxNodes: (model.get("max_nodes") || MAX_NODES) + extra,
+      focus: model.get("selected_op") || null,
     });
-    shown = new Map();
-    const failingOps = groups.reduce((n, g) => n + g.failing, 0);
-    const resources = Object.values(graph.resources || {}).map((r) => {
-      const chain = (r.parental_chain || []).join(" › ");
-      const elem = r.element_type && r.element_type !== r.declared_type ? ` of ${r.element_type}` : "";
-      return h("div", {
-        class: `pg-res${focus === r.variable_name ? " focus" : ""}`,
-        style: `--res-color: ${colors.get(r.variable_name)}`,
-        title: `${r.variable_name}: ${r.declared_type}${elem}\nclick to highlight its ops`,
-        onclick: () => { focus = focus === r.variable_name ? null : r.variable_name; draw(); },
-      }, h("b", { class: "praxis-mono" }, r.variable_name), " ",
-      h("span", { class: "pg-chain" }, `${r.declared_type || "?"}${elem}${chain ? ` · on ${chain}` : ""}`));
-    });
-    const list = h("div", { class: "pg-ops", role: "tree" });
-    rows = new Map();
-    groups.forEach((g, i) => list.append(group(g, i)));
+    colors = new Map(layout.resources.map((r, i) => [r.id, PALETTE[i % PALETTE.length]]));
+    nodeEls = new Map();
+    edgeEls = new Map();
+    const loops = layout.groups.filter((g) => g.loop);
+    const failingOps = layout.groups.reduce((n, g) => n + g.ops.filter(
+      (op) => (failures || []).some((f) => f.line === op.line_number)).length, 0);
+    const svg = s("svg", {
+      class: "pg-svg", width: layout.width, height: layout.height,
+      viewBox: `0 0 ${layout.width} ${layout.height}`, role: "img",
+      "aria-label": `computation graph of ${graph.protocol_fqn || "the protocol"}`,
+    },
+    s("g", { class: "pg-boxes" }, layout.boxes.map(boxEl)),
+    s("g", { class: "pg-edges" }, layout.edges.map(edgeEl)),
+    s("g", { class: "pg-resources" }, layout.resources.map(resourceEl)),
+    s("g", { class: "pg-nodes" }, layout.nodes.map(nodeEl)));
+    const capped = layout.drawn < layout.total && layout.nodes.some((n) => n.kind === "more");
     replace(root,
       h("div", { class: "pg-head" },
         h("span", { class: "pg-title" }, "Graph"),
         h("span", { class: "praxis-mono" }, graph.protocol_fqn || ""),
-        h("span", { class: "praxis-muted" }, `${total} ops · ${resources.length} resources · ${groups.length} group${groups.length === 1 ? "" : "s"}`),
-        failingOps ? h("span", { class: "praxis-badge", style: "color: var(--praxis-error)" }, `${failingOps} failing ops`) : null),
-      h("div", { class: "pg-resources" }, resources),
-      h("div", { class: "pg-body" }, list, h("div", { class: "pg-detail" })));
+        h("span", { class: "praxis-muted pg-counts" },
+          `${plural(layout.total, "op")} · ${plural(layout.resources.length, "resource")} · ${plural(loops.length, "loop")}`
+          + `${capped ? ` · ${layout.drawn.toLocaleString("en-US")} drawn` : ""}`),
+        failingOps ? h("span", { class: "praxis-badge", style: "color: var(--praxis-error)" }, `${failingOps} failing ops`) : null,
+        loops.length ? h("span", { class: "pg-tools" },
+          h("button", { class: "pg-collapse-all", onclick: () => setCollapsed(loops.map((g) => g.id)) }, "Collapse loops"),
+          h("button", { class: "pg-expand-all", onclick: () => setCollapsed([]) }, "Expand loops")) : null),
+      h("div", { class: "pg-body" }, h("div", { class: "pg-canvas" }, svg), h("div", { class: "pg-detail" })));
+    highlight();
     detail();
   }
 
-  function group(g, i) {
-    if (g.ops.length === 1 && !g.label) return opRow(g.ops[0], true);
-    const lines = g.ops.map((op) => op.line_number);
-    const counts = new Map();
-    for (const op of g.ops) counts.set(op.method_name, (counts.get(op.method_name) || 0) + 1);
-    const methods = [...counts].map(([m, n]) => `${m} ×${n}`).join(", ");
-    const open = expanded.has(i);
-    const box = h("div", { class: `pg-group${g.failing ? " failing" : ""}`, "data-group": i });
-    const head = h("div", {
-      class: "pg-group-head", role: "treeitem", "aria-expanded": String(open),
-      onclick: () => { if (expanded.has(i)) expanded.delete(i); else expanded.add(i); box.replaceWith(group(g, i)); },
-    }, h("span", { class: "pg-caret" }, open ? "▾" : "▸"),
-    h("span", { class: "praxis-mono" }, g.label),
-    h("span", { class: "praxis-muted" }, `${g.ops.length} ops · lines ${Math.min(...lines)}–${Math.max(...lines)} · ${shorten(methods, 70)}`),
-    g.failing ? h("span", { class: "praxis-badge", style: "color: var(--praxis-error)" }, `${g.failing} failing`) : null);
-    box.append(head);
-    if (open) {
-      const limit = shown.get(i) || PAGE;
-      for (const op of g.ops.slice(0, limit)) box.append(opRow(op, false));
-      if (g.ops.length > limit) {
-        box.append(h("button", {
-          class: "pg-more",
-          onclick: () => { shown.set(i, limit + PAGE * 4); box.replaceWith(group(g, i)); },
-        }, `show ${Math.min(PAGE * 4, g.ops.length - limit)} more of ${g.ops.length - limit}`));
-      }
-    }
-    return box;
+  function boxEl(box) {
+    const head = s("g", { class: "pg-box-head", role: "button", "aria-expanded": "true",
+      onclick: () => toggle(box.id) },
+    title(`${box.group.loop}: click to collapse to one node`),
+    s("rect", { x: box.x, y: box.y, width: box.w, height: 22 }),
+    s("text", { class: "pg-box-label", x: box.x + 8, y: box.y + 12 }, `▾ ${box.label}`),
+    s("text", { class: "pg-times", x: box.x + box.w - 8, y: box.y + 12, "text-anchor": "end" },
+      `${box.times} · ${plural(box.ops, "op")}`),
+    box.failing ? s("text", { class: "pg-fail-count", x: box.x + box.w - 120, y: box.y + 12, "text-anchor": "end" },
+      `${box.failing} failing`) : null);
+    return s("g", { class: `pg-box${box.failing ? " failing" : ""}`, "data-group": box.id },
+      s("rect", { class: "pg-box-frame", x: box.x, y: box.y, width: box.w, height: box.h, rx: 6 }),
+      head,
+      box.iterations.map((it) => [
+        it.first ? null : s("line", { class: "pg-iter-sep", x1: box.x + 4, x2: box.x + box.w - 4, y1: it.y - 3, y2: it.y - 3 }),
+        s("text", { class: "pg-iter", x: box.x + 8, y: it.y + OP_H / 2 }, `${it.n}`),
+      ]));
   }
 
-  function opRow(op, single) {
-    const fails = failLines.get(op.line_number) || [];
-    const vars = [...new Set([op.receiver_variable, ...(op.resources || []).map(varOf)].filter((v) => colors.has(v)))];
-    const args = Object.entries(op.arguments || {}).map(([k, v]) => `${k}=${v}`).join(", ");
-    const cls = ["pg-op", single ? "single" : "", fails.length ? "failing" : "",
-      op.id === model.get("selected_op") ? "selected" : "",
-      focus && !vars.includes(focus) ? "dim" : ""].filter(Boolean).join(" ");
-    const row = h("div", {
-      class: cls, "data-op": op.id, "data-line": op.line_number, role: "treeitem",
-      title: fails.map(failureText).join("\n") || `${op.id} · line ${op.line_number}`,
-      onclick: () => setTrait(model, "selected_op", op.id),
-    }, h("span", { class: "pg-line" }, `L${op.line_number}`),
-    vars.map((v) => h("span", { class: "pg-dot", style: `--res-color: ${colors.get(v)}`, title: v })),
-    h("span", { class: "pg-method" }, op.method_name),
-    h("span", { class: "pg-args praxis-mono" }, `(${shorten(args, 90)})`),
-    op.certainty === "conditional" ? h("span", { class: "pg-cond" }, `if ${op.condition || "?"}`) : null);
-    rows.set(op.id, row);
-    return row;
+  function edgeEl(edge) {
+    const path = s("path", { class: `pg-edge${edge.failing ? " failing" : ""}`, d: edge.d,
+      "data-from": edge.from, "data-to": edge.to, style: `--res-color: ${colors.get(edge.to)}` });
+    for (const key of [edge.from, `res:${edge.to}`]) {
+      if (!edgeEls.has(key)) edgeEls.set(key, []);
+      edgeEls.get(key).push(path);
+    }
+    return path;
+  }
+
+  function resourceEl(r) {
+    const g = s("g", {
+      class: `pg-res${r.declared ? "" : " undeclared"}`, "data-res": r.id, style: `--res-color: ${colors.get(r.id)}`,
+      onclick: () => { focusRes = focusRes === r.id ? null : r.id; highlight(); },
+      onmouseenter: () => hot(`res:${r.id}`, true), onmouseleave: () => hot(`res:${r.id}`, false),
+    }, title(`${r.title}\nclick to highlight its ops`),
+    s("rect", { class: "pg-node", x: r.x, y: r.y, width: r.w, height: r.h, rx: 4 }),
+    s("rect", { class: "pg-stripe", x: r.x, y: r.y, width: 4, height: r.h, rx: 2 }),
+    s("text", { x: r.x + 10, y: r.y + 11 }, s("tspan", { class: "pg-res-name" }, r.label),
+      s("tspan", { class: "pg-res-type", dx: 6 }, r.type)),
+    r.badges.map((b) => s("g", { class: "pg-badge" },
+      s("rect", { x: r.x + b.x + 2, y: r.y + 21, width: b.w, height: 13, rx: 6 }),
+      s("text", { x: r.x + b.x + 2 + b.w / 2, y: r.y + 28, "text-anchor": "middle" }, b.text))));
+    nodeEls.set(`res:${r.id}`, g);
+    return g;
+  }
+
+  function nodeEl(node) {
+    let g;
+    const base = { onmouseenter: () => hot(node.id, true), onmouseleave: () => hot(node.id, false) };
+    if (node.kind === "op") {
+      const op = node.op;
+      const cls = ["pg-op", node.failing ? "failing" : "", node.conditional ? "conditional" : ""].filter(Boolean).join(" ");
+      g = s("g", { ...base, class: cls, "data-op": op.id, "data-line": op.line_number, role: "button",
+        onclick: () => setTrait(model, "selected_op", op.id) },
+      title(node.title),
+      s("rect", { class: "pg-node", x: node.x, y: node.y, width: node.w, height: node.h, rx: 4 }),
+      s("text", { class: "pg-line", x: node.x + 6, y: node.y + node.h / 2 }, node.line),
+      s("text", { x: node.x + 42, y: node.y + node.h / 2 }, s("tspan", { class: "pg-method" }, node.method),
+        s("tspan", { class: "pg-args", dx: 6 }, node.args)),
+      node.cond ? s("text", { class: "pg-cond", x: node.x + node.w - 6, y: node.y + node.h / 2, "text-anchor": "end" }, node.cond) : null);
+    } else if (node.kind === "loop") {
+      const cls = ["pg-loop", node.failing ? "failing" : "", node.conditional ? "conditional" : ""].filter(Boolean).join(" ");
+      g = s("g", { ...base, class: cls, "data-group": node.id, role: "button", "aria-expanded": "false",
+        onclick: () => toggle(node.id) },
+      title(`${node.title}\nclick to expand`),
+      s("rect", { class: "pg-stack", x: node.x + 4, y: node.y + 4, width: node.w, height: LOOP_H, rx: 5 }),
+      s("rect", { class: "pg-node", x: node.x, y: node.y, width: node.w, height: LOOP_H, rx: 5 }),
+      s("text", { class: "pg-loop-label", x: node.x + 8, y: node.y + 11 }, `▸ ${node.text}`),
+      s("text", { class: "pg-times", x: node.x + node.w - 8, y: node.y + 11, "text-anchor": "end" }, node.times),
+      s("text", { class: "pg-sub", x: node.x + 20, y: node.y + 25 }, node.sub),
+      node.failingOps ? s("text", { class: "pg-fail-count", x: node.x + node.w - 8, y: node.y + 25, "text-anchor": "end" },
+        `${node.failingOps} failing`) : null);
+    } else {
+      g = s("g", { class: "pg-more", "data-more": node.count, role: "button",
+        onclick: () => { extra += MORE_STEP; draw(); } },
+      title(`${node.title} (${MORE_STEP} at a time)`),
+      s("rect", { class: "pg-node", x: node.x, y: node.y, width: node.w, height: node.h, rx: 4 }),
+      s("text", { x: node.x + node.w / 2, y: node.y + node.h / 2, "text-anchor": "middle" }, node.text));
+    }
+    nodeEls.set(node.id, g);
+    return g;
+  }
+
+  function hot(id, on) {
+    for (const path of edgeEls.get(id) || []) path.classList.toggle("hot", on);
+  }
+
+  /** Selection, the focused resource's ops, and its edges. */
+  function highlight() {
+    if (!layout) return;
+    const selected = model.get("selected_op");
+    for (const node of layout.nodes) {
+      const g = nodeEls.get(node.id);
+      if (!g) continue;
+      const contains = node.kind === "loop" ? node.group.ops.some((op) => op.id === selected) : node.id === selected;
+      g.classList.toggle("selected", Boolean(selected) && contains);
+      g.classList.toggle("dim", Boolean(focusRes) && node.kind !== "more" && !node.touches.includes(focusRes));
+    }
+    for (const r of layout.resources) {
+      nodeEls.get(`res:${r.id}`)?.classList.toggle("focus", r.id === focusRes);
+      for (const path of edgeEls.get(`res:${r.id}`) || []) {
+        path.classList.toggle("faint", Boolean(focusRes) && r.id !== focusRes);
+        path.classList.toggle("hot", r.id === focusRes);
+      }
+    }
   }
 
   function detail() {
     const box = root.querySelector(".pg-detail");
     const id = model.get("selected_op");
-    for (const [opId, row] of rows) row.classList.toggle("selected", opId === id);
+    const node = layout?.nodes.find((n) => n.kind === "op" && n.id === id);
     if (!box) return;
-    const [op] = id ? opById(id) : [null];
-    if (!op) { box.replaceChildren(); return; }
-    const fails = failLines.get(op.line_number) || [];
+    if (!node) { box.replaceChildren(); return; }
+    const op = node.op;
     const keys = op.resources || [];
     const field = (name, value) => (value === null || value === undefined || value === "" ? [] : [h("dt", {}, name), h("dd", {}, value)]);
     replace(box,
@@ -217,27 +258,42 @@ function render({ model, el }) {
         field("loop", op.loop),
         field("touches", keys.length ? `${keys.slice(0, 12).join(", ")}${keys.length > 12 ? ` … (${keys.length})` : ""}` : null),
         field("volumes", op.volumes?.length ? `${op.volumes.join(", ")} µL` : null)),
-      fails.map((f) => h("div", { class: "pg-fail" }, failureText(f))));
+      node.failures.map((f) => h("div", { class: "pg-fail" }, failureText(f))));
+  }
+
+  /** Keep the selected op in view inside the canvas (without scrolling the page). */
+  function scrollTo(id) {
+    const node = layout?.nodes.find((n) => n.id === id);
+    const canvas = root.querySelector(".pg-canvas");
+    if (!node || !canvas || !canvas.clientHeight) return;
+    if (node.y < canvas.scrollTop || node.y + node.h > canvas.scrollTop + canvas.clientHeight) {
+      canvas.scrollTop = Math.max(0, node.y - canvas.clientHeight / 3);
+    }
   }
 
   function reveal() {
     const id = model.get("selected_op");
-    if (id && !rows.has(id)) {
-      const [op, g] = opById(id);
-      const i = groups.indexOf(g);
-      if (op && i >= 0) {
-        expanded.add(i);
-        shown.set(i, Math.max(shown.get(i) || PAGE, g.ops.indexOf(op) + 1));
-        const old = root.querySelector(`[data-group="${i}"]`);
-        if (old) old.replaceWith(group(g, i));
-      }
+    if (!id || nodeEls.has(id)) {
+      highlight();
+      detail();
+      scrollTo(id);
+      return;
     }
-    detail();
+    const group = layout?.groups.find((g) => g.loop && g.ops.some((op) => op.id === id));
+    if (group && collapsedNow().has(group.id)) {
+      const next = new Set(collapsedNow());
+      next.delete(group.id);
+      setCollapsed(next); // redraws, keeping the selected op in the drawn window
+    } else {
+      draw();
+    }
+    scrollTo(id);
   }
 
   draw();
   const offs = [
-    listen(model, "change:graph change:failures", draw),
+    listen(model, "change:graph change:failures", () => { extra = 0; draw(); }),
+    listen(model, "change:collapsed change:max_nodes", draw),
     listen(model, "change:selected_op", reveal),
   ];
   return () => offs.forEach((off) => off());

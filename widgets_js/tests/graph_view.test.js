@@ -1,42 +1,46 @@
 import { describe, expect, it } from "vitest";
-import graphView, { groupOps, varOf } from "../src/graph_view.js";
+import graphView from "../src/graph_view.js";
 import { fixture, mount } from "./fake_model.js";
+import { bigGraph } from "./graphs.js";
 
-const state = () => ({ graph: fixture.graph, failures: fixture.failure_modes, selected_op: "" });
-
-function bigGraph(n) {
-  const operations = [];
-  for (let i = 0; i < n; i += 1) {
-    operations.push({
-      id: `op_${i}`, line_number: 5 + (i % 4), column: 8, method_name: ["pick_up_tips", "aspirate", "dispense", "drop_tips"][i % 4],
-      receiver_variable: "lh", arguments: {}, certainty: "always", condition: null,
-      loop: i < n - 50 ? "for i in range(2500) @ 4" : null, resources: [`source[A${(i % 12) + 1}]`], volumes: [],
-    });
-  }
-  return { protocol_fqn: "big", resources: fixture.graph.resources, operations, preconditions: [], execution_order: operations.map((o) => o.id) };
-}
+const state = (extra = {}) => ({ graph: fixture.graph, failures: fixture.failure_modes, selected_op: "", ...extra });
 
 describe("GraphView", () => {
-  it("lists resources and groups the loop's ops in execution order", () => {
+  it("draws resources, ops and the edges between them in one SVG", () => {
     const { el } = mount(graphView, state());
-    expect(el.querySelectorAll(".pg-res")).toHaveLength(4);
-    expect(el.querySelectorAll(".pg-group")).toHaveLength(1);
-    expect(el.querySelector(".pg-group-head").textContent).toContain("for col in range(1, 13) @ 3");
-    const ops = [...el.querySelectorAll(".pg-op")];
+    const svg = el.querySelector("svg.pg-svg");
+    expect(svg.querySelectorAll(".pg-res")).toHaveLength(4);
+    expect(svg.querySelector('.pg-res[data-res="source"]').textContent).toContain("PlateCarrier");
+    const ops = [...svg.querySelectorAll(".pg-op")];
     expect(ops).toHaveLength(48);
-    expect(ops.map((o) => o.dataset.op).slice(0, 3)).toEqual(["op_0", "op_1", "op_2"]);
+    expect(ops.slice(0, 3).map((o) => o.dataset.op)).toEqual(["op_0", "op_1", "op_2"]);
+    expect(svg.querySelectorAll("path.pg-edge")).toHaveLength(36);
+    expect(svg.querySelector('.pg-edge[data-from="op_2"]').dataset.to).toBe("dest");
+    expect(el.querySelector(".pg-counts").textContent).toBe("48 ops · 4 resources · 1 loop");
   });
 
-  it("marks ops on a failing line red", () => {
+  it("draws failing ops red with the failure message on hover", () => {
     const { el } = mount(graphView, state());
-    const failing = el.querySelectorAll(".pg-op.failing");
+    const failing = [...el.querySelectorAll(".pg-op.failing")];
     expect(failing).toHaveLength(12);
-    expect([...failing].every((o) => o.dataset.line === "7")).toBe(true);
+    expect(failing.every((o) => o.dataset.line === "7")).toBe(true);
+    expect(failing[0].querySelector("title").textContent).toContain("which holds 30 µL");
+    expect(el.querySelectorAll(".pg-edge.failing")).toHaveLength(12);
+  });
+
+  it("draws a conditional op dashed with its condition on hover", () => {
+    const graph = structuredClone(fixture.graph);
+    Object.assign(graph.operations[2], { certainty: "conditional", condition: "volume > 200" });
+    const { el } = mount(graphView, state({ graph }));
+    const op = el.querySelector('[data-op="op_2"]');
+    expect(op.classList.contains("conditional")).toBe(true);
+    expect(op.querySelector("title").textContent).toContain("if volume > 200");
+    expect(el.querySelectorAll(".pg-op.conditional")).toHaveLength(1);
   });
 
   it("shows the line of a clicked op and sets selected_op", () => {
     const { el, model } = mount(graphView, state());
-    el.querySelector('[data-op="op_1"]').click();
+    el.querySelector('[data-op="op_1"]').dispatchEvent(new MouseEvent("click", { bubbles: true }));
     expect(model.get("selected_op")).toBe("op_1");
     const detail = el.querySelector(".pg-detail");
     expect(detail.textContent).toContain("line 7");
@@ -44,33 +48,59 @@ describe("GraphView", () => {
     expect(el.querySelector('[data-op="op_1"]').classList.contains("selected")).toBe(true);
   });
 
-  it("collapses and expands a group", () => {
-    const { el } = mount(graphView, state());
-    el.querySelector(".pg-group-head").click();
+  it("collapses a loop's box to one ×N node and expands it again", () => {
+    const { el, model } = mount(graphView, state());
+    el.querySelector(".pg-box-head").dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    expect(model.get("collapsed")).toEqual(["op_0"]);
     expect(el.querySelectorAll(".pg-op")).toHaveLength(0);
-    el.querySelector(".pg-group-head").click();
+    const loop = el.querySelector(".pg-loop");
+    expect(loop.textContent).toContain("×12");
+    expect(loop.classList.contains("failing")).toBe(true);
+    expect(el.querySelectorAll(".pg-edge")).toHaveLength(3);
+    loop.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    expect(model.get("collapsed")).toEqual([]);
     expect(el.querySelectorAll(".pg-op")).toHaveLength(48);
   });
 
-  it("renders a 10,000-op graph quickly by collapsing groups", () => {
-    const t0 = performance.now();
-    const { el, model } = mount(graphView, { graph: bigGraph(10000), failures: [], selected_op: "" });
-    const elapsed = performance.now() - t0;
-    console.log(`10,000-op graph rendered in ${elapsed.toFixed(0)} ms (jsdom)`);
-    expect(elapsed).toBeLessThan(1500);
-    expect(el.querySelectorAll(".pg-group")).toHaveLength(1);
-    expect(el.querySelectorAll(".pg-op").length).toBeLessThanOrEqual(50);
-    model.set("selected_op", "op_4000");
-    expect(el.querySelector('[data-op="op_4000"]')).not.toBeNull();
-    expect(el.querySelectorAll(".pg-op").length).toBeLessThan(4100);
+  it("expands the collapsed loop holding an op selected from outside", () => {
+    const { el, model } = mount(graphView, state({ collapsed: ["op_0"] }));
+    expect(el.querySelectorAll(".pg-op")).toHaveLength(0);
+    model.set("selected_op", "op_9");
+    expect(model.get("collapsed")).toEqual([]);
+    expect(el.querySelector('[data-op="op_9"]').classList.contains("selected")).toBe(true);
+    expect(el.querySelector(".pg-detail").textContent).toContain("line 7");
   });
 
-  it("groups consecutive ops of one loop and chunks long loose runs", () => {
-    const op = (id, loop) => ({ id, loop, line_number: 1 });
-    const groups = groupOps({ operations: [op("a", "L1"), op("b", "L1"), op("c", null), op("d", "L1"), op("e", "L2")] });
-    expect(groups.map((g) => g.ops.map((o) => o.id).join(""))).toEqual(["ab", "c", "d", "e"]);
-    const loose = groupOps({ operations: Array.from({ length: 450 }, (_, i) => op(`o${i}`, null)) });
-    expect(loose.map((g) => g.ops.length)).toEqual([200, 200, 50]);
-    expect(varOf("source[A1]")).toBe("source");
+  it("dims the ops that do not touch a clicked resource", () => {
+    const { el } = mount(graphView, state());
+    el.querySelector('.pg-res[data-res="dest"]').dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    const bright = [...el.querySelectorAll(".pg-op:not(.dim)")].map((o) => o.dataset.line);
+    expect(bright).toHaveLength(12);
+    expect(new Set(bright)).toEqual(new Set(["8"]));
+    expect(el.querySelectorAll('.pg-edge.hot[data-to="dest"]')).toHaveLength(12);
+  });
+
+  it("keeps a 10,000-op graph bounded: a collapsed loop, then max_nodes rows and '… N more'", () => {
+    const { el, model } = mount(graphView, state({ graph: bigGraph(10000), failures: [] }));
+    expect(el.querySelectorAll(".pg-loop")).toHaveLength(1);
+    expect(el.querySelectorAll(".pg-op")).toHaveLength(50);
+    el.querySelector(".pg-expand-all").click();
+    expect(el.querySelectorAll(".pg-op")).toHaveLength(150);
+    const more = el.querySelector(".pg-more");
+    expect(more.querySelector("text").textContent).toBe("… 9,850 more ops");
+    more.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    expect(el.querySelectorAll(".pg-op")).toHaveLength(350);
+    model.set("selected_op", "op_4000");
+    expect(el.querySelector('[data-op="op_4000"]').classList.contains("selected")).toBe(true);
+    expect(el.querySelectorAll(".pg-op").length).toBeLessThan(360);
+    model.set("max_nodes", 20);
+    expect(el.querySelectorAll(".pg-op")).toHaveLength(220 + 7);
+  });
+
+  it("detaches its listeners on cleanup", () => {
+    const { model, cleanup } = mount(graphView, state());
+    expect(model.listenerCount()).toBeGreaterThan(0);
+    cleanup();
+    expect(model.listenerCount()).toBe(0);
   });
 });

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import {
+  MAX_NODES, OP_X, RES_X, chainOf, defaultCollapsed, groupOps, layoutGraph, varOf,
+} from "../src/_graph_layout.js";
+import { fixture } from "./fake_model.js";
+import { bigGraph } from "./graphs.js";
+
+const ops = (layout) => layout.nodes.filter((n) => n.kind === "op");
+const hiddenOps = (layout) => layout.nodes.filter((n) => n.kind === "more").reduce((k, n) => k + n.count, 0);
+
+describe("layoutGraph", () => {
+  const layout = layoutGraph(fixture.graph, fixture.failure_modes);
+
+  it("stacks the ops top to bottom in execution order, right of the resource lane", () => {
+    expect(ops(layout).map((n) => n.id)).toEqual(fixture.graph.execution_order);
+    const ys = ops(layout).map((n) => n.y);
+    expect(ys.every((y, i) => i === 0 || y > ys[i - 1])).toBe(true);
+    expect(ops(layout).every((n) => n.x === OP_X)).toBe(true);
+    expect(layout.resources.map((r) => r.id)).toEqual(["lh", "tips", "source", "dest"]);
+    expect(layout.resources.every((r) => r.x === RES_X && r.x + r.w < OP_X)).toBe(true);
+    const bottoms = layout.resources.map((r) => r.y + r.h);
+    expect(layout.resources.slice(1).every((r, i) => r.y >= bottoms[i])).toBe(true);
+    expect(layout.height).toBeGreaterThanOrEqual(Math.max(...ys) + 20);
+  });
+
+  it("shows each resource's parental chain as badges, element first", () => {
+    const source = layout.resources.find((r) => r.id === "source");
+    expect(source.badges.map((b) => b.text)).toEqual(["Well", "Plate", "PlateCarrier", "Deck"]);
+    expect(source.badges.every((b, i) => i === 0 || b.x > source.badges[i - 1].x + source.badges[i - 1].w)).toBe(true);
+    expect(chainOf({ declared_type: "list[Well]", element_type: "Well", parental_chain: ["Plate", "Deck"] }))
+      .toEqual(["Well", "Plate", "Deck"]);
+    expect(layout.resources.find((r) => r.id === "lh").badges).toEqual([]);
+  });
+
+  it("draws an edge from each op to every resource it touches, red from failing ops", () => {
+    expect(layout.edges).toHaveLength(36);
+    const fromAspirate = layout.edges.filter((e) => e.from === "op_1");
+    expect(fromAspirate.map((e) => [e.to, e.failing])).toEqual([["source", true]]);
+    expect(layout.edges.some((e) => e.from === "op_3")).toBe(false); // discard_tips touches nothing
+    const node = ops(layout).find((n) => n.id === "op_2");
+    const dest = layout.resources.find((r) => r.id === "dest");
+    const edge = layout.edges.find((e) => e.from === "op_2");
+    expect(edge.d.startsWith(`M${node.x} ${node.y + node.h / 2} `)).toBe(true);
+    expect(edge.d.endsWith(` ${dest.x + dest.w} ${dest.y + dest.h / 2}`)).toBe(true);
+  });
+
+  it("marks failing ops with their failures and conditional ops with their condition", () => {
+    const failing = ops(layout).filter((n) => n.failing);
+    expect(failing).toHaveLength(12);
+    expect(failing[0].failures.map((f) => f.kind)).toEqual(["insufficient_liquid", "tip_volume_exceeded"]);
+    expect(failing[0].title).toContain("which holds 30 µL");
+    const graph = structuredClone(fixture.graph);
+    Object.assign(graph.operations[2], { certainty: "conditional", condition: "volume > 200" });
+    const node = ops(layoutGraph(graph, [])).find((n) => n.id === "op_2");
+    expect([node.conditional, node.cond, node.failing]).toEqual([true, "if volume > 200", false]);
+    expect(node.title).toContain("if volume > 200");
+  });
+
+  it("boxes a loop's ops with its label and numbers its iterations", () => {
+    expect(layout.boxes).toHaveLength(1);
+    const [box] = layout.boxes;
+    expect([box.label, box.times, box.ops, box.failing]).toEqual(["for col in range(1, 13) @ 3", "×12", 48, 12]);
+    expect(box.iterations.map((it) => it.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(ops(layout).every((n) => n.y > box.y && n.y + n.h < box.y + box.h && n.x > box.x)).toBe(true);
+    const fifth = ops(layout).find((n) => n.id === "op_4");
+    expect(box.iterations[1].y).toBe(fifth.y);
+  });
+
+  it("collapses a loop to one node ×N that keeps the loop's edges and failures", () => {
+    const folded = layoutGraph(fixture.graph, fixture.failure_modes, { collapsed: ["op_0"] });
+    expect(ops(folded)).toHaveLength(0);
+    expect(folded.boxes).toHaveLength(0);
+    const [loop] = folded.nodes;
+    expect([loop.kind, loop.times, loop.count, loop.failingOps]).toEqual(["loop", "×12", 48, 12]);
+    expect(folded.edges.map((e) => e.to).sort()).toEqual(["dest", "source", "tips"]);
+    expect(folded.height).toBeLessThan(layout.height / 5);
+  });
+
+  it("starts with every loop collapsed above 60 ops, and expanded at or below", () => {
+    expect(defaultCollapsed(groupOps(fixture.graph))).toEqual([]);
+    expect(defaultCollapsed(groupOps(bigGraph(61, 61)))).toEqual(["op_0"]);
+    expect(layoutGraph(bigGraph(10000), []).nodes.filter((n) => n.kind === "loop")).toHaveLength(1);
+  });
+
+  it("splits iterations where the line goes back, not between two calls on one line", () => {
+    const op = (id, line, column) => ({ id, line_number: line, column, loop: "for x in xs @ 2", method_name: "m" });
+    const graph = { operations: [op("a", 3, 4), op("b", 3, 20), op("c", 4, 4), op("d", 3, 4), op("e", 4, 4),
+      { id: "f", line_number: 9, column: 0, loop: null }, op("g", 3, 4)] };
+    const groups = groupOps(graph);
+    expect(groups.map((g) => [g.id, g.ops.length, g.starts])).toEqual([["a", 5, [0, 3]], ["f", 1, [0]], ["g", 1, [0]]]);
+    expect(varOf("source[A1]")).toBe("source");
+  });
+
+  it("draws at most maxNodes rows of a 10,000-op graph and counts the rest in one node", () => {
+    for (const graph of [bigGraph(10000, 0), bigGraph(10000)]) {
+      const big = layoutGraph(graph, fixture.failure_modes, { collapsed: [] });
+      expect(ops(big)).toHaveLength(MAX_NODES);
+      const more = big.nodes.filter((n) => n.kind === "more");
+      expect(more.map((n) => n.text)).toEqual([`… ${(10000 - MAX_NODES).toLocaleString("en-US")} more ops`]);
+      expect(ops(big).length + hiddenOps(big)).toBe(10000);
+      expect(big.height).toBeLessThan((MAX_NODES + 4) * 30);
+      expect(big.edges.length).toBeLessThanOrEqual(MAX_NODES);
+    }
+  });
+
+  it("keeps a window around the focused op beyond the cap, with the hidden ops counted either side", () => {
+    const big = layoutGraph(bigGraph(10000), [], { collapsed: [], maxNodes: 40, focus: "op_4000" });
+    const ids = big.nodes.map((n) => n.id);
+    expect(ids).toContain("op_4000");
+    expect(big.nodes.filter((n) => n.kind === "more")).toHaveLength(2);
+    expect(ops(big)).toHaveLength(40 + 7);
+    expect(ops(big).length + hiddenOps(big)).toBe(10000);
+    const focus = big.nodes.find((n) => n.id === "op_4000");
+    const [box] = big.boxes;
+    expect(focus.y).toBeLessThan(box.y + box.h); // still inside the loop's box
+  });
+
+  it("adds a node for labware an op touches that is not a declared resource", () => {
+    const graph = structuredClone(fixture.graph);
+    graph.operations[1].resources = ["plate_01[A1]"];
+    const placed = layoutGraph(graph, []);
+    const found = placed.resources.find((r) => r.id === "plate_01");
+    expect(found.type).toBe("not a declared resource");
+    expect(placed.edges.filter((e) => e.to === "plate_01").map((e) => e.from)).toEqual(["op_1"]);
+  });
+});
