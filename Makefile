@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JS_OUT := praxis_lab/static/.built
 
-.PHONY: install demo test test-fast bench lint widgets clean
+.PHONY: install demo test test-fast bench compare-opentrons lint widgets clean
 
 install: $(STAMP) $(JS_OUT)
 
@@ -35,6 +35,21 @@ test-fast: install
 
 bench: install
 	$(PY) benchmarks/run.py
+
+# praxis_lab, PLR's chatterbox and opentrons.simulate on the paired protocols of
+# benchmarks/compare/. Opentrons goes in a virtualenv of its own (it pins its own pydantic
+# and numpy). 8.8.2: 9.x simulates Flex protocols only, 10.x does not import on Python 3.11.
+OT_VENV    := benchmarks/.venv-opentrons
+OT_VERSION := 8.8.2
+
+$(OT_VENV)/.installed:
+	@test -x $(OT_VENV)/bin/python || $(PYTHON) -m venv $(OT_VENV)
+	$(OT_VENV)/bin/python -m pip install -q --upgrade pip
+	$(OT_VENV)/bin/python -m pip install -q 'opentrons==$(OT_VERSION)'
+	@touch $@
+
+compare-opentrons: install $(OT_VENV)/.installed
+	$(PY) benchmarks/compare_simulators.py
 
 lint: install
 	$(VENV)/bin/ruff check praxis_lab tests benchmarks

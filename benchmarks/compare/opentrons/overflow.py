@@ -1,0 +1,19 @@
+"""Mistake: pooling 3 × 150 µL into one 360 µL well."""
+from opentrons import protocol_api
+
+metadata = {"apiLevel": "2.27"}
+requirements = {"robotType": "OT-2"}
+
+
+def run(protocol: protocol_api.ProtocolContext):
+    tips = protocol.load_labware("opentrons_96_tiprack_300ul", 1)
+    plate = protocol.load_labware("corning_96_wellplate_360ul_flat", 2)
+    pipette = protocol.load_instrument("p300_single_gen2", "right", tip_racks=[tips])
+    sample = protocol.define_liquid("sample", "start volume", "#1f77b4")
+    plate.load_liquid(["A1", "B1", "C1"], 300, sample)
+    plate.load_empty([w for w in plate.wells_by_name() if w not in ("A1", "B1", "C1")])
+    pipette.pick_up_tip(tips["A1"])
+    for well in ("A1", "B1", "C1"):
+        pipette.aspirate(150, plate[well])
+        pipette.dispense(150, plate["A12"])
+    pipette.drop_tip()

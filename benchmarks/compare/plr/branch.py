@@ -1,0 +1,29 @@
+"""Mistake on one branch only: volumes above 200 µL skip the tip (default 100 µL)."""
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    OTDeck,
+    Plate,
+    TipRack,
+    cor_96_wellplate_360uL_Fb,
+    hamilton_96_tiprack_300uL,
+)
+
+
+async def copy(lh: LiquidHandler, tips: TipRack, plate: Plate, volume: float = 100):
+    if volume <= 200:
+        await lh.pick_up_tips(tips["A1"])
+    await lh.aspirate(plate["A1"], vols=[volume])
+    await lh.dispense(plate["A2"], vols=[volume])
+    await lh.discard_tips()
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(num_channels=1), deck=OTDeck())
+    tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_at_slot(tips, slot=1)
+    plate = cor_96_wellplate_360uL_Fb(name="plate")
+    lh.deck.assign_child_at_slot(plate, slot=2)
+    for name in ("A1", "B1", "C1"):
+        plate.get_well(name).tracker.set_volume(300)
+    return {"lh": lh, "tips": tips, "plate": plate}

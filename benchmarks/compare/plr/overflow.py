@@ -1,0 +1,29 @@
+"""Mistake: pooling 3 × 150 µL into one 360 µL well."""
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    OTDeck,
+    Plate,
+    TipRack,
+    cor_96_wellplate_360uL_Fb,
+    hamilton_96_tiprack_300uL,
+)
+
+
+async def pool(lh: LiquidHandler, tips: TipRack, plate: Plate):
+    await lh.pick_up_tips(tips["A1"])
+    for well in ("A1", "B1", "C1"):
+        await lh.aspirate(plate[well], vols=[150])
+        await lh.dispense(plate["A12"], vols=[150])
+    await lh.discard_tips()
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(num_channels=1), deck=OTDeck())
+    tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_at_slot(tips, slot=1)
+    plate = cor_96_wellplate_360uL_Fb(name="plate")
+    lh.deck.assign_child_at_slot(plate, slot=2)
+    for name in ("A1", "B1", "C1"):
+        plate.get_well(name).tracker.set_volume(300)
+    return {"lh": lh, "tips": tips, "plate": plate}
