@@ -91,11 +91,30 @@ def test_widgets_render_and_respond_in_jupyterlab(lab: Lab, record_property: Any
         "fixed source copied to the clipboard", "select and copy the fixed source below")
     lab.screenshot(page.locator(".praxis-failures"), "failure_list.png")
 
-    # GraphView: failing ops red, click an op to see its line.
+    # GraphView: an SVG of resources, ops and edges; failing ops red; a loop collapses to
+    # one node; click an op to see its line.
     lab.run_cell(page, 3)
-    lab.wait_for(page, ".praxis-graph .pg-op")
-    assert page.locator(".praxis-graph .pg-op.failing").count() == 12
-    page.locator('.praxis-graph [data-op="op_1"]').click()
+    lab.wait_for(page, ".praxis-graph svg.pg-svg .pg-op")
+    graph = page.locator(".praxis-graph svg.pg-svg")
+    assert graph.locator(".pg-res").count() == 4
+    assert graph.locator(".pg-op").count() == 48
+    assert graph.locator("path.pg-edge").count() == 36
+    assert graph.locator('path.pg-edge[data-from="op_2"]').get_attribute("data-to") == "dest"
+    failing = graph.locator(".pg-op.failing")
+    assert failing.count() == 12
+    red, plain = (graph.locator(f"{sel} .pg-node").first.evaluate(
+        "el => getComputedStyle(el).stroke") for sel in (".pg-op.failing", ".pg-op:not(.failing)"))
+    r, g, b = (int(x) for x in red.removeprefix("rgb(").rstrip(")").split(","))
+    assert r > 150 and g < 110 and b < 110, red
+    assert plain != red
+    assert "which holds 30 µL" in failing.first.locator("title").text_content()
+    graph.locator(".pg-box-head").click()
+    loop = lab.wait_for(page, ".praxis-graph .pg-loop.failing")
+    assert "×12" in loop.text_content()
+    assert page.locator(".praxis-graph .pg-op").count() == 0
+    loop.click()
+    lab.wait_for(page, '.praxis-graph [data-op="op_1"]').click()
+    lab.wait_for(page, '.praxis-graph [data-op="op_1"].selected')
     assert "line 7" in page.locator(".praxis-graph .pg-detail").inner_text()
     lab.screenshot(page.locator(".praxis-graph"), "graph_view.png")
 
