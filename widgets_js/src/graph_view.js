@@ -34,6 +34,8 @@ const CSS = `
   stroke: var(--praxis-error); stroke-width: 1.6; }
 .praxis-graph .failing .pg-method, .praxis-graph .pg-fail-count { fill: var(--praxis-error); }
 .praxis-graph .selected .pg-node { stroke: var(--praxis-accent); stroke-width: 3; }
+.praxis-graph svg [role=button]:focus { outline: none; }
+.praxis-graph svg [role=button]:focus-visible .pg-node { stroke: var(--praxis-accent); stroke-width: 2.5; }
 .praxis-graph .dim { opacity: 0.3; }
 .praxis-graph .pg-line { fill: var(--praxis-muted); font-variant-numeric: tabular-nums; }
 .praxis-graph .pg-method { font-weight: 600; }
@@ -70,6 +72,11 @@ const PALETTE = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b
 const MORE_STEP = 200; // rows added by a click on "… N more"
 
 const title = (text) => s("title", {}, text);
+/** Attributes of an SVG group that acts as a button: click, or Enter / Space when focused. */
+const button = (action) => ({
+  role: "button", tabindex: 0, onclick: action,
+  onkeydown: (event) => { if (event.key === "Enter" || event.key === " ") { event.preventDefault(); action(); } },
+});
 const plural = (n, word) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 
 function render({ model, el }) {
@@ -133,8 +140,7 @@ function render({ model, el }) {
   }
 
   function boxEl(box) {
-    const head = s("g", { class: "pg-box-head", role: "button", "aria-expanded": "true",
-      onclick: () => toggle(box.id) },
+    const head = s("g", { class: "pg-box-head", "aria-expanded": "true", ...button(() => toggle(box.id)) },
     title(`${box.group.loop}: click to collapse to one node`),
     s("rect", { x: box.x, y: box.y, width: box.w, height: 22 }),
     s("text", { class: "pg-box-label", x: box.x + 8, y: box.y + 12 }, `▾ ${box.label}`),
@@ -184,8 +190,8 @@ function render({ model, el }) {
     if (node.kind === "op") {
       const op = node.op;
       const cls = ["pg-op", node.failing ? "failing" : "", node.conditional ? "conditional" : ""].filter(Boolean).join(" ");
-      g = s("g", { ...base, class: cls, "data-op": op.id, "data-line": op.line_number, role: "button",
-        onclick: () => setTrait(model, "selected_op", op.id) },
+      g = s("g", { ...base, class: cls, "data-op": op.id, "data-line": op.line_number,
+        ...button(() => setTrait(model, "selected_op", op.id)) },
       title(node.title),
       s("rect", { class: "pg-node", x: node.x, y: node.y, width: node.w, height: node.h, rx: 4 }),
       s("text", { class: "pg-line", x: node.x + 6, y: node.y + node.h / 2 }, node.line),
@@ -194,8 +200,8 @@ function render({ model, el }) {
       node.cond ? s("text", { class: "pg-cond", x: node.x + node.w - 6, y: node.y + node.h / 2, "text-anchor": "end" }, node.cond) : null);
     } else if (node.kind === "loop") {
       const cls = ["pg-loop", node.failing ? "failing" : "", node.conditional ? "conditional" : ""].filter(Boolean).join(" ");
-      g = s("g", { ...base, class: cls, "data-group": node.id, role: "button", "aria-expanded": "false",
-        onclick: () => toggle(node.id) },
+      g = s("g", { ...base, class: cls, "data-group": node.id, "aria-expanded": "false",
+        ...button(() => toggle(node.id)) },
       title(`${node.title}\nclick to expand`),
       s("rect", { class: "pg-stack", x: node.x + 4, y: node.y + 4, width: node.w, height: LOOP_H, rx: 5 }),
       s("rect", { class: "pg-node", x: node.x, y: node.y, width: node.w, height: LOOP_H, rx: 5 }),
@@ -205,8 +211,7 @@ function render({ model, el }) {
       node.failingOps ? s("text", { class: "pg-fail-count", x: node.x + node.w - 8, y: node.y + 25, "text-anchor": "end" },
         `${node.failingOps} failing`) : null);
     } else {
-      g = s("g", { class: "pg-more", "data-more": node.count, role: "button",
-        onclick: () => { extra += MORE_STEP; draw(); } },
+      g = s("g", { class: "pg-more", "data-more": node.count, ...button(() => { extra += MORE_STEP; draw(); }) },
       title(`${node.title} (${MORE_STEP} at a time)`),
       s("rect", { class: "pg-node", x: node.x, y: node.y, width: node.w, height: node.h, rx: 4 }),
       s("text", { x: node.x + node.w / 2, y: node.y + node.h / 2, "text-anchor": "middle" }, node.text));

@@ -48,6 +48,17 @@ describe("GraphView", () => {
     expect(el.querySelector('[data-op="op_1"]').classList.contains("selected")).toBe(true);
   });
 
+  it("selects an op and collapses a loop from the keyboard", () => {
+    const { el, model } = mount(graphView, state());
+    const op = el.querySelector('[data-op="op_5"]');
+    expect(op.getAttribute("tabindex")).toBe("0");
+    op.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    expect(model.get("selected_op")).toBe("op_5");
+    el.querySelector(".pg-box-head").dispatchEvent(new KeyboardEvent("keydown", { key: " ", bubbles: true }));
+    expect(model.get("collapsed")).toEqual(["op_0"]);
+    expect(el.querySelector(".pg-loop").classList.contains("selected")).toBe(true);
+  });
+
   it("collapses a loop's box to one ×N node and expands it again", () => {
     const { el, model } = mount(graphView, state());
     el.querySelector(".pg-box-head").dispatchEvent(new MouseEvent("click", { bubbles: true }));
