@@ -479,8 +479,9 @@ def bench_corpus() -> dict[str, Any]:
     return figures
 
 
-def store_rows() -> list[tuple[str, float, str]] | None:
-    """``benchmarks/bench_store.py``'s rows, or None when that benchmark does not exist."""
+def store_rows() -> list[tuple[Any, ...]] | None:
+    """``benchmarks/bench_store.py``'s rows (name, value, unit[, detail]), or None when that
+    benchmark does not exist."""
     try:
         mod = _load_sibling("bench_store")
     except ModuleNotFoundError:
@@ -727,11 +728,11 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
         if got is None:
             rows.append(Row("(store benchmark not available)", "", ""))
             return
-        for name, value, unit in got:
+        for name, value, unit, *detail in got:
             target, verdict = "", ""
             if "overhead" in name.lower() and unit.strip() == "%":
                 target, verdict = "<= 20 %", _verdict(float(value) <= 20)
-            rows.append(Row(name, float(value), unit, target, verdict))
+            rows.append(Row(name, float(value), unit, target, verdict, "".join(detail)))
 
     _guard(rows, "store benchmark", store_section)
     return rows

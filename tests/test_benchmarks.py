@@ -181,6 +181,24 @@ def test_store_rows_are_optional(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.delitem(sys.modules, "_praxis_bench_bench_store", raising=False)
 
 
+def test_runner_overhead_is_the_median_of_paired_ratios_with_its_verdict() -> None:
+    spec = importlib.util.spec_from_file_location("_bench_store_figures", BENCH / "bench_store.py")
+    assert spec is not None and spec.loader is not None
+    store = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(store)
+    bare, logged = [1.0, 2.0, 1.0, 1.0, 1.0], [1.1, 2.2, 1.5, 1.1, 1.3]  # +10 +10 +50 +10 +30 %
+    rows = {name: (value, unit, detail)
+            for name, value, unit, *rest in store.plate_copy_figures(
+                bare, logged, bare, logged, 0.2) for detail in ["".join(rest)]}
+    value, unit, detail = rows["runner overhead, call logging"]
+    assert unit == "%" and round(value, 6) == 10.0  # the mean ratio would say 22 %
+    assert "target <= 20 % met" in detail and "range 10.0 to 50.0 %" in detail
+    missed = store.plate_copy_figures(bare, [1.3, 2.6, 1.3, 1.0, 1.0], bare, bare, 0.2)
+    assert "target <= 20 % MISSED" in missed[2][3]
+    per_call = rows["runner per-call overhead"][0]  # paired differences 0.1 0.2 0.5 0.1 0.3 s
+    assert math.isclose(per_call, 0.2 / 48 * 1e6)
+
+
 def test_machine_and_table() -> None:
     m = run.machine()
     assert m["cores"] and m["python"] and m["pylabrobot"]
