@@ -143,6 +143,18 @@ def test_graph_view_splits_iterations_where_the_line_goes_back_not_on_one_line()
         ("a", 5, 2), ("g", 1, 1)]
 
 
+def test_graph_view_folds_ops_in_a_row_from_one_call_site_outside_a_loop() -> None:
+    def op(i: str, line: int, method: str) -> dict[str, Any]:
+        return {"id": i, "line_number": line, "column": 4, "method_name": method, "loop": None}
+
+    ops = [*(op(f"s{i}", 26, "set_tip") for i in range(96)), op("a", 28, "pick_up_tips"),
+           op("b", 29, "aspirate"), op("c", 29, "aspirate")]
+    view = GraphView({"operations": ops})
+    assert [(g["id"], g["loop"], g["ops"], g["iterations"]) for g in view.loops()] == [
+        ("s0", "set_tip repeated at line 26", 96, 96), ("b", "aspirate repeated at line 29", 2, 2)]
+    assert view.collapsed == ["s0", "b"]
+
+
 def test_graph_view_starts_a_large_graph_with_its_loops_collapsed() -> None:
     view = GraphView(big_graph(10_000))
     assert view.collapsed == ["op_0"]

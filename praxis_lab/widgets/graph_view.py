@@ -19,9 +19,10 @@ class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
 
     Resources sit in a lane on the left with their parental chains (Well › Plate ›
     PlateCarrier › Deck); operations run top to bottom in execution order, each joined
-    by an edge to the resources it touches. Consecutive ops of one loop sit in a
-    labelled box with numbered iterations, which collapses to one ``×N`` node (graphs of
-    more than 60 ops start collapsed). Conditional ops are dashed, with their condition
+    by an edge to the resources it touches. Consecutive ops of one loop (or of one call
+    site outside a loop, e.g. a comprehension) sit in a labelled box with numbered
+    iterations, which collapses to one ``×N`` node (graphs of more than 60 ops start
+    collapsed). Conditional ops are dashed, with their condition
     on hover; an op whose line carries a failure mode is red, with the message on
     hover. Clicking an op shows its line, arguments and failures and sets
     ``selected_op``. At most ``max_nodes`` rows are drawn; the rest is one
@@ -117,24 +118,33 @@ def _loop_groups(graph: dict[str, Any]) -> list[dict[str, Any]]:
     """Consecutive ops of one loop, as ``groupOps`` in ``widgets_js/src/_graph_layout.js``.
 
     An iteration restarts when an op sits at or above the previous op's line and column.
+    Ops outside a loop that come in a row from one call site (a comprehension) form a
+    group too, "<method> repeated at line N".
     """
     groups: list[dict[str, Any]] = []
-    current: dict[str, Any] | None = None
     prev: tuple[int, int] = (0, 0)
     for op in _ops_in_order(graph):
         loop = op.get("loop")
         here = (int(op.get("line_number") or 0), int(op.get("column") or 0))
+        last = groups[-1] if groups else None
         if not loop:
-            current = None
+            site = (*here, op.get("method_name"))
+            if last is not None and last.get("site") == site:
+                last["iterations"] += 1
+                last["ops"].append(op)
+            else:
+                label = f"{op.get('method_name')} repeated at line {here[0]}"
+                groups.append({"id": op["id"], "loop": label, "ops": [op], "iterations": 1,
+                               "site": site})
             continue
-        if current is None or current["loop"] != loop:
-            current = {"id": op["id"], "loop": loop, "ops": [], "iterations": 1}
-            groups.append(current)
+        if last is None or "site" in last or last["loop"] != loop:
+            groups.append({"id": op["id"], "loop": loop, "ops": [], "iterations": 1})
         elif here <= prev:
-            current["iterations"] += 1
-        current["ops"].append(op)
+            groups[-1]["iterations"] += 1
+        groups[-1]["ops"].append(op)
         prev = here
-    return groups
+    return [{k: v for k, v in g.items() if k != "site"} for g in groups
+            if "site" not in g or len(g["ops"]) > 1]
 
 
 def _default_collapsed(graph: dict[str, Any]) -> list[str]:

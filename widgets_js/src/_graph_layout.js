@@ -51,9 +51,11 @@ export function opsInOrder(graph) {
 
 /**
  * Consecutive ops of one loop form a group (id = its first op's id); an op outside any
- * loop is a group of its own with `loop: null`. A loop's iteration restarts when an op
- * sits at or above the previous op's line and column: `starts` holds the index in
- * `ops` where each iteration begins.
+ * loop is a group of its own with `loop: null`, unless the ops before it come from the
+ * same call site (a comprehension, a helper called in a row): those form a group
+ * labelled "<method> repeated at line N". A loop's iteration restarts when an op sits at
+ * or above the previous op's line and column: `starts` holds the index in `ops` where
+ * each iteration begins.
  */
 export function groupOps(graph) {
   const groups = [];
@@ -61,7 +63,15 @@ export function groupOps(graph) {
   let prev = null;
   for (const op of opsInOrder(graph)) {
     if (!op.loop) {
-      groups.push({ id: op.id, loop: null, ops: [op], starts: [0] });
+      const site = `${op.line_number}:${op.column ?? 0}:${op.method_name}`;
+      const last = groups[groups.length - 1];
+      if (last && last.site === site) {
+        last.loop = `${op.method_name} repeated at line ${op.line_number}`;
+        last.starts.push(last.ops.length);
+        last.ops.push(op);
+      } else {
+        groups.push({ id: op.id, loop: null, ops: [op], starts: [0], site });
+      }
       current = null;
       continue;
     }

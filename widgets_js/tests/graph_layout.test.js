@@ -91,6 +91,19 @@ describe("layoutGraph", () => {
     expect(varOf("source[A1]")).toBe("source");
   });
 
+  it("folds ops in a row from one call site outside any loop into a 'repeated' group", () => {
+    const op = (id, line, method) => ({ id, line_number: line, column: 4, method_name: method, loop: null, resources: ["tips[A1]"] });
+    const graph = { resources: {}, operations: [
+      ...Array.from({ length: 96 }, (_, i) => op(`s${i}`, 26, "set_tip")),
+      op("a", 28, "pick_up_tips"), op("b", 29, "aspirate"), op("c", 29, "aspirate")] };
+    const groups = groupOps(graph);
+    expect(groups.map((g) => [g.id, g.loop, g.ops.length, g.starts.length])).toEqual([
+      ["s0", "set_tip repeated at line 26", 96, 96], ["a", null, 1, 1], ["b", "aspirate repeated at line 29", 2, 2]]);
+    const folded = layoutGraph(graph, []);
+    expect(folded.nodes.map((n) => [n.kind, n.times ?? n.id])).toEqual([["loop", "×96"], ["op", "a"], ["loop", "×2"]]);
+    expect(folded.edges.filter((e) => e.to === "tips")).toHaveLength(3);
+  });
+
   it("draws at most maxNodes rows of a 10,000-op graph and counts the rest in one node", () => {
     for (const graph of [bigGraph(10000, 0), bigGraph(10000)]) {
       const big = layoutGraph(graph, fixture.failure_modes, { collapsed: [] });
