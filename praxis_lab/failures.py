@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["KINDS", "PLR_ERRORS", "Failure", "FailureMode", "merge"]
+__all__ = ["KINDS", "PLR_ERRORS", "Failure", "FailureMode", "merge", "plr_error"]
 
 KINDS: dict[str, str] = {
     "unknown_method": "method does not exist on PLR's LiquidHandler",
@@ -65,6 +65,30 @@ def plr_checks(kind: str, method: str) -> bool:
     if kind == "not_on_deck":
         return False
     return not (kind == "no_tips" and method in _HEAD96)
+
+
+# The one exception PLR 0.2.2 raises for a failure of these kinds (``no_tips`` depends on
+# the method: ``return_tips`` and ``discard_tips`` with no tip anywhere raise RuntimeError).
+_RAISED = {"no_tips": "NoTipError", "tips_already_loaded": "HasTipError",
+           "tip_spot_empty": "NoTipError", "insufficient_liquid": "TooLittleLiquidError",
+           "over_capacity": "TooLittleVolumeError", "tip_volume_exceeded": "TooLittleVolumeError",
+           "tip_not_empty": "RuntimeError"}
+
+
+def plr_error(kind: str, method: str) -> str | None:
+    """The exception PLR 0.2.2 raises for this failure, or None when there is no single one.
+
+    The argument kinds (``bad_arguments``, ``wrong_resource``...) raise one of several
+    errors depending on the call, and praxis_lab's own checks raise nothing (``plr_checks``).
+
+    >>> plr_error("insufficient_liquid", "aspirate"), plr_error("no_tips", "return_tips")
+    ('TooLittleLiquidError', 'RuntimeError')
+    """
+    if not plr_checks(kind, method):
+        return None
+    if kind == "no_tips" and method in ("return_tips", "discard_tips"):
+        return "RuntimeError"
+    return _RAISED.get(kind)
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from typing import Any
 
 from praxis_lab import _plr
 from praxis_lab.sym import concrete
-from praxis_lab.trace import Op, TraceIssue, Tracer, _Bound
+from praxis_lab.trace import Op, TraceIssue, Tracer, _Bound, error_class
 
 __all__ = ["TracedHandler", "recording_state"]
 
@@ -32,6 +32,19 @@ class _Done:
 
     def __await__(self) -> Any:
         return self.value
+        yield  # pragma: no cover  (makes this a generator)
+
+
+class _Raise:
+    """An awaitable that raises PLR's error (a traced call the protocol's ``except`` handles)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def __await__(self) -> Any:
+        raise self.error
         yield  # pragma: no cover  (makes this a generator)
 
 
@@ -57,6 +70,15 @@ class _Call:
         kind = "context" if spec is not None and spec.context == "sync" else "op"
         op = Op(len(tracer.ops), self.name, line, col, bound, self.handler._name,
                 spec is not None, error, tracer.channels(), kind)
+        if spec is not None and spec.context is None and error is None and tracer.guards:
+            with _real_state():
+                op.raised = tracer.raising(op)
+            if op.raised is not None:  # as on the robot: no effect, the error goes up
+                tracer.record(op)
+                raised = error_class(op.raised)(
+                    f"{op.raised} at line {op.line} (traced: the protocol's except runs)")
+                raised.praxis_op = op  # type: ignore[attr-defined]
+                return _Raise(raised)
         tracer.record(op)
         if spec is not None and error is None and _SHADOWS:
             _SHADOWS[-1].apply(op)
@@ -110,6 +132,17 @@ class _UseTips:
 
 # The tip shadows of the paths being traced (one per active ``recording_state``).
 _SHADOWS: list[_TipShadow] = []
+# Set while the tracer's judge replays a path: it reads the setup's real labware state.
+_REAL: list[bool] = []
+
+
+@contextlib.contextmanager
+def _real_state() -> Iterator[None]:
+    _REAL.append(True)
+    try:
+        yield
+    finally:
+        _REAL.pop()
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -251,7 +284,7 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
     real_has_tip = saved[(tt, "has_tip")].fget
 
     def has_tip(self: Any) -> bool:
-        found = shadow.spots.get(id(self))
+        found = None if _REAL else shadow.spots.get(id(self))
         return bool(real_has_tip(self)) if found is None else found
 
     def key_of(tracker: Any) -> str:
@@ -265,6 +298,11 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
         _record_state(tracer_ref(), "set_volume", key_of(self), key=key_of(self),
                       volume=float(concrete(volume)),
                       max_volume=float(getattr(res, "max_volume", self.max_volume)))
+
+    def reader(name: str) -> Callable[..., Any]:
+        def read_real(self: Any, *a: Any, **k: Any) -> Any:
+            return (saved[(vt, name)] if _REAL else read)(self, *a, **k)
+        return read_real
 
     def read(self: Any, *a: Any, **k: Any) -> Any:
         tracer = tracer_ref()
@@ -318,8 +356,8 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
     saved[(itemized, "get_item")] = itemized.__dict__["get_item"]
     patched = {(itemized, "__getitem__"): memoized("__getitem__"),
                (itemized, "get_item"): memoized("get_item"),
-               (vt, "set_volume"): set_volume, (vt, "get_used_volume"): read,
-               (vt, "get_free_volume"): read, (tt, "add_tip"): add_tip,
+               (vt, "set_volume"): set_volume, (vt, "get_used_volume"): reader("get_used_volume"),
+               (vt, "get_free_volume"): reader("get_free_volume"), (tt, "add_tip"): add_tip,
                (tt, "remove_tip"): remove_tip, (tt, "has_tip"): property(has_tip),
                (rack, "set_tip_state"): set_tip_state}
     for (cls, name), fn in patched.items():

@@ -22,16 +22,14 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from praxis_lab import _plr
 from praxis_lab.analyse import Loaded, ProtocolError, load, resolve_setup
-from praxis_lab.deck import Binding, bind, is_unresolved, layout
-from praxis_lab.failures import PLR_ERRORS, Failure, merge
+from praxis_lab.deck import Binding, bind, layout
+from praxis_lab.failures import PLR_ERRORS, Failure, merge, plr_error
 from praxis_lab.graph import ProtocolComputationGraph, build_graph
+from praxis_lab.replay import Replay
 from praxis_lab.report import SimulationReport
-from praxis_lab.rules import RULES, Context
-from praxis_lab.state import Channel, State
-from praxis_lab.sym import concrete
-from praxis_lab.trace import Path, TraceIssue, trace
+from praxis_lab.rules import Context
+from praxis_lab.trace import CATCH_ALL, Path, TraceIssue, guarded_lines, trace
 
 __all__ = ["SimulationReport", "check_paths", "simulate"]
 
@@ -40,133 +38,34 @@ _CACHE: OrderedDict[tuple[Any, ...], SimulationReport] = OrderedDict()
 _CACHE_SIZE = 64
 
 
-def _initial_state(binding: Binding) -> State:
-    lh = binding.handler
-    n = int(getattr(lh.backend, "num_channels", 8) or 8)
-    state = State(channels=n)
-    if not binding.proposed:  # a setup may have mounted tips already
-        for ch, tracker in getattr(lh, "head", {}).items():
-            if ch < n and tracker.has_tip:
-                tip = tracker.get_tip()
-                state.head[ch] = Channel("head", float(tip.maximal_volume),
-                                         float(tip.tracker.get_used_volume()))
-    return state
-
-
 def check_paths(paths: list[Path], binding: Binding, level: str,
-                keep_timeline: bool = False) -> tuple[list[list[Failure]], list[Context],
-                                                      dict[str, Any]]:
-    """Run the rule table over every path at ``level``; failures per path."""
+                keep_timeline: bool = False, *, infeasible: list[int] | None = None,
+                ) -> tuple[list[list[Failure]], list[Context], dict[str, Any]]:
+    """Run the rule table over every path at ``level``; failures per path.
+
+    A path whose raised op would have completed cannot happen: its index is appended to
+    ``infeasible`` when that list is given (the timeline is the first other path's).
+    """
     per_path: list[list[Failure]] = []
     contexts: list[Context] = []
     timeline: dict[str, Any] = {"initial": {}, "steps": []}
-    rules_on = level != "structural"
-    unresolved = bool(binding.unresolved)
+    timed = False
     for pi, path in enumerate(paths):
-        ctx = Context(_initial_state(binding), binding, level)
-        state = ctx.state
+        replay = Replay(binding, level)
+        steps = []
         for op in path.ops:
-            ctx.op = op
-            if not op.known:
-                close = _plr.closest_methods(op.method)
-                hint = f"; did you mean {' or '.join(close)}?" if close else ""
-                ctx.fail("unknown_method", f"{op.receiver}.{op.method} does not exist on PLR's "
-                         f"LiquidHandler{hint}", [], method=op.method, closest=close)
-                continue
-            if op.bind_error is not None:
-                ctx.fail("bad_arguments", f"{op.bind_error}", [], error=op.bind_error)
-                continue
-            rule = _STATE_RULES.get(op.method) if op.kind == "state" else RULES.get(op.method)
-            if rule is None or not rules_on:
-                continue
-            if unresolved and any(is_unresolved(v) for v in op.args.values()):
-                _assume_done(state, op)  # reported as unresolved_type; go on as if it ran
-                state.commit()
-                continue
-            before = len(ctx.failures)
-            rule(ctx)
-            if len(ctx.failures) > before:
-                state.rollback()
-                _assume_done(state, op)
-                changes: dict[str, Any] = state.commit()
-            else:
-                changes = state.commit()
-            if keep_timeline and pi == 0:
-                timeline["steps"].append({"op": op.index, "index": op.index, "line": op.line,
-                                          "method": op.method, "changes": changes})
-        per_path.append(ctx.failures)
-        contexts.append(ctx)
-        if keep_timeline and pi == 0:
-            timeline["initial"] = dict(ctx.initial)
+            changes = replay.step(op)
+            if keep_timeline and not timed and changes is not None:
+                steps.append({"op": op.index, "index": op.index, "line": op.line,
+                              "method": op.method, "changes": changes})
+        if replay.infeasible is not None and infeasible is not None:
+            infeasible.append(pi)
+        elif keep_timeline and not timed:
+            timeline = {"initial": dict(replay.ctx.initial), "steps": steps}
+            timed = True
+        per_path.append(replay.ctx.failures)
+        contexts.append(replay.ctx)
     return per_path, contexts, timeline
-
-
-def _assume_done(state: State, op: Any) -> None:
-    """After a failed pick-up, aspirate or dispense, let the tips be what the protocol meant.
-
-    The failure is reported once; without this, every later dispense from those tips (or
-    drop of a tip that kept its liquid) would be reported again as a consequence. Wells
-    keep their rolled-back volumes.
-    """
-    if op.method in ("aspirate96", "dispense96"):
-        head = state.head96
-        try:
-            vol = float(concrete(op.args.get("volume")))
-        except (TypeError, ValueError):
-            return
-        if head is not None:
-            sign = 1.0 if op.method == "aspirate96" else -1.0
-            liquid = min(max(head.liquid + sign * vol, 0.0), head.max_volume)
-            state._set(state.__dict__, "head96", Channel(head.origin, head.max_volume, liquid))
-        return
-    if op.method == "pick_up_tips":  # the protocol meant these channels to hold tips
-        spots = op.args.get("tip_spots")
-        if hasattr(spots, "make_tip"):
-            spots = [spots]  # one TipSpot where a list was expected
-        if not isinstance(spots, list | tuple) or not all(hasattr(x, "make_tip") for x in spots):
-            return
-        channels = concrete(op.args.get("use_channels")) or op.default_channels or list(
-            range(len(spots)))
-        for ch, spot in zip(channels, spots, strict=False):
-            if ch in state.head and state.head[ch] is None:
-                state.mount(ch, Channel(None, float(spot.make_tip().maximal_volume)))
-        return
-    if op.method not in ("aspirate", "dispense"):
-        return
-    resources = op.args.get("resources")
-    n = len(resources) if isinstance(resources, list | tuple) else 1
-    vols = concrete(op.args.get("vols"))
-    if isinstance(vols, int | float):
-        vols = [vols] * n
-    try:
-        vols = [float(v) for v in vols]
-    except (TypeError, ValueError):
-        return
-    channels = concrete(op.args.get("use_channels")) or op.default_channels or list(range(n))
-    sign = 1.0 if op.method == "aspirate" else -1.0
-    for ch, vol in zip(channels, vols, strict=False):
-        tip = state.head.get(ch)
-        if tip is not None:
-            liquid = min(max(tip.liquid + sign * vol, 0.0), tip.max_volume)
-            state.mount(ch, Channel(tip.origin, tip.max_volume, liquid))
-
-
-def _set_volume(ctx: Context) -> None:
-    a = ctx.op.args
-    ctx.state.set_volume(a["key"], a["volume"], a["max_volume"])
-
-
-def _set_tip(ctx: Context) -> None:
-    ctx.state.set_spot(ctx.op.args["key"], bool(ctx.op.args["has_tip"]))
-
-
-def _clear_head(ctx: Context) -> None:
-    for ch in list(ctx.state.head):
-        ctx.state.mount(ch, None)
-
-
-# State the protocol sets itself (recorded by proxies.recording_state).
-_STATE_RULES = {"set_volume": _set_volume, "set_tip": _set_tip, "clear_head_state": _clear_head}
 
 
 def _issue_failures(path: Path, proposed: bool) -> list[Failure]:
@@ -283,13 +182,18 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
     setup_name = setup if isinstance(setup, str) else getattr(setup, "__name__", None)
     binding = bind(info, objects, params, setup_name)
     t_analyse = time.perf_counter()
-    traced = trace(loaded, binding)
+    level = "exact" if not binding.proposed else "symbolic"
+    traced = trace(loaded, binding, judge=lambda: Replay(binding, level))
     t_trace = time.perf_counter()
     paths = traced.paths
     if not paths:
         raise ProtocolError(f"{info.name} could not be traced")
-    level = "exact" if not binding.proposed else "symbolic"
-    per_path, contexts, timeline = check_paths(paths, binding, level, keep_timeline=True)
+    dropped: list[int] = []
+    per_path, contexts, timeline = check_paths(paths, binding, level, keep_timeline=True,
+                                               infeasible=dropped)
+    if dropped and len(dropped) < len(paths):  # an op raised on a path where it completes
+        paths = [p for i, p in enumerate(paths) if i not in dropped]
+        per_path = [f for i, f in enumerate(per_path) if i not in dropped]
     if level == "exact":  # requirements come from unknown start volumes
         _, contexts, _ = check_paths(paths, binding, "symbolic")
     for failures, path in zip(per_path, paths, strict=True):
@@ -304,9 +208,10 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
         for failures in per_path:
             failures.insert(0, f)
     modes = merge(per_path, [p.condition for p in paths])
-    guarded = _guarded_lines(info.source) if "try" in info.source else {}
-    for mode in modes:
-        handler = _catching(guarded.get(mode.line, []), mode.kind)
+    guarded = guarded_lines(info.source) if "try" in info.source else {}
+    for mode in modes:  # PLR's own errors went into the except on a path of their own
+        handler = None if plr_error(mode.kind, mode.method) else _catching(
+            guarded.get(mode.line, []), mode.kind)
         if handler is not None:  # PLR raises here, and the protocol catches it
             mode.certainty = "conditional"
             mode.condition = f"not caught by the except at line {handler}"
@@ -340,38 +245,11 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
     )
 
 
-_CATCH_ALL = {None, "Exception", "BaseException"}
-
-
-def _guarded_lines(source: str) -> dict[int, list[tuple[int, set[str | None]]]]:
-    """Line → the ``except`` clauses around it: (line, exception names they catch)."""
-    import ast
-
-    out: dict[int, list[tuple[int, set[str | None]]]] = {}
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return out
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Try) and node.handlers:
-            for handler in node.handlers:
-                if handler.type is None:
-                    names: set[str | None] = {None}
-                else:
-                    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [
-                        handler.type]
-                    names = {ast.unparse(t).rsplit(".", 1)[-1] for t in types}
-                for stmt in node.body:
-                    for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
-                        out.setdefault(line, []).append((handler.lineno, names))
-    return out
-
-
 def _catching(guards: list[tuple[int, set[str | None]]], kind: str) -> int | None:
     """The line of the first ``except`` that catches the PLR error behind ``kind``."""
     plr = set(PLR_ERRORS.get(kind, ()))
     for line, names in guards:
-        if names & _CATCH_ALL or names & plr:
+        if names & CATCH_ALL or names & plr:
             return line
     return None
 

@@ -31,12 +31,13 @@ import time
 import types
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from praxis_lab.analyse import user_line
 from praxis_lab.sym import Interval, _active
 
-__all__ = ["Op", "Path", "TraceIssue", "TraceResult", "Tracer", "trace"]
+__all__ = ["CATCH_ALL", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer",
+           "guarded_lines", "trace"]
 
 MAX_PATHS = 256
 MAX_OPS = 200_000
@@ -57,6 +58,7 @@ class Op:
     bind_error: str | None = None
     default_channels: list[int] | None = None  # from `with lh.use_channels(...)`
     kind: str = "op"  # "op", "context" (use_channels), "state" (set volume/tips in protocol)
+    raised: str | None = None  # the PLR error it raised into the protocol's `except`
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +82,8 @@ class Path:
     issue: TraceIssue | None = None
 
     @property
-    def condition(self) -> str | None:
-        return " and ".join(self.conditions) if self.conditions else None
+    def condition(self) -> str | None:  # a raise repeated in a loop is said once
+        return " and ".join(dict.fromkeys(self.conditions)) if self.conditions else None
 
 
 @dataclass
@@ -91,6 +93,52 @@ class TraceResult:
     paths: list[Path]
     issues: list[TraceIssue] = field(default_factory=list)
     truncated: bool = False
+
+
+class Judge(Protocol):
+    """Whether an op raises on the path traced so far (:class:`praxis_lab.replay.Replay`)."""
+
+    def raises(self, ops: list[Op], op: Op) -> tuple[str | None, bool]: ...
+
+
+CATCH_ALL = {None, "Exception", "BaseException"}
+
+
+def guarded_lines(source: str) -> dict[int, list[tuple[int, set[str | None]]]]:
+    """Line → the ``except`` clauses whose ``try`` body holds it: (line, names they catch).
+
+    A bare ``except:`` catches ``None``; ``except (E, errors.F)`` catches ``{"E", "F"}``.
+    """
+    import ast
+
+    out: dict[int, list[tuple[int, set[str | None]]]] = {}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and node.handlers:
+            for handler in node.handlers:
+                if handler.type is None:
+                    names: set[str | None] = {None}
+                else:
+                    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [
+                        handler.type]
+                    names = {ast.unparse(t).rsplit(".", 1)[-1] for t in types}
+                for stmt in node.body:
+                    for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
+                        out.setdefault(line, []).append((handler.lineno, names))
+    return out
+
+
+def error_class(name: str) -> type[Exception]:
+    """The exception class PLR 0.2.2 raises, by name (its own errors, or a builtin)."""
+    import builtins
+
+    from pylabrobot.resources import errors
+
+    found = getattr(errors, name, None) or getattr(builtins, name, None)
+    return found if isinstance(found, type) and issubclass(found, Exception) else RuntimeError
 
 
 class _Bound(BaseException):
@@ -109,8 +157,12 @@ class Tracer:
     """Records the ops of one path and answers the protocol's branch questions."""
 
     def __init__(self, prefix: tuple[bool, ...], witness: dict[str, Any], filenames: set[str],
-                 max_ops: int = MAX_OPS) -> None:
+                 max_ops: int = MAX_OPS, judge: Judge | None = None,
+                 guards: dict[str, dict[int, list[tuple[int, set[str | None]]]]] | None = None,
+                 ) -> None:
         self.prefix = prefix
+        self.judge = judge
+        self.guards = guards or {}  # filename -> guarded_lines of its source
         self._witness = witness
         self.filenames = filenames
         self.max_ops = max_ops
@@ -181,6 +233,42 @@ class Tracer:
     def channels(self) -> list[int] | None:
         return self.channels_stack[-1] if self.channels_stack else None
 
+    # -- raising into the protocol's `except` --------------------------------------
+    def raising(self, op: Op) -> str | None:
+        """The PLR error ``op`` raises on this path, when an ``except`` around it catches it.
+
+        The judge says whether the op fails on the path so far; when that is sure the op
+        raises (or completes) without a fork, else the path forks on
+        ``line N raises <Error>`` / ``line N completes``.
+        """
+        if self.judge is None or not self.guards:
+            return None
+        handlers = self._handlers()
+        if not handlers:
+            return None
+        error, sure = self.judge.raises(self.ops, op)
+        if error is None:
+            return None
+        caught = {c.__name__ for c in error_class(error).__mro__}
+        if not any(None in names or names & caught for names in handlers):
+            return None  # raises through: the failure is reported at the op
+        cond = f"line {op.line} raises {error}"
+        if sure:
+            self.conditions.append(cond)
+            return error
+        return error if self.decide(cond, False, None, f"line {op.line} completes") else None
+
+    def _handlers(self) -> list[set[str | None]]:
+        """What the ``except`` clauses around the current call catch, in every user frame."""
+        out: list[set[str | None]] = []
+        frame: types.FrameType | None = sys._getframe(2)
+        while frame is not None:
+            table = self.guards.get(frame.f_code.co_filename)
+            if table is not None:
+                out.extend(names for _line, names in table.get(frame.f_lineno, ()))
+            frame = frame.f_back
+        return out
+
 
 def _drive(coro: Coroutine[Any, Any, Any]) -> None:
     """Run a coroutine whose awaits all complete at once (no event loop needed)."""
@@ -241,6 +329,10 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
     except _Bound as stop:
         return stop.issue
     except Exception as exc:  # the protocol itself raised: report where
+        op = getattr(exc, "praxis_op", None)
+        if isinstance(op, Op):  # an except re-raised it: PLR stops at the op, which fails
+            op.raised = None
+            return None
         line = user_line(exc, filenames)
         return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line)
     finally:
@@ -263,17 +355,27 @@ def _consistent_witness(tracer: Tracer, witness: dict[str, Any]) -> dict[str, An
 
 
 def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int = MAX_OPS,
-          timeout_s: float = TIMEOUT_S) -> TraceResult:
+          timeout_s: float = TIMEOUT_S, judge: Callable[[], Judge] | None = None) -> TraceResult:
     """Explore every path of ``loaded.func`` with the stand-ins of ``binding``.
 
     ``binding`` comes from :func:`praxis_lab.deck.bind`: ``binding.args(tracer_ref)``
     gives the keyword arguments and ``binding.witness`` the numeric parameters.
+    ``judge`` makes one :class:`Judge` per path: an op inside a ``try`` whose ``except``
+    catches the PLR error the judge says it raises raises it into the protocol
+    (recorded with ``op.raised``); without one every op completes.
     """
     from praxis_lab import _plr
 
     _plr.machine_attributes()  # builds a handler once: never inside a traced path
     filenames = {loaded.info.filename, loaded.func.__code__.co_filename}
+    source = loaded.info.source
+    table = guarded_lines(source) if judge is not None and "try" in source else {}
+    guards = dict.fromkeys(filenames, table) if table else None
     current: list[Tracer] = []
+
+    def tracer_for(prefix: tuple[bool, ...], witness: dict[str, Any]) -> Tracer:
+        return Tracer(prefix, witness, filenames, max_ops,
+                      judge() if guards is not None and judge is not None else None, guards)
 
     def make_args() -> dict[str, Any]:
         return binding.args(lambda: current[-1])  # type: ignore[no-any-return]
@@ -294,12 +396,12 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
             if prefix in seen:
                 continue
             witness = dict(binding.witness)
-            tracer = Tracer(prefix, witness, filenames, max_ops)
+            tracer = tracer_for(prefix, witness)
             current.append(tracer)
             issue = _run_path(loaded.func, make_args, tracer, filenames, binding)
             moved = _consistent_witness(tracer, witness)
             if moved is not None and issue is None:
-                retry = Tracer(tuple(tracer.decisions), moved, filenames, max_ops)
+                retry = tracer_for(tuple(tracer.decisions), moved)
                 current.append(retry)
                 issue2 = _run_path(loaded.func, make_args, retry, filenames, binding)
                 if tuple(retry.decisions) == tuple(tracer.decisions):

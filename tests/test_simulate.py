@@ -230,16 +230,158 @@ def test_a_deck_lookup_without_a_setup_asks_for_one():
     assert f.kind == "unresolved_type" and f.line == 2 and "pass --setup NAME" in f.message
 
 
-def test_a_failure_the_protocol_catches_is_not_always():
+def test_an_error_the_protocol_catches_is_handled_not_reported():
+    # PLR raises NoTipError into the except, which swallows it: PLR completes
     r = sim("""
         try:
             await lh.aspirate(src['A1'], [10])
         except Exception:
             pass
+        await lh.pick_up_tips(tips['A1'])
+        """)
+    assert r.ok and r.failure_modes == [] and r.paths == 1
+    assert [op.method_name for op in r.graph.operations] == ["aspirate", "pick_up_tips"]
+
+
+def test_an_error_the_except_does_not_catch_is_reported_at_the_op():
+    r = sim("""
+        from pylabrobot.resources.errors import HasTipError
+        try:
+            await lh.aspirate(src['A1'], [10])
+        except HasTipError:
+            await lh.pick_up_tips(tips['A1'])
+        """)
+    assert kinds(r) == [("no_tips", 4, "always")] and r.paths == 1
+
+
+def test_a_fallback_that_works_is_explored_and_ok():
+    # no setup: the start volume of src[A1] decides, so both branches are paths
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        try:
+            await lh.aspirate(src['A1'], [100])
+        except Exception:
+            await lh.aspirate(src['B1'], [100])
+        await lh.dispense(dst['A1'], [100])
+        await lh.discard_tips()
+        """)
+    assert r.ok and r.paths == 2
+    wells = {row["well"]: row["min_volume"] for row in r.requirements["liquid"]}
+    assert wells == {"A1": 100.0, "B1": 100.0}
+    fallback = next(op for op in r.graph.operations if op.line_number == 6)
+    assert fallback.condition == "line 4 raises TooLittleLiquidError"
+
+
+def test_a_fallback_that_fails_is_reported_at_its_line_when_the_op_raises():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        try:
+            await lh.aspirate(src['A1'], [100])
+        except Exception:
+            await lh.pick_up_tips(tips['B1'])
+            await lh.aspirate(src['B1'], [100])
+        await lh.dispense(dst['A1'], [100])
         """)
     (f,) = r.failure_modes
-    assert (f.kind, f.certainty) == ("no_tips", "conditional")
-    assert f.condition == "not caught by the except at line 4"
+    assert (f.kind, f.line, f.certainty) == ("tips_already_loaded", 6, "conditional")
+    assert f.condition == "line 4 raises TooLittleLiquidError"
+    assert "(when line 4 raises TooLittleLiquidError)" in f.message
+
+
+def test_a_bare_except_catches_what_plr_raises():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        try:
+            await lh.pick_up_tips(tips['B1'])
+        except:  # noqa: E722
+            await lh.discard_tips()
+            await lh.pick_up_tips(tips['B1'])
+        await lh.discard_tips()
+        """)
+    assert r.ok and r.paths == 1
+    assert [op.line_number for op in r.graph.operations] == [2, 4, 6, 7, 8]
+
+
+def test_nested_trys_send_the_error_to_the_except_that_catches_it():
+    r = sim("""
+        from pylabrobot.resources.errors import HasTipError
+        await lh.pick_up_tips(tips['A1'])
+        try:
+            try:
+                await lh.aspirate(src['A1'], [100])
+            except HasTipError:
+                await lh.discard_tips()
+        except Exception:
+            await lh.dispense(dst['A1'], [100])
+        """)
+    (f,) = r.failure_modes  # the outer fallback dispenses from an empty tip
+    assert (f.kind, f.line, f.certainty) == ("insufficient_liquid", 10, "conditional")
+    assert f.condition == "line 6 raises TooLittleLiquidError"
+    assert 8 not in [op.line_number for op in r.graph.operations]  # the inner except
+
+
+def test_a_try_in_a_loop_forks_once_per_iteration_that_could_run_dry():
+    # the well runs dry at some iteration or never: n + 1 paths, not 2 ** n
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        for i in range(12):
+            try:
+                await lh.aspirate(src['A1'], [10])
+            except Exception:
+                await lh.aspirate(src['B1'], [10])
+            await lh.dispense(dst['A1'], [10])
+        """)
+    assert r.ok and r.paths == 13
+
+
+def test_after_a_well_ran_dry_a_later_op_that_needs_as_much_of_it_fails():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        try:
+            await lh.aspirate(src['A1'], [100])
+        except Exception:
+            await lh.aspirate(src['B1'], [100])
+        await lh.dispense(dst['A1'], [100])
+        await lh.aspirate(src['A1'], [150])
+        """)
+    (f,) = r.failure_modes
+    assert (f.kind, f.line, f.condition) == ("insufficient_liquid", 8,
+                                             "line 4 raises TooLittleLiquidError")
+    assert "held less than 100 µL when line 4 raised TooLittleLiquidError" in f.message
+
+
+def test_an_except_that_reraises_lets_plr_stop_at_the_op():
+    r = sim("""
+        try:
+            await lh.aspirate(src['A1'], [10])
+        except Exception:
+            raise
+        await lh.pick_up_tips(tips['A1'])
+        """)
+    assert kinds(r) == [("no_tips", 3, "always")]
+    assert [op.method_name for op in r.graph.operations] == ["aspirate"]
+
+
+def test_check_paths_drops_a_path_whose_op_would_not_have_raised():
+    from praxis_lab.analyse import load
+    from praxis_lab.deck import bind
+    from praxis_lab.replay import Replay
+    from praxis_lab.simulate import check_paths
+    from praxis_lab.trace import trace
+
+    loaded = load(H + "    await lh.pick_up_tips(tips['A1'])\n    try:\n"
+                  "        await lh.aspirate(src['A1'], [100])\n    except Exception:\n"
+                  "        pass\n")
+    binding = bind(loaded.info)
+    paths = trace(loaded, binding, judge=lambda: Replay(binding, "symbolic")).paths
+    assert [p.condition for p in paths] == ["line 4 completes",
+                                           "line 4 raises TooLittleLiquidError"]
+    dropped: list[int] = []
+    check_paths(paths, binding, "boolean", infeasible=dropped)  # no volumes: it never raises
+    assert dropped == [1]
+    dropped.clear()
+    check_paths(paths, binding, "symbolic", infeasible=dropped)
+    assert dropped == []
 
 
 def test_the_cache_follows_a_setup_function_that_changed_elsewhere():

@@ -127,3 +127,25 @@ def test_a_protocol_that_raises_is_reported_at_its_line():
     r = _trace(HEADER + "    x = tips['A1'] + 1\n")
     issue = r.paths[0].issue
     assert issue.kind == "raised" and issue.line == 2 and "TypeError" in issue.message
+
+
+TRY = HEADER + ("    await lh.pick_up_tips(tips['A1'])\n    try:\n"
+                "        await lh.pick_up_tips(tips['B1'])\n    except Exception:\n"
+                "        await lh.discard_tips()\n")
+
+
+def test_without_a_judge_an_op_inside_a_try_completes_and_the_except_is_not_run():
+    (path,) = _trace(TRY).paths
+    assert [(op.method, op.raised) for op in path.ops] == [("pick_up_tips", None),
+                                                          ("pick_up_tips", None)]
+
+
+def test_with_a_judge_the_op_raises_plr_s_error_into_the_except_and_the_path_says_so():
+    from praxis_lab.replay import Replay
+
+    loaded = load(TRY)
+    binding = bind(loaded.info)
+    (path,) = trace(loaded, binding, judge=lambda: Replay(binding, "boolean")).paths
+    assert [(op.method, op.line, op.raised) for op in path.ops] == [
+        ("pick_up_tips", 2, None), ("pick_up_tips", 4, "HasTipError"), ("discard_tips", 6, None)]
+    assert path.condition == "line 4 raises HasTipError"
