@@ -267,28 +267,43 @@ def table(data: dict[str, Any]) -> list[str]:
     v, m = data["versions"], data["machine"]
     ot = f"opentrons {v['opentrons']}" if v["opentrons"] else (
         "opentrons not installed (make compare-opentrons)")
-    lines = [f"measured {data['date']}: praxis_lab {v['praxis_lab']}, pylabrobot "
-             f"{v['pylabrobot']}, {ot}, Python {v['python']}, {m['cores']} cores, "
-             f"load {m['load']:.1f}; times: median of {data['reps']} warm runs, ms", "",
-             "| mistake | praxis_lab simulate | PLR chatterbox | opentrons.simulate "
-             "(load_liquid) | opentrons.simulate (no load_liquid) | ms praxis / PLR / OT |",
-             "|---|---|---|---|---|---|"]
-    counts: dict[str, dict[str, int]] = {}
+    rows = []
     for row in data["rows"]:
         p = row["pair"]
-        cells = [("praxis_lab", praxis_cell(p, row["praxis"])),
-                 ("PLR", plr_cell(p, row["plr"], row["plr_failing"])),
-                 ("opentrons", opentrons_cell(p, row["opentrons"], row["opentrons_failing"])),
-                 ("opentrons, no load_liquid", opentrons_cell(p, row["opentrons_no_load_liquid"]))]
+        rows.append((row, [
+            ("praxis_lab", praxis_cell(p, row["praxis"])),
+            ("PLR", plr_cell(p, row["plr"], row["plr_failing"])),
+            ("opentrons", opentrons_cell(p, row["opentrons"], row["opentrons_failing"])),
+            ("opentrons, no load_liquid", opentrons_cell(p, row["opentrons_no_load_liquid"]))]))
+    # the run without liquid declarations gets a column only where its verdict differs
+    same = all(cells[2][1][0] == cells[3][1][0] for _, cells in rows)
+    shown = 3 if same else 4
+    heads = ["praxis_lab simulate", "PLR chatterbox", "opentrons.simulate",
+             "opentrons.simulate, no load_liquid"][:shown]
+    lines = [f"measured {data['date']}: praxis_lab {v['praxis_lab']}, pylabrobot "
+             f"{v['pylabrobot']}, {ot}, Python {v['python']}, {m['cores']} cores, "
+             f"load {m['load']:.1f}; times: median of {data['reps']} warm runs", "",
+             "| mistake | " + " | ".join(heads) + " | ms praxis / PLR / OT |",
+             "|---" * (shown + 2) + "|"]
+    counts: dict[str, dict[str, int]] = {}
+    for row, cells in rows:
         for tool, (tag, _) in cells:
             counts.setdefault(tool, {}).setdefault(tag, 0)
             counts[tool][tag] += 1
         ot_ms = f"{_ms(row['opentrons']['times']):.0f}" if row["opentrons"] else "–"
         times = f"{_ms(row['praxis']['times']):.0f} / {_ms(row['plr']['times']):.0f} / {ot_ms}"
-        lines.append(f"| {p['mistake']} | " + " | ".join(
+        lines.append(f"| {row['pair']['mistake']} | " + " | ".join(
             f"{tag}: {text}" if tag not in ("no false alarm", "not run") else text
-            for _, (tag, text) in cells) + f" | {times} |")
+            for _, (tag, text) in cells[:shown]) + f" | {times} |")
     lines.append("")
+    if same and v["opentrons"]:
+        plain = [row["opentrons_no_load_liquid"] for row, _ in rows]
+        done = [r for r in plain if r["completed"]]
+        known = sum(bool(r["books"]) and "error" not in r["books"] for r in done)
+        lines.append("opentrons.simulate without load_liquid (the same files, liquid "
+                     "declarations commented out): the same verdict on every pair; "
+                     f"a well volume known at the end of {known} of the {len(done)} runs "
+                     "that complete")
     if data["cold"]:
         lines.append("one new process on the correct protocol (imports included), median: "
                      + ", ".join(f"{tool} {_ms(t) / 1000:.2f} s"

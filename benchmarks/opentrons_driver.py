@@ -113,6 +113,13 @@ def books(text: str, file_name: str) -> dict[str, Any]:
     namespace: dict[str, Any] = {"__name__": "protocol"}
     exec(compile(text, file_name, "exec"), namespace)
     ctx = simulate.get_protocol_api(api_level)
+    if "add_parameters" in namespace:  # runtime parameters at their defaults
+        from opentrons.protocol_api._parameter_context import ParameterContext
+        from opentrons.protocols.api_support.types import APIVersion
+
+        params = ParameterContext(APIVersion.from_string(api_level))
+        namespace["add_parameters"](params)
+        ctx._params = params.export_parameters_for_protocol()
     namespace["run"](ctx)
     out: dict[str, Any] = {}
     for labware in ctx.loaded_labwares.values():
