@@ -155,6 +155,38 @@ def test_graph_view_folds_ops_in_a_row_from_one_call_site_outside_a_loop() -> No
     assert view.collapsed == ["s0", "b"]
 
 
+def nested_graph(cols: int = 12, rows: int = 8, tail: bool = False) -> dict[str, Any]:
+    """``for col`` (line 6) around ``for row`` (line 8), as ``nestedGraph`` in widgets_js."""
+    outer, inner = "for col in range(1, 13) @ 6", 'for row in "ABCDEFGH" @ 8'
+    ops: list[dict[str, Any]] = []
+
+    def add(line: int, method: str, loop: str) -> None:
+        ops.append({"id": f"op_{len(ops)}", "line_number": line, "column": 8,
+                    "method_name": method, "loop": loop})
+
+    for _ in range(cols):
+        if not tail:
+            add(7, "pick_up_tips", outer)
+        for _ in range(rows):
+            add(9, "aspirate", inner)
+            add(10, "dispense", inner)
+        add(11, "discard_tips", outer)
+    return {"operations": ops}
+
+
+def test_graph_view_keeps_a_nested_loop_in_its_outer_loop() -> None:
+    view = GraphView(nested_graph())
+    assert [(g["loop"], g["ops"], g["iterations"]) for g in view.loops()] == [
+        ("for col in range(1, 13) @ 6", 216, 12)]
+    assert view.collapsed == ["op_0"]
+    assert [(g["ops"], g["iterations"]) for g in GraphView(nested_graph(3, 2, True)).loops()] == [
+        (15, 3)]
+    apart = [dict(op, loop="for col in range(7, 13) @ 12") if i >= 24 else op
+             for i, op in enumerate(FIXTURE["graph"]["operations"])]
+    assert [(g["id"], g["iterations"]) for g in GraphView({"operations": apart}).loops()] == [
+        ("op_0", 6), ("op_24", 6)]
+
+
 def test_graph_view_starts_a_large_graph_with_its_loops_collapsed() -> None:
     view = GraphView(big_graph(10_000))
     assert view.collapsed == ["op_0"]

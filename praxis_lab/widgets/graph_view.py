@@ -114,16 +114,52 @@ def _ops_in_order(graph: dict[str, Any]) -> list[dict[str, Any]]:
     return [ops[i] for i in order if i in ops]
 
 
-def _loop_groups(graph: dict[str, Any]) -> list[dict[str, Any]]:
-    """Consecutive ops of one loop, as ``groupOps`` in ``widgets_js/src/_graph_layout.js``.
+def _header(label: str) -> int:
+    """The header line of a loop label ``"for col in range(12) @ 3"`` (-1 without one)."""
+    head, _, line = label.rpartition(" @ ")
+    return int(line) if head and line.isdigit() else -1
 
-    An iteration restarts when an op sits at or above the previous op's line and column.
+
+def _loop_parents(ops: list[dict[str, Any]]) -> dict[str, str]:
+    """Inner loop label → the loop it sits in, as ``loopParents`` in ``_graph_layout.js``.
+
+    When runs of loop A's ops come back after runs of loops whose headers are below
+    A's, those loops are nested in A.
+    """
+    runs: list[str | None] = []
+    for op in ops:
+        label = op.get("loop") or None
+        if not runs or runs[-1] != label:
+            runs.append(label)
+    parent: dict[str, str] = {}
+    last: dict[str, int] = {}
+    for i, label in enumerate(runs):
+        if label is None:
+            continue
+        k = last.get(label)
+        if k is not None and k < i - 1:
+            between = runs[k + 1:i]
+            if all(b is not None and _header(b) > _header(label) for b in between):
+                for b in between:
+                    if b is not None:
+                        parent.setdefault(b, label)
+        last[label] = i
+    return parent
+
+
+def _loop_groups(graph: dict[str, Any]) -> list[dict[str, Any]]:
+    """The loop groups, as ``groupOps`` in ``widgets_js/src/_graph_layout.js``.
+
+    Consecutive ops of one outermost loop, nested loops included. An iteration restarts
+    when an op of the loop itself sits at or above the previous one's line and column.
     Ops outside a loop that come in a row from one call site (a comprehension) form a
     group too, "<method> repeated at line N".
     """
+    ops = _ops_in_order(graph)
+    parent = _loop_parents(ops)
     groups: list[dict[str, Any]] = []
-    prev: tuple[int, int] = (0, 0)
-    for op in _ops_in_order(graph):
+    prev: tuple[int, int] | None = None  # the previous op of the group's own loop
+    for op in ops:
         loop = op.get("loop")
         here = (int(op.get("line_number") or 0), int(op.get("column") or 0))
         last = groups[-1] if groups else None
@@ -137,12 +173,17 @@ def _loop_groups(graph: dict[str, Any]) -> list[dict[str, Any]]:
                 groups.append({"id": op["id"], "loop": label, "ops": [op], "iterations": 1,
                                "site": site})
             continue
-        if last is None or "site" in last or last["loop"] != loop:
-            groups.append({"id": op["id"], "loop": loop, "ops": [], "iterations": 1})
-        elif here <= prev:
-            groups[-1]["iterations"] += 1
+        root = loop
+        while root in parent:
+            root = parent[root]
+        if last is None or "site" in last or last["loop"] != root:
+            groups.append({"id": op["id"], "loop": root, "ops": [], "iterations": 1})
+            prev = None
+        if loop == root:
+            if prev is not None and here <= prev:
+                groups[-1]["iterations"] += 1
+            prev = here
         groups[-1]["ops"].append(op)
-        prev = here
     return [{k: v for k, v in g.items() if k != "site"} for g in groups
             if "site" not in g or len(g["ops"]) > 1]
 

@@ -4,7 +4,8 @@
 // Resources sit in a lane on the left, each with its parental chain as badges
 // (Well › Plate › PlateCarrier › Deck), placed next to the ops that touch them. Ops
 // run top to bottom in execution order; consecutive ops of one loop sit in a labelled
-// box (iterations numbered), which can collapse to one node "×N". Edges go from an op
+// box (iterations numbered, nested loops inside it indented), which can collapse to one
+// node "×N". Edges go from an op
 // (or a collapsed loop) to each resource it touches. At most `maxNodes` rows are drawn:
 // the rest become one "… N more" node (with a window kept around the focused op).
 
@@ -22,6 +23,7 @@ export const OP_W = 380;
 export const BOX_HEAD = 24;
 export const BOX_PAD = 8;
 export const BOX_INSET = 30; // room left of the ops for the iteration numbers
+export const INDENT = 16; // per level of a nested loop
 const TOP = 8;
 const RES_GAP = 8;
 const CHAR_W = 6.8; // average width of a 12px UI character, for truncating labels
@@ -49,19 +51,62 @@ export function opsInOrder(graph) {
   return order.map((id) => byId.get(id)).filter(Boolean);
 }
 
+/** The header line of a loop label "for col in range(12) @ 3" → 3 (-1 without one). */
+function headerOf(label) {
+  const m = /@ (\d+)$/.exec(label || "");
+  return m ? Number(m[1]) : -1;
+}
+
 /**
- * Consecutive ops of one loop form a group (id = its first op's id); an op outside any
- * loop is a group of its own with `loop: null`, unless the ops before it come from the
- * same call site (a comprehension, a helper called in a row): those form a group
- * labelled "<method> repeated at line N". A loop's iteration restarts when an op sits at
- * or above the previous op's line and column: `starts` holds the index in `ops` where
+ * Which loop each loop sits in, from the order of the ops alone (labels name the
+ * innermost loop): when the runs of one loop A come back after runs of loops whose
+ * headers are below A's, those loops are nested in A. Map(inner label → outer label).
+ */
+export function loopParents(ops) {
+  const runs = [];
+  for (const op of ops) {
+    const label = op.loop || null;
+    if (runs[runs.length - 1] !== label) runs.push(label);
+  }
+  const parent = new Map();
+  const last = new Map();
+  runs.forEach((label, i) => {
+    if (label === null) return;
+    const k = last.get(label);
+    if (k !== undefined && k < i - 1) {
+      const between = runs.slice(k + 1, i);
+      if (between.every((b) => b !== null && headerOf(b) > headerOf(label))) {
+        for (const b of between) if (!parent.has(b)) parent.set(b, label);
+      }
+    }
+    last.set(label, i);
+  });
+  return parent;
+}
+
+const atOrAbove = (op, prev) => op.line_number < prev.line_number
+  || (op.line_number === prev.line_number && (op.column ?? 0) <= (prev.column ?? 0));
+
+/**
+ * Consecutive ops of one outermost loop form a group (id = its first op's id), ops of
+ * the loops nested in it included (`depth` > 0); an op outside any loop is a group of
+ * its own with `loop: null`, unless the ops before it come from the same call site (a
+ * comprehension, a helper called in a row): those form a group labelled "<method>
+ * repeated at line N". An iteration restarts when an op of the loop itself sits at or
+ * above the previous one's line and column: `starts` holds the index in `ops` where
  * each iteration begins.
  */
 export function groupOps(graph) {
+  const ops = opsInOrder(graph);
+  const parent = loopParents(ops);
+  const rootOf = (label) => { let r = label; while (parent.has(r)) r = parent.get(r); return r; };
+  const depthOf = (label) => { let d = 0; for (let r = label; parent.has(r); r = parent.get(r)) d += 1; return d; };
   const groups = [];
   let current = null;
-  let prev = null;
-  for (const op of opsInOrder(graph)) {
+  let prevDirect = null; // the previous op of the group's own loop
+  let pending = 0; // where the next iteration starts if the loop's next op restarts it
+  let lastDirect = false;
+  for (const op of ops) {
     if (!op.loop) {
       const site = `${op.line_number}:${op.column ?? 0}:${op.method_name}`;
       const last = groups[groups.length - 1];
@@ -69,21 +114,29 @@ export function groupOps(graph) {
         last.loop = `${op.method_name} repeated at line ${op.line_number}`;
         last.starts.push(last.ops.length);
         last.ops.push(op);
+        last.depths.push(0);
       } else {
-        groups.push({ id: op.id, loop: null, ops: [op], starts: [0], site });
+        groups.push({ id: op.id, loop: null, ops: [op], starts: [0], depths: [0], site });
       }
       current = null;
       continue;
     }
-    if (!current || current.loop !== op.loop) {
-      current = { id: op.id, loop: op.loop, ops: [], starts: [0] };
+    const root = rootOf(op.loop);
+    if (!current || current.loop !== root) {
+      current = { id: op.id, loop: root, ops: [], starts: [0], depths: [] };
       groups.push(current);
-    } else if (op.line_number < prev.line_number
-      || (op.line_number === prev.line_number && (op.column ?? 0) <= (prev.column ?? 0))) {
-      current.starts.push(current.ops.length);
+      prevDirect = null;
+      lastDirect = false;
+    }
+    const i = current.ops.length;
+    if (lastDirect) pending = i;
+    lastDirect = op.loop === root;
+    if (lastDirect) {
+      if (prevDirect && atOrAbove(op, prevDirect)) current.starts.push(pending);
+      prevDirect = op;
     }
     current.ops.push(op);
-    prev = op;
+    current.depths.push(op.loop === root ? 0 : depthOf(op.loop));
   }
   return groups;
 }
@@ -128,7 +181,7 @@ function rowsOf(groups, collapsed) {
     let iteration = 0;
     g.ops.forEach((op, i) => {
       if (g.starts[iteration + 1] === i) iteration += 1;
-      rows.push({ kind: "op", op, group: g.loop ? g : null, iteration,
+      rows.push({ kind: "op", op, group: g.loop ? g : null, iteration, depth: g.depths[i] || 0,
         iterStart: g.starts[iteration] === i, count: 1 });
     });
   }
@@ -164,15 +217,15 @@ function capRows(rows, max, focus) {
   return out;
 }
 
-function opLabel(op, fails) {
+function opLabel(op, fails, width) {
   const args = Object.values(op.arguments || {}).join(", ");
   const method = String(op.method_name || "?");
   const cond = op.certainty === "conditional" ? `if ${op.condition || "?"}` : "";
-  const room = Math.floor((OP_W - 16) / CHAR_W) - method.length - 6 - Math.min(cond.length, 18);
+  const room = Math.floor((width - 16) / CHAR_W) - method.length - 6 - Math.min(cond.length, 18);
   return {
     line: `L${op.line_number}`, method, args: clip(args, room), cond: clip(cond, 18),
     title: [`${op.id} · line ${op.line_number}: ${op.receiver_variable || "lh"}.${method}(${args})`,
-      cond, ...fails.map((f) => f.message || f.kind)].filter(Boolean).join("\n"),
+      op.loop ? `in ${op.loop}` : "", cond, ...fails.map((f) => f.message || f.kind)].filter(Boolean).join("\n"),
   };
 }
 
@@ -275,9 +328,11 @@ export function layoutGraph(graph, failures = [], options = {}) {
     if (row.kind === "op") {
       const f = fails.get(row.op.line_number) || [];
       if (box && row.iterStart) box.iterations.push({ n: row.iteration + 1, y, first: box.iterations.length === 0 });
-      nodes.push({ kind: "op", id: row.op.id, op: row.op, x: OP_X, y, w: OP_W, h: OP_H,
+      const indent = Math.min(row.depth, 4) * INDENT; // ops of a nested loop sit further in
+      nodes.push({ kind: "op", id: row.op.id, op: row.op, x: OP_X + indent, y, w: OP_W - indent, h: OP_H,
+        depth: row.depth,
         failing: f.length > 0, failures: f, conditional: row.op.certainty === "conditional",
-        touches: touchedBy(row.op), ...opLabel(row.op, f) });
+        touches: touchedBy(row.op), ...opLabel(row.op, f, OP_W - indent) });
       y += ROW;
     } else if (row.kind === "loop") {
       const g = row.group;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
-  MAX_NODES, OP_X, RES_X, chainOf, defaultCollapsed, groupOps, layoutGraph, varOf,
+  INDENT, MAX_NODES, OP_X, RES_X, chainOf, defaultCollapsed, groupOps, layoutGraph, loopParents, opsInOrder, varOf,
 } from "../src/_graph_layout.js";
 import { fixture } from "./fake_model.js";
-import { bigGraph } from "./graphs.js";
+import { bigGraph, nestedGraph } from "./graphs.js";
 
 const ops = (layout) => layout.nodes.filter((n) => n.kind === "op");
 const hiddenOps = (layout) => layout.nodes.filter((n) => n.kind === "more").reduce((k, n) => k + n.count, 0);
@@ -102,6 +102,30 @@ describe("layoutGraph", () => {
     const folded = layoutGraph(graph, []);
     expect(folded.nodes.map((n) => [n.kind, n.times ?? n.id])).toEqual([["loop", "×96"], ["op", "a"], ["loop", "×2"]]);
     expect(folded.edges.filter((e) => e.to === "tips")).toHaveLength(3);
+  });
+
+  it("keeps a nested loop inside its outer loop's box, its ops indented", () => {
+    const graph = nestedGraph();
+    expect([...loopParents(opsInOrder(graph))]).toEqual([['for row in "ABCDEFGH" @ 8', "for col in range(1, 13) @ 6"]]);
+    const [group, ...others] = groupOps(graph);
+    expect(others).toEqual([]);
+    expect([group.ops.length, group.starts.length, group.starts[1]]).toEqual([216, 12, 18]);
+    const drawn = layoutGraph(graph, [], { collapsed: [], maxNodes: 18 });
+    expect(drawn.boxes).toHaveLength(1);
+    expect(ops(drawn).map((n) => n.x - OP_X)).toEqual([0, ...Array(16).fill(INDENT), 0]);
+    const folded = layoutGraph(graph, []);
+    expect(folded.nodes.map((n) => [n.kind, n.times])).toEqual([["loop", "×12"]]);
+  });
+
+  it("starts an iteration at the nested loop when the outer loop's own ops come last", () => {
+    const [group] = groupOps(nestedGraph(3, 2, true));
+    expect([group.ops.length, group.starts]).toEqual([15, [0, 5, 10]]);
+  });
+
+  it("keeps two loops one after the other apart", () => {
+    const graph = structuredClone(fixture.graph);
+    graph.operations.forEach((op, i) => { if (i >= 24) op.loop = "for col in range(7, 13) @ 12"; });
+    expect(groupOps(graph).map((g) => [g.id, g.ops.length, g.starts.length])).toEqual([["op_0", 24, 6], ["op_24", 24, 6]]);
   });
 
   it("draws at most maxNodes rows of a 10,000-op graph and counts the rest in one node", () => {

@@ -13,3 +13,27 @@ export function bigGraph(n, inLoop = n - 50) {
   return { protocol_fqn: "big", resources: fixture.graph.resources, operations,
     preconditions: [], execution_order: operations.map((o) => o.id) };
 }
+
+/**
+ * A nested loop: `for col` (header line 6) picks up a tip (line 7), then `for row`
+ * (line 8) aspirates and dispenses per row (lines 9, 10), then discards (line 11);
+ * with `tail`, the outer loop's own ops come after the inner loop only.
+ */
+export function nestedGraph(cols = 12, rows = 8, tail = false) {
+  const operations = [];
+  const add = (line, method, loop, key) => operations.push({
+    id: `op_${operations.length}`, line_number: line, column: 8, method_name: method, receiver_variable: "lh",
+    arguments: {}, certainty: "always", condition: null, loop, resources: key ? [key] : [], volumes: [] });
+  const outer = "for col in range(1, 13) @ 6";
+  const inner = 'for row in "ABCDEFGH" @ 8';
+  for (let c = 1; c <= cols; c += 1) {
+    if (!tail) add(7, "pick_up_tips", outer, `tips[A${c}]`);
+    for (let r = 0; r < rows; r += 1) {
+      add(9, "aspirate", inner, `plate[${"ABCDEFGH"[r]}${c}]`);
+      add(10, "dispense", inner, `plate[${"ABCDEFGH"[r]}${c}]`);
+    }
+    add(11, "discard_tips", outer, null);
+  }
+  return { protocol_fqn: "nested", resources: fixture.graph.resources, operations,
+    preconditions: [], execution_order: operations.map((o) => o.id) };
+}
