@@ -1,360 +1,297 @@
-"""Fixes: LibCST codemods that make a failure mode go away.
+"""Fixes: which codemods answer which failure mode, checked to leave the protocol free of it.
 
-Each fix is a small, reviewable source edit located by line: insert a statement
-before the failing one, remove a duplicate, rename a method, replace an argument,
-change an annotation, or prepare labware in the setup. :meth:`Fix.apply` returns
-the new source; the tests re-simulate every fixed source and check the failure
-is gone.
+:func:`fixes_for` looks up the failure's kind in a rule table; each rule returns the
+:class:`~praxis_lab.codemod.Fix` objects (the edits) it can offer, best first. A fix must
+leave the whole protocol free of that failure, not only its line: a volume lowered at an
+aspirate is lowered at the dispense that empties the same tips, a missing pick-up in a
+loop is made per iteration (``tipfixes.py``). Where no edit is safe, none is offered and
+the failure's message says what to do. The tests apply every offered fix to every fixture
+and re-simulate it.
 
->>> fix = Fix("rename", "use aspirate", line=3, method="aspirat", new="aspirate")
->>> print(fix.apply("async def p(lh):\\n    x = 1\\n    await lh.aspirat([w], [1])\\n"))
-async def p(lh):
-    x = 1
-    await lh.aspirate([w], [1])
-<BLANKLINE>
+>>> from praxis_lab import simulate
+>>> src = ("async def p(lh: LiquidHandler, tips: TipRack, src: Plate):\\n"
+...        "    await lh.pick_up_tips(tips['A1'])\\n"
+...        "    await lh.aspirat(src['A1'], [10])\\n")
+>>> simulate(src, cache=False).failure_modes[0].fixes[0]["description"]
+'use aspirate() (the closest real method)'
 """
 
 from __future__ import annotations
 
-import difflib
-import functools
-from dataclasses import dataclass, field
+import ast
+import contextlib
+import re
+from collections.abc import Callable
 from typing import Any
 
+from praxis_lab.blocks import DROPS, PICKS, locate, text, tip_op
+from praxis_lab.codemod import Fix, apply_edits
 from praxis_lab.state import _n
+from praxis_lab.tipfixes import tip_fixes
 
 __all__ = ["Fix", "apply_all", "fixes_for"]
 
-
-@dataclass(frozen=True)
-class Fix:
-    """One codemod: ``kind`` of edit, where (``line``), and its parameters."""
-
-    kind: str  # insert_before | remove | rename | replace_arg | replace_call | annotate |
-    #            default | setup_insert
-    description: str
-    line: int = 0
-    method: str = ""
-    new: str = ""
-    arg: str = ""
-    index: int = 0
-    function: str = ""
-    extra: tuple[tuple[str, str], ...] = field(default=())
-
-    def apply(self, source: str) -> str:
-        """The fixed source (LibCST keeps every other byte as it was)."""
-        new = _wrapper(source).visit(_Codemod(self))
-        return str(new.code)
-
-    def to_dict(self, source: str) -> dict[str, str]:
-        try:
-            after = self.apply(source)
-        except Exception as exc:  # a fix that cannot apply is reported, not raised
-            return {"description": self.description, "edit": f"(cannot apply: {exc})"}
-        diff = difflib.unified_diff(source.splitlines(), after.splitlines(), "before", "after",
-                                    n=0, lineterm="")
-        return {"description": self.description, "edit": "\n".join(list(diff)[2:])}
-
-
-@functools.lru_cache(maxsize=8)
-def _wrapper(source: str) -> Any:
-    """LibCST's parse and position metadata, once per source (fixes share them)."""
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
-    return MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
-
-
-def _codemod_class() -> type:
-    import libcst as cst
-    from libcst.metadata import PositionProvider
-
-    class Codemod(cst.CSTTransformer):
-        METADATA_DEPENDENCIES = (PositionProvider,)
-
-        def __init__(self, fix: Fix) -> None:
-            super().__init__()
-            self.fix = fix
-            self.in_function: list[str] = []
-
-        def _line(self, node: cst.CSTNode) -> int:
-            return int(self.get_metadata(PositionProvider, node).start.line)
-
-        def _body(self, body: Any) -> Any:
-            fix, changed = self.fix, False
-            out: list[Any] = []
-            for stmt in body:
-                line = self._line(stmt)
-                if fix.kind == "insert_before" and line == fix.line:
-                    out.extend(cst.parse_module(fix.new).body)
-                    changed = True
-                if fix.kind == "remove" and line == fix.line:
-                    changed = True
-                    continue
-                if fix.kind == "setup_insert" and self.in_function and \
-                        self.in_function[-1] == fix.function and isinstance(
-                            stmt, cst.SimpleStatementLine) and isinstance(
-                            stmt.body[0], cst.Return) and stmt.body[0].value is not None \
-                        and not (isinstance(stmt.body[0].value, cst.Name)
-                                 and stmt.body[0].value.value == "_setup"):
-                    # return {...}  ->  _setup = {...}; <fix statements>; return _setup
-                    out.append(stmt.with_changes(body=[cst.Assign(
-                        [cst.AssignTarget(cst.Name("_setup"))], stmt.body[0].value)]))
-                    out.extend(cst.parse_module(fix.new).body)
-                    out.append(cst.parse_statement("return _setup\n"))
-                    changed = True
-                    continue
-                if fix.kind == "setup_insert" and self.in_function and \
-                        self.in_function[-1] == fix.function and isinstance(
-                            stmt, cst.SimpleStatementLine) and isinstance(
-                            stmt.body[0], cst.Return):
-                    out.extend(cst.parse_module(fix.new).body)
-                    changed = True
-                out.append(stmt)
-            if not out:
-                out.append(cst.SimpleStatementLine([cst.Pass()]))
-            return out if changed else None
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            self.in_function.append(node.name.value)
-
-        def leave_FunctionDef(self, orig: cst.FunctionDef, node: cst.FunctionDef) -> Any:
-            self.in_function.pop()
-            if self.fix.kind == "default" and node.name.value == self.fix.function:
-                params = [p.with_changes(default=cst.parse_expression(self.fix.new))
-                          if p.name.value == self.fix.arg else p for p in node.params.params]
-                return node.with_changes(params=node.params.with_changes(params=params))
-            if self.fix.kind == "annotate":
-                params = [p.with_changes(annotation=cst.Annotation(cst.parse_expression(
-                    self.fix.new))) if p.name.value == self.fix.arg else p
-                    for p in node.params.params]
-                return node.with_changes(params=node.params.with_changes(params=params))
-            return node
-
-        def leave_IndentedBlock(self, orig: cst.IndentedBlock, node: cst.IndentedBlock) -> Any:
-            body = self._body(orig.body)
-            if body is None:
-                return node
-            # keep statements transformed deeper down (renames inside the block)
-            done = {id(o): n for o, n in zip(orig.body, node.body, strict=True)}
-            return node.with_changes(body=[done.get(id(s), s) for s in body])
-
-        def leave_Call(self, orig: cst.Call, node: cst.Call) -> Any:
-            fix = self.fix
-            if fix.kind not in ("rename", "replace_arg", "replace_call"):
-                return node
-            if self._line(orig) != fix.line or not isinstance(node.func, cst.Attribute):
-                return node
-            if node.func.attr.value != fix.method:
-                return node
-            if fix.kind == "rename":
-                return node.with_changes(func=node.func.with_changes(attr=cst.Name(fix.new)))
-            if fix.kind == "replace_call":
-                return cst.parse_expression(fix.new)
-            value = cst.parse_expression(fix.new)
-            args = list(node.args)
-            for i, a in enumerate(args):
-                if a.keyword is not None and a.keyword.value == fix.arg:
-                    args[i] = a.with_changes(value=value)
-                    return node.with_changes(args=args)
-            positional = [i for i, a in enumerate(args) if a.keyword is None]
-            if fix.index < len(positional):
-                i = positional[fix.index]
-                args[i] = args[i].with_changes(value=value)
-            else:
-                args.append(cst.Arg(value=value, keyword=cst.Name(fix.arg)))
-            return node.with_changes(args=args)
-
-    return Codemod
-
-
-_CODEMOD: type | None = None
-
-
-def _Codemod(fix: Fix) -> Any:
-    global _CODEMOD
-    if _CODEMOD is None:
-        _CODEMOD = _codemod_class()
-    return _CODEMOD(fix)
-
-
-# --- which fixes for which failure --------------------------------------------------
-
 _ARG_INDEX = {"tip_spots": 0, "resources": 0, "vols": 1, "resource": 0, "volume": 1}
+_VOLUMES = ("insufficient_liquid", "over_capacity", "tip_volume_exceeded")
 
 
-def _free_spots(binding: Any, state: Any, n: int) -> str | None:
-    """An expression for ``n`` unused tip spots of a tip-rack parameter (a column range)."""
-    from praxis_lab import _plr
+class _Failure:
+    """What every rule reads: the failure mode, the protocol and its bound labware."""
 
-    spots = state.spots if state is not None else {}
-    for name, obj in binding.objects.items():
-        if not isinstance(obj, _plr.PLR["TipRack"]):
-            continue
+    def __init__(self, mode: Any, info: Any, binding: Any, state: Any) -> None:
+        self.mode, self.info, self.binding, self.state = mode, info, binding, state
+        self.kind, self.d, self.line, self.m = mode.kind, mode.data, mode.line, mode.method
+        self.source = info.source
+        self.lh = next((p.name for p in info.params if p.kind == "machine"), "lh")
 
-        def has_tip(ident: str, rack: Any = obj, label: str = name) -> bool:
-            key = f"{label}[{ident}]"
-            if key in spots:  # what the simulation left there
-                return bool(spots[key])
-            return bool(binding.starts_with_tip(rack.get_item(ident)))
-
-        for col in range(1, obj.num_items_x + 1):
-            ids = [f"{chr(65 + r)}{col}" for r in range(min(n, obj.num_items_y))]
-            if len(ids) == n and all(has_tip(i) for i in ids):
-                return f'{name}["{ids[0]}:{ids[-1]}"]' if n > 1 else f'{name}["{ids[0]}"]'
-    return None
+    def arg(self, name: str) -> str | None:
+        return _arg_text(self.source, self.line, self.m, name)
 
 
-def _candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
-    k, d, line, m = mode.kind, mode.data, mode.line, mode.method
-    lh = next((p.name for p in info.params if p.kind == "machine"), "lh")
+def _tips(f: _Failure) -> list[Fix]:
+    return tip_fixes(f.mode, f.info, f.binding, f.state, f.lh)
+
+
+def _volume(f: _Failure) -> list[Fix]:
+    k, d, m, line = f.kind, f.d, f.m, f.line
+    room = d.get("held") if k == "insufficient_liquid" else d.get(
+        "free" if k == "over_capacity" else "room")
     out: list[Fix] = []
-    if k == "no_tips":
-        if m.endswith("96"):
-            rack = next((n for n, o in binding.objects.items()
-                         if type(o).__name__ == "TipRack"), None)
-            if rack:
-                out.append(Fix("insert_before", f"pick up tips with the 96 head before line "
-                               f"{line}", line, new=f"await {lh}.pick_up_tips96({rack})\n"))
-        else:
-            spots = _free_spots(binding, state, int(d.get("n", 1)))
-            if spots:
-                out.append(Fix("insert_before", f"pick up tips ({spots}) before line {line}",
-                               line, new=f"await {lh}.pick_up_tips({spots})\n"))
-    elif k == "tips_already_loaded":
-        out.append(Fix("remove", f"remove the duplicate pick-up at line {line}", line))
-        out.append(Fix("insert_before", f"discard the tips already mounted before line {line}",
-                       line, new=f"await {lh}.discard_tips()\n"))
-    elif k == "tip_spot_empty":
-        per_iteration = _loop_spots(info, binding, line)
-        if per_iteration:  # a constant column would be empty again on the next iteration
-            out.append(Fix("replace_arg", f"pick up a new column each iteration: "
-                           f"{per_iteration}", line, m, per_iteration, "tip_spots", 0))
-        spots = None if per_iteration else _free_spots(binding, state, int(d.get("n", 1)))
-        if spots:
-            out.append(Fix("replace_arg", f"pick up from unused spots {spots} instead", line,
-                           m, spots, "tip_spots", 0))
-    elif k in ("insufficient_liquid", "over_capacity", "tip_volume_exceeded") and not \
-            m.endswith("96") and m in ("aspirate", "dispense"):
-        room = d.get("held") if k == "insufficient_liquid" else d.get(
-            "free" if k == "over_capacity" else "room")
-        n = max(len(mode.resources), 1)
-        if room is not None and room > 0:
-            param = _volume_parameter(info, line, m)
-            if param is not None:  # lower the parameter: aspirate and dispense stay equal
-                out.append(Fix("default", f"lower the default of {param} to {_n(room)} µL, "
-                               "what fits", 0, new=_n(room), arg=param, function=info.name))
-            count = _call_count(info.source, line)
-            expr = f"[{_n(room)}] * {count}" if count > 1 else f"[{_n(room)}]"
-            out.append(Fix("replace_arg", f"lower the volume at line {line} to {_n(room)} µL, "
-                           "what fits", line, m, expr, "vols", 1))
-        if k == "insufficient_liquid" and binding.setup_name and d.get("well"):
-            need = max(float(d.get("volume", 0)) * n, float(d.get("required", 0)))
-            fix = _setup_volume(info, binding, d["well"], need)
-            if fix:
-                out.append(fix)
-    elif k in ("insufficient_liquid", "over_capacity", "tip_volume_exceeded") and m in (
-            "aspirate96", "dispense96", "stamp"):
-        room = d.get("held") if k == "insufficient_liquid" else d.get(
-            "free" if k == "over_capacity" else "room")
+    if m in ("aspirate96", "dispense96", "stamp"):
         if k == "over_capacity" and room is not None and d.get("volume") and m != "stamp":
             per = float(d["volume"])  # one container takes every tip's volume at once
-            vol = _arg_text(info.source, line, m, "volume")
+            vol = f.arg("volume")
             room = room if vol is None or float(ast_number(vol) or per) == per else room / 96
         if room is not None and room > 0:
             arg, index = ("volume", 2) if m == "stamp" else ("volume", 1)
-            out.append(Fix("replace_arg", f"lower the volume at line {line} to {_n(room)} µL "
-                           "per channel, what fits", line, m, _n(room), arg, index))
-    elif k == "bad_arguments" and "expected" in d and "given" in d and m in (
-            "aspirate", "dispense"):
-        shown = _arg_text(info.source, line, m, "vols")
+            fix = Fix("replace_arg", f"lower the volume at line {line} to {_n(room)} µL per "
+                      "channel, what fits", line, m, _n(room), arg, index)
+            out.append(_with_partner(f, fix, arg, room))
+        return out
+    if m not in ("aspirate", "dispense"):
+        return out
+    if room is not None and room > 0:
+        param = _volume_parameter(f.info, line, m)
+        if param is not None:  # lower the parameter: aspirate and dispense stay equal
+            out.append(Fix("default", f"lower the default of {param} to {_n(room)} µL, "
+                           "what fits", 0, new=_n(room), arg=param, function=f.info.name))
+        count = _call_count(f.source, line)
+        expr = f"[{_n(room)}] * {count}" if count > 1 else f"[{_n(room)}]"
+        fix = Fix("replace_arg", f"lower the volume at line {line} to {_n(room)} µL, what fits",
+                  line, m, expr, "vols", 1)
+        out.append(_with_partner(f, fix, "vols", room))
+    if k == "insufficient_liquid" and f.binding.setup_name and d.get("well"):
+        n = max(len(f.mode.resources), 1)
+        need = max(float(d.get("volume", 0)) * n, float(d.get("required", 0)))
+        setup_fix = _setup_volume(f.info, f.binding, d["well"], need)
+        if setup_fix:
+            out.append(setup_fix)
+    return out
+
+
+def _with_partner(f: _Failure, fix: Fix, arg: str, room: float) -> Fix:
+    """The volume fix plus the same change at the op that moves the same liquid: the
+    dispense emptying the tips after a lowered aspirate, the aspirate filling them before a
+    lowered dispense (else the tips run dry or keep liquid)."""
+    place = locate(f.source, f.line)
+    old = f.arg(arg)
+    if place is None or old is None:
+        return fix
+    aspirating = f.m.startswith("aspirate")
+    stmts = place.after() if aspirating else place.before()
+    partner = "dispense" + f.m[len("aspirate"):] if aspirating else "aspirate" + f.m[
+        len("dispense"):]
+    between = False  # another op of the same method, whose liquid the partner also moves
+    for st in stmts:
+        op = tip_op(st)
+        if op == f.m and not aspirating:
+            between = True
+            continue
+        if op is None or op in PICKS or op in DROPS or op == f.m:
+            if op is None and isinstance(st, ast.Expr | ast.Assign):
+                continue
+            break
+        if op != partner:
+            continue
+        theirs = _arg_text(f.source, st.lineno, op, arg)
+        if theirs == old and not between:
+            new = fix.new
+        else:
+            a, b, c = ast_number(old), ast_number(theirs or ""), ast_number(fix.new)
+            if a is None or b is None or c is None or b - (a - c) <= 0:
+                break
+            new = re.sub(r"\d+(?:\.\d+)?", _n(b - (a - c)), theirs or "", count=1)
+        return Fix(fix.kind, f"{fix.description} (and at line {st.lineno} to match)",
+                   fix.line, fix.method, fix.new, fix.arg, fix.index,
+                   also=(Fix("replace_arg", "", st.lineno, op, new, arg, fix.index),))
+    return fix
+
+
+def _unknown_method(f: _Failure) -> list[Fix]:
+    out = []
+    closest = list(f.d.get("closest", []))
+    if set(closest[:2]) == {"aspirate", "dispense"}:  # mix: aspirate and dispense in place
+        first, vols = f.arg("resources"), f.arg("vols")
+        place = locate(f.source, f.line)
+        if first and vols and place is not None:
+            call = f"{f.lh}.{{}}({first}, vols={vols})"
+            out.append(Fix("replace_stmt", f"mix in place: aspirate then dispense {vols} in "
+                           f"{first} (PLR 0.2.2 has no {f.d.get('method', f.m)}())", f.line,
+                           new=f"await {call.format('aspirate')}\n"
+                               f"await {call.format('dispense')}\n"))
+        return out
+    for name in closest[:2]:
+        if _binds(f, name):
+            out.append(Fix("rename", f"use {name}() (the closest real method)", f.line,
+                           f.d.get("method", f.m), name))
+    return out
+
+
+def _bad_arguments(f: _Failure) -> list[Fix]:
+    d, m, line = f.d, f.m, f.line
+    if "expected" in d and "given" in d and m in ("aspirate", "dispense"):
+        shown = f.arg("vols")
         if shown and shown.startswith("[") and "]" in shown:
             first = shown[1:].split(",")[0].split("]")[0].strip()
             if first:
                 new = f"[{first}] * {d['given']}"
-                out.append(Fix("replace_arg", f"one volume per resource: vols={new}", line, m,
-                               new, "vols", 1))
-    elif k == "not_on_deck" and binding.setup_name:
-        fix = _setup_assign(info, binding, d.get("resource", ""))
-        if fix:
-            out.append(fix)
-    elif k == "unknown_method":
-        for name in d.get("closest", [])[:2]:
-            out.append(Fix("rename", f"use {name}() (the closest real method)", line,
-                           d.get("method", m), name))
-    elif k == "bad_arguments" and "scalar" in d:
-        text = _arg_text(info.source, line, m, d["arg"]) or _n(d["scalar"])
-        new = f"[{text}] * {d['n']}" if d["n"] > 1 else f"[{text}]"
-        out.append(Fix("replace_arg", f"make {d['arg']} a list: {new}", line, m, new, d["arg"],
-                       _ARG_INDEX.get(d["arg"], 1)))
-    elif k == "bad_arguments" and d.get("missing") == "source_vol":
-        out.append(Fix("replace_arg", "add source_vol (the volume to take from the source)",
-                       line, m, "100", "source_vol", 99))
-    elif k == "unresolved_type" and d.get("closest"):
-        out.append(Fix("annotate", f"annotate {d['param']} as {d['closest']}", 0,
-                       new=d["closest"], arg=d["param"]))
-    elif k == "tip_not_empty":
-        discard = "discard_tips96" if m.endswith("96") else "discard_tips"
-        out.append(Fix("replace_call", f"discard the tips into the trash at line {line} "
-                       "instead", line, m, f"{lh}.{discard}()"))
-    elif k == "wrong_resource" and d.get("fix") in ("wrap", "flatten"):
-        arg = d["arg"]
-        shown = _arg_text(info.source, line, m, arg)
-        if shown:
-            new = f"[{shown}]" if d["fix"] == "wrap" else f"sum({shown}, [])"
-            out.append(Fix("replace_arg", f"pass {arg} as a flat list: {new}", line, m, new,
-                           arg, _ARG_INDEX.get(arg, 0)))
-    return out
+                return [Fix("replace_arg", f"one volume per resource: vols={new}", line, m,
+                            new, "vols", 1)]
+    if "scalar" in d:
+        shown = f.arg(d["arg"]) or _n(d["scalar"])
+        new = f"[{shown}] * {d['n']}" if d["n"] > 1 else f"[{shown}]"
+        return [Fix("replace_arg", f"make {d['arg']} a list: {new}", line, m, new, d["arg"],
+                    _ARG_INDEX.get(d["arg"], 1))]
+    if d.get("missing") == "source_vol":
+        return [Fix("replace_arg", "add source_vol (the volume to take from the source)", line,
+                    m, "100", "source_vol", 99)]
+    return []
 
 
-def _loop_spots(info: Any, binding: Any, line: int) -> str | None:
-    """Inside a loop, tip spots indexed like the loop's wells (``tips[f"A{col}:H{col}"]``).
+def _wrong_resource(f: _Failure) -> list[Fix]:
+    d, m, line = f.d, f.m, f.line
+    if d.get("fix") not in ("wrap", "flatten"):
+        return []
+    arg = d["arg"]
+    shown = f.arg(arg)
+    if not shown:
+        return []
+    if d["fix"] == "wrap":
+        return [Fix("replace_arg", f"pass {arg} as a flat list: [{shown}]", line, m,
+                    f"[{shown}]", arg, _ARG_INDEX.get(arg, 0))]
+    outer = ast.parse(shown, mode="eval").body
+    place = locate(f.source, line)
+    if (isinstance(outer, ast.List) and len(outer.elts) == 1) or place is None:
+        new = f"sum({shown}, [])"
+        return [Fix("replace_arg", f"pass {arg} as a flat list: {new}", line, m, new, arg,
+                    _ARG_INDEX.get(arg, 0))]
+    # several lists: one call per list (their channels are the same tips each time)
+    one = Fix("replace_arg", "", 1, m, "_group", arg, _ARG_INDEX.get(arg, 0)).apply(
+        text(f.source, place.stmt))
+    body = "".join(f"    {t}\n" for t in one.splitlines())
+    return [Fix("replace_stmt", f"{m} into each list of {arg} in turn", line,
+                new=f"for _group in {shown}:\n{body}")]
 
-    A pick-up of one constant column inside a loop empties it on the first iteration; the
-    well index the loop already uses (an f-string with the loop variable) names a new
-    column each time.
-    """
-    import re
+
+def _not_on_deck(f: _Failure) -> list[Fix]:
+    fix = _setup_assign(f.info, f.binding, f.d.get("resource", "")) if \
+        f.binding.setup_name else None
+    return [fix] if fix else []
+
+
+def _unresolved(f: _Failure) -> list[Fix]:
+    if not f.d.get("closest") or _passed_on(f.info, f.d["param"], f.lh):
+        return []  # a helper of the protocol's may need more than the closest type has
+    return [Fix("annotate", f"annotate {f.d['param']} as {f.d['closest']}", 0,
+                new=f.d["closest"], arg=f.d["param"])]
+
+
+_RULES: dict[str, Callable[[_Failure], list[Fix]]] = {
+    "no_tips": _tips, "tips_already_loaded": _tips, "tip_spot_empty": _tips,
+    "tip_not_empty": _tips, "insufficient_liquid": _volume, "over_capacity": _volume,
+    "tip_volume_exceeded": _volume, "unknown_method": _unknown_method,
+    "bad_arguments": _bad_arguments, "wrong_resource": _wrong_resource,
+    "not_on_deck": _not_on_deck, "unresolved_type": _unresolved,
+}
+
+
+def fixes_for(mode: Any, info: Any, binding: Any, state: Any) -> list[dict[str, str]]:
+    """The fixes offered for one failure mode, as report dicts (kept on ``mode.fix_objects``)."""
+    rule = _RULES.get(mode.kind)
+    objs = rule(_Failure(mode, info, binding, state)) if rule else []
+    mode.data["fix_objects"] = objs
+    return [f.to_dict(info.source) for f in objs]
+
+
+def apply_all(source: str, modes: list[Any]) -> str:
+    """Apply the first fix of every failure mode at once (their edits are located in
+    ``source``); an edit another fix already makes (the same per-iteration pick-up, the same
+    drop moved into a loop) is made once."""
+    edits = [e for mode in modes for e in (mode.data.get("fix_objects") or [])[:1]
+             for e in e.edits()]
+    try:
+        return apply_edits(source, edits)
+    except Exception:  # one edit cannot apply: apply them fix by fix, skipping that one
+        for mode in sorted(modes, key=lambda m: -m.line):
+            for fix in (mode.data.get("fix_objects") or [])[:1]:
+                with contextlib.suppress(Exception):
+                    source = fix.apply(source)
+        return source
+
+
+def _passed_on(info: Any, param: str, lh: str) -> bool:
+    """Whether the protocol hands ``param`` to a function of its own (not to ``lh``)."""
+    for node in ast.walk(ast.parse(info.source)):
+        if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef) and node.name == info.name:
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call) and not (isinstance(
+                        call.func, ast.Attribute) and isinstance(call.func.value, ast.Name)
+                        and call.func.value.id == lh) and any(
+                        isinstance(a, ast.Name) and a.id == param for a in call.args):
+                    return True
+    return False
+
+
+# --- reading the failing call --------------------------------------------------------------
+
+
+def _binds(f: _Failure, name: str) -> bool:
+    """Whether the failing call would bind to PLR's ``LiquidHandler.<name>``, no labware
+    parameter taking the place of a volume."""
+    import inspect
 
     from praxis_lab import _plr
-    from praxis_lab.graph import _loops
 
-    label = _loops(info.source).get(line)
-    rack = next((n for n, o in binding.objects.items()
-                 if isinstance(o, _plr.PLR["TipRack"])), None)
-    if label is None or rack is None:
-        return None
-    m = re.match(r"(?:async\s+)?for\s+(\w+)\s+in\b", label)
-    if m is None:
-        return None
-    var = m.group(1)
-    lines = info.source.splitlines()
-    start = int(label.rsplit("@", 1)[1])
-    for number in range(start + 1, len(lines) + 1):
-        if _loops(info.source).get(number) != label:
-            continue
-        pattern = r"\w+\[(f\"[^\"]*\{" + re.escape(var) + r"\}[^\"]*\")\]"
-        found = re.search(pattern, lines[number - 1])
-        if found:
-            return f"{rack}[{found.group(1)}]"
-    return None
+    target = getattr(_plr.PLR["LiquidHandler"], name, None)
+    method = f.d.get("method", f.m)
+    labware = {p.name for p in f.info.params if p.kind != "value"}
+    for node in ast.walk(ast.parse(f.source)):
+        if isinstance(node, ast.Call) and node.lineno == f.line and isinstance(
+                node.func, ast.Attribute) and node.func.attr == method and target is not None:
+            try:
+                bound = inspect.signature(target).bind(
+                    None, *node.args, **{k.arg: k.value for k in node.keywords if k.arg})
+            except TypeError:
+                return False
+            return not any("vol" in k and isinstance(v, ast.Name) and v.id in labware
+                           for k, v in bound.arguments.items())
+    return target is not None
 
 
 def ast_number(text: str) -> float | None:
-    """The number a literal expression stands for, or None."""
-    import ast
-
+    """The number a literal expression stands for (``[50] * 8`` stands for 50), or None."""
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError):
-        return None
+        value = None
+        tree = ast.parse(text, mode="eval").body if text else None
+        if isinstance(tree, ast.BinOp) and isinstance(tree.left, ast.List):
+            return ast_number(ast.unparse(tree.left))
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
     return float(value) if isinstance(value, int | float) else None
-
-
 def _volume_parameter(info: Any, line: int, method: str) -> str | None:
     """The numeric parameter (with a default) the call's volumes are written with, if one."""
-    import re
-
     text = _arg_text(info.source, line, method, "vols") or ""
     for p in info.params:
         if p.kind == "value" and isinstance(p.default, int | float) and not isinstance(
@@ -365,8 +302,6 @@ def _volume_parameter(info: Any, line: int, method: str) -> str | None:
 
 def _call_count(source: str, line: int) -> int:
     """How many resources the call at ``line`` passes (to keep vols the same length)."""
-    import re
-
     text = source.splitlines()[line - 1] if line <= len(source.splitlines()) else ""
     m = re.search(r"\]\s*\*\s*(\d+)", text)
     if m:
@@ -378,8 +313,6 @@ def _call_count(source: str, line: int) -> int:
 
 
 def _arg_text(source: str, line: int, method: str, arg: str) -> str | None:
-    import ast
-
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and node.lineno == line and \
                 isinstance(node.func, ast.Attribute) and node.func.attr == method:
@@ -393,8 +326,6 @@ def _arg_text(source: str, line: int, method: str, arg: str) -> str | None:
 
 def _setup_returns(info: Any, binding: Any, param: str | None) -> bool:
     """Whether the setup function returns a dict literal with key ``param``."""
-    import ast
-
     for node in ast.walk(ast.parse(info.source)):
         if isinstance(node, ast.FunctionDef) and node.name == binding.setup_name:
             for stmt in ast.walk(node):
@@ -441,20 +372,3 @@ def _setup_assign(info: Any, binding: Any, resource: str) -> Fix | None:
                     f"location=Coordinate({x}, {y}, {z}))\n"))
 
 
-def fixes_for(mode: Any, info: Any, binding: Any, state: Any) -> list[dict[str, str]]:
-    """The fixes offered for one failure mode, as report dicts (kept on ``mode.fix_objects``)."""
-    objs = _candidates(mode, info, binding, state)
-    mode.data["fix_objects"] = objs
-    return [f.to_dict(info.source) for f in objs]
-
-
-def apply_all(source: str, modes: list[Any]) -> str:
-    """Apply the first fix of every failure mode, bottom-up so line numbers stay valid."""
-    for mode in sorted(modes, key=lambda m: -m.line):
-        objs = mode.data.get("fix_objects") or []
-        if objs:
-            try:
-                source = objs[0].apply(source)
-            except Exception:
-                continue
-    return source

@@ -1,9 +1,18 @@
-"""Each fix is a LibCST codemod; applying it makes that failure go away on re-simulation."""
+"""Each fix is a LibCST codemod; applying it makes that failure go away on re-simulation,
+on every iteration of a loop, and adds no other; where no edit can, none is offered."""
 
 from __future__ import annotations
 
-import pytest
+import ast
+import json
+from pathlib import Path
+from typing import Any
 
+import plr_harness
+import pytest
+from test_protocols import new_line
+
+from praxis_lab.cli import main
 from praxis_lab.fixes import Fix, apply_all
 from praxis_lab.simulate import simulate
 
@@ -23,7 +32,7 @@ CASES = {
                      "    await lh.dispense(dst['A1'], [600])\n",
     "tip_volume_exceeded": "    await lh.pick_up_tips(tips['A1'])\n" + "".join(
         f"    await lh.aspirate(src['A{i}'], [300])\n" for i in range(1, 5)),
-    "unknown_method": "    await lh.transfer_96(src, dst)\n",
+    "unknown_method": "    await lh.transfer_96(src, dst, volume=v)\n",
     "bad_arguments": "    await lh.pick_up_tips(tips['A1:H1'])\n"
                      "    await lh.aspirate(src['A1:H1'], vols=v)\n",
     "tip_not_empty": "    await lh.pick_up_tips(tips['A1'])\n"
@@ -55,7 +64,8 @@ def test_unresolved_type_is_fixed_by_the_closest_plr_annotation():
 def test_a_fix_edit_is_a_readable_diff():
     mode = simulate(H + CASES["unknown_method"], cache=False).failure_modes[0]
     assert mode.fixes[0]["edit"].splitlines() == [
-        "@@ -2 +2 @@", "-    await lh.transfer_96(src, dst)", "+    await lh.stamp(src, dst)"]
+        "@@ -2 +2 @@", "-    await lh.transfer_96(src, dst, volume=v)",
+        "+    await lh.stamp(src, dst, volume=v)"]
 
 
 def test_inserted_statements_take_the_indentation_of_their_block():
@@ -68,7 +78,7 @@ def test_applying_every_fix_leaves_the_rest_of_the_source_byte_for_byte():
     src = "# keep me\n" + H.replace("(lh", "(lh") + CASES["unknown_method"] + "    # trailing\n"
     fixed = apply_all(src, simulate(src, cache=False).failure_modes)
     assert fixed.startswith("# keep me\n") and fixed.endswith("    # trailing\n")
-    assert "lh.stamp(src, dst)" in fixed
+    assert "lh.stamp(src, dst, volume=v)" in fixed
 
 
 SETUP_PROTOCOL = '''
@@ -106,3 +116,108 @@ def test_setup_fixes_assign_labware_to_the_deck_and_set_start_volumes():
                       if f.kind == "setup_insert")
     assert volume_fix.description == "set a start volume of 120 µL in src[A1] in setup make"
     assert simulate(volume_fix.apply(fixed), setup="make", cache=False).ok
+
+
+# --- every offered fix leaves the protocol free of its failure -----------------------------
+
+TESTS = Path(__file__).parent
+FIXTURES = [p for d in ("protocols", "corpus") for p in sorted((TESTS / d).glob("broken_*.py"))]
+
+
+def _setup(path: Path) -> str | None:
+    return json.loads(path.with_suffix(".json").read_text()).get("setup")  # type: ignore[no-any-return]
+
+
+def _broken_by(fix: Fix, source: str, report: Any, mode: Any) -> list[str]:
+    """What is wrong with the source ``fix`` makes: it does not parse, the failure is still at
+    its line, or a failure that happens on every run appears that was not there before."""
+    fixed = fix.apply(source)
+    try:
+        ast.parse(fixed)
+    except SyntaxError as exc:
+        return [f"does not parse: {exc}"]
+    again = simulate(fixed, setup=report.setup, params=report.params, cache=False)
+    line = new_line(source, fixed, mode.line)
+    before = {(f.kind, new_line(source, fixed, f.line)) for f in report.failure_modes}
+    remains = [f"{f.kind} @ {f.line} remains" for f in again.failure_modes
+               if (f.kind, f.line) == (mode.kind, line)]
+    new = [f"{f.kind} @ {f.line} is new" for f in again.failure_modes
+           if f.certainty == "always" and (f.kind, f.line) not in before]
+    return remains + new
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_every_offered_fix_parses_removes_its_failure_and_adds_none(path: Path):
+    source = path.read_text()
+    report = simulate(str(path), setup=_setup(path), cache=False)
+    problems = [f"{mode.kind} @ {mode.line}, fix {fix.description!r}: {p}"
+                for mode in report.failure_modes for fix in mode.data.get("fix_objects") or []
+                for p in _broken_by(fix, source, report, mode)]
+    assert not problems, "\n".join(problems)
+
+
+LOOP_FIXTURES = ["broken_no_tips_loop", "broken_no_tips_after_drop", "broken_pickup_loop",
+                 "broken_spot_loop"]
+
+
+@pytest.mark.parametrize("stem", LOOP_FIXTURES)
+def test_the_first_fixes_applied_together_leave_a_loop_protocol_ok(stem: str):
+    path = TESTS / "protocols" / f"{stem}.py"
+    report = simulate(str(path), setup=_setup(path), cache=False)
+    fixed = apply_all(report.source, report.failure_modes)
+    after = simulate(fixed, setup=_setup(path), cache=False)
+    assert after.ok, (fixed, after.summary())
+
+
+def test_a_missing_pick_up_in_a_loop_takes_new_full_columns_and_drops_them_each_iteration():
+    path = TESTS / "protocols" / "broken_no_tips_loop.py"
+    report = simulate(str(path), setup="setup", cache=False)
+    fixed = report.failure_modes[0].data["fix_objects"][0].apply(report.source)
+    # the setup used columns 1-4: the loop's columns 1-4 become 5-8; the drop after the loop
+    # moves to the end of the body, where each iteration's tips are done
+    assert ('    for col in range(1, 5):\n'
+            '        await lh.pick_up_tips(tips[f"A{col + 4}:H{col + 4}"])\n'
+            '        await lh.aspirate(source[f"A{col}:H{col}"], vols=[20] * 8)\n'
+            '        await lh.dispense(dest[f"A{col}:H{col}"], vols=[20] * 8)\n'
+            '        await lh.discard_tips()\n\n') in fixed
+
+
+def test_the_cli_prints_a_fixed_loop_protocol_that_simulates_clean_and_runs_on_plr(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    path = TESTS / "protocols" / "broken_no_tips_loop.py"
+    assert main(["simulate", str(path), "--setup", "setup", "--fix"]) == 1
+    fixed = tmp_path / "fixed.py"
+    fixed.write_text(capsys.readouterr().out)
+    assert main(["simulate", str(fixed), "--setup", "setup"]) == 0
+    assert "ok — 16 ops" in capsys.readouterr().out
+    assert plr_harness.run_file(fixed).completed
+    assert plr_harness.run_file(path).expected() == {"raises": "NoTipError", "line": 12}
+
+
+def test_tips_never_dropped_in_a_loop_are_dropped_at_the_end_of_each_iteration():
+    path = TESTS / "protocols" / "broken_pickup_loop.py"
+    mode = simulate(str(path), cache=False).failure_modes[0]
+    fixes = mode.data["fix_objects"]
+    assert [f.description for f in fixes] == [
+        "drop the tips at the end of each iteration (after line 10)"]
+    fixed = fixes[0].apply(path.read_text())
+    assert fixed.endswith("        await lh.discard_tips()\n")  # moved from after the loop
+
+
+UNSAFE = {
+    "a pick-up under an if inside a loop would not run every iteration":
+        "    for col in range(1, 4):\n        if col > 1:\n"
+        "            await lh.aspirate(src[f'A{col}:H{col}'], [v] * 8)\n",
+    "the 96 head picks a rack up once: a loop would need one rack per iteration":
+        "    for col in range(1, 4):\n        await lh.aspirate96(src, volume=v)\n",
+    "stamp(src, dst) misses its volume, aspirate96(src, dst) would take dst as one":
+        "    await lh.transfer_96(src, dst)\n",
+}
+
+
+@pytest.mark.parametrize("why", sorted(UNSAFE))
+def test_no_fix_is_offered_where_no_edit_keeps_the_protocol_right(why: str):
+    report = simulate(H + UNSAFE[why], cache=False)
+    assert report.failure_modes
+    assert all(not m.fixes and not m.data["fix_objects"] for m in report.failure_modes), [
+        (m.kind, m.fixes) for m in report.failure_modes]
