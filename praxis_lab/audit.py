@@ -37,7 +37,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from praxis_lab import db as store
@@ -172,9 +172,15 @@ def engine_of(db: DB) -> Engine:
     return db if isinstance(db, Engine) and db in store._PREPARED else store.connect(db)
 
 
+_CURRENT = select(_REQ).where(_REQ.c.id == bindparam("request_id"))  # built once
+_MOVE = update(_REQ).where(_REQ.c.id == bindparam("request_id"),
+                           _REQ.c.status == bindparam("was")).values(
+    status=bindparam("status"), updated_at=bindparam("updated_at"))
+
+
 def current(conn: Connection, request_id: int) -> dict[str, Any]:
     """The stored request as a dict, or RequestError naming the store."""
-    row = conn.execute(select(_REQ).where(_REQ.c.id == request_id)).mappings().first()
+    row = conn.execute(_CURRENT, {"request_id": request_id}).mappings().first()
     if row is None:
         raise RequestError(f"request {request_id} is not in the run store "
                            f"{store.display_url(conn.engine)}: praxis_lab.requests() lists them")
@@ -191,9 +197,8 @@ def transition(conn: Connection, request_id: int, new_status: str) -> dict[str, 
     row = current(conn, request_id)
     check_transition(request_id, row["status"], new_status)
     now = datetime.now(UTC)
-    done = conn.execute(update(_REQ).where(_REQ.c.id == request_id,
-                                           _REQ.c.status == row["status"])
-                        .values(status=new_status, updated_at=now))
+    done = conn.execute(_MOVE, {"request_id": request_id, "was": row["status"],
+                                "status": new_status, "updated_at": now})
     if done.rowcount != 1:
         raise InvalidRequestTransition(
             request_id, row["status"], new_status,

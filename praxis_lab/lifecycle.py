@@ -33,7 +33,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, func, select
@@ -163,26 +163,18 @@ def set_status(engine: Engine, run_id: int, new_status: str, *,
     Returns a detached copy of the updated run. Raises :class:`InvalidTransition` when
     the stored status does not allow the change, StoreError when the run is missing.
     """
-    runs: Any = ProtocolRun.__table__  # type: ignore[attr-defined]
-    calls: Any = FunctionCallLog.__table__  # type: ignore[attr-defined]
-
     def attempt() -> ProtocolRun:
-        with writer(engine) as conn:  # core SQL: this runs twice in every run
-            row = conn.execute(select(runs).where(runs.c.id == run_id)
-                               .with_for_update()).mappings().first()
+        with writer(engine) as conn:  # core SQL, statements built once: this runs twice per run
+            row = conn.execute(_SELECT_RUN, {"run_id": run_id}).mappings().first()
             if row is None:
                 raise StoreError(f"run {run_id} is not in the run store {display_url(engine)}: "
                                  "check the run id (praxis_lab.history() lists them)")
             run = ProtocolRun(**row)
             transition(run, new_status, error=error)
             if run.status in TERMINAL:  # the run's totals, aggregated once, when it ends
-                n, tips, volume = conn.execute(
-                    select(func.count(), func.coalesce(func.sum(calls.c.tips), 0),
-                           func.coalesce(func.sum(calls.c.volume_ul), 0.0))
-                    .where(calls.c.run_id == run_id)).one()
+                n, tips, volume = conn.execute(_TOTALS, {"run_id": run_id}).one()
                 run.calls, run.tips_used, run.volume_ul = int(n), int(tips), float(volume)
-            conn.execute(update(runs).where(runs.c.id == run_id)
-                         .values({f: getattr(run, f) for f in _CHANGED}))
+            conn.execute(_UPDATE_RUN, {"run_id": run_id, **{f: getattr(run, f) for f in _CHANGED}})
             request = _REQUEST_AFTER.get(run.status)
             if request is not None and run.request_id is not None and audit.current(
                     conn, run.request_id)["status"] == "executing":
@@ -196,6 +188,14 @@ def set_status(engine: Engine, run_id: int, new_status: str, *,
 _REQUEST_AFTER = {"completed": "complete", "canceled": "aborted"}
 _CHANGED = ("status", "started_at", "ended_at", "duration_s", "error_code", "error_message",
             "calls", "tips_used", "volume_ul")
+_RUNS: Any = ProtocolRun.__table__  # type: ignore[attr-defined]
+_CALLS: Any = FunctionCallLog.__table__  # type: ignore[attr-defined]
+_SELECT_RUN = select(_RUNS).where(_RUNS.c.id == bindparam("run_id")).with_for_update()
+_TOTALS = select(func.count(), func.coalesce(func.sum(_CALLS.c.tips), 0),
+                 func.coalesce(func.sum(_CALLS.c.volume_ul), 0.0)).where(
+    _CALLS.c.run_id == bindparam("run_id"))
+_UPDATE_RUN = update(_RUNS).where(_RUNS.c.id == bindparam("run_id")).values(
+    {f: bindparam(f) for f in _CHANGED})
 
 
 # --- a run is born: its definition, its row ------------------------------------------------
