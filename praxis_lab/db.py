@@ -5,6 +5,13 @@ directory, WAL on), creates the schema on first use, records its version and mar
 runs left ``running`` by a dead process as ``interrupted``. :func:`write` runs a write
 transaction and retries "database is locked" with backoff so users never see it.
 
+Durability: a SQLite file runs in WAL mode with ``synchronous = NORMAL``. A transaction
+(a run's call row is one) is in the WAL file when its commit returns, so it survives the
+process being killed or crashing; after a power cut or an OS crash the transactions
+committed since the last checkpoint may roll back, and the file stays consistent (no
+fsync per commit: the price of one would exceed a PLR call). PostgreSQL keeps the
+server's setting (``synchronous_commit = on`` by default: durable across power loss).
+
 >>> engine = connect("sqlite://")
 >>> write(engine, lambda s: s.add(Artifact(uri="file:///tmp/plot.png", kind="figure")))
 """

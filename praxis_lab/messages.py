@@ -104,7 +104,7 @@ def _identifier(parent: Any, name: str) -> str | None:
         return None
     cached = _IDENTIFIERS.get(id(ordering))
     if cached is None or cached[0] is not ordering:
-        if len(_IDENTIFIERS) >= 512:  # decks come and go: keep the cache small
+        if len(_IDENTIFIERS) >= 128:  # decks come and go: keep the cache small
             _IDENTIFIERS.clear()
         cached = _IDENTIFIERS[id(ordering)] = (ordering, {v: k for k, v in ordering.items()})
     ident = cached[1].get(name)
