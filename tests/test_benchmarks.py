@@ -195,6 +195,10 @@ def test_runner_overhead_is_the_median_of_paired_ratios_with_its_verdict() -> No
     assert "target <= 20 % met" in detail and "range 10.0 to 50.0 %" in detail
     missed = store.plate_copy_figures(bare, [1.3, 2.6, 1.3, 1.0, 1.0], bare, bare, 0.2)
     assert "target <= 20 % MISSED" in missed[2][3]
+    assert store.median_interval([float(v) for v in range(21)]) == (6.0, 15.0)
+    assert store.median_interval([float(v) for v in range(101)]) == (40.0, 61.0)  # narrower
+    assert store._undecided([(1.0, 0)] * 9, [(1.1, 0)] * 4 + [(1.3, 0)] * 5)  # 10 % or 30 %?
+    assert not store._undecided([(1.0, 0)] * 9, [(1.1, 0)] * 9)
     per_call = rows["runner per-call overhead"][0]  # paired differences 0.1 0.2 0.5 0.1 0.3 s
     assert math.isclose(per_call, 0.2 / 48 * 1e6)
 
