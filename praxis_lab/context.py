@@ -147,3 +147,19 @@ def _vols(ctx: Context, value: Any, n: int, arg: str = "vols") -> list[float] | 
     except (TypeError, ValueError):
         ctx.fail("bad_arguments", f"{arg} must be a list of numbers, got {value!r}", [])
         return None
+
+
+def _volume(ctx: Context, value: Any, arg: str = "volume") -> float | None:
+    """One volume as a float (PLR: ``float(volume)``), else a ``bad_arguments`` naming it."""
+    value = concrete(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    name = getattr(value, "name", None)
+    what = repr(name) if isinstance(name, str) else repr(value)
+    kind = type(value).__name__
+    ctx.fail("bad_arguments", f"{arg} must be a number of µL, got {kind} {what}; "
+             f"write {arg}=<µL>, e.g. {arg}=50", [], arg=arg, given=kind)
+    return None
+

@@ -129,7 +129,13 @@ class Replay:
             self._raised(op, rule)
             return state.commit()
         before = len(ctx.failures)
-        rule(ctx)
+        try:
+            rule(ctx)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            # arguments no rule expected (PLR would raise on them too): say so, go on
+            ctx.fail("bad_arguments", f"{op.method} cannot use these arguments "
+                     f"({type(exc).__name__}: {exc}); check them against "
+                     f"help(LiquidHandler.{op.method})", [], error=str(exc))
         if len(ctx.failures) == before and self.below:
             self._still_below(op)
         if len(ctx.failures) > before:

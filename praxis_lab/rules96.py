@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from praxis_lab.context import _EPS, _P, Context
+from praxis_lab.context import _EPS, _P, Context, _volume
 from praxis_lab.state import Channel, State, _n
-from praxis_lab.sym import concrete
 
 __all__ = ["aspirate96", "discard_tips96", "dispense96", "drop_tips96", "pick_up_tips96",
            "return_tips96", "stamp"]
@@ -118,7 +117,9 @@ def _aspirate96(ctx: Context, res: Any, volume: Any) -> None:
     wells = _wells96(ctx, res)
     if wells is None:
         return
-    vol = float(concrete(volume))
+    vol = _volume(ctx, volume)
+    if vol is None:
+        return
     st = ctx.state
     head = st.head96
     name = ctx.key(res) if hasattr(res, "get_root") else "wells"
@@ -154,7 +155,9 @@ def _dispense96(ctx: Context, res: Any, volume: Any) -> None:
     wells = _wells96(ctx, res)
     if wells is None:
         return
-    vol = float(concrete(volume))
+    vol = _volume(ctx, volume)
+    if vol is None:
+        return
     st = ctx.state
     head = st.head96
     name = ctx.key(res) if hasattr(res, "get_root") else "wells"

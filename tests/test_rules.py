@@ -517,3 +517,30 @@ def test_return_tips96_puts_the_tips_back_into_their_rack():
         await lh.return_tips96()
         """)
     assert failures(r) == [("no_tips", 6)]
+
+
+def test_a_96_head_volume_that_is_not_a_number_is_a_bad_argument_not_a_crash():
+    r = run("""
+        await lh.pick_up_tips96(tips)
+        await lh.aspirate96(src, dst)
+        await lh.dispense96(dst, volume=[50])
+        """, deck(src={"A1:H12": 100}))
+    assert failures(r) == [("bad_arguments", 3), ("bad_arguments", 4)]
+    assert "volume must be a number of µL, got Plate 'dst'" in r.failure_modes[0].message
+    assert "got list [50]" in r.failure_modes[1].message  # PLR: float([50]) raises TypeError
+
+
+def test_a_rule_that_meets_arguments_it_cannot_use_reports_them_and_the_path_goes_on(
+        monkeypatch):
+    def choke(ctx: Any) -> None:
+        raise TypeError("unsupported operand type(s) for -: 'str' and 'float'")
+
+    monkeypatch.setitem(RULES, "aspirate", choke)
+    r = run("""
+        await lh.pick_up_tips(tips["A1"])
+        await lh.aspirate(src["A1"], vols=[10])
+        await lh.pick_up_tips(tips["B1"])
+        """, deck(src={"A1": 50}))
+    assert failures(r) == [("bad_arguments", 3), ("tips_already_loaded", 4)]
+    assert "aspirate cannot use these arguments (TypeError: unsupported operand" in (
+        r.failure_modes[0].message)
