@@ -54,6 +54,7 @@ try:
         TubeRack,
         Well,
     )
+    from pylabrobot.resources import errors as plr_errors
     from pylabrobot.resources.hamilton import HamiltonDeck
     from pylabrobot.resources.tip_tracker import TipTracker
     from pylabrobot.resources.volume_tracker import VolumeTracker
@@ -71,6 +72,7 @@ __all__ = [
     "closest_methods",
     "deck_kind",
     "default_labware",
+    "error_class",
     "is_site",
     "labware",
     "machine_attributes",
@@ -151,6 +153,14 @@ def closest_methods(name: str, n: int = 3) -> list[str]:
         if op not in found:
             found.append(op)
     return found[:n]
+
+
+def error_class(name: str) -> type[Exception]:
+    """The exception class PLR 0.2.2 raises, by name (its own errors, or a builtin)."""
+    import builtins
+
+    found = getattr(plr_errors, name, None) or getattr(builtins, name, None)
+    return found if isinstance(found, type) and issubclass(found, Exception) else RuntimeError
 
 
 # --- resource hierarchy --------------------------------------------------------

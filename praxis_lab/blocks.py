@@ -1,4 +1,5 @@
-"""Blocks: where a line sits in the protocol's source, for the fixes that edit around it.
+"""Blocks: where a line sits in the protocol's source, for the fixes that edit around it,
+and which ``except`` clauses guard it (:func:`guarded_lines`, for the tracer).
 
 :func:`locate` finds the statement at a line, the block (list of statements) it is in,
 the compound statements around it and the innermost ``for`` loop; :func:`tip_op` reads
@@ -17,7 +18,7 @@ import ast
 import functools
 from dataclasses import dataclass
 
-__all__ = ["DROPS", "PICKS", "Place", "locate", "tip_op"]
+__all__ = ["CATCH_ALL", "DROPS", "PICKS", "Place", "guarded_lines", "locate", "tip_op"]
 
 PICKS = frozenset({"pick_up_tips", "pick_up_tips96"})
 DROPS = frozenset({"drop_tips", "discard_tips", "return_tips", "drop_tips96", "discard_tips96",
@@ -105,3 +106,37 @@ def tip_op(stmt: ast.stmt) -> str | None:
 def text(source: str, stmt: ast.stmt) -> str:
     """The statement's source, dedented, with a newline."""
     return (ast.get_source_segment(source, stmt) or "") + "\n"
+
+
+# --- try / except -----------------------------------------------------------------
+
+CATCH_ALL = {None, "Exception", "BaseException"}
+
+
+def guarded_lines(source: str) -> dict[int, list[tuple[int, set[str | None]]]]:
+    """Line → the ``except`` clauses whose ``try`` body holds it: (line, names they catch).
+
+    A bare ``except:`` catches ``None``; ``except (E, errors.F)`` catches ``{"E", "F"}``.
+
+    >>> src = "try:\\n    a()\\nexcept (E, errors.F):\\n    b()\\n"
+    >>> [(line, sorted(names)) for line, names in guarded_lines(src)[2]]
+    [(3, ['E', 'F'])]
+    """
+    out: dict[int, list[tuple[int, set[str | None]]]] = {}
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return out
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and node.handlers:
+            for handler in node.handlers:
+                if handler.type is None:
+                    names: set[str | None] = {None}
+                else:
+                    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [
+                        handler.type]
+                    names = {ast.unparse(t).rsplit(".", 1)[-1] for t in types}
+                for stmt in node.body:
+                    for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
+                        out.setdefault(line, []).append((handler.lineno, names))
+    return out

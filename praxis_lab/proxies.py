@@ -17,7 +17,7 @@ from typing import Any
 
 from praxis_lab import _plr
 from praxis_lab.sym import concrete
-from praxis_lab.trace import Op, TraceIssue, Tracer, _Bound, error_class
+from praxis_lab.trace import Op, TraceIssue, Tracer, _Bound
 
 __all__ = ["TracedHandler", "recording_state"]
 
@@ -75,7 +75,7 @@ class _Call:
                 op.raised = tracer.raising(op)
             if op.raised is not None:  # as on the robot: no effect, the error goes up
                 tracer.record(op)
-                raised = error_class(op.raised)(
+                raised = _plr.error_class(op.raised)(
                     f"{op.raised} at line {op.line} (traced: the protocol's except runs)")
                 raised.praxis_op = op  # type: ignore[attr-defined]
                 return _Raise(raised)

@@ -23,13 +23,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from praxis_lab.analyse import Loaded, ProtocolError, load, resolve_setup
+from praxis_lab.blocks import CATCH_ALL, guarded_lines
 from praxis_lab.deck import Binding, bind, layout
 from praxis_lab.failures import PLR_ERRORS, Failure, merge, plr_error
 from praxis_lab.graph import ProtocolComputationGraph, build_graph
 from praxis_lab.replay import Replay
 from praxis_lab.report import SimulationReport
 from praxis_lab.rules import Context
-from praxis_lab.trace import CATCH_ALL, Path, TraceIssue, guarded_lines, trace
+from praxis_lab.trace import Path, TraceIssue, trace
 
 __all__ = ["SimulationReport", "check_paths", "simulate"]
 

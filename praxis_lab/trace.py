@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from praxis_lab.analyse import user_line
+from praxis_lab.blocks import guarded_lines
 from praxis_lab.sym import Interval, _active
 
-__all__ = ["CATCH_ALL", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer",
-           "guarded_lines", "trace"]
+__all__ = ["Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer", "trace"]
 
 MAX_PATHS = 256
 MAX_OPS = 200_000
@@ -99,46 +99,6 @@ class Judge(Protocol):
     """Whether an op raises on the path traced so far (:class:`praxis_lab.replay.Replay`)."""
 
     def raises(self, ops: list[Op], op: Op) -> tuple[str | None, bool]: ...
-
-
-CATCH_ALL = {None, "Exception", "BaseException"}
-
-
-def guarded_lines(source: str) -> dict[int, list[tuple[int, set[str | None]]]]:
-    """Line → the ``except`` clauses whose ``try`` body holds it: (line, names they catch).
-
-    A bare ``except:`` catches ``None``; ``except (E, errors.F)`` catches ``{"E", "F"}``.
-    """
-    import ast
-
-    out: dict[int, list[tuple[int, set[str | None]]]] = {}
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return out
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Try) and node.handlers:
-            for handler in node.handlers:
-                if handler.type is None:
-                    names: set[str | None] = {None}
-                else:
-                    types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [
-                        handler.type]
-                    names = {ast.unparse(t).rsplit(".", 1)[-1] for t in types}
-                for stmt in node.body:
-                    for line in range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1):
-                        out.setdefault(line, []).append((handler.lineno, names))
-    return out
-
-
-def error_class(name: str) -> type[Exception]:
-    """The exception class PLR 0.2.2 raises, by name (its own errors, or a builtin)."""
-    import builtins
-
-    from pylabrobot.resources import errors
-
-    found = getattr(errors, name, None) or getattr(builtins, name, None)
-    return found if isinstance(found, type) and issubclass(found, Exception) else RuntimeError
 
 
 class _Bound(BaseException):
@@ -249,7 +209,9 @@ class Tracer:
         error, sure = self.judge.raises(self.ops, op)
         if error is None:
             return None
-        caught = {c.__name__ for c in error_class(error).__mro__}
+        from praxis_lab import _plr
+
+        caught = {c.__name__ for c in _plr.error_class(error).__mro__}
         if not any(None in names or names & caught for names in handlers):
             return None  # raises through: the failure is reported at the op
         cond = f"line {op.line} raises {error}"

@@ -105,3 +105,28 @@ def test_unknown_methods_get_the_real_names_people_meant():
     assert _plr.closest_methods("transfer_96")[0] == "stamp"
     assert _plr.closest_methods("aspirat")[0] == "aspirate"
     assert "pick_up_tips" in _plr.closest_methods("pick_up_tip")
+
+
+def test_the_adapter_is_the_only_module_of_the_package_that_imports_pylabrobot():
+    import ast
+    from pathlib import Path
+
+    package = Path(_plr.__file__).parent
+    importers = []
+    for path in sorted(package.rglob("*.py")):
+        if path.parent.name == "examples":  # example protocols are user code
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n.split(".")[0] == "pylabrobot" for n in names):
+                importers.append(path.name)
+    assert set(importers) == {"_plr.py"}
+
+
+def test_error_class_gives_plrs_own_exception_or_a_builtin():
+    from pylabrobot.resources.errors import TooLittleLiquidError
+
+    assert _plr.error_class("TooLittleLiquidError") is TooLittleLiquidError
+    assert _plr.error_class("ValueError") is ValueError
+    assert _plr.error_class("NoSuchError") is RuntimeError
