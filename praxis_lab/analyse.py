@@ -176,6 +176,21 @@ def parse_params(pairs: Iterable[str] | None) -> dict[str, str]:
     return out
 
 
+def parse_param_values(pairs: Iterable[str] | None) -> dict[str, Any]:
+    """Like :func:`parse_params`, with Python literals read as values (for a run).
+
+    >>> parse_param_values(["columns=2", "volume=50.5", "label=plate A", "wells=['A1']"])
+    {'columns': 2, 'volume': 50.5, 'label': 'plate A', 'wells': ['A1']}
+    """
+    out: dict[str, Any] = {}
+    for key, raw in parse_params(pairs).items():
+        try:
+            out[key] = ast.literal_eval(raw)
+        except (ValueError, SyntaxError):
+            out[key] = raw
+    return out
+
+
 def _name_of(node: ast.expr) -> str:
     if isinstance(node, ast.Name):
         return node.id

@@ -30,11 +30,11 @@ def run_command(args: Any) -> int:
     Exit 0 when the run completed, 1 when it failed, was refused or canceled, 2 on a
     usage or store error.
     """
-    from praxis_lab.analyse import ProtocolError
-    from praxis_lab.runner import _approve_hint, _parse_params, run
+    from praxis_lab.analyse import ProtocolError, parse_param_values
+    from praxis_lab.runner import _approve_hint, run
 
     try:
-        params = _parse_params(getattr(args, "param", None))
+        params = parse_param_values(getattr(args, "param", None))
         record = run(args.file, setup=args.setup, params=params, db=getattr(args, "db", None),
                      override=getattr(args, "override", None),
                      name=getattr(args, "protocol", None),

@@ -199,14 +199,14 @@ class Praxis(Magics):
         from IPython.display import display
 
         from praxis_lab import runner as runner_mod
-        from praxis_lab.analyse import ProtocolError, analyse
+        from praxis_lab.analyse import ProtocolError, analyse, parse_param_values
 
         if not args.setup:
             raise UsageError("%%praxis run: --setup NAME is required (a function returning "
                              "{parameter: PLR object}, with the LiquidHandler to run on)")
         try:
             name = analyse(cell, args.protocol, "the cell").name
-            params = runner_mod._parse_params(args.param)
+            params = parse_param_values(args.param)
         except ProtocolError as exc:
             raise UsageError(f"%%praxis: {exc.short}") from None
         except ValueError as exc:

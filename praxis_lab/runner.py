@@ -16,7 +16,6 @@ a failure is a new run of the same request. Subscribers receive seed 001 message
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import contextlib
 import logging
@@ -401,16 +400,3 @@ def run(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None = Non
     if "error" in box:
         raise box["error"]
     return box["record"]  # type: ignore[no-any-return]
-
-
-def _parse_params(items: list[str] | None) -> dict[str, Any]:
-    """``--param`` pairs with Python literals read as values (``columns=2`` → 2)."""
-    from praxis_lab.analyse import parse_params
-
-    out: dict[str, Any] = {}
-    for key, raw in parse_params(items).items():
-        try:
-            out[key] = ast.literal_eval(raw)
-        except (ValueError, SyntaxError):
-            out[key] = raw
-    return out
