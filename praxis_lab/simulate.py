@@ -230,7 +230,8 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
         if mode.fixes:
             mode.message += f"; fix: {mode.fixes[0]['description']}"
     issues = [p.issue for p in paths
-              if p.issue is not None and p.issue.kind != "raised"] + traced.issues
+              if p.issue is not None and p.issue.kind != "raised"] + traced.issues + _quirks(
+        paths, binding)
     t_end = time.perf_counter()
     ok = not modes and not any(i.kind in ("timeout", "op_bound", "reads_state", "path_bound")
                                for i in issues)
@@ -253,6 +254,19 @@ def _catching(guards: list[tuple[int, set[str | None]]], kind: str) -> int | Non
         if names & CATCH_ALL or names & plr:
             return line
     return None
+
+
+def _quirks(paths: list[Path], binding: Binding) -> list[TraceIssue]:
+    """PLR 0.2.2 behaviours a protocol completes with but its author does not expect."""
+    out: list[TraceIssue] = []
+    for op in (op for path in paths for op in path.ops if op.method == "stamp"):
+        source, target = (binding.key(op.args.get(k)) for k in ("source", "target"))
+        out.append(TraceIssue(
+            "plr_stamp", f"PLR 0.2.2's stamp dispenses back into {source}, not into {target} "
+            f"(its dispense96 is given the source plate); write "
+            f"aspirate96({source}, volume) then dispense96({target}, volume)", op.line,
+            op.column))
+    return out
 
 
 def _volumes_initial(timeline: dict[str, Any]) -> dict[str, Any]:

@@ -432,3 +432,16 @@ def test_simulating_leaves_the_setups_labware_untouched():
     r = simulate(src, setup={"lh": lh, "tips": tips}, cache=False)
     assert [f.kind for f in r.failure_modes] == ["tip_spot_empty"]
     assert not tips.get_item("A12").tracker.has_tip
+
+
+def test_a_stamp_completes_like_on_plr_but_warns_that_plr_dispenses_back_into_the_source():
+    r = sim("""
+        await lh.pick_up_tips96(tips)
+        await lh.stamp(src, dst, volume=20)
+        await lh.drop_tips96(tips)
+        """)
+    assert r.ok and kinds(r) == []
+    (note,) = [i for i in r.issues if i.kind == "plr_stamp"]
+    assert note.line == 3 and "back into src, not into dst" in note.message
+    assert "aspirate96(src, volume) then dispense96(dst, volume)" in note.message
+

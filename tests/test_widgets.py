@@ -384,6 +384,19 @@ def test_report_view_composes_summary_failures_deck_and_graph() -> None:
     assert [type(w).__name__ for w in bare.children] == ["HTML", "FailureList"]
 
 
+def test_the_summary_says_what_the_simulator_could_not_follow_and_plr_quirks() -> None:
+    bounded = {"protocol": "p", "ok": False, "paths": 256, "failure_modes": [],
+               "trace_issues": [{"kind": "path_bound", "message": "stopped at 256 paths",
+                                 "line": None},
+                                {"kind": "plr_stamp", "message": "dispenses back into src",
+                                 "line": 3}]}
+    view = ReportView(bounded)
+    assert "not fully checked" in view.summary.value
+    assert "0 failure modes" not in view.summary.value
+    assert "<code>path_bound</code>: stopped at 256 paths" in view.summary.value
+    assert "<code>plr_stamp</code> @ line 3: dispenses back into src" in view.summary.value
+
+
 def test_a_missing_bundle_names_make_install(monkeypatch: pytest.MonkeyPatch,
                                              tmp_path: Path) -> None:
     monkeypatch.setattr(_base, "STATIC_DIR", tmp_path)

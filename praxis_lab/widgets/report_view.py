@@ -96,7 +96,10 @@ def summary_html(report: dict[str, Any]) -> str:
     failures = report.get("failure_modes") or []
     color = "--jp-success-color1, #2e7d32" if ok else "--jp-error-color1, #d32f2f"
     badge = _BADGE.format(color=color)
-    state = "ok" if ok else f"{len(failures)} failure mode{'s' if len(failures) != 1 else ''}"
+    notes = report.get("trace_issues") or []
+    state = ("ok" if ok else
+             f"{len(failures)} failure mode{'s' if len(failures) != 1 else ''}" if failures else
+             "not fully checked")
     items: list[str] = []
     for f in failures[:12]:
         where = f" @ line {f.get('line')}" if f.get("line") else ""
@@ -137,6 +140,11 @@ def summary_html(report: dict[str, Any]) -> str:
     ]
     if items:
         parts.append(f'<ul style="margin:4px 0">{"".join(items)}</ul>')
+    if notes:  # what the simulator could not follow, and PLR behaviours worth knowing
+        parts.append('<ul style="margin:4px 0;color:var(--jp-warn-color1,#b26a00)">' + "".join(
+            f"<li>⚠ <code>{esc(str(n.get('kind')))}</code>"
+            + (f" @ line {n['line']}" if n.get("line") else "")
+            + f": {esc(str(n.get('message', '')))}</li>" for n in notes[:8]) + "</ul>")
     if reqs:
         parts.append(
             '<div style="color:var(--jp-ui-font-color2,#666)">Requirements: '
