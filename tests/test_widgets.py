@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -328,9 +329,8 @@ def test_events_from_another_thread_are_applied_on_the_event_loop() -> None:
                         names=["log_rows", "done", "status"])
         worker = threading.Thread(target=controller.start)
         worker.start()
-        for _ in range(200):
-            if monitor.status == "completed":
-                break
+        deadline = time.monotonic() + 60  # generous: a busy CI machine, not a speed check
+        while monitor.status != "completed" and time.monotonic() < deadline:
             await asyncio.sleep(0.01)
         worker.join()
         return monitor, threads
