@@ -106,10 +106,11 @@ class Lab:
         for _attempt in range(3):
             prompt.click()
             page.keyboard.press("Shift+Enter")
-            try:  # the prompt turns into [*] or a new execution count once the cell runs
+            try:  # the prompt turns into [*] or a new count once the cell runs (10 s: a
+                # busy machine; pressing Shift+Enter again too early runs the cell twice)
                 page.wait_for_function(
                     "([el, before]) => el.textContent !== before",
-                    arg=[prompt.element_handle(), before], timeout=3000,
+                    arg=[prompt.element_handle(), before], timeout=10000,
                 )
                 break
             except Exception:
