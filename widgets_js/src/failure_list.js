@@ -111,7 +111,9 @@ function render({ model, el }) {
           onclick: (event) => apply(i, j, event.currentTarget),
         }, "Apply fix"),
         h("span", {}, fix.description),
-        fix.edit ? h("code", { title: String(fix.edit) }, editPreview(fix.edit)) : null)));
+        fix.edit ? h("code", { title: String(fix.edit) }, editPreview(fix.edit)) : null)),
+      (f.fixes || []).length ? null : h("div", { class: "pf-nofix praxis-muted" },
+        "no automatic fix: edit this line as the message says"));
   }
 
   function draw() {

@@ -19,6 +19,15 @@ describe("FailureList", () => {
     expect(el.querySelectorAll(".pf-apply")).toHaveLength(3);
   });
 
+  it("says so when a failure has no automatic fix, and only then", () => {
+    const failures = [{ ...fixture.failure_modes[0], fixes: [] }, fixture.failure_modes[1]];
+    const { el } = mount(failureList, { ...state(), failures });
+    const items = el.querySelectorAll(".pf-item");
+    expect(items[0].querySelector(".pf-nofix").textContent).toContain("no automatic fix");
+    expect(items[0].querySelector(".pf-apply")).toBeNull();
+    expect(items[1].querySelector(".pf-nofix")).toBeNull();
+  });
+
   it("sends an apply message for the clicked fix", () => {
     const { el, model } = mount(failureList, state());
     el.querySelectorAll(".pf-apply")[1].click();
