@@ -80,6 +80,7 @@ __all__ = [
     "parental_chain",
     "placed_chain",
     "plr_version",
+    "quiet_logging",
     "resolve_type",
 ]
 
@@ -327,11 +328,20 @@ def default_labware(type_name: str, name: str) -> Resource | None:
     return None
 
 
+def quiet_logging() -> None:
+    """Skip PLR's INFO records (nothing shows them by default) unless the user set PLR's
+    logging up: a logger with handlers (``pylabrobot.setup_logger``, a notebook's own
+    handler) is left exactly as configured."""
+    plr_log = logging.getLogger("pylabrobot")
+    if not plr_log.handlers:
+        plr_log.setLevel(logging.WARNING)
+
+
 def new_handler(deck: Deck | None = None, num_channels: int = 8) -> LiquidHandler:
     """A PLR ``LiquidHandler`` on the chatterbox backend (prints nothing until set up)."""
     from pylabrobot.resources import STARLetDeck
 
-    logging.getLogger("pylabrobot").setLevel(logging.WARNING)
+    quiet_logging()
     with contextlib.redirect_stdout(None):
         backend = LiquidHandlerChatterboxBackend(num_channels=num_channels)
     return LiquidHandler(backend=backend, deck=deck if deck is not None else STARLetDeck())

@@ -244,8 +244,10 @@ class Praxis(Magics):
 
 
 def load_ipython_extension(ipython: Any) -> None:
-    """``%load_ext praxis_lab``: register the magic and silence PLR's console logging."""
+    """``%load_ext praxis_lab``: register the magic and quiet PLR's unconfigured logging."""
     import logging
 
-    logging.getLogger("pylabrobot").setLevel(logging.WARNING)
+    plr_log = logging.getLogger("pylabrobot")  # as _plr.quiet_logging, without importing PLR
+    if not plr_log.handlers:
+        plr_log.setLevel(logging.WARNING)
     ipython.register_magics(Praxis)

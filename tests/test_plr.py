@@ -130,3 +130,22 @@ def test_error_class_gives_plrs_own_exception_or_a_builtin():
     assert _plr.error_class("TooLittleLiquidError") is TooLittleLiquidError
     assert _plr.error_class("ValueError") is ValueError
     assert _plr.error_class("NoSuchError") is RuntimeError
+
+
+def test_plr_logging_the_user_set_up_is_left_as_configured():
+    import logging
+
+    plr_log = logging.getLogger("pylabrobot")
+    saved, level = plr_log.handlers[:], plr_log.level
+    plr_log.handlers = []  # as in a fresh kernel (pytest attaches its capture handlers here)
+    try:
+        plr_log.setLevel(logging.DEBUG)
+        plr_log.addHandler(logging.NullHandler())
+        _plr.new_handler()
+        assert plr_log.level == logging.DEBUG  # firmware logs the user asked for still flow
+        plr_log.handlers = []
+        _plr.new_handler()
+        assert plr_log.level == logging.WARNING  # nobody listens: skip INFO records
+    finally:
+        plr_log.handlers = saved
+        plr_log.setLevel(level)

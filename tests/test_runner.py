@@ -636,3 +636,40 @@ def test_the_setup_function_runs_once_per_run(mem: Engine) -> None:
     record = runner.run(copy_columns, counted_setup, params={"columns": 1}, db=mem)
     assert record.status == "completed" and len(built) == 1
     assert built[0]["source"]["A1"][0].tracker.get_used_volume() == 100.0  # the run used it
+
+
+def test_a_run_drives_plrs_hamilton_star_backend_down_to_its_firmware_commands(
+        mem: Engine) -> None:
+    # STARChatterboxBackend is PLR's real STAR backend with the USB link replaced by a log:
+    # every PLR call becomes the firmware command a STAR would receive
+    from pylabrobot.io.validation_utils import LOG_LEVEL_IO
+    from pylabrobot.liquid_handling.backends.hamilton.STAR_chatterbox import (
+        STARChatterboxBackend,
+    )
+
+    def star_setup() -> dict[str, Any]:
+        setup = make_setup()
+        setup["lh"] = LiquidHandler(backend=STARChatterboxBackend(), deck=setup["lh"].deck)
+        return setup
+
+    firmware: list[str] = []
+
+    class Wire(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno == LOG_LEVEL_IO and record.getMessage().startswith("C0"):
+                firmware.append(record.getMessage()[:4])
+
+    plr_log = logging.getLogger("pylabrobot")
+    wire, level = Wire(), plr_log.level
+    plr_log.addHandler(wire)
+    plr_log.setLevel(LOG_LEVEL_IO)
+    try:
+        record = runner.run(copy_columns, star_setup, db=mem)
+    finally:
+        plr_log.removeHandler(wire)
+        plr_log.setLevel(level)
+    assert (record.status, record.backend, record.mode) == (
+        "completed", "STARChatterboxBackend", "mock")
+    assert [c for c in firmware if c != "C0TT"] == ["C0TP", "C0AS", "C0DS", "C0TR"] * 2
+    methods = [c.method for c in _calls(mem, record.run_id)]
+    assert methods == ["pick_up_tips", "aspirate", "dispense", "drop_tips"] * 2
