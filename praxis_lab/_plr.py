@@ -33,6 +33,7 @@ try:
     import pylabrobot.resources as plr_resources
     from pylabrobot.liquid_handling import LiquidHandler
     from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+    from pylabrobot.liquid_handling.backends.hamilton.base import HamiltonLiquidHandler
     from pylabrobot.resources import (
         Carrier,
         Container,
@@ -81,6 +82,7 @@ __all__ = [
     "placed_chain",
     "plr_version",
     "quiet_logging",
+    "refuses_tip",
     "resolve_type",
 ]
 
@@ -326,6 +328,22 @@ def default_labware(type_name: str, name: str) -> Resource | None:
     if cls in (Container,):
         return labware(DEFAULT_LABWARE["Container"], name)
     return None
+
+
+def refuses_tip(handler: Any, channel: int, spot: Any) -> bool:
+    """Whether the handler's backend refuses the tip of ``spot`` on ``channel``: PLR asks
+    ``backend.can_pick_up_tip`` before every pick-up (a STAR takes no XL or foreign tips).
+
+    Backends that know their pipettes only once set up (the OT-2) are asked only then.
+    """
+    backend = getattr(handler, "backend", None)
+    if backend is None or not (getattr(handler, "setup_finished", False)
+                               or isinstance(backend, HamiltonLiquidHandler)):
+        return False
+    try:
+        return not backend.can_pick_up_tip(channel, spot.make_tip())
+    except Exception:  # a backend that cannot say: PLR's own call will tell on the robot
+        return False
 
 
 def quiet_logging() -> None:

@@ -46,7 +46,7 @@ PLR_ERRORS: dict[str, tuple[str, ...]] = {
     "not_on_deck": ("ValueError", "ResourceNotFoundError"),
     "unresolved_type": (),
     "tip_not_empty": ("RuntimeError",),
-    "wrong_resource": ("TypeError", "AttributeError", "ValueError"),
+    "wrong_resource": ("TypeError", "AttributeError", "ValueError", "RuntimeError"),
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from praxis_lab import _plr
 from praxis_lab.state import Channel, _n
 from praxis_lab.sym import concrete
 
@@ -37,8 +38,9 @@ from praxis_lab.context import (
 
 
 def pick_up_tips(ctx: Context) -> None:
-    # PLR 0.2.2 order: TipSpot types, unique channels, every spot has a tip, spots on the
-    # deck, channels exist, lengths, then per channel: the channel is free, take the tip.
+    # PLR 0.2.2 order: TipSpot types, unique channels, every spot has a tip, the backend
+    # takes the tip, spots on the deck, channels exist, lengths, then per channel: the
+    # channel is free, take the tip.
     spots = _listify(ctx, ctx.op.args["tip_spots"], "tip_spots", _P["TipSpot"], "TipSpot")
     if spots is None:
         return
@@ -51,6 +53,16 @@ def pick_up_tips(ctx: Context) -> None:
         ctx.fail("tip_spot_empty", f"{key} has no tip left (already picked up); use an "
                  "unused spot", [key], spot=key, n=len(spots))
     if empty:
+        return
+    handler = ctx.binding.handler
+    refused = [(ch, s) for ch, s in zip(channels, spots, strict=False)
+               if _plr.refuses_tip(handler, ch, s)]
+    for ch, spot in refused:  # PLR: RuntimeError "Cannot pick up tips on channels [...]"
+        tip = spot.make_tip()
+        ctx.fail("wrong_resource", f"channel {ch} of {type(handler.backend).__name__} cannot "
+                 f"pick up {ctx.key(spot)} ({type(tip).__name__}, {_n(tip.maximal_volume)} "
+                 "µL); use tips this device's channels take", [ctx.key(spot)], channel=ch)
+    if refused:
         return
     before = len(ctx.failures)
     ctx.check_on_deck(spots)

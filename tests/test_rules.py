@@ -544,3 +544,33 @@ def test_a_rule_that_meets_arguments_it_cannot_use_reports_them_and_the_path_goe
     assert failures(r) == [("bad_arguments", 3), ("tips_already_loaded", 4)]
     assert "aspirate cannot use these arguments (TypeError: unsupported operand" in (
         r.failure_modes[0].message)
+
+
+def test_the_setups_backend_is_asked_whether_its_channels_take_the_tip():
+    # PLR asks backend.can_pick_up_tip before a pick-up: a STAR's channels take no XL tips
+    import contextlib
+    import io
+
+    from pylabrobot.liquid_handling.backends import OpentronsOT2ChatterboxBackend
+    from pylabrobot.liquid_handling.backends.hamilton.STAR_chatterbox import (
+        STARChatterboxBackend,
+    )
+    from pylabrobot.resources import OTDeck, hamilton_24_tiprack_4000uL_filter
+
+    body = "await lh.pick_up_tips(tips['A1'])\n"
+    star = deck()
+    star["lh"] = LiquidHandler(backend=STARChatterboxBackend(), deck=star["lh"].deck)
+    assert failures(run(body, star)) == []  # Hamilton tips on a STAR
+    xl = hamilton_24_tiprack_4000uL_filter(name="xl")
+    star["lh"].deck.get_resource("tip_car")[2] = xl
+    star["tips"] = xl
+    r = run(body, star)
+    assert failures(r) == [("wrong_resource", 2)]
+    assert "channel 0 of STARChatterboxBackend cannot pick up tips[A1] (HamiltonTip, 4367 µL)" in (
+        r.failure_modes[0].message)  # keyed by the parameter it is bound to
+    # an OT-2 knows its pipettes only once set up: not second-guessed before
+    with contextlib.redirect_stdout(io.StringIO()):
+        ot2 = LiquidHandler(backend=OpentronsOT2ChatterboxBackend(), deck=OTDeck())
+    tips = hamilton_96_tiprack_1000uL_filter(name="tips")
+    ot2.deck.assign_child_at_slot(tips, 1)
+    assert failures(run(body, {**deck(), "lh": ot2, "tips": tips})) == []
