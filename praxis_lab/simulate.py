@@ -77,19 +77,19 @@ def _issue_failures(path: Path, proposed: bool) -> list[Failure]:
     if msg.startswith("ProtocolError"):
         return []  # an unresolved parameter, reported once as unresolved_type
     kind = "bad_arguments"
+    line, column = issue.line or 0, issue.column or 0  # where the protocol's own line raised
     if msg.startswith("ResourceNotFoundError") and proposed:
-        return [Failure("unresolved_type", issue.line or 0, 0, "", [],
+        return [Failure("unresolved_type", issue.line or 0, column, "", [],
                         f"the protocol looks labware up on the deck ({msg.split(': ', 1)[-1]}) "
                         "but no setup binds a deck; pass --setup NAME to simulate against "
                         "the real deck", {"raised": msg})]
-    line = issue.line or 0
     if msg.startswith("TypeError") and ("not subscriptable" in msg or "not iterable" in msg):
-        return [Failure("wrong_resource", line, 0, "", [],
+        return [Failure("wrong_resource", line, column, "", [],
                         f"the protocol raises {msg}: a resource used like a plate or a list "
                         "that is not one (a trough has no wells; index plates and tip racks)",
                         {"raised": msg})]
     if msg.startswith("ResourceNotFoundError"):  # a name the setup's deck does not have
-        return [Failure("not_on_deck", line, 0, "", [],
+        return [Failure("not_on_deck", line, column, "", [],
                         f"the protocol looks up labware the deck does not have ({msg}); check "
                         "the name, or assign the labware to the deck in the setup",
                         {"raised": msg})]
@@ -97,7 +97,7 @@ def _issue_failures(path: Path, proposed: bool) -> list[Failure]:
         kind = "unknown_method"
     elif msg.startswith(("KeyError", "IndexError", "ValueError")):
         kind = "wrong_resource"
-    return [Failure(kind, line, 0, "", [], f"the protocol raises {msg}", {"raised": msg})]
+    return [Failure(kind, line, column, "", [], f"the protocol raises {msg}", {"raised": msg})]
 
 
 def _requirements(info: Any, binding: Binding, contexts: list[Context],

@@ -33,7 +33,6 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from praxis_lab.analyse import user_line
 from praxis_lab.blocks import guarded_lines
 from praxis_lab.sym import Interval, _active
 
@@ -278,6 +277,26 @@ class _Watchdog:
             signal.signal(signal.SIGALRM, self._old)
 
 
+def _raise_position(exc: BaseException, filenames: set[str]) -> tuple[int | None, int | None]:
+    """Line and column of the innermost user-source frame of ``exc``'s traceback.
+
+    The column is that of the expression that raised (3.11 code positions), 0-based like
+    an op's column; None when the positions do not say.
+    """
+    tb = exc.__traceback__
+    line: int | None = None
+    column: int | None = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in filenames:
+            line, column = tb.tb_lineno, None
+            positions = list(tb.tb_frame.f_code.co_positions())
+            index = tb.tb_lasti // 2
+            if 0 <= index < len(positions) and positions[index][0] == line:
+                column = positions[index][2]
+        tb = tb.tb_next
+    return line, column
+
+
 def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
               tracer: Tracer, filenames: set[str], binding: Any) -> TraceIssue | None:
     from praxis_lab.proxies import recording_state
@@ -295,8 +314,8 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
         if isinstance(op, Op):  # an except re-raised it: PLR stops at the op, which fails
             op.raised = None
             return None
-        line = user_line(exc, filenames)
-        return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line)
+        line, column = _raise_position(exc, filenames)
+        return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line, column)
     finally:
         asyncio.sleep = real_sleep  # type: ignore[assignment]
         _active.pop()

@@ -82,3 +82,30 @@ def test_the_simulate_path_imports_no_heavy_packages():
             "'libcst') if m in sys.modules]; print('HEAVY', heavy, file=sys.stderr)")
     err = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stderr
     assert "HEAVY []" in err
+
+
+FAILURE_FIELDS = {"kind", "certainty", "condition", "line", "column", "method", "message",
+                  "resources", "fixes"}
+
+
+def test_simulate_json_failure_modes_have_the_design_fields_with_their_types(capsys):
+    branch = PROTOCOLS / "broken_no_tips_branch.py"
+    assert main(["simulate", str(branch), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    mode = data["failure_modes"][0]
+    assert set(mode) >= FAILURE_FIELDS
+    assert (mode["kind"], mode["certainty"], mode["condition"]) == (
+        "no_tips", "conditional", "volume > 200")
+    assert (mode["line"], mode["column"], mode["method"]) == (8, 14, "aspirate")
+    assert mode["resources"] == ["plate[A1]"] and isinstance(mode["message"], str)
+    assert mode["fixes"] and all(set(f) == {"description", "edit"} for f in mode["fixes"])
+    liquid = data["requirements"]["liquid"]
+    assert all(set(row) == {"parameter", "well", "min_volume"} for row in liquid)
+
+
+def test_a_failure_the_protocol_raises_itself_points_at_the_raising_expression(capsys):
+    trough = PROTOCOLS / "broken_wrong_trough_indexed.py"  # `trough["A1"]` at line 8
+    assert main(["simulate", str(trough), "--json"]) == 1
+    (mode,) = json.loads(capsys.readouterr().out)["failure_modes"]
+    line = trough.read_text().splitlines()[mode["line"] - 1]
+    assert mode["kind"] == "wrong_resource" and line[mode["column"]:].startswith('trough["A1"]')

@@ -129,6 +129,12 @@ def test_a_protocol_that_raises_is_reported_at_its_line():
     assert issue.kind == "raised" and issue.line == 2 and "TypeError" in issue.message
 
 
+def test_a_protocol_that_raises_is_reported_at_the_column_of_the_raising_expression():
+    line = "    await lh.aspirate(src['A1'], [v + tips])"
+    issue = _trace(HEADER + line + "\n").paths[0].issue
+    assert issue.kind == "raised" and (issue.line, issue.column) == (2, line.index("v + tips"))
+
+
 TRY = HEADER + ("    await lh.pick_up_tips(tips['A1'])\n    try:\n"
                 "        await lh.pick_up_tips(tips['B1'])\n    except Exception:\n"
                 "        await lh.discard_tips()\n")
