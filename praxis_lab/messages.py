@@ -200,9 +200,15 @@ def consumption(method: str, arguments: Mapping[str, Any]) -> tuple[int, float]:
     if method == "aspirate":
         vols = arguments.get("vols") or []
         return 0, float(sum(v for v in vols if isinstance(v, int | float)))
-    if method == "aspirate96":
+    if method in ("aspirate96", "stamp"):  # PLR's stamp is one aspirate96 of ``volume``
         vol = arguments.get("volume")
         return 0, float(vol) * 96 if isinstance(vol, int | float) else 0.0
+    if method == "transfer":  # one aspirate of source_vol, or of the sum of target_vols
+        vol = arguments.get("source_vol")
+        if isinstance(vol, int | float):
+            return 0, float(vol)
+        vols = arguments.get("target_vols") or []
+        return 0, float(sum(v for v in vols if isinstance(v, int | float)))
     return 0, 0.0
 
 

@@ -523,6 +523,16 @@ def test_call_arguments_are_json_with_names_coordinates_and_plain_numbers() -> N
     assert consumption("dispense", {"vols": [10]}) == (0, 0.0)
 
 
+def test_transfer_and_stamp_count_the_liquid_they_aspirate() -> None:
+    from praxis_lab.messages import consumption
+
+    assert consumption("transfer", {"source": "p[A1]", "targets": ["p[A2]"],
+                                    "source_vol": 80}) == (0, 80.0)
+    assert consumption("transfer", {"source": "p[A1]", "targets": ["p[A2]", "p[A3]"],
+                                    "target_vols": [10, 15.5]}) == (0, 25.5)
+    assert consumption("stamp", {"source": "a", "target": "b", "volume": 5}) == (0, 480.0)
+
+
 def test_resource_names_follow_each_grid_as_plr_names_its_items() -> None:
     first, second = make_setup(), make_setup()
     for setup in (first, second, first):  # same well names on two decks, asked in turns
