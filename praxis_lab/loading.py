@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import inspect
 import linecache
@@ -92,6 +93,19 @@ def load(protocol: Any, name: str | None = None,
     return Loaded(info, func, ns)
 
 
+def _no_setup(loaded: Loaded, name: str) -> str:
+    """The message for a setup name the protocol's namespace lacks: the plain functions
+    defined there (not imported labware factories or builtins), the closest one first."""
+    module = loaded.namespace.get("__name__")
+    known = [k for k, v in loaded.namespace.items()
+             if inspect.isfunction(v) and not k.startswith("_") and v.__module__ == module
+             and not inspect.iscoroutinefunction(v)]
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return (f"setup {name!r} not found in {loaded.info.filename}: {hint}define "
+            f"`def {name}(): return {{...}}` (functions there: {', '.join(known) or 'none'})")
+
+
 def resolve_setup(loaded: Loaded, setup: Any) -> dict[str, Any]:
     """Call the setup and check it binds the protocol's parameters.
 
@@ -104,12 +118,7 @@ def resolve_setup(loaded: Loaded, setup: Any) -> dict[str, Any]:
     if isinstance(setup, str):
         fn = loaded.namespace.get(setup)
         if fn is None or not callable(fn):
-            known = [k for k, v in loaded.namespace.items()
-                     if callable(v) and not k.startswith("_") and inspect.isfunction(v)]
-            raise ProtocolError(
-                f"setup {setup!r} not found in {loaded.info.filename}: define "
-                f"`def {setup}(): return {{...}}` (functions there: {', '.join(known) or 'none'})"
-            )
+            raise ProtocolError(_no_setup(loaded, setup))
         setup = fn
     if isinstance(setup, Mapping):
         result: Any = setup

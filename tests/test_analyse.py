@@ -97,3 +97,15 @@ def test_a_function_object_keeps_the_line_numbers_of_its_file(tmp_path):
 def test_a_named_function_without_plr_parameters_says_what_to_annotate():
     with pytest.raises(ProtocolError, match=r"copy in .* has no LiquidHandler or labware param"):
         analyse("async def copy(lh, plate):\n    pass\n", "copy")
+
+
+def test_a_missing_setup_lists_only_the_plain_functions_of_the_protocol_and_the_closest():
+    from praxis_lab.analyse import resolve_setup
+
+    loaded = load("from pylabrobot.resources import Cor_96_wellplate_360ul_Fb, STARLetDeck\n"
+                  "def make_deck():\n    return {}\n\n"
+                  "async def p(lh: LiquidHandler, plate: Plate):\n    pass\n")
+    with pytest.raises(ProtocolError) as err:
+        resolve_setup(loaded, "make_dek")
+    message = str(err.value)
+    assert "did you mean make_deck?" in message and "(functions there: make_deck)" in message
