@@ -370,6 +370,13 @@ def analyse(source: str, name: str | None = None, filename: str = "<protocol>") 
             names = ", ".join(p.name for p in protocols) or "none"
             raise ProtocolError(f"no protocol named {name!r} in {filename} (found: {names})")
     elif not protocols:
+        untyped = re.findall(r"^[ \t]*async[ \t]+def[ \t]+(\w+)", source, re.MULTILINE)
+        if untyped:
+            raise ProtocolError(
+                f"no protocol found in {filename}: {', '.join(untyped)} "
+                f"{'has' if len(untyped) == 1 else 'have'} no parameter "
+                "annotated with a PLR type; annotate them, e.g. "
+                f"`async def {untyped[0]}(lh: LiquidHandler, plate: Plate)`")
         raise ProtocolError(
             f"no protocol found in {filename}: define an `async def` with a LiquidHandler "
             "or labware parameter (e.g. `async def run(lh: LiquidHandler, plate: Plate)`)"

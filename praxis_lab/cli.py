@@ -28,7 +28,16 @@ _EXAMPLES = """examples:
   praxis-lab run protocol.py --setup make_deck --request 7
   praxis-lab note 12 "bubbles in column 3"
   praxis-lab search bubbles
+
+exit codes: 0 ok; 1 the protocol has a failure mode (simulate) or the run failed;
+2 a usage error (bad file, no protocol, bad --param, a setup that raises), one line
+on stderr. The store is PRAXIS_LAB_DB_URL (any SQLAlchemy URL) or a SQLite file in
+the user data directory; --db URL overrides it for one command.
 """
+
+
+_DB_HELP = ("the run store, any SQLAlchemy URL (default: PRAXIS_LAB_DB_URL, else a SQLite "
+            "file in the user data directory)")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -41,13 +50,17 @@ def _parser() -> argparse.ArgumentParser:
 
     sim = sub.add_parser(
         "simulate", help="trace a protocol and report every failure mode with fixes",
-        description="Trace FILE's protocol, check every op on every path (tips, liquid, "
-                    "deck), print the failure modes with fixes and the requirements.")
+        description="Trace FILE's protocol without running it, check every PLR call on every "
+                    "path (tips, liquid, deck, arguments), print the failure modes with their "
+                    "line and fixes, and what the deck must hold. Nothing is recorded. Exit "
+                    "code 0: ok, 1: at least one failure mode, 2: usage error.")
     _protocol_args(sim)
     sim.add_argument("--json", action="store_true",
-                     help="print the full report as JSON (graph, deck layout, timings)")
+                     help="print the full report as JSON (failure modes with fixes, requirements, "
+                          "computation graph, deck layout, timings)")
     sim.add_argument("--fix", action="store_true",
-                     help="print the source with the first fix of every failure applied")
+                     help="print FILE's source with the first fix of every failure mode applied "
+                          "(redirect it to a new file; FILE itself is not changed)")
 
     run = sub.add_parser(
         "run", help="simulate, file a request, gate it, then run on the setup's handler",
@@ -55,21 +68,28 @@ def _parser() -> argparse.ArgumentParser:
                     "then execute it on the "
                     "LiquidHandler returned by the setup, logging every PLR call to the store.")
     _protocol_args(run, setup_required=True)
+    run.epilog = ("The run is mock (PLR's simulator) or real depending on the handler's "
+                  "backend. On a real backend the policy refuses a protocol whose simulation "
+                  "failed unless --override REASON is given; a blocked request waits for "
+                  "`praxis-lab approve ID`. Exit code 0: completed, 1: failed, refused or "
+                  "canceled, 2: usage error.")
     run.add_argument("--override", metavar="REASON",
-                     help="run on a real backend even though the simulation found failures")
+                     help="run on a real backend even though the simulation found failures "
+                          "(REASON is recorded with the request)")
     run.add_argument("--request", type=int, metavar="ID",
                      help="run an existing request (approved, or a retry after a failure)")
     run.add_argument("--user", metavar="NAME",
                      help="who issues the request (default: PRAXIS_LAB_USER or the OS user)")
-    run.add_argument("--db", metavar="URL", help="store URL (default: PRAXIS_LAB_DB_URL or "
-                     "a SQLite file in the user data directory)")
+    run.add_argument("--db", metavar="URL", help=_DB_HELP)
 
     hist = sub.add_parser("history", help="show recent runs from the store",
-                          description="Show recent runs (newest first) as a table.")
+                          description="Show recent runs (newest first) as a table: status, "
+                                      "backend, mode, times, PLR calls, tips, volume, error.")
     hist.add_argument("--limit", type=int, default=20, metavar="N",
                       help="number of runs (default 20)")
-    hist.add_argument("--json", action="store_true", help="print JSON records")
-    hist.add_argument("--db", metavar="URL", help="store URL")
+    hist.add_argument("--json", action="store_true",
+                      help="print JSON records instead of a table")
+    hist.add_argument("--db", metavar="URL", help=_DB_HELP)
 
     reqs = sub.add_parser("requests", help="show run requests with their approval and runs",
                           description="Show run requests (newest first), one row per run.")
@@ -78,30 +98,35 @@ def _parser() -> argparse.ArgumentParser:
     reqs.add_argument("--limit", type=int, default=20, metavar="N",
                       help="number of requests (default 20)")
     reqs.add_argument("--json", action="store_true", help="print JSON records")
-    reqs.add_argument("--db", metavar="URL", help="store URL")
+    reqs.add_argument("--db", metavar="URL", help=_DB_HELP)
 
     appr = sub.add_parser("approve", help="approve a request (a blocked one: human override)",
                           description="Approve request ID; a request the policy blocked "
                                       "needs --reason (recorded as a human override).")
-    appr.add_argument("id", type=int, metavar="ID", help="the request id")
-    appr.add_argument("--reason", metavar="TEXT", help="why it is safe to run")
+    appr.add_argument("id", type=int, metavar="ID",
+                      help="the request id (see `praxis-lab requests`)")
+    appr.add_argument("--reason", metavar="TEXT",
+                      help="why it is safe to run (required for a blocked request)")
     appr.add_argument("--by", metavar="NAME", help="who approves (default: the OS user)")
-    appr.add_argument("--db", metavar="URL", help="store URL")
+    appr.add_argument("--db", metavar="URL", help=_DB_HELP)
 
     note = sub.add_parser("note", help="attach a note to a run (or a request)",
-                          description="Attach free text to run ID (--request: request ID).")
-    note.add_argument("id", type=int, metavar="RUN_ID", help="the run id")
+                          description="Attach free text to run ID (with --request: to request "
+                                      "ID). Notes are found again with `praxis-lab search`.")
+    note.add_argument("id", type=int, metavar="ID",
+                      help="the run id (see `praxis-lab history`)")
     note.add_argument("text", nargs="+", metavar="TEXT", help="the note")
-    note.add_argument("--request", action="store_true", help="ID is a request id")
+    note.add_argument("--request", action="store_true",
+                      help="ID is a request id (see `praxis-lab requests`)")
     note.add_argument("--by", metavar="NAME", help="author (default: the OS user)")
-    note.add_argument("--db", metavar="URL", help="store URL")
+    note.add_argument("--db", metavar="URL", help=_DB_HELP)
 
     find = sub.add_parser("search", help="full-text search of the notes",
                           description="Notes containing every word of TEXT, best first.")
     find.add_argument("text", nargs="+", metavar="TEXT", help="words to look for")
     find.add_argument("--limit", type=int, default=50, metavar="N", help="at most N notes")
     find.add_argument("--json", action="store_true", help="print JSON records")
-    find.add_argument("--db", metavar="URL", help="store URL")
+    find.add_argument("--db", metavar="URL", help=_DB_HELP)
     return parser
 
 
@@ -109,10 +134,36 @@ def _protocol_args(p: argparse.ArgumentParser, setup_required: bool = False) -> 
     p.add_argument("file", metavar="FILE", help="a .py file defining the protocol")
     p.add_argument("--protocol", metavar="NAME",
                    help="which async function to use when FILE defines several")
-    p.add_argument("--setup", metavar="NAME", required=setup_required,
-                   help="a function in FILE returning {parameter name: PLR object}")
-    p.add_argument("--param", action="append", metavar="K=V",
-                   help="value for a plain parameter (repeatable)")
+    setup_help = "a function in FILE returning {parameter name: PLR object}"
+    if setup_required:
+        setup_help += "; its LiquidHandler (and backend) is the one the run uses"
+    else:
+        setup_help += (" to check against real labware and start volumes (without it: "
+                       "default labware, start volumes reported as requirements)")
+    p.add_argument("--setup", metavar="NAME", required=setup_required, help=setup_help)
+    p.add_argument("--param", action="append", metavar="NAME=VALUE",
+                   help="value of a protocol parameter that is not labware, e.g. "
+                        "--param volume=150 (repeat for several); VALUE is read as a "
+                        "number when the parameter is one")
+
+
+def _file_problem(file: str) -> str | None:
+    """Why FILE cannot be a protocol file (``None`` when it can).
+
+    The library also accepts source text, so without this check a mistyped path
+    without ``.py`` would be read as a one-line protocol and reported as such.
+
+    >>> _file_problem("no/such/protocol")
+    'protocol file not found: no/such/protocol (check the path)'
+    """
+    from pathlib import Path
+
+    path = Path(file)
+    if path.is_dir():
+        return f"{file} is a directory: give the protocol's .py file"
+    if not path.is_file():
+        return f"protocol file not found: {file} (check the path)"
+    return None
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -140,6 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command in ("simulate", "run"):
+        problem = _file_problem(args.file)
+        if problem:
+            print(f"praxis-lab: {problem}", file=sys.stderr)
+            return 2
     try:
         if args.command == "simulate":
             return _simulate(args)

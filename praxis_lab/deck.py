@@ -183,7 +183,10 @@ def _coerce(p: Parameter, raw: Any) -> Any:
                 except ValueError:
                     pass
     except ValueError:
-        raise ProtocolError(f"--param {p.name}={raw!r}: expected {et}") from None
+        raise ProtocolError(
+            f"--param {p.name}={raw!r}: {p.name} is annotated {et}, so give "
+            f"{'a whole number' if et == 'int' else 'a number'}, e.g. --param {p.name}="
+            f"{'2' if et == 'int' else '150'}") from None
     return raw
 
 

@@ -61,7 +61,10 @@ class SimulationReport:
                 f"{self.paths} path{'s' if self.paths != 1 else ''}, level {self.level}")
         lines = [head]
         for f in self.failure_modes:
-            lines.append(f"  ✗ {f.message}")
+            message = f.message
+            for fix in f.fixes[:1]:  # the message ends with it; say it once, on its own line
+                message = message.removesuffix(f"; fix: {fix['description']}")
+            lines.append(f"  ✗ {message}")
             for fix in f.fixes[:1]:
                 lines.append(f"      fix: {fix['description']}")
         for i in self.issues:
