@@ -53,3 +53,11 @@ def test_make_targets_exist(target):
     # `make demo`'s job is executed by tests/test_demo.py; here: the target resolves.
     out = subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
+
+
+def test_the_quick_start_output_shown_is_what_it_prints(monkeypatch, capsys):
+    # the ```text block right after the first Python block is its output, kept current
+    code, shown = re.search(r"```python\n(.*?)```\n.*?```text\n(.*?)```", README, re.S).groups()
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "README.md", "exec"), {"__name__": "__readme__"})
+    assert capsys.readouterr().out.strip() == shown.strip()
