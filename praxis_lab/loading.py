@@ -48,12 +48,15 @@ def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
                 "string or the file path instead"
             ) from None
         return textwrap.dedent("".join(lines)), filename, fn
-    if isinstance(protocol, os.PathLike) or (
-        isinstance(protocol, str) and "\n" not in protocol and protocol.endswith(".py")
+    if isinstance(protocol, os.PathLike) or (  # one line with no async def: a path
+        isinstance(protocol, str) and "\n" not in protocol and "async def" not in protocol
     ):
         path = Path(protocol)
+        if path.is_dir():
+            raise ProtocolError(f"{path} is a directory: pass one protocol file (.py) in it")
         if not path.is_file():
-            raise ProtocolError(f"protocol file not found: {path} (check the path)")
+            hint = "" if path.suffix == ".py" else " (a protocol file ends in .py)"
+            raise ProtocolError(f"protocol file not found: {path}{hint}; check the path")
         return path.read_text(), str(path), None
     if isinstance(protocol, str):
         return protocol, "<protocol>", None

@@ -80,6 +80,17 @@ def test_load_reports_a_missing_file_clearly(tmp_path):
         load(tmp_path / "nope.py")
 
 
+def test_a_one_line_string_without_async_def_is_a_path_not_source(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ProtocolError, match=r"not found: myprotocol \(a protocol file ends in"):
+        load("myprotocol")  # a path typed without .py is not read as protocol source
+    with pytest.raises(ProtocolError, match="is a directory: pass one protocol file"):
+        load(str(tmp_path))
+    (tmp_path / "copy.txt").write_text("async def p(lh: LiquidHandler):\n    pass\n")
+    assert load("copy.txt").info.name == "p"  # any existing file is read
+    assert load("async def q(lh: LiquidHandler): pass").info.name == "q"  # one-line source
+
+
 def test_load_reports_a_module_that_raises_with_its_line():
     src = "x = 1\nraise RuntimeError('boom')\nasync def f(lh: LiquidHandler):\n    pass\n"
     with pytest.raises(ProtocolError, match="RuntimeError: boom @ 2:0"):
