@@ -29,6 +29,7 @@ class Context:
         self.initial: dict[str, Any] = {}
         self.tips_used: dict[str, set[str]] = {}
         self._on_deck: dict[int, bool] = {}
+        self._keys: dict[int, str] = getattr(binding, "_keys", {})
 
     @property
     def volumes(self) -> bool:
@@ -42,16 +43,17 @@ class Context:
                                      data, op.index))
 
     def key(self, res: Any) -> str:
-        return str(self.binding.key(res))
+        found = self._keys.get(id(res))  # the binding's memo, read without a call
+        return found if found is not None else str(self.binding.key(res))
 
     # -- lazily initialised state ------------------------------------------------------
     def spot_has_tip(self, spot: Any) -> bool:
         key = self.key(spot)
-        if key not in self.state.spots:
-            has = self.binding.starts_with_tip(spot)
-            self.state.spots[key] = has
-            self.initial[key] = has
-        return self.state.spots[key]
+        spots = self.state.spots
+        has = spots.get(key)
+        if has is None:
+            has = spots[key] = self.initial[key] = self.binding.starts_with_tip(spot)
+        return has
 
     def well_key(self, well: Any) -> str:
         key = self.key(well)

@@ -52,6 +52,10 @@ class Binding:
     _labels: dict[int, str] = field(default_factory=dict)
     _keys: dict[int, str] = field(default_factory=dict)
     _by_tracker: dict[int, Any] | None = None
+    _idents: dict[int, tuple[Any, dict[str, str]]] = field(default_factory=dict)
+    # what layout() derives from the deck alone, kept across bindings of one proposed deck
+    # (emptied when anything is assigned to or unassigned from that deck); None: not kept
+    layout_memo: dict[Any, Any] | None = None
 
     @property
     def deck(self) -> Any:
@@ -91,7 +95,7 @@ class Binding:
         else:
             parent = getattr(resource, "parent", None)
             if isinstance(resource, _P["Well"] | _P["TipSpot"]) and parent is not None:
-                k = f"{self.label(parent)}[{resource.get_identifier()}]"
+                k = f"{self.label(parent)}[{self.identifier(resource)}]"
             elif id(parent) in self._labels and isinstance(parent, _P["Carrier"]):
                 site = next((i for i, s in parent.sites.items() if s is resource), None)
                 k = self.label(resource) if site is None else f"{self.label(parent)}[{site}]"
@@ -99,6 +103,23 @@ class Binding:
                 k = self.label(resource)
         self._keys[rid] = k
         return k
+
+    def identifier(self, item: Any) -> str:
+        """``item.get_identifier()`` (``"B3"``) without PLR's scan of the parent's items.
+
+        PLR looks an item up by name in its parent's ordering, one item after another; the
+        name → identifier table of each parent is built once per binding instead.
+        """
+        parent = item.parent
+        found = self._idents.get(id(parent))
+        if found is None:
+            ordering = getattr(parent, "_ordering", None)
+            table: dict[str, str] = {}
+            for ident, name in ordering.items() if isinstance(ordering, Mapping) else ():
+                table.setdefault(name, ident)  # PLR answers the first item of that name
+            found = self._idents[id(parent)] = (parent, table)  # the parent is kept alive
+        ident = found[1].get(item.name)
+        return ident if ident is not None else str(item.get_identifier())
 
     def resource_of(self, tracker: Any) -> Any:
         """The labware, well or tip spot a PLR tracker belongs to (on the deck or bound)."""
@@ -144,6 +165,10 @@ class _Unresolved:
         )
 
     __getitem__ = __iter__ = __len__ = __call__ = _fail  # type: ignore[assignment]
+
+    def __repr__(self) -> str:  # the graph shows it: the same text on every run
+        p: Parameter = object.__getattribute__(self, "_param")
+        return f"<unresolved {p.name}: {p.annotation}>"
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_") or name in ("get_root", "name", "parent"):
@@ -201,6 +226,16 @@ class _Proposer:
             deck.deregister_did_assign_resource_callback(check)
         self.carriers: dict[str, list[Any]] = {}
         self.rail = 1
+        self.memo: dict[Any, Any] = {}
+        self.sealed = False  # set once bind() has placed the parameters' labware
+        self.changed = False  # something was (un)assigned after that: a protocol's doing
+        deck.register_did_assign_resource_callback(self._changed)
+        deck.register_did_unassign_resource_callback(self._changed)
+
+    def _changed(self, resource: Any) -> None:
+        self.memo.clear()  # the deck's contents changed: what was derived from it is stale
+        if self.sealed:
+            self.changed = True
 
     def place(self, res: Any) -> None:
         factory = next((f for cls, f in _CARRIER_FOR if isinstance(res, cls)), None)
@@ -309,10 +344,13 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
                 labels[id(next(iter(owners.values())))] = p.name
         elif _plr.resolve_type(type(obj).__name__) is not None or hasattr(obj, "get_root"):
             labels[id(obj)] = p.name
+    if proposer is not None:
+        proposer.sealed = True
     if handler is None:
         handler = proposer.handler if proposer is not None else _find_handler(setup)
     return Binding(info, handler, objects, witness, proposer is not None, setup_name,
-                   unresolved, labels)
+                   unresolved, labels,
+                   layout_memo=proposer.memo if proposer is not None else None)
 
 
 _PROPOSALS: OrderedDict[tuple[Any, ...], tuple[_Proposer, dict[str, Any]]] = OrderedDict()
@@ -323,12 +361,14 @@ def _proposal(info: ProtocolInfo) -> tuple[_Proposer, dict[str, Any]]:
 
     Simulation never changes the labware (state lives in ``State``; trackers touched by a
     protocol are recorded, not run), so protocols with the same labware parameters share
-    one proposal: building a STARLet and its labware costs ~10 ms.
+    one proposal: building a STARLet and its labware costs ~10 ms. A protocol that
+    assigns or unassigns labware itself changes the deck: the next simulation gets a
+    new one.
     """
     key = tuple((p.name, p.annotation, p.is_container) for p in info.params
                 if p.kind in ("machine", "labware", "unknown"))
     found = _PROPOSALS.get(key)
-    if found is None:
+    if found is None or found[0].changed:
         found = _PROPOSALS[key] = (_Proposer(), {})
         while len(_PROPOSALS) > 16:
             _PROPOSALS.popitem(last=False)

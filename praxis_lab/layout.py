@@ -33,11 +33,17 @@ _CATEGORY = (
 )
 
 
+_CATEGORY_OF: dict[type, str] = {}
+
+
 def _category(res: Any) -> str:
-    for cls_name, cat in _CATEGORY:
-        if isinstance(res, _P[cls_name]):
-            return cat
-    return "other"
+    cls = type(res)
+    found = _CATEGORY_OF.get(cls)
+    if found is None:
+        found = next((cat for cls_name, cat in _CATEGORY if isinstance(res, _P[cls_name])),
+                     "other")
+        _CATEGORY_OF[cls] = found
+    return found
 
 
 def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
@@ -47,10 +53,39 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
     ``volumes`` / ``tips`` (state keys → value) fill each well's volume and each
     spot's tip; unknown volumes are ``None``.
     """
+    memo = binding.layout_memo
+    memo_key = ("layout", tuple(sorted(binding._labels.items())))
+    found = memo.get(memo_key) if memo is not None else None
+    if found is None:
+        found = _skeleton(binding)
+        if memo is not None:
+            memo[memo_key] = found
+    deck_data, entries, fills = found
+    resources = [dict(e) for e in entries]  # the memo's entries stay as they were built
+    volumes, tips = volumes or {}, tips or {}
+    for i, key, cat, res in fills:
+        entry = resources[i]
+        if cat == "tip_spot":
+            has = tips.get(key or "")
+            entry["has_tip"] = binding.starts_with_tip(res) if has is None else has
+            continue
+        known = volumes.get(key or "")
+        if known is None and not binding.proposed:  # the setup's real volume
+            known = float(res.tracker.get_used_volume())
+        entry["volume"] = known
+    return {"deck": dict(deck_data), "resources": resources}
+
+
+def _skeleton(binding: Binding) -> tuple[dict[str, Any], list[dict[str, Any]],
+                                          list[tuple[int, str | None, str, Any]]]:
+    """What ``layout`` draws without the volumes and tips: the deck, one entry per
+    resource, and (entry index, key, category, resource) of each entry to fill."""
     deck = binding.deck
     kind = _plr.deck_kind(deck)
     out: list[dict[str, Any]] = []
+    fills: list[tuple[int, str | None, str, Any]] = []
     origin = deck.get_absolute_location()
+    labels = binding._labels
 
     def visit(res: Any, ox: float, oy: float, parent: str | None, rail: int | None) -> None:
         loc = res.location
@@ -63,23 +98,16 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
                 "name": res.name, "type": type(res).__name__, "category": cat, "parent": parent,
                 "x": round(x, 2), "y": round(y, 2), "size_x": round(res.get_size_x(), 2),
                 "size_y": round(res.get_size_y(), 2), "rail": rail, "slot": None,
-                "parameter": binding._labels.get(id(res)), "key": key, "identifier": None,
+                "parameter": labels.get(id(res)), "key": key, "identifier": None,
                 "max_volume": None, "volume": None, "has_tip": None,
             }
             if cat in ("well", "tip_spot"):
-                entry["identifier"] = res.get_identifier()
-                entry["parameter"] = binding._labels.get(id(res.parent))
+                entry["identifier"] = binding.identifier(res)
+                entry["parameter"] = labels.get(id(res.parent))
             if cat in ("well", "trough"):
                 entry["max_volume"] = float(res.max_volume)
-                known = (volumes or {}).get(key or "")
-                if known is None and not binding.proposed:  # the setup's real volume
-                    known = float(res.tracker.get_used_volume())
-                entry["volume"] = known
-            if cat == "tip_spot":
-                has = (tips or {}).get(key or "")
-                if has is None:
-                    has = binding.starts_with_tip(res)
-                entry["has_tip"] = has
+            if cat in ("well", "trough", "tip_spot"):
+                fills.append((len(out), key, cat, res))
             out.append(entry)
             parent = res.name
         for child in res.children:
@@ -95,10 +123,7 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
             for entry in out:
                 if holder.resource is not None and entry["name"] == holder.resource.name:
                     entry["slot"] = i
-    return {
-        "deck": {"name": deck.name, "type": type(deck).__name__, "kind": kind,
+    deck_data = {"name": deck.name, "type": type(deck).__name__, "kind": kind,
                  "size_x": round(deck.get_size_x(), 2), "size_y": round(deck.get_size_y(), 2),
-                 "rails": getattr(deck, "num_rails", None), "proposed": binding.proposed},
-        "resources": out,
-    }
-
+                 "rails": getattr(deck, "num_rails", None), "proposed": binding.proposed}
+    return deck_data, out, fills

@@ -335,6 +335,19 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
 
     itemized = _plr.PLR["ItemizedResource"]
     memo: dict[tuple[Any, ...], Any] = binding.__dict__.setdefault("_item_memo", {})
+    # id(labware) -> (labware, identifier -> index): PLR's get_item("B3") scans the
+    # labware's identifiers for every item; get_item(index) is what it then does
+    indices: dict[int, tuple[Any, dict[str, int]]] = binding.__dict__.setdefault(
+        "_item_indices", {})
+
+    def index_of(res: Any, identifier: str) -> int | None:
+        found = indices.get(id(res))
+        if found is None:
+            table: dict[str, int] = {}
+            for i, ident in enumerate(getattr(res, "_ordering", None) or ()):
+                table.setdefault(ident, i)  # PLR's list.index: the first one
+            found = indices[id(res)] = (res, table)  # the labware is kept alive
+        return found[1].get(identifier)
 
     def memoized(name: str) -> Callable[..., Any]:
         original = itemized.__dict__[name]
@@ -347,7 +360,9 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
             except TypeError:  # unhashable (a slice): no memo
                 return original(self, identifier)
             if found is None:
-                found = memo[key] = original(self, identifier)
+                index = index_of(self, identifier) if (
+                    name == "get_item" and type(identifier) is str) else None
+                found = memo[key] = original(self, identifier if index is None else index)
             return list(found) if isinstance(found, list) else found
 
         return lookup

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["MISSING", "BindError", "OpSpec", "ParamSpec", "spec_of"]
@@ -57,6 +57,11 @@ class OpSpec:
     is_async: bool
     context: str | None  # "sync" or "async" for context managers, else None
     summary: str
+    # what bind() needs of the parameters, worked out once per spec
+    _plan: _BindPlan = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_plan", _BindPlan(self.params))
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -75,47 +80,56 @@ class OpSpec:
         Extra keywords go to the ``**backend_kwargs`` entry when the method has one.
         Raises :class:`BindError` with Python's wording otherwise.
         """
-        bound: dict[str, Any] = {}
-        positional = [
-            p for p in self.params
-            if p.kind in (inspect.Parameter.POSITIONAL_ONLY,
-                          inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        ]
+        plan = self._plan
+        positional = plan.positional
         if len(args) > len(positional):
             raise BindError(
                 f"{self.name}() takes {len(positional)} positional arguments "
                 f"but {len(args)} were given"
             )
-        for p, value in zip(positional, args, strict=False):
-            bound[p.name] = value
+        bound: dict[str, Any] = dict(zip(positional, args, strict=False))
         extra: dict[str, Any] = {}
-        names = {p.name for p in self.params}
+        names, vk = plan.names, plan.var_keyword
         for key, value in kwargs.items():
             if key in bound:
                 raise BindError(f"{self.name}() got multiple values for argument '{key}'")
-            if key in names and key != self.var_keyword:
+            if key in names and key != vk:
                 bound[key] = value
             else:
                 extra[key] = value
-        missing = [p.name for p in self.params if p.required and p.name not in bound]
+        missing = [name for name in plan.required if name not in bound]
         if missing:
             quoted = " and ".join(repr(m) for m in missing)
             raise BindError(
                 f"{self.name}() missing {len(missing)} required argument"
                 f"{'s' if len(missing) > 1 else ''}: {quoted}"
             )
-        vk = self.var_keyword
         if extra and vk is None:
             key = next(iter(extra))
             raise BindError(f"{self.name}() got an unexpected keyword argument '{key}'")
-        for p in self.params:
-            if p.name not in bound and p.kind not in (
-                inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL
-            ):
-                bound[p.name] = p.default
+        for name, default in plan.defaults:
+            if name not in bound:
+                bound[name] = default
         if vk is not None:
             bound[vk] = extra
         return bound
+
+
+class _BindPlan:
+    """An OpSpec's parameters as ``bind`` reads them: positional names, every name, the
+    ``**kwargs`` name, the required names, and the defaults to fill in order."""
+
+    __slots__ = ("defaults", "names", "positional", "required", "var_keyword")
+
+    def __init__(self, params: tuple[ParamSpec, ...]) -> None:
+        kinds = inspect.Parameter
+        self.positional = tuple(p.name for p in params
+                                if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD))
+        self.names = frozenset(p.name for p in params)
+        self.var_keyword = next((p.name for p in params if p.kind is kinds.VAR_KEYWORD), None)
+        self.required = tuple(p.name for p in params if p.required)
+        self.defaults = tuple((p.name, p.default) for p in params
+                              if p.kind not in (kinds.VAR_KEYWORD, kinds.VAR_POSITIONAL))
 
 
 def spec_of(name: str, fn: Callable[..., Any]) -> OpSpec:
