@@ -22,11 +22,13 @@ class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
     by an edge to the resources it touches. Consecutive ops of one loop (or of one call
     site outside a loop, e.g. a comprehension) sit in a labelled box with numbered
     iterations, which collapses to one ``×N`` node (graphs of more than 60 ops start
-    collapsed). Conditional ops are dashed, with their condition
-    on hover; an op whose line carries a failure mode is red, with the message on
-    hover. Clicking an op shows its line, arguments and failures and sets
-    ``selected_op``. At most ``max_nodes`` rows are drawn; the rest is one
-    "… N more" node, so graphs of 10,000 ops stay fast.
+    collapsed). Conditional ops are dashed, with their condition on hover; where an
+    ``if`` splits the run, the ops of each side sit in lanes side by side under a
+    "◇ if …" marker (nested ifs split their lane again, an ``if`` without ``else`` gets
+    an empty lane) and join at the next op every path reaches. An op whose line
+    carries a failure mode is red, with the message on hover. Clicking an op shows its
+    line, arguments and failures and sets ``selected_op``. At most ``max_nodes`` rows
+    are drawn; the rest is one "… N more" node, so graphs of 10,000 ops stay fast.
 
     Args:
         graph: ``{"protocol_fqn", "resources", "operations", "preconditions",

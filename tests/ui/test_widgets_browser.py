@@ -19,6 +19,17 @@ def on_apply(i, j):
 FailureList(data["failure_modes"], source=data["source"], on_apply=on_apply)
 """
 GRAPH = 'GraphView(data["graph"], failures=data["failure_modes"])'
+BRANCHY = """
+def op(i, line, method, condition=None):
+    return {"id": f"op_{i}", "line_number": line, "column": 4, "method_name": method,
+            "receiver_variable": "lh", "arguments": {}, "loop": None, "resources": ["source[A1]"],
+            "certainty": "conditional" if condition else "always", "condition": condition}
+ops = [op(0, 8, "pick_up_tips"), op(1, 11, "aspirate", "volume > 300"),
+       op(2, 12, "dispense", "volume > 300"), op(3, 16, "aspirate", "volume <= 300"),
+       op(4, 18, "drop_tips")]
+GraphView({"protocol_fqn": "branchy", "resources": data["graph"]["resources"], "operations": ops,
+           "execution_order": [o["id"] for o in ops], "paths": 2})
+"""
 RUN = """
 class DemoRun:
     \"\"\"Emits the events of a 48-call run, one call every 10 ms.\"\"\"
@@ -58,7 +69,8 @@ RunMonitor(DemoRun())
 
 
 def test_widgets_render_and_respond_in_jupyterlab(lab: Lab, record_property: Any) -> None:
-    page: Any = lab.open_notebook([SETUP, DECK, FAILURES, GRAPH, RUN], name="widgets.ipynb")
+    cells = [SETUP, DECK, FAILURES, GRAPH, RUN, BRANCHY]
+    page: Any = lab.open_notebook(cells, name="widgets.ipynb")
     lab.run_cell(page, 0)
 
     # DeckView: time from executing the cell to the deck SVG being visible.
@@ -128,6 +140,16 @@ def test_widgets_render_and_respond_in_jupyterlab(lab: Lab, record_property: Any
     assert "48 / 48 ops · 100 %" in monitor.locator(".pr-progress-text").inner_text()
     assert monitor.locator(".pr-log tr[data-seq]").count() == 48
     lab.screenshot(monitor, "run_monitor.png")
+
+    # GraphView of an if: its two sides in lanes side by side under "◇ if volume > 300".
+    lab.run_cell(page, 5)
+    fork = lab.wait_for(page, ".praxis-graph .pg-fork")
+    assert fork.get_attribute("data-lanes") == "2"
+    assert fork.locator(".pg-fork-label").text_content() == "if volume > 300"
+    branchy = page.locator(".praxis-graph").nth(1)
+    left, right = (branchy.locator(f'[data-op="{op}"] rect').bounding_box()
+                   for op in ("op_1", "op_3"))
+    assert left and right and right["x"] > left["x"] + left["width"] and right["y"] == left["y"]
     lab.close(page)
 
 

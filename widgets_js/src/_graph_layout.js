@@ -5,7 +5,9 @@
 // (Well › Plate › PlateCarrier › Deck), placed next to the ops that touch them. Ops
 // run top to bottom in execution order; consecutive ops of one loop sit in a labelled
 // box (iterations numbered, nested loops inside it indented), which can collapse to one
-// node "×N". Edges go from an op
+// node "×N". Where an `if` splits the run, the ops of each side sit in lanes side by
+// side under a fork marker, joining again at the next op every path reaches (see
+// `branchBlocks`). Edges go from an op
 // (or a collapsed loop) to each resource it touches. At most `maxNodes` rows are drawn:
 // the rest become one "… N more" node (with a window kept around the focused op).
 
@@ -24,6 +26,13 @@ export const BOX_HEAD = 24;
 export const BOX_PAD = 8;
 export const BOX_INSET = 30; // room left of the ops for the iteration numbers
 export const INDENT = 16; // per level of a nested loop
+export const FORK_H = 18; // the fork marker "◇ if …" above the lanes
+export const LANE_HEAD = 16; // a lane's condition above its ops
+export const LANE_GAP = 12;
+export const MIN_LANE = 200; // lanes narrower than this widen the drawing instead
+const LOOP_LANE = 300; // a lane holding a loop
+const LANE_PAD = 6;
+const MAX_FORK_DEPTH = 6;
 const TOP = 8;
 const RES_GAP = 8;
 const CHAR_W = 6.8; // average width of a 12px UI character, for truncating labels
@@ -217,13 +226,141 @@ function capRows(rows, max, focus) {
   return out;
 }
 
-function opLabel(op, fails, width) {
+/** Split `text` at `sep` outside parentheses: "(a) or (b and c)" → ["(a)", "(b and c)"]. */
+function splitTop(text, sep) {
+  const parts = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === "(") depth += 1;
+    else if (c === ")") depth -= 1;
+    else if (depth === 0 && text.startsWith(sep, i)) {
+      parts.push(text.slice(start, i));
+      start = i + sep.length;
+      i += sep.length - 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((part) => part.trim()).filter(Boolean);
+}
+
+/** "(a)" → "a", but "(a) and (b)" stays. */
+function unwrap(text) {
+  if (!text.startsWith("(") || !text.endsWith(")")) return text;
+  let depth = 0;
+  for (let i = 0; i < text.length - 1; i += 1) {
+    depth += text[i] === "(" ? 1 : text[i] === ")" ? -1 : 0;
+    if (depth === 0) return text; // the first "(" closes before the end
+  }
+  return text.slice(1, -1).trim();
+}
+
+/**
+ * The paths that reach an op, as their conditions: an op reached by several paths has
+ * "(c1) or (c2) or …" (cut after four: `cut`). null for an op every path reaches.
+ */
+export function pathsOf(op) {
+  if (op?.certainty !== "conditional") return null;
+  const parts = splitTop(String(op.condition || "?"), " or ").map(unwrap);
+  return { paths: new Set(parts.filter((c) => c !== "…")), cut: parts.includes("…") };
+}
+
+function union(sets) {
+  if (sets.some((s) => s === null)) return null;
+  const paths = new Set(sets.flatMap((s) => [...s.paths]));
+  return { paths, cut: sets.some((s) => s.cut) };
+}
+
+/** The clauses ("a and b" → a, b) every one of `paths` has, in the first one's order. */
+function commonClauses(paths) {
+  const lists = [...paths].map((p) => splitTop(p, " and ").map(unwrap));
+  if (!lists.length) return [];
+  return lists[0].filter((c) => lists.every((l) => l.includes(c)));
+}
+
+function laneLabel(paths, parent) {
+  const own = commonClauses(paths).filter((c) => !parent.includes(c));
+  return own.length ? own.join(" and ") : [...paths][0] || "?";
+}
+
+/**
+ * Blocks of `items` (each with `reach`: pathsOf or a union of them) where a run of
+ * ops not every path reaches splits into lanes: the items whose paths overlap share a
+ * lane (the two sides of an `if` reach disjoint paths), each lane's own items split
+ * again the same way (nested ifs), and a lane for the paths that reach none of them is
+ * added when some surely do (an `if` without `else`). `universe` is the paths of the
+ * enclosing lane ({paths}) or, at the top, their number ({count}).
+ * Returns items as they are and forks {kind: "fork", label, title, lanes: [{label,
+ * title, blocks, empty}]}; a run that does not split (one lane, nothing skipped, or
+ * conditions cut short) stays a plain run.
+ */
+export function branchBlocks(items, universe = {}, depth = 0) {
+  const full = (reach) => reach === null
+    || Boolean(universe.paths && [...universe.paths].every((p) => reach.paths.has(p)));
+  const out = [];
+  let run = [];
+  const flush = () => {
+    if (run.length) out.push(...fork(run, universe, depth));
+    run = [];
+  };
+  for (const item of items) {
+    if (full(item.reach)) { flush(); out.push(item); } else run.push(item);
+  }
+  flush();
+  return out;
+}
+
+function fork(run, universe, depth) {
+  // lanes: items joined when their paths overlap (union-find over path conditions)
+  const laneOfPath = new Map();
+  const lanes = [];
+  const find = (lane) => { let l = lane; while (l.into) l = l.into; return l; };
+  for (const item of run) {
+    let lane = null;
+    for (const p of item.reach.paths) {
+      const other = laneOfPath.has(p) ? find(laneOfPath.get(p)) : null;
+      if (!other || other === lane) continue;
+      if (!lane) { lane = other; continue; }
+      const [keep, drop] = lanes.indexOf(lane) < lanes.indexOf(other) ? [lane, other] : [other, lane];
+      keep.items.push(...drop.items);
+      drop.into = keep;
+      lanes.splice(lanes.indexOf(drop), 1);
+      lane = keep;
+    }
+    if (!lane) { lane = { items: [] }; lanes.push(lane); }
+    lane.items.push(item);
+    for (const p of item.reach.paths) laneOfPath.set(p, lane);
+  }
+  const reach = union(run.map((item) => item.reach));
+  const missing = universe.paths ? [...universe.paths].filter((p) => !reach.paths.has(p)) : [];
+  const skipped = !reach.cut && (universe.paths ? missing.length > 0
+    : Number.isFinite(universe.count) && reach.paths.size < universe.count);
+  if (depth >= MAX_FORK_DEPTH || reach.cut || (lanes.length < 2 && !skipped)) return run;
+  const order = new Map(run.map((item, i) => [item, i]));
+  const parent = commonClauses(universe.paths || (lanes.length > 1 ? reach.paths : []));
+  const drawn = lanes.map((lane) => {
+    lane.items.sort((a, b) => order.get(a) - order.get(b));
+    const paths = union(lane.items.map((item) => item.reach)).paths;
+    return { label: laneLabel(paths, parent), title: [...paths].join("\nor "), empty: false,
+      blocks: branchBlocks(lane.items, { paths }, depth + 1) };
+  });
+  if (skipped) {
+    const label = missing.length ? laneLabel(missing, parent) : "else";
+    drawn.push({ label, title: missing.length ? missing.join("\nor ") : "the other paths", empty: true, blocks: [] });
+  }
+  return [{ kind: "fork", label: `if ${drawn[0].label}`, lanes: drawn,
+    title: drawn.map((lane) => `${lane.label}${lane.empty ? " (no ops)" : ""}`).join("\n— or —\n") }];
+}
+
+function opLabel(op, fails, width, inLane) {
   const args = Object.values(op.arguments || {}).join(", ");
   const method = String(op.method_name || "?");
   const cond = op.certainty === "conditional" ? `if ${op.condition || "?"}` : "";
-  const room = Math.floor((width - 16) / CHAR_W) - method.length - 6 - Math.min(cond.length, 18);
+  const shown = inLane ? "" : clip(cond, 18); // a lane's header says it
+  const room = Math.floor((width - 16) / CHAR_W) - method.length - 6 - shown.length;
   return {
-    line: `L${op.line_number}`, method, args: clip(args, room), cond: clip(cond, 18),
+    line: `L${op.line_number}`, method, args: clip(args, room), cond: shown,
     title: [`${op.id} · line ${op.line_number}: ${op.receiver_variable || "lh"}.${method}(${args})`,
       op.loop ? `in ${op.loop}` : "", cond, ...fails.map((f) => f.message || f.kind)].filter(Boolean).join("\n"),
   };
@@ -289,67 +426,143 @@ function edgePath(node, res) {
   return `M${x1} ${y1} C${mx} ${y1} ${mx} ${y2} ${x2} ${y2}`;
 }
 
+/** The paths that reach a row: an op's, a collapsed loop's ops', none for "… N more". */
+function reachOfRow(row) {
+  if (row.kind === "op") return pathsOf(row.op);
+  if (row.kind !== "loop") return null;
+  if (row.group.ops.some((op) => op.certainty !== "conditional")) return null;
+  return union(row.group.ops.map(pathsOf));
+}
+
+/** Rows outside a loop's box one by one, the rows of one box together. */
+function itemsOf(rows) {
+  const items = [];
+  for (const row of rows) {
+    const group = row.kind !== "loop" ? row.group : null;
+    const last = items[items.length - 1];
+    if (group && last?.kind === "box" && last.group === group) last.rows.push(row);
+    else items.push(group ? { kind: "box", group, rows: [row] } : { kind: "row", row });
+  }
+  for (const item of items) {
+    item.reach = item.kind === "box" ? union(item.rows.map(reachOfRow)) : reachOfRow(item.row);
+  }
+  return items;
+}
+
+/** Place `blocks` top to bottom in the column {x, w, top, lane} from `y`; returns the y below them. */
+function place(blocks, col, y, ctx, box) {
+  let at = y;
+  for (const block of blocks) {
+    if (block.kind === "fork") at = placeFork(block, col, at, ctx, box);
+    else if (block.kind === "box") at = placeBox(block, col, at, ctx);
+    else at = placeRow(block.row, col, at, ctx, box);
+  }
+  return at;
+}
+
+function push(ctx, list, thing) {
+  ctx[list].push(thing);
+  ctx.right = Math.max(ctx.right, thing.x + thing.w);
+  return thing;
+}
+
+function placeRow(row, col, y, ctx, box) {
+  if (row.kind === "op") {
+    const f = ctx.fails.get(row.op.line_number) || [];
+    const last = box?.iterations[box.iterations.length - 1];
+    if (box && row.iterStart && !(last && last.y >= y)) { // lanes side by side number once
+      box.iterations.push({ n: row.iteration + 1, y, first: box.iterations.length === 0 });
+    }
+    const indent = Math.min(row.depth, 4) * INDENT; // ops of a nested loop sit further in
+    const w = col.w - indent;
+    push(ctx, "nodes", { kind: "op", id: row.op.id, op: row.op, x: col.x + indent, y, w, h: OP_H,
+      depth: row.depth,
+      failing: f.length > 0, failures: f, conditional: row.op.certainty === "conditional",
+      touches: touchedBy(row.op), ...opLabel(row.op, f, w, col.lane) });
+    return y + ROW;
+  }
+  if (row.kind === "loop") {
+    const g = row.group;
+    const failing = g.ops.filter((op) => ctx.fails.has(op.line_number)).length;
+    const touches = g.touches || (g.touches = [...new Set(g.ops.flatMap(touchedBy))]);
+    push(ctx, "nodes", { kind: "loop", id: g.id, group: g, x: col.x, y, w: col.w, h: LOOP_H, failing: failing > 0,
+      failingOps: failing, conditional: g.ops.every((op) => op.certainty === "conditional"),
+      touches, count: g.ops.length, iterations: g.starts.length, ...loopLabel(g, failing) });
+    return y + LOOP_H + (ROW - OP_H);
+  }
+  push(ctx, "nodes", { kind: "more", id: row.id, x: col.x, y, w: col.w, h: OP_H, count: row.count,
+    touches: [], text: `… ${row.count.toLocaleString("en-US")} more op${row.count === 1 ? "" : "s"}`,
+    title: "click to draw more" });
+  return y + ROW;
+}
+
+/** A loop's box: its rows inside, split into lanes where an `if` in the loop forks. */
+function placeBox(block, col, y, ctx) {
+  const g = block.group;
+  const failing = g.ops.filter((op) => ctx.fails.has(op.line_number)).length;
+  const frame = col.top ? { x: col.x - BOX_INSET, w: col.w + BOX_INSET + 10 } : { x: col.x - 2, w: col.w + 4 };
+  const box = push(ctx, "boxes", { id: g.id, group: g, x: frame.x, y, w: frame.w, h: 0,
+    label: clip(g.loop, Math.min(44, Math.floor((frame.w - 120) / CHAR_W))), times: `×${g.starts.length}`, ops: g.ops.length, failing, iterations: [] });
+  const inner = { x: frame.x + BOX_INSET, w: frame.w - BOX_INSET - 10, top: false, lane: col.lane };
+  const universe = block.reach && !block.reach.cut ? { paths: block.reach.paths } : ctx.universe;
+  const items = block.rows.map((row) => ({ kind: "row", row, reach: reachOfRow(row) }));
+  const outer = ctx.right;
+  ctx.right = 0;
+  const end = place(branchBlocks(items, universe), inner, y + BOX_HEAD, ctx, box);
+  box.w = Math.max(box.w, ctx.right + 10 - box.x); // lanes inside may be wider
+  ctx.right = Math.max(outer, box.x + box.w);
+  box.h = end + BOX_PAD - 4 - box.y;
+  return end + BOX_PAD + 4;
+}
+
+/** A fork: a marker with the condition, then one lane per side, each as wide as it needs. */
+function placeFork(block, col, y, ctx, box) {
+  const n = block.lanes.length;
+  const lw = Math.max(MIN_LANE, Math.floor((col.w - LANE_GAP * (n - 1)) / n));
+  const fork = { x: col.x, y, w: 0, h: 0, label: block.label, title: block.title, lanes: [] };
+  ctx.forks.push(fork);
+  const top = y + FORK_H;
+  let bottom = top + LANE_HEAD + ROW; // an empty lane still shows "no ops"
+  let x = col.x;
+  const outer = ctx.right;
+  for (const lane of block.lanes) {
+    const loops = lane.blocks.some((b) => b.kind === "box" || b.row?.kind === "loop");
+    const want = loops ? Math.max(lw, LOOP_LANE) : lw;
+    ctx.right = x + want;
+    const inner = { x: x + LANE_PAD, w: want - 2 * LANE_PAD, top: false, lane: true };
+    const end = lane.empty ? top + LANE_HEAD + ROW : place(lane.blocks, inner, top + LANE_HEAD, ctx, box);
+    const w = Math.max(want, ctx.right + LANE_PAD - x);
+    fork.lanes.push({ x, y: top, w, h: 0, label: clip(lane.label, Math.floor((w - 12) / CHAR_W)),
+      title: lane.title, empty: lane.empty });
+    bottom = Math.max(bottom, end);
+    x += w + LANE_GAP;
+  }
+  for (const lane of fork.lanes) lane.h = bottom - top;
+  fork.w = x - LANE_GAP - col.x;
+  fork.h = bottom - y;
+  fork.label = clip(block.label, Math.floor((fork.w - 24) / CHAR_W));
+  ctx.right = Math.max(outer, col.x + fork.w);
+  return bottom + (ROW - OP_H);
+}
+
 /**
  * Positions of everything drawn.
  *
- * @param graph {protocol_fqn, resources, operations, execution_order}
+ * @param graph {protocol_fqn, resources, operations, execution_order, paths}
  * @param failures failure modes; an op on a failure's line is failing
  * @param options {collapsed: ids of collapsed loop groups (default: defaultCollapsed),
  *   maxNodes: rows drawn before "… N more", focus: an op id kept visible}
- * @returns {width, height, total, drawn, groups, nodes, boxes, resources, edges}
+ * @returns {width, height, total, drawn, groups, nodes, boxes, forks, resources, edges}
  */
 export function layoutGraph(graph, failures = [], options = {}) {
   const groups = groupOps(graph);
   const collapsed = new Set(options.collapsed ?? defaultCollapsed(groups));
   const maxNodes = Math.max(1, options.maxNodes ?? MAX_NODES);
-  const fails = failuresByLine(failures);
   const rows = capRows(rowsOf(groups, collapsed), maxNodes, options.focus || null);
-  const nodes = [];
-  const boxes = [];
-  let box = null;
-  let y = TOP;
-  const closeBox = () => {
-    if (!box) return;
-    box.h = y + BOX_PAD - 4 - box.y;
-    y += BOX_PAD + 4;
-    box = null;
-  };
-  for (const row of rows) {
-    const inBox = row.kind !== "loop" && row.group ? row.group : null;
-    if (box && box.group !== inBox) closeBox();
-    if (inBox && !box) {
-      const failing = inBox.ops.filter((op) => fails.has(op.line_number)).length;
-      box = { id: inBox.id, group: inBox, x: OP_X - BOX_INSET, y, w: OP_W + BOX_INSET + 10, h: 0,
-        label: clip(inBox.loop, 44), times: `×${inBox.starts.length}`, ops: inBox.ops.length,
-        failing, iterations: [] };
-      boxes.push(box);
-      y += BOX_HEAD;
-    }
-    if (row.kind === "op") {
-      const f = fails.get(row.op.line_number) || [];
-      if (box && row.iterStart) box.iterations.push({ n: row.iteration + 1, y, first: box.iterations.length === 0 });
-      const indent = Math.min(row.depth, 4) * INDENT; // ops of a nested loop sit further in
-      nodes.push({ kind: "op", id: row.op.id, op: row.op, x: OP_X + indent, y, w: OP_W - indent, h: OP_H,
-        depth: row.depth,
-        failing: f.length > 0, failures: f, conditional: row.op.certainty === "conditional",
-        touches: touchedBy(row.op), ...opLabel(row.op, f, OP_W - indent) });
-      y += ROW;
-    } else if (row.kind === "loop") {
-      const g = row.group;
-      const failing = g.ops.filter((op) => fails.has(op.line_number)).length;
-      const touches = g.touches || (g.touches = [...new Set(g.ops.flatMap(touchedBy))]);
-      nodes.push({ kind: "loop", id: g.id, group: g, x: OP_X, y, w: OP_W, h: LOOP_H, failing: failing > 0,
-        failingOps: failing, conditional: g.ops.every((op) => op.certainty === "conditional"),
-        touches, count: g.ops.length, iterations: g.starts.length, ...loopLabel(g, failing) });
-      y += LOOP_H + (ROW - OP_H);
-    } else {
-      nodes.push({ kind: "more", id: row.id, x: OP_X, y, w: OP_W, h: OP_H, count: row.count,
-        touches: [], text: `… ${row.count.toLocaleString("en-US")} more op${row.count === 1 ? "" : "s"}`,
-        title: "click to draw more" });
-      y += ROW;
-    }
-  }
-  closeBox();
+  const universe = { count: Number(graph?.paths) || null };
+  const ctx = { fails: failuresByLine(failures), universe, nodes: [], boxes: [], forks: [], right: OP_X + OP_W };
+  const y = place(branchBlocks(itemsOf(rows), universe), { x: OP_X, w: OP_W, top: true, lane: false }, TOP, ctx, null);
+  const { nodes, boxes, forks } = ctx;
   const resources = placeResources(graph, nodes);
   const byName = new Map(resources.map((r) => [r.id, r]));
   const edges = [];
@@ -362,6 +575,6 @@ export function layoutGraph(graph, failures = [], options = {}) {
   const bottom = Math.max(y, ...resources.map((r) => r.y + r.h + TOP));
   const total = groups.reduce((n, g) => n + g.ops.length, 0);
   const drawn = nodes.reduce((n, node) => n + (node.kind === "op" ? 1 : 0), 0);
-  return { width: OP_X + OP_W + 20, height: Math.ceil(bottom), total, drawn, groups, collapsed,
-    nodes, boxes, resources, edges };
+  return { width: Math.ceil(Math.max(OP_X + OP_W + 20, ctx.right + 10)), height: Math.ceil(bottom), total, drawn, groups, collapsed,
+    nodes, boxes, forks, resources, edges };
 }

@@ -1,16 +1,17 @@
 // GraphView: the protocol's computation graph drawn in inline SVG — resources in a lane
 // on the left with their parental chains, ops top to bottom in execution order, edges
 // from each op to the resources it touches, loops in labelled boxes that collapse to
-// one "×N" node, conditional ops dashed, failing ops red; click an op for its line.
+// one "×N" node, conditional ops dashed, the sides of an `if` in lanes side by side
+// under a fork marker, failing ops red; click an op for its line.
 // The layout is `_graph_layout.js`; at most `max_nodes` rows are drawn, the rest are a
 // "… N more" node, so 10,000-op graphs stay fast.
 //
 // Model traits: graph {protocol_fqn, resources, operations, execution_order, ...},
 // failures [...], selected_op (op id or ""), collapsed [loop group ids], max_nodes.
 import { failureText, h, injectStyle, listen, replace, s, setTrait } from "./_shared.js";
-import { LOOP_H, MAX_NODES, OP_H, layoutGraph } from "./_graph_layout.js";
+import { FORK_H, LANE_HEAD, LOOP_H, MAX_NODES, OP_H, ROW, layoutGraph } from "./_graph_layout.js";
 
-export { chainOf, groupOps, layoutGraph, varOf } from "./_graph_layout.js";
+export { branchBlocks, chainOf, groupOps, layoutGraph, pathsOf, varOf } from "./_graph_layout.js";
 
 const CSS = `
 .praxis-graph .pg-head { display: flex; gap: 10px; align-items: baseline; flex-wrap: wrap; margin-bottom: 6px; }
@@ -49,6 +50,12 @@ const CSS = `
 .praxis-graph .pg-sub, .praxis-graph .pg-iter { fill: var(--praxis-muted); font-size: 10.5px; }
 .praxis-graph .pg-iter-sep { stroke: var(--praxis-border); stroke-dasharray: 2 3; }
 .praxis-graph .pg-loop .pg-stack { fill: var(--praxis-bg2); stroke: var(--praxis-border); }
+.praxis-graph .pg-fork-mark { fill: var(--praxis-warn); }
+.praxis-graph .pg-fork-label { fill: var(--praxis-warn); font-family: var(--praxis-mono); font-size: 11px; font-weight: 600; }
+.praxis-graph .pg-lane-frame { fill: var(--praxis-warn); fill-opacity: 0.05; stroke: var(--praxis-warn);
+  stroke-opacity: 0.5; stroke-dasharray: 4 3; }
+.praxis-graph .pg-lane-label { fill: var(--praxis-warn); font-family: var(--praxis-mono); font-size: 10.5px; }
+.praxis-graph .pg-lane-empty { fill: var(--praxis-muted); font-size: 11px; font-style: italic; }
 .praxis-graph .pg-more .pg-node { fill: none; stroke-dasharray: 3 3; }
 .praxis-graph .pg-more text { fill: var(--praxis-accent); }
 .praxis-graph .pg-res .pg-node { stroke: var(--res-color); stroke-width: 1.3; }
@@ -119,6 +126,7 @@ function render({ model, el }) {
       "aria-label": `computation graph of ${graph.protocol_fqn || "the protocol"}`,
     },
     s("g", { class: "pg-boxes" }, layout.boxes.map(boxEl)),
+    s("g", { class: "pg-forks" }, layout.forks.map(forkEl)),
     s("g", { class: "pg-edges" }, layout.edges.map(edgeEl)),
     s("g", { class: "pg-resources" }, layout.resources.map(resourceEl)),
     s("g", { class: "pg-nodes" }, layout.nodes.map(nodeEl)));
@@ -155,6 +163,19 @@ function render({ model, el }) {
         it.first ? null : s("line", { class: "pg-iter-sep", x1: box.x + 4, x2: box.x + box.w - 4, y1: it.y - 3, y2: it.y - 3 }),
         s("text", { class: "pg-iter", x: box.x + 8, y: it.y + OP_H / 2 }, `${it.n}`),
       ]));
+  }
+
+  /** "◇ if cond" over the lanes, each lane framed with its condition. */
+  function forkEl(fork) {
+    const mid = fork.y + FORK_H / 2;
+    return s("g", { class: "pg-fork", "data-lanes": fork.lanes.length }, title(fork.title),
+      s("path", { class: "pg-fork-mark", d: `M${fork.x + 6} ${mid - 5} l5 5 l-5 5 l-5 -5 z` }),
+      s("text", { class: "pg-fork-label", x: fork.x + 16, y: mid }, fork.label),
+      fork.lanes.map((lane, i) => s("g", { class: `pg-lane${lane.empty ? " empty" : ""}`, "data-lane": i },
+        title(lane.empty ? `${lane.title}: no ops on these paths` : lane.title),
+        s("rect", { class: "pg-lane-frame", x: lane.x, y: lane.y, width: lane.w, height: lane.h, rx: 4 }),
+        s("text", { class: "pg-lane-label", x: lane.x + 6, y: lane.y + LANE_HEAD / 2 + 1 }, lane.label),
+        lane.empty ? s("text", { class: "pg-lane-empty", x: lane.x + 6, y: lane.y + LANE_HEAD + ROW / 2 - 2 }, "no ops") : null)));
   }
 
   function edgeEl(edge) {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
-  INDENT, MAX_NODES, OP_X, RES_X, chainOf, defaultCollapsed, groupOps, layoutGraph, loopParents, opsInOrder, varOf,
+  INDENT, MAX_NODES, OP_H, OP_X, RES_X, chainOf, defaultCollapsed, groupOps, layoutGraph, loopParents, opsInOrder, pathsOf,
+  varOf,
 } from "../src/_graph_layout.js";
 import { fixture } from "./fake_model.js";
-import { bigGraph, nestedGraph } from "./graphs.js";
+import { bigGraph, branchyGraph, nestedGraph } from "./graphs.js";
 
 const ops = (layout) => layout.nodes.filter((n) => n.kind === "op");
 const hiddenOps = (layout) => layout.nodes.filter((n) => n.kind === "more").reduce((k, n) => k + n.count, 0);
@@ -159,5 +160,87 @@ describe("layoutGraph", () => {
     const found = placed.resources.find((r) => r.id === "plate_01");
     expect(found.type).toBe("not a declared resource");
     expect(placed.edges.filter((e) => e.to === "plate_01").map((e) => e.from)).toEqual(["op_1"]);
+  });
+});
+
+describe("layoutGraph: the sides of an if in lanes", () => {
+  const node = (layout, id) => layout.nodes.find((n) => n.id === id);
+  const inside = (n, box) => n.x >= box.x && n.x + n.w <= box.x + box.w && n.y >= box.y && n.y + n.h <= box.y + box.h;
+  /** Per fork: the ids of the ops drawn in each lane (a nested fork's ops count for its lane too). */
+  const lanes = (layout) => layout.forks.map((fork) => fork.lanes.map(
+    (lane) => ops(layout).filter((n) => inside(n, lane)).map((n) => n.id)));
+  const labels = (layout) => layout.forks.map((fork) => [fork.label, ...fork.lanes.map((l) => l.label)]);
+
+  it("draws the two sides of an if next to each other, joining at the next op every path reaches", () => {
+    const layout = layoutGraph(branchyGraph(2, [
+      [8, null, "pick_up_tips"], [11, "volume > 300"], [12, "volume > 300"], [16, "volume <= 300"], [18, null, "drop_tips"]]), []);
+    expect(lanes(layout)).toEqual([[["op_1", "op_2"], ["op_3"]]]);
+    expect(labels(layout)).toEqual([["if volume > 300", "volume > 300", "volume <= 300"]]);
+    const [fork] = layout.forks;
+    const [left, right] = fork.lanes;
+    expect(right.x).toBeGreaterThan(left.x + left.w);
+    expect(node(layout, "op_3").y).toBe(node(layout, "op_1").y);
+    expect(node(layout, "op_0").y + OP_H).toBeLessThanOrEqual(fork.y);
+    expect(node(layout, "op_4").y).toBeGreaterThanOrEqual(fork.y + fork.h);
+    expect(node(layout, "op_4").x).toBe(OP_X);
+    expect(layout.width).toBeGreaterThanOrEqual(right.x + right.w);
+    const op3 = node(layout, "op_3");
+    expect([op3.conditional, op3.cond, op3.title.includes("if volume <= 300")]).toEqual([true, "", true]);
+    expect(layout.edges.find((e) => e.from === "op_3").d.startsWith(`M${op3.x} `)).toBe(true);
+  });
+
+  it("gives an if without else an empty lane for the paths that skip it", () => {
+    const layout = layoutGraph(branchyGraph(2, [[8, null], [11, "volume > 300"], [18, null]]), []);
+    expect(lanes(layout)).toEqual([[["op_1"], []]]);
+    expect(layout.forks[0].lanes.map((l) => [l.label, l.empty])).toEqual([["volume > 300", false], ["else", true]]);
+  });
+
+  it("splits a lane again for an if nested in one side, labelled by the clause that differs", () => {
+    const [a, b, c] = ["v > 300 and n > 2", "v > 300 and n <= 2", "v <= 300"];
+    const layout = layoutGraph(branchyGraph(3, [
+      [8, null], [10, `(${a}) or (${b})`], [12, a], [14, b], [15, `(${a}) or (${b})`], [17, c], [19, null]]), []);
+    expect(lanes(layout)).toEqual([[["op_1", "op_2", "op_3", "op_4"], ["op_5"]], [["op_2"], ["op_3"]]]);
+    expect(labels(layout)).toEqual([["if v > 300", "v > 300", "v <= 300"], ["if n > 2", "n > 2", "n <= 2"]]);
+    const [outer, inner] = layout.forks;
+    expect(inside(inner, outer.lanes[0])).toBe(true);
+    expect(outer.lanes[1].x).toBeGreaterThan(inner.x + inner.w);
+    expect(node(layout, "op_4").y).toBeGreaterThanOrEqual(inner.y + inner.h);
+  });
+
+  it("forks inside a loop's box once per iteration, keeping the iterations numbered", () => {
+    const loop = "for i in range(2) @ 3";
+    const rows = [[4, null, "pick_up_tips"], [6, "volume > 300"], [8, "volume <= 300", "dispense"], [9, null, "drop_tips"]];
+    const layout = layoutGraph(branchyGraph(2, [...rows, ...rows], loop), []);
+    expect(lanes(layout)).toEqual([[["op_1"], ["op_2"]], [["op_5"], ["op_6"]]]);
+    const [box] = layout.boxes;
+    expect(box.iterations.map((it) => it.n)).toEqual([1, 2]);
+    expect(layout.forks.every((fork) => inside(fork, box))).toBe(true);
+    expect(ops(layout).every((n) => inside(n, box))).toBe(true);
+    expect(ops(layout)).toHaveLength(8);
+  });
+
+  it("puts a loop that only one side runs in that side's lane, expanded or collapsed", () => {
+    const graph = branchyGraph(2, [[8, null], [11, "n >= 2"], [12, "n >= 2"], [11, "n >= 2"], [12, "n >= 2"], [14, "n < 2"], [16, null]]);
+    graph.operations.slice(1, 5).forEach((op) => { op.loop = "for col in range(2) @ 10"; });
+    const drawn = layoutGraph(graph, [], { collapsed: [] });
+    expect(lanes(drawn)).toEqual([[["op_1", "op_2", "op_3", "op_4"], ["op_5"]]]);
+    expect(inside(drawn.boxes[0], drawn.forks[0].lanes[0])).toBe(true);
+    const folded = layoutGraph(graph, [], { collapsed: ["op_1"] });
+    const loop = folded.nodes.find((n) => n.kind === "loop");
+    expect(inside(loop, folded.forks[0].lanes[0])).toBe(true);
+    expect(lanes(folded)).toEqual([[[], ["op_5"]]]);
+  });
+
+  it("keeps ops whose conditions are cut short in one column, and loses no op either way", () => {
+    const cut = "(n > 0 and n <= 8) or (n > 8 and n <= 16) or (n > 16 and n <= 24) or (n > 24 and n <= 32) or …";
+    const layout = layoutGraph(branchyGraph(9, [[4, null], [5, cut], [6, "n > 8 and n <= 16"], [7, null]]), []);
+    expect(layout.forks).toEqual([]);
+    expect(ops(layout).map((n) => n.x)).toEqual([OP_X, OP_X, OP_X, OP_X]);
+    expect(pathsOf({ certainty: "conditional", condition: cut }).cut).toBe(true);
+    expect([...pathsOf({ certainty: "conditional", condition: "(a and (b or c)) or (not (d))" }).paths])
+      .toEqual(["a and (b or c)", "not (d)"]);
+    const capped = layoutGraph(branchyGraph(2, Array.from({ length: 40 }, (_, i) => [10 + i, i % 2 ? "x > 1" : "x <= 1"])),
+      [], { maxNodes: 15 });
+    expect(ops(capped).length + hiddenOps(capped)).toBe(40);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import graphView from "../src/graph_view.js";
 import { fixture, mount } from "./fake_model.js";
-import { bigGraph } from "./graphs.js";
+import { bigGraph, branchyGraph } from "./graphs.js";
 
 const state = (extra = {}) => ({ graph: fixture.graph, failures: fixture.failure_modes, selected_op: "", ...extra });
 
@@ -36,6 +36,22 @@ describe("GraphView", () => {
     expect(op.classList.contains("conditional")).toBe(true);
     expect(op.querySelector("title").textContent).toContain("if volume > 200");
     expect(el.querySelectorAll(".pg-op.conditional")).toHaveLength(1);
+  });
+
+  it("draws the two sides of an if in lanes under a fork marker, their ops still clickable", () => {
+    const graph = branchyGraph(2, [[8, null], [11, "volume > 300"], [12, "volume > 300"], [16, "volume <= 300"], [18, null]]);
+    const { el, model } = mount(graphView, state({ graph, failures: [{ kind: "no_tips", line: 16, message: "no tips" }] }));
+    const fork = el.querySelector(".pg-fork");
+    expect(fork.querySelector(".pg-fork-label").textContent).toBe("if volume > 300");
+    expect([...fork.querySelectorAll(".pg-lane-label")].map((t) => t.textContent)).toEqual(["volume > 300", "volume <= 300"]);
+    expect(el.querySelectorAll(".pg-op")).toHaveLength(5);
+    const right = el.querySelector('[data-op="op_3"]');
+    expect(right.classList.contains("failing")).toBe(true);
+    expect(Number(right.querySelector("rect").getAttribute("x")))
+      .toBeGreaterThan(Number(el.querySelector('[data-op="op_1"] rect').getAttribute("x")));
+    right.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    expect(model.get("selected_op")).toBe("op_3");
+    expect(el.querySelector(".pg-detail").textContent).toContain("conditional: volume <= 300");
   });
 
   it("shows the line of a clicked op and sets selected_op", () => {

@@ -37,3 +37,16 @@ export function nestedGraph(cols = 12, rows = 8, tail = false) {
   return { protocol_fqn: "nested", resources: fixture.graph.resources, operations,
     preconditions: [], execution_order: operations.map((o) => o.id) };
 }
+
+/**
+ * A graph of `paths` traced paths from [line, condition] pairs (null: every path
+ * reaches the op), optionally all inside the loop `loop`.
+ */
+export function branchyGraph(paths, rows, loop = null) {
+  const operations = rows.map(([line, condition, method = "aspirate"], i) => ({
+    id: `op_${i}`, line_number: line, column: 8, method_name: method, receiver_variable: "lh",
+    arguments: { vols: "[100]" }, certainty: condition ? "conditional" : "always", condition, loop,
+    resources: [`source[A${i + 1}]`], volumes: [] }));
+  return { protocol_fqn: "branchy", resources: fixture.graph.resources, operations, paths,
+    preconditions: [], execution_order: operations.map((o) => o.id) };
+}
