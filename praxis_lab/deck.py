@@ -53,9 +53,7 @@ class Binding:
     _keys: dict[int, str] = field(default_factory=dict)
     _by_tracker: dict[int, Any] | None = None
     _idents: dict[int, tuple[Any, dict[str, str]]] = field(default_factory=dict)
-    # what layout() derives from the deck alone, kept across bindings of one proposed deck
-    # (emptied when anything is assigned to or unassigned from that deck); None: not kept
-    layout_memo: dict[Any, Any] | None = None
+    _tip_volumes: dict[int, tuple[Any, float]] = field(default_factory=dict)
 
     @property
     def deck(self) -> Any:
@@ -120,6 +118,18 @@ class Binding:
             found = self._idents[id(parent)] = (parent, table)  # the parent is kept alive
         ident = found[1].get(item.name)
         return ident if ident is not None else str(item.get_identifier())
+
+    def tip_volume(self, spot: Any) -> float:
+        """The maximal volume of the tips ``spot`` makes: PLR builds a new ``Tip`` on every
+        ``make_tip()``; it is asked once per tip factory per binding."""
+        make = getattr(spot, "_make_tip_func", None)
+        found = self._tip_volumes.get(id(make)) if make is not None else None
+        if found is not None:
+            return found[1]
+        volume = float(spot.make_tip().maximal_volume)
+        if make is not None:
+            self._tip_volumes[id(make)] = (make, volume)  # the factory is kept alive
+        return volume
 
     def resource_of(self, tracker: Any) -> Any:
         """The labware, well or tip spot a PLR tracker belongs to (on the deck or bound)."""
@@ -226,14 +236,12 @@ class _Proposer:
             deck.deregister_did_assign_resource_callback(check)
         self.carriers: dict[str, list[Any]] = {}
         self.rail = 1
-        self.memo: dict[Any, Any] = {}
         self.sealed = False  # set once bind() has placed the parameters' labware
         self.changed = False  # something was (un)assigned after that: a protocol's doing
         deck.register_did_assign_resource_callback(self._changed)
         deck.register_did_unassign_resource_callback(self._changed)
 
     def _changed(self, resource: Any) -> None:
-        self.memo.clear()  # the deck's contents changed: what was derived from it is stale
         if self.sealed:
             self.changed = True
 
@@ -349,8 +357,7 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
     if handler is None:
         handler = proposer.handler if proposer is not None else _find_handler(setup)
     return Binding(info, handler, objects, witness, proposer is not None, setup_name,
-                   unresolved, labels,
-                   layout_memo=proposer.memo if proposer is not None else None)
+                   unresolved, labels)
 
 
 _PROPOSALS: OrderedDict[tuple[Any, ...], tuple[_Proposer, dict[str, Any]]] = OrderedDict()

@@ -225,29 +225,46 @@ class _Describer:
 
     def __init__(self, key: Any) -> None:
         self.key = key
-        self._text: dict[tuple[int, ...], str] = {}
-        self._res: dict[tuple[int, ...], list[str]] = {}
+        # ids of a list of labware -> (the list, its keys, its text or None until asked);
+        # the list is kept so that its items' ids cannot name other objects meanwhile
+        self._lists: dict[tuple[int, ...], tuple[list[Any], list[str], list[str]]] = {}
+
+    def _labware(self, value: list[Any]) -> tuple[list[Any], list[str], list[str]] | None:
+        """The memo entry of a list that holds labware only (None for any other list)."""
+        ids = tuple(map(id, value))
+        found = self._lists.get(ids)
+        if found is None:
+            if not all(hasattr(v, "get_root") and hasattr(v, "name") for v in value):
+                return None
+            found = self._lists[ids] = (list(value), [str(self.key(v)) for v in value], [])
+        return found
 
     def text(self, value: Any) -> str:
         plain = _PLAIN.get(type(value))
         if plain is not None:
             return plain(value)
         if isinstance(value, list) and value and hasattr(value[0], "get_root"):
-            ids = tuple(map(id, value))
-            found = self._text.get(ids)
-            if found is None:
-                found = self._text[ids] = describe(value, self.key)
-            return found
+            found = self._labware(value)
+            if found is not None:
+                if not found[2]:
+                    found[2].append(_compress(found[1]))
+                return found[2][0]
         return describe(value, self.key)
 
     def resources(self, args: dict[str, Any]) -> list[str]:
-        # keyed by the ids of the (long-lived) labware objects passed, in order
-        ids = tuple(id(x) for v in args.values()
-                    for x in (v if isinstance(v, list | tuple) else (v,)) if hasattr(x, "get_root"))
-        found = self._res.get(ids)
-        if found is None:
-            found = self._res[ids] = _resources_of(args, self.key)
-        return list(found)
+        out: list[str] = []
+        for value in args.values():
+            if type(value) in _PLAIN:
+                continue
+            if isinstance(value, list | tuple):
+                found = self._labware(list(value)) if value else None
+                if found is None:
+                    out.extend(_resources_of({"": value}, self.key))
+                else:
+                    out.extend(found[1])
+            elif hasattr(value, "get_root") and hasattr(value, "name"):
+                out.append(str(self.key(value)))
+        return list(dict.fromkeys(out))
 
 
 def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComputationGraph:

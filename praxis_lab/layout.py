@@ -16,6 +16,8 @@ wells and tip spots their volume or tip.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -53,13 +55,7 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
     ``volumes`` / ``tips`` (state keys → value) fill each well's volume and each
     spot's tip; unknown volumes are ``None``.
     """
-    memo = binding.layout_memo
-    memo_key = ("layout", tuple(sorted(binding._labels.items())))
-    found = memo.get(memo_key) if memo is not None else None
-    if found is None:
-        found = _skeleton(binding)
-        if memo is not None:
-            memo[memo_key] = found
+    found = _memoized_skeleton(binding)
     deck_data, entries, fills = found
     resources = [dict(e) for e in entries]  # the memo's entries stay as they were built
     volumes, tips = volumes or {}, tips or {}
@@ -74,6 +70,48 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
             known = float(res.tracker.get_used_volume())
         entry["volume"] = known
     return {"deck": dict(deck_data), "resources": resources}
+
+
+_Skeleton = tuple[dict[str, Any], list[dict[str, Any]], list[tuple[int, "str | None", str, Any]]]
+# id(deck) -> (deck, what the skeleton was drawn from, the skeleton); the deck is kept alive
+# so its id cannot name another deck while its entry is here
+_SKELETONS: OrderedDict[int, tuple[Any, tuple[Any, ...], _Skeleton]] = OrderedDict()
+_SKELETONS_KEPT = 8
+_SKELETONS_LOCK = threading.Lock()
+
+
+def _memoized_skeleton(binding: Binding) -> _Skeleton:
+    """The deck's skeleton, drawn again only when the deck or the binding's labels differ
+    from the last time: every resource's identity, type, name, position, size and maximal
+    volume is compared (a walk of the deck costs a twentieth of drawing it)."""
+    deck = binding.deck
+    drawn_from = (binding.proposed, tuple(sorted(binding._labels.items())), _signature(deck))
+    with _SKELETONS_LOCK:
+        kept = _SKELETONS.get(id(deck))
+    if kept is not None and kept[0] is deck and kept[1] == drawn_from:
+        return kept[2]
+    skeleton = _skeleton(binding)
+    with _SKELETONS_LOCK:
+        _SKELETONS[id(deck)] = (deck, drawn_from, skeleton)
+        while len(_SKELETONS) > _SKELETONS_KEPT:
+            _SKELETONS.popitem(last=False)
+    return skeleton
+
+
+def _signature(deck: Any) -> tuple[Any, ...]:
+    """Everything of the deck a skeleton is drawn from, resource by resource."""
+    out: list[Any] = [getattr(deck, "num_rails", None),
+                      tuple(id(h.resource) for h in getattr(deck, "_slot_holders", None) or ())]
+    stack = [deck]
+    while stack:
+        res = stack.pop()
+        loc = res.location
+        children = res.children
+        out.append((id(res), type(res), res.name, None if loc is None else (loc.x, loc.y),
+                    res.get_size_x(), res.get_size_y(), getattr(res, "max_volume", None),
+                    len(children)))
+        stack.extend(children)
+    return tuple(out)
 
 
 def _skeleton(binding: Binding) -> tuple[dict[str, Any], list[dict[str, Any]],

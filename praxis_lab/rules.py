@@ -85,7 +85,7 @@ def pick_up_tips(ctx: Context) -> None:
                      "spot", [key], spot=key, n=len(spots))
             continue
         st.set_spot(key, False)
-        st.mount(ch, Channel(key, float(spot.make_tip().maximal_volume)))
+        st.mount(ch, Channel(key, ctx.binding.tip_volume(spot)))
         ctx.tips_used.setdefault(key.split("[", 1)[0], set()).add(key)
 
 

@@ -62,7 +62,7 @@ def pick_up_tips96(ctx: Context) -> None:
     for spot, has in zip(spots, mask, strict=True):
         if has:
             st.set_spot(ctx.key(spot), False)
-            max_vol = float(spot.make_tip().maximal_volume)
+            max_vol = ctx.binding.tip_volume(spot)
             ctx.tips_used.setdefault(ctx.key(rack), set()).add(ctx.key(spot))
     _set_head96(st, Channel(ctx.key(rack), max_vol), mask, rack)
 

@@ -63,3 +63,50 @@ def _alone_source(source: str) -> dict[str, Any]:
     data = simulate(source, cache=False).to_dict()
     data.pop("timings_ms")
     return data
+
+
+def test_the_layout_of_a_setup_deck_follows_the_deck_between_simulations() -> None:
+    from pylabrobot.resources import Coordinate
+
+    from praxis_lab import layout as layout_module
+
+    setup = '''
+def make_deck():
+    from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+    from pylabrobot.resources import PLT_CAR_L5AC_A00, STARLetDeck, cor_96_wellplate_360uL_Fb
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(num_channels=8),
+                       deck=STARLetDeck())
+    car = PLT_CAR_L5AC_A00(name="car")
+    car[0] = src = cor_96_wellplate_360uL_Fb(name="src")
+    lh.deck.assign_child_resource(car, rails=1)
+    return {"lh": lh, "src": src}
+'''
+    source = ("from pylabrobot.liquid_handling import LiquidHandler\n"
+              "async def p(lh: LiquidHandler, src: Plate):\n    pass\n" + setup)
+    ns: dict[str, Any] = {}
+    exec(source, ns)
+    objects = ns["make_deck"]()
+    src, car = objects["src"], objects["src"].parent.parent
+
+    def drawn() -> list[dict[str, Any]]:
+        return list(simulate(source, setup=objects, cache=False).deck_layout["resources"])
+
+    def fresh() -> list[dict[str, Any]]:
+        layout_module._SKELETONS.clear()
+        return drawn()
+
+    assert drawn() == fresh()
+    before = next(r["y"] for r in drawn() if r["name"] == "src")
+    src.unassign()  # to the carrier's next site: new positions, same resources
+    car[1] = src
+    moved = drawn()
+    assert moved == fresh()
+    assert next(r["y"] for r in moved if r["name"] == "src") != before
+    loc = car.location  # moved without an assignment: the walk of the deck sees it anyway
+    car.location = Coordinate(loc.x + 22.5, loc.y, loc.z)
+    shifted = drawn()
+    assert shifted == fresh()
+    assert next(r["x"] for r in shifted if r["name"] == "car") == round(
+        next(r["x"] for r in moved if r["name"] == "car") + 22.5, 2)
+    src.get_well("A1").tracker.set_liquids([(None, 120.0)])  # volumes are read live
+    assert next(r["volume"] for r in drawn() if r["key"] == "src[A1]") == 120.0
