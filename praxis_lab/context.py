@@ -63,6 +63,7 @@ class Context:
             self.state.set_volume(key, amount, float(well.max_volume))
             self.state.changed.pop(key, None)
             self.state._journal.pop()  # initialisation is not a pending change
+            self.state.start_twin(key)
             self.initial[key] = amount
         return key
 

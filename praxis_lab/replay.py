@@ -52,6 +52,8 @@ class Replay:
 
     def __init__(self, binding: Binding, level: str) -> None:
         self.ctx = Context(_initial_state(binding), binding, level)
+        if level == "exact":
+            self.ctx.state.twin = {}  # the symbolic level's requirements, alongside
         self.rules_on = level != "structural"
         self.unresolved = bool(binding.unresolved)
         self.infeasible: str | None = None  # why the path cannot happen
@@ -239,6 +241,7 @@ def _assume_done(state: State, op: Any) -> None:
 def _set_volume(ctx: Context) -> None:
     a = ctx.op.args
     ctx.state.set_volume(a["key"], a["volume"], a["max_volume"])
+    ctx.state.set_twin_known(a["key"])
 
 
 def _set_tip(ctx: Context) -> None:

@@ -20,6 +20,7 @@ import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from praxis_lab.analyse import Loaded, ProtocolError, load, resolve_setup
@@ -126,6 +127,29 @@ def _requirements(info: Any, binding: Binding, contexts: list[Context],
     return {"tips": tips, "on_deck": on_deck, "liquid": rows}
 
 
+class _SymbolicTwin:
+    """What ``_requirements`` reads of a symbolic-level context, from an exact one."""
+
+    def __init__(self, ctx: Context) -> None:
+        assert ctx.state.twin is not None
+        self.tips_used = ctx.tips_used
+        self.state = SimpleNamespace(required=ctx.state.twin_required, infeasible={})
+
+
+def _symbolic_twins(paths: list[Path], per_path: list[list[Failure]],
+                    contexts: list[Context]) -> list[Any] | None:
+    """The symbolic level's contexts without replaying it, when the exact replay is sure
+    to agree with it: no failure and no raised op on any path (the same ops apply in the
+    same order, so the tips are the same), and no well its twin would find short."""
+    if any(per_path) or len(contexts) != len(paths):
+        return None
+    if any(op.raised is not None for path in paths for op in path.ops):
+        return None
+    if any(ctx.state.twin is None or ctx.state.twin_failed for ctx in contexts):
+        return None
+    return [_SymbolicTwin(ctx) for ctx in contexts]
+
+
 def _well_order(key: str) -> tuple[str, int, str]:
     owner, _, ident = key.partition("[")
     ident = ident.rstrip("]")
@@ -195,8 +219,6 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
     if dropped and len(dropped) < len(paths):  # an op raised on a path where it completes
         paths = [p for i, p in enumerate(paths) if i not in dropped]
         per_path = [f for i, f in enumerate(per_path) if i not in dropped]
-    if level == "exact":  # requirements come from unknown start volumes
-        _, contexts, _ = check_paths(paths, binding, "symbolic")
     for failures, path in zip(per_path, paths, strict=True):
         failures.extend(_issue_failures(path, binding.proposed))
     for p in binding.unresolved:
@@ -208,6 +230,9 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
                     {"param": p.name, "annotation": p.annotation, "closest": close})
         for failures in per_path:
             failures.insert(0, f)
+    if level == "exact":  # requirements come from unknown start volumes
+        contexts = _symbolic_twins(paths, per_path, contexts) or check_paths(
+            paths, binding, "symbolic")[1]
     modes = merge(per_path, [p.condition for p in paths])
     guarded = guarded_lines(info.source) if "try" in info.source else {}
     for mode in modes:  # PLR's own errors went into the except on a path of their own

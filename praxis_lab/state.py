@@ -69,6 +69,13 @@ class State:
         self.placed: dict[str, bool] = {}
         self._journal: list[tuple[dict[Any, Any], Any, Any]] = []
         self.changed: dict[str, Any] = {}
+        # With exact volumes, the symbolic level's view of the same wells, kept alongside
+        # (``start_twin``): the change from an unknown start (None once the protocol sets
+        # the volume), the start each needs, and whether that level would find one short.
+        # A path with no failure then gives the symbolic requirements without a replay.
+        self.twin: dict[str, float | None] | None = None
+        self.twin_required: dict[str, float] = {}
+        self.twin_failed = False
 
     # -- journal ---------------------------------------------------------------------
     def _set(self, table: dict[Any, Any], key: Any, value: Any) -> None:
@@ -113,6 +120,43 @@ class State:
     def volume(self, key: str) -> Volume | None:
         return self.volumes.get(key)
 
+    # -- the symbolic twin of exact volumes ------------------------------------------------
+    def start_twin(self, key: str) -> None:
+        """A well enters the state: the symbolic level starts it unknown (not journaled,
+        like the well's own first volume)."""
+        if self.twin is not None:
+            self.twin[key] = 0.0
+
+    def set_twin_known(self, key: str) -> None:
+        """The protocol set the well's volume: known at the symbolic level too."""
+        if self.twin is not None and key in self.twin:
+            self._set(self.twin, key, None)
+
+    def _twin_remove(self, key: str, amount: float, max_volume: float) -> None:
+        # the unknown-volume branch of remove_liquid, step for step
+        delta = self.twin.get(key) if self.twin is not None else None
+        if delta is None:
+            return
+        delta = delta - amount
+        need = max(self.twin_required.get(key, 0.0), -delta)
+        if need > max_volume + 1e-9:
+            self.twin_failed = True
+            return
+        if need > self.twin_required.get(key, 0.0):
+            self._set(self.twin_required, key, need)
+        self._set(self.twin, key, delta)  # type: ignore[arg-type]
+
+    def _twin_add(self, key: str, amount: float, max_volume: float) -> None:
+        # the unknown-volume branch of add_liquid, step for step
+        delta = self.twin.get(key) if self.twin is not None else None
+        if delta is None:
+            return
+        free = max_volume - (self.twin_required.get(key, 0.0) + delta)
+        if amount > free + 1e-9:
+            self.twin_failed = True
+            return
+        self._set(self.twin, key, delta + amount)  # type: ignore[arg-type]
+
     def _store(self, key: str, vol: Volume) -> None:
         self._set(self.volumes, key, vol)
         self.changed[key] = vol.amount if vol.known else vol.text(key)
@@ -126,6 +170,8 @@ class State:
             if amount > vol.amount + 1e-9:
                 return vol.amount
             self._store(key, Volume(True, vol.amount - amount, vol.max_volume))
+            if self.twin is not None:
+                self._twin_remove(key, amount, vol.max_volume)
             return None
         delta = vol.amount - amount
         need = max(self.required.get(key, 0.0), -delta)
@@ -151,4 +197,6 @@ class State:
         if amount > free + 1e-9:
             return max(free, 0.0)
         self._store(key, Volume(vol.known, vol.amount + amount, vol.max_volume))
+        if vol.known and self.twin is not None:
+            self._twin_add(key, amount, vol.max_volume)
         return None
