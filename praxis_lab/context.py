@@ -16,6 +16,7 @@ __all__ = ["Context"]
 
 _P = _plr.PLR
 _EPS = 1e-6  # PLR's VolumeTracker tolerance
+_WELL_OR_SPOT = (_P["Well"], _P["TipSpot"])
 
 
 class Context:
@@ -69,10 +70,12 @@ class Context:
 
     def check_on_deck(self, items: list[Any]) -> None:
         for res in items:
-            owner = res.parent if isinstance(res, _P["Well"] | _P["TipSpot"]) else res
+            owner = res.parent if isinstance(res, _WELL_OR_SPOT) else res
             if owner is None or id(owner) in self.flagged_off_deck:
                 continue
             on = self._on_deck.get(id(owner))
+            if on is True:
+                continue
             if on is None:
                 on = self._on_deck[id(owner)] = self.binding.on_deck(owner)
             if not on:

@@ -112,14 +112,21 @@ class ProtocolComputationGraph:
 _ID = re.compile(r"^(.*)\[([A-Z]+)(\d+)\]$")
 
 
+@functools.lru_cache(maxsize=4096)
+def _key_parts(key: str) -> tuple[str, str, int] | None:
+    """``src[B12]`` → ``("src", "B", 12)``; None for a key that names no well or spot."""
+    m = _ID.match(key)
+    return (m.group(1), m.group(2), int(m.group(3))) if m else None
+
+
 def _compress(keys: list[str]) -> str:
     """``[s[A1], s[B1], ..., s[H1]]`` → ``s[A1:H1]`` when they form one column or row run."""
-    parts = [_ID.match(k) for k in keys]
+    parts = [_key_parts(k) for k in keys]
     if len(keys) > 1 and all(parts):
-        owners = {m.group(1) for m in parts if m}
+        owners = {m[0] for m in parts if m}
         if len(owners) == 1:
-            rows = [m.group(2) for m in parts if m]
-            cols = [int(m.group(3)) for m in parts if m]
+            rows = [m[1] for m in parts if m]
+            cols = [m[2] for m in parts if m]
             same_col = len(set(cols)) == 1 and all(
                 len(r) == 1 and ord(r) - ord(rows[0]) == i for i, r in enumerate(rows))
             same_row = len(set(rows)) == 1 and cols == list(range(cols[0], cols[0] + len(cols)))
@@ -220,6 +227,14 @@ _PLAIN: dict[type, Callable[[Any], str]] = {
     float: lambda v: str(int(v)) if v.is_integer() else repr(v)}
 
 
+# List items whose text ``describe`` gives without keys or recursion (None: ask it).
+_PLAIN_ITEM: dict[type, Callable[[Any], str | None]] = {**_PLAIN, Sym: lambda v: v.expr}
+
+
+def _no_text(value: Any) -> None:
+    return None
+
+
 class _Describer:
     """``describe`` and ``_resources_of`` with a memo: loops pass the same wells again."""
 
@@ -243,12 +258,19 @@ class _Describer:
         plain = _PLAIN.get(type(value))
         if plain is not None:
             return plain(value)
-        if isinstance(value, list) and value and hasattr(value[0], "get_root"):
-            found = self._labware(value)
-            if found is not None:
-                if not found[2]:
-                    found[2].append(_compress(found[1]))
-                return found[2][0]
+        if isinstance(value, list) and value:
+            if hasattr(value[0], "get_root"):
+                found = self._labware(value)
+                if found is not None:
+                    if not found[2]:
+                        found[2].append(_compress(found[1]))
+                    return found[2][0]
+            else:
+                texts = [_PLAIN_ITEM.get(type(v), _no_text)(v) for v in value]
+                if None not in texts:  # numbers and symbols: describe's list text, directly
+                    if len(texts) > 1 and len(set(texts)) == 1:
+                        return f"[{texts[0]}] * {len(texts)}"
+                    return "[" + ", ".join(texts) + "]"  # type: ignore[arg-type]
         return describe(value, self.key)
 
     def resources(self, args: dict[str, Any]) -> list[str]:
@@ -305,7 +327,9 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
     while cursor is not None:
         order.append(cursor)
         cursor = after[cursor]
-    _add_found_resources(resources, binding, [nodes[k] for k in order])
+    owners = {k: _owners(nodes[k].resources) for k in order}
+    _add_found_resources(resources, binding, [nodes[k] for k in order],
+                         [owners[k] for k in order])
     graph = ProtocolComputationGraph(f"{info.filename}:{info.name}", resources=resources,
                                      paths=len(paths))
     pre_ids: dict[tuple[str, str], str] = {}
@@ -327,8 +351,7 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
             node.condition = conds[0] if len(conds) == 1 else " or ".join(
                 f"({c})" for c in conds[:4]) + (" or …" if len(conds) > 4 else "")
         needs: list[str] = []
-        for r in node.resources:
-            owner = r.split("[", 1)[0]
+        for owner in owners[k]:
             if owner in resources:
                 needs.append(pre("resource_on_deck", owner))
         if node.method_name in _TIP_USERS:
@@ -341,8 +364,13 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
     return graph
 
 
+def _owners(keys: list[str]) -> list[str]:
+    """The labware of each resource key (``src[A1]`` → ``src``), each once, in order."""
+    return list(dict.fromkeys(k.split("[", 1)[0] for k in keys))
+
+
 def _add_found_resources(resources: dict[str, ResourceNode], binding: Any,
-                         ops: list[OperationNode]) -> None:
+                         ops: list[OperationNode], owners_of: list[list[str]]) -> None:
     """Labware the protocol reaches by name or through a carrier site, as resource nodes.
 
     ``lh.deck.get_resource("plate_01")`` or ``plt_car[0].resource`` declare nothing; the
@@ -350,8 +378,8 @@ def _add_found_resources(resources: dict[str, ResourceNode], binding: Any,
     """
     from praxis_lab import _plr
 
-    owners = dict.fromkeys(r.split("[", 1)[0] for op in ops
-                           for r in op.resources if op.receiver_type != "state")
+    owners = dict.fromkeys(owner for op, found in zip(ops, owners_of, strict=True)
+                           if op.receiver_type != "state" for owner in found)
     for owner in owners:
         if owner in resources:
             continue
