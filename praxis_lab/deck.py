@@ -36,6 +36,7 @@ _CARRIER_FOR = (
     (_P["Trough"], "Trough_CAR_4R200_A00"),
 )
 _RAIL_STEP = 6  # a 135 mm carrier spans 6 rails of 22.5 mm
+_WELL_OR_SPOT = (_P["Well"], _P["TipSpot"])
 
 
 @dataclass
@@ -54,6 +55,9 @@ class Binding:
     _by_tracker: dict[int, Any] | None = None
     _idents: dict[int, tuple[Any, dict[str, str]]] = field(default_factory=dict)
     _tip_volumes: dict[int, tuple[Any, float]] = field(default_factory=dict)
+    # keys of the wells and tip spots of labelled labware, shared by the bindings with the
+    # same labels (_item_keys_for); None: not shared
+    _item_keys: dict[int, tuple[Any, Any, str, str]] | None = None
 
     @property
     def deck(self) -> Any:
@@ -92,14 +96,27 @@ class Binding:
             k = self._labels[rid]
         else:
             parent = getattr(resource, "parent", None)
-            if isinstance(resource, _P["Well"] | _P["TipSpot"]) and parent is not None:
-                k = f"{self.label(parent)}[{self.identifier(resource)}]"
+            if isinstance(resource, _WELL_OR_SPOT) and parent is not None:
+                k = self._item_key(resource, parent)
             elif id(parent) in self._labels and isinstance(parent, _P["Carrier"]):
                 site = next((i for i, s in parent.sites.items() if s is resource), None)
                 k = self.label(resource) if site is None else f"{self.label(parent)}[{site}]"
             else:
                 k = self.label(resource)
         self._keys[rid] = k
+        return k
+
+    def _item_key(self, item: Any, parent: Any) -> str:
+        """``src[A1]``: from the keys shared with earlier bindings of the same labels when
+        the item is still that item of that labware under that name, else worked out."""
+        shared = self._item_keys
+        found = shared.get(id(item)) if shared is not None else None
+        if found is not None and found[0] is item and found[1] is parent and \
+                found[2] == item.name:
+            return found[3]
+        k = f"{self.label(parent)}[{self.identifier(item)}]"
+        if shared is not None and id(parent) in self._labels:  # item and labware kept alive
+            shared[id(item)] = (item, parent, item.name, k)
         return k
 
     def identifier(self, item: Any) -> str:
@@ -357,7 +374,24 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
     if handler is None:
         handler = proposer.handler if proposer is not None else _find_handler(setup)
     return Binding(info, handler, objects, witness, proposer is not None, setup_name,
-                   unresolved, labels)
+                   unresolved, labels, _item_keys=_item_keys_for(labels))
+
+
+# sorted labels (id of labware, parameter name) -> the item keys of bindings with them
+_ITEM_KEYS: OrderedDict[tuple[Any, ...], dict[int, tuple[Any, Any, str, str]]] = OrderedDict()
+
+
+def _item_keys_for(labels: dict[int, str]) -> dict[int, tuple[Any, Any, str, str]]:
+    """The item keys shared by bindings with these labels (a well's key is its labware's
+    label and its identifier). An entry keeps its labware alive, so the labware's id in
+    the labels cannot come to name another object while the entry is kept."""
+    key = tuple(sorted(labels.items()))
+    found = _ITEM_KEYS.get(key)
+    if found is None:
+        found = _ITEM_KEYS[key] = {}
+        while len(_ITEM_KEYS) > 16:
+            _ITEM_KEYS.popitem(last=False)
+    return found
 
 
 _PROPOSALS: OrderedDict[tuple[Any, ...], tuple[_Proposer, dict[str, Any]]] = OrderedDict()

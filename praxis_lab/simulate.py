@@ -16,6 +16,7 @@ rolled back, so *every* failure of every path is reported, not only the first.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections import OrderedDict
@@ -118,12 +119,8 @@ def _requirements(info: Any, binding: Binding, contexts: list[Context],
         owner, _, ident = key.partition("[")
         rows.append({"parameter": owner, "well": ident.rstrip("]") or owner,
                      "min_volume": round(liquid[key], 6)})
-    on_deck: list[str] = []
-    for op in graph.operations:
-        for r in op.resources:
-            owner = r.split("[", 1)[0]
-            if owner not in on_deck:
-                on_deck.append(owner)
+    on_deck = list(dict.fromkeys(r.split("[", 1)[0] for op in graph.operations
+                                 for r in op.resources))
     return {"tips": tips, "on_deck": on_deck, "liquid": rows}
 
 
@@ -150,6 +147,7 @@ def _symbolic_twins(paths: list[Path], per_path: list[list[Failure]],
     return [_SymbolicTwin(ctx) for ctx in contexts]
 
 
+@functools.lru_cache(maxsize=4096)
 def _well_order(key: str) -> tuple[str, int, str]:
     owner, _, ident = key.partition("[")
     ident = ident.rstrip("]")

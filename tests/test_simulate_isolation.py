@@ -110,3 +110,24 @@ def make_deck():
         next(r["x"] for r in moved if r["name"] == "car") + 22.5, 2)
     src.get_well("A1").tracker.set_liquids([(None, 120.0)])  # volumes are read live
     assert next(r["volume"] for r in drawn() if r["key"] == "src[A1]") == 120.0
+
+
+def test_well_keys_follow_the_labels_of_each_binding() -> None:
+    from pylabrobot.resources import cor_96_wellplate_360uL_Fb
+
+    from praxis_lab.analyse import analyse
+    from praxis_lab.deck import bind
+
+    info = analyse("async def p(lh: LiquidHandler, a: Plate, b: Plate): ...")
+    proposed = bind(info)
+    well = proposed.objects["a"].get_item("B3")
+    assert proposed.key(well) == "a[B3]"
+    again = bind(info)  # the same proposal: the keys are shared, and still right
+    assert again._item_keys is proposed._item_keys and again.key(well) == "a[B3]"
+    lh = proposed.handler
+    one, two = cor_96_wellplate_360uL_Fb(name="one"), cor_96_wellplate_360uL_Fb(name="two")
+    straight = bind(info, {"lh": lh, "a": one, "b": two})
+    swapped = bind(info, {"lh": lh, "a": two, "b": one})
+    assert straight.key(one.get_item("H12")) == "a[H12]"
+    assert swapped.key(one.get_item("H12")) == "b[H12]"
+    assert bind(info, {"lh": lh, "a": one, "b": two}).key(two.get_item("A1")) == "b[A1]"
