@@ -55,9 +55,11 @@ class Binding:
     _by_tracker: dict[int, Any] | None = None
     _idents: dict[int, tuple[Any, dict[str, str]]] = field(default_factory=dict)
     _tip_volumes: dict[int, tuple[Any, float]] = field(default_factory=dict)
-    # keys of the wells and tip spots of labelled labware, shared by the bindings with the
-    # same labels (_item_keys_for); None: not shared
+    # keys of the wells and tip spots of labelled labware, and the items the protocol
+    # looked up in it (proxies.recording_state), shared by the bindings with the same
+    # labels (_shared_for); None: not shared
     _item_keys: dict[int, tuple[Any, Any, str, str]] | None = None
+    _item_lookups: dict[int, tuple[Any, Any, dict[Any, Any]]] | None = None
 
     @property
     def deck(self) -> Any:
@@ -373,24 +375,26 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
         proposer.sealed = True
     if handler is None:
         handler = proposer.handler if proposer is not None else _find_handler(setup)
+    keys, lookups = _shared_for(labels)
     return Binding(info, handler, objects, witness, proposer is not None, setup_name,
-                   unresolved, labels, _item_keys=_item_keys_for(labels))
+                   unresolved, labels, _item_keys=keys, _item_lookups=lookups)
 
 
-# sorted labels (id of labware, parameter name) -> the item keys of bindings with them
-_ITEM_KEYS: OrderedDict[tuple[Any, ...], dict[int, tuple[Any, Any, str, str]]] = OrderedDict()
+# sorted labels (id of labware, parameter name) -> what bindings with them share: the
+# item keys, and the items looked up in labelled labware
+_SHARED: OrderedDict[tuple[Any, ...], tuple[dict[Any, Any], dict[Any, Any]]] = OrderedDict()
 
 
-def _item_keys_for(labels: dict[int, str]) -> dict[int, tuple[Any, Any, str, str]]:
-    """The item keys shared by bindings with these labels (a well's key is its labware's
-    label and its identifier). An entry keeps its labware alive, so the labware's id in
-    the labels cannot come to name another object while the entry is kept."""
+def _shared_for(labels: dict[int, str]) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """The item keys and item lookups shared by bindings with these labels (a well's key
+    is its labware's label and its identifier). Every entry keeps its labware alive, so
+    the labware's id in the labels cannot come to name another object meanwhile."""
     key = tuple(sorted(labels.items()))
-    found = _ITEM_KEYS.get(key)
+    found = _SHARED.get(key)
     if found is None:
-        found = _ITEM_KEYS[key] = {}
-        while len(_ITEM_KEYS) > 16:
-            _ITEM_KEYS.popitem(last=False)
+        found = _SHARED[key] = ({}, {})
+        while len(_SHARED) > 16:
+            _SHARED.popitem(last=False)
     return found
 
 

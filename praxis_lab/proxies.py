@@ -349,6 +349,27 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
             found = indices[id(res)] = (res, table)  # the labware is kept alive
         return found[1].get(identifier)
 
+    # the same lookups in labelled labware by earlier bindings with the same labels:
+    # id(labware) -> (labware, its children and identifiers then, (method, identifier) ->
+    # items); used while the labware's children and identifiers are still those
+    shared: dict[int, tuple[Any, Any, dict[Any, Any]]] | None = getattr(
+        binding, "_item_lookups", None)
+    labelled: dict[int, str] = getattr(binding, "_labels", {})
+    checked: dict[int, dict[Any, Any] | None] = {}
+
+    def shared_lookups(res: Any) -> dict[Any, Any] | None:
+        if id(res) in checked:
+            return checked[id(res)]
+        table = None
+        if shared is not None and id(res) in labelled:
+            now = (tuple(res.children), tuple((getattr(res, "_ordering", None) or {}).items()))
+            entry = shared.get(id(res))
+            if entry is None or entry[0] is not res or not _same_items(entry[1], now):
+                entry = shared[id(res)] = (res, now, {})  # the labware is kept alive
+            table = entry[2]
+        checked[id(res)] = table
+        return table
+
     def memoized(name: str) -> Callable[..., Any]:
         original = itemized.__dict__[name]
 
@@ -360,9 +381,16 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
             except TypeError:  # unhashable (a slice): no memo
                 return original(self, identifier)
             if found is None:
-                index = index_of(self, identifier) if (
-                    name == "get_item" and type(identifier) is str) else None
-                found = memo[key] = original(self, identifier if index is None else index)
+                # plain identifiers only: a Sym compares by forking the path being traced
+                table = shared_lookups(self) if type(identifier) in (str, int) else None
+                found = table.get((name, identifier)) if table is not None else None
+                if found is None:
+                    index = index_of(self, identifier) if (
+                        name == "get_item" and type(identifier) is str) else None
+                    found = original(self, identifier if index is None else index)
+                    if table is not None:
+                        table[(name, identifier)] = found
+                memo[key] = found
             return list(found) if isinstance(found, list) else found
 
         return lookup
@@ -384,6 +412,12 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
         _SHADOWS.pop()
         for (cls, name), fn in saved.items():
             setattr(cls, name, fn)
+
+
+def _same_items(then: tuple[Any, Any], now: tuple[Any, Any]) -> bool:
+    """The same child objects in the same order, and the same identifiers."""
+    return len(then[0]) == len(now[0]) and all(
+        a is b for a, b in zip(then[0], now[0], strict=True)) and then[1] == now[1]
 
 
 class TracedHandler:

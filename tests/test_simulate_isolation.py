@@ -131,3 +131,30 @@ def test_well_keys_follow_the_labels_of_each_binding() -> None:
     assert straight.key(one.get_item("H12")) == "a[H12]"
     assert swapped.key(one.get_item("H12")) == "b[H12]"
     assert bind(info, {"lh": lh, "a": one, "b": two}).key(two.get_item("A1")) == "b[A1]"
+
+
+def test_items_looked_up_while_tracing_are_plr_s_answer_even_after_the_labware_changed() -> None:
+    from pylabrobot.resources import cor_96_wellplate_360uL_Fb
+
+    from praxis_lab.analyse import analyse
+    from praxis_lab.deck import bind
+    from praxis_lab.proxies import recording_state
+
+    info = analyse("async def p(lh: LiquidHandler, src: Plate): ...")
+    plate = cor_96_wellplate_360uL_Fb(name="plate")
+    lh = bind(info).handler
+
+    def traced(*lookups: Any) -> list[Any]:
+        binding = bind(info, {"lh": lh, "src": plate})
+        with recording_state(lambda: None, binding):  # type: ignore[arg-type,return-value]
+            return [plate[x] if not isinstance(x, tuple) else plate.get_item(x[0])
+                    for x in lookups]
+
+    lookups = ("A1:H1", ("B2",), "C3", 5)
+    assert traced(*lookups) == [plate[x] if not isinstance(x, tuple) else plate.get_item(x[0])
+                                for x in lookups]
+    well = plate.get_item("A1")
+    plate.unassign_child_resource(well)  # A1 leaves the plate: the lookups must see it
+    again = traced("A1:H1", ("B2",))
+    assert again == [plate["A1:H1"], plate.get_item("B2")]
+    assert well not in again[0]
