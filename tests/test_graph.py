@@ -6,9 +6,7 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
-from praxis_lab.graph import OperationNode, ProtocolComputationGraph, describe, format_graph
+from praxis_lab.graph import OperationNode, ProtocolComputationGraph, format_graph
 from praxis_lab.simulate import simulate
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -72,13 +70,6 @@ def test_ops_carry_resources_volumes_loops_and_preconditions():
     kinds = {p.id: p.precondition_type for p in g.preconditions}
     assert sorted(kinds[i] for i in asp.preconditions) == [
         "liquid_present", "resource_on_deck", "tips_loaded"]
-
-
-@pytest.mark.parametrize(("value", "text"), [
-    (3.0, "3"), ([1.0, 2.0], "[1, 2]"), ([5, 5, 5], "[5] * 3"), (None, "None"), ("x", "'x'"),
-])
-def test_plain_values_are_described_readably(value, text):
-    assert describe(value, str) == text
 
 
 def test_a_hand_built_graph_prints_one_line_per_op():

@@ -1,0 +1,50 @@
+"""Arguments read as a scientist writes them: numbers, symbols, wells and runs of wells."""
+
+from __future__ import annotations
+
+import pytest
+
+from praxis_lab.describe import Describer, describe
+from praxis_lab.sym import Sym
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (3.0, "3"), ([1.0, 2.0], "[1, 2]"), ([5, 5, 5], "[5] * 3"), (None, "None"), ("x", "'x'"),
+])
+def test_plain_values_are_described_readably(value, text):
+    assert describe(value, str) == text
+
+
+class Well:
+    """A stand-in with what describe looks at: a name and a place in a deck tree."""
+
+    def __init__(self, key: str) -> None:
+        self.name = key
+
+    def get_root(self) -> None:
+        return None
+
+
+@pytest.mark.parametrize(("keys", "text"), [
+    ([f"src[{r}1]" for r in "ABCDEFGH"], "src[A1:H1]"),  # a column
+    ([f"src[A{c}]" for c in range(1, 13)], "src[A1:A12]"),  # a row
+    (["src[A1]", "src[C1]"], "[src[A1], src[C1]]"),  # not a run
+    (["src[A1]", "dst[B1]"], "[src[A1], dst[B1]]"),  # two plates
+    ([f"src[A{c}]" for c in (1, 3, 5, 7, 9, 11, 2, 4, 6, 10)],
+     "[src[A1], src[A3], src[A5], src[A7], src[A9], src[A11], src[A2], src[A4], … +2]"),
+])
+def test_wells_read_as_their_keys_and_a_run_as_a_range(keys, text):
+    wells = [Well(k) for k in keys]
+    assert describe(wells, key=lambda w: w.name) == text
+    assert Describer(lambda w: w.name).text(wells) == text  # the memo says the same
+
+
+def test_the_memo_gives_symbols_numbers_and_resources_like_describe():
+    d = Describer(lambda w: w.name)
+    vols = [Sym("volume", 50.0)] * 8
+    assert d.text(vols) == describe(vols, str) == "[volume] * 8"
+    wells = [Well("src[A1]"), Well("src[B1]")]
+    assert d.resources({"resources": wells, "vols": vols, "spread": "wide"}) == [
+        "src[A1]", "src[B1]"]
+    assert d.resources({"resources": wells[0], "target": [wells[1], wells[0]]}) == [
+        "src[A1]", "src[B1]"]
