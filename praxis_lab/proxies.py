@@ -6,7 +6,7 @@ returns an awaitable that completes at once. ``with lh.use_channels(...)`` and
 ``async with lh.use_tips(...)`` are followed; a method PLR does not have is
 recorded (``known=False``) rather than raised, so the simulator can report it.
 A protocol that reads tip spots (``spot.has_tip()``, to find the next full column) sees
-the tips as its own traced ops and state edits have left them (:class:`_TipShadow`).
+the tips as its own traced ops and state edits have left them (``shadow.TipShadow``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab.shadow import _REAL, _SHADOWS, TipShadow, _real_state
 from praxis_lab.sym import concrete
 from praxis_lab.trace import Op, TraceIssue, Tracer, _Bound
 
@@ -130,119 +131,6 @@ class _UseTips:
         self._op(method, {"use_channels": channels})
 
 
-# The tip shadows of the paths being traced (one per active ``recording_state``).
-_SHADOWS: list[_TipShadow] = []
-# Set while the tracer's judge replays a path: it reads the setup's real labware state.
-_REAL: list[bool] = []
-
-
-@contextlib.contextmanager
-def _real_state() -> Iterator[None]:
-    _REAL.append(True)
-    try:
-        yield
-    finally:
-        _REAL.pop()
-
-
-def _as_list(value: Any) -> list[Any]:
-    value = concrete(value)
-    return list(value) if isinstance(value, list | tuple) else [value]
-
-
-class _TipShadow:
-    """Which tip spots hold a tip as far as one traced path has got, for the protocol's reads.
-
-    The real labware is shared by every path and never changes while tracing, so a
-    protocol that looks for the next full column (``spot.has_tip()``) would see the
-    setup's rack forever. The shadow follows what the path did: tip state set in the
-    protocol, and the effect of each traced tip op *as if it succeeded* (the simulator
-    judges whether it does). Spots the path has not touched read their real state.
-    """
-
-    def __init__(self) -> None:
-        self.spots: dict[int, bool] = {}  # id(tracker) -> has a tip
-        self.head: dict[int, Any] = {}  # channel -> the spot its tip came from
-        self.head96: tuple[Any, list[bool]] | None = None  # (rack, positions picked up)
-
-    def set(self, spot: Any, has: bool) -> None:
-        if isinstance(spot, _plr.PLR["TipSpot"]):
-            self.spots[id(spot.tracker)] = has
-
-    def _channels(self, op: Op, n: int) -> list[int]:
-        given = concrete(op.args.get("use_channels"))
-        return list(given or op.default_channels or range(n))
-
-    def apply(self, op: Op) -> None:
-        try:
-            getattr(self, "_" + op.method, _ignore)(op)
-        except Exception:  # a malformed call: the simulator reports it, the shadow moves on
-            return
-
-    def _pick_up_tips(self, op: Op) -> None:
-        spots = _as_list(op.args["tip_spots"])
-        for ch, spot in zip(self._channels(op, len(spots)), spots, strict=False):
-            self.set(spot, False)
-            self.head[ch] = spot
-
-    def _drop_tips(self, op: Op) -> None:
-        targets = _as_list(op.args["tip_spots"])
-        for ch, target in zip(self._channels(op, len(targets)), targets, strict=False):
-            self.set(target, True)
-            self.head.pop(ch, None)
-
-    def _return_tips(self, op: Op) -> None:
-        given = concrete(op.args.get("use_channels"))
-        for ch in [c for c in list(self.head) if given is None or c in given]:
-            self.set(self.head.pop(ch), True)
-
-    def _discard_tips(self, op: Op) -> None:
-        given = concrete(op.args.get("use_channels"))
-        for ch in [c for c in list(self.head) if given is None or c in given]:
-            self.head.pop(ch)
-
-    def _pick_up_tips96(self, op: Op) -> None:
-        rack = op.args["tip_rack"]
-        spots = rack.get_all_items()
-        mask = [s.tracker.has_tip for s in spots]  # read through the shadow
-        for spot, has in zip(spots, mask, strict=True):
-            if has:
-                self.set(spot, False)
-        self.head96 = (rack, mask)
-
-    def _drop96(self, rack: Any) -> None:
-        if self.head96 is not None and isinstance(rack, _plr.PLR["TipRack"]):
-            for spot, has in zip(rack.get_all_items(), self.head96[1], strict=False):
-                if has:
-                    self.set(spot, True)
-        self.head96 = None
-
-    def _drop_tips96(self, op: Op) -> None:
-        self._drop96(op.args["resource"])
-
-    def _return_tips96(self, op: Op) -> None:
-        self._drop96(self.head96[0] if self.head96 is not None else None)
-
-    def _discard_tips96(self, op: Op) -> None:
-        self.head96 = None
-
-    def _consolidate_tip_inventory(self, op: Op) -> None:
-        from praxis_lab.rules import consolidation_moves
-
-        channels = concrete(op.args.get("use_channels")) or list(range(8))
-        moves = consolidation_moves(op.args["tip_racks"], lambda s: bool(s.tracker.has_tip),
-                                    len(channels))
-        for origins, targets in moves:
-            for spot in origins:
-                self.set(spot, False)
-            for spot in targets:
-                self.set(spot, True)
-
-
-def _ignore(op: Op) -> None:
-    return None
-
-
 # Attributes that read the handler's live tracker state: meaningless while tracing.
 _STATE_READS = frozenset({"head", "head96", "get_mounted_tips", "_default_use_channels"})
 # Handler methods that set state: recorded as state ops, never run on the real handler.
@@ -274,13 +162,13 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
     ``tip_rack.set_tip_state(...)`` / ``fill()`` / ``empty()`` and tip-spot tracker edits
     become ops the simulator applies in order; the real labware is left untouched
     (it is shared by every explored path). Reading a volume tracker is reported; reading
-    whether a spot has a tip is answered by the path's :class:`_TipShadow`.
+    whether a spot has a tip is answered by the path's :class:`TipShadow`.
     """
     vt, tt, rack = _plr.PLR["VolumeTracker"], _plr.PLR["TipTracker"], _plr.PLR["TipRack"]
     saved = {(cls, name): cls.__dict__[name] for cls, name in (
         (vt, "set_volume"), (vt, "get_used_volume"), (vt, "get_free_volume"),
         (tt, "add_tip"), (tt, "remove_tip"), (tt, "has_tip"), (rack, "set_tip_state"))}
-    shadow = _TipShadow()
+    shadow = TipShadow()
     real_has_tip = saved[(tt, "has_tip")].fget
 
     def has_tip(self: Any) -> bool:
