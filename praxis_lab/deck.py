@@ -25,17 +25,12 @@ from typing import Any
 from praxis_lab import _plr
 from praxis_lab.analyse import Parameter, ProtocolError, ProtocolInfo
 from praxis_lab.layout import layout
+from praxis_lab.proposal import default_for, proposal
 from praxis_lab.sym import Sym
 
 __all__ = ["Binding", "bind", "is_unresolved", "layout"]
 
 _P = _plr.PLR
-_CARRIER_FOR = (
-    (_P["TipRack"], "TIP_CAR_480_A00"),
-    (_P["Plate"], "PLT_CAR_L5AC_A00"),
-    (_P["Trough"], "Trough_CAR_4R200_A00"),
-)
-_RAIL_STEP = 6  # a 135 mm carrier spans 6 rails of 22.5 mm
 _WELL_OR_SPOT = (_P["Well"], _P["TipSpot"])
 
 
@@ -244,71 +239,6 @@ def _coerce(p: Parameter, raw: Any) -> Any:
     return raw
 
 
-class _Proposer:
-    """Places default labware on carriers of a fresh STARLet deck."""
-
-    def __init__(self) -> None:
-        self.handler = _plr.new_handler()
-        deck = self.handler.deck
-        check = getattr(deck, "_check_safe_z_height", None)
-        if check is not None:  # only logs height warnings, and costs ~130 ms per plate
-            deck.deregister_did_assign_resource_callback(check)
-        self.carriers: dict[str, list[Any]] = {}
-        self.rail = 1
-        self.sealed = False  # set once bind() has placed the parameters' labware
-        self.changed = False  # something was (un)assigned after that: a protocol's doing
-        deck.register_did_assign_resource_callback(self._changed)
-        deck.register_did_unassign_resource_callback(self._changed)
-
-    def _changed(self, resource: Any) -> None:
-        if self.sealed:
-            self.changed = True
-
-    def place(self, res: Any) -> None:
-        factory = next((f for cls, f in _CARRIER_FOR if isinstance(res, cls)), None)
-        if factory is None:
-            return
-        carriers = self.carriers.setdefault(factory, [])
-        for carrier in carriers:
-            for site in carrier.sites.values() if isinstance(carrier.sites, dict) else carrier:
-                if site.resource is None:
-                    site.assign_child_resource(res)
-                    return
-        carrier = _plr.labware(factory, f"{factory.split('_')[0].lower()}_car_{len(carriers) + 1}")
-        if self.rail + _RAIL_STEP - 1 > self.handler.deck.num_rails:
-            return  # deck full: the resource stays off-deck and simulation flags it
-        self.handler.deck.assign_child_resource(carrier, rails=self.rail)
-        self.rail += _RAIL_STEP
-        carriers.append(carrier)
-        carrier[0] = res
-
-
-def _default_for(p: Parameter, proposer: _Proposer) -> Any:
-    et = p.element_type or ""
-    cls = _plr.resolve_type(et)
-    if cls is None:
-        return None
-    if issubclass(cls, _P["Deck"]):
-        return proposer.handler.deck
-    if issubclass(cls, _P["Trash"]):
-        return proposer.handler.deck.get_trash_area()
-    item_parent = {"Well": "Plate", "TipSpot": "TipRack"}
-    for item, parent in item_parent.items():
-        if (issubclass(_P[item], cls) and et == item) or (et == item):
-            name = p.name if p.is_container else f"{p.name}_{parent.lower()}"
-            owner = _plr.default_labware(parent, name)
-            proposer.place(owner)
-            items = owner.get_all_items()  # type: ignore[union-attr]
-            return items if p.is_container else items[0]
-    res = _plr.default_labware(et, p.name)
-    if res is None:
-        return None
-    proposer.place(res)
-    if p.is_container:
-        return [res]
-    return res
-
-
 def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
          params: Mapping[str, Any] | None = None, setup_name: str | None = None) -> Binding:
     """Build the stand-ins for every parameter of ``info``.
@@ -322,7 +252,7 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
         raise ProtocolError(f"--param {unknown[0]}: {info.name} has no such parameter "
                             f"(parameters: {', '.join(p.name for p in info.params)})")
     setup = dict(setup or {})
-    proposer, made = (None, {}) if setup else _proposal(info)
+    proposer, made = (None, {}) if setup else proposal(info)
     handler = None
     objects: dict[str, Any] = {}
     witness: dict[str, Any] = {}
@@ -353,7 +283,7 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
         else:
             res = made.get(p.name)
             if res is None and proposer is not None:
-                res = made[p.name] = _default_for(p, proposer)
+                res = made[p.name] = default_for(p, proposer)
             if res is None:
                 if p.kind == "labware" and setup:
                     raise ProtocolError(
@@ -395,28 +325,6 @@ def _shared_for(labels: dict[int, str]) -> tuple[dict[Any, Any], dict[Any, Any]]
         found = _SHARED[key] = ({}, {})
         while len(_SHARED) > 16:
             _SHARED.popitem(last=False)
-    return found
-
-
-_PROPOSALS: OrderedDict[tuple[Any, ...], tuple[_Proposer, dict[str, Any]]] = OrderedDict()
-
-
-def _proposal(info: ProtocolInfo) -> tuple[_Proposer, dict[str, Any]]:
-    """The proposed deck for these parameters, built once per process and reused.
-
-    Simulation never changes the labware (state lives in ``State``; trackers touched by a
-    protocol are recorded, not run), so protocols with the same labware parameters share
-    one proposal: building a STARLet and its labware costs ~10 ms. A protocol that
-    assigns or unassigns labware itself changes the deck: the next simulation gets a
-    new one.
-    """
-    key = tuple((p.name, p.annotation, p.is_container) for p in info.params
-                if p.kind in ("machine", "labware", "unknown"))
-    found = _PROPOSALS.get(key)
-    if found is None or found[0].changed:
-        found = _PROPOSALS[key] = (_Proposer(), {})
-        while len(_PROPOSALS) > 16:
-            _PROPOSALS.popitem(last=False)
     return found
 
 

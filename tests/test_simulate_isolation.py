@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from praxis_lab import deck
+from praxis_lab import proposal
 from praxis_lab.simulate import simulate
 
 PROTOCOLS = Path(__file__).parent / "protocols"
@@ -28,7 +28,7 @@ def _report(path: Path) -> dict[str, Any]:
 
 
 def _alone(path: Path) -> dict[str, Any]:
-    deck._PROPOSALS.clear()  # a fresh process's proposed decks
+    proposal._PROPOSALS.clear()  # a fresh process's proposed decks
     return _report(path)
 
 
@@ -39,7 +39,7 @@ def alone() -> dict[str, dict[str, Any]]:
 
 def test_every_protocol_after_every_other_gives_its_report_alone(
         alone: dict[str, dict[str, Any]]) -> None:
-    deck._PROPOSALS.clear()
+    proposal._PROPOSALS.clear()
     for path in FILES[::-1]:  # each after another protocol than when it ran alone
         assert _report(path) == alone[path.stem], path.stem
 
@@ -59,7 +59,7 @@ def test_a_protocol_that_changes_the_proposed_deck_leaves_the_next_one_alone() -
 
 
 def _alone_source(source: str) -> dict[str, Any]:
-    deck._PROPOSALS.clear()
+    proposal._PROPOSALS.clear()
     data = simulate(source, cache=False).to_dict()
     data.pop("timings_ms")
     return data
