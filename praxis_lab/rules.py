@@ -18,10 +18,11 @@ from collections.abc import Callable
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab.consolidate import consolidation_moves
 from praxis_lab.state import Channel, _n
 from praxis_lab.sym import concrete
 
-__all__ = ["RULES", "Context", "consolidation_moves"]
+__all__ = ["RULES", "Context"]
 
 from praxis_lab.context import (
     _EPS,
@@ -320,51 +321,6 @@ def transfer(ctx: Context) -> None:
             _liquid(ctx, aspirate=False)
     finally:
         op.args = saved
-
-
-def consolidation_moves(racks: Any, has_tip: Callable[[Any], bool],
-                        n_channels: int) -> list[tuple[list[Any], list[Any]]]:
-    """PLR 0.2.2's ``consolidate_tip_inventory`` plan: ``(origin spots, target spots)`` per move.
-
-    Only partly filled racks take part, grouped by tip model, the fullest first; the
-    first N spots of a group end up with its N tips. Targets go in batches of one
-    column per rack (merged up to 8) with 8 channels or more, else in chunks.
-    """
-    groups: dict[int, list[tuple[Any, int]]] = {}
-    for rack in racks:
-        status = [has_tip(s) for s in rack.get_all_items()]
-        if not any(status) or all(status):
-            continue
-        first = next(s for s, has in zip(rack.get_all_items(), status, strict=True) if has)
-        groups.setdefault(hash(first.make_tip()), []).append((rack, status.count(False)))
-    moves: list[tuple[list[Any], list[Any]]] = []
-    for members in groups.values():
-        members.sort(key=lambda m: m[1])
-        spots = [s for rack, _ in members for s in rack.get_all_items()]
-        now = [has_tip(s) for s in spots]
-        n = sum(now)
-        origins = [s for i, s in enumerate(spots) if now[i] and i >= n]
-        targets = [s for i, s in enumerate(spots) if not now[i] and i < n]
-        if not targets:
-            continue
-        if n_channels >= 8:
-            columns: dict[tuple[str, float], list[Any]] = {}
-            for s in sorted(targets, key=lambda s: (s.parent.name, round(s.location.x, 3))):
-                columns.setdefault((s.parent.name, round(s.location.x, 3)), []).append(s)
-            batches: list[list[Any]] = []
-            buffer: list[Any] = []
-            for column in columns.values():
-                if len(buffer) + len(column) <= 8:
-                    buffer.extend(column)
-                else:
-                    batches.append(buffer)
-                    buffer = column
-            batches.append(buffer)
-        else:
-            batches = [targets[i:i + n_channels] for i in range(0, len(targets), n_channels)]
-        for batch in batches:
-            moves.append(([origins.pop(0) for _ in batch], batch))
-    return moves
 
 
 def consolidate_tip_inventory(ctx: Context) -> None:

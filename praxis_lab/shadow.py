@@ -123,7 +123,7 @@ class TipShadow:
         self.head96 = None
 
     def _consolidate_tip_inventory(self, op: Op) -> None:
-        from praxis_lab.rules import consolidation_moves
+        from praxis_lab.consolidate import consolidation_moves
 
         channels = concrete(op.args.get("use_channels")) or list(range(8))
         moves = consolidation_moves(op.args["tip_racks"], lambda s: bool(s.tracker.has_tip),

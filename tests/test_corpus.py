@@ -240,7 +240,7 @@ def test_consolidation_plans_the_same_moves_as_plr(seed: int, channels: list[int
     import asyncio
     import random
 
-    from praxis_lab.rules import consolidation_moves
+    from praxis_lab.consolidate import consolidation_moves
 
     module = plr_harness.load_module(CORPUS / "ok_consolidate_tips.py")
     rng = random.Random(seed)
