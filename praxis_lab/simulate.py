@@ -16,11 +16,13 @@ rolled back, so *every* failure of every path is reported, not only the first.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import SimpleNamespace
 from typing import Any
 
@@ -185,7 +187,8 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
     if cacheable and key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    report = _simulate_loaded(loaded, setup, params, t0)
+    with _collector_paused():
+        report = _simulate_loaded(loaded, setup, params, t0)
     report._setup_obj = setup
     report._namespace = dict(loaded.namespace) if namespace is not None or callable(protocol) \
         else None
@@ -194,6 +197,20 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return report
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while one simulation builds its ops, states and graph:
+    with 10,000 ops the collector's full passes cost a third of the report. It runs as
+    usual right after (a simulation is bounded: 200,000 ops, 20 s)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None,

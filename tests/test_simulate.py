@@ -445,3 +445,24 @@ def test_a_stamp_completes_like_on_plr_but_warns_that_plr_dispenses_back_into_th
     assert note.line == 3 and "back into src, not into dst" in note.message
     assert "aspirate96(src, volume) then dispense96(dst, volume)" in note.message
 
+
+def test_the_garbage_collector_is_back_on_after_a_simulation_even_one_that_fails():
+    import gc
+
+    assert gc.isenabled()
+    sim("""
+        await lh.pick_up_tips(tips['A1'])
+        """)
+    assert gc.isenabled()
+    with pytest.raises(ProtocolError):
+        simulate("async def p(lh: LiquidHandler, tips: TipRack):\n    await lh.pick_up_tips(\n")
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        sim("""
+            await lh.pick_up_tips(tips['A1'])
+            """)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
