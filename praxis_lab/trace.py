@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from praxis_lab.blocks import guarded_lines
-from praxis_lab.sym import Interval, _active
+from praxis_lab.sym import _NEGATE, Interval, _active
 
 __all__ = ["Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer", "trace"]
 
@@ -147,8 +147,7 @@ class Tracer:
         neg = None
         if constraint is not None:
             p, rel, bound = constraint
-            neg_rel = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}[rel]
-            neg = (p, neg_rel, bound)
+            neg = (p, _NEGATE[rel], bound)
         can_true, can_false = self._feasible(constraint), self._feasible(neg)
         if can_true and not can_false:
             result = True
