@@ -80,16 +80,14 @@ def _parser() -> argparse.ArgumentParser:
                      help="run an existing request (approved, or a retry after a failure)")
     run.add_argument("--user", metavar="NAME",
                      help="who issues the request (default: PRAXIS_LAB_USER or the OS user)")
-    run.add_argument("--db", metavar="URL", help=_DB_HELP)
+    _store_args(run)
 
     hist = sub.add_parser("history", help="show recent runs from the store",
                           description="Show recent runs (newest first) as a table: status, "
                                       "backend, mode, times, PLR calls, tips, volume, error.")
     hist.add_argument("--limit", type=int, default=20, metavar="N",
                       help="number of runs (default 20)")
-    hist.add_argument("--json", action="store_true",
-                      help="print JSON records instead of a table")
-    hist.add_argument("--db", metavar="URL", help=_DB_HELP)
+    _store_args(hist, json_help="print JSON records instead of a table")
 
     reqs = sub.add_parser("requests", help="show run requests with their approval and runs",
                           description="Show run requests (newest first), one row per run.")
@@ -97,8 +95,7 @@ def _parser() -> argparse.ArgumentParser:
                       "proposed, approved, executing, complete, blocked, aborted)")
     reqs.add_argument("--limit", type=int, default=20, metavar="N",
                       help="number of requests (default 20)")
-    reqs.add_argument("--json", action="store_true", help="print JSON records")
-    reqs.add_argument("--db", metavar="URL", help=_DB_HELP)
+    _store_args(reqs, json_help="print JSON records")
 
     appr = sub.add_parser("approve", help="approve a request (a blocked one: human override)",
                           description="Approve request ID; a request the policy blocked "
@@ -108,7 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     appr.add_argument("--reason", metavar="TEXT",
                       help="why it is safe to run (required for a blocked request)")
     appr.add_argument("--by", metavar="NAME", help="who approves (default: the OS user)")
-    appr.add_argument("--db", metavar="URL", help=_DB_HELP)
+    _store_args(appr)
 
     note = sub.add_parser("note", help="attach a note to a run (or a request)",
                           description="Attach free text to run ID (with --request: to request "
@@ -119,15 +116,22 @@ def _parser() -> argparse.ArgumentParser:
     note.add_argument("--request", action="store_true",
                       help="ID is a request id (see `praxis-lab requests`)")
     note.add_argument("--by", metavar="NAME", help="author (default: the OS user)")
-    note.add_argument("--db", metavar="URL", help=_DB_HELP)
+    _store_args(note)
 
     find = sub.add_parser("search", help="full-text search of the notes",
                           description="Notes containing every word of TEXT, best first.")
     find.add_argument("text", nargs="+", metavar="TEXT", help="words to look for")
     find.add_argument("--limit", type=int, default=50, metavar="N", help="at most N notes")
-    find.add_argument("--json", action="store_true", help="print JSON records")
-    find.add_argument("--db", metavar="URL", help=_DB_HELP)
+    _store_args(find, json_help="print JSON records")
     return parser
+
+
+def _store_args(p: argparse.ArgumentParser, json_help: str | None = None) -> None:
+    """The options of a command that reads the run store: ``--json`` (when it prints
+    records) and ``--db``."""
+    if json_help is not None:
+        p.add_argument("--json", action="store_true", help=json_help)
+    p.add_argument("--db", metavar="URL", help=_DB_HELP)
 
 
 def _protocol_args(p: argparse.ArgumentParser, setup_required: bool = False) -> None:
