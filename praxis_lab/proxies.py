@@ -16,11 +16,25 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from praxis_lab import _plr
-from praxis_lab.shadow import _REAL, _SHADOWS, TipShadow, _real_state
+from praxis_lab.shadow import TipShadow
 from praxis_lab.sym import concrete
 from praxis_lab.trace import Op, TraceIssue, Tracer, _Bound
 
 __all__ = ["TracedHandler", "recording_state"]
+
+# The tip shadows of the paths being traced (one per active ``recording_state``).
+_SHADOWS: list[TipShadow] = []
+# Set while the tracer's judge replays a path: it reads the setup's real labware state.
+_REAL: list[bool] = []
+
+
+@contextlib.contextmanager
+def _real_state() -> Iterator[None]:
+    _REAL.append(True)
+    try:
+        yield
+    finally:
+        _REAL.pop()
 
 
 class _Done:

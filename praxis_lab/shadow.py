@@ -15,8 +15,6 @@ and state edits did (see ``proxies.recording_state``).
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from praxis_lab import _plr
@@ -24,21 +22,6 @@ from praxis_lab.sym import concrete
 from praxis_lab.trace import Op
 
 __all__ = ["TipShadow"]
-
-
-# The tip shadows of the paths being traced (one per active ``recording_state``).
-_SHADOWS: list[TipShadow] = []
-# Set while the tracer's judge replays a path: it reads the setup's real labware state.
-_REAL: list[bool] = []
-
-
-@contextlib.contextmanager
-def _real_state() -> Iterator[None]:
-    _REAL.append(True)
-    try:
-        yield
-    finally:
-        _REAL.pop()
 
 
 def _as_list(value: Any) -> list[Any]:
