@@ -147,10 +147,10 @@ _SOURCES = {"aspirate": "resources", "aspirate96": "resource", "transfer": "sour
             "stamp": "source"}
 
 
-def _volumes_of(method: str, args: dict[str, Any]) -> list[float]:
+def _volumes_of(args: dict[str, Any]) -> list[float]:
     for name in ("vols", "volume", "source_vol", "target_vols"):
         v = args.get(name)
-        if v is None or name not in args:
+        if v is None:
             continue
         v = concrete(v)
         try:
@@ -291,7 +291,7 @@ def _node(op: Any, describer: Describer, loops: dict[int, str]) -> OperationNode
         arguments=args, loop=loops.get(op.line),
         resources=[op.args["key"]] if state and "key" in op.args else describer.resources(
             op.args),
-        volumes=_volumes_of(op.method, op.args),
+        volumes=_volumes_of(op.args),
     )
 
 
