@@ -19,11 +19,6 @@ from typing import Any
 
 from praxis_lab import _plr
 from praxis_lab.consolidate import consolidation_moves
-from praxis_lab.state import Channel, _n
-from praxis_lab.sym import concrete
-
-__all__ = ["RULES", "Context"]
-
 from praxis_lab.context import (
     _EPS,
     _P,
@@ -34,6 +29,19 @@ from praxis_lab.context import (
     _use_channels,
     _vols,
 )
+from praxis_lab.rules96 import (  # the 96-head rules
+    aspirate96,
+    discard_tips96,
+    dispense96,
+    drop_tips96,
+    pick_up_tips96,
+    return_tips96,
+    stamp,
+)
+from praxis_lab.state import Channel, _n
+from praxis_lab.sym import concrete
+
+__all__ = ["RULES", "Context"]
 
 # --- single-channel rules ---------------------------------------------------------------
 
@@ -361,19 +369,6 @@ def _move(arg: str) -> Callable[[Context], None]:
 
 def _nothing(ctx: Context) -> None:
     return None
-
-
-# The 96-head rules live in rules96.py (imported here, at the end, because they use the
-# helpers above).
-from praxis_lab.rules96 import (  # noqa: E402
-    aspirate96,
-    discard_tips96,
-    dispense96,
-    drop_tips96,
-    pick_up_tips96,
-    return_tips96,
-    stamp,
-)
 
 RULES: dict[str, Callable[[Context], None]] = {
     "pick_up_tips": pick_up_tips, "drop_tips": drop_tips, "return_tips": return_tips,
