@@ -65,14 +65,11 @@ class OpSpec:
 
     @property
     def required(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.params if p.required)
+        return self._plan.required
 
     @property
     def var_keyword(self) -> str | None:
-        for p in self.params:
-            if p.kind is inspect.Parameter.VAR_KEYWORD:
-                return p.name
-        return None
+        return self._plan.var_keyword
 
     def bind(self, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """Bind a call like Python would, filling PLR's defaults.
