@@ -184,10 +184,9 @@ _ITEM_PARENT: list[tuple[type, str]] = [
 @functools.cache
 def resolve_type(name: str) -> type | None:
     """The PLR class called ``name`` (``"Well"``, ``"STARLetDeck"``...), or None."""
-    for module in (plr_resources,):
-        obj = getattr(module, name, None)
-        if isinstance(obj, type):
-            return obj
+    obj = getattr(plr_resources, name, None)
+    if isinstance(obj, type):
+        return obj
     if name == "LiquidHandler":
         return LiquidHandler
     return None
@@ -317,16 +316,11 @@ def default_labware(type_name: str, name: str) -> Resource | None:
     cls = resolve_type(type_name)
     if cls is None:
         return None
-    for key in ("TipRack", "Plate", "Trough", "Container"):
-        base = resolve_type(key)
-        if base is not None and issubclass(base, cls) and key == type_name:
-            return labware(DEFAULT_LABWARE[key], name)
-    for key in ("TipRack", "Plate", "Trough"):
-        base = resolve_type(key)
-        if base is not None and issubclass(cls, base):
-            return labware(DEFAULT_LABWARE[key], name)
-    if cls in (Container,):
-        return labware(DEFAULT_LABWARE["Container"], name)
+    if type_name in DEFAULT_LABWARE:
+        return labware(DEFAULT_LABWARE[type_name], name)
+    for base in (TipRack, Plate, Trough):  # a subclass takes its base's labware
+        if issubclass(cls, base):
+            return labware(DEFAULT_LABWARE[base.__name__], name)
     return None
 
 
