@@ -81,7 +81,7 @@ def default_for(p: Parameter, proposer: Proposer) -> Any:
         return proposer.handler.deck.get_trash_area()
     item_parent = {"Well": "Plate", "TipSpot": "TipRack"}
     for item, parent in item_parent.items():
-        if (issubclass(_P[item], cls) and et == item) or (et == item):
+        if et == item:
             name = p.name if p.is_container else f"{p.name}_{parent.lower()}"
             owner = _plr.default_labware(parent, name)
             proposer.place(owner)
