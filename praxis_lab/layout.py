@@ -55,8 +55,7 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
     ``volumes`` / ``tips`` (state keys → value) fill each well's volume and each
     spot's tip; unknown volumes are ``None``.
     """
-    found = _memoized_skeleton(binding)
-    deck_data, entries, fills = found
+    deck_data, entries, fills = _memoized_skeleton(binding)
     resources = [dict(e) for e in entries]  # the memo's entries stay as they were built
     volumes, tips = volumes or {}, tips or {}
     for i, key, cat, res in fills:
@@ -114,8 +113,7 @@ def _signature(deck: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _skeleton(binding: Binding) -> tuple[dict[str, Any], list[dict[str, Any]],
-                                          list[tuple[int, str | None, str, Any]]]:
+def _skeleton(binding: Binding) -> _Skeleton:
     """What ``layout`` draws without the volumes and tips: the deck, one entry per
     resource, and (entry index, key, category, resource) of each entry to fill."""
     deck = binding.deck
