@@ -113,22 +113,40 @@ def _no_tips96(ctx: Context, name: str, vol: float) -> None:
              "pick_up_tips96 first", [name])
 
 
-def _aspirate96(ctx: Context, res: Any, volume: Any) -> None:
+def _args96(ctx: Context, res: Any, volume: Any) -> tuple[list[Any], float, str] | None:
+    """A 96-head liquid op's wells and volume (PLR checks them first), and its name for
+    failures; None when either is wrong (recorded)."""
     wells = _wells96(ctx, res)
     if wells is None:
-        return
+        return None
     vol = _volume(ctx, volume)
     if vol is None:
-        return
-    st = ctx.state
-    head = st.head96
-    name = ctx.key(res) if hasattr(res, "get_root") else "wells"
+        return None
+    return wells, vol, ctx.key(res) if hasattr(res, "get_root") else "wells"
+
+
+def _head96(ctx: Context, wells: list[Any], name: str, vol: float) -> Channel | None:
+    """The wells' shape, then the tips on the head: the head, with the wells' plate checked
+    on the deck; None when either is wrong (recorded)."""
     if not _shape96(ctx, wells):
-        return
+        return None
+    head = ctx.state.head96
     if head is None:
         _no_tips96(ctx, name, vol)
-        return
+        return None
     ctx.check_on_deck(wells[:1])
+    return head
+
+
+def _aspirate96(ctx: Context, res: Any, volume: Any) -> None:
+    args = _args96(ctx, res, volume)
+    if args is None:
+        return
+    wells, vol, name = args
+    head = _head96(ctx, wells, name, vol)
+    if head is None:
+        return
+    st = ctx.state
     mask = _mask(st)
     pairs = [(wells[0], has) for has in mask] if len(wells) == 1 else list(
         zip(wells, mask, strict=True))
@@ -152,26 +170,20 @@ def _aspirate96(ctx: Context, res: Any, volume: Any) -> None:
 
 
 def _dispense96(ctx: Context, res: Any, volume: Any) -> None:
-    wells = _wells96(ctx, res)
-    if wells is None:
+    args = _args96(ctx, res, volume)
+    if args is None:
         return
-    vol = _volume(ctx, volume)
-    if vol is None:
-        return
+    wells, vol, name = args
     st = ctx.state
     head = st.head96
-    name = ctx.key(res) if hasattr(res, "get_root") else "wells"
     if head is not None and ctx.volumes and vol - head.liquid > _EPS:
         # PLR: every tip gives its liquid first, then the wells' shape and room are checked
         ctx.fail("insufficient_liquid", f"{ctx.op.method} {_n(vol)} µL per channel from tips "
                  f"that hold {_n(head.liquid)} µL", [name], volume=vol, held=head.liquid)
         return
-    if not _shape96(ctx, wells):
-        return
+    head = _head96(ctx, wells, name, vol)
     if head is None:
-        _no_tips96(ctx, name, vol)
         return
-    ctx.check_on_deck(wells[:1])
     mask = _mask(st)
     if ctx.volumes:
         if len(wells) == 1:  # one container takes every tip's volume at once
