@@ -7,7 +7,6 @@ error, always one line on stderr and no traceback.
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any, Literal
 
@@ -61,24 +60,19 @@ def run_command(args: Any) -> int:
 
 def requests_command(args: Any) -> int:
     """``praxis-lab requests [--status S] [--limit N] [--json] [--db URL]``."""
-    from praxis_lab.frames import requests
+    from praxis_lab.frames import STAMP, print_frame, requests
 
     try:
         df = requests(getattr(args, "db", None), status=getattr(args, "status", None),
                       limit=getattr(args, "limit", None))
     except (db.StoreError, ValueError) as exc:
         return _fail("requests", exc, 2)
-    if getattr(args, "json", False):
-        json.dump(json.loads(df.to_json(orient="records", date_format="iso")), sys.stdout)
-        sys.stdout.write("\n")
-    elif df.empty:
-        print("no requests" + (f" with status {args.status}" if getattr(args, "status", None)
-                               else " yet: `praxis-lab run FILE --setup NAME` files one"))
-    else:
-        shown = df.assign(created=df["created"].dt.strftime("%Y-%m-%d %H:%M:%S"))
-        print(shown[["request_id", "status", "type", "target", "issued_by", "protocol",
-                     "created", "approved_by", "human_override", "run_id", "run_status"]]
-              .to_string(index=False))
+    print_frame(df, args, "no requests" + (
+        f" with status {args.status}" if getattr(args, "status", None)
+        else " yet: `praxis-lab run FILE --setup NAME` files one"),
+        lambda df: df.assign(created=df["created"].dt.strftime(STAMP))[[
+            "request_id", "status", "type", "target", "issued_by", "protocol", "created",
+            "approved_by", "human_override", "run_id", "run_status"]])
     return 0
 
 
@@ -117,7 +111,7 @@ def note_command(args: Any) -> int:
 
 def search_command(args: Any) -> int:
     """``praxis-lab search TEXT [--limit N] [--json] [--db URL]``: notes, best match first."""
-    from praxis_lab.frames import search
+    from praxis_lab.frames import STAMP, print_frame, search
 
     words = args.text if isinstance(args.text, list) else [args.text]
     try:
@@ -125,12 +119,7 @@ def search_command(args: Any) -> int:
                     limit=getattr(args, "limit", None) or 50)
     except (db.StoreError, ValueError) as exc:
         return _fail("search", exc, 2)
-    if getattr(args, "json", False):
-        json.dump(json.loads(df.to_json(orient="records", date_format="iso")), sys.stdout)
-        sys.stdout.write("\n")
-    elif df.empty:
-        print(f"no note matches {' '.join(words)!r}")
-    else:
-        shown = df.assign(created=df["created"].dt.strftime("%Y-%m-%d %H:%M:%S"))
-        print(shown.drop(columns=["score"]).to_string(index=False))
+    print_frame(df, args, f"no note matches {' '.join(words)!r}",
+                lambda df: df.assign(created=df["created"].dt.strftime(STAMP))
+                .drop(columns=["score"]))
     return 0

@@ -17,7 +17,7 @@ import json
 import statistics
 import sys
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -326,15 +326,24 @@ def history_command(args: Any) -> int:
     except StoreError as exc:
         print(f"praxis-lab history: {exc}", file=sys.stderr)
         return 2
+    print_frame(df, args, "no runs yet: `praxis-lab run FILE --setup NAME` records one",
+                lambda df: df.assign(started=df["started"].dt.strftime(STAMP),
+                                     duration_s=df["duration_s"].round(2),
+                                     volume_ul=df["volume_ul"].round(1)).drop(columns=["ended"]))
+    return 0
+
+
+STAMP = "%Y-%m-%d %H:%M:%S"
+
+
+def print_frame(df: pd.DataFrame, args: Any, empty: str,
+                table: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    """A command's rows on stdout: JSON records with ``--json``, else ``empty`` when there
+    are none, else ``table(df)`` as a text table."""
     if getattr(args, "json", False):
-        records = json.loads(df.to_json(orient="records", date_format="iso"))
-        json.dump(records, sys.stdout)
+        json.dump(json.loads(df.to_json(orient="records", date_format="iso")), sys.stdout)
         sys.stdout.write("\n")
     elif df.empty:
-        print("no runs yet: `praxis-lab run FILE --setup NAME` records one")
+        print(empty)
     else:
-        shown = df.assign(started=df["started"].dt.strftime("%Y-%m-%d %H:%M:%S"),
-                          duration_s=df["duration_s"].round(2),
-                          volume_ul=df["volume_ul"].round(1))
-        print(shown.drop(columns=["ended"]).to_string(index=False))
-    return 0
+        print(table(df).to_string(index=False))
