@@ -18,7 +18,7 @@ import ast
 import functools
 from dataclasses import dataclass
 
-__all__ = ["CATCH_ALL", "DROPS", "PICKS", "Place", "guarded_lines", "locate", "tip_op"]
+__all__ = ["CATCH_ALL", "DROPS", "PICKS", "Place", "guarded_lines", "locate", "parsed", "tip_op"]
 
 PICKS = frozenset({"pick_up_tips", "pick_up_tips96"})
 DROPS = frozenset({"drop_tips", "discard_tips", "return_tips", "drop_tips96", "discard_tips96",
@@ -66,7 +66,9 @@ class Place:
 
 
 @functools.lru_cache(maxsize=16)
-def _tree(source: str) -> ast.Module:
+def parsed(source: str) -> ast.Module:
+    """``ast.parse(source)``, cached: the fixes read one source many times. The tree is
+    shared, so it is read, never changed."""
     return ast.parse(source)
 
 
@@ -91,7 +93,7 @@ def locate(source: str, line: int) -> Place | None:
             return Place(stmt, block, outer) if stmt.lineno == line else None
         return None
 
-    return walk(_tree(source).body, ())
+    return walk(parsed(source).body, ())
 
 
 def tip_op(stmt: ast.stmt) -> str | None:

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from praxis_lab.blocks import DROPS, PICKS, locate, text, tip_op
+from praxis_lab.blocks import DROPS, PICKS, locate, parsed, text, tip_op
 from praxis_lab.codemod import Fix, apply_edits
 from praxis_lab.state import _n
 from praxis_lab.tipfixes import tip_fixes
@@ -241,7 +241,7 @@ def apply_all(source: str, modes: list[Any]) -> str:
 
 def _passed_on(info: Any, param: str, lh: str) -> bool:
     """Whether the protocol hands ``param`` to a function of its own (not to ``lh``)."""
-    for node in ast.walk(ast.parse(info.source)):
+    for node in ast.walk(parsed(info.source)):
         if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef) and node.name == info.name:
             for call in ast.walk(node):
                 if isinstance(call, ast.Call) and not (isinstance(
@@ -265,7 +265,7 @@ def _binds(f: _Failure, name: str) -> bool:
     target = getattr(_plr.PLR["LiquidHandler"], name, None)
     method = f.d.get("method", f.m)
     labware = {p.name for p in f.info.params if p.kind != "value"}
-    for node in ast.walk(ast.parse(f.source)):
+    for node in ast.walk(parsed(f.source)):
         if isinstance(node, ast.Call) and node.lineno == f.line and isinstance(
                 node.func, ast.Attribute) and node.func.attr == method and target is not None:
             try:
@@ -290,6 +290,8 @@ def ast_number(text: str) -> float | None:
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     return float(value) if isinstance(value, int | float) else None
+
+
 def _volume_parameter(info: Any, line: int, method: str) -> str | None:
     """The numeric parameter (with a default) the call's volumes are written with, if one."""
     text = _arg_text(info.source, line, method, "vols") or ""
@@ -313,7 +315,7 @@ def _call_count(source: str, line: int) -> int:
 
 
 def _arg_text(source: str, line: int, method: str, arg: str) -> str | None:
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parsed(source)):
         if isinstance(node, ast.Call) and node.lineno == line and \
                 isinstance(node.func, ast.Attribute) and node.func.attr == method:
             for kw in node.keywords:
@@ -326,7 +328,7 @@ def _arg_text(source: str, line: int, method: str, arg: str) -> str | None:
 
 def _setup_returns(info: Any, binding: Any, param: str | None) -> bool:
     """Whether the setup function returns a dict literal with key ``param``."""
-    for node in ast.walk(ast.parse(info.source)):
+    for node in ast.walk(parsed(info.source)):
         if isinstance(node, ast.FunctionDef) and node.name == binding.setup_name:
             for stmt in ast.walk(node):
                 value = stmt.value if isinstance(stmt, ast.Return | ast.Assign) else None
