@@ -104,8 +104,7 @@ def _issue_failures(path: Path, proposed: bool) -> list[Failure]:
     return [Failure(kind, line, column, "", [], f"the protocol raises {msg}", {"raised": msg})]
 
 
-def _requirements(info: Any, binding: Binding, contexts: list[Context],
-                  graph: ProtocolComputationGraph) -> dict[str, Any]:
+def _requirements(contexts: list[Context], graph: ProtocolComputationGraph) -> dict[str, Any]:
     tips: dict[str, int] = {}
     for ctx in contexts:
         for owner, keys in ctx.tips_used.items():
@@ -259,7 +258,7 @@ def _simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | Non
             mode.message += f" (the protocol catches it: except at line {handler})"
     t_sim = time.perf_counter()
     graph = build_graph(info, binding, paths)
-    requirements = _requirements(info, binding, contexts, graph)
+    requirements = _requirements(contexts, graph)
     final = contexts[0].state if contexts else None
     deck_layout = layout(binding, _volumes_initial(timeline), None)
     need = {f"{r['parameter']}[{r['well']}]": r["min_volume"] for r in requirements["liquid"]}
