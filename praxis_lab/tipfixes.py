@@ -121,8 +121,8 @@ def _loop_pick_up(s: _Site, start: ast.stmt) -> list[Fix]:
 
 def _tips_loaded(s: _Site) -> list[Fix]:
     m, lh, line, loop = s.mode.method, s.lh, s.line, s.place.loop
+    discard = _discard(m)
     if m in ("drop_tips", "drop_tips96"):
-        discard = "discard_tips96" if m.endswith("96") else "discard_tips"
         return [Fix("replace_call", f"discard the tips into the trash at line {line} instead "
                     "(the spots they are dropped into hold tips)", line, m, f"{lh}.{discard}()")]
     if m in PICKS and loop is not None:
@@ -137,7 +137,6 @@ def _tips_loaded(s: _Site) -> list[Fix]:
             return []
         return [Fix("insert_before", f"discard the tips mounted before the loop at line "
                     f"{loop.lineno}", loop.lineno, new=f"await {lh}.discard_tips()\n")]
-    discard = "discard_tips96" if m.endswith("96") else "discard_tips"
     out = []
     if m in PICKS:
         out.append(Fix("remove", f"remove the duplicate pick-up at line {line}", line))
@@ -174,13 +173,17 @@ def _spot_empty(s: _Site) -> list[Fix]:
 
 def _not_empty(s: _Site) -> list[Fix]:
     m = s.mode.method
-    discard = "discard_tips96" if m.endswith("96") else "discard_tips"
     return [Fix("replace_call", f"discard the tips into the trash at line {s.line} instead",
-                s.line, m, f"{s.lh}.{discard}()")]
+                s.line, m, f"{s.lh}.{_discard(m)}()")]
 
 
 _RULES = {"no_tips": _no_tips, "tips_already_loaded": _tips_loaded,
           "tip_spot_empty": _spot_empty, "tip_not_empty": _not_empty}
+
+
+def _discard(method: str) -> str:
+    """The discard that matches ``method``'s head: ``discard_tips96`` for a 96-head op."""
+    return "discard_tips96" if method.endswith("96") else "discard_tips"
 
 
 # --- where the tips are -------------------------------------------------------------------------
