@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 __all__ = ["Fix", "apply_edits"]
@@ -53,9 +53,7 @@ class Fix:
 
     def edits(self) -> list[Fix]:
         """Every edit of this fix, each alone (``also`` flattened)."""
-        return [Fix(self.kind, self.description, self.line, self.method, self.new, self.arg,
-                    self.index, self.function, self.extra),
-                *(e for fix in self.also for e in fix.edits())]
+        return [replace(self, also=()), *(e for fix in self.also for e in fix.edits())]
 
     def to_dict(self, source: str) -> dict[str, str]:
         try:
