@@ -97,7 +97,9 @@ def _wrapper(source: str) -> Any:
     return MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
 
 
+@functools.cache
 def _codemod_class() -> type:
+    """The LibCST transformer class, defined on first use (LibCST is imported only then)."""
     import libcst as cst
     from libcst.metadata import PositionProvider
 
@@ -212,11 +214,5 @@ def _replaced(args: Any, fix: Fix, value: Any) -> list[Any]:
     return out
 
 
-_CODEMOD: type | None = None
-
-
 def _Codemod(fix: Fix) -> Any:
-    global _CODEMOD
-    if _CODEMOD is None:
-        _CODEMOD = _codemod_class()
-    return _CODEMOD(fix)
+    return _codemod_class()(fix)
