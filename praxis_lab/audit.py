@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -47,7 +47,7 @@ __all__ = [
     "TRANSITIONS", "InvalidRequestTransition", "PayloadError", "RequestError", "RequestPayload",
     "RequestStatus", "check_transition", "create_request", "current", "current_user",
     "edit_request", "engine_of", "get_request", "in_write", "next_statuses", "propose",
-    "request_schema", "set_status", "transition",
+    "refusal", "request_schema", "set_status", "transition",
 ]
 
 DB = Engine | str | None
@@ -88,16 +88,22 @@ class InvalidRequestTransition(RequestError):
                  why: str | None = None) -> None:
         self.request_id, self.current, self.new = request_id, current, new
         if why is None:
-            if current not in _VALUES or new not in _VALUES:
-                bad = current if current not in _VALUES else new
-                why = f"{bad!r} is not a request status (statuses: {', '.join(_VALUES)})"
-            elif not next_statuses(current):
-                why = f"{current} is final: a {current} request cannot change"
-            else:
-                legal = next_statuses(current)
-                options = ", ".join(legal[:-1]) + (" or " if len(legal) > 1 else "") + legal[-1]
-                why = f"a {current} request can only become {options}"
+            why = refusal("request", _VALUES, TRANSITIONS, current, new)
         super().__init__(f"request {request_id} cannot go from {current} to {new}: {why}")
+
+
+def refusal(noun: str, statuses: Sequence[str], transitions: Mapping[Any, Sequence[str]],
+            current: str, new: str) -> str:
+    """Why a ``noun`` (request, run) with ``statuses`` that move by ``transitions`` may not
+    go from ``current`` to ``new``: an unknown status, a final one, or the legal moves."""
+    if current not in statuses or new not in statuses:
+        bad = current if current not in statuses else new
+        return f"{bad!r} is not a {noun} status (statuses: {', '.join(statuses)})"
+    legal = [str(s) for s in transitions[current]]
+    if not legal:
+        return f"{current} is final: a {current} {noun} cannot change"
+    options = ", ".join(legal[:-1]) + (" or " if len(legal) > 1 else "") + legal[-1]
+    return f"a {current} {noun} can only become {options}"
 
 
 class PayloadError(RequestError):

@@ -96,16 +96,7 @@ class InvalidTransition(ValueError):
 
     def __init__(self, run_id: int | None, current: str, new: str) -> None:
         self.run_id, self.current, self.new = run_id, current, new
-        legal = next_statuses(current) if current in _VALUES else []
-        if current not in _VALUES:
-            why = f"{current!r} is not a run status (statuses: {', '.join(_VALUES)})"
-        elif new not in _VALUES:
-            why = f"{new!r} is not a run status (statuses: {', '.join(_VALUES)})"
-        elif not legal:
-            why = f"{current} is final: a {current} run cannot change"
-        else:
-            options = ", ".join(legal[:-1]) + (" or " if len(legal) > 1 else "") + legal[-1]
-            why = f"a {current} run can only become {options}"
+        why = audit.refusal("run", _VALUES, TRANSITIONS, current, new)
         super().__init__(f"run {run_id} cannot go from {current} to {new}: {why}")
 
 
