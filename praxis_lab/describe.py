@@ -71,18 +71,6 @@ def describe(value: Any, key: Any) -> str:
     return repr(value)
 
 
-def _resources_of(args: dict[str, Any], key: Any) -> list[str]:
-    out: list[str] = []
-    for value in args.values():
-        items = value if isinstance(value, list | tuple) else [value]
-        for v in items:
-            if hasattr(v, "get_root") and hasattr(v, "name"):
-                k = str(key(v))
-                if k not in out:
-                    out.append(k)
-    return out
-
-
 # Values whose text needs no resource keys: answered without ``describe``.
 _PLAIN: dict[type, Callable[[Any], str]] = {
     type(None): repr, bool: repr, int: repr, str: repr,
@@ -98,7 +86,8 @@ def _no_text(value: Any) -> None:
 
 
 class Describer:
-    """``describe`` and ``_resources_of`` with a memo: loops pass the same wells again."""
+    """``describe``, and the resource keys of an op's arguments, with a memo: loops pass the
+    same wells again."""
 
     def __init__(self, key: Any) -> None:
         self.key = key
@@ -142,8 +131,9 @@ class Describer:
                 continue
             if isinstance(value, list | tuple):
                 found = self._labware(list(value)) if value else None
-                if found is None:
-                    out.extend(_resources_of({"": value}, self.key))
+                if found is None:  # a list mixing labware and other values
+                    out.extend(str(self.key(v)) for v in value
+                               if hasattr(v, "get_root") and hasattr(v, "name"))
                 else:
                     out.extend(found[1])
             elif hasattr(value, "get_root") and hasattr(value, "name"):
