@@ -113,9 +113,7 @@ def _listify(ctx: Context, value: Any, arg: str, expected: type, label: str) -> 
 
 def _use_channels(ctx: Context, n: int) -> list[int] | None:
     """PLR's ``use_channels or default_use_channels or range(n)``, each channel once."""
-    op = ctx.op
-    given = concrete(op.args.get("use_channels"))
-    channels = list(given or op.default_channels or range(n))
+    channels = ctx.op.channels_for(n)
     if len(set(channels)) != len(channels):
         ctx.fail("bad_arguments", f"use_channels {channels} repeats a channel", [])
         return None

@@ -212,9 +212,7 @@ def _assume_done(state: State, op: Any) -> None:
             spots = [spots]  # one TipSpot where a list was expected
         if not isinstance(spots, list | tuple) or not all(hasattr(x, "make_tip") for x in spots):
             return
-        channels = concrete(op.args.get("use_channels")) or op.default_channels or list(
-            range(len(spots)))
-        for ch, spot in zip(channels, spots, strict=False):
+        for ch, spot in zip(op.channels_for(len(spots)), spots, strict=False):
             if ch in state.head and state.head[ch] is None:
                 state.mount(ch, Channel(None, float(spot.make_tip().maximal_volume)))
         return
@@ -229,9 +227,8 @@ def _assume_done(state: State, op: Any) -> None:
         vols = [float(v) for v in vols]
     except (TypeError, ValueError):
         return
-    channels = concrete(op.args.get("use_channels")) or op.default_channels or list(range(n))
     sign = 1.0 if op.method == "aspirate" else -1.0
-    for ch, vol in zip(channels, vols, strict=False):
+    for ch, vol in zip(op.channels_for(n), vols, strict=False):
         tip = state.head.get(ch)
         if tip is not None:
             liquid = min(max(tip.liquid + sign * vol, 0.0), tip.max_volume)

@@ -48,10 +48,6 @@ class TipShadow:
         if isinstance(spot, _plr.PLR["TipSpot"]):
             self.spots[id(spot.tracker)] = has
 
-    def _channels(self, op: Op, n: int) -> list[int]:
-        given = concrete(op.args.get("use_channels"))
-        return list(given or op.default_channels or range(n))
-
     def apply(self, op: Op) -> None:
         try:
             getattr(self, "_" + op.method, _ignore)(op)
@@ -60,13 +56,13 @@ class TipShadow:
 
     def _pick_up_tips(self, op: Op) -> None:
         spots = _as_list(op.args["tip_spots"])
-        for ch, spot in zip(self._channels(op, len(spots)), spots, strict=False):
+        for ch, spot in zip(op.channels_for(len(spots)), spots, strict=False):
             self.set(spot, False)
             self.head[ch] = spot
 
     def _drop_tips(self, op: Op) -> None:
         targets = _as_list(op.args["tip_spots"])
-        for ch, target in zip(self._channels(op, len(targets)), targets, strict=False):
+        for ch, target in zip(op.channels_for(len(targets)), targets, strict=False):
             self.set(target, True)
             self.head.pop(ch, None)
 

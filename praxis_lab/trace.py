@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from praxis_lab.blocks import guarded_lines
-from praxis_lab.sym import _NEGATE, Interval, _active
+from praxis_lab.sym import _NEGATE, Interval, _active, concrete
 
 __all__ = ["Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer", "trace"]
 
@@ -58,6 +58,10 @@ class Op:
     default_channels: list[int] | None = None  # from `with lh.use_channels(...)`
     kind: str = "op"  # "op", "context" (use_channels), "state" (set volume/tips in protocol)
     raised: str | None = None  # the PLR error it raised into the protocol's `except`
+
+    def channels_for(self, n: int) -> list[int]:
+        """PLR's ``use_channels or default_use_channels or range(n)`` for this call."""
+        return list(concrete(self.args.get("use_channels")) or self.default_channels or range(n))
 
 
 @dataclass(frozen=True, slots=True)
