@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 
 from praxis_lab import approvals, audit, db, messages
 from praxis_lab.db import ProtocolRun
-from praxis_lab.lifecycle import set_status
+from praxis_lab.lifecycle import TERMINAL, set_status
 from praxis_lab.policy import Policy, PolicyDecision
 from praxis_lab.preflight import preflight
 from praxis_lab.recorder import CallRecorder, Recorder
@@ -248,7 +248,7 @@ class Runner:
     def wait(self, timeout: float | None = None) -> RunRecord | None:
         """Block (from another thread than the run's loop) until the run ends."""
         end = None if timeout is None else time.monotonic() + timeout
-        while self.record is None or self.status not in _FINAL:
+        while self.record is None or self.status not in TERMINAL:
             if end is not None and time.monotonic() > end:
                 return None
             time.sleep(0.01)
@@ -343,8 +343,6 @@ def _current_task() -> asyncio.Task[Any] | None:
     except RuntimeError:
         return None
 
-
-_FINAL = frozenset({"completed", "failed", "canceled", "interrupted", "refused"})
 
 
 def start(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None = None,
