@@ -155,8 +155,7 @@ def _tips_rule(report: Mapping[str, Any], limit: int | None) -> RuleResult:
     return RuleResult("max_tips", Decision.ALLOW, f"{total} tips ≤ {limit}")
 
 
-def _volume_rule(report: Mapping[str, Any], limit: float | None) -> RuleResult:
-    ops = _ops(report)
+def _volume_rule(ops: list[dict[str, Any]], limit: float | None) -> RuleResult:
     biggest = max((v for op in ops for v in op["volumes"]), default=0.0)
     if limit is None:
         return RuleResult("max_volume_per_op", Decision.ALLOW,
@@ -171,11 +170,11 @@ def _volume_rule(report: Mapping[str, Any], limit: float | None) -> RuleResult:
                       f"largest volume {biggest:g} µL ≤ {limit:g} µL")
 
 
-def _methods_rule(report: Mapping[str, Any], allowed: frozenset[str] | None) -> RuleResult:
-    used = sorted({str(op["method"]) for op in _ops(report)})
+def _methods_rule(ops: list[dict[str, Any]], allowed: frozenset[str] | None) -> RuleResult:
+    used = sorted({str(op["method"]) for op in ops})
     if allowed is None:
         return RuleResult("allowed_methods", Decision.ALLOW, "every method is allowed")
-    bad = [f"{op['method']} @ line {op['line']}" for op in _ops(report)
+    bad = [f"{op['method']} @ line {op['line']}" for op in ops
            if op["method"] not in allowed]
     if bad:
         return RuleResult("allowed_methods", Decision.BLOCK,
@@ -210,9 +209,10 @@ def evaluate(policy: Policy | None, report: Mapping[str, Any] | None, backend_na
                                             override.strip() if override else override)
     rules = [sim_rule]
     if report is not None:
+        ops = _ops(report)  # read once for the volume and the method rules
         rules += [_tips_rule(report, policy.max_tips),
-                  _volume_rule(report, policy.max_volume_per_op_ul),
-                  _methods_rule(report, policy.allowed_methods)]
+                  _volume_rule(ops, policy.max_volume_per_op_ul),
+                  _methods_rule(ops, policy.allowed_methods)]
     rules.append(_backend_rule(backend_name, policy.allowed_backends))
     reasons = [f"{r.rule}: {r.reason}" for r in rules if r.decision is Decision.BLOCK]
     return PolicyDecision(
