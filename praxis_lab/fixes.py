@@ -304,7 +304,8 @@ def _volume_parameter(info: Any, line: int, method: str) -> str | None:
 
 def _call_count(source: str, line: int) -> int:
     """How many resources the call at ``line`` passes (to keep vols the same length)."""
-    text = source.splitlines()[line - 1] if line <= len(source.splitlines()) else ""
+    lines = source.splitlines()
+    text = lines[line - 1] if line <= len(lines) else ""
     m = re.search(r"\]\s*\*\s*(\d+)", text)
     if m:
         return int(m.group(1))
