@@ -232,10 +232,7 @@ class Praxis(Magics):
         try:
             from praxis_lab.widgets import RunMonitor
 
-            monitor = RunMonitor(run)  # the runner sends it the request as it subscribes
-            if run.request_info is not None:
-                monitor.request = run.request_info
-            display(monitor)
+            display(RunMonitor(run))  # the runner sends it the request as it subscribes
         except ImportError:
             display(run)
         if args.start:
