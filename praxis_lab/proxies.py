@@ -151,10 +151,11 @@ _STATE_READS = frozenset({"head", "head96", "get_mounted_tips", "_default_use_ch
 _STATE_WRITES = frozenset({"clear_head_state"})
 
 
-def _record_state(tracer: Tracer, method: str, receiver: str, **args: Any) -> None:
+def _record_state(tracer: Tracer, method: str, receiver: str, **args: Any) -> Op:
     line, col = tracer.where()
-    tracer.record(Op(len(tracer.ops), method, line, col, args, receiver, True, None, None,
-                     "state"))
+    op = Op(len(tracer.ops), method, line, col, args, receiver, True, None, None, "state")
+    tracer.record(op)
+    return op
 
 
 class _StateCall:
@@ -162,10 +163,9 @@ class _StateCall:
         self.handler, self.name = handler, name
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
-        _record_state(self.handler._tracer, self.name, self.handler._name)
-        if self.name == "clear_head_state" and _SHADOWS:
-            _SHADOWS[-1].head.clear()
-            _SHADOWS[-1].head96 = None
+        op = _record_state(self.handler._tracer, self.name, self.handler._name)
+        if _SHADOWS:
+            _SHADOWS[-1].apply(op)
 
 
 @contextlib.contextmanager

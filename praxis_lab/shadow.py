@@ -101,6 +101,10 @@ class TipShadow:
     def _discard_tips96(self, op: Op) -> None:
         self.head96 = None
 
+    def _clear_head_state(self, op: Op) -> None:
+        self.head.clear()
+        self.head96 = None
+
     def _consolidate_tip_inventory(self, op: Op) -> None:
         from praxis_lab.consolidate import consolidation_moves
 
