@@ -115,10 +115,13 @@ def text(source: str, stmt: ast.stmt) -> str:
 CATCH_ALL = {None, "Exception", "BaseException"}
 
 
+@functools.lru_cache(maxsize=16)
 def guarded_lines(source: str) -> dict[int, list[tuple[int, set[str | None]]]]:
     """Line → the ``except`` clauses whose ``try`` body holds it: (line, names they catch).
 
     A bare ``except:`` catches ``None``; ``except (E, errors.F)`` catches ``{"E", "F"}``.
+    Cached (the tracer and the report both ask, once per simulation): the table is shared,
+    so it is read, never changed.
 
     >>> src = "try:\\n    a()\\nexcept (E, errors.F):\\n    b()\\n"
     >>> [(line, sorted(names)) for line, names in guarded_lines(src)[2]]
@@ -126,7 +129,7 @@ def guarded_lines(source: str) -> dict[int, list[tuple[int, set[str | None]]]]:
     """
     out: dict[int, list[tuple[int, set[str | None]]]] = {}
     try:
-        tree = ast.parse(source)
+        tree = parsed(source)
     except SyntaxError:
         return out
     for node in ast.walk(tree):
