@@ -102,8 +102,9 @@ class TipShadow:
         self.head96 = None
 
     def _clear_head_state(self, op: Op) -> None:
+        # PLR 0.2.2 clears the channels only (update_head_state over lh.head), as the
+        # simulator's state rule does: tips on the 96 head stay on it
         self.head.clear()
-        self.head96 = None
 
     def _consolidate_tip_inventory(self, op: Op) -> None:
         from praxis_lab.consolidate import consolidation_moves

@@ -42,3 +42,12 @@ def test_a_malformed_call_leaves_the_shadow_as_it_was():
     shadow = TipShadow()
     shadow.apply(op("pick_up_tips"))  # no tip_spots: the simulator reports it
     assert shadow.spots == {} and shadow.head == {}
+
+
+def test_clear_head_state_forgets_the_channels_tips_but_not_the_96_heads_as_plr_does():
+    tips, shadow = rack(), TipShadow()
+    shadow.apply(op("pick_up_tips", tip_spots=tips["A1"]))
+    shadow.apply(op("pick_up_tips96", tip_rack=rack()))
+    shadow.apply(op("clear_head_state"))
+    assert shadow.head == {} and shadow.head96 is not None
+
