@@ -7,7 +7,7 @@
 (a) The 96-well plate copy (12 columns × pick_up_tips, aspirate 8 wells, dispense 8
 wells, drop_tips = 48 PLR calls) on PLR's ``LiquidHandler`` + chatterbox backend, tip
 and volume tracking on, handler already set up, stdout discarded: bare PLR vs the same
-protocol through :class:`praxis_lab.runner.Runner` with every call logged to a
+protocol through :class:`praxis_lab.execution.runner.Runner` with every call logged to a
 temporary SQLite file, one committed row per call (status writes included; simulation
 and gate done beforehand). Warm, then 21 rounds, each running bare PLR and the runner
 back to back (ABBA order), so load on a shared machine hits both sides of a pair alike:
@@ -56,8 +56,9 @@ def _namespace() -> dict[str, Any]:
 
 
 async def _plate_copy_rows(rounds: int, max_rounds: int) -> list[Row]:
-    from praxis_lab import db, runner
-    from praxis_lab.simulate import simulate
+    from praxis_lab.execution import runner
+    from praxis_lab.pipeline import simulate
+    from praxis_lab.store import db
 
     ns = _namespace()
     protocol, make_deck = ns["copy_plate"], ns["make_deck"]
@@ -176,7 +177,7 @@ def plate_copy_figures(bare: list[float], logged: list[float], cpu_bare: list[fl
 
 def _fill(engine: Any, runs: int, calls_per_run: int) -> float:
     """Bulk-insert ``runs`` completed runs with ``calls_per_run`` calls each; seconds."""
-    from praxis_lab import messages
+    from praxis_lab.store import calllog
 
     t0 = time.perf_counter()
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -198,7 +199,7 @@ def _fill(engine: Any, runs: int, calls_per_run: int) -> float:
             "created_at, started_at, ended_at, duration_s, calls, tips_used, volume_ul) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", raw_runs)
         conn.commit()
-        sql = (f"INSERT INTO function_call_log ({', '.join(messages.CallLog.COLUMNS)}) "
+        sql = (f"INSERT INTO function_call_log ({', '.join(calllog.CallLog.COLUMNS)}) "
                "VALUES (?,?,?,?,?,?,?,?,?,?,?)")
         batch: list[tuple[Any, ...]] = []
         for run_id in range(1, runs + 1):
@@ -236,7 +237,7 @@ def _timed(fn: Any) -> float:
 
 
 def _history_rows(runs: int, calls_per_run: int) -> list[Row]:
-    from praxis_lab import db
+    from praxis_lab.store import db
 
     where = tempfile.mkdtemp(prefix="praxis-bench-")
     engine = db.connect(f"sqlite:///{where}/history.db")
@@ -248,7 +249,7 @@ def _history_rows(runs: int, calls_per_run: int) -> list[Row]:
 
 
 def _history_rows_in(engine: Any, runs: int, calls_per_run: int) -> list[Row]:
-    from praxis_lab import frames
+    from praxis_lab.store import frames
 
     fill_s = _fill(engine, runs, calls_per_run)
     label = f"{runs:,} runs / {runs * calls_per_run:,} calls"

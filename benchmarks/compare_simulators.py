@@ -71,7 +71,7 @@ def _timed(fn: Any, reps: int) -> tuple[Any, list[float]]:
 
 
 def run_praxis(pair: dict[str, Any], reps: int) -> dict[str, Any]:
-    from praxis_lab.simulate import simulate
+    from praxis_lab.pipeline import simulate
 
     path = str(COMPARE / pair["plr"]["file"])
     with contextlib.redirect_stdout(io.StringIO()):

@@ -178,7 +178,7 @@ class Sim:
         self.calls = 0
 
     def __call__(self) -> None:
-        from praxis_lab.simulate import simulate
+        from praxis_lab.pipeline import simulate
 
         self.calls += 1
         source = f"{self.source}\n# benchmark repetition {self.calls}\n"
@@ -199,10 +199,10 @@ def _median_timings(runs: list[dict[str, float]]) -> dict[str, float]:
 
 def bench_trace_graph(reps: int = 30) -> dict[str, Any]:
     """Trace + graph of the 96-well plate copy (load and bind done once, outside)."""
-    from praxis_lab.analyse import load
-    from praxis_lab.deck import bind
-    from praxis_lab.graph import build_graph
-    from praxis_lab.trace import trace
+    from praxis_lab.deck.binding import bind
+    from praxis_lab.protocol.loading import load
+    from praxis_lab.trace.driver import trace
+    from praxis_lab.trace.graph import build_graph
 
     loaded = load(protocols.plate_copy(setup=False))
     binding = bind(loaded.info)
@@ -320,7 +320,7 @@ class PLRRun:
 
 def bench_vs_plr(reps: int = 15) -> dict[str, Any]:
     """Full simulate (cache=False) of the plate copy vs PLR's chatterbox executing it."""
-    from praxis_lab.analyse import load, resolve_setup
+    from praxis_lab.protocol.loading import load, resolve_setup
 
     src = protocols.plate_copy()
     ours = Sim(protocols.plate_copy(setup=False))
@@ -412,10 +412,10 @@ def bench_levels(reps: int = 20) -> dict[str, Any]:
     setup (exact + symbolic passes, requirements, layout, fixes); failure enumeration:
     ``simulate`` of a broken protocol with several failures on several paths.
     """
-    from praxis_lab.analyse import load, resolve_setup
-    from praxis_lab.deck import bind
-    from praxis_lab.simulate import check_paths
-    from praxis_lab.trace import trace
+    from praxis_lab.deck.binding import bind
+    from praxis_lab.protocol.loading import load, resolve_setup
+    from praxis_lab.sim.simulate import check_paths
+    from praxis_lab.trace.driver import trace
 
     src = protocols.plate_copy()
     loaded = load(src)

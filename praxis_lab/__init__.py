@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from praxis_lab.pipeline import simulate
+
 # Imported eagerly: the function must shadow the submodule of the same name.
-from praxis_lab.analyse import ProtocolError
-from praxis_lab.simulate import SimulationReport, simulate
+from praxis_lab.protocol.analyse import ProtocolError
+from praxis_lab.sim.simulate import SimulationReport
 
 __version__ = "0.1.0"
 
@@ -42,15 +44,15 @@ __all__ = [
 ]
 
 _LAZY = {
-    "run": "praxis_lab.runner",
-    "run_async": "praxis_lab.runner",
-    "history": "praxis_lab.frames",
-    "calls": "praxis_lab.frames",
-    "requests": "praxis_lab.frames",
-    "search": "praxis_lab.frames",
-    "audit_trail": "praxis_lab.frames",
-    "note": "praxis_lab.notes",
-    "request_schema": "praxis_lab.audit",
+    "run": "praxis_lab.execution.runner",
+    "run_async": "praxis_lab.execution.runner",
+    "history": "praxis_lab.store.frames",
+    "calls": "praxis_lab.store.frames",
+    "requests": "praxis_lab.store.frames",
+    "search": "praxis_lab.store.frames",
+    "audit_trail": "praxis_lab.store.frames",
+    "note": "praxis_lab.store.notes",
+    "request_schema": "praxis_lab.store.audit",
 }
 
 

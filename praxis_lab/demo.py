@@ -33,9 +33,11 @@ def main(argv: list[str] | None = None) -> int:
 
     import pandas as pd
 
-    from praxis_lab import examples, frames, runner
-    from praxis_lab.fixes import apply_all
-    from praxis_lab.simulate import simulate
+    from praxis_lab import examples
+    from praxis_lab.execution import runner
+    from praxis_lab.fixes.suggest import apply_all
+    from praxis_lab.pipeline import simulate
+    from praxis_lab.store import frames
 
     t0 = time.perf_counter()
     path = examples.path("plate_copy")

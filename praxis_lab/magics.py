@@ -62,7 +62,7 @@ def _parser() -> _Parser:
 
 
 def _params(pairs: list[str] | None) -> dict[str, str]:
-    from praxis_lab.analyse import ProtocolError, parse_params
+    from praxis_lab.protocol.analyse import ProtocolError, parse_params
 
     try:
         return parse_params(pairs)
@@ -99,7 +99,7 @@ class Praxis(Magics):
         """Run the cell in the user namespace (so its functions exist) under a stable name."""
         filename = f"<praxis-cell-{hashlib.sha1(cell.encode()).hexdigest()[:10]}>"
         linecache.cache[filename] = (len(cell), None, cell.splitlines(True), filename)
-        from praxis_lab.analyse import ProtocolError
+        from praxis_lab.protocol.analyse import ProtocolError
 
         try:
             code = compile(cell, filename, "exec")
@@ -114,8 +114,8 @@ class Praxis(Magics):
         return self._shell.user_ns, filename
 
     def _simulate(self, args: argparse.Namespace, cell: str) -> Any:
-        from praxis_lab.analyse import ProtocolError, analyse
-        from praxis_lab.simulate import simulate
+        from praxis_lab.pipeline import simulate
+        from praxis_lab.protocol.analyse import ProtocolError, analyse
 
         try:
             info = analyse(cell, args.protocol, "the cell")
@@ -143,7 +143,7 @@ class Praxis(Magics):
             report = self._simulate(args, body)
             self._shell.user_ns["_praxis"] = report
             if args.fix:
-                from praxis_lab.fixes import apply_all
+                from praxis_lab.fixes.suggest import apply_all
 
                 fixed = apply_all(body, report.failure_modes)[1:]
                 self._shell.set_next_input(f"%%praxis {line}\n{fixed}", replace=True)
@@ -160,7 +160,7 @@ class Praxis(Magics):
             return self._store("requests", lambda f: f.requests(
                 self.db_url, status=args.status, limit=args.limit))
         if args.command == "note":
-            from praxis_lab.notes import note
+            from praxis_lab.store.notes import note
 
             on: Literal["run", "request"] = "request" if args.request else "run"
             note_id = self._store("note", lambda _: note(
@@ -175,14 +175,14 @@ class Praxis(Magics):
     def _engine_url(self) -> str:
         import os
 
-        from praxis_lab.db import display_url
+        from praxis_lab.store.db import display_url
 
         url = self.db_url or os.environ.get("PRAXIS_LAB_DB_URL")
         return display_url(url) if url else "(default SQLite file)"
 
     def _store(self, command: str, fn: Any) -> Any:
         """``fn(frames)``; store errors and refused requests become one UsageError line."""
-        from praxis_lab import frames
+        from praxis_lab.store import frames
 
         try:
             return fn(frames)
@@ -198,8 +198,8 @@ class Praxis(Magics):
         Run, or at once with ``--start``). The runner is left in ``_praxis_run``."""
         from IPython.display import display
 
-        from praxis_lab import runner as runner_mod
-        from praxis_lab.analyse import ProtocolError, analyse, parse_param_values
+        from praxis_lab.execution import runner as runner_mod
+        from praxis_lab.protocol.analyse import ProtocolError, analyse, parse_param_values
 
         if not args.setup:
             raise UsageError("%%praxis run: --setup NAME is required (a function returning "

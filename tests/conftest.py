@@ -41,7 +41,7 @@ def pg_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        from praxis_lab import db
+        from praxis_lab.store import db
 
         cached = db._ENGINES.pop(url, None)
         if cached is not None:
@@ -65,7 +65,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> str
 @pytest.fixture
 def store(store_url: str) -> Engine:
     """An opened run store (schema created), once per kind of store."""
-    from praxis_lab import db
+    from praxis_lab.store import db
 
     return db.connect(store_url)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from praxis_lab.analyse import ProtocolError, analyse, extract_type, find_protocols, load
+from praxis_lab.protocol.analyse import ProtocolError, analyse, extract_type, find_protocols
+from praxis_lab.protocol.loading import load
 
 
 @pytest.mark.parametrize(("annotation", "types", "container", "optional"), [
@@ -111,7 +112,7 @@ def test_a_named_function_without_plr_parameters_says_what_to_annotate():
 
 
 def test_a_missing_setup_lists_only_the_plain_functions_of_the_protocol_and_the_closest():
-    from praxis_lab.analyse import resolve_setup
+    from praxis_lab.protocol.loading import resolve_setup
 
     loaded = load("from pylabrobot.resources import Cor_96_wellplate_360ul_Fb, STARLetDeck\n"
                   "def make_deck():\n    return {}\n\n"

@@ -27,12 +27,13 @@ from sqlmodel import Session, select
 from test_runner import AS_REAL, BROKEN, PROTOCOL_FILE, copy_columns, make_setup, spy
 
 import praxis_lab
-from praxis_lab import approvals, audit, db, frames, lifecycle, runner
-from praxis_lab.audit import InvalidRequestTransition, PayloadError, RequestError
 from praxis_lab.cli import main
-from praxis_lab.db import ApprovalResult, PolicyResult, ProtocolRun, RunRequest, SchemaVersion
-from praxis_lab.notes import note
-from praxis_lab.policy import Policy, evaluate
+from praxis_lab.execution import approvals, runner
+from praxis_lab.execution.policy import Policy, evaluate
+from praxis_lab.store import audit, db, frames, lifecycle
+from praxis_lab.store.audit import InvalidRequestTransition, PayloadError, RequestError
+from praxis_lab.store.db import ApprovalResult, PolicyResult, ProtocolRun, RunRequest, SchemaVersion
+from praxis_lab.store.notes import note
 
 STATUSES = [s.value for s in audit.RequestStatus]
 LEGAL = {("draft", "proposed"), ("proposed", "approved"), ("proposed", "blocked"),
@@ -50,7 +51,7 @@ def quiet() -> Iterator[None]:
 
 
 def _definition(engine: Engine) -> int:
-    from praxis_lab.db import FunctionProtocolDefinition
+    from praxis_lab.store.db import FunctionProtocolDefinition
 
     d = FunctionProtocolDefinition(name="copy", source="async def copy(): ...", source_hash=HASH)
     db.write(engine, lambda s: s.add(d))

@@ -14,8 +14,8 @@ from types import ModuleType
 
 import pytest
 
-from praxis_lab.analyse import load
-from praxis_lab.simulate import simulate
+from praxis_lab.pipeline import simulate
+from praxis_lab.protocol.loading import load
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 

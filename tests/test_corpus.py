@@ -38,8 +38,9 @@ import pytest
 from expectations import check_failures, check_graph
 from test_differential import disagreement, holds
 
-from praxis_lab.failures import PLR_ERRORS
-from praxis_lab.simulate import SimulationReport, simulate
+from praxis_lab.pipeline import simulate
+from praxis_lab.sim.failures import PLR_ERRORS
+from praxis_lab.sim.simulate import SimulationReport
 
 CORPUS = Path(__file__).parent / "corpus"
 FILES = sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
@@ -217,9 +218,9 @@ def test_a_protocol_that_reads_its_rack_sees_the_tips_its_own_ops_took():
     # set_tip_state empties the first `used_columns` columns inside the protocol, then
     # first_full_column() reads spot.has_tip() before each pick-up: with the default (5) it
     # must find columns 6, 7 and 8 in turn, as PLR does (the setup's rack is full throughout)
-    from praxis_lab.analyse import load, resolve_setup
-    from praxis_lab.deck import bind
-    from praxis_lab.trace import trace
+    from praxis_lab.deck.binding import bind
+    from praxis_lab.protocol.loading import load, resolve_setup
+    from praxis_lab.trace.driver import trace
 
     loaded = load(str(CORPUS / "ok_partial_rack_state.py"))
     binding = bind(loaded.info, resolve_setup(loaded, "setup"), None, "setup")
@@ -240,7 +241,7 @@ def test_consolidation_plans_the_same_moves_as_plr(seed: int, channels: list[int
     import asyncio
     import random
 
-    from praxis_lab.consolidate import consolidation_moves
+    from praxis_lab._plr.consolidate import consolidation_moves
 
     module = plr_harness.load_module(CORPUS / "ok_consolidate_tips.py")
     rng = random.Random(seed)

@@ -16,8 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
-from praxis_lab import db
-from praxis_lab.db import (
+from praxis_lab.store import db
+from praxis_lab.store.db import (
     ApprovalResult,
     Artifact,
     AssetRequirement,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from praxis_lab.analyse import ProtocolError, analyse
-from praxis_lab.deck import bind, layout
+from praxis_lab.deck.binding import bind
+from praxis_lab.deck.layout import layout
+from praxis_lab.protocol.analyse import ProtocolError, analyse
 
 
 def _info(sig: str):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from praxis_lab.describe import Describer, describe
-from praxis_lab.sym import Sym
+from praxis_lab.trace.describe import Describer, describe
+from praxis_lab.trace.sym import Sym
 
 
 @pytest.mark.parametrize(("value", "text"), [

@@ -4,7 +4,7 @@ Each protocol runs for real on PLR 0.2.2 (chatterbox backend, tip and volume tra
 on; tests/plr_harness.py) and is simulated. Wherever PLR raises, the simulator's first
 failure that applies to that run (``always``, or ``conditional`` with a condition that
 holds for the parameters PLR ran with), in source order, has a kind whose PLR error
-(``praxis_lab.failures.PLR_ERRORS``) is the one raised, on the same line. Where PLR
+(``praxis_lab.sim.failures.PLR_ERRORS``) is the one raised, on the same line. Where PLR
 completes, no such failure exists except praxis_lab's own checks (``failures.plr_checks``:
 ``not_on_deck``, and ``no_tips`` on the 96 head — checks PLR does not make).
 ``not_on_deck`` on another line than PLR's error is skipped for the same reason.
@@ -29,8 +29,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from praxis_lab.failures import PLR_ERRORS, FailureMode, plr_checks
-from praxis_lab.simulate import SimulationReport, simulate
+from praxis_lab.pipeline import simulate
+from praxis_lab.sim.failures import PLR_ERRORS, FailureMode, plr_checks
+from praxis_lab.sim.simulate import SimulationReport
 
 PROTOCOLS = Path(__file__).parent / "protocols"
 FILES = sorted(PROTOCOLS.glob("*.py"))
@@ -294,7 +295,7 @@ def generated_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def unrendered_fixes() -> Any:
     """Fixes keep their codemods but skip rendering a diff (a LibCST pass per fix, most of
     a failing simulation's time); this test compares failures, not fix texts."""
-    from praxis_lab.fixes import Fix
+    from praxis_lab.fixes.suggest import Fix
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(Fix, "to_dict", lambda self, source: {"description": self.description,

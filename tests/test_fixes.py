@@ -13,8 +13,8 @@ import pytest
 from test_protocols import new_line
 
 from praxis_lab.cli import main
-from praxis_lab.fixes import Fix, apply_all
-from praxis_lab.simulate import simulate
+from praxis_lab.fixes.suggest import Fix, apply_all
+from praxis_lab.pipeline import simulate
 
 H = "async def p(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, v: float = 50):\n"
 

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from sqlalchemy.engine import Engine
 
-from praxis_lab import db, frames
-from praxis_lab.db import FunctionCallLog, ProtocolRun, StoreError
-from praxis_lab.lifecycle import set_status
+from praxis_lab.store import db, frames
+from praxis_lab.store.db import FunctionCallLog, ProtocolRun, StoreError
+from praxis_lab.store.lifecycle import set_status
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
 

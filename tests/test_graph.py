@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from praxis_lab.graph import OperationNode, ProtocolComputationGraph, format_graph
-from praxis_lab.simulate import simulate
+from praxis_lab.pipeline import simulate
+from praxis_lab.trace.graph import OperationNode, ProtocolComputationGraph, format_graph
 
 GOLDEN = Path(__file__).parent / "golden"
 PROTOCOLS = Path(__file__).parent / "protocols"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from praxis_lab import _plr
-from praxis_lab.analyse import analyse
-from praxis_lab.deck import bind
-from praxis_lab.layout import layout
+from praxis_lab.deck.binding import bind
+from praxis_lab.deck.layout import layout
+from praxis_lab.protocol.analyse import analyse
 
 
 def _info(sig: str):

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from praxis_lab import db
-from praxis_lab.db import ProtocolRun, StoreError
-from praxis_lab.lifecycle import (
+from praxis_lab.store import db
+from praxis_lab.store.db import ProtocolRun, StoreError
+from praxis_lab.store.lifecycle import (
     InvalidTransition,
     RunStatus,
     is_terminal,
@@ -165,18 +165,22 @@ def test_recover_interrupts_runs_of_dead_processes_and_spares_live_and_foreign_o
     assert recover(store) == []
 
 
-def test_opening_a_store_interrupts_the_runs_a_dead_process_left_running(
+def test_reading_the_history_interrupts_the_runs_a_dead_process_left_running(
         tmp_path: Path) -> None:
+    from praxis_lab.store.frames import history
+
     url = f"sqlite:///{tmp_path}/runs.db"
     run_id = _running_run(db.connect(url), _dead_pid(), os.uname().nodename, None)
-    db._ENGINES.pop(url).dispose()
+    with Session(db.connect(url)) as s:  # opening the store alone changes nothing
+        assert s.get(ProtocolRun, run_id).status == "running"  # type: ignore[union-attr]
+    assert history(db=url).set_index("id").loc[run_id, "status"] == "interrupted"
     with Session(db.connect(url)) as s:
         run = s.get(ProtocolRun, run_id)
         assert run is not None and run.status == "interrupted" and run.ended_at is not None
 
 
 def test_ending_a_run_stores_the_totals_of_its_calls(store: Engine) -> None:
-    from praxis_lab.db import FunctionCallLog
+    from praxis_lab.store.db import FunctionCallLog
 
     run = ProtocolRun(protocol="p")
     db.write(store, lambda s: s.add(run))
@@ -203,8 +207,8 @@ def test_ending_a_run_stores_the_totals_of_its_calls(store: Engine) -> None:
 def _approved_request(engine: Engine) -> tuple[int, Any]:
     from types import SimpleNamespace
 
-    from praxis_lab import audit
-    from praxis_lab.lifecycle import store_definition
+    from praxis_lab.store import audit
+    from praxis_lab.store.lifecycle import store_definition
 
     info = SimpleNamespace(name="p", source="async def p(): ...", source_hash="0123456789abcdef",
                            params=[])
@@ -219,14 +223,14 @@ def _approved_request(engine: Engine) -> tuple[int, Any]:
 
 
 def _new_run(engine: Engine, request_id: int, info: Any) -> int:
-    from praxis_lab.lifecycle import create_run
+    from praxis_lab.store.lifecycle import create_run
 
     return create_run(engine, info, definition_id=1, request_id=request_id, backend="b",
                       mode="real", params={}, setup=None, expected_ops=None)
 
 
 def _request_status(engine: Engine, request_id: int) -> str:
-    from praxis_lab.db import RunRequest
+    from praxis_lab.store.db import RunRequest
 
     with Session(engine) as s:
         return s.get(RunRequest, request_id).status  # type: ignore[union-attr]
@@ -246,7 +250,7 @@ def test_a_run_moves_its_request_when_it_ends(store: Engine, ends: str,
 
 
 def test_a_request_gets_a_new_run_only_when_approved_or_after_a_failed_one() -> None:
-    from praxis_lab import audit
+    from praxis_lab.store import audit
 
     engine = db.connect("sqlite://")
     request_id, info = _approved_request(engine)

@@ -212,7 +212,7 @@ def test_shared_lab_notebook_uses_the_postgres_store_from_the_environment(
                 ("text/plain",))
     assert lab.count("serial_dilution") == 2 and lab.count("copy_plate") == 3
     assert "failed" not in lab
-    from praxis_lab import frames
+    from praxis_lab.store import frames
 
     assert len(frames.history(pg_url)) == 5  # the notebook's kernel wrote to this database
     save(nb, "04_shared_lab_postgres")

@@ -111,7 +111,7 @@ def test_the_adapter_is_the_only_module_of_the_package_that_imports_pylabrobot()
     import ast
     from pathlib import Path
 
-    package = Path(_plr.__file__).parent
+    package = Path(_plr.__file__).parent.parent
     importers = []
     for path in sorted(package.rglob("*.py")):
         if path.parent.name == "examples":  # example protocols are user code
@@ -120,8 +120,8 @@ def test_the_adapter_is_the_only_module_of_the_package_that_imports_pylabrobot()
             names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                      [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             if any(n.split(".")[0] == "pylabrobot" for n in names):
-                importers.append(path.name)
-    assert set(importers) == {"_plr.py"}
+                importers.append(path.relative_to(package).as_posix())
+    assert importers and all(p.startswith("_plr/") for p in importers), importers
 
 
 def test_error_class_gives_plrs_own_exception_or_a_builtin():

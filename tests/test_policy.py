@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from praxis_lab.policy import Decision, Policy, evaluate, is_simulator
+from praxis_lab.execution.policy import Decision, Policy, evaluate, is_simulator
 
 REAL = "STARBackend"
 SIM = "LiquidHandlerChatterboxBackend"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from praxis_lab import proposal
-from praxis_lab.analyse import analyse
+from praxis_lab.deck import proposal
+from praxis_lab.protocol.analyse import analyse
 
 
 def _info(sig: str):

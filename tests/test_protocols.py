@@ -19,8 +19,9 @@ from typing import Any
 import pytest
 from expectations import check_failures, check_graph
 
-from praxis_lab.failures import KINDS
-from praxis_lab.simulate import SimulationReport, simulate
+from praxis_lab.pipeline import simulate
+from praxis_lab.sim.failures import KINDS
+from praxis_lab.sim.simulate import SimulationReport
 
 PROTOCOLS = Path(__file__).parent / "protocols"
 FILES = sorted(PROTOCOLS.glob("*.py"))

@@ -23,8 +23,9 @@ from pylabrobot.resources import (
     hamilton_96_tiprack_1000uL_filter,
 )
 
-from praxis_lab.rules import RULES
-from praxis_lab.simulate import SimulationReport, simulate
+from praxis_lab.pipeline import simulate
+from praxis_lab.sim.rules import RULES
+from praxis_lab.sim.simulate import SimulationReport
 
 HEAD = ("async def p(lh: LiquidHandler, tips: TipRack, small: TipRack, src: Plate, dst: Plate,"
         " trough: Trough):\n")

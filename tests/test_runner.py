@@ -28,8 +28,13 @@ from pylabrobot.resources import (
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from praxis_lab import commands, db, runner
-from praxis_lab.db import (
+from praxis_lab.cli import commands
+from praxis_lab.execution import runner
+from praxis_lab.execution.policy import Policy
+from praxis_lab.execution.runner import PolicyBlocked, Runner
+from praxis_lab.store import db
+from praxis_lab.store.calllog import resource_name
+from praxis_lab.store.db import (
     ApprovalResult,
     AssetRequirement,
     FunctionCallLog,
@@ -38,9 +43,6 @@ from praxis_lab.db import (
     PolicyResult,
     ProtocolRun,
 )
-from praxis_lab.messages import resource_name
-from praxis_lab.policy import Policy
-from praxis_lab.runner import PolicyBlocked, Runner
 
 SPIED = ("pick_up_tips", "aspirate", "dispense", "drop_tips")
 AS_REAL = Policy(simulator_backends=frozenset())  # treat the chatterbox as a real robot
@@ -252,7 +254,7 @@ def test_a_subscriber_that_raises_is_logged_and_the_run_goes_on(
 
     r = Runner(copy_columns, make_setup(), params={"columns": 1}, db=mem)
     r.subscribe(broken)
-    with caplog.at_level(logging.ERROR, logger="praxis_lab.runner"):
+    with caplog.at_level(logging.ERROR, logger="praxis_lab.execution.runner"):
         record = asyncio.run(r.execute())
     assert record.status == "completed" and record.calls == 4
     assert "subscriber" in caplog.text and "widget went away" in caplog.text
@@ -415,7 +417,7 @@ def test_run_async_runs_a_protocol_given_as_source_with_a_setup_function(
 
 def test_a_setup_without_a_liquid_handler_is_a_protocol_error_naming_the_fix(
         mem: Engine) -> None:
-    from praxis_lab.analyse import ProtocolError
+    from praxis_lab.protocol.analyse import ProtocolError
 
     setup = make_setup()
     del setup["lh"], setup["dest"]
@@ -507,7 +509,7 @@ def test_run_command_exits_1_and_prints_every_reason_when_the_gate_blocks(
 def test_call_arguments_are_json_with_names_coordinates_and_plain_numbers() -> None:
     from pylabrobot.resources import Coordinate
 
-    from praxis_lab.messages import call_arguments, consumption, to_json
+    from praxis_lab.store.calllog import call_arguments, consumption, to_json
 
     setup = make_setup()
     lh, source = setup["lh"], setup["source"]
@@ -524,7 +526,7 @@ def test_call_arguments_are_json_with_names_coordinates_and_plain_numbers() -> N
 
 
 def test_transfer_and_stamp_count_the_liquid_they_aspirate() -> None:
-    from praxis_lab.messages import consumption
+    from praxis_lab.store.calllog import consumption
 
     assert consumption("transfer", {"source": "p[A1]", "targets": ["p[A2]"],
                                     "source_vol": 80}) == (0, 80.0)
@@ -612,7 +614,7 @@ def test_ctrl_c_during_a_run_cancels_it_and_the_script_sees_keyboard_interrupt(
 ])
 def test_parameters_nothing_binds_or_the_protocol_lacks_are_refused_before_the_run(
         mem: Engine, params: dict[str, Any] | None, drop: str | None, message: str) -> None:
-    from praxis_lab.analyse import ProtocolError
+    from praxis_lab.protocol.analyse import ProtocolError
 
     setup = make_setup()
     received = spy(setup)
@@ -630,7 +632,7 @@ def test_a_call_that_raised_counts_no_volume_or_tips_in_the_history(mem: Engine)
     pick, aspirate = _calls(mem, record.run_id)
     assert (pick.tips, aspirate.tips, aspirate.volume_ul) == (8, 0, 0.0)
     assert aspirate.error is not None and aspirate.arguments["vols"] == [50.0] * 8
-    from praxis_lab import frames
+    from praxis_lab.store import frames
 
     row = frames.history(mem).iloc[0]
     assert (row["tips_used"], row["volume_ul"]) == (8, 0.0)

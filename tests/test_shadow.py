@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from praxis_lab import _plr
-from praxis_lab.shadow import TipShadow
-from praxis_lab.trace import Op
+from praxis_lab.trace.shadow import TipShadow
+from praxis_lab.trace.tracer import Op
 
 
 def rack():

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from praxis_lab.signatures import BindError, spec_of
+from praxis_lab._plr.signatures import BindError, spec_of
 
 
 async def aspirate(resources, vols, use_channels=None, *, spread="wide", **backend_kwargs):

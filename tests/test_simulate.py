@@ -6,8 +6,8 @@ import textwrap
 
 import pytest
 
-from praxis_lab.analyse import ProtocolError
-from praxis_lab.simulate import simulate
+from praxis_lab.pipeline import simulate
+from praxis_lab.protocol.analyse import ProtocolError
 
 H = "async def p(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, v: float = 50):\n"
 
@@ -363,11 +363,11 @@ def test_an_except_that_reraises_lets_plr_stop_at_the_op():
 
 
 def test_check_paths_drops_a_path_whose_op_would_not_have_raised():
-    from praxis_lab.analyse import load
-    from praxis_lab.deck import bind
-    from praxis_lab.replay import Replay
-    from praxis_lab.simulate import check_paths
-    from praxis_lab.trace import trace
+    from praxis_lab.deck.binding import bind
+    from praxis_lab.protocol.loading import load
+    from praxis_lab.sim.replay import Replay
+    from praxis_lab.sim.simulate import check_paths
+    from praxis_lab.trace.driver import trace
 
     loaded = load(H + "    await lh.pick_up_tips(tips['A1'])\n    try:\n"
                   "        await lh.aspirate(src['A1'], [100])\n    except Exception:\n"

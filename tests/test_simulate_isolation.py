@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from praxis_lab import proposal
-from praxis_lab.simulate import simulate
+from praxis_lab.deck import proposal
+from praxis_lab.pipeline import simulate
 
 PROTOCOLS = Path(__file__).parent / "protocols"
 FILES = sorted(PROTOCOLS.glob("*.py"))
@@ -68,7 +68,7 @@ def _alone_source(source: str) -> dict[str, Any]:
 def test_the_layout_of_a_setup_deck_follows_the_deck_between_simulations() -> None:
     from pylabrobot.resources import Coordinate
 
-    from praxis_lab import layout as layout_module
+    from praxis_lab.deck import layout as layout_module
 
     setup = '''
 def make_deck():
@@ -115,8 +115,8 @@ def make_deck():
 def test_well_keys_follow_the_labels_of_each_binding() -> None:
     from pylabrobot.resources import cor_96_wellplate_360uL_Fb
 
-    from praxis_lab.analyse import analyse
-    from praxis_lab.deck import bind
+    from praxis_lab.deck.binding import bind
+    from praxis_lab.protocol.analyse import analyse
 
     info = analyse("async def p(lh: LiquidHandler, a: Plate, b: Plate): ...")
     proposed = bind(info)
@@ -136,9 +136,9 @@ def test_well_keys_follow_the_labels_of_each_binding() -> None:
 def test_items_looked_up_while_tracing_are_plr_s_answer_even_after_the_labware_changed() -> None:
     from pylabrobot.resources import cor_96_wellplate_360uL_Fb
 
-    from praxis_lab.analyse import analyse
-    from praxis_lab.deck import bind
-    from praxis_lab.proxies import recording_state
+    from praxis_lab.deck.binding import bind
+    from praxis_lab.protocol.analyse import analyse
+    from praxis_lab.trace.proxies import recording_state
 
     info = analyse("async def p(lh: LiquidHandler, src: Plate): ...")
     plate = cor_96_wellplate_360uL_Fb(name="plate")

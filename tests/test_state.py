@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from praxis_lab.state import Channel, State
+from praxis_lab.sim.state import Channel, State
 
 
 def test_a_rollback_undoes_every_pending_change_of_a_failed_op():

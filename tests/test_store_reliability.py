@@ -33,9 +33,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from praxis_lab import db, frames, runner
-from praxis_lab.db import FunctionCallLog, ProtocolRun, StoreError
-from praxis_lab.runner import Runner
+from praxis_lab.execution import runner
+from praxis_lab.execution.runner import Runner
+from praxis_lab.store import db, frames
+from praxis_lab.store.db import FunctionCallLog, ProtocolRun, StoreError
 
 FORK = multiprocessing.get_context("fork")
 CALLS = 100  # tip_shuffle(n=50): 50 × (pick up, drop)
@@ -60,7 +61,7 @@ def tip_setup() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def report() -> Any:
     """The simulation of tip_shuffle, computed once and handed to every child."""
-    from praxis_lab.simulate import simulate
+    from praxis_lab.pipeline import simulate
 
     return simulate(tip_shuffle, tip_setup(), params={"n": 50})
 
@@ -74,12 +75,16 @@ def _fresh_child_state() -> None:
 
 
 def _reopen(url: str) -> Engine:
-    """Open the store as a new process would (a fresh engine, recovery on open)."""
+    """Open the store as a new process's run would (a fresh engine, then recovery)."""
+    from praxis_lab.store.lifecycle import recover
+
     cached = db._ENGINES.pop(url, None)
     if cached is not None:
         db._PREPARED.discard(cached)
         cached.dispose()
-    return db.connect(url)
+    engine = db.connect(url)
+    recover(engine)
+    return engine
 
 
 # --- kill -9 ----------------------------------------------------------------------------

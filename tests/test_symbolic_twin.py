@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from praxis_lab.simulate import simulate
-from praxis_lab.state import State
+from praxis_lab.pipeline import simulate
+from praxis_lab.sim.state import State
 
-simulate_module = importlib.import_module("praxis_lab.simulate")  # the package exports the function
+simulate_module = importlib.import_module("praxis_lab.sim.simulate")
 
 TESTS = Path(__file__).parent
 EXACT = sorted(p for folder in ("protocols", "corpus") for p in (TESTS / folder).glob("*.py")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from praxis_lab.analyse import load
-from praxis_lab.deck import bind
-from praxis_lab.trace import trace
+from praxis_lab.deck.binding import bind
+from praxis_lab.protocol.loading import load
+from praxis_lab.trace.driver import trace
 
 
 def _trace(src: str, params=None, **kw):
@@ -147,7 +147,7 @@ def test_without_a_judge_an_op_inside_a_try_completes_and_the_except_is_not_run(
 
 
 def test_with_a_judge_the_op_raises_plr_s_error_into_the_except_and_the_path_says_so():
-    from praxis_lab.replay import Replay
+    from praxis_lab.sim.replay import Replay
 
     loaded = load(TRY)
     binding = bind(loaded.info)

@@ -38,7 +38,7 @@ process.stdout.write(JSON.stringify(out));
 
 @pytest.mark.slow
 def test_the_drawn_and_the_python_loop_groups_agree_on_every_fixture_graph():
-    from praxis_lab.simulate import simulate
+    from praxis_lab.pipeline import simulate
     from praxis_lab.widgets import GraphView
 
     node = shutil.which("node")

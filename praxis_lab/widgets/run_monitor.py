@@ -22,7 +22,7 @@ _TERMINAL = {"completed", "failed", "canceled", "interrupted", "refused"}
 
 
 class RunController(Protocol):
-    """What RunMonitor drives (``praxis_lab.runner`` provides one).
+    """What RunMonitor drives (``praxis_lab.execution.runner`` provides one).
 
     ``start``/``pause``/``resume``/``abort`` may return an awaitable (it is scheduled
     on the running event loop). ``subscribe(fn)`` registers ``fn(event)`` for the run's

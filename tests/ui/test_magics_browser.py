@@ -88,7 +88,7 @@ get_ipython().events.register("post_run_cell", _cell_end)
 MEASURE = f"""
 import json, statistics, sys
 from IPython.utils.capture import capture_output
-_sim = sys.modules["praxis_lab.simulate"]  # the module (praxis_lab.simulate is the function)
+_sim = sys.modules["praxis_lab.pipeline"]
 CELL = {BROKEN!r}
 WARM = {WARM}
 ip = get_ipython()

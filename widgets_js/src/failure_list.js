@@ -57,17 +57,6 @@ export function editPreview(edit) {
   return (added ? added.slice(1) : lines[0]).trim();
 }
 
-/** The message without its kind/line prefix and without a trailing "; fix: …" hint
- * that repeats one of the fixes listed under it (with an Apply button). */
-export function listMessage(failure) {
-  const message = bareMessage(failure);
-  const hint = message.lastIndexOf("; fix: ");
-  if (hint < 0) return message;
-  const described = message.slice(hint + "; fix: ".length).trim();
-  const listed = (failure.fixes || []).some((fix) => String(fix.description ?? "").trim() === described);
-  return listed ? message.slice(0, hint) : message;
-}
-
 /** Copy text to the clipboard; resolves to true when the browser allowed it. */
 export async function copyText(text) {
   try {
@@ -103,7 +92,7 @@ function render({ model, el }) {
         f.line ? h("span", { class: "pf-line" }, `line ${f.line}`, f.column ? h("span", { class: "praxis-muted" }, `:${f.column}`) : null) : null,
         f.method ? h("span", { class: "praxis-mono praxis-muted" }, `${f.method}()`) : null,
         f.occurrences > 1 ? h("span", { class: "praxis-muted", title: "times this failure occurs" }, `×${f.occurrences}`) : null),
-      h("div", { class: "pf-message" }, listMessage(f)),
+      h("div", { class: "pf-message" }, bareMessage(f)),
       resources.length ? h("div", { class: "pf-resources" }, `resources: ${resources.slice(0, 12).join(", ")}${resources.length > 12 ? " …" : ""}`) : null,
       (f.fixes || []).map((fix, j) => h("div", { class: "pf-fix" },
         h("button", {

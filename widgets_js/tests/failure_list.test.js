@@ -95,17 +95,3 @@ describe("bareMessage", () => {
   });
 });
 
-describe("listMessage", () => {
-  it("drops a trailing '; fix: …' that repeats a listed fix, keeps any other hint", async () => {
-    const { listMessage } = await import("../src/failure_list.js");
-    const fixes = [{ description: "lower the volume at line 28 to 50 µL, what fits", edit: "" }];
-    const message = "insufficient_liquid @ line 28: aspirate 100 µL from source[C5], which holds 50 µL; "
-      + "fix: lower the volume at line 28 to 50 µL, what fits";
-    expect(listMessage({ kind: "insufficient_liquid", message, fixes }))
-      .toBe("aspirate 100 µL from source[C5], which holds 50 µL");
-    expect(listMessage({ kind: "insufficient_liquid", message, fixes: [] }))
-      .toBe("aspirate 100 µL from source[C5], which holds 50 µL; fix: lower the volume at line 28 to 50 µL, what fits");
-    expect(listMessage({ kind: "no_tips", message: "no tip on channel 0", fixes }))
-      .toBe("no tip on channel 0");
-  });
-});

@@ -1,0 +1,125 @@
+"""The bodies of ``praxis-lab run | requests | approve | note | search`` (``cli.py`` parses).
+
+Each takes the parsed ``argparse`` namespace, prints, and returns the exit code: 0 ok,
+1 the run did not complete (or the request / note was refused), 2 a usage or store
+error, always one line on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Literal
+
+from praxis_lab.store import db
+from praxis_lab.store.audit import RequestError, current_user
+
+__all__ = ["approve_command", "note_command", "requests_command", "run_command",
+           "search_command"]
+
+
+def _fail(command: str, exc: BaseException, code: int) -> int:
+    print(f"praxis-lab {command}: {exc}", file=sys.stderr)
+    return code
+
+
+def run_command(args: Any) -> int:
+    """``praxis-lab run FILE --setup NAME [--param k=v] [--override REASON] [--request ID]
+    [--user NAME] [--db URL]``: file a request, gate it, run it.
+
+    Exit 0 when the run completed, 1 when it failed, was refused or canceled, 2 on a
+    usage or store error.
+    """
+    from praxis_lab.execution.runner import _approve_hint, run
+    from praxis_lab.protocol.analyse import ProtocolError, parse_param_values
+
+    try:
+        params = parse_param_values(getattr(args, "param", None))
+        record = run(args.file, setup=args.setup, params=params, db=getattr(args, "db", None),
+                     override=getattr(args, "override", None),
+                     name=getattr(args, "protocol", None),
+                     request=getattr(args, "request", None), user=getattr(args, "user", None))
+    except ProtocolError as exc:
+        print(f"praxis-lab run: {exc.short}", file=sys.stderr)
+        return 2
+    except (db.StoreError, ValueError) as exc:
+        return _fail("run", exc, 2)
+    line = (f"run {record.run_id} {record.protocol} {record.status}: {record.calls} calls"
+            + (f" in {record.duration_s:.2f} s" if record.duration_s is not None else "")
+            + f" ({record.mode}, {record.backend}; request {record.request_id} "
+            f"{record.request_status})")
+    print(line)
+    if record.status == "refused":
+        for reason in (record.decision.reasons if record.decision else []) or [
+                record.error_message or "the request is blocked"]:
+            print(f"blocked: {reason}", file=sys.stderr)
+        print(_approve_hint(record), file=sys.stderr)
+    elif record.error_code:
+        print(f"{record.error_code}: {record.error_message}", file=sys.stderr)
+    return 0 if record.ok else 1
+
+
+def requests_command(args: Any) -> int:
+    """``praxis-lab requests [--status S] [--limit N] [--json] [--db URL]``."""
+    from praxis_lab.store.frames import STAMP, print_frame, requests
+
+    try:
+        df = requests(getattr(args, "db", None), status=getattr(args, "status", None),
+                      limit=getattr(args, "limit", None))
+    except (db.StoreError, ValueError) as exc:
+        return _fail("requests", exc, 2)
+    print_frame(df, args, "no requests" + (
+        f" with status {args.status}" if getattr(args, "status", None)
+        else " yet: `praxis-lab run FILE --setup NAME` files one"),
+        lambda df: df.assign(created=df["created"].dt.strftime(STAMP))[[
+            "request_id", "status", "type", "target", "issued_by", "protocol", "created",
+            "approved_by", "human_override", "run_id", "run_status"]])
+    return 0
+
+
+def approve_command(args: Any) -> int:
+    """``praxis-lab approve ID --reason TEXT [--by NAME] [--db URL]``: 1 when refused."""
+    from praxis_lab.execution.approvals import approve
+
+    by = getattr(args, "by", None)
+    try:
+        request = approve(args.id, args.reason, by=by, db=getattr(args, "db", None))
+    except RequestError as exc:
+        return _fail("approve", exc, 1)
+    except db.StoreError as exc:
+        return _fail("approve", exc, 2)
+    print(f"request {request.id} approved by {current_user(by)}: run it with "
+          f"`praxis-lab run FILE --setup NAME --request {request.id}`")
+    return 0
+
+
+def note_command(args: Any) -> int:
+    """``praxis-lab note ID TEXT [--request] [--by NAME] [--db URL]``: 1 for an unknown id."""
+    from praxis_lab.store.notes import note
+
+    on: Literal["run", "request"] = "request" if getattr(args, "request", False) else "run"
+    words = args.text if isinstance(args.text, list) else [args.text]
+    try:
+        note_id = note(args.id, " ".join(words), getattr(args, "db", None), on=on,
+                       author=getattr(args, "by", None))
+    except RequestError as exc:
+        return _fail("note", exc, 1)
+    except db.StoreError as exc:
+        return _fail("note", exc, 2)
+    print(f"note {note_id} on {on} {args.id}")
+    return 0
+
+
+def search_command(args: Any) -> int:
+    """``praxis-lab search TEXT [--limit N] [--json] [--db URL]``: notes, best match first."""
+    from praxis_lab.store.frames import STAMP, print_frame, search
+
+    words = args.text if isinstance(args.text, list) else [args.text]
+    try:
+        df = search(" ".join(words), getattr(args, "db", None),
+                    limit=getattr(args, "limit", None) or 50)
+    except (db.StoreError, ValueError) as exc:
+        return _fail("search", exc, 2)
+    print_frame(df, args, f"no note matches {' '.join(words)!r}",
+                lambda df: df.assign(created=df["created"].dt.strftime(STAMP))
+                .drop(columns=["score"]))
+    return 0

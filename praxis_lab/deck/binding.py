@@ -1,0 +1,334 @@
+"""Bind protocol parameters to labware on a deck, and describe the deck as data.
+
+With a setup, parameters are the user's real PLR objects on the handler's real
+deck. Without one, :func:`bind` *proposes* a deck: a STARLet with each
+parameter's default labware on a carrier (tip racks on ``TIP_CAR_480_A00``,
+plates on ``PLT_CAR_L5AC_A00``, troughs on ``Trough_CAR_4R200_A00``), so the
+protocol runs against real geometry. :func:`~praxis_lab.deck.layout.layout` (re-exported
+here) turns any deck into the plain data the deck widget draws.
+
+>>> from praxis_lab.protocol.analyse import analyse
+>>> b = bind(analyse("async def p(lh: LiquidHandler, tips: TipRack, src: Plate): ..."))
+>>> b.proposed, sorted(b.objects)
+(True, ['lh', 'src', 'tips'])
+>>> b.key(b.objects["src"].get_item("B3"))
+'src[B3]'
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from praxis_lab import _plr
+from praxis_lab.deck.proposal import default_for, proposal
+from praxis_lab.protocol.analyse import Parameter, ProtocolError, ProtocolInfo
+from praxis_lab.trace.sym import Sym
+
+__all__ = ["Binding", "bind", "is_unresolved"]
+
+_P = _plr.PLR
+_WELL_OR_SPOT = (_P["Well"], _P["TipSpot"])
+
+
+@dataclass
+class Binding:
+    """Parameter name → stand-in, and how to name every resource the protocol touches."""
+
+    info: ProtocolInfo
+    handler: Any  # a real PLR LiquidHandler
+    objects: dict[str, Any]  # labware / handler / concrete values
+    witness: dict[str, Any]  # numeric parameters (traced as Sym)
+    proposed: bool
+    setup_name: str | None = None
+    unresolved: list[Parameter] = field(default_factory=list)
+    _labels: dict[int, str] = field(default_factory=dict)
+    _keys: dict[int, str] = field(default_factory=dict)
+    _by_tracker: dict[int, Any] | None = None
+    _idents: dict[int, tuple[Any, dict[str, str]]] = field(default_factory=dict)
+    _tip_volumes: dict[int, tuple[Any, float]] = field(default_factory=dict)
+    # keys of the wells and tip spots of labelled labware, and the items the protocol
+    # looked up in it (proxies.recording_state), shared by the bindings with the same
+    # labels (_shared_for); None: not shared
+    _item_keys: dict[int, tuple[Any, Any, str, str]] | None = None
+    _item_lookups: dict[int, tuple[Any, Any, dict[Any, Any]]] | None = None
+
+    @property
+    def deck(self) -> Any:
+        return self.handler.deck
+
+    def args(self, tracer_ref: Callable[[], Any]) -> dict[str, Any]:
+        """Keyword arguments for one traced run of the protocol."""
+        from praxis_lab.trace.proxies import TracedHandler
+
+        out: dict[str, Any] = {}
+        tracer = tracer_ref()
+        for p in self.info.params:
+            if p.name in self.witness:
+                out[p.name] = Sym(p.name, tracer.witness(p.name), param=p.name)
+            elif p.kind == "machine" or isinstance(self.objects.get(p.name), _P["LiquidHandler"]):
+                out[p.name] = TracedHandler(tracer_ref, self.objects[p.name], p.name)
+            elif p.name in self.objects:
+                out[p.name] = self.objects[p.name]
+            elif p.has_default:
+                out[p.name] = p.default
+            else:
+                out[p.name] = _Unresolved(p)
+        return out
+
+    def label(self, resource: Any) -> str:
+        return self._labels.get(id(resource)) or str(getattr(resource, "name", resource))
+
+    def key(self, resource: Any) -> str:
+        """A stable, readable key: ``src[A1]`` for a well, ``tips[H12]``, ``trough``,
+        ``carrier[2]`` for a site of a bound carrier."""
+        rid = id(resource)
+        k = self._keys.get(rid)
+        if k is not None:
+            return k
+        if rid in self._labels:
+            k = self._labels[rid]
+        else:
+            parent = getattr(resource, "parent", None)
+            if isinstance(resource, _WELL_OR_SPOT) and parent is not None:
+                k = self._item_key(resource, parent)
+            elif id(parent) in self._labels and isinstance(parent, _P["Carrier"]):
+                site = next((i for i, s in parent.sites.items() if s is resource), None)
+                k = self.label(resource) if site is None else f"{self.label(parent)}[{site}]"
+            else:
+                k = self.label(resource)
+        self._keys[rid] = k
+        return k
+
+    def _item_key(self, item: Any, parent: Any) -> str:
+        """``src[A1]``: from the keys shared with earlier bindings of the same labels when
+        the item is still that item of that labware under that name, else worked out."""
+        shared = self._item_keys
+        found = shared.get(id(item)) if shared is not None else None
+        if found is not None and found[0] is item and found[1] is parent and \
+                found[2] == item.name:
+            return found[3]
+        k = f"{self.label(parent)}[{self.identifier(item)}]"
+        if shared is not None and id(parent) in self._labels:  # item and labware kept alive
+            shared[id(item)] = (item, parent, item.name, k)
+        return k
+
+    def identifier(self, item: Any) -> str:
+        """``item.get_identifier()`` (``"B3"``) without PLR's scan of the parent's items.
+
+        PLR looks an item up by name in its parent's ordering, one item after another; the
+        name → identifier table of each parent is built once per binding instead.
+        """
+        parent = item.parent
+        found = self._idents.get(id(parent))
+        if found is None:
+            ordering = getattr(parent, "_ordering", None)
+            table: dict[str, str] = {}
+            for ident, name in ordering.items() if isinstance(ordering, Mapping) else ():
+                table.setdefault(name, ident)  # PLR answers the first item of that name
+            found = self._idents[id(parent)] = (parent, table)  # the parent is kept alive
+        ident = found[1].get(item.name)
+        return ident if ident is not None else str(item.get_identifier())
+
+    def tip_volume(self, spot: Any) -> float:
+        """The maximal volume of the tips ``spot`` makes: PLR builds a new ``Tip`` on every
+        ``make_tip()``; it is asked once per tip factory per binding."""
+        make = getattr(spot, "_make_tip_func", None)
+        found = self._tip_volumes.get(id(make)) if make is not None else None
+        if found is not None:
+            return found[1]
+        volume = float(spot.make_tip().maximal_volume)
+        if make is not None:
+            self._tip_volumes[id(make)] = (make, volume)  # the factory is kept alive
+        return volume
+
+    def resource_of(self, tracker: Any) -> Any:
+        """The labware, well or tip spot a PLR tracker belongs to (on the deck or bound)."""
+        if self._by_tracker is None:
+            found: dict[int, Any] = {}
+            seen: set[int] = set()
+            roots = [self.deck, *self.objects.values()]
+            while roots:
+                res = roots.pop()
+                for r in res if isinstance(res, list | tuple) else [res]:
+                    if not hasattr(r, "children") or id(r) in seen:
+                        continue
+                    seen.add(id(r))
+                    if getattr(r, "tracker", None) is not None:
+                        found[id(r.tracker)] = r
+                    roots.extend(r.children)
+            self._by_tracker = found
+        return self._by_tracker.get(id(tracker))
+
+    def starts_with_tip(self, spot: Any) -> bool:
+        """Whether a tip spot holds a tip before the protocol runs: the setup's tracker, or
+        full for a proposed rack."""
+        return True if self.proposed else bool(spot.tracker.has_tip)
+
+    def on_deck(self, resource: Any) -> bool:
+        try:
+            return bool(resource.get_root() is self.deck.get_root()) or resource is self.deck
+        except AttributeError:
+            return True
+
+
+class _Unresolved:
+    """Stand-in for a parameter whose type is not PLR labware: any use stops the path."""
+
+    def __init__(self, param: Parameter) -> None:
+        object.__setattr__(self, "_param", param)
+
+    def _fail(self, *a: Any, **k: Any) -> Any:
+        p: Parameter = object.__getattribute__(self, "_param")
+        raise ProtocolError(
+            f"parameter {p.name!r} has type {p.annotation!r}, which is not PLR labware: "
+            "bind it with --setup"
+        )
+
+    __getitem__ = __iter__ = __len__ = __call__ = _fail  # type: ignore[assignment]
+
+    def __repr__(self) -> str:  # the graph shows it: the same text on every run
+        p: Parameter = object.__getattribute__(self, "_param")
+        return f"<unresolved {p.name}: {p.annotation}>"
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name in ("get_root", "name", "parent"):
+            raise AttributeError(name)  # introspection (hasattr) sees a plain object
+        return self._fail()
+
+
+def is_unresolved(value: Any) -> bool:
+    """Whether ``value`` (or an item of it) stands for an unresolved parameter."""
+    if isinstance(value, list | tuple):
+        return any(isinstance(v, _Unresolved) for v in value)
+    return isinstance(value, _Unresolved)
+
+
+def _numeric(p: Parameter, value: Any) -> bool:
+    et = p.element_type
+    if isinstance(value, bool | Sym):
+        return False
+    return et in ("int", "float") or (et is None and isinstance(value, int | float))
+
+
+def _coerce(p: Parameter, raw: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    et = p.element_type
+    try:
+        if et == "int":
+            return int(raw)
+        if et == "float":
+            return float(raw)
+        if et == "bool":
+            return raw.lower() in ("1", "true", "yes", "on")
+        if et in (None,):
+            for conv in (int, float):
+                try:
+                    return conv(raw)
+                except ValueError:
+                    pass
+    except ValueError:
+        raise ProtocolError(
+            f"--param {p.name}={raw!r}: {p.name} is annotated {et}, so give "
+            f"{'a whole number' if et == 'int' else 'a number'}, e.g. --param {p.name}="
+            f"{'2' if et == 'int' else '150'}") from None
+    return raw
+
+
+def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
+         params: Mapping[str, Any] | None = None, setup_name: str | None = None) -> Binding:
+    """Build the stand-ins for every parameter of ``info``.
+
+    ``setup`` maps parameter names to real PLR objects (``--setup``); ``params`` gives
+    values for numeric/str parameters (``--param k=v``).
+    """
+    params = dict(params or {})
+    unknown = sorted(set(params) - {p.name for p in info.params})
+    if unknown:
+        raise ProtocolError(f"--param {unknown[0]}: {info.name} has no such parameter "
+                            f"(parameters: {', '.join(p.name for p in info.params)})")
+    setup = dict(setup or {})
+    proposer, made = (None, {}) if setup else proposal(info)
+    handler = None
+    objects: dict[str, Any] = {}
+    witness: dict[str, Any] = {}
+    unresolved: list[Parameter] = []
+    labels: dict[int, str] = {}
+    for p in info.params:
+        if p.name in setup:
+            objects[p.name] = setup[p.name]
+        elif p.name in params or (p.kind == "value" and p.has_default):
+            value = _coerce(p, params[p.name]) if p.name in params else p.default
+            if _numeric(p, value):
+                witness[p.name] = value
+            else:
+                objects[p.name] = value
+            continue
+        elif p.kind == "value":
+            raise ProtocolError(
+                f"parameter {p.name!r} ({p.annotation}) of {info.name} has no default: pass "
+                f"--param {p.name}=VALUE")
+        elif p.kind == "machine":
+            if proposer is None:
+                raise ProtocolError(
+                    f"setup {setup_name or ''!s} gives no {p.name!r}: return the LiquidHandler "
+                    f"as {p.name!r}")
+            objects[p.name] = proposer.handler
+        elif p.has_default:
+            continue
+        else:
+            res = made.get(p.name)
+            if res is None and proposer is not None:
+                res = made[p.name] = default_for(p, proposer)
+            if res is None:
+                if p.kind == "labware" and setup:
+                    raise ProtocolError(
+                        f"setup {setup_name or ''!s} gives no {p.name!r} ({p.annotation}): "
+                        f"return it from the setup")
+                unresolved.append(p)
+                continue
+            objects[p.name] = res
+        obj = objects[p.name]
+        if isinstance(obj, _P["LiquidHandler"]):
+            handler = handler or obj
+        elif isinstance(obj, list | tuple):
+            owners = {id(getattr(x, "parent", None)): getattr(x, "parent", None) for x in obj}
+            if len(owners) == 1 and None not in owners.values() and proposer is not None:
+                labels[id(next(iter(owners.values())))] = p.name
+        elif _plr.resolve_type(type(obj).__name__) is not None or hasattr(obj, "get_root"):
+            labels[id(obj)] = p.name
+    if proposer is not None:
+        proposer.sealed = True
+    if handler is None:
+        handler = proposer.handler if proposer is not None else _find_handler(setup)
+    keys, lookups = _shared_for(labels)
+    return Binding(info, handler, objects, witness, proposer is not None, setup_name,
+                   unresolved, labels, _item_keys=keys, _item_lookups=lookups)
+
+
+# sorted labels (id of labware, parameter name) -> what bindings with them share: the
+# item keys, and the items looked up in labelled labware
+_SHARED: OrderedDict[tuple[Any, ...], tuple[dict[Any, Any], dict[Any, Any]]] = OrderedDict()
+
+
+def _shared_for(labels: dict[int, str]) -> tuple[dict[Any, Any], dict[Any, Any]]:
+    """The item keys and item lookups shared by bindings with these labels (a well's key
+    is its labware's label and its identifier). Every entry keeps its labware alive, so
+    the labware's id in the labels cannot come to name another object meanwhile."""
+    key = tuple(sorted(labels.items()))
+    found = _SHARED.get(key)
+    if found is None:
+        found = _SHARED[key] = ({}, {})
+        while len(_SHARED) > 16:
+            _SHARED.popitem(last=False)
+    return found
+
+
+def _find_handler(setup: Mapping[str, Any]) -> Any:
+    for value in setup.values():
+        if isinstance(value, _P["LiquidHandler"]):
+            return value
+    return _plr.new_handler()

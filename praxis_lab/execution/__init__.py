@@ -1,0 +1,1 @@
+"""Run a protocol on a machine: preflight, policy, approvals, the runner and its recorder."""

@@ -1,0 +1,154 @@
+"""Load a protocol: compile and run its source, find its function, call its setup.
+
+>>> loaded = load("async def p(lh: LiquidHandler, plate: Plate):\\n    pass\\n")
+>>> loaded.info.name, loaded.func.__name__
+('p', 'p')
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import inspect
+import linecache
+import os
+import textwrap
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
+
+__all__ = ["Loaded", "load", "resolve_setup"]
+
+
+@dataclass
+class Loaded:
+    """A protocol compiled and executed: its info, function and namespace."""
+
+    info: ProtocolInfo
+    func: Callable[..., Any]
+    namespace: dict[str, Any]
+
+
+def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
+    if callable(protocol) and not isinstance(protocol, str | os.PathLike):
+        fn = inspect.unwrap(protocol)
+        code = getattr(fn, "__code__", None)
+        filename = code.co_filename if code is not None else "<function>"
+        whole = linecache.getlines(filename)
+        if whole:  # the whole file or cell, so lines match the function's code
+            return "".join(whole), filename, fn
+        try:
+            lines, _ = inspect.getsourcelines(fn)
+        except (OSError, TypeError):
+            raise ProtocolError(
+                f"cannot read the source of {getattr(fn, '__name__', fn)!r}: pass the source "
+                "string or the file path instead"
+            ) from None
+        return textwrap.dedent("".join(lines)), filename, fn
+    if isinstance(protocol, os.PathLike) or (  # one line with no async def: a path
+        isinstance(protocol, str) and "\n" not in protocol and "async def" not in protocol
+    ):
+        path = Path(protocol)
+        if path.is_dir():
+            raise ProtocolError(f"{path} is a directory: pass one protocol file (.py) in it")
+        if not path.is_file():
+            hint = "" if path.suffix == ".py" else " (a protocol file ends in .py)"
+            raise ProtocolError(f"protocol file not found: {path}{hint}; check the path")
+        return path.read_text(), str(path), None
+    if isinstance(protocol, str):
+        return protocol, "<protocol>", None
+    raise ProtocolError(f"cannot simulate a {type(protocol).__name__}: pass a function, "
+                        "a source string or a path")
+
+
+def load(protocol: Any, name: str | None = None,
+         namespace: Mapping[str, Any] | None = None) -> Loaded:
+    """Compile and execute the protocol's source so its function can be traced or run.
+
+    ``protocol`` is an async function, a source string or a path to a ``.py`` file.
+    ``namespace`` supplies globals (a notebook's user namespace) visible to the cell.
+    """
+    source, filename, fn = _source_of(protocol)
+    if fn is not None:
+        info = analyse(source, name or fn.__name__, filename)
+        return Loaded(info, fn, dict(getattr(fn, "__globals__", {})))
+    if filename == "<protocol>":
+        filename = f"<praxis-{hashlib.sha1(source.encode()).hexdigest()[:10]}>"
+    info = analyse(source, name, filename)
+    ns: dict[str, Any] = dict(namespace or {})
+    ns.setdefault("__name__", "__praxis_protocol__")
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    try:
+        exec(compiled(source, filename), ns)
+    except Exception as exc:
+        line = user_line(exc, [filename])
+        raise ProtocolError(
+            f"running {filename} failed: {type(exc).__name__}: {exc}",
+            line=line, column=0,
+            source_line=source.splitlines()[line - 1] if line else None,
+        ) from None
+    func = ns.get(info.name)
+    if func is None or not inspect.iscoroutinefunction(func):
+        raise ProtocolError(f"{info.name} is not an async function after running {filename}")
+    return Loaded(info, func, ns)
+
+
+def _no_setup(loaded: Loaded, name: str) -> str:
+    """The message for a setup name the protocol's namespace lacks: the plain functions
+    defined there (not imported labware factories or builtins), the closest one first."""
+    module = loaded.namespace.get("__name__")
+    known = [k for k, v in loaded.namespace.items()
+             if inspect.isfunction(v) and not k.startswith("_") and v.__module__ == module
+             and not inspect.iscoroutinefunction(v)]
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f"did you mean {close[0]}? " if close else ""
+    return (f"setup {name!r} not found in {loaded.info.filename}: {hint}define "
+            f"`def {name}(): return {{...}}` (functions there: {', '.join(known) or 'none'})")
+
+
+def resolve_setup(loaded: Loaded, setup: Any) -> dict[str, Any]:
+    """Call the setup and check it binds the protocol's parameters.
+
+    ``setup`` is the name of a function in the protocol's namespace, a callable or a
+    mapping; it must give a dict of parameter name → PLR object.
+    """
+    if setup is None:
+        return {}
+    label = setup if isinstance(setup, str) else getattr(setup, "__name__", "setup")
+    if isinstance(setup, str):
+        fn = loaded.namespace.get(setup)
+        if fn is None or not callable(fn):
+            raise ProtocolError(_no_setup(loaded, setup))
+        setup = fn
+    if isinstance(setup, Mapping):
+        result: Any = setup
+    else:
+        try:
+            result = setup()
+            if inspect.iscoroutine(result):
+                import asyncio
+
+                result = asyncio.run(result)
+        except Exception as exc:
+            line = user_line(exc, [loaded.info.filename])
+            where = f" @ line {line}" if line else ""
+            raise ProtocolError(
+                f"setup {label!r} raised {type(exc).__name__}: {exc}{where}; fix the setup "
+                "function"
+            ) from None
+    if not isinstance(result, Mapping):
+        raise ProtocolError(
+            f"setup {label!r} returned {type(result).__name__}: it must return a dict of "
+            "parameter name -> PLR object"
+        )
+    names = {p.name for p in loaded.info.params}
+    unknown = sorted(set(result) - names)
+    if unknown:
+        raise ProtocolError(
+            f"setup {label!r} returned {', '.join(unknown)} which {loaded.info.name} has no "
+            f"parameter for (parameters: {', '.join(sorted(names))})"
+        )
+    return dict(result)

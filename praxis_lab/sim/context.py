@@ -1,0 +1,169 @@
+"""What a rule sees (:class:`Context`) and the argument checks every rule shares.
+
+The state, the op being checked, the binding (real labware, keys) and the level; plus
+PLR 0.2.2's argument checks in its order: resource kinds, channels, lengths, volumes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from praxis_lab import _plr
+from praxis_lab.sim.state import State, _n
+from praxis_lab.trace.sym import concrete
+
+__all__ = ["Context"]
+
+_P = _plr.PLR
+_EPS = 1e-6  # PLR's VolumeTracker tolerance
+_WELL_OR_SPOT = (_P["Well"], _P["TipSpot"])
+
+
+class Context:
+    """What a rule sees: the state, the op, the binding, and where failures go."""
+
+    def __init__(self, state: State, binding: Any, level: str) -> None:
+        self.state, self.binding, self.level = state, binding, level
+        self.op: Any = None
+        self.failures: list[Any] = []
+        self.flagged_off_deck: set[int] = set()
+        self.initial: dict[str, Any] = {}
+        self.tips_used: dict[str, set[str]] = {}
+        self._on_deck: dict[int, bool] = {}
+        self._keys: dict[int, str] = getattr(binding, "_keys", {})
+
+    @property
+    def volumes(self) -> bool:
+        return self.level in ("symbolic", "exact")
+
+    def fail(self, kind: str, text: str, resources: list[str] | None = None, **data: Any) -> None:
+        from praxis_lab.sim.failures import Failure
+
+        op = self.op
+        self.failures.append(Failure(kind, op.line, op.column, op.method, resources or [], text,
+                                     data, op.index))
+
+    def key(self, res: Any) -> str:
+        found = self._keys.get(id(res))  # the binding's memo, read without a call
+        return found if found is not None else str(self.binding.key(res))
+
+    # -- lazily initialised state ------------------------------------------------------
+    def spot_has_tip(self, spot: Any) -> bool:
+        key = self.key(spot)
+        spots = self.state.spots
+        has = spots.get(key)
+        if has is None:
+            has = spots[key] = self.initial[key] = self.binding.starts_with_tip(spot)
+        return has
+
+    def well_key(self, well: Any) -> str:
+        key = self.key(well)
+        if key not in self.state.volumes:
+            exact = self.level == "exact"
+            amount = float(well.tracker.get_used_volume()) if exact else None
+            self.state.set_volume(key, amount, float(well.max_volume))
+            self.state.changed.pop(key, None)
+            self.state._journal.pop()  # initialisation is not a pending change
+            self.state.start_twin(key)
+            self.initial[key] = amount
+        return key
+
+    def check_on_deck(self, items: list[Any]) -> None:
+        for res in items:
+            owner = res.parent if isinstance(res, _WELL_OR_SPOT) else res
+            if owner is None or id(owner) in self.flagged_off_deck:
+                continue
+            on = self._on_deck.get(id(owner))
+            if on is True:
+                continue
+            if on is None:
+                on = self._on_deck[id(owner)] = self.binding.on_deck(owner)
+            if not on:
+                self.flagged_off_deck.add(id(owner))
+                name = self.key(owner)
+                self.fail("not_on_deck", f"{self.op.method} touches {name}, which is not on "
+                          f"the deck of {self.op.receiver}; assign it to a carrier or slot",
+                          [name], resource=name)
+
+
+def _listify(ctx: Context, value: Any, arg: str, expected: type, label: str) -> list[Any] | None:
+    """The argument as a flat list of ``expected`` objects, or record wrong_resource."""
+    if isinstance(value, expected):
+        name = ctx.key(value)
+        ctx.fail("wrong_resource", f"{arg} must be a list of {label}, got one "
+                 f"{type(value).__name__} ({name}); wrap it in a list: [{name}]", [name], arg=arg,
+                 expected=f"list[{label}]", given=type(value).__name__, fix="wrap")
+        return None
+    if not isinstance(value, list | tuple):
+        ctx.fail("wrong_resource", f"{arg} must be a list of {label}, got "
+                 f"{type(value).__name__}", [], arg=arg, expected=f"list[{label}]",
+                 given=type(value).__name__)
+        return None
+    bad = [v for v in value if not isinstance(v, expected)]
+    if bad:
+        b = bad[0]
+        shown = ctx.key(b) if hasattr(b, "get_root") else type(b).__name__
+        ctx.fail("wrong_resource", f"{arg} must hold {label}s, got {type(b).__name__} "
+                 f"({shown})", [shown] if hasattr(b, "get_root") else [],
+                 arg=arg, expected=label, given=type(b).__name__,
+                 fix="flatten" if isinstance(b, list) else None)
+        return None
+    return list(value)
+
+
+def _use_channels(ctx: Context, n: int) -> list[int] | None:
+    """PLR's ``use_channels or default_use_channels or range(n)``, each channel once."""
+    channels = ctx.op.channels_for(n)
+    if len(set(channels)) != len(channels):
+        ctx.fail("bad_arguments", f"use_channels {channels} repeats a channel", [])
+        return None
+    return channels
+
+
+def _channels_exist(ctx: Context, channels: list[int]) -> bool:
+    bad = [c for c in channels if not isinstance(c, int) or not 0 <= c < ctx.state.num_channels]
+    if bad:
+        ctx.fail("bad_arguments", f"channel {bad[0]} does not exist: the handler has "
+                 f"{ctx.state.num_channels} channels (0-{ctx.state.num_channels - 1})", [],
+                 channel=bad[0])
+        return False
+    return True
+
+
+def _same_length(ctx: Context, channels: list[int], n: int, what: str = "resources") -> bool:
+    if len(channels) != n:
+        ctx.fail("bad_arguments", f"{n} {what} for {len(channels)} channels {channels}: "
+                 f"give one channel per {what.rstrip('s')}", [], expected=n,
+                 given=len(channels))
+        return False
+    return True
+
+
+def _vols(ctx: Context, value: Any, n: int, arg: str = "vols") -> list[float] | None:
+    """The volumes as floats (PLR: ``[float(v) for v in vols]``); the length is checked later."""
+    value = concrete(value)
+    if isinstance(value, int | float):
+        ctx.fail("bad_arguments", f"{arg} must be a list (one volume per resource), got "
+                 f"{_n(value)}; write {arg}=[{_n(value)}] * {n}", [], arg=arg, scalar=value, n=n)
+        return None
+    try:
+        return [float(v) for v in value]
+    except (TypeError, ValueError):
+        ctx.fail("bad_arguments", f"{arg} must be a list of numbers, got {value!r}", [])
+        return None
+
+
+def _volume(ctx: Context, value: Any, arg: str = "volume") -> float | None:
+    """One volume as a float (PLR: ``float(volume)``), else a ``bad_arguments`` naming it."""
+    value = concrete(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    name = getattr(value, "name", None)
+    what = repr(name) if isinstance(name, str) else repr(value)
+    kind = type(value).__name__
+    ctx.fail("bad_arguments", f"{arg} must be a number of µL, got {kind} {what}; "
+             f"write {arg}=<µL>, e.g. {arg}=50", [], arg=arg, given=kind)
+    return None
+

@@ -1,0 +1,123 @@
+"""The simulation report: what ``simulate`` found, as data, text, HTML and a widget.
+
+>>> from praxis_lab import simulate
+>>> r = simulate("async def p(lh: LiquidHandler, tips: TipRack):\\n"
+...              "    await lh.pick_up_tips(tips['A1'])\\n")
+>>> print(r.summary())
+p: ok — 1 ops, 1 path, level symbolic
+  tips: tips 1
+  on deck: tips
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from praxis_lab.sim.failures import FailureMode
+from praxis_lab.trace.graph import ProtocolComputationGraph
+from praxis_lab.trace.tracer import TraceIssue
+
+__all__ = ["SimulationReport"]
+
+
+@dataclass
+class SimulationReport:
+    """Everything ``simulate`` found. ``ok`` is True when no failure mode exists."""
+
+    protocol: str
+    ok: bool
+    paths: int
+    failure_modes: list[FailureMode]
+    requirements: dict[str, Any]
+    graph: ProtocolComputationGraph
+    deck_layout: dict[str, Any]
+    timeline: dict[str, Any]
+    timings_ms: dict[str, float]
+    issues: list[TraceIssue] = field(default_factory=list)
+    level: str = "symbolic"
+    expected_ops: int = 0
+    source: str = ""
+    setup: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    # how to simulate an edited source as this report was made (set by praxis_lab.simulate)
+    _resimulate: Callable[[str], SimulationReport] | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI JSON of DESIGN.md."""
+        return {
+            "protocol": self.protocol, "ok": self.ok, "paths": self.paths, "level": self.level,
+            "failure_modes": [f.to_dict() for f in self.failure_modes],
+            "requirements": self.requirements, "graph": self.graph.to_dict(),
+            "deck_layout": self.deck_layout, "timeline": self.timeline,
+            "trace_issues": [{"kind": i.kind, "message": i.message, "line": i.line}
+                             for i in self.issues],
+            "expected_ops": self.expected_ops, "timings_ms": self.timings_ms,
+        }
+
+    def summary(self) -> str:
+        """A few readable lines: verdict, failures with their first fix, requirements."""
+        head = (f"{self.protocol}: {'ok' if self.ok else 'FAILS'} — {self.expected_ops} ops, "
+                f"{self.paths} path{'s' if self.paths != 1 else ''}, level {self.level}")
+        lines = [head]
+        for f in self.failure_modes:
+            lines.append(f"  ✗ {f.message}")
+            for fix in f.fixes[:1]:
+                lines.append(f"      fix: {fix['description']}")
+        for i in self.issues:
+            lines.append(f"  ! {i.kind}: {i.message}" + (f" @ line {i.line}" if i.line else ""))
+        tips = self.requirements.get("tips") or {}
+        if tips:
+            lines.append("  tips: " + ", ".join(f"{k} {v}" for k, v in tips.items()))
+        liquid = self.requirements.get("liquid") or []
+        if liquid:
+            shown = ", ".join(f"{r['parameter']}[{r['well']}] ≥ {r['min_volume']:g} µL"
+                              for r in liquid[:6])
+            more = f" (+{len(liquid) - 6} more)" if len(liquid) > 6 else ""
+            lines.append(f"  liquid: {shown}{more}")
+        on_deck = self.requirements.get("on_deck") or []
+        if on_deck:
+            lines.append("  on deck: " + ", ".join(on_deck))
+        return "\n".join(lines)
+
+    def apply_fix(self, failure: int, fix: int = 0) -> dict[str, Any]:
+        """Apply fix ``fix`` of failure mode ``failure`` and re-simulate the fixed source.
+
+        Returns ``{"source", "diff", "ok", "summary", "failure_modes"}`` (what the
+        failure list's "Apply fix" button shows).
+        """
+        import difflib
+
+        mode = self.failure_modes[failure]
+        objs = mode.data.get("fix_objects") or []
+        if not 0 <= fix < len(objs):
+            raise IndexError(
+                f"failure {failure} ({mode.kind}) has {len(objs)} fixes, not {fix + 1}")
+        new_source = objs[fix].apply(self.source)
+        diff = "\n".join(difflib.unified_diff(self.source.splitlines(), new_source.splitlines(),
+                                              "before", "after", lineterm=""))
+        if self._resimulate is None:
+            raise RuntimeError("this report was not made by praxis_lab.simulate: it cannot "
+                               "re-simulate a fix; call praxis_lab.simulate on the fixed source")
+        after = self._resimulate(new_source)
+        return {"source": new_source, "diff": diff, "ok": after.ok, "summary": after.summary(),
+                "failure_modes": [f.to_dict() for f in after.failure_modes]}
+
+    def __repr__(self) -> str:
+        return f"<SimulationReport {self.summary().splitlines()[0]}>"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return "<pre class='praxis-report'>" + escape(self.summary()) + "</pre>"
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        try:
+            from praxis_lab.widgets import ReportView
+
+            display(ReportView(self.to_dict(), source=self.source, on_apply=self.apply_fix))
+        except Exception:  # widgets unavailable (plain console, not built)
+            display({"text/plain": self.summary(), "text/html": self._repr_html_()}, raw=True)

@@ -1,0 +1,292 @@
+"""Simulate a protocol: trace it, check every op on every path, report what would fail.
+
+Levels (seed 003): *structural* (the op exists and binds), *boolean* (tips on
+channels, tips in spots, labware on the deck), *symbolic* (volumes as unknown
+start volumes: gives the minimum volume each source well needs) and *exact*
+(volumes from the labware a ``--setup`` binds). Failures are recorded and the op
+rolled back, so *every* failure of every path is reported, not only the first.
+
+>>> from praxis_lab import simulate
+>>> report = simulate('''
+... async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):
+...     await lh.aspirate(plate["A1"], vols=[50])
+... ''')
+>>> report.ok, report.failure_modes[0].kind, report.failure_modes[0].line
+(False, 'no_tips', 3)
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any, NamedTuple
+
+from praxis_lab.deck.binding import Binding, bind
+from praxis_lab.deck.layout import layout
+from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo
+from praxis_lab.protocol.blocks import CATCH_ALL, guarded_lines
+from praxis_lab.protocol.loading import Loaded, resolve_setup
+from praxis_lab.sim.failures import PLR_ERRORS, Failure, merge, plr_error
+from praxis_lab.sim.replay import Replay
+from praxis_lab.sim.report import SimulationReport
+from praxis_lab.sim.rules import Context
+from praxis_lab.trace.driver import trace
+from praxis_lab.trace.graph import ProtocolComputationGraph, build_graph
+from praxis_lab.trace.tracer import Path, TraceIssue
+
+__all__ = ["Checked", "check_paths", "simulate_loaded"]
+
+LEVELS = ("structural", "boolean", "symbolic", "exact")
+
+
+def check_paths(paths: list[Path], binding: Binding, level: str,
+                keep_timeline: bool = False, *, infeasible: list[int] | None = None,
+                ) -> tuple[list[list[Failure]], list[Context], dict[str, Any]]:
+    """Run the rule table over every path at ``level``; failures per path.
+
+    A path whose raised op would have completed cannot happen: its index is appended to
+    ``infeasible`` when that list is given (the timeline is the first other path's).
+    """
+    per_path: list[list[Failure]] = []
+    contexts: list[Context] = []
+    timeline: dict[str, Any] = {"initial": {}, "steps": []}
+    timed = False
+    for pi, path in enumerate(paths):
+        replay = Replay(binding, level)
+        steps = []
+        for op in path.ops:
+            changes = replay.step(op)
+            if keep_timeline and not timed and changes is not None:
+                steps.append({"op": op.index, "index": op.index, "line": op.line,
+                              "method": op.method, "changes": changes})
+        if replay.infeasible is not None and infeasible is not None:
+            infeasible.append(pi)
+        elif keep_timeline and not timed:
+            timeline = {"initial": dict(replay.ctx.initial), "steps": steps}
+            timed = True
+        per_path.append(replay.ctx.failures)
+        contexts.append(replay.ctx)
+    return per_path, contexts, timeline
+
+
+def _issue_failures(path: Path, proposed: bool) -> list[Failure]:
+    issue = path.issue
+    if issue is None or issue.kind != "raised":
+        return []
+    msg = issue.message
+    if msg.startswith("ProtocolError"):
+        return []  # an unresolved parameter, reported once as unresolved_type
+    kind = "bad_arguments"
+    line, column = issue.line or 0, issue.column or 0  # where the protocol's own line raised
+    if msg.startswith("ResourceNotFoundError") and proposed:
+        return [Failure("unresolved_type", issue.line or 0, column, "", [],
+                        f"the protocol looks labware up on the deck ({msg.split(': ', 1)[-1]}) "
+                        "but no setup binds a deck; pass --setup NAME to simulate against "
+                        "the real deck", {"raised": msg})]
+    if msg.startswith("TypeError") and ("not subscriptable" in msg or "not iterable" in msg):
+        return [Failure("wrong_resource", line, column, "", [],
+                        f"the protocol raises {msg}: a resource used like a plate or a list "
+                        "that is not one (a trough has no wells; index plates and tip racks)",
+                        {"raised": msg})]
+    if msg.startswith("ResourceNotFoundError"):  # a name the setup's deck does not have
+        return [Failure("not_on_deck", line, column, "", [],
+                        f"the protocol looks up labware the deck does not have ({msg}); check "
+                        "the name, or assign the labware to the deck in the setup",
+                        {"raised": msg})]
+    if msg.startswith("AttributeError"):
+        kind = "unknown_method"
+    elif msg.startswith(("KeyError", "IndexError", "ValueError")):
+        kind = "wrong_resource"
+    return [Failure(kind, line, column, "", [], f"the protocol raises {msg}", {"raised": msg})]
+
+
+def _requirements(contexts: list[Context], graph: ProtocolComputationGraph) -> dict[str, Any]:
+    tips: dict[str, int] = {}
+    for ctx in contexts:
+        for owner, keys in ctx.tips_used.items():
+            tips[owner] = max(tips.get(owner, 0), len(keys))
+    liquid: dict[str, float] = {}
+    for ctx in contexts:
+        for table in (ctx.state.required, ctx.state.infeasible):
+            for key, need in table.items():
+                if need > 0:
+                    liquid[key] = max(liquid.get(key, 0.0), need)
+    rows = []
+    for key in sorted(liquid, key=_well_order):
+        owner, _, ident = key.partition("[")
+        rows.append({"parameter": owner, "well": ident.rstrip("]") or owner,
+                     "min_volume": round(liquid[key], 6)})
+    on_deck = list(dict.fromkeys(r.split("[", 1)[0] for op in graph.operations
+                                 for r in op.resources))
+    return {"tips": tips, "on_deck": on_deck, "liquid": rows}
+
+
+class _SymbolicTwin:
+    """What ``_requirements`` reads of a symbolic-level context, from an exact one."""
+
+    def __init__(self, ctx: Context) -> None:
+        assert ctx.state.twin is not None
+        self.tips_used = ctx.tips_used
+        self.state = SimpleNamespace(required=ctx.state.twin_required, infeasible={})
+
+
+def _symbolic_twins(paths: list[Path], per_path: list[list[Failure]],
+                    contexts: list[Context]) -> list[Any] | None:
+    """The symbolic level's contexts without replaying it, when the exact replay is sure
+    to agree with it: no failure and no raised op on any path (the same ops apply in the
+    same order, so the tips are the same), and no well its twin would find short."""
+    if any(per_path) or len(contexts) != len(paths):
+        return None
+    if any(op.raised is not None for path in paths for op in path.ops):
+        return None
+    if any(ctx.state.twin is None or ctx.state.twin_failed for ctx in contexts):
+        return None
+    return [_SymbolicTwin(ctx) for ctx in contexts]
+
+
+@functools.lru_cache(maxsize=4096)
+def _well_order(key: str) -> tuple[str, int, str]:
+    owner, _, ident = key.partition("[")
+    ident = ident.rstrip("]")
+    row = "".join(c for c in ident if c.isalpha())
+    num = "".join(c for c in ident if c.isdigit())
+    return owner, int(num or 0), row
+
+
+class Checked(NamedTuple):
+    """A report and what its fixes are computed from: the binding and the final state."""
+
+    report: SimulationReport
+    info: ProtocolInfo
+    binding: Binding
+    final: Any
+
+
+def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None,
+                    t0: float) -> Checked:
+    """Trace and check a loaded protocol; the report has no fixes yet (``praxis_lab.fixes``
+    adds them: they are proven by simulating again)."""
+
+    info = loaded.info
+    objects = resolve_setup(loaded, setup) if setup is not None else None
+    setup_name = setup if isinstance(setup, str) else getattr(setup, "__name__", None)
+    binding = bind(info, objects, params, setup_name)
+    t_analyse = time.perf_counter()
+    level = "exact" if not binding.proposed else "symbolic"
+    traced = trace(loaded, binding, judge=lambda: Replay(binding, level))
+    t_trace = time.perf_counter()
+    paths = traced.paths
+    if not paths:
+        raise ProtocolError(f"{info.name} could not be traced")
+    dropped: list[int] = []
+    per_path, contexts, timeline = check_paths(paths, binding, level, keep_timeline=True,
+                                               infeasible=dropped)
+    if dropped and len(dropped) < len(paths):  # an op raised on a path where it completes
+        paths = [p for i, p in enumerate(paths) if i not in dropped]
+        per_path = [f for i, f in enumerate(per_path) if i not in dropped]
+    for failures, path in zip(per_path, paths, strict=True):
+        failures.extend(_issue_failures(path, binding.proposed))
+    for p in binding.unresolved:
+        close = _closest_type(p.element_type or "")
+        hint = f" (did you mean {close}?)" if close else ""
+        f = Failure("unresolved_type", p.line, p.column, "", [p.name],
+                    f"parameter {p.name!r} is annotated {p.annotation!r}, which is not PLR "
+                    f"labware{hint}; annotate it with a PLR type or bind it with --setup",
+                    {"param": p.name, "annotation": p.annotation, "closest": close})
+        for failures in per_path:
+            failures.insert(0, f)
+    if level == "exact":  # requirements come from unknown start volumes
+        contexts = _symbolic_twins(paths, per_path, contexts) or check_paths(
+            paths, binding, "symbolic")[1]
+    modes = merge(per_path, [p.condition for p in paths])
+    guarded = guarded_lines(info.source) if "try" in info.source else {}
+    for mode in modes:  # PLR's own errors went into the except on a path of their own
+        handler = None if plr_error(mode.kind, mode.method) else _catching(
+            guarded.get(mode.line, []), mode.kind)
+        if handler is not None:  # PLR raises here, and the protocol catches it
+            mode.certainty = "conditional"
+            mode.condition = f"not caught by the except at line {handler}"
+            mode.message += f" (the protocol catches it: except at line {handler})"
+    t_sim = time.perf_counter()
+    graph = build_graph(info, binding, paths)
+    requirements = _requirements(contexts, graph)
+    final = contexts[0].state if contexts else None
+    deck_layout = layout(binding, _volumes_initial(timeline), None)
+    need = {f"{r['parameter']}[{r['well']}]": r["min_volume"] for r in requirements["liquid"]}
+    for mode in modes:
+        if "well" in mode.data:
+            mode.data["required"] = need.get(mode.data["well"], 0.0)
+    issues = [p.issue for p in paths
+              if p.issue is not None and p.issue.kind != "raised"] + traced.issues + _quirks(
+        paths, binding)
+    t_end = time.perf_counter()
+    ok = not modes and not any(i.kind in ("timeout", "op_bound", "reads_state", "path_bound")
+                               for i in issues)
+    report = SimulationReport(
+        protocol=info.name, ok=ok, paths=len(paths), failure_modes=modes,
+        requirements=requirements, graph=graph, deck_layout=deck_layout, timeline=timeline,
+        timings_ms={"analyse": _ms(t0, t_analyse), "trace": _ms(t_analyse, t_trace),
+                    "simulate": _ms(t_trace, t_sim), "report": _ms(t_sim, t_end),
+                    "total": _ms(t0, t_end)},
+        issues=_dedupe(issues), level=level,
+        expected_ops=sum(1 for op in paths[0].ops if op.kind == "op"),
+        source=info.source, setup=binding.setup_name, params=dict(params or {}),
+    )
+    return Checked(report, info, binding, final)
+
+
+def _catching(guards: list[tuple[int, set[str | None]]], kind: str) -> int | None:
+    """The line of the first ``except`` that catches the PLR error behind ``kind``."""
+    plr = set(PLR_ERRORS.get(kind, ()))
+    for line, names in guards:
+        if names & CATCH_ALL or names & plr:
+            return line
+    return None
+
+
+def _quirks(paths: list[Path], binding: Binding) -> list[TraceIssue]:
+    """PLR 0.2.2 behaviours a protocol completes with but its author does not expect."""
+    out: list[TraceIssue] = []
+    for op in (op for path in paths for op in path.ops if op.method == "stamp"):
+        source, target = (binding.key(op.args.get(k)) for k in ("source", "target"))
+        out.append(TraceIssue(
+            "plr_stamp", f"PLR 0.2.2's stamp dispenses back into {source}, not into {target} "
+            f"(its dispense96 is given the source plate); write "
+            f"aspirate96({source}, volume) then dispense96({target}, volume)", op.line,
+            op.column))
+    return out
+
+
+def _volumes_initial(timeline: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in timeline.get("initial", {}).items() if not isinstance(v, bool)}
+
+
+def _dedupe(issues: list[TraceIssue]) -> list[TraceIssue]:
+    out: list[TraceIssue] = []
+    for i in issues:
+        if i not in out:
+            out.append(i)
+    return out
+
+
+# Names people use for PLR labware types that PLR 0.2.2 calls something else.
+_TYPE_SYNONYMS = {"Reservoir": "Trough", "Tips": "TipRack", "TipBox": "TipRack",
+                  "Microplate": "Plate", "WellPlate": "Plate", "Tubes": "TubeRack"}
+
+
+def _closest_type(name: str) -> str | None:
+    import difflib
+
+    if name in _TYPE_SYNONYMS:
+        return _TYPE_SYNONYMS[name]
+
+    names = ["Plate", "TipRack", "Well", "TipSpot", "Trough", "Container", "Tube", "TubeRack",
+             "Trash", "Deck", "LiquidHandler", "PlateCarrier", "TipCarrier", "ResourceHolder"]
+    found = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    return found[0] if found else None
+
+
+def _ms(a: float, b: float) -> float:
+    return round((b - a) * 1000, 3)

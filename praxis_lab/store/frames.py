@@ -1,0 +1,353 @@
+"""Run history, run requests, their audit trail and notes as pandas DataFrames; charts.
+
+The only module of praxis_lab that imports pandas (plotly is imported inside the chart
+functions). A run's totals (calls, tips used, volume moved) are aggregated in SQL when
+it ends and stored on it; runs still going are aggregated at query time, so
+:func:`history` stays fast on a store with millions of call rows.
+
+>>> from praxis_lab.store import frames
+>>> frames.history("sqlite://").columns.tolist()   # an empty store
+['id', 'protocol', 'status', 'backend', 'mode', 'started', 'ended', 'duration_s', \
+'calls', 'tips_used', 'volume_ul', 'error']
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import statistics
+import sys
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import SQLModel
+
+from praxis_lab.store import db as store
+from praxis_lab.store.db import StoreError
+from praxis_lab.store.lifecycle import recover
+
+__all__ = [
+    "audit_trail",
+    "calls",
+    "durations_figure",
+    "estimate_runtime",
+    "history",
+    "history_command",
+    "requests",
+    "search",
+    "timeline_figure",
+]
+
+HISTORY_COLUMNS = ["id", "protocol", "status", "backend", "mode", "started", "ended",
+                   "duration_s", "calls", "tips_used", "volume_ul", "error"]
+CALL_COLUMNS = ["seq", "method", "arguments", "result", "started", "ended", "duration_ms",
+                "error", "tips", "volume_ul"]
+DB = Engine | str | None
+REQUEST_COLUMNS = ["request_id", "status", "type", "target", "issued_by", "protocol",
+                   "parameters", "setup", "created", "updated", "approved", "approved_by",
+                   "human_override", "reason", "run_id", "run_status", "run_started",
+                   "run_ended", "run_error"]
+TRAIL_COLUMNS = ["at", "step", "request_id", "run_id", "seq", "name", "outcome", "by",
+                 "detail"]
+_T = SQLModel.metadata.tables
+_RUNS: Any = _T["protocol_run"].c
+_CALLS: Any = _T["function_call_log"].c
+_REQS: Any = _T["run_request"].c
+_DEFS: Any = _T["function_protocol_definition"].c
+_APPROVALS: Any = _T["approval_result"].c
+_POLICY: Any = _T["policy_result"].c
+_NOTES: Any = _T["run_note"].c
+
+
+def _read(db: DB, query: Any) -> list[Any]:
+    engine = store.connect(db)
+    with contextlib.suppress(StoreError):  # runs of dead processes read as interrupted
+        recover(engine)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(query).all())
+    except SQLAlchemyError as exc:
+        raise StoreError(f"run store {store.display_url(engine)}: cannot read it: "
+                         f"{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}") from exc
+
+
+def _times(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    for col in cols:
+        df[col] = pd.to_datetime(df[col], utc=True)
+    return df
+
+
+def history(db: DB = None, limit: int | None = None) -> pd.DataFrame:
+    """One row per run, newest first: status, timing and what it used.
+
+    ``calls`` is the number of logged PLR calls, ``tips_used`` the tips picked up,
+    ``volume_ul`` the liquid aspirated; ``error`` is ``"Code: message"`` or None.
+    """
+    r = _RUNS
+    runs = select(r.id, r.protocol, r.status, r.backend, r.mode, r.started_at, r.ended_at,
+                  r.duration_s, r.error_code, r.error_message, r.calls, r.tips_used,
+                  r.volume_ul).order_by(r.id.desc())
+    if limit is not None:
+        runs = runs.limit(limit)
+    top = runs.subquery()
+    c = _CALLS  # runs still going (or from before totals were stored): aggregate now
+    live = select(top.c.id).where(top.c.calls.is_(None))
+    totals = (select(c.run_id, func.count().label("calls"), func.sum(c.tips).label("tips"),
+                     func.sum(c.volume_ul).label("volume"))
+              .where(c.run_id.in_(live)).group_by(c.run_id).subquery())
+    query = (select(top, func.coalesce(top.c.calls, totals.c.calls, 0),
+                    func.coalesce(top.c.tips_used, totals.c.tips, 0),
+                    func.coalesce(top.c.volume_ul, totals.c.volume, 0.0))
+             .outerjoin(totals, totals.c.run_id == top.c.id).order_by(top.c.id.desc()))
+    rows = [(*row[:8], int(row[13]), int(row[14]), float(row[15]),
+             f"{row[8]}: {row[9]}" if row[8] else None) for row in _read(db, query)]
+    df = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    return _times(df, "started", "ended")
+
+
+def calls(run_id: int, db: DB = None) -> pd.DataFrame:
+    """Every logged PLR call of run ``run_id``, in order."""
+    found = _read(db, select(_RUNS.id).where(_RUNS.id == run_id))
+    if not found:
+        raise LookupError(f"run {run_id} is not in the run store "
+                          f"{store.display_url(store.connect(db))}: praxis_lab.history() "
+                          "lists the runs")
+    c = _CALLS
+    rows = _read(db, select(c.seq, c.method, c.arguments, c.result, c.started_at, c.ended_at,
+                            c.duration_ms, c.error, c.tips, c.volume_ul)
+                 .where(c.run_id == run_id).order_by(c.seq))
+    return _times(pd.DataFrame([tuple(r) for r in rows], columns=CALL_COLUMNS),
+                  "started", "ended")
+
+
+def _approvals_by_request(db: DB, ids: list[int]) -> dict[int, Any]:
+    a = _APPROVALS
+    latest: dict[int, Any] = {}
+    for row in _read(db, select(a.request_id, a.approved, a.approved_by, a.human_override,
+                                a.reason).where(a.request_id.in_(ids)).order_by(a.id)):
+        latest[row[0]] = row
+    return latest
+
+
+def requests(db: DB = None, status: str | None = None, limit: int | None = None
+             ) -> pd.DataFrame:
+    """Run requests, newest first, each joined with its runs (one row per run; a request
+    without runs has one row with empty run columns) and its latest approval."""
+    from praxis_lab.store.audit import RequestStatus
+
+    if status is not None and status not in [s.value for s in RequestStatus]:
+        raise ValueError(f"requests(status={status!r}): a request status is one of "
+                         f"{', '.join(s.value for s in RequestStatus)}")
+    q = _REQS
+    query = select(q.id, q.status, q.type, q.target, q.issued_by, q.payload, q.created_at,
+                   q.updated_at).order_by(q.id.desc())
+    if status is not None:
+        query = query.where(q.status == status)
+    if limit is not None:
+        query = query.limit(limit)
+    reqs = _read(db, query)
+    ids = [r[0] for r in reqs]
+    names = dict(_read(db, select(_DEFS.id, _DEFS.name).where(_DEFS.id.in_(
+        {(r[5] or {}).get("definition_id") for r in reqs}))))
+    approvals = _approvals_by_request(db, ids)
+    r = _RUNS
+    runs: dict[int, list[Any]] = {}
+    for run in _read(db, select(r.request_id, r.id, r.status, r.started_at, r.ended_at,
+                                r.error_code, r.error_message)
+                     .where(r.request_id.in_(ids)).order_by(r.id)):
+        runs.setdefault(run[0], []).append(run)
+    rows = []
+    for req in reqs:
+        payload = req[5] or {}
+        a = approvals.get(req[0])
+        head = (req[0], req[1], req[2], req[3], req[4], names.get(payload.get("definition_id")),
+                payload.get("parameters"), payload.get("setup"), req[6], req[7],
+                *(a[1:] if a is not None else (None, None, None, None)))
+        for run in runs.get(req[0]) or [None]:
+            tail = (None,) * 5 if run is None else (
+                run[1], run[2], run[3], run[4], f"{run[5]}: {run[6]}" if run[5] else None)
+            rows.append(head + tail)
+    df = pd.DataFrame(rows, columns=REQUEST_COLUMNS)
+    df["run_id"] = df["run_id"].astype("Int64")
+    return _times(df, "created", "updated", "run_started", "run_ended")
+
+
+def search(text: str, db: DB = None, limit: int = 50) -> pd.DataFrame:
+    """Notes whose text has every word of ``text`` (in any form), best match first."""
+    from praxis_lab.store.notes import NOTE_COLUMNS, find
+
+    df = pd.DataFrame(find(text, db, limit), columns=NOTE_COLUMNS)
+    for col in ("run_id", "request_id"):
+        df[col] = df[col].astype("Int64")
+    return _times(df, "created")
+
+
+def audit_trail(run_id: int | None = None, db: DB = None, *,
+                request_id: int | None = None) -> pd.DataFrame:
+    """Everything on record about a run's request, in time order, as one DataFrame.
+
+    One row per step: the ``request`` (who asked, target, payload), each ``policy`` rule
+    evaluated, each ``approval`` decision, every ``run`` of the request, every ``call``
+    of those runs, and every ``note``. Give a run id, or ``request_id=``.
+    """
+    if run_id is not None:
+        found = _read(db, select(_RUNS.request_id).where(_RUNS.id == run_id))
+        if not found:
+            raise LookupError(f"run {run_id} is not in the run store "
+                              f"{store.display_url(store.connect(db))}: praxis_lab.history() "
+                              "lists the runs")
+        request_id = found[0][0] if request_id is None else request_id
+    elif request_id is None:
+        raise TypeError("audit_trail() needs a run id or request_id=")
+    rows: list[tuple[Any, ...]] = []
+    if request_id is not None:
+        reqs = _read(db, select(_REQS.id, _REQS.created_at, _REQS.type, _REQS.target,
+                                _REQS.status, _REQS.issued_by, _REQS.payload)
+                     .where(_REQS.id == request_id))
+        if not reqs:
+            raise LookupError(f"request {request_id} is not in the run store: "
+                              "praxis_lab.requests() lists them")
+        q = reqs[0]
+        rows.append((q[1], "request", q[0], None, None, f"{q[2]} on {q[3]}", q[4], q[5],
+                     json.dumps(q[6], sort_keys=True)))
+        run_ids = [i for (i,) in _read(db, select(_RUNS.id).where(_RUNS.request_id == request_id))]
+        owner = _POLICY.request_id == request_id
+    else:  # a run from before requests existed
+        run_ids, owner = [run_id], _POLICY.run_id == run_id
+    p, a, r, c, n = _POLICY, _APPROVALS, _RUNS, _CALLS, _NOTES
+    rows += [(t, "policy", request_id, rid, None, rule, d, "policy", why) for t, rid, rule, d, why
+             in _read(db, select(p.evaluated_at, p.run_id, p.rule, p.decision, p.reason)
+                      .where(owner).order_by(p.id))]
+    a_owner = a.request_id == request_id if request_id is not None else a.run_id == run_id
+    rows += [(t, "approval", request_id, rid, None,
+              "human override" if human else "policy", "approved" if ok else "blocked", by,
+              why or "; ".join(blocks or []))
+             for t, rid, ok, by, human, why, blocks in _read(db, select(
+                 a.decided_at, a.run_id, a.approved, a.approved_by, a.human_override, a.reason,
+                 a.policy_blocks).where(a_owner).order_by(a.id))]
+    rows += [(t, "run", request_id, rid, None, proto, st, by,
+              f"{code}: {msg}" if code else f"{n_calls or 0} calls on {backend}")
+             for t, rid, proto, st, by, code, msg, n_calls, backend in _read(db, select(
+                 r.created_at, r.id, r.protocol, r.status, r.issued_by, r.error_code,
+                 r.error_message, r.calls, r.backend).where(r.id.in_(run_ids)).order_by(r.id))]
+    rows += [(t, "call", request_id, rid, seq, method, "error" if err else "ok", None,
+              err or json.dumps(args, sort_keys=True))
+             for t, rid, seq, method, err, args in _read(db, select(
+                 c.started_at, c.run_id, c.seq, c.method, c.error, c.arguments)
+                 .where(c.run_id.in_(run_ids)).order_by(c.run_id, c.seq))]
+    n_owner = n.run_id.in_(run_ids) if request_id is None else (
+        (n.request_id == request_id) | n.run_id.in_(run_ids))
+    rows += [(t, "note", rq, rid, None, "note", None, who, body) for t, rq, rid, who, body
+             in _read(db, select(n.created_at, n.request_id, n.run_id, n.author, n.text)
+                      .where(n_owner).order_by(n.id))]
+    order = {"request": 0, "policy": 1, "approval": 2, "run": 3, "call": 4, "note": 5}
+    df = pd.DataFrame(rows, columns=TRAIL_COLUMNS)
+    df = _times(df, "at")
+    df["_order"] = df["step"].map(order)
+    df = df.sort_values(["at", "_order"], kind="stable").drop(columns="_order")
+    for col in ("request_id", "run_id", "seq"):
+        df[col] = df[col].astype("Int64")
+    return df.reset_index(drop=True)
+
+
+def durations_figure(df: pd.DataFrame) -> Any:
+    """A plotly chart of run durations over time (one colour per status)."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    done = df.dropna(subset=["started"])
+    for status, part in done.groupby("status", sort=True):
+        fig.add_trace(go.Scatter(
+            x=part["started"], y=part["duration_s"], mode="markers", name=str(status),
+            customdata=part[["id", "protocol"]].to_numpy(),
+            hovertemplate="run %{customdata[0]} %{customdata[1]}<br>%{y:.2f} s<extra></extra>"))
+    fig.update_layout(title="Run durations", xaxis_title="started",
+                      yaxis_title="duration (s)", legend_title="status")
+    return fig
+
+
+def timeline_figure(calls_df: pd.DataFrame) -> Any:
+    """A plotly Gantt chart of one run's calls: one bar per call, in ms since the first."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    if not calls_df.empty:
+        t0 = calls_df["started"].min()
+        offset = (calls_df["started"] - t0).dt.total_seconds() * 1000.0
+        for method, part in calls_df.assign(offset=offset).groupby("method", sort=False):
+            fig.add_trace(go.Bar(
+                x=part["duration_ms"], base=part["offset"], y=part["method"], orientation="h",
+                name=str(method), customdata=part[["seq", "error"]].to_numpy(),
+                hovertemplate="#%{customdata[0]} %{y}: %{x:.1f} ms<br>%{customdata[1]}"
+                              "<extra></extra>"))
+    fig.update_layout(title="Call timeline", xaxis_title="ms since the first call",
+                      yaxis_title="method", barmode="overlay", showlegend=False)
+    return fig
+
+
+def _operations(graph_or_report: Any) -> list[Mapping[str, Any]]:
+    data = graph_or_report.to_dict() if hasattr(graph_or_report, "to_dict") else graph_or_report
+    if not isinstance(data, Mapping):
+        raise TypeError(f"estimate_runtime needs a simulation report or its graph (a dict "
+                        f"with 'operations'), not {type(graph_or_report).__name__}")
+    graph = data.get("graph", data)
+    return [op for op in graph.get("operations") or [] if isinstance(op, Mapping)]
+
+
+def estimate_runtime(graph_or_report: Any, db: DB = None, recent: int = 1000) -> float | None:
+    """Seconds the protocol's PLR calls should take, from past runs in the store.
+
+    For each method in the graph: the median duration of its last ``recent`` successful
+    calls × how many times the graph calls it; a method never run before counts the
+    median over all methods. None when the store has no call history.
+    """
+    counts = Counter(str(op.get("method", op.get("method_name"))) for op in
+                     _operations(graph_or_report))
+    c = _CALLS
+    ok = c.error.is_(None)
+    overall = [r[0] for r in _read(db, select(c.duration_ms).where(ok)
+                                   .order_by(c.id.desc()).limit(recent))]
+    if not overall:
+        return None
+    fallback = statistics.median(overall)
+    total_ms = 0.0
+    for method, n in counts.items():
+        durations = [r[0] for r in _read(db, select(c.duration_ms).where(ok, c.method == method)
+                                         .order_by(c.id.desc()).limit(recent))]
+        total_ms += n * (statistics.median(durations) if durations else fallback)
+    return total_ms / 1000.0
+
+
+def history_command(args: Any) -> int:
+    """``praxis-lab history [--limit N] [--json] [--db URL]``: 0, or 2 on a store error."""
+    try:
+        df = history(getattr(args, "db", None), limit=getattr(args, "limit", 20))
+    except StoreError as exc:
+        print(f"praxis-lab history: {exc}", file=sys.stderr)
+        return 2
+    print_frame(df, args, "no runs yet: `praxis-lab run FILE --setup NAME` records one",
+                lambda df: df.assign(started=df["started"].dt.strftime(STAMP),
+                                     duration_s=df["duration_s"].round(2),
+                                     volume_ul=df["volume_ul"].round(1)).drop(columns=["ended"]))
+    return 0
+
+
+STAMP = "%Y-%m-%d %H:%M:%S"
+
+
+def print_frame(df: pd.DataFrame, args: Any, empty: str,
+                table: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+    """A command's rows on stdout: JSON records with ``--json``, else ``empty`` when there
+    are none, else ``table(df)`` as a text table."""
+    if getattr(args, "json", False):
+        json.dump(json.loads(df.to_json(orient="records", date_format="iso")), sys.stdout)
+        sys.stdout.write("\n")
+    elif df.empty:
+        print(empty)
+    else:
+        print(table(df).to_string(index=False))

@@ -1,0 +1,215 @@
+"""Drive a protocol through every path: the ``trace()`` loop, its watchdog and bounds.
+
+Each path re-executes the protocol with a fresh :class:`~praxis_lab.trace.tracer.Tracer`
+and a decision vector; a comparison on a symbolic parameter forks, and the other side
+is queued until every path is explored (bounded by ``MAX_PATHS``, ``MAX_OPS`` and
+``TIMEOUT_S``).
+
+>>> from praxis_lab.protocol.loading import load
+>>> from praxis_lab.deck.binding import bind
+>>> loaded = load('''
+... async def p(lh: LiquidHandler, tips: TipRack, plate: Plate, volume: float = 50):
+...     await lh.pick_up_tips(tips["A1:H1"])
+...     if volume > 100:
+...         await lh.aspirate(plate["A1:H1"], vols=[volume] * 8)
+... ''')
+>>> result = trace(loaded, bind(loaded.info))
+>>> [(p.condition, [op.method for op in p.ops]) for p in result.paths]
+[('volume <= 100', ['pick_up_tips']), ('volume > 100', ['pick_up_tips', 'aspirate'])]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+import time
+import types
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from praxis_lab.protocol.blocks import guarded_lines
+from praxis_lab.trace.proxies import recording_state
+from praxis_lab.trace.sym import _active
+from praxis_lab.trace.tracer import (
+    MAX_OPS,
+    Judge,
+    Op,
+    Path,
+    TraceIssue,
+    Tracer,
+    TraceResult,
+    _Bound,
+)
+
+__all__ = ["MAX_PATHS", "TIMEOUT_S", "trace"]
+
+MAX_PATHS = 256
+TIMEOUT_S = 20.0
+
+
+def _drive(coro: Coroutine[Any, Any, Any]) -> None:
+    """Run a coroutine whose awaits all complete at once (no event loop needed)."""
+    try:
+        while True:
+            yielded = coro.send(None)
+            if yielded is not None:
+                # something other than a PLR call was awaited (a real future)
+                coro.close()
+                raise RuntimeError(
+                    "the protocol awaited something the tracer cannot run "
+                    f"({type(yielded).__name__}); only PLR calls and asyncio.sleep are traced")
+    except StopIteration:
+        return
+
+
+async def _instant_sleep(delay: float = 0, result: Any = None) -> Any:
+    return result
+
+
+class _Watchdog:
+    """Stops a path that runs longer than ``seconds`` (SIGALRM on the main thread)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.active = threading.current_thread() is threading.main_thread() and hasattr(
+            signal, "setitimer")
+        self.deadline = time.monotonic() + seconds
+
+    def __enter__(self) -> _Watchdog:
+        if self.active:
+            self._old = signal.signal(signal.SIGALRM, self._fire)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def _fire(self, signum: int, frame: types.FrameType | None) -> None:
+        line = frame.f_lineno if frame is not None else None
+        raise _Bound(TraceIssue(
+            "timeout", f"the protocol ran for more than {self.seconds:g} s while being traced "
+            "(an endless loop?): stopped", line))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.active:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old)
+
+
+def _raise_position(exc: BaseException, filenames: set[str]) -> tuple[int | None, int | None]:
+    """Line and column of the innermost user-source frame of ``exc``'s traceback.
+
+    The column is that of the expression that raised (3.11 code positions), 0-based like
+    an op's column; None when the positions do not say.
+    """
+    tb = exc.__traceback__
+    line: int | None = None
+    column: int | None = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in filenames:
+            line, column = tb.tb_lineno, None
+            positions = list(tb.tb_frame.f_code.co_positions())
+            index = tb.tb_lasti // 2
+            if 0 <= index < len(positions) and positions[index][0] == line:
+                column = positions[index][2]
+        tb = tb.tb_next
+    return line, column
+
+
+def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
+              tracer: Tracer, filenames: set[str], binding: Any) -> TraceIssue | None:
+    _active.append(tracer)
+    real_sleep = asyncio.sleep
+    asyncio.sleep = _instant_sleep  # type: ignore[assignment]
+    try:
+        with recording_state(lambda: tracer, binding):
+            _drive(func(**make_args()))
+    except _Bound as stop:
+        return stop.issue
+    except Exception as exc:  # the protocol itself raised: report where
+        op = getattr(exc, "praxis_op", None)
+        if isinstance(op, Op):  # an except re-raised it: PLR stops at the op, which fails
+            op.raised = None
+            return None
+        line, column = _raise_position(exc, filenames)
+        return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line, column)
+    finally:
+        asyncio.sleep = real_sleep  # type: ignore[assignment]
+        _active.pop()
+    return None
+
+
+def _consistent_witness(tracer: Tracer, witness: dict[str, Any]) -> dict[str, Any] | None:
+    """A witness inside every interval of the path, or None when it already is."""
+    changed = dict(witness)
+    moved = False
+    for name, iv in tracer.intervals.items():
+        value = witness.get(name)
+        if isinstance(value, int | float) and not iv.contains(value):
+            picked = iv.pick(isinstance(value, int) and not isinstance(value, bool))
+            changed[name] = int(picked) if isinstance(value, int) else float(picked)
+            moved = True
+    return changed if moved else None
+
+
+def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int = MAX_OPS,
+          timeout_s: float = TIMEOUT_S, judge: Callable[[], Judge] | None = None) -> TraceResult:
+    """Explore every path of ``loaded.func`` with the stand-ins of ``binding``.
+
+    ``binding`` comes from :func:`praxis_lab.deck.binding.bind`: ``binding.args(tracer_ref)``
+    gives the keyword arguments and ``binding.witness`` the numeric parameters.
+    ``judge`` makes one :class:`Judge` per path: an op inside a ``try`` whose ``except``
+    catches the PLR error the judge says it raises raises it into the protocol
+    (recorded with ``op.raised``); without one every op completes.
+    """
+    from praxis_lab import _plr
+
+    _plr.machine_attributes()  # builds a handler once: never inside a traced path
+    filenames = {loaded.info.filename, loaded.func.__code__.co_filename}
+    source = loaded.info.source
+    table = guarded_lines(source) if judge is not None and "try" in source else {}
+    guards = dict.fromkeys(filenames, table) if table else None
+    current: list[Tracer] = []
+
+    def tracer_for(prefix: tuple[bool, ...], witness: dict[str, Any]) -> Tracer:
+        return Tracer(prefix, witness, filenames, max_ops,
+                      judge() if guards is not None and judge is not None else None, guards)
+
+    def make_args() -> dict[str, Any]:
+        return binding.args(lambda: current[-1])  # type: ignore[no-any-return]
+
+    result = TraceResult([])
+    pending: list[tuple[bool, ...]] = [()]
+    seen: set[tuple[bool, ...]] = set()
+    with _Watchdog(timeout_s):
+        while pending:
+            if len(result.paths) >= max_paths:
+                result.truncated = True
+                result.issues.append(TraceIssue(
+                    "path_bound", f"more than {max_paths} paths: explored the first "
+                    f"{max_paths}; the rest were not checked (fewer `if`s on parameters, or "
+                    "pass --param to fix values)", None))
+                break
+            prefix = pending.pop()
+            if prefix in seen:
+                continue
+            witness = dict(binding.witness)
+            tracer = tracer_for(prefix, witness)
+            current.append(tracer)
+            issue = _run_path(loaded.func, make_args, tracer, filenames, binding)
+            moved = _consistent_witness(tracer, witness)
+            if moved is not None and issue is None:
+                retry = tracer_for(tuple(tracer.decisions), moved)
+                current.append(retry)
+                issue2 = _run_path(loaded.func, make_args, retry, filenames, binding)
+                if tuple(retry.decisions) == tuple(tracer.decisions):
+                    tracer, issue, witness = retry, issue2, moved
+            decisions = tuple(tracer.decisions)
+            seen.add(decisions)
+            result.paths.append(Path(decisions, tuple(tracer.conditions), tracer.ops,
+                                     witness, issue))
+            if issue is not None and issue.kind == "timeout":
+                result.issues.append(issue)
+                break
+            for k in range(len(prefix), len(decisions)):
+                pending.append((*decisions[:k], not decisions[k]))
+    result.paths.sort(key=lambda p: p.conditions)
+    return result

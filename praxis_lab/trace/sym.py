@@ -1,0 +1,219 @@
+"""Symbolic numbers: a protocol parameter that remembers where it came from.
+
+A :class:`Sym` carries an expression (``"volume * 2"``) and a *witness* value
+(the parameter's default or ``--param``). Arithmetic builds new symbols; using one
+as a plain number (``float()``, ``range()``, formatting) takes the witness. A
+comparison asks the active :class:`~praxis_lab.trace.tracer.Tracer` which way to go, so
+that both branches of ``if volume > 200:`` get explored.
+
+Linear forms in one parameter (``a * p + b``) are kept exactly, so path
+conditions can be checked for feasibility with intervals and the witness moved
+into the branch being explored.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+from typing import Any, Protocol
+
+__all__ = ["Interval", "Sym", "concrete", "negate"]
+
+_NEGATE = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+    "==": operator.eq, "!=": operator.ne,
+}
+
+
+class Decider(Protocol):
+    def decide(self, cond: str, witness: bool, constraint: tuple[str, str, float] | None,
+               negated: str) -> bool: ...
+
+    def witness(self, name: str) -> Any: ...
+
+
+_active: list[Decider] = []
+
+
+def negate(cond: str) -> str:
+    """``"volume > 200"`` → ``"volume <= 200"``; anything else → ``"not (...)"``."""
+    for op in (">=", "<=", "==", "!=", ">", "<"):
+        left, sep, right = cond.partition(f" {op} ")
+        if sep and " " not in right.strip():
+            return f"{left} {_NEGATE[op]} {right}"
+    return f"not ({cond})"
+
+
+def concrete(value: Any) -> Any:
+    """The witness of a symbol, lists and tuples included; anything else unchanged."""
+    if isinstance(value, Sym):
+        return value.value
+    if isinstance(value, list):
+        return [concrete(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(concrete(v) for v in value)
+    return value
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, Sym):
+        return x.expr if x.atomic else f"({x.expr})"
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return repr(x)
+
+
+class Sym:
+    """A number whose value depends on a protocol parameter."""
+
+    __slots__ = ("_value", "atomic", "expr", "lin", "param")
+
+    def __init__(self, expr: str, value: Any = None, *, param: str | None = None,
+                 lin: tuple[str, float, float] | None = None) -> None:
+        self.expr = expr
+        self.param = param  # set for a bare parameter: its value is the path's witness
+        self._value = value
+        self.lin = lin if lin is not None else ((param, 1.0, 0.0) if param else None)
+        self.atomic = param is not None
+
+    @property
+    def value(self) -> Any:
+        if self.param is not None and _active:
+            return _active[-1].witness(self.param)
+        return self._value
+
+    # -- arithmetic ----------------------------------------------------------------
+    def _arith(self, other: Any, sym: str, fn: Callable[[Any, Any], Any],
+               reverse: bool = False) -> Sym:
+        a, b = (other, self) if reverse else (self, other)
+        value = fn(concrete(a), concrete(b))
+        lin = None
+        la = a.lin if isinstance(a, Sym) else None
+        lb = b.lin if isinstance(b, Sym) else None
+        if isinstance(a, Sym) != isinstance(b, Sym):
+            s_lin, const = (la, b) if isinstance(a, Sym) else (lb, a)
+            if s_lin is not None and isinstance(const, int | float):
+                p, k, c = s_lin
+                if sym == "+":
+                    lin = (p, k, c + const)
+                elif sym == "-":
+                    lin = (p, k, c - const) if isinstance(a, Sym) else (p, -k, const - c)
+                elif sym == "*":
+                    lin = (p, k * const, c * const)
+                elif sym == "/" and isinstance(a, Sym) and const != 0:
+                    lin = (p, k / const, c / const)
+        return Sym(f"{_fmt(a)} {sym} {_fmt(b)}", value, lin=lin)
+
+    def __add__(self, o: Any) -> Sym: return self._arith(o, "+", operator.add)
+    def __radd__(self, o: Any) -> Sym: return self._arith(o, "+", operator.add, True)
+    def __sub__(self, o: Any) -> Sym: return self._arith(o, "-", operator.sub)
+    def __rsub__(self, o: Any) -> Sym: return self._arith(o, "-", operator.sub, True)
+    def __mul__(self, o: Any) -> Any:
+        if isinstance(o, list | tuple | str):  # [x] * n repeats: n is used as a count
+            return o * int(self.value)
+        return self._arith(o, "*", operator.mul)
+
+    def __rmul__(self, o: Any) -> Any:
+        if isinstance(o, list | tuple | str):
+            return o * int(self.value)
+        return self._arith(o, "*", operator.mul, True)
+    def __truediv__(self, o: Any) -> Sym: return self._arith(o, "/", operator.truediv)
+    def __rtruediv__(self, o: Any) -> Sym: return self._arith(o, "/", operator.truediv, True)
+    def __floordiv__(self, o: Any) -> Sym: return self._arith(o, "//", operator.floordiv)
+    def __rfloordiv__(self, o: Any) -> Sym:
+        return self._arith(o, "//", operator.floordiv, True)
+    def __mod__(self, o: Any) -> Sym: return self._arith(o, "%", operator.mod)
+    def __pow__(self, o: Any) -> Sym: return self._arith(o, "**", operator.pow)
+    def __neg__(self) -> Sym: return self._arith(-1, "*", operator.mul)
+    def __pos__(self) -> Sym: return self
+    def __abs__(self) -> Any: return abs(self.value)
+    def __round__(self, n: int | None = None) -> Any: return round(self.value, n)
+    def __trunc__(self) -> int: return math.trunc(self.value)
+    def __float__(self) -> float: return float(self.value)
+    def __int__(self) -> int: return int(self.value)
+    def __index__(self) -> int: return int(self.value)
+    def __hash__(self) -> int: return hash(self.expr)
+    def __format__(self, spec: str) -> str: return format(self.value, spec)
+    def __str__(self) -> str: return str(self.value)
+    def __repr__(self) -> str: return f"Sym({self.expr}={self.value!r})"
+
+    # -- comparisons fork the trace ------------------------------------------------
+    def _compare(self, other: Any, op: str) -> bool:
+        witness = bool(_OPS[op](self.value, concrete(other)))
+        cond = f"{_fmt(self)} {op} {_fmt(other)}"
+        constraint = None
+        if self.lin is not None and isinstance(other, int | float) and self.lin[1] != 0:
+            p, k, c = self.lin
+            bound = (other - c) / k
+            rel = op if k > 0 else {">": "<", ">=": "<=", "<": ">", "<=": ">="}.get(op, op)
+            constraint = (p, rel, bound)
+        if not _active:
+            return witness
+        return _active[-1].decide(cond, witness, constraint, negate(cond))
+
+    def __gt__(self, o: Any) -> bool: return self._compare(o, ">")
+    def __ge__(self, o: Any) -> bool: return self._compare(o, ">=")
+    def __lt__(self, o: Any) -> bool: return self._compare(o, "<")
+    def __le__(self, o: Any) -> bool: return self._compare(o, "<=")
+    def __eq__(self, o: object) -> bool: return self._compare(o, "==")
+    def __ne__(self, o: object) -> bool: return self._compare(o, "!=")
+
+    def __bool__(self) -> bool:
+        return self._compare(0, "!=")
+
+
+class Interval:
+    """The values a parameter can still take on a path (open or closed bounds)."""
+
+    __slots__ = ("hi", "hi_open", "lo", "lo_open")
+
+    def __init__(self) -> None:
+        self.lo, self.lo_open, self.hi, self.hi_open = -math.inf, False, math.inf, False
+
+    def copy(self) -> Interval:
+        c = Interval()
+        c.lo, c.lo_open, c.hi, c.hi_open = self.lo, self.lo_open, self.hi, self.hi_open
+        return c
+
+    def restrict(self, rel: str, bound: float) -> bool:
+        """Apply ``x rel bound``; False when the interval becomes empty."""
+        if rel in (">", ">="):
+            if bound > self.lo or (bound == self.lo and rel == ">"):
+                self.lo, self.lo_open = bound, rel == ">"
+        elif rel in ("<", "<="):
+            if bound < self.hi or (bound == self.hi and rel == "<"):
+                self.hi, self.hi_open = bound, rel == "<"
+        elif rel == "==":
+            if not self.contains(bound):
+                return False
+            self.lo = self.hi = bound
+            self.lo_open = self.hi_open = False
+        elif rel == "!=" and self.lo == self.hi == bound:
+            return False
+        return self.nonempty()
+
+    def nonempty(self) -> bool:
+        if self.lo < self.hi:
+            return True
+        return self.lo == self.hi and not (self.lo_open or self.hi_open)
+
+    def contains(self, x: float) -> bool:
+        lo_ok = x > self.lo or (x == self.lo and not self.lo_open)
+        hi_ok = x < self.hi or (x == self.hi and not self.hi_open)
+        return lo_ok and hi_ok
+
+    def pick(self, integer: bool) -> float:
+        lo, hi = self.lo, self.hi
+        if math.isfinite(lo) and math.isfinite(hi):
+            x = (lo + hi) / 2
+        elif math.isfinite(lo):
+            x = lo + 1 if (self.lo_open or integer) else lo
+        elif math.isfinite(hi):
+            x = hi - 1 if (self.hi_open or integer) else hi
+        else:
+            x = 0.0
+        if integer:
+            x = math.floor(x) if not self.contains(math.ceil(x)) else math.ceil(x)
+        return x

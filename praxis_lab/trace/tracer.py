@@ -1,0 +1,217 @@
+"""The records of a trace: ops, paths, issues, and the :class:`Tracer` of one path.
+
+Like a JAX tracer or a torch.fx proxy, the traced ``lh`` records each call as an
+:class:`Op` (method, bound arguments, the line and column of the user's frame)
+instead of moving anything. Labware parameters are real PLR objects (from the
+setup, or default labware), so ``tips["A1:H1"]``, ``plate.get_well("B3")``,
+loops, comprehensions and ``zip`` work concretely. Numeric parameters are
+:class:`~praxis_lab.trace.sym.Sym` values: a comparison on one asks the path's
+:class:`Tracer`, which forks; :func:`praxis_lab.trace.driver.trace` explores every
+branch by re-execution with a decision vector (bounded).
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from praxis_lab.trace.sym import _NEGATE, Interval, concrete
+
+__all__ = ["MAX_OPS", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer"]
+
+MAX_OPS = 200_000
+
+
+@dataclass(slots=True)
+class Op:
+    """One recorded PLR call."""
+
+    index: int
+    method: str
+    line: int
+    column: int
+    args: dict[str, Any]  # bound arguments, PLR defaults filled; raw objects
+    receiver: str = "lh"
+    known: bool = True  # the method exists on PLR's LiquidHandler
+    bind_error: str | None = None
+    default_channels: list[int] | None = None  # from `with lh.use_channels(...)`
+    kind: str = "op"  # "op", "context" (use_channels), "state" (set volume/tips in protocol)
+    raised: str | None = None  # the PLR error it raised into the protocol's `except`
+
+    def channels_for(self, n: int) -> list[int]:
+        """PLR's ``use_channels or default_use_channels or range(n)`` for this call."""
+        return list(concrete(self.args.get("use_channels")) or self.default_channels or range(n))
+
+
+@dataclass(frozen=True, slots=True)
+class TraceIssue:
+    """Something the tracer could not follow (raised, bound hit, unreadable state)."""
+
+    kind: str
+    message: str
+    line: int | None
+    column: int | None = None
+
+
+@dataclass(slots=True)
+class Path:
+    """One explored execution path: its decisions, condition and ops."""
+
+    decisions: tuple[bool, ...]
+    conditions: tuple[str, ...]
+    ops: list[Op]
+    witness: dict[str, Any]
+    issue: TraceIssue | None = None
+
+    @property
+    def condition(self) -> str | None:  # a raise repeated in a loop is said once
+        return " and ".join(dict.fromkeys(self.conditions)) if self.conditions else None
+
+
+@dataclass
+class TraceResult:
+    """Every explored path plus what stopped exploration."""
+
+    paths: list[Path]
+    issues: list[TraceIssue] = field(default_factory=list)
+    truncated: bool = False
+
+
+class Judge(Protocol):
+    """Whether an op raises on the path traced so far (:class:`praxis_lab.sim.replay.Replay`)."""
+
+    def raises(self, ops: list[Op], op: Op) -> tuple[str | None, bool]: ...
+
+
+class _Bound(BaseException):
+    """Raised inside the protocol to stop a path (op bound or timeout)."""
+
+    def __init__(self, issue: TraceIssue) -> None:
+        self.issue = issue
+
+
+# Source positions of each code object's instructions, shared by every path's tracer
+# (the code object is kept with them, so its id cannot be reused while cached).
+_POSITIONS: dict[int, tuple[types.CodeType, list[tuple[Any, ...]]]] = {}
+
+
+class Tracer:
+    """Records the ops of one path and answers the protocol's branch questions."""
+
+    def __init__(self, prefix: tuple[bool, ...], witness: dict[str, Any], filenames: set[str],
+                 max_ops: int = MAX_OPS, judge: Judge | None = None,
+                 guards: dict[str, dict[int, list[tuple[int, set[str | None]]]]] | None = None,
+                 ) -> None:
+        self.prefix = prefix
+        self.judge = judge
+        self.guards = guards or {}  # filename -> guarded_lines of its source
+        self._witness = witness
+        self.filenames = filenames
+        self.max_ops = max_ops
+        self.ops: list[Op] = []
+        self.decisions: list[bool] = []
+        self.conditions: list[str] = []
+        self.intervals: dict[str, Interval] = {}
+        self.channels_stack: list[list[int]] = []
+
+    # -- Decider protocol (used by Sym) --------------------------------------------
+    def witness(self, name: str) -> Any:
+        return self._witness[name]
+
+    def _feasible(self, constraint: tuple[str, str, float] | None) -> bool:
+        if constraint is None:
+            return True
+        p, rel, bound = constraint
+        iv = self.intervals.get(p, Interval()).copy()
+        return iv.restrict(rel, bound)
+
+    def decide(self, cond: str, witness: bool, constraint: tuple[str, str, float] | None,
+               negated: str) -> bool:
+        neg = None
+        if constraint is not None:
+            p, rel, bound = constraint
+            neg = (p, _NEGATE[rel], bound)
+        can_true, can_false = self._feasible(constraint), self._feasible(neg)
+        if can_true and not can_false:
+            result = True
+        elif can_false and not can_true:
+            result = False
+        else:
+            k = len(self.decisions)
+            result = self.prefix[k] if k < len(self.prefix) else witness
+            self.decisions.append(result)
+            self.conditions.append(cond if result else negated)
+        chosen = constraint if result else neg
+        if chosen is not None:
+            self.intervals.setdefault(chosen[0], Interval()).restrict(chosen[1], chosen[2])
+        return result
+
+    # -- recording -----------------------------------------------------------------
+    def where(self) -> tuple[int, int]:
+        """Line and column of the innermost user frame making the current call."""
+        frame = sys._getframe(2)
+        while frame is not None and frame.f_code.co_filename not in self.filenames:
+            frame = frame.f_back  # type: ignore[assignment]
+        if frame is None:
+            return 0, 0
+        code = frame.f_code
+        entry = _POSITIONS.get(id(code))
+        if entry is None or entry[0] is not code:  # keyed by id: hashing a code object
+            if len(_POSITIONS) > 512:               # hashes all of its bytecode
+                _POSITIONS.clear()
+            entry = _POSITIONS[id(code)] = (code, list(code.co_positions()))
+        pos = entry[1]
+        line, _end, col, _ecol = pos[frame.f_lasti // 2]
+        return (line or frame.f_lineno), (col or 0)
+
+    def record(self, op: Op) -> None:
+        if len(self.ops) >= self.max_ops:
+            raise _Bound(TraceIssue(
+                "op_bound", f"more than {self.max_ops} PLR calls on one path: stopped "
+                "(an endless loop?)", op.line, op.column))
+        self.ops.append(op)
+
+    def channels(self) -> list[int] | None:
+        return self.channels_stack[-1] if self.channels_stack else None
+
+    # -- raising into the protocol's `except` --------------------------------------
+    def raising(self, op: Op) -> str | None:
+        """The PLR error ``op`` raises on this path, when an ``except`` around it catches it.
+
+        The judge says whether the op fails on the path so far; when that is sure the op
+        raises (or completes) without a fork, else the path forks on
+        ``line N raises <Error>`` / ``line N completes``.
+        """
+        if self.judge is None or not self.guards:
+            return None
+        handlers = self._handlers()
+        if not handlers:
+            return None
+        error, sure = self.judge.raises(self.ops, op)
+        if error is None:
+            return None
+        from praxis_lab import _plr
+
+        caught = {c.__name__ for c in _plr.error_class(error).__mro__}
+        if not any(None in names or names & caught for names in handlers):
+            return None  # raises through: the failure is reported at the op
+        cond = f"line {op.line} raises {error}"
+        if sure:
+            self.conditions.append(cond)
+            return error
+        return error if self.decide(cond, False, None, f"line {op.line} completes") else None
+
+    def _handlers(self) -> list[set[str | None]]:
+        """What the ``except`` clauses around the current call catch, in every user frame."""
+        out: list[set[str | None]] = []
+        frame: types.FrameType | None = sys._getframe(2)
+        while frame is not None:
+            table = self.guards.get(frame.f_code.co_filename)
+            if table is not None:
+                out.extend(names for _line, names in table.get(frame.f_lineno, ()))
+            frame = frame.f_back
+        return out
+
+
