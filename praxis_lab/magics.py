@@ -1,11 +1,12 @@
 """IPython magics: ``%%praxis simulate | run``, ``%praxis history | requests | note | db``.
 
 Thin by design (jupysql, anywidget): parse the arguments, call the library,
-display. Every user mistake raises ``UsageError`` with one clear line.
+display. Commands are a table keyed by name; every error the user caused
+(:class:`~praxis_lab.errors.UserError`) becomes one ``UsageError`` line, in one place.
 
     %load_ext praxis_lab
     %%praxis simulate --param volume=150
-    async def copy(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, volume: float = 100):
+    async def copy(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, volume: float = 50):
         ...
 """
 
@@ -15,26 +16,29 @@ import argparse
 import hashlib
 import linecache
 import shlex
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 from traitlets import Unicode
 
+from praxis_lab.errors import UserError
+
 __all__ = ["Praxis", "load_ipython_extension"]
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> Any:
-        raise UsageError(f"%%praxis: {message} (see %%praxis --help)")
+        raise UserError(f"{message} (see %%praxis --help)")
 
     def exit(self, status: int = 0, message: str | None = None) -> Any:
-        raise UsageError(message or self.format_usage())
+        raise UsageError(message or self.format_usage())  # --help: the usage is the answer
 
 
 def _parser() -> _Parser:
-    p = _Parser(prog="%%praxis", add_help=True,
-                description="simulate | run | history | db | requests | note")
+    p = _Parser(prog="%%praxis", add_help=True, description=" | ".join(COMMANDS))
     sub = p.add_subparsers(dest="command")
     for name in ("simulate", "run"):
         s = sub.add_parser(name, add_help=False)
@@ -61,13 +65,29 @@ def _parser() -> _Parser:
     return p
 
 
-def _params(pairs: list[str] | None) -> dict[str, str]:
-    from praxis_lab.protocol.analyse import ProtocolError, parse_params
+@dataclass(frozen=True)
+class _Cell:
+    """The ``%%praxis`` line and the cell under it, with the stable name it runs under.
 
-    try:
-        return parse_params(pairs)
-    except ProtocolError as exc:
-        raise UsageError(f"%%praxis: {exc.short}") from None
+    ``body`` starts with a newline: line 1 is the ``%%praxis`` line, so the lines the
+    report names are the ones the notebook editor shows.
+    """
+
+    line: str
+    body: str
+    filename: str
+
+    @classmethod
+    def of(cls, line: str, cell: str | None) -> _Cell:
+        body = "\n" + (cell or "")
+        return cls(line, body, f"<praxis-cell-{hashlib.sha1(body.encode()).hexdigest()[:10]}>")
+
+
+def _one_line(exc: UserError, cell: _Cell) -> str:
+    """A user error as one line: its first line (a protocol error's source line and caret
+    stay out), the cell's made-up file name said as "the cell"."""
+    said = str(exc).strip().splitlines()
+    return (said[0] if said else type(exc).__name__).replace(cell.filename, "the cell")
 
 
 @magics_class
@@ -84,151 +104,66 @@ class Praxis(Magics):
         assert self.shell is not None, "the praxis magic needs an IPython shell"
         return self.shell
 
-    def _args(self, line: str) -> argparse.Namespace:
-        try:
-            words = shlex.split(line)
-        except ValueError as exc:
-            raise UsageError(f"%%praxis: {exc}") from None
-        args = _parser().parse_args(words)
-        if args.command is None:
-            raise UsageError("%%praxis: say what to do: simulate, run, history, requests, "
-                             "note or db")
-        return args
-
-    def _define(self, cell: str) -> tuple[Any, str]:
-        """Run the cell in the user namespace (so its functions exist) under a stable name."""
-        filename = f"<praxis-cell-{hashlib.sha1(cell.encode()).hexdigest()[:10]}>"
-        linecache.cache[filename] = (len(cell), None, cell.splitlines(True), filename)
-        from praxis_lab.protocol.analyse import ProtocolError
-
-        try:
-            code = compile(cell, filename, "exec")
-        except SyntaxError as exc:
-            raise UsageError(ProtocolError(
-                f"syntax error in the cell: {exc.msg}", line=exc.lineno,
-                column=max((exc.offset or 1) - 1, 0), source_line=exc.text).short) from None
-        try:
-            exec(code, self._shell.user_ns)
-        except Exception as exc:
-            raise UsageError(f"%%praxis: the cell raised {type(exc).__name__}: {exc}") from None
-        return self._shell.user_ns, filename
-
-    def _simulate(self, args: argparse.Namespace, cell: str) -> Any:
-        from praxis_lab.pipeline import simulate
-        from praxis_lab.protocol.analyse import ProtocolError, analyse
-
-        try:
-            info = analyse(cell, args.protocol, "the cell")
-        except ProtocolError as exc:
-            raise UsageError(f"%%praxis: {exc.short}") from None
-        ns, _ = self._define(cell)
-        try:
-            return simulate(ns[info.name], setup=args.setup, params=_params(args.param))
-        except ProtocolError as exc:
-            raise UsageError(f"%%praxis: {exc.short}") from None
-
     @line_cell_magic
     def praxis(self, line: str, cell: str | None = None) -> Any:
         """Simulate, run and look back at PyLabRobot protocols. ``%%praxis --help`` for usage."""
+        here = _Cell.of(line, cell)
+        prefix = "%%praxis" if cell is not None else "%praxis"
+        try:
+            args = _args(line)
+            prefix += f" {args.command}"
+            command = COMMANDS[args.command]
+            if command.needs_cell and not (cell or "").strip():
+                raise UserError(f"put the protocol in the cell body (use %%praxis "
+                                f"{args.command}, with two %)")
+            return command.run(self, args, here)
+        except UserError as exc:
+            raise UsageError(f"{prefix}: {_one_line(exc, here)}") from None
+
+    # --- the commands: (self, args, cell) -> what the magic returns -------------------
+
+    def _simulate(self, args: argparse.Namespace, cell: _Cell) -> None:
+        """Simulate the cell's protocol, show the report and leave it in ``_praxis``;
+        ``--fix`` puts the fixed source in the next input."""
         from IPython.display import JSON, display
 
-        args = self._args(line)
-        if args.command in ("simulate", "run") and not (cell or "").strip():
-            raise UsageError(f"%%praxis {args.command}: put the protocol in the cell body "
-                             f"(use %%praxis {args.command}, with two %)")
-        # Line 1 of the cell is the %%praxis line: pad the body so reported lines match
-        # the line numbers the notebook editor shows.
-        body = "\n" + (cell or "")
-        if args.command == "simulate":
-            report = self._simulate(args, body)
-            self._shell.user_ns["_praxis"] = report
-            if args.fix:
-                from praxis_lab.fixes.suggest import apply_all
+        from praxis_lab.pipeline import simulate
+        from praxis_lab.protocol.analyse import parse_params
 
-                fixed = apply_all(body, report.failure_modes)[1:]
-                self._shell.set_next_input(f"%%praxis {line}\n{fixed}", replace=True)
-            if args.json:
-                display(JSON(report.to_dict()))
-            else:
-                display(report)
-            return None
-        if args.command == "run":
-            return self._run(args, body)
-        if args.command == "history":
-            return self._store("history", lambda f: f.history(self.db_url, limit=args.limit))
-        if args.command == "requests":
-            return self._store("requests", lambda f: f.requests(
-                self.db_url, status=args.status, limit=args.limit))
-        if args.command == "note":
-            from praxis_lab.store.notes import note
+        protocol = self._define(cell, args.protocol)
+        report = simulate(protocol, setup=args.setup, params=parse_params(args.param))
+        self._shell.user_ns["_praxis"] = report
+        if args.fix:
+            from praxis_lab.fixes.suggest import apply_all
 
-            on: Literal["run", "request"] = "request" if args.request else "run"
-            note_id = self._store("note", lambda _: note(
-                args.id, " ".join(args.text), self.db_url, on=on, author=self.user))
-            return f"note {note_id} on {on} {args.id}"
-        if args.command == "db":
-            if args.url:
-                self.db_url = args.url
-            return self._engine_url()
-        raise UsageError(f"%%praxis: unknown command {args.command!r}")
+            fixed = apply_all(cell.body, report.failure_modes)[1:]
+            self._shell.set_next_input(f"%%praxis {cell.line}\n{fixed}", replace=True)
+        display(JSON(report.to_dict()) if args.json else report)
 
-    def _engine_url(self) -> str:
-        import os
-
-        from praxis_lab.store.db import display_url
-
-        url = self.db_url or os.environ.get("PRAXIS_LAB_DB_URL")
-        return display_url(url) if url else "(default SQLite file)"
-
-    def _store(self, command: str, fn: Any) -> Any:
-        """``fn(frames)``; store errors and refused requests become one UsageError line."""
-        from praxis_lab.store import frames
-
-        try:
-            return fn(frames)
-        except Exception as exc:
-            if type(exc).__name__ in ("StoreError", "RequestError") or isinstance(
-                    exc, ValueError):
-                raise UsageError(f"%praxis {command}: {exc}") from None
-            raise
-
-    def _run(self, args: argparse.Namespace, cell: str) -> Any:
+    def _run(self, args: argparse.Namespace, cell: _Cell) -> None:
         """File a request for the cell's protocol (simulated once, on the setup's objects),
         gate and approve it, then show the run monitor with the request (the run starts on
         Run, or at once with ``--start``). The runner is left in ``_praxis_run``."""
         from IPython.display import display
 
-        from praxis_lab.execution import runner as runner_mod
-        from praxis_lab.protocol.analyse import ProtocolError, analyse, parse_param_values
+        from praxis_lab.execution.runner import Runner
+        from praxis_lab.protocol.analyse import parse_param_values
 
         if not args.setup:
-            raise UsageError("%%praxis run: --setup NAME is required (a function returning "
-                             "{parameter: PLR object}, with the LiquidHandler to run on)")
-        try:
-            name = analyse(cell, args.protocol, "the cell").name
-            params = parse_param_values(args.param)
-        except ProtocolError as exc:
-            raise UsageError(f"%%praxis: {exc.short}") from None
-        except ValueError as exc:
-            raise UsageError(f"%%praxis run: {exc}") from None
-        ns, _ = self._define(cell)
-        run = runner_mod.Runner(ns[name], setup=args.setup, params=params, db=self.db_url,
-                                override=args.override, user=self.user)
-        try:
-            run.prepare()
-        except ProtocolError as exc:
-            raise UsageError(f"%%praxis run: {exc.short}") from None
-        except Exception as exc:
-            if type(exc).__name__ in ("StoreError", "RequestError"):
-                raise UsageError(f"%%praxis run: {exc}") from None
-            raise
+            raise UserError("--setup NAME is required (a function returning "
+                            "{parameter: PLR object}, with the LiquidHandler to run on)")
+        params = parse_param_values(args.param)
+        protocol = self._define(cell, args.protocol)
+        run = Runner(protocol, setup=args.setup, params=params, db=self.db_url,
+                     override=args.override, user=self.user)
+        run.prepare()
         self._shell.user_ns["_praxis"] = run.report
         self._shell.user_ns["_praxis_run"] = run
         if run.record is not None and run.record.status == "refused":
-            raise UsageError(f"%%praxis run: the policy refused run {run.run_id}: "
-                             f"{run.record.error_message} (request {run.request_id} is "
-                             "blocked: fix the failures, pass --override REASON, or "
-                             f"`praxis-lab approve {run.request_id} --reason TEXT`)")
+            raise UserError(f"the policy refused run {run.run_id}: "
+                            f"{run.record.error_message} (request {run.request_id} is "
+                            "blocked: fix the failures, pass --override REASON, or "
+                            f"`praxis-lab approve {run.request_id} --reason TEXT`)")
         try:
             from praxis_lab.widgets import RunMonitor
 
@@ -237,7 +172,77 @@ class Praxis(Magics):
             display(run)
         if args.start:
             run.start()
-        return None
+
+    def _history(self, args: argparse.Namespace, cell: _Cell) -> Any:
+        from praxis_lab.store import frames
+
+        return frames.history(self.db_url, limit=args.limit)
+
+    def _requests(self, args: argparse.Namespace, cell: _Cell) -> Any:
+        from praxis_lab.store import frames
+
+        return frames.requests(self.db_url, status=args.status, limit=args.limit)
+
+    def _note(self, args: argparse.Namespace, cell: _Cell) -> str:
+        from praxis_lab.store.notes import note
+
+        on: Literal["run", "request"] = "request" if args.request else "run"
+        note_id = note(args.id, " ".join(args.text), self.db_url, on=on, author=self.user)
+        return f"note {note_id} on {on} {args.id}"
+
+    def _db(self, args: argparse.Namespace, cell: _Cell) -> str:
+        import os
+
+        from praxis_lab.store.db import display_url
+
+        if args.url:
+            self.db_url = args.url
+        url = self.db_url or os.environ.get("PRAXIS_LAB_DB_URL")
+        return display_url(url) if url else "(default SQLite file)"
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _define(self, cell: _Cell, name: str | None) -> Any:
+        """Run the cell in the user namespace (so its functions exist) under its stable
+        name; the protocol function. The cell is compiled once: ``analyse`` checks the
+        code ``load`` and this run share (``analyse.compiled`` is cached)."""
+        from praxis_lab.protocol.analyse import analyse, compiled
+
+        info = analyse(cell.body, name, cell.filename)
+        linecache.cache[cell.filename] = (len(cell.body), None, cell.body.splitlines(True),
+                                          cell.filename)
+        try:
+            exec(compiled(cell.body, cell.filename), self._shell.user_ns)
+        except Exception as exc:
+            raise UserError(f"the cell raised {type(exc).__name__}: {exc}") from None
+        return self._shell.user_ns[info.name]
+
+
+@dataclass(frozen=True)
+class _Command:
+    run: Callable[[Praxis, argparse.Namespace, _Cell], Any]
+    needs_cell: bool = False  # the protocol is in the cell body
+
+
+COMMANDS: dict[str, _Command] = {
+    "simulate": _Command(Praxis._simulate, needs_cell=True),
+    "run": _Command(Praxis._run, needs_cell=True),
+    "history": _Command(Praxis._history),
+    "requests": _Command(Praxis._requests),
+    "note": _Command(Praxis._note),
+    "db": _Command(Praxis._db),
+}
+
+
+def _args(line: str) -> argparse.Namespace:
+    try:
+        words = shlex.split(line)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    args = _parser().parse_args(words)
+    if args.command is None:
+        raise UserError(f"say what to do: {', '.join(COMMANDS)}")
+    return args
 
 
 def load_ipython_extension(ipython: Any) -> None:

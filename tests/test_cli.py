@@ -109,3 +109,46 @@ def test_a_failure_the_protocol_raises_itself_points_at_the_raising_expression(c
     (mode,) = json.loads(capsys.readouterr().out)["failure_modes"]
     line = trough.read_text().splitlines()[mode["line"] - 1]
     assert mode["kind"] == "wrong_resource" and line[mode["column"]:].startswith('trough["A1"]')
+
+
+def test_a_store_error_is_one_line_and_exit_2(capsys):
+    url = "postgresql+psycopg://lab:pw@127.0.0.1:9/runs"  # nothing listens on port 9
+    assert main(["requests", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("praxis-lab requests: ") and len(err.splitlines()) == 1
+    assert "lab:***@127.0.0.1:9" in err and "Traceback" not in err
+
+
+def test_an_internal_error_is_one_line_naming_it_and_exit_2(monkeypatch, capsys):
+    import praxis_lab.pipeline
+
+    def broken(*args, **kwargs):
+        raise KeyError("graph node 7")
+
+    monkeypatch.setattr(praxis_lab.pipeline, "simulate", broken)
+    assert main(["simulate", str(COPY)]) == 2
+    err = capsys.readouterr().err
+    assert err == ("praxis-lab simulate: internal error KeyError: 'graph node 7' (rerun with "
+                   "--debug for the traceback, and report it)\n")
+
+
+@pytest.mark.parametrize("argv", [["--debug", "simulate", str(COPY)],
+                                  ["simulate", str(COPY), "--debug"]])
+def test_debug_prints_the_traceback_before_the_line(monkeypatch, capsys, argv):
+    import praxis_lab.pipeline
+
+    def broken(*args, **kwargs):
+        raise KeyError("graph node 7")
+
+    monkeypatch.setattr(praxis_lab.pipeline, "simulate", broken)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):")
+    assert "in broken" in err and err.splitlines()[-1].startswith("praxis-lab simulate: internal")
+
+
+def test_debug_shows_where_a_user_error_came_from(capsys):
+    assert main(["simulate", str(COPY), "--protocol", "nope", "--debug"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ProtocolError" in err
+    assert err.splitlines()[-1].startswith("praxis-lab simulate: no protocol named 'nope'")

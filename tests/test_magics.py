@@ -117,3 +117,40 @@ def test_run_without_a_setup_is_a_usage_error(ip, tmp_path):
     ip.run_line_magic("praxis", f"db sqlite:///{tmp_path / 'runs.db'}")
     with pytest.raises(UsageError, match="--setup NAME is required"):
         ip.run_cell_magic("praxis", "run", RUN_CELL)
+
+
+def test_the_command_table_has_every_command_the_parser_knows():
+    from praxis_lab.magics import COMMANDS, _parser
+
+    parser = _parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    assert set(COMMANDS) == set(sub.choices)
+    assert {name for name, c in COMMANDS.items() if c.needs_cell} == {"simulate", "run"}
+
+
+def test_the_cell_is_compiled_once(ip):
+    from praxis_lab.protocol.analyse import compiled
+
+    cell = CELL + "\n# compiled once\n"
+    before = compiled.cache_info()
+    ip.run_cell_magic("praxis", "simulate", cell)
+    after = compiled.cache_info()
+    assert after.misses - before.misses == 1  # analyse, the cell's run and load share it
+    assert after.hits > before.hits
+
+
+def test_a_store_error_is_one_usage_error_line(ip):
+    ip.run_line_magic("praxis", "db postgresql+psycopg://lab:pw@127.0.0.1:9/runs")
+    try:
+        with pytest.raises(UsageError, match=r"^%praxis history: .*lab:\*\*\*@127.0.0.1:9") as e:
+            ip.run_line_magic("praxis", "history")
+        assert "\n" not in str(e.value)
+        with pytest.raises(UsageError, match=r"^%praxis requests: requests\(status=.done.\)"):
+            ip.run_line_magic("praxis", "requests --status done")
+    finally:
+        ip.run_line_magic("config", "Praxis.db_url = None")
+
+
+def test_an_error_in_the_cell_names_the_cell_not_its_file_name(ip):
+    with pytest.raises(UsageError, match=r"^%%praxis simulate: no protocol found in the cell:"):
+        ip.run_cell_magic("praxis", "simulate", "x = 1\n")

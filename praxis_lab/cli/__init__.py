@@ -1,8 +1,9 @@
 """``praxis-lab``: simulate, run and look back at PyLabRobot protocols from a shell.
 
 Exit codes: 0 ok, 1 the protocol has a failure mode (or the run failed),
-2 a usage error (bad file, no protocol, a setup that raised) with one line on
-stderr and no traceback.
+2 a usage error (bad file, no protocol, a setup that raised: any
+:class:`~praxis_lab.errors.UserError`) or an internal error, with one line on stderr
+and no traceback (``--debug`` prints it).
 
 The ``simulate`` path imports no pandas, SQLModel, plotly or widgets.
 """
@@ -12,8 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import Any
+
+from praxis_lab.errors import UserError
 
 __all__ = ["main"]
 
@@ -30,14 +34,18 @@ _EXAMPLES = """examples:
   praxis-lab search bubbles
 
 exit codes: 0 ok; 1 the protocol has a failure mode (simulate) or the run failed;
-2 a usage error (bad file, no protocol, bad --param, a setup that raises), one line
-on stderr. The store is PRAXIS_LAB_DB_URL (any SQLAlchemy URL) or a SQLite file in
-the user data directory; --db URL overrides it for one command.
+2 a usage error (bad file, no protocol, bad --param, a setup that raises) or an
+internal error, one line on stderr (--debug: with the traceback). The store is
+PRAXIS_LAB_DB_URL (any SQLAlchemy URL) or a SQLite file in the user data directory;
+--db URL overrides it for one command.
 """
 
 
 _DB_HELP = ("the run store, any SQLAlchemy URL (default: PRAXIS_LAB_DB_URL, else a SQLite "
             "file in the user data directory)")
+
+
+_DEBUG_HELP = "on an error, print the traceback too (an internal error: report it with it)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -123,6 +131,10 @@ def _parser() -> argparse.ArgumentParser:
     find.add_argument("text", nargs="+", metavar="TEXT", help="words to look for")
     find.add_argument("--limit", type=int, default=50, metavar="N", help="at most N notes")
     _store_args(find, json_help="print JSON records")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
+    for command in sub.choices.values():  # `praxis-lab simulate FILE --debug` too
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help=_DEBUG_HELP)
     return parser
 
 
@@ -189,40 +201,52 @@ def _simulate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``praxis-lab`` console script."""
+    """Entry point of the ``praxis-lab`` console script.
+
+    Every error ends in one line on stderr and exit code 2: the user's own
+    (:class:`~praxis_lab.errors.UserError`: the message says what to fix) and any other
+    (named as internal). ``--debug`` prints the traceback too.
+    """
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
+    try:
+        return _dispatch(args)
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"praxis-lab {args.command}: {_one_line(exc)}", file=sys.stderr)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the parsed command; its exit code."""
     if args.command in ("simulate", "run"):
         problem = _file_problem(args.file)
         if problem:
-            print(f"praxis-lab: {problem}", file=sys.stderr)
-            return 2
-    try:
-        if args.command == "simulate":
-            return _simulate(args)
-        if args.command in ("run", "requests", "approve", "note", "search"):
-            from praxis_lab.cli import commands
+            raise UserError(problem)
+    if args.command == "simulate":
+        return _simulate(args)
+    if args.command == "history":
+        from praxis_lab.store import frames
 
-            return int(getattr(commands, f"{args.command}_command")(args))
-        if args.command == "history":
-            from praxis_lab.store import frames
+        return int(frames.history_command(args))
+    from praxis_lab.cli import commands
 
-            return int(frames.history_command(args))
-    except Exception as exc:  # every user-facing error is one line
-        from praxis_lab.protocol.analyse import ProtocolError
+    return int(getattr(commands, f"{args.command}_command")(args))
 
-        if isinstance(exc, ProtocolError):
-            print(f"praxis-lab: {exc.short}", file=sys.stderr)
-            return 2
-        if type(exc).__name__ == "StoreError":
-            print(f"praxis-lab: {exc}", file=sys.stderr)
-            return 2
-        raise
-    parser.print_help()
-    return 2
+
+def _one_line(exc: Exception) -> str:
+    """What an error says on stderr: a user error's message (its first line: a protocol
+    error's source line and caret stay out), any other named as an internal error."""
+    said = str(exc).strip()
+    if isinstance(exc, UserError):
+        return said.splitlines()[0] if said else type(exc).__name__
+    said = said.splitlines()[0] if said else "(no message)"
+    return (f"internal error {type(exc).__name__}: {said} (rerun with --debug for the "
+            "traceback, and report it)")
 
 
 def _entry() -> Any:  # pragma: no cover

@@ -1,8 +1,9 @@
 """The bodies of ``praxis-lab run | requests | approve | note | search`` (``cli.py`` parses).
 
 Each takes the parsed ``argparse`` namespace, prints, and returns the exit code: 0 ok,
-1 the run did not complete (or the request / note was refused), 2 a usage or store
-error, always one line on stderr and no traceback.
+1 the run did not complete (or the request / note was refused). A usage or store error
+(:class:`~praxis_lab.errors.UserError`) is left to :func:`praxis_lab.cli.main`, which
+prints its one line and exits 2.
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ from __future__ import annotations
 import sys
 from typing import Any, Literal
 
-from praxis_lab.store import db
 from praxis_lab.store.audit import RequestError, current_user
 
 __all__ = ["approve_command", "note_command", "requests_command", "run_command",
            "search_command"]
 
 
-def _fail(command: str, exc: BaseException, code: int) -> int:
+def _refused(command: str, exc: RequestError) -> int:
+    """A request or note the store refused (an unknown id, a blocked request without a
+    reason): a verdict, exit 1, not a usage error."""
     print(f"praxis-lab {command}: {exc}", file=sys.stderr)
-    return code
+    return 1
 
 
 def run_command(args: Any) -> int:
@@ -30,19 +32,12 @@ def run_command(args: Any) -> int:
     usage or store error.
     """
     from praxis_lab.execution.runner import _approve_hint, run
-    from praxis_lab.protocol.analyse import ProtocolError, parse_param_values
+    from praxis_lab.protocol.analyse import parse_param_values
 
-    try:
-        params = parse_param_values(getattr(args, "param", None))
-        record = run(args.file, setup=args.setup, params=params, db=getattr(args, "db", None),
-                     override=getattr(args, "override", None),
-                     name=getattr(args, "protocol", None),
-                     request=getattr(args, "request", None), user=getattr(args, "user", None))
-    except ProtocolError as exc:
-        print(f"praxis-lab run: {exc.short}", file=sys.stderr)
-        return 2
-    except (db.StoreError, ValueError) as exc:
-        return _fail("run", exc, 2)
+    params = parse_param_values(getattr(args, "param", None))
+    record = run(args.file, setup=args.setup, params=params, db=getattr(args, "db", None),
+                 override=getattr(args, "override", None), name=getattr(args, "protocol", None),
+                 request=getattr(args, "request", None), user=getattr(args, "user", None))
     line = (f"run {record.run_id} {record.protocol} {record.status}: {record.calls} calls"
             + (f" in {record.duration_s:.2f} s" if record.duration_s is not None else "")
             + f" ({record.mode}, {record.backend}; request {record.request_id} "
@@ -62,11 +57,8 @@ def requests_command(args: Any) -> int:
     """``praxis-lab requests [--status S] [--limit N] [--json] [--db URL]``."""
     from praxis_lab.store.frames import STAMP, print_frame, requests
 
-    try:
-        df = requests(getattr(args, "db", None), status=getattr(args, "status", None),
-                      limit=getattr(args, "limit", None))
-    except (db.StoreError, ValueError) as exc:
-        return _fail("requests", exc, 2)
+    df = requests(getattr(args, "db", None), status=getattr(args, "status", None),
+                  limit=getattr(args, "limit", None))
     print_frame(df, args, "no requests" + (
         f" with status {args.status}" if getattr(args, "status", None)
         else " yet: `praxis-lab run FILE --setup NAME` files one"),
@@ -84,9 +76,7 @@ def approve_command(args: Any) -> int:
     try:
         request = approve(args.id, args.reason, by=by, db=getattr(args, "db", None))
     except RequestError as exc:
-        return _fail("approve", exc, 1)
-    except db.StoreError as exc:
-        return _fail("approve", exc, 2)
+        return _refused("approve", exc)
     print(f"request {request.id} approved by {current_user(by)}: run it with "
           f"`praxis-lab run FILE --setup NAME --request {request.id}`")
     return 0
@@ -102,9 +92,7 @@ def note_command(args: Any) -> int:
         note_id = note(args.id, " ".join(words), getattr(args, "db", None), on=on,
                        author=getattr(args, "by", None))
     except RequestError as exc:
-        return _fail("note", exc, 1)
-    except db.StoreError as exc:
-        return _fail("note", exc, 2)
+        return _refused("note", exc)
     print(f"note {note_id} on {on} {args.id}")
     return 0
 
@@ -114,11 +102,8 @@ def search_command(args: Any) -> int:
     from praxis_lab.store.frames import STAMP, print_frame, search
 
     words = args.text if isinstance(args.text, list) else [args.text]
-    try:
-        df = search(" ".join(words), getattr(args, "db", None),
-                    limit=getattr(args, "limit", None) or 50)
-    except (db.StoreError, ValueError) as exc:
-        return _fail("search", exc, 2)
+    df = search(" ".join(words), getattr(args, "db", None),
+                limit=getattr(args, "limit", None) or 50)
     print_frame(df, args, f"no note matches {' '.join(words)!r}",
                 lambda df: df.assign(created=df["created"].dt.strftime(STAMP))
                 .drop(columns=["score"]))

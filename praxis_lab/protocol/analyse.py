@@ -30,6 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from praxis_lab.errors import UserError
+
 __all__ = [
     "Parameter",
     "ProtocolError",
@@ -48,7 +50,7 @@ _MACHINES = {"LiquidHandler"}
 _VALUES = {"int", "float", "str", "bool"}
 
 
-class ProtocolError(ValueError):
+class ProtocolError(UserError, ValueError):
     """A user mistake in a protocol or its setup: one clear line, no traceback.
 
     When the place is known the message follows LibCST's ``@ line:col`` style,

@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from praxis_lab.errors import UserError
 from praxis_lab.store import db as store
 from praxis_lab.store.db import FunctionProtocolDefinition, RunRequest
 
@@ -77,7 +78,7 @@ TRANSITIONS: dict[RequestStatus, tuple[RequestStatus, ...]] = {
 _VALUES = [s.value for s in RequestStatus]
 
 
-class RequestError(ValueError):
+class RequestError(UserError, ValueError):
     """A request cannot do what was asked; the message says why and what to do."""
 
 

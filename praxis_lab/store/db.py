@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
+from praxis_lab.errors import UserError
 from praxis_lab.store import schema as _schema
 from praxis_lab.store.tables import (
     ApprovalResult,
@@ -73,7 +74,7 @@ _log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-class StoreError(RuntimeError):
+class StoreError(UserError, RuntimeError):
     """The run store cannot be opened, read or written (the message says what to do)."""
 
 

@@ -138,10 +138,10 @@ def requests(db: DB = None, status: str | None = None, limit: int | None = None
              ) -> pd.DataFrame:
     """Run requests, newest first, each joined with its runs (one row per run; a request
     without runs has one row with empty run columns) and its latest approval."""
-    from praxis_lab.store.audit import RequestStatus
+    from praxis_lab.store.audit import RequestError, RequestStatus
 
     if status is not None and status not in [s.value for s in RequestStatus]:
-        raise ValueError(f"requests(status={status!r}): a request status is one of "
+        raise RequestError(f"requests(status={status!r}): a request status is one of "
                          f"{', '.join(s.value for s in RequestStatus)}")
     q = _REQS
     query = select(q.id, q.status, q.type, q.target, q.issued_by, q.payload, q.created_at,

@@ -67,7 +67,7 @@ def note(run_id: int, text: str, db: DB = None, *, on: Literal["run", "request"]
 def _words(query: str) -> list[str]:
     words = re.findall(r"\w+", query or "")
     if not words:
-        raise ValueError(f"search {query!r}: give at least one word to look for")
+        raise RequestError(f"search {query!r}: give at least one word to look for")
     return words
 
 
