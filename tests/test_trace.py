@@ -127,6 +127,7 @@ def test_a_protocol_that_raises_is_reported_at_its_line():
     r = _trace(HEADER + "    x = tips['A1'] + 1\n")
     issue = r.paths[0].issue
     assert issue.kind == "raised" and issue.line == 2 and "TypeError" in issue.message
+    assert issue.raised == ("TypeError", "Exception", "BaseException")  # its MRO, by name
 
 
 def test_a_protocol_that_raises_is_reported_at_the_column_of_the_raising_expression():

@@ -1,7 +1,8 @@
 """Failure modes: what would go wrong on the robot, where, and how often.
 
 Each kind has one message template that names the thing, the place and the
-quantities, and (in ``fixes.py``) at least one fix. :func:`merge` folds the
+quantities, and (in :mod:`praxis_lab.fixes`) at least one fix, but ``protocol_error``: the
+protocol's own check is its author's to change. :func:`merge` folds the
 failures of every explored path into the report's list: deduplicated by
 (kind, line, condition), ``always`` when every path hits it, in source order.
 
@@ -31,6 +32,8 @@ KINDS: dict[str, str] = {
     "unresolved_type": "a parameter whose type cannot be resolved to labware",
     "tip_not_empty": "drop, return or discard a tip that still holds liquid",
     "wrong_resource": "an op given a resource of the wrong kind or shape",
+    "protocol_error": "the protocol's own code raises or exits (its argument checks, "
+                      "an assert, sys.exit)",
 }
 
 # Which PLR 0.2.2 error each kind corresponds to (checked by the differential tests).
@@ -46,7 +49,11 @@ PLR_ERRORS: dict[str, tuple[str, ...]] = {
     "not_on_deck": ("ValueError", "ResourceNotFoundError"),
     "unresolved_type": (),
     "tip_not_empty": ("RuntimeError",),
-    "wrong_resource": ("TypeError", "AttributeError", "ValueError", "RuntimeError"),
+    "wrong_resource": ("TypeError", "AttributeError", "ValueError", "RuntimeError", "IndexError",
+                       "KeyError"),
+    # not PLR's: what the protocol raises itself (sim/raised.py), the usual classes
+    "protocol_error": ("AssertionError", "RuntimeError", "ValueError", "SystemExit",
+                       "Exception"),
 }
 
 

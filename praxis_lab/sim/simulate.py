@@ -29,6 +29,7 @@ from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo
 from praxis_lab.protocol.blocks import CATCH_ALL, guarded_lines
 from praxis_lab.protocol.loading import Loaded, resolve_setup
 from praxis_lab.sim.failures import PLR_ERRORS, Failure, merge, plr_error
+from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
 from praxis_lab.sim.report import SimulationReport
 from praxis_lab.sim.rules import Context
@@ -69,37 +70,6 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
         per_path.append(replay.ctx.failures)
         contexts.append(replay.ctx)
     return per_path, contexts, timeline
-
-
-def _issue_failures(path: Path, proposed: bool) -> list[Failure]:
-    issue = path.issue
-    if issue is None or issue.kind != "raised":
-        return []
-    msg = issue.message
-    if msg.startswith("ProtocolError"):
-        return []  # an unresolved parameter, reported once as unresolved_type
-    kind = "bad_arguments"
-    line, column = issue.line or 0, issue.column or 0  # where the protocol's own line raised
-    if msg.startswith("ResourceNotFoundError") and proposed:
-        return [Failure("unresolved_type", issue.line or 0, column, "", [],
-                        f"the protocol looks labware up on the deck ({msg.split(': ', 1)[-1]}) "
-                        "but no setup binds a deck; pass --setup NAME to simulate against "
-                        "the real deck", {"raised": msg})]
-    if msg.startswith("TypeError") and ("not subscriptable" in msg or "not iterable" in msg):
-        return [Failure("wrong_resource", line, column, "", [],
-                        f"the protocol raises {msg}: a resource used like a plate or a list "
-                        "that is not one (a trough has no wells; index plates and tip racks)",
-                        {"raised": msg})]
-    if msg.startswith("ResourceNotFoundError"):  # a name the setup's deck does not have
-        return [Failure("not_on_deck", line, column, "", [],
-                        f"the protocol looks up labware the deck does not have ({msg}); check "
-                        "the name, or assign the labware to the deck in the setup",
-                        {"raised": msg})]
-    if msg.startswith("AttributeError"):
-        kind = "unknown_method"
-    elif msg.startswith(("KeyError", "IndexError", "ValueError")):
-        kind = "wrong_resource"
-    return [Failure(kind, line, column, "", [], f"the protocol raises {msg}", {"raised": msg})]
 
 
 def _requirements(contexts: list[Context], graph: ProtocolComputationGraph) -> dict[str, Any]:
@@ -187,7 +157,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
         paths = [p for i, p in enumerate(paths) if i not in dropped]
         per_path = [f for i, f in enumerate(per_path) if i not in dropped]
     for failures, path in zip(per_path, paths, strict=True):
-        failures.extend(_issue_failures(path, binding.proposed))
+        failures.extend(raised_failures(path.issue, info.source, binding.proposed))
     for p in binding.unresolved:
         close = _closest_type(p.element_type or "")
         hint = f" (did you mean {close}?)" if close else ""
@@ -203,6 +173,8 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     modes = merge(per_path, [p.condition for p in paths])
     guarded = guarded_lines(info.source) if "try" in info.source else {}
     for mode in modes:  # PLR's own errors went into the except on a path of their own
+        if "raised" in mode.data:
+            continue  # it escaped every except of the protocol
         handler = None if plr_error(mode.kind, mode.method) else _catching(
             guarded.get(mode.line, []), mode.kind)
         if handler is not None:  # PLR raises here, and the protocol catches it

@@ -130,7 +130,8 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
             op.raised = None
             return None
         line, column = _raise_position(exc, filenames)
-        return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line, column)
+        return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line, column,
+                          tuple(c.__name__ for c in type(exc).__mro__[:-1]))
     finally:
         asyncio.sleep = real_sleep  # type: ignore[assignment]
         _active.pop()

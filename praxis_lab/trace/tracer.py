@@ -53,6 +53,7 @@ class TraceIssue:
     message: str
     line: int | None
     column: int | None = None
+    raised: tuple[str, ...] = ()  # kind "raised": the exception's class names, its MRO
 
 
 @dataclass(slots=True)
