@@ -482,12 +482,15 @@ def test_run_command_exits_1_when_the_run_fails(tmp_path: Path,
 def test_run_command_exits_2_with_one_line_for_usage_and_store_errors(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], setup: str, url: str | None,
         needle: str) -> None:
+    from praxis_lab.cli import main
+
     path = tmp_path / "tips.py"
     path.write_text(PROTOCOL_FILE)
-    code = commands.run_command(_cli(path, url or f"sqlite:///{tmp_path}/cli.db", setup=setup))
+    code = main(["run", str(path), "--setup", setup, "--db",
+                 url or f"sqlite:///{tmp_path}/cli.db"])
     err = capsys.readouterr().err
     assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
-    assert "Traceback" not in err
+    assert err.startswith("praxis-lab run: ") and "Traceback" not in err
 
 
 def test_run_command_exits_1_and_prints_every_reason_when_the_gate_blocks(
