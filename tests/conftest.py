@@ -41,12 +41,7 @@ def pg_url() -> Iterator[str]:
     try:
         yield url
     finally:
-        from praxis_lab.store import db
-
-        cached = db._ENGINES.pop(url, None)
-        if cached is not None:
-            cached.dispose()
-        with admin.connect() as conn:
+        with admin.connect() as conn:  # FORCE: engines the test left open are cut off
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
 

@@ -14,9 +14,9 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
-from praxis_lab.store import db
+from praxis_lab.store import db, schema
 from praxis_lab.store.db import (
     ApprovalResult,
     Artifact,
@@ -125,19 +125,44 @@ def test_the_environment_variable_chooses_the_store(tmp_path: Path,
     assert db.connect().url.database == f"{tmp_path}/env.db"
 
 
-def test_a_file_store_is_opened_once_per_url_and_memory_stores_are_fresh(tmp_path: Path) -> None:
+def test_each_connect_gives_its_caller_an_engine_of_its_own(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/a.db"
-    assert db.connect(url) is db.connect(url)
-    first = db.connect("sqlite://")
+    first, second = db.connect(url), db.connect(url)
+    assert first is not second
     _add(first, ProtocolRun(protocol="p"))
-    with Session(db.connect("sqlite://")) as s:
+    first.dispose()
+    with Session(second) as s:  # one store, two engines
+        assert s.exec(select(ProtocolRun.protocol)).all() == ["p"]
+    memory = db.connect("sqlite://")
+    _add(memory, ProtocolRun(protocol="p"))
+    with Session(db.connect("sqlite://")) as s:  # an in-memory store lives with its engine
         assert s.exec(select(ProtocolRun)).all() == []
+
+
+def test_connect_given_an_engine_opens_its_store_and_returns_that_engine() -> None:
+    raw = sqlalchemy.create_engine("sqlite://", poolclass=sqlalchemy.pool.StaticPool)
+    assert db.connect(raw) is raw
+    assert set(sa_inspect(raw).get_table_names()) >= TABLES
+
+
+def test_opened_keeps_a_given_engine_and_disposes_of_one_it_connected(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = db.connect(f"sqlite:///{tmp_path}/kept.db")
+    with db.opened(engine) as got:
+        assert got is engine
+    disposed: list[Engine] = []
+    monkeypatch.setattr(Engine, "dispose", lambda self, close=True: disposed.append(self))
+    with db.opened(f"sqlite:///{tmp_path}/kept.db") as fresh:
+        assert fresh is not engine
+        assert set(sa_inspect(fresh).get_table_names()) >= TABLES
+    assert disposed == [fresh]
 
 
 def test_reopening_a_store_keeps_its_rows_and_one_version_row(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/a.db"
-    _add(db.connect(url), ProtocolRun(protocol="p"))
-    db._ENGINES.pop(url).dispose()
+    first = db.connect(url)
+    _add(first, ProtocolRun(protocol="p"))
+    first.dispose()
     engine = db.connect(url)
     with Session(engine) as s:
         assert len(s.exec(select(ProtocolRun)).all()) == 1
@@ -147,8 +172,7 @@ def test_reopening_a_store_keeps_its_rows_and_one_version_row(tmp_path: Path) ->
 def test_an_older_store_runs_the_migration_hooks_up_to_the_current_version(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path}/old.db"
-    db.connect(url)
-    db._ENGINES.pop(url).dispose()
+    db.connect(url).dispose()
     seen: list[int] = []
     nxt = db.SCHEMA_VERSION + 1
 
@@ -157,7 +181,7 @@ def test_an_older_store_runs_the_migration_hooks_up_to_the_current_version(
         conn.execute(text("ALTER TABLE protocol_run ADD COLUMN remarks TEXT"))
 
     monkeypatch.setattr(db, "SCHEMA_VERSION", nxt)
-    monkeypatch.setitem(db._MIGRATIONS, nxt, upgrade)
+    monkeypatch.setitem(schema.MIGRATIONS, nxt, upgrade)
     engine = db.connect(url)
     assert seen == [nxt]
     with Session(engine) as s:
@@ -168,8 +192,7 @@ def test_an_older_store_runs_the_migration_hooks_up_to_the_current_version(
 def test_a_store_from_a_newer_praxis_lab_is_refused_with_the_fix(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path}/new.db"
-    db.connect(url)
-    db._ENGINES.pop(url).dispose()
+    db.connect(url).dispose()
     monkeypatch.setattr(db, "SCHEMA_VERSION", 1)
     with pytest.raises(StoreError, match=r"schema version 2, newer than .* upgrade praxis_lab"):
         db.connect(url)
@@ -247,11 +270,51 @@ def test_a_read_only_postgres_database_fails_check_writable_with_the_fix(pg_url:
 
 
 def test_every_in_memory_store_gets_its_tables_even_when_engines_come_and_go() -> None:
-    import gc
-
     for _ in range(50):
         engine = db.connect("sqlite://")
         with Session(engine) as s:
             assert s.exec(select(ProtocolRun)).all() == []
-        del engine, s
-        gc.collect()
+        engine.dispose()
+
+
+def test_whether_a_store_has_its_tables_is_asked_of_the_store_never_remembered() -> None:
+    engine = db.connect("sqlite://")
+    SQLModel.metadata.drop_all(engine)  # the store loses its tables behind the engine's back
+    assert not TABLES & set(sa_inspect(engine).get_table_names())
+    assert db.connect(engine) is engine
+    assert set(sa_inspect(engine).get_table_names()) >= TABLES
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("not a url", "not a store URL (Could not parse SQLAlchemy URL"),
+    ("[::1/x", "not a store URL (Could not parse SQLAlchemy URL"),
+    ("postgresql://lab:s3cret@[::1/x", "not a store URL (invalid literal for int()"),
+    ("mysql://lab:s3cret@db.lab/runs", "its database driver is not installed (No module named"),
+    ("postgresql+nodriver://lab@db.lab/runs", "SQLAlchemy has no dialect or driver "
+                                              "'postgresql+nodriver'"),
+    ("nosuchdb://db.lab/runs", "SQLAlchemy has no dialect or driver 'nosuchdb'"),
+])
+def test_a_url_that_opens_no_store_is_one_store_error_with_the_fix(url: str, says: str) -> None:
+    with pytest.raises(StoreError) as info:
+        db.connect(url)
+    message = str(info.value)
+    assert message.startswith("run store '") and says in message
+    assert "sqlite:///runs.db" in message and "\n" not in message and "s3cret" not in message
+
+
+def test_the_orm_never_moves_a_final_run_back(store: Engine) -> None:
+    from praxis_lab.store.lifecycle import InvalidTransition, set_status
+
+    run = ProtocolRun(protocol="p")
+    _add(store, run)
+    assert run.id is not None
+    set_status(store, run.id, "running")
+    set_status(store, run.id, "completed")
+    with Session(store) as s:
+        row = s.get(ProtocolRun, run.id)
+        assert row is not None
+        with pytest.raises(InvalidTransition, match="completed is final"):
+            row.status = "running"
+        s.commit()
+    with Session(store) as s:
+        assert s.exec(select(ProtocolRun.status)).one() == "completed"

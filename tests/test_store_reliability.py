@@ -66,22 +66,17 @@ def report() -> Any:
     return simulate(tip_shuffle, tip_setup(), params={"n": 50})
 
 
-def _fresh_child_state() -> None:
-    """In a forked child: silence PLR's prints, forget the parent's engines."""
+def _quiet_child() -> None:
+    """In a forked child: silence PLR's prints (the child opens the store from its URL,
+    with an engine of its own, as a new process would)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
-    db._ENGINES.clear()
-    db._PREPARED.clear()
 
 
 def _reopen(url: str) -> Engine:
     """Open the store as a new process's run would (a fresh engine, then recovery)."""
     from praxis_lab.store.lifecycle import recover
 
-    cached = db._ENGINES.pop(url, None)
-    if cached is not None:
-        db._PREPARED.discard(cached)
-        cached.dispose()
     engine = db.connect(url)
     recover(engine)
     return engine
@@ -91,7 +86,7 @@ def _reopen(url: str) -> Engine:
 
 
 def _killable(url: str, fd: int, report: Any) -> None:
-    _fresh_child_state()
+    _quiet_child()
     r = Runner(tip_shuffle, tip_setup(), params={"n": 50}, db=url, report=report)
     r.subscribe(lambda m: os.write(fd, f"{m['seq']}\n".encode()) if m["type"] == "log" else None)
     asyncio.run(r.execute())
@@ -163,7 +158,7 @@ def test_kill_9_at_20_random_points_loses_no_completed_call(
 
 
 def _writer(url: str, runs: int, start: Any, out: Any, report: Any) -> None:
-    _fresh_child_state()
+    _quiet_child()
     try:
         start.wait(10)
         ids = []
@@ -265,9 +260,7 @@ def read_only_store() -> Iterator[str]:
     where = tempfile.mkdtemp(prefix="praxis-ro-")
     os.chmod(where, 0o755)
     url = f"sqlite:///{where}/runs.db"
-    db.connect(url)
     _reopen(url).dispose()
-    db._ENGINES.pop(url, None)
     os.chmod(f"{where}/runs.db", 0o444)
     os.chmod(where, 0o555)
     try:
@@ -281,7 +274,7 @@ def _attempt_run(url: str, out: Any) -> None:
     if os.geteuid() == 0:  # root ignores file modes: be an ordinary user
         os.setgid(65534)
         os.setuid(65534)
-    _fresh_child_state()
+    _quiet_child()
     setup, received = _spied_setup()
     try:
         runner.run(tip_shuffle, setup, db=url)

@@ -2,9 +2,10 @@
 
 A :class:`~praxis_lab.store.db.RunRequest` is seed 004's directive, frozen intent: ``issued_by``
 (``PRAXIS_LAB_USER`` or the OS user unless given), ``target`` (the backend), ``type``
-(``simulate`` on a backend that moves nothing, ``run`` on a real device) and a payload
-``{definition_id, source_hash, parameters, setup}`` (:class:`RequestPayload`, schema in
-:func:`request_schema`) that no one can edit once the request is proposed. Its status::
+(``simulate`` when every device is one of PLR's simulators, ``run`` on a real device) and a
+payload ``{definition_id, source_hash, parameters, setup, devices}``
+(:class:`RequestPayload`, schema in :func:`request_schema`) that no one can edit once the
+request is proposed: an approval covers those devices and no other. Its status::
 
     draft ─► proposed ─► approved ─► executing ─► complete
                │   ▲         │           └──────► aborted
@@ -31,9 +32,8 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
@@ -43,39 +43,17 @@ from sqlalchemy.engine import Connection, Engine
 from praxis_lab.errors import UserError
 from praxis_lab.store import db as store
 from praxis_lab.store.db import FunctionProtocolDefinition, RunRequest
+from praxis_lab.store.status import REQUEST, RequestStatus
 
 __all__ = [
-    "TRANSITIONS", "InvalidRequestTransition", "PayloadError", "RequestError", "RequestPayload",
+    "InvalidRequestTransition", "PayloadError", "RequestError", "RequestPayload",
     "RequestStatus", "check_transition", "create_request", "current", "current_user",
-    "edit_request", "engine_of", "get_request", "in_write", "next_statuses", "propose",
-    "refusal", "request_schema", "set_status", "transition",
+    "edit_request", "get_request", "in_write", "next_statuses", "propose",
+    "request_schema", "set_status", "transition",
 ]
 
 DB = Engine | str | None
 T = TypeVar("T")
-
-
-class RequestStatus(StrEnum):
-    DRAFT = "draft"
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    EXECUTING = "executing"
-    COMPLETE = "complete"
-    BLOCKED = "blocked"
-    ABORTED = "aborted"
-
-
-S = RequestStatus
-TRANSITIONS: dict[RequestStatus, tuple[RequestStatus, ...]] = {
-    S.DRAFT: (S.PROPOSED,),
-    S.PROPOSED: (S.APPROVED, S.BLOCKED),
-    S.APPROVED: (S.EXECUTING, S.BLOCKED),
-    S.EXECUTING: (S.COMPLETE, S.ABORTED),
-    S.BLOCKED: (S.PROPOSED,),
-    S.COMPLETE: (),
-    S.ABORTED: (),
-}
-_VALUES = [s.value for s in RequestStatus]
 
 
 class RequestError(UserError, ValueError):
@@ -88,23 +66,8 @@ class InvalidRequestTransition(RequestError):
     def __init__(self, request_id: int | None, current: str, new: str,
                  why: str | None = None) -> None:
         self.request_id, self.current, self.new = request_id, current, new
-        if why is None:
-            why = refusal("request", _VALUES, TRANSITIONS, current, new)
+        why = why or REQUEST.refusal(current, new) or "it is allowed"
         super().__init__(f"request {request_id} cannot go from {current} to {new}: {why}")
-
-
-def refusal(noun: str, statuses: Sequence[str], transitions: Mapping[Any, Sequence[str]],
-            current: str, new: str) -> str:
-    """Why a ``noun`` (request, run) with ``statuses`` that move by ``transitions`` may not
-    go from ``current`` to ``new``: an unknown status, a final one, or the legal moves."""
-    if current not in statuses or new not in statuses:
-        bad = current if current not in statuses else new
-        return f"{bad!r} is not a {noun} status (statuses: {', '.join(statuses)})"
-    legal = [str(s) for s in transitions[current]]
-    if not legal:
-        return f"{current} is final: a {current} {noun} cannot change"
-    options = ", ".join(legal[:-1]) + (" or " if len(legal) > 1 else "") + legal[-1]
-    return f"a {current} {noun} can only become {options}"
 
 
 class PayloadError(RequestError):
@@ -113,21 +76,35 @@ class PayloadError(RequestError):
 
 def next_statuses(status: str) -> list[str]:
     """The statuses a request in ``status`` may move to (empty when final)."""
-    return [s.value for s in TRANSITIONS[RequestStatus(status)]]
+    return REQUEST.next(status)
 
 
 def check_transition(request_id: int | None, current: str, new: str) -> None:
     """Raise :class:`InvalidRequestTransition` unless ``current → new`` is legal."""
-    if current not in _VALUES or new not in _VALUES or RequestStatus(
-            new) not in TRANSITIONS[RequestStatus(current)]:
-        raise InvalidRequestTransition(request_id, current, new)
+    why = REQUEST.refusal(current, new)
+    if why is not None:
+        raise InvalidRequestTransition(request_id, current, new, why)
 
 
 # --- the payload ------------------------------------------------------------------------
 
 
+class Device(BaseModel):
+    """One machine a request drives, as the run's setup gave it (``_plr.devices``)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, title="Device")
+    machine: str = Field(description="the PLR machine class, module.Class")
+    backend: str = Field(description="the backend class driving it, module.Class")
+    simulator: bool = Field(description="whether the backend is one of PLR's own simulator "
+                                        "classes (by identity: it moves nothing)")
+    identity: dict[str, str] = Field(
+        default_factory=dict, description="what tells this machine from another of its kind, "
+        "as its backend gives it (host, port, serial number, device address)")
+
+
 class RequestPayload(BaseModel):
-    """What a run request asks for: one protocol version, its parameters, its setup."""
+    """What a run request asks for: one protocol version, its parameters, its setup, and
+    the devices it drives (an approval covers those devices only)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, title="RunRequestPayload")
     definition_id: int = Field(ge=1, description="FunctionProtocolDefinition.id: the "
@@ -138,6 +115,9 @@ class RequestPayload(BaseModel):
         default_factory=dict, description="values of the protocol's plain parameters")
     setup: str | None = Field(default=None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$",
                               description="name of the setup function that binds the labware")
+    devices: dict[str, Device] = Field(
+        default_factory=dict, description="the machines of the setup by parameter (or deck "
+        "resource) name, each with the backend that drives it")
 
 
 def request_schema() -> dict[str, Any]:
@@ -172,11 +152,6 @@ def current_user(user: str | None = None) -> str:
 # --- the one mutator --------------------------------------------------------------------
 
 _REQ: Any = RunRequest.__table__  # type: ignore[attr-defined]
-
-
-def engine_of(db: DB) -> Engine:
-    """The opened store for ``db`` (an Engine already opened in this process is reused)."""
-    return db if isinstance(db, Engine) and db in store._PREPARED else store.connect(db)
 
 
 _CURRENT = select(_REQ).where(_REQ.c.id == bindparam("request_id"))  # built once
@@ -215,15 +190,14 @@ def transition(conn: Connection, request_id: int, new_status: str) -> dict[str, 
 
 def in_write(db: DB, fn: Callable[[Connection], T], doing: str) -> T:
     """``fn(connection)`` in one write transaction (retried on lock errors), committed."""
-    engine = engine_of(db)
+    with store.opened(db) as engine:
+        def attempt() -> T:
+            with store.writer(engine) as conn:
+                result = fn(conn)
+                conn.commit()
+                return result
 
-    def attempt() -> T:
-        with store.writer(engine) as conn:
-            result = fn(conn)
-            conn.commit()
-            return result
-
-    return store.retrying(engine, attempt, doing=doing)
+        return store.retrying(engine, attempt, doing=doing)
 
 
 def set_status(request_id: int, new_status: str, *, db: DB = None) -> RunRequest:
@@ -306,5 +280,5 @@ def propose(request_id: int, *, db: DB = None) -> RunRequest:
 
 def get_request(request_id: int, *, db: DB = None) -> RunRequest:
     """The stored request ``request_id`` (RequestError when there is none)."""
-    with engine_of(db).connect() as conn:
+    with store.opened(db) as engine, engine.connect() as conn:
         return RunRequest(**current(conn, request_id))

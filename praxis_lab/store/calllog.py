@@ -1,8 +1,9 @@
 """The call log: PLR call arguments as JSON with resource names, one durable row per call.
 
 :func:`to_json` turns PLR call arguments into JSON with resource *names*
-(``"source[A1]"`` for a well, ``"tips[H12]"`` for a tip spot) instead of reprs, and
-:class:`CallLog` makes each call a durable ``FunctionCallLog`` row as it happens.
+(``"source[A1]"`` for a well, ``"tips[H12]"`` for a tip spot) instead of reprs,
+:class:`CallLog` makes each call a durable ``FunctionCallLog`` row as it happens, and
+:func:`estimate_runtime` reads past calls back to tell how long a protocol should take.
 
 >>> to_json([1.5, "x", None])
 [1.5, 'x', None]
@@ -15,16 +16,20 @@ import dataclasses
 import enum
 import inspect
 import math
+import statistics
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from praxis_lab.store.db import dumps, retrying, writer
+from praxis_lab.store.db import FunctionCallLog, dumps, opened, retrying, writer
 
-__all__ = ["CallLog", "call_arguments", "consumption", "resource_name", "to_json"]
+__all__ = ["CallLog", "call_arguments", "consumption", "estimate_runtime", "resource_name",
+           "to_json"]
 
 
 def resource_name(resource: Any) -> str:
@@ -246,3 +251,43 @@ class CallLog:
                         "PRAGMA wal_autocheckpoint = 1000")
                 self._conn.close()
             self._conn = None
+
+
+# --- what past calls say about the next run ------------------------------------------
+
+
+def _operations(graph_or_report: Any) -> list[Mapping[str, Any]]:
+    data = graph_or_report.to_dict() if hasattr(graph_or_report, "to_dict") else graph_or_report
+    if not isinstance(data, Mapping):
+        raise TypeError(f"estimate_runtime needs a simulation report or its graph (a dict "
+                        f"with 'operations'), not {type(graph_or_report).__name__}")
+    graph = data.get("graph", data)
+    return [op for op in graph.get("operations") or [] if isinstance(op, Mapping)]
+
+
+def estimate_runtime(graph_or_report: Any, db: Engine | str | None = None,
+                     recent: int = 1000) -> float | None:
+    """Seconds the protocol's PLR calls should take, from past runs in the store.
+
+    For each method in the graph: the median duration of its last ``recent`` successful
+    calls × how many times the graph calls it; a method never run before counts the
+    median over all methods. None when the store has no call history.
+    """
+    counts = Counter(str(op.get("method", op.get("method_name"))) for op in
+                     _operations(graph_or_report))
+    c: Any = FunctionCallLog.__table__.c  # type: ignore[attr-defined]
+    ok = c.error.is_(None)
+    with opened(db) as engine, engine.connect() as conn:
+        def medians(*where: Any) -> list[float]:
+            return [r[0] for r in conn.execute(select(c.duration_ms).where(ok, *where)
+                                               .order_by(c.id.desc()).limit(recent))]
+
+        overall = medians()
+        if not overall:
+            return None
+        fallback = statistics.median(overall)
+        total_ms = 0.0
+        for method, n in counts.items():
+            durations = medians(c.method == method)
+            total_ms += n * (statistics.median(durations) if durations else fallback)
+    return total_ms / 1000.0

@@ -1,9 +1,11 @@
 """The run store: the engine that holds the tables of ``tables.py`` (re-exported here).
 
 :func:`connect` opens a store (default: a SQLite file in the user's data
-directory, WAL on), creates the schema on first use, records its version and marks
-runs left ``running`` by a dead process as ``interrupted``. :func:`write` runs a write
-transaction and retries "database is locked" with backoff so users never see it.
+directory, WAL on), creates the schema on first use and records its version. It returns
+a new engine: the caller holds it and passes it on (there is no engine cache in this
+module); :func:`opened` is the ``with`` form for a function given a URL or an engine.
+:func:`write` runs a write transaction and retries "database is locked" with backoff so
+users never see it.
 
 Durability: a SQLite file runs in WAL mode with ``synchronous = NORMAL``. A transaction
 (a run's call row is one) is in the WAL file when its commit returns, so it survives the
@@ -23,17 +25,22 @@ import json
 import logging
 import os
 import random
+import re
 import sqlite3
-import threading
 import time
-import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine, select
 
@@ -66,7 +73,7 @@ __all__ = [
     "ParameterDefinition", "PolicyResult", "ProtocolRun", "ProtocolRunCreate",
     "ProtocolRunPublic", "RunNote", "RunRequest", "RunRequestCreate", "RunRequestPublic",
     "SchemaVersion", "StoreError", "check_writable", "connect",
-    "default_url", "display_url", "dumps", "retrying", "write", "writer",
+    "default_url", "display_url", "dumps", "opened", "retrying", "write", "writer",
 ]
 
 SCHEMA_VERSION = 2  # 2: run requests, notes, request_id on runs, policy rows and approvals
@@ -76,11 +83,6 @@ T = TypeVar("T")
 
 class StoreError(UserError, RuntimeError):
     """The run store cannot be opened, read or written (the message says what to do)."""
-
-
-# Migration hooks: _MIGRATIONS[n] upgrades a store at version n - 1 to version n. They run
-# after the tables new in version n were created (see schema.py).
-_MIGRATIONS: dict[int, Callable[[Connection], None]] = dict(_schema.MIGRATIONS)
 
 
 # --- engines ------------------------------------------------------------------------
@@ -123,24 +125,51 @@ def _begin(conn: Connection) -> None:
 
 
 def _engine(url: str) -> Engine:
-    u = make_url(url)
-    if u.get_backend_name() == "sqlite":
-        memory = u.database in (None, "", ":memory:")
-        if not memory:
-            assert u.database is not None
-            with contextlib.suppress(OSError):
-                Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        kw: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
-        if memory:
-            kw["poolclass"] = StaticPool
-        engine = create_engine(u, json_serializer=dumps, **kw)
-        event.listen(engine, "connect", lambda c, r: _sqlite_pragmas(c, r, memory))
-        event.listen(engine, "begin", _begin)
-        return engine
-    kw = {"pool_pre_ping": True}
-    if u.get_backend_name() == "postgresql":
-        kw["connect_args"] = {"connect_timeout": 5}
-    return create_engine(u, json_serializer=dumps, **kw)
+    try:
+        u = make_url(url)
+        if u.get_backend_name() == "sqlite":
+            return _sqlite_engine(u)
+        kw: dict[str, Any] = {"pool_pre_ping": True}
+        if u.get_backend_name() == "postgresql":
+            kw["connect_args"] = {"connect_timeout": 5}
+        return create_engine(u, json_serializer=dumps, **kw)
+    except (ArgumentError, ValueError, ImportError) as exc:
+        raise _url_error(url, exc) from None
+
+
+def _sqlite_engine(u: URL) -> Engine:
+    memory = u.database in (None, "", ":memory:")
+    if not memory:
+        assert u.database is not None
+        with contextlib.suppress(OSError):
+            Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    kw: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    if memory:
+        kw["poolclass"] = StaticPool
+    engine = create_engine(u, json_serializer=dumps, **kw)
+    event.listen(engine, "connect", lambda c, r: _sqlite_pragmas(c, r, memory))
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+_EXAMPLE_URLS = "e.g. sqlite:///runs.db or postgresql+psycopg://user@host/runs"
+
+
+def _url_error(url: str, exc: BaseException) -> StoreError:
+    """One line for a URL that opens no store: not a URL, or a dialect or driver that is
+    not installed; the password, if any, masked."""
+    shown = re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", url)
+    if isinstance(exc, ImportError):
+        why = (f"its database driver is not installed ({exc}): install it, or use "
+               f"{_EXAMPLE_URLS}")
+    elif isinstance(exc, NoSuchModuleError):
+        scheme = url.split("://", 1)[0]
+        why = (f"SQLAlchemy has no dialect or driver {scheme!r}: use {_EXAMPLE_URLS}")
+    else:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        why = (f"not a store URL ({detail}): write dialect+driver://user:password@host/"
+               f"database, {_EXAMPLE_URLS}")
+    return StoreError(f"run store {shown!r}: {why}")
 
 
 def _store_error(engine: Engine, exc: BaseException, doing: str) -> StoreError:
@@ -213,32 +242,45 @@ def dumps(value: Any) -> str:
 _encode = json.JSONEncoder(default=str).encode  # json.dumps(..., default=str) builds one per call
 
 
-_ENGINES: dict[str, Engine] = {}
-_PREPARED: weakref.WeakSet[Engine] = weakref.WeakSet()  # schema checked in this process
-_LOCK = threading.Lock()
-
-
 def connect(url: str | Engine | None = None) -> Engine:
-    """Open the run store: ``url`` (anything SQLAlchemy accepts) or an Engine.
+    """Open the run store ``url`` (anything SQLAlchemy accepts) and return its engine.
 
     Without a URL: ``PRAXIS_LAB_DB_URL``, else ``<user data dir>/praxis_lab/praxis.db``.
-    The schema is created on first use.
-    Raises :class:`StoreError` naming the store when it cannot be opened.
+    Each call with a URL makes a new engine: the caller keeps it, passes it on, and
+    disposes of it when done (an in-memory ``sqlite://`` store lives as long as its
+    engine). Given an Engine, its store is opened and the same engine returned. Either
+    way the schema is checked against the store itself (one query) and created or
+    migrated when needed. Raises :class:`StoreError` naming the store, with the fix,
+    when the URL is not one or the store cannot be opened.
     """
     if isinstance(url, Engine):
-        engine = url
-    else:
-        resolved = url or default_url()
-        memory = make_url(resolved).get_backend_name() == "sqlite" and make_url(
-            resolved).database in (None, "", ":memory:")
-        with _LOCK:
-            engine = _ENGINES.get(resolved) or _engine(resolved)
-            if not memory:  # each in-memory store is a fresh one
-                _ENGINES[resolved] = engine
-    if engine not in _PREPARED:
+        _prepare(url)
+        return url
+    engine = _engine(url or default_url())
+    try:
         _prepare(engine)
-        _PREPARED.add(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+@contextlib.contextmanager
+def opened(db: str | Engine | None) -> Iterator[Engine]:
+    """The store ``db`` for the length of a ``with`` block.
+
+    An Engine is taken as given (the caller opened it with :func:`connect` and keeps
+    it). A URL, or None for the default store, is connected for the block and its
+    engine disposed of after it.
+    """
+    if isinstance(db, Engine):
+        yield db
+        return
+    engine = connect(db)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def _prepare(engine: Engine) -> None:
@@ -271,8 +313,8 @@ def _create_schema(session: Session) -> None:
         )
     else:
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            if version in _MIGRATIONS:
-                _MIGRATIONS[version](conn)
+            if version in _schema.MIGRATIONS:  # after the tables new in it were created
+                _schema.MIGRATIONS[version](conn)
             session.add(SchemaVersion(version=version))
     _schema.extras(conn)
 

@@ -15,10 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-import statistics
 import sys
-from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -28,6 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from praxis_lab.store import db as store
+from praxis_lab.store.audit import RequestError
+from praxis_lab.store.calllog import estimate_runtime
 from praxis_lab.store.db import StoreError
 from praxis_lab.store.lifecycle import recover
 
@@ -64,16 +64,32 @@ _POLICY: Any = _T["policy_result"].c
 _NOTES: Any = _T["run_note"].c
 
 
-def _read(db: DB, query: Any) -> list[Any]:
-    engine = store.connect(db)
-    with contextlib.suppress(StoreError):  # runs of dead processes read as interrupted
-        recover(engine)
+@contextlib.contextmanager
+def _opened(db: DB) -> Iterator[Engine]:
+    """The store ``db`` for one public call (see ``db.opened``), runs of dead processes
+    marked interrupted first so they read as such."""
+    with store.opened(db) as engine:
+        with contextlib.suppress(StoreError):
+            recover(engine)
+        yield engine
+
+
+def _read(engine: Engine, query: Any) -> list[Any]:
     try:
         with engine.connect() as conn:
             return list(conn.execute(query).all())
     except SQLAlchemyError as exc:
         raise StoreError(f"run store {store.display_url(engine)}: cannot read it: "
                          f"{str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}") from exc
+
+
+def _limit(limit: int | None, what: str, least: int = 0) -> int | None:
+    """``limit`` checked: None (no limit) or a whole number ≥ ``least``."""
+    if limit is None:
+        return None
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < least:
+        raise RequestError(f"{what}: the limit must be a whole number ≥ {least}, not {limit!r}")
+    return limit
 
 
 def _times(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
@@ -92,7 +108,7 @@ def history(db: DB = None, limit: int | None = None) -> pd.DataFrame:
     runs = select(r.id, r.protocol, r.status, r.backend, r.mode, r.started_at, r.ended_at,
                   r.duration_s, r.error_code, r.error_message, r.calls, r.tips_used,
                   r.volume_ul).order_by(r.id.desc())
-    if limit is not None:
+    if _limit(limit, "history") is not None:
         runs = runs.limit(limit)
     top = runs.subquery()
     c = _CALLS  # runs still going (or from before totals were stored): aggregate now
@@ -104,41 +120,53 @@ def history(db: DB = None, limit: int | None = None) -> pd.DataFrame:
                     func.coalesce(top.c.tips_used, totals.c.tips, 0),
                     func.coalesce(top.c.volume_ul, totals.c.volume, 0.0))
              .outerjoin(totals, totals.c.run_id == top.c.id).order_by(top.c.id.desc()))
+    with _opened(db) as engine:
+        found = _read(engine, query)
     rows = [(*row[:8], int(row[13]), int(row[14]), float(row[15]),
-             f"{row[8]}: {row[9]}" if row[8] else None) for row in _read(db, query)]
+             f"{row[8]}: {row[9]}" if row[8] else None) for row in found]
     df = pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+    df["duration_s"] = df["duration_s"].astype("float64")  # NaN for runs that never ran
     return _times(df, "started", "ended")
 
 
 def calls(run_id: int, db: DB = None) -> pd.DataFrame:
     """Every logged PLR call of run ``run_id``, in order."""
-    found = _read(db, select(_RUNS.id).where(_RUNS.id == run_id))
-    if not found:
-        raise LookupError(f"run {run_id} is not in the run store "
-                          f"{store.display_url(store.connect(db))}: praxis_lab.history() "
-                          "lists the runs")
     c = _CALLS
-    rows = _read(db, select(c.seq, c.method, c.arguments, c.result, c.started_at, c.ended_at,
-                            c.duration_ms, c.error, c.tips, c.volume_ul)
-                 .where(c.run_id == run_id).order_by(c.seq))
+    with _opened(db) as engine:
+        if not _read(engine, select(_RUNS.id).where(_RUNS.id == run_id)):
+            raise LookupError(f"run {run_id} is not in the run store "
+                              f"{store.display_url(engine)}: praxis_lab.history() lists the runs")
+        rows = _read(engine, select(c.seq, c.method, c.arguments, c.result, c.started_at,
+                                    c.ended_at, c.duration_ms, c.error, c.tips, c.volume_ul)
+                     .where(c.run_id == run_id).order_by(c.seq))
     return _times(pd.DataFrame([tuple(r) for r in rows], columns=CALL_COLUMNS),
                   "started", "ended")
 
 
-def _approvals_by_request(db: DB, ids: list[int]) -> dict[int, Any]:
+def _approvals_by_request(engine: Engine, ids: list[int]) -> dict[int, Any]:
     a = _APPROVALS
     latest: dict[int, Any] = {}
-    for row in _read(db, select(a.request_id, a.approved, a.approved_by, a.human_override,
-                                a.reason).where(a.request_id.in_(ids)).order_by(a.id)):
+    for row in _read(engine, select(a.request_id, a.approved, a.approved_by, a.human_override,
+                                    a.reason).where(a.request_id.in_(ids)).order_by(a.id)):
         latest[row[0]] = row
     return latest
+
+
+def _runs_by_request(engine: Engine, ids: list[int]) -> dict[int, list[Any]]:
+    r = _RUNS
+    runs: dict[int, list[Any]] = {}
+    for run in _read(engine, select(r.request_id, r.id, r.status, r.started_at, r.ended_at,
+                                    r.error_code, r.error_message)
+                     .where(r.request_id.in_(ids)).order_by(r.id)):
+        runs.setdefault(run[0], []).append(run)
+    return runs
 
 
 def requests(db: DB = None, status: str | None = None, limit: int | None = None
              ) -> pd.DataFrame:
     """Run requests, newest first, each joined with its runs (one row per run; a request
     without runs has one row with empty run columns) and its latest approval."""
-    from praxis_lab.store.audit import RequestError, RequestStatus
+    from praxis_lab.store.status import RequestStatus
 
     if status is not None and status not in [s.value for s in RequestStatus]:
         raise RequestError(f"requests(status={status!r}): a request status is one of "
@@ -148,19 +176,15 @@ def requests(db: DB = None, status: str | None = None, limit: int | None = None
                    q.updated_at).order_by(q.id.desc())
     if status is not None:
         query = query.where(q.status == status)
-    if limit is not None:
+    if _limit(limit, "requests") is not None:
         query = query.limit(limit)
-    reqs = _read(db, query)
-    ids = [r[0] for r in reqs]
-    names = dict(_read(db, select(_DEFS.id, _DEFS.name).where(_DEFS.id.in_(
-        {(r[5] or {}).get("definition_id") for r in reqs}))))
-    approvals = _approvals_by_request(db, ids)
-    r = _RUNS
-    runs: dict[int, list[Any]] = {}
-    for run in _read(db, select(r.request_id, r.id, r.status, r.started_at, r.ended_at,
-                                r.error_code, r.error_message)
-                     .where(r.request_id.in_(ids)).order_by(r.id)):
-        runs.setdefault(run[0], []).append(run)
+    with _opened(db) as engine:
+        reqs = _read(engine, query)
+        ids = [r[0] for r in reqs]
+        names = dict(_read(engine, select(_DEFS.id, _DEFS.name).where(_DEFS.id.in_(
+            {(r[5] or {}).get("definition_id") for r in reqs}))))
+        approvals = _approvals_by_request(engine, ids)
+        runs = _runs_by_request(engine, ids)
     rows = []
     for req in reqs:
         payload = req[5] or {}
@@ -187,6 +211,9 @@ def search(text: str, db: DB = None, limit: int = 50) -> pd.DataFrame:
     return _times(df, "created")
 
 
+_STEP_ORDER = {"request": 0, "policy": 1, "approval": 2, "run": 3, "call": 4, "note": 5}
+
+
 def audit_trail(run_id: int | None = None, db: DB = None, *,
                 request_id: int | None = None) -> pd.DataFrame:
     """Everything on record about a run's request, in time order, as one DataFrame.
@@ -195,64 +222,77 @@ def audit_trail(run_id: int | None = None, db: DB = None, *,
     evaluated, each ``approval`` decision, every ``run`` of the request, every ``call``
     of those runs, and every ``note``. Give a run id, or ``request_id=``.
     """
-    if run_id is not None:
-        found = _read(db, select(_RUNS.request_id).where(_RUNS.id == run_id))
-        if not found:
-            raise LookupError(f"run {run_id} is not in the run store "
-                              f"{store.display_url(store.connect(db))}: praxis_lab.history() "
-                              "lists the runs")
-        request_id = found[0][0] if request_id is None else request_id
-    elif request_id is None:
+    if run_id is None and request_id is None:
         raise TypeError("audit_trail() needs a run id or request_id=")
-    rows: list[tuple[Any, ...]] = []
-    if request_id is not None:
-        reqs = _read(db, select(_REQS.id, _REQS.created_at, _REQS.type, _REQS.target,
-                                _REQS.status, _REQS.issued_by, _REQS.payload)
-                     .where(_REQS.id == request_id))
-        if not reqs:
-            raise LookupError(f"request {request_id} is not in the run store: "
-                              "praxis_lab.requests() lists them")
-        q = reqs[0]
-        rows.append((q[1], "request", q[0], None, None, f"{q[2]} on {q[3]}", q[4], q[5],
-                     json.dumps(q[6], sort_keys=True)))
-        run_ids = [i for (i,) in _read(db, select(_RUNS.id).where(_RUNS.request_id == request_id))]
-        owner = _POLICY.request_id == request_id
-    else:  # a run from before requests existed
-        run_ids, owner = [run_id], _POLICY.run_id == run_id
-    p, a, r, c, n = _POLICY, _APPROVALS, _RUNS, _CALLS, _NOTES
-    rows += [(t, "policy", request_id, rid, None, rule, d, "policy", why) for t, rid, rule, d, why
-             in _read(db, select(p.evaluated_at, p.run_id, p.rule, p.decision, p.reason)
-                      .where(owner).order_by(p.id))]
-    a_owner = a.request_id == request_id if request_id is not None else a.run_id == run_id
-    rows += [(t, "approval", request_id, rid, None,
-              "human override" if human else "policy", "approved" if ok else "blocked", by,
-              why or "; ".join(blocks or []))
-             for t, rid, ok, by, human, why, blocks in _read(db, select(
-                 a.decided_at, a.run_id, a.approved, a.approved_by, a.human_override, a.reason,
-                 a.policy_blocks).where(a_owner).order_by(a.id))]
-    rows += [(t, "run", request_id, rid, None, proto, st, by,
-              f"{code}: {msg}" if code else f"{n_calls or 0} calls on {backend}")
-             for t, rid, proto, st, by, code, msg, n_calls, backend in _read(db, select(
-                 r.created_at, r.id, r.protocol, r.status, r.issued_by, r.error_code,
-                 r.error_message, r.calls, r.backend).where(r.id.in_(run_ids)).order_by(r.id))]
-    rows += [(t, "call", request_id, rid, seq, method, "error" if err else "ok", None,
-              err or json.dumps(args, sort_keys=True))
-             for t, rid, seq, method, err, args in _read(db, select(
-                 c.started_at, c.run_id, c.seq, c.method, c.error, c.arguments)
-                 .where(c.run_id.in_(run_ids)).order_by(c.run_id, c.seq))]
-    n_owner = n.run_id.in_(run_ids) if request_id is None else (
-        (n.request_id == request_id) | n.run_id.in_(run_ids))
-    rows += [(t, "note", rq, rid, None, "note", None, who, body) for t, rq, rid, who, body
-             in _read(db, select(n.created_at, n.request_id, n.run_id, n.author, n.text)
-                      .where(n_owner).order_by(n.id))]
-    order = {"request": 0, "policy": 1, "approval": 2, "run": 3, "call": 4, "note": 5}
-    df = pd.DataFrame(rows, columns=TRAIL_COLUMNS)
-    df = _times(df, "at")
-    df["_order"] = df["step"].map(order)
+    with _opened(db) as engine:
+        if run_id is not None:
+            found = _read(engine, select(_RUNS.request_id).where(_RUNS.id == run_id))
+            if not found:
+                raise LookupError(f"run {run_id} is not in the run store "
+                                  f"{store.display_url(engine)}: praxis_lab.history() "
+                                  "lists the runs")
+            request_id = found[0][0] if request_id is None else request_id
+        rows, run_ids = _trail_head(engine, run_id, request_id)
+        rows += _trail_steps(engine, run_id, request_id, run_ids)
+    df = _times(pd.DataFrame(rows, columns=TRAIL_COLUMNS), "at")
+    df["_order"] = df["step"].map(_STEP_ORDER)
     df = df.sort_values(["at", "_order"], kind="stable").drop(columns="_order")
     for col in ("request_id", "run_id", "seq"):
         df[col] = df[col].astype("Int64")
     return df.reset_index(drop=True)
+
+
+def _trail_head(engine: Engine, run_id: int | None, request_id: int | None
+                ) -> tuple[list[tuple[Any, ...]], list[int | None]]:
+    """The request's row of the trail and the ids of its runs (a run from before
+    requests existed: no row, and that run alone)."""
+    if request_id is None:
+        return [], [run_id]
+    reqs = _read(engine, select(_REQS.id, _REQS.created_at, _REQS.type, _REQS.target,
+                                _REQS.status, _REQS.issued_by, _REQS.payload)
+                 .where(_REQS.id == request_id))
+    if not reqs:
+        raise LookupError(f"request {request_id} is not in the run store: "
+                          "praxis_lab.requests() lists them")
+    q = reqs[0]
+    row = (q[1], "request", q[0], None, None, f"{q[2]} on {q[3]}", q[4], q[5],
+           json.dumps(q[6], sort_keys=True))
+    run_ids = [i for (i,) in _read(engine, select(_RUNS.id).where(_RUNS.request_id == request_id))]
+    return [row], run_ids
+
+
+def _trail_steps(engine: Engine, run_id: int | None, request_id: int | None,
+                 run_ids: list[int | None]) -> list[tuple[Any, ...]]:
+    """Policy rules, approvals, runs, calls and notes of the trail, unsorted."""
+    p, a, r, c, n = _POLICY, _APPROVALS, _RUNS, _CALLS, _NOTES
+    by_request = request_id is not None
+    rows: list[tuple[Any, ...]] = [
+        (t, "policy", request_id, rid, None, rule, d, "policy", why) for t, rid, rule, d, why
+        in _read(engine, select(p.evaluated_at, p.run_id, p.rule, p.decision, p.reason).where(
+            p.request_id == request_id if by_request else p.run_id == run_id).order_by(p.id))]
+    rows += [(t, "approval", request_id, rid, None,
+              "human override" if human else "policy", "approved" if ok else "blocked", by,
+              why or "; ".join(blocks or []))
+             for t, rid, ok, by, human, why, blocks in _read(engine, select(
+                 a.decided_at, a.run_id, a.approved, a.approved_by, a.human_override, a.reason,
+                 a.policy_blocks).where(a.request_id == request_id if by_request
+                                        else a.run_id == run_id).order_by(a.id))]
+    rows += [(t, "run", request_id, rid, None, proto, st, by,
+              f"{code}: {msg}" if code else f"{n_calls or 0} calls on {backend}")
+             for t, rid, proto, st, by, code, msg, n_calls, backend in _read(engine, select(
+                 r.created_at, r.id, r.protocol, r.status, r.issued_by, r.error_code,
+                 r.error_message, r.calls, r.backend).where(r.id.in_(run_ids)).order_by(r.id))]
+    rows += [(t, "call", request_id, rid, seq, method, "error" if err else "ok", None,
+              err or json.dumps(args, sort_keys=True))
+             for t, rid, seq, method, err, args in _read(engine, select(
+                 c.started_at, c.run_id, c.seq, c.method, c.error, c.arguments)
+                 .where(c.run_id.in_(run_ids)).order_by(c.run_id, c.seq))]
+    mine = n.run_id.in_(run_ids) | (n.request_id == request_id) if by_request else (
+        n.run_id.in_(run_ids))
+    rows += [(t, "note", rq, rid, None, "note", None, who, body) for t, rq, rid, who, body
+             in _read(engine, select(n.created_at, n.request_id, n.run_id, n.author, n.text)
+                      .where(mine).order_by(n.id))]
+    return rows
 
 
 def durations_figure(df: pd.DataFrame) -> Any:
@@ -290,44 +330,12 @@ def timeline_figure(calls_df: pd.DataFrame) -> Any:
     return fig
 
 
-def _operations(graph_or_report: Any) -> list[Mapping[str, Any]]:
-    data = graph_or_report.to_dict() if hasattr(graph_or_report, "to_dict") else graph_or_report
-    if not isinstance(data, Mapping):
-        raise TypeError(f"estimate_runtime needs a simulation report or its graph (a dict "
-                        f"with 'operations'), not {type(graph_or_report).__name__}")
-    graph = data.get("graph", data)
-    return [op for op in graph.get("operations") or [] if isinstance(op, Mapping)]
-
-
-def estimate_runtime(graph_or_report: Any, db: DB = None, recent: int = 1000) -> float | None:
-    """Seconds the protocol's PLR calls should take, from past runs in the store.
-
-    For each method in the graph: the median duration of its last ``recent`` successful
-    calls × how many times the graph calls it; a method never run before counts the
-    median over all methods. None when the store has no call history.
-    """
-    counts = Counter(str(op.get("method", op.get("method_name"))) for op in
-                     _operations(graph_or_report))
-    c = _CALLS
-    ok = c.error.is_(None)
-    overall = [r[0] for r in _read(db, select(c.duration_ms).where(ok)
-                                   .order_by(c.id.desc()).limit(recent))]
-    if not overall:
-        return None
-    fallback = statistics.median(overall)
-    total_ms = 0.0
-    for method, n in counts.items():
-        durations = [r[0] for r in _read(db, select(c.duration_ms).where(ok, c.method == method)
-                                         .order_by(c.id.desc()).limit(recent))]
-        total_ms += n * (statistics.median(durations) if durations else fallback)
-    return total_ms / 1000.0
-
-
 def history_command(args: Any) -> int:
-    """``praxis-lab history [--limit N] [--json] [--db URL]``: 0, or 2 on a store error."""
+    """``praxis-lab history [--limit N] [--json] [--db URL]``: 0, or 2 on a store error or
+    a bad limit (one line)."""
     try:
         df = history(getattr(args, "db", None), limit=getattr(args, "limit", 20))
-    except StoreError as exc:
+    except (StoreError, RequestError) as exc:
         print(f"praxis-lab history: {exc}", file=sys.stderr)
         return 2
     print_frame(df, args, "no runs yet: `praxis-lab run FILE --setup NAME` records one",

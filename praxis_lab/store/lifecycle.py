@@ -19,7 +19,7 @@ failure or an interruption the request stays ``executing`` and can be retried).
 >>> transition(run, "pending")
 Traceback (most recent call last):
 ...
-praxis_lab.store.lifecycle.InvalidTransition: run 1 cannot go from running to pending: \
+praxis_lab.store.status.InvalidTransition: run 1 cannot go from running to pending: \
 a running run can only become completed, failed, canceled or interrupted
 """
 
@@ -29,7 +29,6 @@ import os
 import socket
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +50,10 @@ from praxis_lab.store.db import (
     write,
     writer,
 )
+from praxis_lab.store.status import RUN, InvalidTransition, RunStatus
 
 __all__ = [
     "TERMINAL",
-    "TRANSITIONS",
     "InvalidTransition",
     "RunStatus",
     "create_run",
@@ -68,48 +67,16 @@ __all__ = [
 ]
 
 
-class RunStatus(StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELED = "canceled"
-    INTERRUPTED = "interrupted"
-    REFUSED = "refused"
-
-
-S = RunStatus
-TRANSITIONS: dict[RunStatus, tuple[RunStatus, ...]] = {
-    S.PENDING: (S.RUNNING, S.REFUSED, S.CANCELED),
-    S.RUNNING: (S.COMPLETED, S.FAILED, S.CANCELED, S.INTERRUPTED),
-    S.COMPLETED: (),
-    S.FAILED: (),
-    S.CANCELED: (),
-    S.INTERRUPTED: (),
-    S.REFUSED: (),
-}
-TERMINAL = frozenset(s.value for s, nxt in TRANSITIONS.items() if not nxt)
-
-
-class InvalidTransition(ValueError):
-    """A status change the lifecycle does not allow."""
-
-    def __init__(self, run_id: int | None, current: str, new: str) -> None:
-        self.run_id, self.current, self.new = run_id, current, new
-        why = audit.refusal("run", _VALUES, TRANSITIONS, current, new)
-        super().__init__(f"run {run_id} cannot go from {current} to {new}: {why}")
-
-
-_VALUES = [s.value for s in RunStatus]
+TERMINAL = RUN.final
 
 
 def next_statuses(status: str) -> list[str]:
     """The statuses a run in ``status`` may move to (empty when final)."""
-    return [s.value for s in TRANSITIONS[RunStatus(status)]]
+    return RUN.next(status)
 
 
 def is_terminal(status: str) -> bool:
-    return RunStatus(status) in TERMINAL
+    return RUN.is_final(status)
 
 
 Error = BaseException | tuple[str, str] | None
@@ -123,14 +90,13 @@ def transition(run: ProtocolRun, new_status: str, *, error: Error = None,
     error code and message. Sets ``started_at`` on running, and ``ended_at`` and
     ``duration_s`` on every final status.
     """
-    current = run.status
-    if current not in _VALUES or new_status not in _VALUES or RunStatus(
-            new_status) not in TRANSITIONS[RunStatus(current)]:
-        raise InvalidTransition(run.id, current, new_status)
+    why = RUN.refusal(run.status, new_status)
+    if why is not None:
+        raise InvalidTransition(run.id, run.status, new_status, why)
     now = now or datetime.now(UTC)
     new = RunStatus(new_status)
     run.status = new.value
-    if new is S.RUNNING:
+    if new is RunStatus.RUNNING:
         run.started_at = now
     if new in TERMINAL:
         run.ended_at = now

@@ -39,9 +39,8 @@ def note(run_id: int, text: str, db: DB = None, *, on: Literal["run", "request"]
         raise RequestError(f"note(on={on!r}): a note goes on a 'run' or a 'request'")
     if not (text or "").strip():
         raise RequestError(f"a note on {on} {run_id} needs some text")
-    engine = store.connect(db)
 
-    def add() -> int:
+    def add(engine: Engine) -> int:
         with store.writer(engine) as conn:
             if on == "request":
                 request_id: int | None = current(conn, run_id)["id"]
@@ -61,7 +60,8 @@ def note(run_id: int, text: str, db: DB = None, *, on: Literal["run", "request"]
             conn.commit()
             return int(new)
 
-    return store.retrying(engine, add, doing=f"note on {on} {run_id}")
+    with store.opened(db) as engine:
+        return store.retrying(engine, lambda: add(engine), doing=f"note on {on} {run_id}")
 
 
 def _words(query: str) -> list[str]:
@@ -83,9 +83,11 @@ _SQL = {
 def find(query: str, db: DB = None, limit: int = 50) -> list[tuple[Any, ...]]:
     """Notes matching every word of ``query``, best first, as rows of ``NOTE_COLUMNS``."""
     words = _words(query)
-    engine = store.connect(db)
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise RequestError(f"search {query!r}: the limit must be a whole number ≥ 1, not "
+                           f"{limit!r}")
     n = _NOTES.c
-    with engine.connect() as conn:
+    with store.opened(db) as engine, engine.connect() as conn:
         dialect = conn.dialect.name
         if dialect in _SQL and schema.has_fts(conn):
             q = " ".join(f'"{w}"' for w in words) if dialect == "sqlite" else " ".join(words)

@@ -12,9 +12,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Text, UniqueConstraint, event
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from praxis_lab.store.status import RUN, InvalidTransition
 
 __all__ = [
     "ApprovalResult", "Artifact", "ArtifactCreate", "AssetRequirement", "FunctionCallLog",
@@ -137,6 +139,19 @@ class ProtocolRun(ProtocolRunBase, table=True):
     pid: int | None = None
     hostname: str | None = None
     process_token: str | None = None
+
+
+def _checked_status(run: ProtocolRun, new: Any, old: Any, _initiator: Any) -> Any:
+    """Every ORM assignment of a stored run's status is a lifecycle move (``status.RUN``):
+    a final run never becomes running again, whoever edits the row."""
+    if isinstance(old, str) and old in RUN.statuses and new != old:
+        why = RUN.refusal(old, str(new))
+        if why is not None:
+            raise InvalidTransition(run.id, old, str(new), why)
+    return new
+
+
+event.listen(ProtocolRun.status, "set", _checked_status, retval=True)
 
 
 class ProtocolRunCreate(ProtocolRunBase):
