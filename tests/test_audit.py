@@ -228,7 +228,10 @@ def test_a_missing_field_and_a_bad_type_are_named_too() -> None:
 def test_the_payload_schema_is_exported_as_json_schema() -> None:
     schema = praxis_lab.request_schema()
     assert schema["title"] == "RunRequestPayload" and schema["additionalProperties"] is False
-    assert set(schema["properties"]) == {"definition_id", "source_hash", "parameters", "setup"}
+    assert set(schema["properties"]) == {"definition_id", "source_hash", "parameters", "setup",
+                                         "devices"}
+    device = schema["$defs"]["Device"]
+    assert set(device["required"]) == {"machine", "backend", "simulator"}
     assert set(schema["required"]) == {"definition_id", "source_hash"}
     json.dumps(schema)
 
@@ -256,8 +259,9 @@ def test_the_gate_stores_every_rule_and_approves_automatically_when_the_policy_a
     assert decided.status == "approved"
     rules = _rows(store, PolicyResult, request_id)
     assert [(r.rule, r.decision) for r in rules] == [
-        ("simulation_ok", "ALLOW"), ("max_tips", "ALLOW"), ("max_volume_per_op", "ALLOW"),
-        ("allowed_methods", "ALLOW"), ("allowed_backends", "ALLOW")]
+        ("simulation_ok", "ALLOW"), ("simulation_complete", "ALLOW"), ("volumes_valid", "ALLOW"),
+        ("max_tips", "ALLOW"), ("max_volume_per_op", "ALLOW"), ("allowed_methods", "ALLOW"),
+        ("allowed_backends", "ALLOW"), ("time_limit", "ALLOW")]
     assert all(r.run_id is None and r.evaluated_at is not None for r in rules)
     (approval,) = _rows(store, ApprovalResult, request_id)
     assert (approval.approved, approval.approved_by, approval.human_override) == (
@@ -311,7 +315,7 @@ def _approve_at_once(url: str, request_id: int, n: int) -> tuple[list[str], list
     barrier = threading.Barrier(n)
     won: list[str] = []
     lost: list[str] = []
-    engines = [db._engine(url) for _ in range(n)]  # one pool (and connection) per approver
+    engines = [db.connect(url) for _ in range(n)]  # one pool (and connection) per approver
 
     def approver(i: int) -> None:
         barrier.wait()
@@ -489,7 +493,7 @@ def test_the_audit_trail_of_a_run_is_complete_and_queryable_in_one_dataframe(
     note(done.run_id, "bubbles in column 2", store, author="grace")
     trail = praxis_lab.audit_trail(done.run_id, store)
     assert trail.columns.tolist() == frames.TRAIL_COLUMNS
-    assert trail["step"].tolist() == (["request"] + ["policy"] * 5 + ["approval", "run"]
+    assert trail["step"].tolist() == (["request"] + ["policy"] * 8 + ["approval", "run"]
                                       + ["call"] * 2 + ["run"] + ["call"] * 8 + ["note"])
     assert trail["at"].is_monotonic_increasing
     request = trail.iloc[0]
@@ -796,5 +800,9 @@ def test_the_monitor_shows_the_request_and_its_approval(ip: Any, tmp_path: Path)
 
 
 def test_the_db_magic_masks_the_password(ip: Any) -> None:
-    shown = ip.run_line_magic("praxis", "db postgresql+psycopg://lab:s3cret@db.lab:5432/runs")
-    assert shown == "postgresql+psycopg://lab:***@db.lab:5432/runs"
+    from IPython.core.error import UsageError
+
+    with pytest.raises(UsageError) as refused:  # opened at once: this server is not there
+        ip.run_line_magic("praxis", "db postgresql+psycopg://lab:s3cret@db.lab:5432/runs")
+    assert "postgresql+psycopg://lab:***@db.lab:5432/runs: cannot open it" in str(refused.value)
+    assert "s3cret" not in str(refused.value)

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend, STARBackend
+from pylabrobot.resources import STARLetDeck
 
-from praxis_lab.execution.policy import Decision, Policy, evaluate, is_simulator
+from praxis_lab._plr.devices import devices
+from praxis_lab.execution.policy import Decision, Policy, evaluate, is_complete
 
 REAL = "STARBackend"
 SIM = "LiquidHandlerChatterboxBackend"
+
+
+def _devices(backend: Any) -> dict[str, Any]:
+    return devices({"lh": LiquidHandler(backend=backend, deck=STARLetDeck())})
+
+
+SIM_DEVICES = _devices(LiquidHandlerChatterboxBackend())
+REAL_DEVICES = _devices(STARBackend(serial_number="4242"))
 
 
 def _report(ok: bool = True, tips: int = 8, volumes: tuple[float, ...] = (100.0,),
@@ -31,7 +44,8 @@ def test_an_ok_simulation_on_a_real_device_is_allowed_and_every_rule_is_recorded
     decision = evaluate(Policy(), _report(), REAL)
     assert decision.decision is Decision.ALLOW and decision.reasons == []
     assert [r.rule for r in decision.rules] == [
-        "simulation_ok", "max_tips", "max_volume_per_op", "allowed_methods", "allowed_backends"]
+        "simulation_ok", "simulation_complete", "volumes_valid", "max_tips", "max_volume_per_op",
+        "allowed_methods", "allowed_backends", "time_limit"]
     assert all(r.decision is Decision.ALLOW for r in decision.rules)
 
 
@@ -64,7 +78,7 @@ def test_a_blank_override_reason_does_not_count(blank: str) -> None:
 
 
 def test_a_simulator_backend_records_a_failing_simulation_but_is_not_blocked_by_it() -> None:
-    decision = evaluate(Policy(), _report(ok=False), SIM)
+    decision = evaluate(Policy(), _report(ok=False), SIM, devices=SIM_DEVICES)
     assert decision.decision is Decision.ALLOW and decision.simulator
     assert decision.rules[0].reason.endswith(f"allowed because {SIM} is a simulator")
     assert not decision.overridden
@@ -75,11 +89,12 @@ def test_no_simulation_report_blocks_a_real_device_but_not_a_simulator() -> None
     assert blocked.decision is Decision.BLOCK
     assert "there is no simulation report" in blocked.reasons[0]
     assert "simulate the protocol first" in blocked.reasons[0]
-    assert evaluate(Policy(), None, SIM).allowed
+    assert evaluate(Policy(), None, SIM, simulator=True).allowed
 
 
 def test_too_many_tips_block_even_on_a_simulator_and_with_an_override() -> None:
-    decision = evaluate(Policy(max_tips=96), _report(tips=192), SIM, override="please")
+    decision = evaluate(Policy(max_tips=96), _report(tips=192), SIM, override="please",
+                        simulator=True)
     assert decision.decision is Decision.BLOCK
     assert decision.reasons == [
         "max_tips: the protocol needs 192 tips (tips: 192), above the limit of 96; split the "
@@ -101,7 +116,8 @@ def test_a_method_outside_the_allowed_set_blocks_naming_the_call() -> None:
 
 
 def test_a_backend_outside_the_allowed_set_blocks() -> None:
-    decision = evaluate(Policy(allowed_backends=frozenset({SIM})), _report(), REAL)
+    decision = evaluate(Policy(allowed_backends=frozenset({SIM})), _report(), REAL,
+                        devices=REAL_DEVICES)
     assert decision.reasons == [
         f"allowed_backends: backend {REAL} is not allowed (allowed: {SIM}); use one of those "
         "or add it to Policy(allowed_backends=...)"]
@@ -120,10 +136,111 @@ def test_no_limits_means_every_limit_rule_allows() -> None:
     assert decision.allowed
 
 
-def test_a_simulator_is_recognised_by_any_class_in_its_hierarchy() -> None:
-    assert is_simulator(["MyChatterbox", "LiquidHandlerChatterboxBackend", "object"])
-    assert not is_simulator(["STARBackend", "HamiltonLiquidHandler"])
-    assert evaluate(Policy(), _report(ok=False), "MyChatterbox", simulator=True).allowed
+def test_a_simulator_is_a_device_whose_backend_is_one_of_plrs_own_simulators() -> None:
+    assert evaluate(Policy(), _report(ok=False), SIM, devices=SIM_DEVICES).simulator
+    assert not evaluate(Policy(), _report(ok=False), REAL, devices=REAL_DEVICES).allowed
+    assert evaluate(Policy(), _report(ok=False), "MyBackend", simulator=True).allowed
+
+
+def test_a_name_is_not_enough_to_be_a_simulator() -> None:
+    class LiquidHandlerChatterboxBackend(STARBackend):  # a real robot's class, misnamed
+        pass
+
+    look_alike = _devices(LiquidHandlerChatterboxBackend())
+    decision = evaluate(Policy(), _report(ok=False), SIM, devices=look_alike)
+    assert not decision.simulator and decision.decision is Decision.BLOCK
+    assert look_alike["lh"]["backend"].endswith("<locals>.LiquidHandlerChatterboxBackend")
+    assert evaluate(Policy(simulator_backends=frozenset({"LiquidHandlerChatterboxBackend"})),
+                    _report(ok=False), SIM, devices=look_alike).decision is Decision.BLOCK
+
+
+def test_one_real_device_among_simulators_makes_the_run_real() -> None:
+    mixed = {**SIM_DEVICES, "reader": {**REAL_DEVICES["lh"]}}
+    decision = evaluate(Policy(), _report(ok=False), SIM, devices=mixed)
+    assert not decision.simulator and decision.decision is Decision.BLOCK
+
+
+def test_a_policy_can_treat_plrs_simulators_as_real_devices() -> None:
+    decision = evaluate(Policy(simulator_backends=frozenset()), _report(ok=False), SIM,
+                        devices=SIM_DEVICES)
+    assert not decision.simulator and decision.decision is Decision.BLOCK
+
+
+def test_the_decision_says_which_devices_it_was_made_for() -> None:
+    decision = evaluate(Policy(), _report(), REAL, devices=REAL_DEVICES)
+    assert decision.devices == REAL_DEVICES
+    assert REAL_DEVICES["lh"]["identity"] == {"serial_number": "4242"}
+    assert decision.to_dict()["devices"] == REAL_DEVICES
+
+
+def _incomplete(ok: bool = False) -> dict[str, Any]:
+    return {**_report(ok=ok), "trace_issues": [
+        {"kind": "timeout", "message": "still running after 20 s", "line": 12}]}
+
+
+def test_an_incomplete_simulation_never_auto_approves_a_real_device() -> None:
+    for report in (_incomplete(), {**_report(), "complete": False}):
+        decision = evaluate(Policy(), report, REAL, devices=REAL_DEVICES)
+        assert decision.decision is Decision.BLOCK
+        assert any(r.startswith("simulation_complete: the simulation is not complete")
+                   for r in decision.reasons)
+    assert "timeout: still running after 20 s @ line 12" in evaluate(
+        Policy(), _incomplete(), REAL).reasons[-1]
+
+
+def test_an_incomplete_simulation_on_a_real_device_needs_a_human_override() -> None:
+    decision = evaluate(Policy(), {**_report(), "complete": False}, REAL,
+                        override="checked by hand", devices=REAL_DEVICES)
+    assert decision.allowed and decision.overridden
+
+
+def test_an_incomplete_simulation_on_a_simulator_runs_with_the_gap_recorded() -> None:
+    decision = evaluate(Policy(), _incomplete(), SIM, devices=SIM_DEVICES)
+    assert decision.allowed and not decision.overridden
+    done = next(r for r in decision.rules if r.rule == "simulation_complete")
+    assert "not complete (timeout" in done.reason and "is a simulator" in done.reason
+
+
+def test_completeness_is_the_reports_own_word_else_its_trace_issues() -> None:
+    assert is_complete(_report()) == (True, [])
+    assert is_complete({"complete": False}) == (False, [])
+    assert is_complete(_incomplete())[0] is False
+    assert is_complete({**_incomplete(), "complete": True})[0] is True
+
+
+@pytest.mark.parametrize("volume", [-50.0, math.nan, math.inf])
+def test_a_volume_that_is_not_a_number_at_least_0_blocks_every_device_and_override(
+        volume: float) -> None:
+    for backend, found in ((SIM, SIM_DEVICES), (REAL, REAL_DEVICES)):
+        decision = evaluate(Policy(), _report(volumes=(volume,)), backend, override="sure",
+                            devices=found)
+        assert decision.decision is Decision.BLOCK
+        assert decision.reasons[0] == (
+            f"volumes_valid: aspirate @ line 4 moves {volume:g} µL: a volume must be a finite "
+            "number ≥ 0 µL; check the parameters (--param) and the protocol's arithmetic")
+
+
+def test_a_real_device_gets_a_time_limit_from_the_estimate_times_the_factor() -> None:
+    decision = evaluate(Policy(min_time_limit_s=1.0), _report(), REAL, devices=REAL_DEVICES,
+                        estimate_s=40.0)
+    assert decision.time_limit_s == 120.0
+    rule = next(r for r in decision.rules if r.rule == "time_limit")
+    assert rule.reason.startswith("time limit 120 s: 40 s estimated from past calls × 3")
+
+
+def test_without_history_the_limit_counts_seconds_per_call_and_has_a_floor() -> None:
+    report = {**_report(), "expected_ops": 30}
+    assert evaluate(Policy(), report, REAL, devices=REAL_DEVICES).time_limit_s == 900.0
+    assert evaluate(Policy(), _report(), REAL, devices=REAL_DEVICES).time_limit_s == 300.0
+    assert evaluate(Policy(time_limit_s=7.5), report, REAL,
+                    devices=REAL_DEVICES).time_limit_s == 7.5
+
+
+def test_a_simulator_has_no_time_limit_and_says_so() -> None:
+    decision = evaluate(Policy(time_limit_s=5.0), _report(), SIM, devices=SIM_DEVICES)
+    assert decision.time_limit_s is None
+    rule = next(r for r in decision.rules if r.rule == "time_limit")
+    assert rule.reason.startswith("no time limit: every device is a simulator")
 
 
 def test_policy_sets_accept_any_collection_but_not_a_bare_string() -> None:
@@ -134,7 +251,7 @@ def test_policy_sets_accept_any_collection_but_not_a_bare_string() -> None:
 
 def test_a_decision_serialises_to_plain_data() -> None:
     data = evaluate(Policy(max_tips=1), _report(), REAL).to_dict()
-    assert data["decision"] == "BLOCK" and data["rules"][1]["rule"] == "max_tips"
+    assert data["decision"] == "BLOCK" and data["rules"][3]["rule"] == "max_tips"
     assert data["policy_version"] == "v1" and data["override"] is None
 
 
@@ -143,7 +260,8 @@ def test_a_decision_serialises_to_plain_data() -> None:
 def test_the_decision_blocks_exactly_when_a_rule_blocks(
         volumes: list[float], limit: float, ok: bool, simulator: bool) -> None:
     decision = evaluate(Policy(max_volume_per_op_ul=limit), _report(ok=ok, volumes=tuple(volumes)),
-                        SIM if simulator else REAL)
+                        SIM if simulator else REAL,
+                        devices=SIM_DEVICES if simulator else REAL_DEVICES)
     blocking = [r for r in decision.rules if r.decision is Decision.BLOCK]
     assert (decision.decision is Decision.BLOCK) == bool(blocking)
     assert (max(volumes) > limit) == any(r.rule == "max_volume_per_op" for r in blocking)

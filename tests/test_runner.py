@@ -167,7 +167,7 @@ def test_a_completed_run_stores_its_definition_gate_and_timestamps(store: Engine
         assets = s.exec(select(AssetRequirement.name)).all()
         assert sorted(assets) == ["dest", "lh", "source", "tips"]
         rules = s.exec(select(PolicyResult.rule, PolicyResult.decision)).all()
-        assert len(rules) == 5 and all(d == "ALLOW" for _, d in rules)
+        assert len(rules) == 8 and all(d == "ALLOW" for _, d in rules)
         approval = s.exec(select(ApprovalResult)).one()
         assert (approval.approved, approval.approved_by, approval.human_override) == (
             True, "policy", False)
@@ -269,14 +269,16 @@ def test_pause_holds_the_next_call_until_resume(mem: Engine) -> None:
     r.subscribe(lambda m: r.pause() if m["type"] == "log" and m["seq"] == 2 else None)
 
     async def scenario() -> runner.RunRecord:
+        paused = asyncio.Event()
+        r.subscribe(lambda m: paused.set() if m.get("status") == "paused" else None)
         task = asyncio.get_running_loop().create_task(r.execute())
-        while len(received) < 2:
-            await asyncio.sleep(0.005)
-        await asyncio.sleep(0.15)
-        held = len(received), len(_calls(mem, r.run_id))  # type: ignore[arg-type]
+        await asyncio.wait_for(paused.wait(), 30)
+        # The chatterbox never suspends: this coroutine runs again only once the run's
+        # task waits, and the only wait in its way is the pause before call 3.
+        held = len(received), len(_calls(mem, r.run_id)), task.done()  # type: ignore[arg-type]
         r.resume()
         record = await task
-        assert held == (2, 2)
+        assert held == (2, 2, False)
         return record
 
     record = asyncio.run(scenario())
@@ -568,8 +570,6 @@ def _interrupted_child(url: str, fd: int) -> None:
     import os
 
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    db._ENGINES.clear()
-    db._PREPARED.clear()
     setup = make_setup()
     del setup["source"], setup["dest"]
     r = Runner(slow_tips, setup, db=url)

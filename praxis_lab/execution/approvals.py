@@ -26,21 +26,21 @@ from praxis_lab.store.audit import (
     create_request,
     current,
     current_user,
-    engine_of,
     get_request,
     in_write,
     transition,
 )
-from praxis_lab.store.db import ApprovalResult, PolicyResult, RunNote, RunRequest
+from praxis_lab.store.db import ApprovalResult, PolicyResult, RunNote, RunRequest, opened
 
 if TYPE_CHECKING:
     from praxis_lab.execution.policy import PolicyDecision
 
-__all__ = ["abort", "approve", "describe", "file_request", "gate", "reject"]
+__all__ = ["abort", "approve", "describe", "describe_devices", "file_request", "gate", "reject"]
 
 _POLICY: Any = PolicyResult.__table__  # type: ignore[attr-defined]
 _APPROVALS: Any = ApprovalResult.__table__  # type: ignore[attr-defined]
-_UNLIFTABLE = ("allowed_methods", "allowed_backends")  # Policy: overrides never lift them
+# Policy rules no override lifts: a human cannot approve past them
+_UNLIFTABLE = ("allowed_methods", "allowed_backends", "volumes_valid")
 
 
 def _approval(conn: Connection, request_id: int, *, approved: bool, by: str, human: bool,
@@ -80,6 +80,7 @@ def gate(request_id: int, decision: PolicyDecision, *, user: str | None = None,
     override reason let a failing simulation through); BLOCK → ``blocked``.
     """
     def decide(conn: Connection) -> dict[str, Any]:
+        _check_made_for(current(conn, request_id), decision)
         _to_proposed(conn, request_id)
         now = datetime.now(UTC)
         for r in decision.rules:
@@ -102,6 +103,32 @@ def gate(request_id: int, decision: PolicyDecision, *, user: str | None = None,
         return row
 
     return RunRequest(**in_write(db, decide, f"gate request {request_id}"))
+
+
+def _check_made_for(request: dict[str, Any], decision: PolicyDecision) -> None:
+    """Refuse a policy evaluation made for other devices than the request's frozen ones."""
+    frozen = (request["payload"] or {}).get("devices") or {}
+    evaluated = dict(decision.devices or {})
+    simulates = request["type"] == "simulate"
+    if evaluated != frozen or decision.simulator != simulates:
+        raise RequestError(
+            f"request {request['id']} is for {describe_devices(frozen, simulates)}, but this "
+            f"policy evaluation was made for "
+            f"{describe_devices(evaluated, decision.simulator)}: evaluate the policy for the "
+            "request's own devices")
+
+
+def describe_devices(devices: dict[str, Any], simulator: bool | None = None) -> str:
+    """``lh: STARBackend (serial_number 123)`` per device, for messages."""
+    if not devices:
+        return "a simulator (no device named)" if simulator else "no device named"
+    parts = []
+    for key, d in sorted(devices.items()):
+        ident = ", ".join(f"{k} {v}" for k, v in sorted((d.get("identity") or {}).items()))
+        parts.append(f"{key}: {str(d.get('backend')).rsplit('.', 1)[-1]}"
+                     + (" (PLR simulator)" if d.get("simulator") else "")
+                     + (f" ({ident})" if ident else ""))
+    return "; ".join(parts)
 
 
 def _last_blocks(conn: Connection, request_id: int) -> list[str]:
@@ -170,7 +197,7 @@ def abort(request_id: int, reason: str | None = None, *, by: str | None = None,
 
 def describe(request_id: int, *, db: DB = None) -> dict[str, Any]:
     """The request as the run monitor shows it: id, status, who, what, and its approval."""
-    with engine_of(db).connect() as conn:
+    with opened(db) as engine, engine.connect() as conn:
         row = current(conn, request_id)
         last = _last_decision(conn, request_id)
     if last is None:
@@ -186,19 +213,20 @@ def describe(request_id: int, *, db: DB = None) -> dict[str, Any]:
             "target": row["target"], "issued_by": row["issued_by"], "approval": approval}
 
 
-def file_request(engine: Engine, payload: dict[str, Any], *, target: str, simulator: bool,
+def file_request(engine: Engine, payload: dict[str, Any], *, target: str,
                  decision: PolicyDecision, request_id: int | None = None,
                  user: str | None = None) -> RunRequest:
     """The request a run executes, decided.
 
-    Without ``request_id``: a new request (``simulate`` on a simulator, else ``run``),
-    gated by ``decision``. With it: the stored request, which must hold the same payload
-    (frozen); gated when it is undecided or blocked, taken as it is when approved or
-    executing (a retry).
+    Without ``request_id``: a new request (``simulate`` when the decision was made for
+    simulators only, else ``run``) for the payload's devices, gated by ``decision``. With
+    it: the stored request, which must hold the same payload, devices included (frozen);
+    gated when it is undecided or blocked, taken as it is when approved or executing (a
+    retry).
     """
     if request_id is None:
         request = create_request(payload, target=target, issued_by=user, db=engine,
-                                 type="simulate" if simulator else "run")
+                                 type="simulate" if decision.simulator else "run")
     else:
         request = get_request(request_id, db=engine)
         _same_payload(request, payload)
@@ -215,6 +243,10 @@ def _same_payload(request: RunRequest, payload: dict[str, Any]) -> None:
               for k in ("source_hash", "parameters") if payload[k] != frozen.get(k)]
     if payload["setup"] and frozen.get("setup") and payload["setup"] != frozen["setup"]:
         differ.append(f"setup {payload['setup']!r} (the request has {frozen['setup']!r})")
+    devices, approved_for = payload.get("devices") or {}, frozen.get("devices") or {}
+    if devices != approved_for:
+        differ.append(f"its devices are {describe_devices(devices)} (the request is for "
+                      f"{describe_devices(approved_for)}; an approval covers its devices only)")
     if differ:
         raise RequestError(
             f"request {request.id} is frozen and this run differs: {'; '.join(differ)}; run "

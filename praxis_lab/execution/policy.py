@@ -1,10 +1,15 @@
 """The policy gate before hardware (seed 004): ALLOW or BLOCK, with every reason.
 
 :func:`evaluate` checks a simulation report (the plain dict of DESIGN.md's CLI JSON)
-against a :class:`Policy`: the simulation must be ok before a real (non-simulator)
-backend runs, unless a human gives an override reason; limits on tips, volume per
-operation, methods and backends always apply. Every rule is evaluated and recorded,
-so a BLOCK lists everything that is wrong at once.
+against a :class:`Policy` for the devices a run would drive: the simulation must be ok
+and complete before a real (non-simulator) device runs, unless a human gives an override
+reason; every volume must be a finite number ≥ 0 (no override lifts that); limits on
+tips, volume per operation, methods and backends always apply; a run on a real device
+gets a time limit (the estimate × ``time_limit_factor``). Every rule is evaluated and
+recorded, so a BLOCK lists everything that is wrong at once.
+
+Whether a device is a simulator is not a name: the runner passes ``devices`` (from
+``_plr.devices``, which compares backend classes by identity with PLR's own simulators).
 
 >>> report = {"ok": True, "failure_modes": [], "requirements": {"tips": {"tips": 8}},
 ...           "graph": {"operations": [{"method": "aspirate", "line": 3, "volumes": [50.0]}]}}
@@ -16,26 +21,24 @@ so a BLOCK lists everything that is wrong at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 __all__ = [
-    "SIMULATOR_BACKENDS",
+    "INCOMPLETE_ISSUES",
     "Decision",
     "Policy",
     "PolicyDecision",
     "RuleResult",
     "evaluate",
-    "is_simulator",
+    "is_complete",
 ]
 
-# PLR 0.2.2 backends that move nothing (chatterboxes print, simulators model a robot).
-SIMULATOR_BACKENDS = frozenset({
-    "LiquidHandlerChatterboxBackend", "STARChatterboxBackend",
-    "OpentronsOT2ChatterboxBackend", "OpentronsOT2Simulator", "ChatterBoxBackend",
-})
+# Trace issues that mean the simulation stopped before it checked every path.
+INCOMPLETE_ISSUES = ("timeout", "op_bound", "path_bound")
 
 
 class Decision(StrEnum):
@@ -47,15 +50,26 @@ class Decision(StrEnum):
 class Policy:
     """Limits checked before a run. ``None`` means "no limit" for that rule.
 
-    ``allowed_methods`` / ``allowed_backends`` are sets of names; overrides never lift
-    them (an override only answers a simulation that is not ok).
+    ``allowed_methods`` / ``allowed_backends`` are sets of names (a backend by class name
+    or ``module.Class``); overrides never lift them (an override only answers a
+    simulation that is not ok or not complete). ``simulator_backends`` narrows which of
+    PLR's own simulator classes (by class name) may run unattended: None for all of them,
+    an empty set to treat every device as real; a name that is not one of PLR's simulator
+    classes has no effect. A run on a real device must end within ``time_limit_s``, by
+    default the estimated duration (past calls in the store, else ``seconds_per_op`` per
+    PLR call) × ``time_limit_factor``, at least ``min_time_limit_s``; a protocol that
+    waits on purpose (an incubation) needs ``time_limit_s`` set to cover it.
     """
 
     max_tips: int | None = 960
     max_volume_per_op_ul: float | None = 1000.0
     allowed_methods: frozenset[str] | None = None
     allowed_backends: frozenset[str] | None = None
-    simulator_backends: frozenset[str] = SIMULATOR_BACKENDS
+    simulator_backends: frozenset[str] | None = None
+    time_limit_s: float | None = None
+    time_limit_factor: float = 3.0
+    min_time_limit_s: float = 300.0
+    seconds_per_op: float = 10.0
     version: str = "v1"
 
     def __post_init__(self) -> None:
@@ -86,6 +100,8 @@ class PolicyDecision:
     override: str | None = None
     overridden: bool = False  # the override was needed (simulation not ok, real backend)
     policy_version: str = "v1"
+    devices: Mapping[str, Any] | None = None  # what the evaluation was made for
+    time_limit_s: float | None = None  # None: no limit (every device a simulator)
 
     @property
     def allowed(self) -> bool:
@@ -96,14 +112,32 @@ class PolicyDecision:
                 "rules": [{"rule": r.rule, "decision": r.decision.value, "reason": r.reason}
                           for r in self.rules],
                 "simulator": self.simulator, "override": self.override,
-                "overridden": self.overridden, "policy_version": self.policy_version}
+                "overridden": self.overridden, "policy_version": self.policy_version,
+                "devices": dict(self.devices) if self.devices is not None else None,
+                "time_limit_s": self.time_limit_s}
 
 
-def is_simulator(backend: str | Iterable[str], policy: Policy | None = None) -> bool:
-    """Whether a backend (its class name, or the names of its class and bases) moves nothing."""
-    names = [backend] if isinstance(backend, str) else list(backend)
-    known = (policy or Policy()).simulator_backends
-    return any(n in known for n in names)
+def is_complete(report: Mapping[str, Any]) -> tuple[bool, list[str]]:
+    """Whether a simulation checked every path (its ``complete``, else no bound or time
+    limit among its trace issues), and the issues that stopped it."""
+    stopped = [f"{i.get('kind')}: {i.get('message')}" + (
+        f" @ line {i['line']}" if i.get("line") else "")
+        for i in report.get("trace_issues") or [] if isinstance(i, Mapping)
+        and i.get("kind") in INCOMPLETE_ISSUES]
+    complete = report.get("complete")
+    return (not stopped if complete is None else bool(complete)), stopped
+
+
+def _short(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+def _simulates(policy: Policy, devices: Mapping[str, Any]) -> bool:
+    """Every device is one of PLR's simulators that ``policy`` lets run unattended."""
+    allowed = policy.simulator_backends
+    return bool(devices) and all(
+        d.get("simulator") is True and (allowed is None or _short(str(d.get("backend"))) in allowed)
+        for d in devices.values())
 
 
 def _ops(report: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -184,39 +218,104 @@ def _methods_rule(ops: list[dict[str, Any]], allowed: frozenset[str] | None) -> 
                       f"methods used are allowed: {', '.join(used) or 'none'}")
 
 
-def _backend_rule(backend: str, allowed: frozenset[str] | None) -> RuleResult:
-    if allowed is None or backend in allowed:
-        return RuleResult("allowed_backends", Decision.ALLOW, f"backend {backend} is allowed")
+def _complete_rule(report: Mapping[str, Any], simulator: bool, backend: str,
+                   override: str | None) -> tuple[RuleResult, bool]:
+    complete, stopped = is_complete(report)
+    if complete:
+        return RuleResult("simulation_complete", Decision.ALLOW,
+                          "the simulation checked every path"), False
+    why = "the simulation is not complete (" + ("; ".join(stopped) or "stopped early") + ")"
+    if simulator:
+        return RuleResult("simulation_complete", Decision.ALLOW,
+                          f"{why}; allowed because {backend} is a simulator"), False
+    if override:
+        return RuleResult("simulation_complete", Decision.ALLOW,
+                          f"{why}; overridden by a human: {override}"), True
+    return RuleResult("simulation_complete", Decision.BLOCK,
+                      f"{why}: what it did not check would run unchecked on the real device "
+                      f"{backend}; simplify the protocol, or a human approves it "
+                      "(override='why it is safe')"), False
+
+
+def _volumes_valid_rule(ops: list[dict[str, Any]]) -> RuleResult:
+    bad = [f"{op['method']} @ line {op['line']} moves {v:g} µL" for op in ops
+           for v in op["volumes"] if not math.isfinite(v) or v < 0]
+    if bad:
+        return RuleResult("volumes_valid", Decision.BLOCK,
+                          f"{'; '.join(bad[:5])}{' and more' if len(bad) > 5 else ''}: a volume "
+                          "must be a finite number ≥ 0 µL; check the parameters (--param) "
+                          "and the protocol's arithmetic")
+    return RuleResult("volumes_valid", Decision.ALLOW, "every volume is a number ≥ 0 µL")
+
+
+def _time_rule(policy: Policy, report: Mapping[str, Any] | None, simulator: bool,
+               estimate_s: float | None) -> tuple[RuleResult, float | None]:
+    if simulator:
+        return RuleResult("time_limit", Decision.ALLOW,
+                          "no time limit: every device is a simulator (it moves nothing; "
+                          "abort a run that hangs)"), None
+    if policy.time_limit_s is not None:
+        return RuleResult("time_limit", Decision.ALLOW,
+                          f"time limit {policy.time_limit_s:g} s (Policy.time_limit_s)"), \
+            float(policy.time_limit_s)
+    ops = int((report or {}).get("expected_ops") or 0)
+    basis = (f"{estimate_s:.3g} s estimated from past calls" if estimate_s is not None
+             else f"{ops} PLR calls × {policy.seconds_per_op:g} s")
+    estimate = estimate_s if estimate_s is not None else ops * policy.seconds_per_op
+    limit = max(estimate * policy.time_limit_factor, policy.min_time_limit_s)
+    return RuleResult("time_limit", Decision.ALLOW,
+                      f"time limit {limit:.0f} s: {basis} × {policy.time_limit_factor:g}, at "
+                      f"least {policy.min_time_limit_s:g} s (set Policy(time_limit_s=...) for a "
+                      "protocol that waits on purpose)"), limit
+
+
+def _backend_rule(backends: list[str], allowed: frozenset[str] | None) -> RuleResult:
+    shown = ", ".join(_short(b) for b in backends)
+    bad = [b for b in backends if allowed is not None and b not in allowed
+           and _short(b) not in allowed]
+    if not bad:
+        return RuleResult("allowed_backends", Decision.ALLOW,
+                          f"backend{'s' if len(backends) > 1 else ''} {shown} allowed")
     return RuleResult("allowed_backends", Decision.BLOCK,
-                      f"backend {backend} is not allowed (allowed: "
-                      f"{', '.join(sorted(allowed)) or 'none'}); use one of those or "
+                      f"backend {', '.join(_short(b) for b in bad)} is not allowed (allowed: "
+                      f"{', '.join(sorted(allowed or ())) or 'none'}); use one of those or "
                       "add it to Policy(allowed_backends=...)")
 
 
 def evaluate(policy: Policy | None, report: Mapping[str, Any] | None, backend_name: str,
-             override: str | None = None, *, simulator: bool | None = None) -> PolicyDecision:
+             override: str | None = None, *, simulator: bool = False,
+             devices: Mapping[str, Any] | None = None,
+             estimate_s: float | None = None) -> PolicyDecision:
     """Evaluate every rule of ``policy`` for a run of ``report`` on ``backend_name``.
 
-    ``simulator`` says whether the backend moves nothing (default: its name is in
-    ``policy.simulator_backends``); on a simulator a simulation that is not ok is
-    recorded but never blocks. ``override`` is a human's reason to run a protocol whose
-    simulation is not ok on a real device.
+    ``devices`` (``_plr.devices`` of the setup) are what the run drives; with them, the
+    run is on a simulator when every device is one of PLR's simulators the policy
+    accepts, and the decision covers those devices only. Without them, ``simulator``
+    says it. On a simulator a simulation that is not ok or not complete is recorded but
+    never blocks, and there is no time limit. ``override`` is a human's reason to run a
+    protocol whose simulation is not ok or not complete on a real device.
+    ``estimate_s`` is the expected duration from past runs (None: none known).
     """
     policy = policy or Policy()
-    if simulator is None:
-        simulator = is_simulator(backend_name, policy)
-    sim_rule, overridden = _simulation_rule(report, simulator, backend_name,
-                                            override.strip() if override else override)
+    if devices is not None:
+        simulator = _simulates(policy, devices)
+    why = override.strip() if override else override
+    sim_rule, overridden = _simulation_rule(report, simulator, backend_name, why)
     rules = [sim_rule]
     if report is not None:
+        done_rule, also = _complete_rule(report, simulator, backend_name, why)
+        overridden = overridden or also
         ops = _ops(report)  # read once for the volume and the method rules
-        rules += [_tips_rule(report, policy.max_tips),
+        rules += [done_rule, _volumes_valid_rule(ops), _tips_rule(report, policy.max_tips),
                   _volume_rule(ops, policy.max_volume_per_op_ul),
                   _methods_rule(ops, policy.allowed_methods)]
-    rules.append(_backend_rule(backend_name, policy.allowed_backends))
+    backends = [str(d.get("backend")) for d in devices.values()] if devices else [backend_name]
+    rules.append(_backend_rule(backends, policy.allowed_backends))
+    time_rule, limit = _time_rule(policy, report, simulator, estimate_s)
+    rules.append(time_rule)
     reasons = [f"{r.rule}: {r.reason}" for r in rules if r.decision is Decision.BLOCK]
     return PolicyDecision(
         decision=Decision.BLOCK if reasons else Decision.ALLOW, reasons=reasons, rules=rules,
         simulator=simulator, override=override, overridden=overridden,
-        policy_version=policy.version,
+        policy_version=policy.version, devices=devices, time_limit_s=limit,
     )

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from praxis_lab.execution import approvals
-from praxis_lab.execution.policy import Policy, PolicyDecision, evaluate, is_simulator
+from praxis_lab.execution.policy import Policy, PolicyDecision, evaluate, is_complete
 from praxis_lab.store import audit, calllog, db
 from praxis_lab.store.db import RunRequest
 from praxis_lab.store.lifecycle import create_run, recover, store_definition
@@ -29,19 +29,38 @@ class Preflight:
     """A run ready to execute: its objects, its simulation, its request and its row."""
 
     engine: Engine
+    owns_engine: bool  # connected from a URL for this run: disposed of when it ends
     func: Any
     objects: dict[str, Any]
     info: Any
     handlers: list[str]
     params: dict[str, Any]
     backend: str
-    mode: str  # mock (a backend that moves nothing) | real
+    devices: dict[str, dict[str, Any]]
+    mode: str  # mock (every device one of PLR's simulators) | real
     report: Any
     report_dict: dict[str, Any] | None
     expected: int | None
     decision: PolicyDecision
     request: RunRequest
     run_id: int
+
+    def release(self) -> None:
+        """Dispose of the engine when the run connected it from a URL (its rows are
+        committed; an in-memory store is kept: it lives with its engine)."""
+        if self.owns_engine and self.engine.url.database not in (None, "", ":memory:"):
+            self.engine.dispose()
+
+
+@dataclass
+class _Bound:
+    """A protocol bound to its setup's objects and its parameter values."""
+
+    loaded: Any
+    objects: dict[str, Any]
+    params: dict[str, Any]
+    handlers: list[str]
+    devices: dict[str, dict[str, Any]]
 
 
 def preflight(protocol: Any, setup: Any, params: Mapping[str, Any], *,
@@ -54,41 +73,81 @@ def preflight(protocol: Any, setup: Any, params: Mapping[str, Any], *,
     empty). Raises StoreError, ProtocolError or ``audit.RequestError`` before anything
     reaches a device.
     """
+    engine = db.connect(db_)
+    try:
+        db.check_writable(engine)
+        recover(engine)
+        bound = _bind(engine, protocol, setup, params, name, request_id)
+        return _file(engine, bound, protocol, setup, override=override, policy=policy,
+                     report=report, request_id=request_id, user=user,
+                     owns_engine=not isinstance(db_, Engine))
+    except BaseException:
+        if not isinstance(db_, Engine):
+            engine.dispose()
+        raise
+
+
+def _bind(engine: Engine, protocol: Any, setup: Any, params: Mapping[str, Any],
+          name: str | None, request_id: int | None) -> _Bound:
+    """Load the protocol, build the setup once, take the values, check every binding."""
+    from praxis_lab._plr.devices import devices
     from praxis_lab.protocol.loading import load, resolve_setup
 
-    engine = db.connect(db_)
-    db.check_writable(engine)
-    recover(engine)
     loaded = load(protocol, name)
     objects = resolve_setup(loaded, setup) if setup is not None else {}  # the only build
     values = dict(params)
     if request_id is not None and not values:  # the request's frozen values
         values = dict(audit.get_request(request_id, db=engine).payload.get("parameters") or {})
     handlers = _check_binding(loaded, objects, values)
-    backend = objects[handlers[0]].backend
-    simulator = is_simulator([c.__name__ for c in type(backend).__mro__], policy)
+    return _Bound(loaded, objects, values, handlers, devices(objects))
+
+
+def _file(engine: Engine, bound: _Bound, protocol: Any, setup: Any, *, override: str | None,
+          policy: Policy, report: Any, request_id: int | None, user: str | None,
+          owns_engine: bool) -> Preflight:
+    """Simulate (unless given a report), evaluate the policy for the setup's devices, file
+    and gate the request, store the ``pending`` run."""
+    loaded, values = bound.loaded, bound.params
     if report is None:
-        report = _simulate(protocol, loaded, objects, values)
-    report_dict = report.to_dict() if hasattr(report, "to_dict") else report
+        report = _simulate(protocol, loaded, bound.objects, values)
+    report_dict = _as_dict(report)
     expected = getattr(report, "expected_ops", None) or (
         report_dict.get("expected_ops") if report_dict else None)
-    backend_name = type(backend).__name__
-    decision = evaluate(policy, report_dict, backend_name, override, simulator=simulator)
+    backend_name = type(bound.objects[bound.handlers[0]].backend).__name__
+    real = not all(d["simulator"] for d in bound.devices.values())
+    estimate = calllog.estimate_runtime(report_dict, engine) if real and report_dict else None
+    decision = evaluate(policy, report_dict, backend_name, override, devices=bound.devices,
+                        estimate_s=estimate)
     setup_name = setup if isinstance(setup, str) else getattr(setup, "__name__", None)
     definition = store_definition(engine, loaded.info, report_dict)
     payload = {"definition_id": definition, "source_hash": loaded.info.source_hash,
-               "parameters": calllog.to_json(values), "setup": setup_name}
-    request = approvals.file_request(engine, payload, target=backend_name, simulator=simulator,
-                                     decision=decision, request_id=request_id, user=user)
+               "parameters": calllog.to_json(values), "setup": setup_name,
+               "devices": bound.devices}
+    request = approvals.file_request(engine, payload, target=backend_name, decision=decision,
+                                     request_id=request_id, user=user)
     assert request.id is not None
-    mode = "mock" if simulator else "real"
+    mode = "mock" if decision.simulator else "real"
     run_id = create_run(engine, loaded.info, definition_id=definition, request_id=request.id,
                         backend=backend_name, mode=mode, params=values, setup=setup_name,
                         expected_ops=expected, issued_by=user)
-    return Preflight(engine=engine, func=loaded.func, objects=objects, info=loaded.info,
-                     handlers=handlers, params=values, backend=backend_name, mode=mode,
+    return Preflight(engine=engine, owns_engine=owns_engine, func=loaded.func,
+                     objects=bound.objects, info=loaded.info, handlers=bound.handlers,
+                     params=values, backend=backend_name, devices=bound.devices, mode=mode,
                      report=report, report_dict=report_dict, expected=expected,
                      decision=decision, request=request, run_id=run_id)
+
+
+def _as_dict(report: Any) -> dict[str, Any] | None:
+    """The report as plain data, with ``complete`` (derived from its trace issues when the
+    report does not say)."""
+    data = report.to_dict() if hasattr(report, "to_dict") else report
+    if data is None:
+        return None
+    data = dict(data)
+    if "complete" not in data:
+        complete = getattr(report, "complete", None)
+        data["complete"] = is_complete(data)[0] if complete is None else bool(complete)
+    return data
 
 
 def _check_binding(loaded: Any, objects: dict[str, Any], params: dict[str, Any]) -> list[str]:

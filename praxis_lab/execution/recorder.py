@@ -98,7 +98,10 @@ class Recorder:
 class CallRecorder:
     """One run's calls: a durable ``FunctionCallLog`` row each, then log and progress messages.
 
-    A call that raised is logged with its error and counts no tips and no volume.
+    A call that raised is logged with its error and counts no tips and no volume. Logging
+    never raises into the protocol: when a row cannot be written (the store went away,
+    an argument that cannot be described), the first such error is kept in ``failure``
+    and the runner stops the run.
     """
 
     def __init__(self, engine: Engine, run_id: int | None, expected: int | None,
@@ -106,6 +109,7 @@ class CallRecorder:
         self.run_id, self.expected, self.emit = run_id, expected, emit
         self.seq = 0
         self.t0 = time.perf_counter()
+        self.failure: BaseException | None = None
         self._log = calllog.CallLog(engine)
 
     async def record(self, method: str, fn: Any, args: tuple[Any, ...],
@@ -121,19 +125,28 @@ class CallRecorder:
             error = f"{type(exc).__name__}: {exc}"
             raise
         finally:
-            duration_ms = (time.perf_counter() - t0) * 1000.0
-            arguments = calllog.call_arguments(fn, method, args, kwargs)
-            # a call that raised moved nothing we can count on
-            tips, volume = calllog.consumption(method, arguments) if error is None else (0, 0.0)
-            self._log.append({"run_id": self.run_id, "seq": seq, "method": method,
-                              "arguments": arguments, "result": calllog.to_json(result),
-                              "started_at": started, "ended_at": datetime.now(UTC),
-                              "duration_ms": duration_ms, "error": error, "tips": tips,
-                              "volume_ul": volume})
-            self.emit(messages.log(self.run_id, seq, method, arguments, duration_ms, error))
-            elapsed = time.perf_counter() - self.t0
-            eta = (elapsed / seq * max(self.expected - seq, 0)) if self.expected else None
-            self.emit(messages.progress(self.run_id, seq, self.expected, eta))
+            try:
+                self._logged(seq, method, fn, args, kwargs, result, started, t0, error)
+            except Exception as exc:
+                if self.failure is None:
+                    self.failure = exc
+
+    def _logged(self, seq: int, method: str, fn: Any, args: tuple[Any, ...],
+                kwargs: dict[str, Any], result: Any, started: datetime, t0: float,
+                error: str | None) -> None:
+        duration_ms = (time.perf_counter() - t0) * 1000.0
+        arguments = calllog.call_arguments(fn, method, args, kwargs)
+        # a call that raised moved nothing we can count on
+        tips, volume = calllog.consumption(method, arguments) if error is None else (0, 0.0)
+        self._log.append({"run_id": self.run_id, "seq": seq, "method": method,
+                          "arguments": arguments, "result": calllog.to_json(result),
+                          "started_at": started, "ended_at": datetime.now(UTC),
+                          "duration_ms": duration_ms, "error": error, "tips": tips,
+                          "volume_ul": volume})
+        self.emit(messages.log(self.run_id, seq, method, arguments, duration_ms, error))
+        elapsed = time.perf_counter() - self.t0
+        eta = (elapsed / seq * max(self.expected - seq, 0)) if self.expected else None
+        self.emit(messages.progress(self.run_id, seq, self.expected, eta))
 
     def close(self) -> None:
         self._log.close()

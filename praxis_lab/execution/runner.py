@@ -21,66 +21,28 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from praxis_lab.execution import approvals, messages
+from praxis_lab.execution.control import RunControl
 from praxis_lab.execution.policy import Policy, PolicyDecision
-from praxis_lab.execution.preflight import preflight
+from praxis_lab.execution.preflight import Preflight, preflight
+from praxis_lab.execution.record import PolicyBlocked, RunRecord, error_parts
 from praxis_lab.execution.recorder import CallRecorder, Recorder
 from praxis_lab.execution.recorder import tracking as _tracking
 from praxis_lab.store import audit, db
 from praxis_lab.store.db import ProtocolRun
-from praxis_lab.store.lifecycle import TERMINAL, set_status
+from praxis_lab.store.lifecycle import set_status
 
 __all__ = ["PolicyBlocked", "RunRecord", "Runner", "run", "run_async", "start"]
 
 _log = logging.getLogger(__name__)
-Subscriber = Callable[[dict[str, Any]], object]
 
 
-class PolicyBlocked(RuntimeError):
-    """``start()`` was refused: the run's request is blocked; the run is stored ``refused``."""
-
-    def __init__(self, record: RunRecord) -> None:
-        self.record = record
-        super().__init__(f"run {record.run_id} of {record.protocol} refused: "
-                         f"{record.error_message}; {_approve_hint(record)}")
-
-
-def _approve_hint(record: RunRecord) -> str:
-    return (f"request {record.request_id} is blocked: fix the protocol, or approve it with "
-            f"`praxis-lab approve {record.request_id} --reason TEXT` (or override=) and run it "
-            "again with request=")
-
-
-@dataclass
-class RunRecord:
-    """The outcome of one run, as stored."""
-
-    run_id: int
-    protocol: str
-    status: str
-    mode: str
-    backend: str
-    calls: int = 0
-    expected_ops: int | None = None
-    duration_s: float | None = None
-    error_code: str | None = None
-    error_message: str | None = None
-    decision: PolicyDecision | None = None
-    request_id: int | None = None
-    request_status: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "completed"
-
-
-class Runner:
+class Runner(RunControl):
     """One protocol run: prepare (store, load, simulate, gate), then execute as a task.
 
     ``pause()`` holds the run before its next PLR call, ``resume()`` lets it go on,
@@ -90,6 +52,11 @@ class Runner:
     ``request`` runs an existing request (its frozen parameters when ``params`` is not
     given); ``user`` is who issues the request and the run (default ``PRAXIS_LAB_USER``
     or the OS user). ``request_info`` is the request as the run monitor shows it.
+
+    Whatever the protocol raises (``SystemExit``, ``GeneratorExit`` and any other
+    BaseException too), the run ends with a final status and its error recorded, and
+    :meth:`wait` returns; a run on a real device that outlives its policy's time limit
+    is stopped and ends ``failed`` with ``TimeLimitExceeded``.
     """
 
     def __init__(self, protocol: Any, setup: Any = None, params: Mapping[str, Any] | None = None,
@@ -97,107 +64,78 @@ class Runner:
                  policy: Policy | None = None, *, report: Any = None,
                  name: str | None = None, request: int | None = None,
                  user: str | None = None) -> None:
-        self.protocol, self.setup, self.params = protocol, setup, dict(params or {})
-        self.db, self.override, self.policy = db, override, policy or Policy()
-        self.report, self.name = report, name
-        self.request_id, self.user = request, user
-        self.request_info: dict[str, Any] | None = None
-        self.run_id: int | None = None
-        self.status = "idle"
-        self.mode = "mock"
-        self.record: RunRecord | None = None
-        self.decision: PolicyDecision | None = None
-        self.task: asyncio.Task[RunRecord] | None = None
-        self.loop: asyncio.AbstractEventLoop | None = None
-        self._subscribers: list[Subscriber] = []
-        self._gate: asyncio.Event | None = None
-        self._paused = False
-        self._aborting = False
-        self._prepared = False
+        super().__init__()
+        self.protocol: Any = protocol
+        self.setup: Any = setup
+        self.db: Engine | str | None = db
+        self.override: str | None = override
+        self.policy: Policy = policy or Policy()
+        self.name: str | None = name
+        self.user: str | None = user
+        self._params: dict[str, Any] = dict(params or {})
+        self._report: Any = report
+        self._request: int | None = request
+        self._preflight: Preflight | None = None
         self._calls: CallRecorder | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._ended = threading.Event()
 
-    # --- subscribers and controls ------------------------------------------------------
-    def subscribe(self, fn: Subscriber) -> Callable[[], None]:
-        """Call ``fn(message)`` for every message of this run; returns an unsubscribe.
+    # --- what preflight found (before prepare(): what was given) ------------------------
+    @property
+    def prepared(self) -> Preflight:
+        """The run's preflight; RuntimeError before :meth:`prepare`."""
+        if self._preflight is None:
+            raise RuntimeError("the run is not prepared yet: call prepare() (or start())")
+        return self._preflight
 
-        A subscriber joining a prepared run first gets its current status.
-        """
-        self._subscribers.append(fn)
-        if self.run_id is not None:
-            with contextlib.suppress(Exception):
-                fn(messages.status(self.run_id, self.status))
-        if self.request_info is not None:
-            with contextlib.suppress(Exception):
-                fn(messages.request(self.request_info))
-        return lambda: self._subscribers.remove(fn) if fn in self._subscribers else None
+    engine = property(lambda self: self.prepared.engine, doc="the run store's engine")
+    func = property(lambda self: self.prepared.func, doc="the protocol's function")
+    objects = property(lambda self: self.prepared.objects, doc="the setup's objects")
+    info = property(lambda self: self.prepared.info, doc="the protocol's analysis")
+    handlers = property(lambda self: self.prepared.handlers, doc="the LiquidHandler keys")
+    devices = property(lambda self: self.prepared.devices, doc="what drives each machine")
+    report_dict = property(lambda self: self.prepared.report_dict, doc="the report as data")
+    expected = property(lambda self: self.prepared.expected, doc="PLR calls expected")
 
-    def _emit(self, message: dict[str, Any]) -> None:
-        for fn in list(self._subscribers):
-            try:
-                fn(message)
-            except Exception:
-                _log.exception("run %s: subscriber %r raised; the run goes on", self.run_id, fn)
+    @property
+    def params(self) -> dict[str, Any]:
+        return self._preflight.params if self._preflight else self._params
 
-    def _in_loop(self, fn: Callable[[], None]) -> None:
-        loop = self.loop
-        if loop is None or loop.is_closed():
-            fn()
-            return
-        try:
-            running = asyncio.get_running_loop()
-        except RuntimeError:
-            running = None
-        if running is loop:
-            fn()
-        else:
-            loop.call_soon_threadsafe(fn)
+    @property
+    def report(self) -> Any:
+        return self._preflight.report if self._preflight else self._report
 
-    def pause(self) -> None:
-        """Hold the run before its next PLR call (the call in flight finishes)."""
-        def do() -> None:
-            self._paused = True
-            if self._gate is not None:
-                self._gate.clear()
-            if self.status == "running":
-                self._emit(messages.status(self.run_id, "paused"))
-        self._in_loop(do)
+    @property
+    def backend(self) -> str | None:
+        return self._preflight.backend if self._preflight else None
 
-    def resume(self) -> None:
-        """Let a paused run go on with its next PLR call."""
-        def do() -> None:
-            was_paused, self._paused = self._paused, False
-            if self._gate is not None:
-                self._gate.set()
-            if was_paused and self.status == "running":
-                self._emit(messages.status(self.run_id, "running"))
-        self._in_loop(do)
+    @property
+    def mode(self) -> str:
+        """``mock`` (every device one of PLR's simulators) or ``real``."""
+        return self._preflight.mode if self._preflight else "mock"
 
-    def abort(self) -> None:
-        """Cancel the run (status ``canceled``): no further call reaches the device."""
-        def do() -> None:
-            self._aborting = True
-            if self._gate is not None:
-                self._gate.set()  # a paused run wakes up to stop
-            task = self.task
-            if task is not None and not task.done() and task is not _current_task():
-                task.cancel()  # interrupts the call in flight
-        self._in_loop(do)
+    @property
+    def decision(self) -> PolicyDecision | None:
+        return self._preflight.decision if self._preflight else None
+
+    @property
+    def request_id(self) -> int | None:
+        return self._preflight.request.id if self._preflight else self._request
+
+    @property
+    def run_id(self) -> int | None:
+        return self._preflight.run_id if self._preflight else None
 
     # --- phase 1: store, protocol, simulation, request and its gate ------------------------
     def prepare(self) -> None:
         """Check the store, load the protocol and setup, simulate, file and gate the
         request, store the run (see ``preflight.py``). Idempotent."""
-        if self._prepared:
+        if self._preflight is not None:
             return
-        p = preflight(self.protocol, self.setup, self.params, db_=self.db,
-                      override=self.override, policy=self.policy, report=self.report,
-                      name=self.name, request_id=self.request_id, user=self.user)
-        self.engine, self.func, self.objects, self.info = p.engine, p.func, p.objects, p.info
-        self.handlers, self.params, self.backend, self.mode = (
-            p.handlers, p.params, p.backend, p.mode)
-        self.report, self.report_dict, self.expected = p.report, p.report_dict, p.expected
-        self.decision, self.request_id, self.run_id = p.decision, p.request.id, p.run_id
-        self._prepared = True
+        self._preflight = p = preflight(
+            self.protocol, self.setup, self._params, db_=self.db, override=self.override,
+            policy=self.policy, report=self._report, name=self.name,
+            request_id=self._request, user=self.user)
         self.status = "pending"
         self._emit(messages.status(self.run_id, "pending"))
         self._refresh_request()
@@ -205,11 +143,17 @@ class Runner:
             reasons = "; ".join(p.decision.reasons) or (self.request_info or {}).get(
                 "approval", "the request is blocked")
             self._finish("refused", ("PolicyBlock", reasons))
+            self._ended.set()
 
     def _refresh_request(self) -> None:
         if self.request_id is None:
             return
-        info = approvals.describe(self.request_id, db=self.engine)
+        try:
+            info = approvals.describe(self.request_id, db=self.engine)
+        except (db.StoreError, audit.RequestError):
+            _log.warning("run %s: cannot read request %s", self.run_id, self.request_id,
+                         exc_info=True)
+            return
         if info != self.request_info:
             self.request_info = info
             self._emit(messages.request(info))
@@ -229,11 +173,8 @@ class Runner:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             ready = threading.Event()
-
-            def serve() -> None:
-                asyncio.run(self._serve(ready))
-
-            threading.Thread(target=serve, name=f"praxis-run-{self.run_id}", daemon=True).start()
+            threading.Thread(target=asyncio.run, args=(self._serve(ready),),
+                             name=f"praxis-run-{self.run_id}", daemon=True).start()
             ready.wait()
             return
         self.loop = loop
@@ -243,20 +184,25 @@ class Runner:
         self.loop = asyncio.get_running_loop()
         self.task = asyncio.current_task()  # type: ignore[assignment]
         ready.set()
-        with contextlib.suppress(asyncio.CancelledError):
+        try:
             await self.execute()
+        except BaseException:  # a background thread has no caller: the record says it all
+            _log.debug("run %s ended by an exception", self.run_id, exc_info=True)
 
     def wait(self, timeout: float | None = None) -> RunRecord | None:
-        """Block (from another thread than the run's loop) until the run ends."""
-        end = None if timeout is None else time.monotonic() + timeout
-        while self.record is None or self.status not in TERMINAL:
-            if end is not None and time.monotonic() > end:
-                return None
-            time.sleep(0.01)
-        return self.record
+        """Block (from another thread than the run's loop) until the run ended and its
+        handlers were stopped; the record, or None when ``timeout`` seconds passed first
+        (or the run could not start: ``execute()`` raised before it was stored)."""
+        return self.record if self._ended.wait(timeout) else None
 
     async def execute(self) -> RunRecord:
         """Prepare if needed, then run the protocol to its end and return the record."""
+        try:
+            return await self._execute()
+        finally:
+            self._ended.set()  # the run ended (or never could): wait() returns
+
+    async def _execute(self) -> RunRecord:
         self.prepare()
         if self.record is not None:
             return self.record
@@ -266,42 +212,75 @@ class Runner:
         self._gate = asyncio.Event()
         if not self._paused:
             self._gate.set()
-        if self._aborting:
-            return self._finish("canceled", ("Canceled", "aborted before it started"))
-        lh_objects = [self.objects[k] for k in self.handlers]
-        kwargs = {**self.objects, **self.params}
-        for key in self.handlers:
-            kwargs[key] = Recorder(self.objects[key], self)
-        self._calls = CallRecorder(self.engine, self.run_id, self.expected, self._emit)
+        if self._stopping is not None:
+            status, (code, _) = self._stopping
+            return self._finish(status, (code, "aborted before it started"))
+        return await self._drive()
+
+    async def _drive(self) -> RunRecord:
+        """Set up the handlers, run the protocol, end with a final status whatever it raises."""
+        p = self.prepared
+        kwargs = {**p.objects, **p.params}
+        for key in p.handlers:
+            kwargs[key] = Recorder(p.objects[key], self)
+        self._calls = CallRecorder(p.engine, p.run_id, p.expected, self._emit)
         set_up: list[Any] = []
         try:
             self._set_status("running")
             self._calls.t0 = time.perf_counter()
+            self._arm_time_limit()
             with _tracking():
-                for lh in lh_objects:
+                for lh in (p.objects[k] for k in p.handlers):
                     if not lh.setup_finished:
                         await lh.setup()
                         set_up.append(lh)
-                await self.func(**kwargs)
-            return self._finish("completed")
+                await p.func(**kwargs)
+            return self._finish(*(self._stopping or ("completed", None)))
         except asyncio.CancelledError:
-            record = self._finish("canceled", ("Canceled", "aborted by the user"))
-            if not self._aborting:
-                raise
-            task = asyncio.current_task()
-            if task is not None and task.cancelling():
-                task.uncancel()  # our own abort: the caller's task goes on
-            return record
+            return self._canceled()
         except KeyboardInterrupt:
             self._finish("canceled", ("KeyboardInterrupt", "interrupted by the user"))
             raise
-        except Exception as exc:
-            return self._finish("failed", exc)
+        except BaseException as exc:  # SystemExit, GeneratorExit, anything the protocol raises
+            return self._finish(*(self._stopping or ("failed", exc)))
         finally:
+            await self._wind_down(set_up)
+
+    def _canceled(self) -> RunRecord:
+        """The task was canceled: by our own stop (abort, time limit: the caller's task
+        goes on), or from outside (asyncio.run's Ctrl-C: re-raised)."""
+        record = self._finish(*(self._stopping or ("canceled", ("Canceled",
+                                                                "aborted by the user"))))
+        if self._stopping is None:
+            raise asyncio.CancelledError()
+        task = asyncio.current_task()
+        if task is not None and task.cancelling():
+            task.uncancel()
+        return record
+
+    async def _wind_down(self, set_up: list[Any]) -> None:
+        """After the run: the time limit off, the handlers it set up stopped, the call log
+        closed, the store released when the run opened it."""
+        if self._timer is not None:
+            self._timer.cancel()
+        try:
             for lh in set_up:
                 with contextlib.suppress(Exception):
                     await lh.stop()
-            self._calls.close()
+        finally:
+            if self._calls is not None:
+                self._calls.close()
+            self.prepared.release()
+
+    def _arm_time_limit(self) -> None:
+        limit = self.prepared.decision.time_limit_s
+        if limit is None or self.loop is None:
+            return
+        why = next((r.reason for r in self.prepared.decision.rules if r.rule == "time_limit"),
+                   f"time limit {limit:g} s")
+        self._timer = self.loop.call_later(limit, self._stop, ("failed", (
+            "TimeLimitExceeded", f"the run went past its {why} and was stopped: nothing "
+            "more reached the device (a protocol that needs longer: Policy(time_limit_s=...))")))
 
     def _set_status(self, status: str, error: Any = None) -> ProtocolRun:
         assert self.run_id is not None
@@ -311,39 +290,48 @@ class Runner:
         return stored
 
     def _finish(self, status: str, error: Any = None) -> RunRecord:
-        stored = self._set_status(status, error)
-        assert self.run_id is not None
-        with contextlib.suppress(db.StoreError, audit.RequestError):
-            self._refresh_request()
+        """End the run with ``status`` (once: later calls return the record). Even when the
+        store cannot record it, the run ends here, with that said in its error message."""
+        if self.record is not None:
+            return self.record
+        try:
+            stored = self._set_status(status, error)
+            code, message = stored.error_code, stored.error_message
+            duration, protocol = stored.duration_s, stored.protocol
+        except BaseException as exc:  # the store is gone, or the row was moved meanwhile
+            _log.error("run %s: cannot store its end (%s)", self.run_id, status, exc_info=True)
+            self.status = status
+            code, message = error_parts(error)
+            message = (f"{message}; " if message else "") + (
+                f"the run store did not record that the run {status}: {type(exc).__name__}: {exc}")
+            code = code or type(exc).__name__
+            duration, protocol = None, self.prepared.info.name
+        self._refresh_request()
         self.record = RunRecord(
-            run_id=self.run_id, protocol=stored.protocol, status=status, mode=self.mode,
-            backend=self.backend, calls=self._calls.seq if self._calls else 0,
-            expected_ops=self.expected, duration_s=stored.duration_s,
-            error_code=stored.error_code, error_message=stored.error_message,
-            decision=self.decision, request_id=self.request_id,
+            run_id=self.prepared.run_id, protocol=protocol, status=status, mode=self.mode,
+            backend=self.prepared.backend, calls=self._calls.seq if self._calls else 0,
+            expected_ops=self.expected, duration_s=duration, error_code=code,
+            error_message=message, decision=self.decision, request_id=self.request_id,
             request_status=(self.request_info or {}).get("status"))
-        failed = stored.error_code is not None and status != "completed"
-        self._emit(messages.response(
-            self.run_id, self.mode, "error" if failed else "success",
-            (stored.error_code or "", stored.error_message or "") if failed else None))
+        failed = code is not None and status != "completed"
+        self._emit(messages.response(self.run_id, self.mode, "error" if failed else "success",
+                                     (code or "", message or "") if failed else None))
         return self.record
 
     async def _record(self, method: str, fn: Any, args: tuple[Any, ...],
                       kwargs: dict[str, Any]) -> Any:
         if self._gate is not None and not self._gate.is_set():
             await self._gate.wait()
-        if self._aborting:  # nothing more reaches the device once abort() was called
+        if self._stopping is not None:  # nothing more reaches the device once stopped
             raise asyncio.CancelledError()
         assert self._calls is not None
-        return await self._calls.record(method, fn, args, kwargs)
-
-
-def _current_task() -> asyncio.Task[Any] | None:
-    try:
-        return asyncio.current_task()
-    except RuntimeError:
-        return None
-
+        try:
+            return await self._calls.record(method, fn, args, kwargs)
+        finally:
+            failure = self._calls.failure
+            if failure is not None and self._stopping is None:  # a call we could not log
+                self._stop(("failed", (type(failure).__name__, f"call {self._calls.seq} "
+                                       f"({method}) could not be logged: {failure}")))
 
 
 def start(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None = None,
