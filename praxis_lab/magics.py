@@ -99,6 +99,10 @@ class Praxis(Magics):
     user = Unicode(None, allow_none=True, config=True,
                    help="Who runs protocols from this notebook (default: the OS user).")
 
+    def __init__(self, shell: Any = None, **kwargs: Any) -> None:
+        super().__init__(shell=shell, **kwargs)
+        self._store_engine: tuple[str, Any] | None = None  # (URL, its engine)
+
     @property
     def _shell(self) -> Any:
         assert self.shell is not None, "the praxis magic needs an IPython shell"
@@ -154,7 +158,7 @@ class Praxis(Magics):
                             "{parameter: PLR object}, with the LiquidHandler to run on)")
         params = parse_param_values(args.param)
         protocol = self._define(cell, args.protocol)
-        run = Runner(protocol, setup=args.setup, params=params, db=self.db_url,
+        run = Runner(protocol, setup=args.setup, params=params, db=self._engine(),
                      override=args.override, user=self.user)
         run.prepare()
         self._shell.user_ns["_praxis"] = run.report
@@ -176,29 +180,57 @@ class Praxis(Magics):
     def _history(self, args: argparse.Namespace, cell: _Cell) -> Any:
         from praxis_lab.store import frames
 
-        return frames.history(self.db_url, limit=args.limit)
+        return frames.history(self._engine(), limit=args.limit)
 
     def _requests(self, args: argparse.Namespace, cell: _Cell) -> Any:
         from praxis_lab.store import frames
 
-        return frames.requests(self.db_url, status=args.status, limit=args.limit)
+        return frames.requests(self._engine(), status=args.status, limit=args.limit)
 
     def _note(self, args: argparse.Namespace, cell: _Cell) -> str:
         from praxis_lab.store.notes import note
 
         on: Literal["run", "request"] = "request" if args.request else "run"
-        note_id = note(args.id, " ".join(args.text), self.db_url, on=on, author=self.user)
+        note_id = note(args.id, " ".join(args.text), self._engine(), on=on, author=self.user)
         return f"note {note_id} on {on} {args.id}"
 
     def _db(self, args: argparse.Namespace, cell: _Cell) -> str:
+        """Show the store; with a URL, open that store first: one that does not open is a
+        UserError and the previous store stays configured."""
+        from praxis_lab.store import db
+
+        if args.url:
+            try:
+                engine = db.connect(args.url)
+            except db.StoreError as exc:
+                raise UserError(f"{exc} (the store stays {self._shown_url()})") from None
+            self.db_url = args.url
+            self._keep_store(args.url, engine)
+        return self._shown_url()
+
+    def _shown_url(self) -> str:
         import os
 
         from praxis_lab.store.db import display_url
 
-        if args.url:
-            self.db_url = args.url
         url = self.db_url or os.environ.get("PRAXIS_LAB_DB_URL")
         return display_url(url) if url else "(default SQLite file)"
+
+    def _engine(self) -> Any:
+        """The configured store's engine, connected once and kept until the URL changes
+        (``%praxis db URL`` or ``%config Praxis.db_url``); StoreError when it cannot open."""
+        from praxis_lab.store import db
+
+        url = self.db_url or db.default_url()
+        if self._store_engine is None or self._store_engine[0] != url:
+            self._keep_store(url, db.connect(url))
+        assert self._store_engine is not None
+        return self._store_engine[1]
+
+    def _keep_store(self, url: str, engine: Any) -> None:
+        previous, self._store_engine = self._store_engine, (url, engine)
+        if previous is not None and previous[1] is not engine:
+            previous[1].dispose()
 
     # --- helpers ------------------------------------------------------------------------
 

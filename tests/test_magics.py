@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from IPython.core.error import UsageError
 from IPython.testing.globalipapp import start_ipython
@@ -70,12 +72,40 @@ def test_every_user_mistake_is_one_usage_error_line(ip, line, cell, message):
     assert "\n" not in str(exc.value)
 
 
-def test_db_shows_and_sets_the_store(ip, monkeypatch):
+def test_db_shows_and_sets_the_store(ip, monkeypatch, tmp_path):
     monkeypatch.delenv("PRAXIS_LAB_DB_URL", raising=False)
+    ip.run_line_magic("config", "Praxis.db_url = None")
     assert ip.run_line_magic("praxis", "db") == "(default SQLite file)"
-    assert ip.run_line_magic("praxis", "db sqlite:///x.db") == "sqlite:///x.db"
-    ip.run_line_magic("config", "Praxis.db_url = 'sqlite:///y.db'")
-    assert ip.run_line_magic("praxis", "db") == "sqlite:///y.db"
+    x, y = f"sqlite:///{tmp_path / 'x.db'}", f"sqlite:///{tmp_path / 'y.db'}"
+    assert ip.run_line_magic("praxis", f"db {x}") == x
+    assert (tmp_path / "x.db").exists()  # opened at once: a bad URL is told here
+    ip.run_line_magic("config", f"Praxis.db_url = {y!r}")
+    assert ip.run_line_magic("praxis", "db") == y
+    ip.run_line_magic("praxis", "history")
+    assert (tmp_path / "y.db").exists()
+
+
+@pytest.mark.parametrize("bad", ["not-a-url", "mysql://lab:pw@db.lab/runs",
+                                 "postgresql+nodriver://db.lab/runs", "'[::1/x'"])
+def test_a_store_url_that_opens_no_store_is_a_usage_error_and_the_store_stays(
+        ip, tmp_path, bad):
+    kept = f"sqlite:///{tmp_path / 'kept.db'}"
+    ip.run_line_magic("praxis", f"db {kept}")
+    with pytest.raises(UsageError, match=r"^%praxis db: run store '.*': .*\(the store stays "
+                                         + re.escape(kept) + r"\)$") as exc:
+        ip.run_line_magic("praxis", f"db {bad}")
+    assert "\n" not in str(exc.value) and "pw@" not in str(exc.value)
+    assert ip.run_line_magic("praxis", "db") == kept
+    assert ip.run_line_magic("praxis", "history").empty
+
+
+def test_a_bad_store_url_set_by_config_is_a_usage_error_when_used(ip, tmp_path):
+    ip.run_line_magic("config", "Praxis.db_url = 'not-a-url'")
+    try:
+        with pytest.raises(UsageError, match=r"^%praxis history: run store 'not-a-url': not a "):
+            ip.run_line_magic("praxis", "history")
+    finally:
+        ip.run_line_magic("config", f"Praxis.db_url = 'sqlite:///{tmp_path / 'ok.db'}'")
 
 
 RUN_CELL = '''from pylabrobot.liquid_handling import LiquidHandler

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -327,11 +326,12 @@ def test_events_from_another_thread_are_applied_on_the_event_loop() -> None:
         threads: set[int] = set()
         monitor.observe(lambda _change: threads.add(threading.get_ident()),
                         names=["log_rows", "done", "status"])
+        completed = asyncio.Event()
+        monitor.observe(lambda change: completed.set() if change["new"] == "completed" else None,
+                        names=["status"])
         worker = threading.Thread(target=controller.start)
         worker.start()
-        deadline = time.monotonic() + 60  # generous: a busy CI machine, not a speed check
-        while monitor.status != "completed" and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(completed.wait(), 60)  # generous: a busy CI machine
         worker.join()
         return monitor, threads
 
@@ -345,7 +345,7 @@ def test_events_from_another_thread_are_applied_on_the_event_loop() -> None:
 def test_async_controller_methods_run_as_tasks_and_their_errors_are_shown() -> None:
     class AsyncController(FakeController):
         async def start(self) -> None:  # type: ignore[override]
-            await asyncio.sleep(0)
+            await asyncio.sleep(0)  # a real await: the rest runs in a later turn of the loop
             FakeController.start(self)
 
         async def abort(self) -> None:  # type: ignore[override]
@@ -354,12 +354,14 @@ def test_async_controller_methods_run_as_tasks_and_their_errors_are_shown() -> N
 
     async def scenario() -> RunMonitor:
         monitor = RunMonitor(AsyncController(ops=5))
+        changed: dict[str, asyncio.Event] = {"status": asyncio.Event(), "error": asyncio.Event()}
+        monitor.observe(lambda change: changed[change["name"]].set(), names=list(changed))
         monitor.act("run")
         assert monitor.status == "idle"  # the task has not run yet
-        await asyncio.sleep(0.1)
+        await asyncio.wait_for(changed["status"].wait(), 30)
         assert monitor.status == "completed"
         monitor.act("abort")
-        await asyncio.sleep(0.05)
+        await asyncio.wait_for(changed["error"].wait(), 30)
         return monitor
 
     monitor = asyncio.run(scenario())

@@ -31,7 +31,8 @@ def run_command(args: Any) -> int:
     Exit 0 when the run completed, 1 when it failed, was refused or canceled, 2 on a
     usage or store error.
     """
-    from praxis_lab.execution.runner import _approve_hint, run
+    from praxis_lab.execution.record import approve_hint
+    from praxis_lab.execution.runner import run
     from praxis_lab.protocol.analyse import parse_param_values
 
     params = parse_param_values(getattr(args, "param", None))
@@ -47,7 +48,7 @@ def run_command(args: Any) -> int:
         for reason in (record.decision.reasons if record.decision else []) or [
                 record.error_message or "the request is blocked"]:
             print(f"blocked: {reason}", file=sys.stderr)
-        print(_approve_hint(record), file=sys.stderr)
+        print(approve_hint(record), file=sys.stderr)
     elif record.error_code:
         print(f"{record.error_code}: {record.error_message}", file=sys.stderr)
     return 0 if record.ok else 1
@@ -103,7 +104,7 @@ def search_command(args: Any) -> int:
 
     words = args.text if isinstance(args.text, list) else [args.text]
     df = search(" ".join(words), getattr(args, "db", None),
-                limit=getattr(args, "limit", None) or 50)
+                limit=50 if getattr(args, "limit", None) is None else args.limit)
     print_frame(df, args, f"no note matches {' '.join(words)!r}",
                 lambda df: df.assign(created=df["created"].dt.strftime(STAMP))
                 .drop(columns=["score"]))

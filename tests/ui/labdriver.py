@@ -91,10 +91,15 @@ class Lab:
 
     def run_all(self, page: Any, wait: bool = True) -> None:
         """Run every cell (Run › Run All Cells), then wait for the kernel to be idle."""
+        prompts = f"{NOTEBOOK} .jp-CodeCell .jp-InputArea-prompt"
+        texts = "(sel) => [...document.querySelectorAll(sel)].map((el) => el.textContent)"
+        before = page.evaluate(texts, prompts)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
-        if wait:
-            page.wait_for_timeout(100)
+        if wait:  # the cells are queued at once: a prompt turns into [*] or a new count
+            page.wait_for_function(
+                f"([sel, before]) => ({texts})(sel).some((t, i) => t !== before[i])",
+                arg=[prompts, before])
             self.wait_idle(page)
             self.raise_cell_errors(page)
 
@@ -119,7 +124,6 @@ class Lab:
             raise AssertionError(f"cell {index} did not start running after Shift+Enter"
                                  + self._dialog_note(page))
         if wait:
-            page.wait_for_timeout(50)
             self.wait_idle(page)
             self.raise_cell_errors(page)
 
@@ -214,7 +218,8 @@ class Lab:
         page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
         try:
             locators[0].evaluate("(el) => el.scrollIntoView({block: 'start'})")
-            page.wait_for_timeout(150)
+            page.evaluate("() => new Promise((done) => requestAnimationFrame("  # painted
+                          "() => requestAnimationFrame(done)))")
             boxes = [box for box in (loc.bounding_box() for loc in locators) if box]
             if not boxes:
                 raise AssertionError(f"nothing to screenshot for {name}: no visible element")

@@ -34,7 +34,9 @@ RUN = """
 class DemoRun:
     \"\"\"Emits the events of a 48-call run, one call every 10 ms.\"\"\"
     def __init__(self):
-        self.listeners, self.paused, self.task = [], False, None
+        self.listeners, self.task = [], None
+        self.going = asyncio.Event()  # clear while paused
+        self.going.set()
     def subscribe(self, fn):
         self.listeners.append(fn)
     def emit(self, **event):
@@ -47,8 +49,7 @@ class DemoRun:
         self.emit(type="response", control={"run_id": "demo-1", "mode": "mock",
                                             "status": "success", "error": None})
         for i, op in enumerate(data["graph"]["operations"]):
-            while self.paused:
-                await asyncio.sleep(0.01)
+            await self.going.wait()
             await asyncio.sleep(0.01)
             self.emit(type="log", run_id="demo-1", seq=i, method=op["method_name"],
                       arguments=op["arguments"], duration_ms=10.0 + i % 3, error=None)
@@ -56,10 +57,10 @@ class DemoRun:
                       eta_s=(47 - i) * 0.01)
         self.emit(type="status", run_id="demo-1", status="completed")
     def pause(self):
-        self.paused = True
+        self.going.clear()
         self.emit(type="status", run_id="demo-1", status="paused")
     def resume(self):
-        self.paused = False
+        self.going.set()
         self.emit(type="status", run_id="demo-1", status="running")
     def abort(self):
         self.task.cancel()
