@@ -169,14 +169,18 @@ def test_the_cell_is_compiled_once(ip):
     assert after.hits > before.hits
 
 
-def test_a_store_error_is_one_usage_error_line(ip):
-    ip.run_line_magic("praxis", "db postgresql+psycopg://lab:pw@127.0.0.1:9/runs")
+def test_a_store_error_is_one_usage_error_line(ip, tmp_path):
+    ip.run_line_magic("praxis", f"db sqlite:///{tmp_path / 'runs.db'}")
+    with pytest.raises(UsageError, match=r"^%praxis requests: requests\(status=.done.\)"):
+        ip.run_line_magic("praxis", "requests --status done")
+    unreachable = "postgresql+psycopg://lab:pw@127.0.0.1:9/runs"
+    with pytest.raises(UsageError, match=r"^%praxis db: .*lab:\*\*\*@127.0.0.1:9/runs: cannot "):
+        ip.run_line_magic("praxis", f"db {unreachable}")
+    ip.run_line_magic("config", f"Praxis.db_url = {unreachable!r}")  # set, not opened
     try:
         with pytest.raises(UsageError, match=r"^%praxis history: .*lab:\*\*\*@127.0.0.1:9") as e:
             ip.run_line_magic("praxis", "history")
         assert "\n" not in str(e.value)
-        with pytest.raises(UsageError, match=r"^%praxis requests: requests\(status=.done.\)"):
-            ip.run_line_magic("praxis", "requests --status done")
     finally:
         ip.run_line_magic("config", "Praxis.db_url = None")
 
