@@ -138,7 +138,7 @@ def test_items_looked_up_while_tracing_are_plr_s_answer_even_after_the_labware_c
 
     from praxis_lab.deck.binding import bind
     from praxis_lab.protocol.analyse import analyse
-    from praxis_lab.trace.proxies import recording_state
+    from praxis_lab.trace.trackers import recording_state
 
     info = analyse("async def p(lh: LiquidHandler, src: Plate): ...")
     plate = cor_96_wellplate_360uL_Fb(name="plate")

@@ -20,7 +20,6 @@ is queued until every path is explored (bounded by ``MAX_PATHS``, ``MAX_OPS`` an
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import threading
 import time
@@ -29,8 +28,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from praxis_lab.protocol.blocks import guarded_lines
-from praxis_lab.trace.proxies import recording_state
-from praxis_lab.trace.sym import _active
 from praxis_lab.trace.tracer import (
     MAX_OPS,
     Judge,
@@ -41,6 +38,7 @@ from praxis_lab.trace.tracer import (
     TraceResult,
     _Bound,
 )
+from praxis_lab.trace.trackers import recording_state
 
 __all__ = ["MAX_PATHS", "TIMEOUT_S", "trace"]
 
@@ -61,10 +59,6 @@ def _drive(coro: Coroutine[Any, Any, Any]) -> None:
                     f"({type(yielded).__name__}); only PLR calls and asyncio.sleep are traced")
     except StopIteration:
         return
-
-
-async def _instant_sleep(delay: float = 0, result: Any = None) -> Any:
-    return result
 
 
 class _Watchdog:
@@ -116,15 +110,14 @@ def _raise_position(exc: BaseException, filenames: set[str]) -> tuple[int | None
 
 def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
               tracer: Tracer, filenames: set[str], binding: Any) -> TraceIssue | None:
-    _active.append(tracer)
-    real_sleep = asyncio.sleep
-    asyncio.sleep = _instant_sleep  # type: ignore[assignment]
     try:
         with recording_state(lambda: tracer, binding):
             _drive(func(**make_args()))
     except _Bound as stop:
         return stop.issue
-    except Exception as exc:  # the protocol itself raised: report where
+    except KeyboardInterrupt:
+        raise  # the user stops the simulation
+    except BaseException as exc:  # the protocol itself raised (or exited): report where
         op = getattr(exc, "praxis_op", None)
         if isinstance(op, Op):  # an except re-raised it: PLR stops at the op, which fails
             op.raised = None
@@ -132,9 +125,6 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
         line, column = _raise_position(exc, filenames)
         return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line, column,
                           tuple(c.__name__ for c in type(exc).__mro__[:-1]))
-    finally:
-        asyncio.sleep = real_sleep  # type: ignore[assignment]
-        _active.pop()
     return None
 
 

@@ -6,35 +6,29 @@ returns an awaitable that completes at once. ``with lh.use_channels(...)`` and
 ``async with lh.use_tips(...)`` are followed; a method PLR does not have is
 recorded (``known=False``) rather than raised, so the simulator can report it.
 A protocol that reads tip spots (``spot.has_tip()``, to find the next full column) sees
-the tips as its own traced ops and state edits have left them (``shadow.TipShadow``).
+the tips as its own traced ops and state edits have left them (``shadow.TipShadow``,
+kept by the path's :class:`~praxis_lab.trace.trackers.TrackerHooks`).
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from praxis_lab import _plr
-from praxis_lab.trace.shadow import TipShadow
+from praxis_lab.trace.scope import current, real_state
 from praxis_lab.trace.sym import concrete
 from praxis_lab.trace.tracer import Op, TraceIssue, Tracer, _Bound
+from praxis_lab.trace.trackers import record_state
 
-__all__ = ["TracedHandler", "recording_state"]
-
-# The tip shadows of the paths being traced (one per active ``recording_state``).
-_SHADOWS: list[TipShadow] = []
-# Set while the tracer's judge replays a path: it reads the setup's real labware state.
-_REAL: list[bool] = []
+__all__ = ["TracedHandler"]
 
 
-@contextlib.contextmanager
-def _real_state() -> Iterator[None]:
-    _REAL.append(True)
-    try:
-        yield
-    finally:
-        _REAL.pop()
+def _shadow_apply(op: Op) -> None:
+    """The path's tip shadow follows the op (what PLR's tip trackers would show after it)."""
+    scope = current()
+    if scope is not None and scope.hooks is not None:
+        scope.hooks.shadow.apply(op)
 
 
 class _Done:
@@ -86,7 +80,7 @@ class _Call:
         op = Op(len(tracer.ops), self.name, line, col, bound, self.handler._name,
                 spec is not None, error, tracer.channels(), kind)
         if spec is not None and spec.context is None and error is None and tracer.guards:
-            with _real_state():
+            with real_state():
                 op.raised = tracer.raising(op)
             if op.raised is not None:  # as on the robot: no effect, the error goes up
                 tracer.record(op)
@@ -95,8 +89,8 @@ class _Call:
                 raised.praxis_op = op  # type: ignore[attr-defined]
                 return _Raise(raised)
         tracer.record(op)
-        if spec is not None and error is None and _SHADOWS:
-            _SHADOWS[-1].apply(op)
+        if spec is not None and error is None:
+            _shadow_apply(op)
         if spec is not None and spec.context == "sync" and error is None:
             return _Channels(tracer, concrete(bound.get("channels")))
         if spec is not None and spec.context == "async" and error is None:
@@ -130,8 +124,7 @@ class _UseTips:
         op = Op(len(t.ops), method, self.line, self.col, bound, self.handler._name, True, None,
                 t.channels())
         t.record(op)
-        if _SHADOWS:
-            _SHADOWS[-1].apply(op)
+        _shadow_apply(op)
 
     async def __aenter__(self) -> None:
         spots = self.bound["tip_spots"]
@@ -151,175 +144,12 @@ _STATE_READS = frozenset({"head", "head96", "get_mounted_tips", "_default_use_ch
 _STATE_WRITES = frozenset({"clear_head_state"})
 
 
-def _record_state(tracer: Tracer, method: str, receiver: str, **args: Any) -> Op:
-    line, col = tracer.where()
-    op = Op(len(tracer.ops), method, line, col, args, receiver, True, None, None, "state")
-    tracer.record(op)
-    return op
-
-
 class _StateCall:
     def __init__(self, handler: TracedHandler, name: str) -> None:
         self.handler, self.name = handler, name
 
     def __call__(self, *args: Any, **kwargs: Any) -> None:
-        op = _record_state(self.handler._tracer, self.name, self.handler._name)
-        if _SHADOWS:
-            _SHADOWS[-1].apply(op)
-
-
-@contextlib.contextmanager
-def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[None]:
-    """While tracing, PLR state set by the protocol is recorded as ``state`` ops.
-
-    ``well.tracker.set_volume(...)`` / ``set_liquids`` / ``plate.set_well_volumes``,
-    ``tip_rack.set_tip_state(...)`` / ``fill()`` / ``empty()`` and tip-spot tracker edits
-    become ops the simulator applies in order; the real labware is left untouched
-    (it is shared by every explored path). Reading a volume tracker is reported; reading
-    whether a spot has a tip is answered by the path's :class:`TipShadow`.
-    """
-    vt, tt, rack = _plr.PLR["VolumeTracker"], _plr.PLR["TipTracker"], _plr.PLR["TipRack"]
-    saved = {(cls, name): cls.__dict__[name] for cls, name in (
-        (vt, "set_volume"), (vt, "get_used_volume"), (vt, "get_free_volume"),
-        (tt, "add_tip"), (tt, "remove_tip"), (tt, "has_tip"), (rack, "set_tip_state"))}
-    shadow = TipShadow()
-    real_has_tip = saved[(tt, "has_tip")].fget
-
-    def has_tip(self: Any) -> bool:
-        found = None if _REAL else shadow.spots.get(id(self))
-        return bool(real_has_tip(self)) if found is None else found
-
-    def key_of(tracker: Any) -> str:
-        res = binding.resource_of(tracker)
-        return binding.key(res) if res is not None else str(tracker.thing)
-
-    def set_volume(self: Any, volume: float) -> None:
-        res = binding.resource_of(self)
-        if res is None:
-            return saved[(vt, "set_volume")](self, volume)  # type: ignore[no-any-return]
-        _record_state(tracer_ref(), "set_volume", key_of(self), key=key_of(self),
-                      volume=float(concrete(volume)),
-                      max_volume=float(getattr(res, "max_volume", self.max_volume)))
-
-    def reader(name: str) -> Callable[..., Any]:
-        def read_real(self: Any, *a: Any, **k: Any) -> Any:
-            return (saved[(vt, name)] if _REAL else read)(self, *a, **k)
-        return read_real
-
-    def read(self: Any, *a: Any, **k: Any) -> Any:
-        tracer = tracer_ref()
-        line, col = tracer.where()
-        raise _Bound(TraceIssue(
-            "reads_state", f"the protocol reads the liquid tracker of {key_of(self)} "
-            "while it is being simulated; pass volumes as parameters instead", line, col))
-
-    def add_tip(self: Any, *a: Any, **k: Any) -> None:
-        if binding.resource_of(self) is None:  # not labware of this protocol (a head, ...)
-            return saved[(tt, "add_tip")](self, *a, **k)  # type: ignore[no-any-return]
-        _record_state(tracer_ref(), "set_tip", key_of(self), key=key_of(self), has_tip=True)
-        shadow.spots[id(self)] = True
-        return None
-
-    def remove_tip(self: Any, *a: Any, **k: Any) -> None:
-        if binding.resource_of(self) is None:
-            return saved[(tt, "remove_tip")](self, *a, **k)  # type: ignore[no-any-return]
-        _record_state(tracer_ref(), "set_tip", key_of(self), key=key_of(self), has_tip=False)
-        shadow.spots[id(self)] = False
-        return None
-
-    def set_tip_state(self: Any, tips: Any) -> None:
-        items = tips.items() if isinstance(tips, dict) else enumerate(tips)
-        for ident, has in items:
-            spot = self.get_item(ident)
-            _record_state(tracer_ref(), "set_tip", binding.key(spot), key=binding.key(spot),
-                          has_tip=bool(has))
-            shadow.spots[id(spot.tracker)] = bool(has)
-
-    itemized = _plr.PLR["ItemizedResource"]
-    memo: dict[tuple[Any, ...], Any] = binding.__dict__.setdefault("_item_memo", {})
-    # id(labware) -> (labware, identifier -> index): PLR's get_item("B3") scans the
-    # labware's identifiers for every item; get_item(index) is what it then does
-    indices: dict[int, tuple[Any, dict[str, int]]] = binding.__dict__.setdefault(
-        "_item_indices", {})
-
-    def index_of(res: Any, identifier: str) -> int | None:
-        found = indices.get(id(res))
-        if found is None:
-            table: dict[str, int] = {}
-            for i, ident in enumerate(getattr(res, "_ordering", None) or ()):
-                table.setdefault(ident, i)  # PLR's list.index: the first one
-            found = indices[id(res)] = (res, table)  # the labware is kept alive
-        return found[1].get(identifier)
-
-    # the same lookups in labelled labware by earlier bindings with the same labels:
-    # id(labware) -> (labware, its children and identifiers then, (method, identifier) ->
-    # items); used while the labware's children and identifiers are still those
-    shared: dict[int, tuple[Any, Any, dict[Any, Any]]] | None = getattr(
-        binding, "_item_lookups", None)
-    labelled: dict[int, str] = getattr(binding, "_labels", {})
-    checked: dict[int, dict[Any, Any] | None] = {}
-
-    def shared_lookups(res: Any) -> dict[Any, Any] | None:
-        if id(res) in checked:
-            return checked[id(res)]
-        table = None
-        if shared is not None and id(res) in labelled:
-            now = (tuple(res.children), tuple((getattr(res, "_ordering", None) or {}).items()))
-            entry = shared.get(id(res))
-            if entry is None or entry[0] is not res or not _same_items(entry[1], now):
-                entry = shared[id(res)] = (res, now, {})  # the labware is kept alive
-            table = entry[2]
-        checked[id(res)] = table
-        return table
-
-    def memoized(name: str) -> Callable[..., Any]:
-        original = itemized.__dict__[name]
-
-        def lookup(self: Any, identifier: Any) -> Any:
-            # labware geometry does not change while tracing: index each spot once
-            try:
-                key = (name, id(self), identifier)
-                found = memo.get(key)
-            except TypeError:  # unhashable (a slice): no memo
-                return original(self, identifier)
-            if found is None:
-                # plain identifiers only: a Sym compares by forking the path being traced
-                table = shared_lookups(self) if type(identifier) in (str, int) else None
-                found = table.get((name, identifier)) if table is not None else None
-                if found is None:
-                    index = index_of(self, identifier) if (
-                        name == "get_item" and type(identifier) is str) else None
-                    found = original(self, identifier if index is None else index)
-                    if table is not None:
-                        table[(name, identifier)] = found
-                memo[key] = found
-            return list(found) if isinstance(found, list) else found
-
-        return lookup
-
-    saved[(itemized, "__getitem__")] = itemized.__dict__["__getitem__"]
-    saved[(itemized, "get_item")] = itemized.__dict__["get_item"]
-    patched = {(itemized, "__getitem__"): memoized("__getitem__"),
-               (itemized, "get_item"): memoized("get_item"),
-               (vt, "set_volume"): set_volume, (vt, "get_used_volume"): reader("get_used_volume"),
-               (vt, "get_free_volume"): reader("get_free_volume"), (tt, "add_tip"): add_tip,
-               (tt, "remove_tip"): remove_tip, (tt, "has_tip"): property(has_tip),
-               (rack, "set_tip_state"): set_tip_state}
-    for (cls, name), fn in patched.items():
-        setattr(cls, name, fn)
-    _SHADOWS.append(shadow)
-    try:
-        yield
-    finally:
-        _SHADOWS.pop()
-        for (cls, name), fn in saved.items():
-            setattr(cls, name, fn)
-
-
-def _same_items(then: tuple[Any, Any], now: tuple[Any, Any]) -> bool:
-    """The same child objects in the same order, and the same identifiers."""
-    return len(then[0]) == len(now[0]) and all(
-        a is b for a, b in zip(then[0], now[0], strict=True)) and then[1] == now[1]
+        _shadow_apply(record_state(self.handler._tracer, self.name, self.handler._name))
 
 
 class TracedHandler:

@@ -18,6 +18,8 @@ import operator
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from praxis_lab.trace.scope import current
+
 __all__ = ["Interval", "Sym", "concrete", "negate"]
 
 _NEGATE = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "==": "!=", "!=": "=="}
@@ -34,7 +36,10 @@ class Decider(Protocol):
     def witness(self, name: str) -> Any: ...
 
 
-_active: list[Decider] = []
+def _decider() -> Decider | None:
+    """The tracer of the path being traced here (None outside a trace, on other threads)."""
+    scope = current()
+    return scope.tracer if scope is not None else None
 
 
 def negate(cond: str) -> str:
@@ -80,8 +85,10 @@ class Sym:
 
     @property
     def value(self) -> Any:
-        if self.param is not None and _active:
-            return _active[-1].witness(self.param)
+        if self.param is not None:
+            decider = _decider()
+            if decider is not None:
+                return decider.witness(self.param)
         return self._value
 
     # -- arithmetic ----------------------------------------------------------------
@@ -149,9 +156,10 @@ class Sym:
             bound = (other - c) / k
             rel = op if k > 0 else {">": "<", ">=": "<=", "<": ">", "<=": ">="}.get(op, op)
             constraint = (p, rel, bound)
-        if not _active:
+        decider = _decider()
+        if decider is None:
             return witness
-        return _active[-1].decide(cond, witness, constraint, negate(cond))
+        return decider.decide(cond, witness, constraint, negate(cond))
 
     def __gt__(self, o: Any) -> bool: return self._compare(o, ">")
     def __ge__(self, o: Any) -> bool: return self._compare(o, ">=")

@@ -1,0 +1,145 @@
+"""The trace context: what the code running *here* is tracing, and nothing anywhere else.
+
+While a protocol is traced, PLR's trackers, its item lookups and ``asyncio.sleep`` answer
+it differently: a volume set by the protocol is recorded instead of stored, a sleep takes
+no time. Those answers live in a :class:`Scope` held by a :class:`contextvars.ContextVar`,
+so they belong to the tracing thread (and the coroutine it drives) only. A run on a worker
+thread, or an asyncio task created outside the trace, sees PLR and asyncio exactly as they
+are, at every moment, even while the main thread traces.
+
+The attributes that can answer a trace are *routed* once (:func:`route`): each becomes a
+small dispatcher that calls the original unless the caller is inside a scope with hooks,
+and then the hook of the same job. Nothing is swapped in and out per simulation, so no
+other thread can ever observe a half-patched class.
+
+>>> import asyncio
+>>> current() is None
+True
+>>> with entered(Scope(tracer=None)):
+...     asyncio.run(asyncio.sleep(3600, "instant"))   # traced code sleeps in no time
+'instant'
+>>> asyncio.run(asyncio.sleep(0, "real"))            # outside the scope: the real sleep
+'real'
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from typing import Any
+
+__all__ = ["Scope", "current", "entered", "real_state", "route"]
+
+
+class Scope:
+    """One trace's context: the path's tracer and the hooks that answer PLR for it.
+
+    ``tracer`` decides forks on symbolic numbers (:class:`~praxis_lab.trace.sym.Sym`);
+    ``hooks`` (:class:`~praxis_lab.trace.trackers.TrackerHooks`) answers the routed PLR
+    attributes; ``real`` counts the nested :func:`real_state` blocks in which PLR's real
+    labware state is read (the judge replaying a path).
+    """
+
+    __slots__ = ("hooks", "real", "tracer")
+
+    def __init__(self, tracer: Any, hooks: Any = None) -> None:
+        self.tracer = tracer
+        self.hooks = hooks
+        self.real = 0
+
+
+_SCOPE: ContextVar[Scope | None] = ContextVar("praxis_lab.trace.scope", default=None)
+
+
+def current() -> Scope | None:
+    """The scope of the code running here (None outside a trace, and on any other thread)."""
+    return _SCOPE.get()
+
+
+@contextlib.contextmanager
+def entered(scope: Scope) -> Iterator[Scope]:
+    """Trace inside ``scope`` for the length of the block (this context only)."""
+    token = _SCOPE.set(scope)
+    try:
+        yield scope
+    finally:
+        _SCOPE.reset(token)
+
+
+@contextlib.contextmanager
+def real_state() -> Iterator[None]:
+    """Read PLR's real labware state in this block, even inside a trace."""
+    scope = _SCOPE.get()
+    if scope is None:
+        yield
+        return
+    scope.real += 1
+    try:
+        yield
+    finally:
+        scope.real -= 1
+
+
+# (class, attribute) -> the original, for every attribute routed so far
+_ROUTED: dict[tuple[type, str], Any] = {}
+_LOCK = threading.Lock()
+
+
+def route(cls: type, name: str, hook: str) -> None:
+    """Make ``cls.<name>`` answer a trace with ``scope.hooks.<hook>(original, obj, ...)``.
+
+    Outside a trace (any thread, any task without a scope) the original runs, unchanged.
+    Routing is done once per attribute; routing it again is a no-op.
+    """
+    key = (cls, name)
+    if key in _ROUTED:
+        return
+    with _LOCK:
+        if key in _ROUTED:
+            return
+        original = cls.__dict__[name]
+        setattr(cls, name, _dispatcher(original, hook))
+        _ROUTED[key] = original
+
+
+def _dispatcher(original: Any, hook: str) -> Any:
+    if isinstance(original, property):
+        getter = original.fget
+        assert getter is not None
+
+        def get(obj: Any) -> Any:
+            scope = _SCOPE.get()
+            if scope is None or scope.hooks is None:
+                return getter(obj)
+            return getattr(scope.hooks, hook)(getter, obj)
+
+        return property(get, original.fset, original.fdel, original.__doc__)
+
+    def call(obj: Any, *args: Any, **kwargs: Any) -> Any:
+        scope = _SCOPE.get()
+        if scope is None or scope.hooks is None:
+            return original(obj, *args, **kwargs)
+        return getattr(scope.hooks, hook)(original, obj, *args, **kwargs)
+
+    functools.update_wrapper(call, original)
+    return call
+
+
+# asyncio's own sleep, even if this module is imported again
+_real_sleep: Callable[..., Any] = getattr(asyncio.sleep, "praxis_original", asyncio.sleep)
+
+
+@functools.wraps(_real_sleep)
+async def _sleep(delay: float, result: Any = None) -> Any:
+    """``asyncio.sleep``: instant inside a trace, the real one everywhere else."""
+    if _SCOPE.get() is None:
+        return await _real_sleep(delay, result)
+    return result
+
+
+_sleep.praxis_original = _real_sleep  # type: ignore[attr-defined]
+asyncio.sleep = _sleep  # type: ignore[assignment]  # routed once: the real one outside a trace

@@ -1,0 +1,196 @@
+"""How PLR's trackers and item lookups answer the protocol being traced.
+
+``well.tracker.set_volume(...)`` / ``set_liquids`` / ``plate.set_well_volumes``,
+``tip_rack.set_tip_state(...)`` / ``fill()`` / ``empty()`` and tip-spot tracker edits
+become ``state`` ops the simulator applies in order; the real labware is left untouched
+(it is shared by every explored path). Reading a volume tracker stops the path with a
+clear issue; whether a spot has a tip is answered by the path's
+:class:`~praxis_lab.trace.shadow.TipShadow`. Item lookups (``plate["A1:H1"]``,
+``get_item("B3")``) are memoised: labware geometry does not change while tracing.
+
+Each answer is a method of :class:`TrackerHooks`, reached through the routes of
+:mod:`praxis_lab.trace.scope`: only code inside the trace's scope gets them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from praxis_lab import _plr
+from praxis_lab.trace.scope import Scope, entered, route
+from praxis_lab.trace.shadow import TipShadow
+from praxis_lab.trace.sym import concrete
+from praxis_lab.trace.tracer import Op, TraceIssue, Tracer, _Bound
+
+__all__ = ["TrackerHooks", "install", "record_state", "recording_state"]
+
+# (PLR class name, attribute, hook): what a trace answers differently
+_ROUTES = (
+    ("VolumeTracker", "set_volume", "set_volume"),
+    ("VolumeTracker", "get_used_volume", "read_volume"),
+    ("VolumeTracker", "get_free_volume", "read_volume"),
+    ("TipTracker", "add_tip", "add_tip"),
+    ("TipTracker", "remove_tip", "remove_tip"),
+    ("TipTracker", "has_tip", "has_tip"),
+    ("TipRack", "set_tip_state", "set_tip_state"),
+    ("ItemizedResource", "__getitem__", "getitem"),
+    ("ItemizedResource", "get_item", "get_item"),
+)
+
+
+def install() -> None:
+    """Route the attributes a trace answers (once per process; cheap afterwards)."""
+    for cls_name, attr, hook in _ROUTES:
+        route(_plr.PLR[cls_name], attr, hook)
+
+
+def record_state(tracer: Tracer, method: str, receiver: str, **args: Any) -> Op:
+    """Record a ``state`` op: PLR state the protocol sets itself."""
+    line, col = tracer.where()
+    op = Op(len(tracer.ops), method, line, col, args, receiver, True, None, None, "state")
+    tracer.record(op)
+    return op
+
+
+class TrackerHooks:
+    """The answers of one traced path (a fresh shadow of the tip spots per path)."""
+
+    def __init__(self, tracer_ref: Callable[[], Tracer], binding: Any) -> None:
+        self.tracer_ref = tracer_ref
+        self.binding = binding
+        self.shadow = TipShadow()
+        self.scope: Scope | None = None  # the scope these hooks answer (set on entering it)
+        # lookups: (method, id(labware), identifier) -> items, for this binding's labware
+        self.memo: dict[tuple[Any, ...], Any] = binding.__dict__.setdefault("_item_memo", {})
+        # id(labware) -> (labware, identifier -> index): PLR's get_item("B3") scans the
+        # labware's identifiers for every item; get_item(index) is what it then does
+        self.indices: dict[int, tuple[Any, dict[str, int]]] = binding.__dict__.setdefault(
+            "_item_indices", {})
+        # the same lookups by earlier bindings with the same labels: id(labware) ->
+        # (labware, its children and identifiers then, (method, identifier) -> items)
+        self.shared: dict[int, tuple[Any, Any, dict[Any, Any]]] | None = getattr(
+            binding, "_item_lookups", None)
+        self.labelled: dict[int, str] = getattr(binding, "_labels", {})
+        self.checked: dict[int, dict[Any, Any] | None] = {}
+
+    def _key(self, tracker: Any) -> str:
+        res = self.binding.resource_of(tracker)
+        return self.binding.key(res) if res is not None else str(tracker.thing)
+
+    # -- volume trackers -------------------------------------------------------------
+    def set_volume(self, original: Any, tracker: Any, volume: float) -> None:
+        res = self.binding.resource_of(tracker)
+        if res is None:
+            return original(tracker, volume)  # type: ignore[no-any-return]
+        key = self._key(tracker)
+        record_state(self.tracer_ref(), "set_volume", key, key=key,
+                     volume=float(concrete(volume)),
+                     max_volume=float(getattr(res, "max_volume", tracker.max_volume)))
+        return None
+
+    def read_volume(self, original: Any, tracker: Any, *args: Any, **kwargs: Any) -> Any:
+        if self.scope is not None and self.scope.real:
+            return original(tracker, *args, **kwargs)
+        line, col = self.tracer_ref().where()
+        raise _Bound(TraceIssue(
+            "reads_state", f"the protocol reads the liquid tracker of {self._key(tracker)} "
+            "while it is being simulated; pass volumes as parameters instead", line, col))
+
+    # -- tip trackers ----------------------------------------------------------------
+    def has_tip(self, getter: Any, tracker: Any) -> bool:
+        real = self.scope is not None and self.scope.real
+        found = None if real else self.shadow.spots.get(id(tracker))
+        return bool(getter(tracker)) if found is None else found
+
+    def _set_tip(self, tracker: Any, has: bool) -> None:
+        key = self._key(tracker)
+        record_state(self.tracer_ref(), "set_tip", key, key=key, has_tip=has)
+        self.shadow.spots[id(tracker)] = has
+
+    def add_tip(self, original: Any, tracker: Any, *args: Any, **kwargs: Any) -> None:
+        if self.binding.resource_of(tracker) is None:  # not labware of this protocol
+            return original(tracker, *args, **kwargs)  # type: ignore[no-any-return]
+        self._set_tip(tracker, True)
+        return None
+
+    def remove_tip(self, original: Any, tracker: Any, *args: Any, **kwargs: Any) -> None:
+        if self.binding.resource_of(tracker) is None:
+            return original(tracker, *args, **kwargs)  # type: ignore[no-any-return]
+        self._set_tip(tracker, False)
+        return None
+
+    def set_tip_state(self, original: Any, rack: Any, tips: Any) -> None:
+        items = tips.items() if isinstance(tips, dict) else enumerate(tips)
+        for ident, has in items:
+            spot = rack.get_item(ident)
+            key = self.binding.key(spot)
+            record_state(self.tracer_ref(), "set_tip", key, key=key, has_tip=bool(has))
+            self.shadow.spots[id(spot.tracker)] = bool(has)
+
+    # -- item lookups ----------------------------------------------------------------
+    def getitem(self, original: Any, res: Any, identifier: Any) -> Any:
+        return self._lookup("__getitem__", original, res, identifier)
+
+    def get_item(self, original: Any, res: Any, identifier: Any) -> Any:
+        return self._lookup("get_item", original, res, identifier)
+
+    def _lookup(self, name: str, original: Any, res: Any, identifier: Any) -> Any:
+        try:
+            key = (name, id(res), identifier)
+            found = self.memo.get(key)
+        except TypeError:  # unhashable (a slice): no memo
+            return original(res, identifier)
+        if found is None:
+            # plain identifiers only: a Sym compares by forking the path being traced
+            table = self._shared_lookups(res) if type(identifier) in (str, int) else None
+            found = table.get((name, identifier)) if table is not None else None
+            if found is None:
+                index = self._index_of(res, identifier) if (
+                    name == "get_item" and type(identifier) is str) else None
+                found = original(res, identifier if index is None else index)
+                if table is not None:
+                    table[(name, identifier)] = found
+            self.memo[key] = found
+        return list(found) if isinstance(found, list) else found
+
+    def _index_of(self, res: Any, identifier: str) -> int | None:
+        found = self.indices.get(id(res))
+        if found is None:
+            table: dict[str, int] = {}
+            for i, ident in enumerate(getattr(res, "_ordering", None) or ()):
+                table.setdefault(ident, i)  # PLR's list.index: the first one
+            found = self.indices[id(res)] = (res, table)  # the labware is kept alive
+        return found[1].get(identifier)
+
+    def _shared_lookups(self, res: Any) -> dict[Any, Any] | None:
+        """The lookups of earlier bindings in labelled labware, while its children and
+        identifiers are still those."""
+        if id(res) in self.checked:
+            return self.checked[id(res)]
+        table = None
+        if self.shared is not None and id(res) in self.labelled:
+            now = (tuple(res.children), tuple((getattr(res, "_ordering", None) or {}).items()))
+            entry = self.shared.get(id(res))
+            if entry is None or entry[0] is not res or not _same_items(entry[1], now):
+                entry = self.shared[id(res)] = (res, now, {})  # the labware is kept alive
+            table = entry[2]
+        self.checked[id(res)] = table
+        return table
+
+
+def _same_items(then: tuple[Any, Any], now: tuple[Any, Any]) -> bool:
+    """The same child objects in the same order, and the same identifiers."""
+    return len(then[0]) == len(now[0]) and all(
+        a is b for a, b in zip(then[0], now[0], strict=True)) and then[1] == now[1]
+
+
+@contextlib.contextmanager
+def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[TrackerHooks]:
+    """Trace one path: PLR answers this context with a fresh :class:`TrackerHooks`."""
+    install()
+    hooks = TrackerHooks(tracer_ref, binding)
+    hooks.scope = Scope(tracer_ref(), hooks)
+    with entered(hooks.scope):
+        yield hooks
