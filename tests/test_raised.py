@@ -3,8 +3,6 @@ PLR's meanings stay, and what the protocol raises itself is a protocol_error."""
 
 from __future__ import annotations
 
-import pytest
-
 from praxis_lab.pipeline import simulate
 from praxis_lab.sim.failures import KINDS, PLR_ERRORS
 from praxis_lab.sim.raised import RAISED, raised_failures
@@ -92,8 +90,6 @@ def test_a_raise_no_except_caught_is_not_said_to_be_caught():
     assert "catches it" not in f.message
 
 
-@pytest.mark.xfail(strict=True, reason="the trace driver lets SystemExit through: a protocol "
-                   "that calls sys.exit ends the simulation (trace/driver.py catches Exception)")
 def test_a_protocol_that_calls_sys_exit_is_a_protocol_error():
     body = "    import sys\n    if volume > 200:\n        sys.exit('too much')\n"
     assert kinds(body) == [("protocol_error", 4, "volume > 200")]
