@@ -10,6 +10,9 @@ Where PLR 0.2.2 does something surprising the rule does the same, so the
 simulated state stays what the robot's would be (each case is commented
 ``PLR 0.2.2:``); the checks PLR does not make at all (deck membership of plates,
 no tips on the 96 head) are kept, as praxis_lab's own.
+
+The tip rules of the channels are here; the liquid rules in :mod:`praxis_lab.sim.liquid`
+and the 96 head's in :mod:`praxis_lab.sim.rules96`.
 """
 
 from __future__ import annotations
@@ -20,15 +23,14 @@ from typing import Any
 from praxis_lab import _plr
 from praxis_lab._plr.consolidate import consolidation_moves
 from praxis_lab.sim.context import (
-    _EPS,
     _P,
     Context,
     _channels_exist,
     _listify,
     _same_length,
     _use_channels,
-    _vols,
 )
+from praxis_lab.sim.liquid import aspirate, dispense, transfer
 from praxis_lab.sim.rules96 import (
     aspirate96,
     discard_tips96,
@@ -194,141 +196,6 @@ def discard_tips(ctx: Context) -> None:
 
 
 _TRASH = object()  # where discard_tips drops (no tip spot to track)
-
-
-def _spread_fits(ctx: Context, well: Any, channels: list[int]) -> bool:
-    """Several channels in one container must fit side by side (PLR spreads them out)."""
-    spread = concrete(ctx.op.args.get("spread", "wide"))
-    if len(channels) < 2 or spread == "custom":
-        return True
-    try:  # the handler's own geometry: channel spacing, the container's size and no-go zones
-        ctx.binding.handler._compute_spread_offsets(well, channels, spread)
-    except Exception as exc:
-        name = ctx.key(well)
-        ctx.fail("wrong_resource", f"{len(channels)} channels do not fit side by side in "
-                 f"{name} ({exc}); use one well per channel, or spread='custom' with "
-                 "offsets", [name], expected="one well per channel", given=name)
-        return False
-    return True
-
-
-def _liquid(ctx: Context, aspirate: bool) -> None:
-    # PLR 0.2.2 order: Container types, unique channels, vols as floats, (dispense: one
-    # resource is spread over every channel), a tip on every channel, lengths, then per
-    # channel: the well (aspirate: liquid; dispense: room), then the tip (room; liquid).
-    args = ctx.op.args
-    verb = "aspirate" if aspirate else "dispense"
-    wells = _listify(ctx, args["resources"], "resources", _P["Container"], "Container")
-    if wells is None:
-        return
-    channels = _use_channels(ctx, len(wells))
-    if channels is None:
-        return
-    vols = _vols(ctx, args["vols"], len(wells))
-    if vols is None:
-        return
-    if not aspirate and len(set(map(id, wells))) == 1:
-        wells = wells[:1] * len(channels)
-        if not _spread_fits(ctx, wells[0], channels):
-            return
-    st = ctx.state
-    for i, ch in enumerate(channels):
-        if ch not in st.head:
-            _channels_exist(ctx, channels)
-            return
-        if st.head[ch] is None:
-            well = wells[min(i, len(wells) - 1)] if wells else None
-            key = ctx.key(well) if well is not None else ""
-            vol = vols[min(i, len(vols) - 1)] if vols else 0.0
-            ctx.fail("no_tips", f"{verb} {_n(vol)} µL {'from' if aspirate else 'into'} {key} on "
-                     f"channel {ch}, which holds no tip; pick up a tip first", [key], channel=ch,
-                     n=len(channels))
-            return
-    if not _same_length(ctx, channels, len(wells)) or not _same_length(
-            ctx, channels, len(vols), "volumes"):
-        return
-    if aspirate and len(set(map(id, wells))) == 1:
-        wells = wells[:1] * len(channels)
-        if not _spread_fits(ctx, wells[0], channels):
-            return
-    ctx.check_on_deck(wells)
-    for ch, well, vol in zip(channels, wells, vols, strict=True):
-        key = ctx.key(well)
-        tip = st.head[ch]
-        assert tip is not None
-        if aspirate:
-            if ctx.volumes:
-                held = st.remove_liquid(ctx.well_key(well), vol)
-                if held is not None:
-                    ctx.fail("insufficient_liquid", f"aspirate {_n(vol)} µL from {key}, which "
-                             f"holds {_n(held)} µL", [key], well=key, volume=vol, held=held)
-                    continue
-            if vol - (tip.max_volume - tip.liquid) > _EPS:
-                ctx.fail("tip_volume_exceeded", f"aspirate {_n(vol)} µL into a tip on channel "
-                         f"{ch} that holds at most {_n(tip.max_volume)} µL (has "
-                         f"{_n(tip.liquid)} µL)", [key], volume=vol,
-                         room=tip.max_volume - tip.liquid)
-                continue
-            st.mount(ch, Channel(tip.origin, tip.max_volume, tip.liquid + vol))
-        else:
-            if ctx.volumes:
-                free = st.add_liquid(ctx.well_key(well), vol)
-                if free is not None:
-                    ctx.fail("over_capacity", f"dispense {_n(vol)} µL into {key}, which has "
-                             f"room for {_n(free)} µL (max {_n(well.max_volume)} µL)", [key],
-                             well=key, volume=vol, free=free)
-                    continue
-            if ctx.volumes and vol - tip.liquid > _EPS:
-                ctx.fail("insufficient_liquid", f"dispense {_n(vol)} µL from the tip on "
-                         f"channel {ch}, which holds {_n(tip.liquid)} µL", [key],
-                         volume=vol, held=tip.liquid)
-                continue
-            # PLR 0.2.2 keeps the float remainder: 0.1 + 0.2 - 0.3 µL is "a tip with volume"
-            st.mount(ch, Channel(tip.origin, tip.max_volume, tip.liquid - vol))
-
-
-def aspirate(ctx: Context) -> None:
-    _liquid(ctx, aspirate=True)
-
-
-def dispense(ctx: Context) -> None:
-    _liquid(ctx, aspirate=False)
-
-
-def transfer(ctx: Context) -> None:
-    # PLR 0.2.2: one aspirate of the sum on the default channel, then one dispense per
-    # target on channel 0; it stops at the first error.
-    args = dict(ctx.op.args)
-    targets = args["targets"]
-    target_vols = concrete(args.get("target_vols"))
-    ratios = concrete(args.get("ratios"))
-    source_vol = concrete(args.get("source_vol"))
-    if target_vols is not None:
-        if ratios is not None or source_vol is not None:
-            ctx.fail("bad_arguments", "transfer takes target_vols, or source_vol (with "
-                     "ratios), not both", [])
-            return
-    else:
-        if source_vol is None:
-            ctx.fail("bad_arguments", "transfer needs source_vol or target_vols", [],
-                     missing="source_vol")
-            return
-        ratios = ratios or [1] * len(targets)
-        target_vols = [source_vol * r / sum(ratios) for r in ratios]
-    op = ctx.op
-    saved = op.args
-    before = len(ctx.failures)
-    try:
-        op.args = {"resources": [args["source"]], "vols": [sum(target_vols)],
-                   "use_channels": None}
-        _liquid(ctx, aspirate=True)
-        for target, vol in zip(targets, target_vols, strict=False):
-            if len(ctx.failures) > before:
-                return
-            op.args = {"resources": [target], "vols": [vol], "use_channels": [0]}
-            _liquid(ctx, aspirate=False)
-    finally:
-        op.args = saved
 
 
 def consolidate_tip_inventory(ctx: Context) -> None:

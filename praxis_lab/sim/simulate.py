@@ -28,7 +28,7 @@ from praxis_lab.deck.layout import layout
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo
 from praxis_lab.protocol.blocks import CATCH_ALL, guarded_lines
 from praxis_lab.protocol.loading import Loaded, resolve_setup
-from praxis_lab.sim.failures import PLR_ERRORS, Failure, merge, plr_error
+from praxis_lab.sim.failures import PLR_ERRORS, Failure, FailureMode, merge, plr_error
 from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
 from praxis_lab.sim.report import SimulationReport
@@ -138,7 +138,6 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
                     t0: float) -> Checked:
     """Trace and check a loaded protocol; the report has no fixes yet (``praxis_lab.fixes``
     adds them: they are proven by simulating again)."""
-
     info = loaded.info
     objects = resolve_setup(loaded, setup) if setup is not None else None
     setup_name = setup if isinstance(setup, str) else getattr(setup, "__name__", None)
@@ -147,7 +146,51 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     level = "exact" if not binding.proposed else "symbolic"
     traced = trace(loaded, binding, judge=lambda: Replay(binding, level))
     t_trace = time.perf_counter()
-    paths = traced.paths
+    found = _failure_modes(traced.paths, binding, level, info)
+    t_sim = time.perf_counter()
+    paths, modes = found.paths, found.modes
+    graph = build_graph(info, binding, paths)
+    requirements = _requirements(found.contexts, graph)
+    need = {f"{r['parameter']}[{r['well']}]": r["min_volume"] for r in requirements["liquid"]}
+    for mode in modes:
+        if "well" in mode.data:
+            mode.data["required"] = need.get(mode.data["well"], 0.0)
+    issues = _dedupe([p.issue for p in paths if p.issue is not None and p.issue.kind != "raised"]
+                     + traced.issues + _quirks(paths, binding))
+    t_end = time.perf_counter()
+    report = SimulationReport(
+        protocol=info.name, ok=not modes and not any(i.kind in _UNCHECKED for i in issues),
+        paths=len(paths), failure_modes=modes, requirements=requirements, graph=graph,
+        deck_layout=layout(binding, _volumes_initial(found.timeline), None),
+        timeline=found.timeline,
+        timings_ms={"analyse": _ms(t0, t_analyse), "trace": _ms(t_analyse, t_trace),
+                    "simulate": _ms(t_trace, t_sim), "report": _ms(t_sim, t_end),
+                    "total": _ms(t0, t_end)},
+        issues=issues, level=level, expected_ops=sum(1 for op in paths[0].ops if op.kind == "op"),
+        source=info.source, setup=binding.setup_name, params=dict(params or {}),
+    )
+    final = found.contexts[0].state if found.contexts else None
+    return Checked(report, info, binding, final)
+
+
+# Trace issues that leave a protocol not fully checked: its report is not ok.
+_UNCHECKED = frozenset({"timeout", "op_bound", "reads_state", "path_bound"})
+
+
+class _Found(NamedTuple):
+    """What checking the traced paths found: the feasible paths, the failure modes, the
+    contexts the requirements are read from, and the first path's timeline."""
+
+    paths: list[Path]
+    modes: list[FailureMode]
+    contexts: list[Any]
+    timeline: dict[str, Any]
+
+
+def _failure_modes(paths: list[Path], binding: Binding, level: str,
+                   info: ProtocolInfo) -> _Found:
+    """Check every traced path at ``level``: the rule table's failures, what the protocol
+    raised, its unresolved parameters, merged into failure modes."""
     if not paths:
         raise ProtocolError(f"{info.name} could not be traced")
     dropped: list[int] = []
@@ -158,21 +201,37 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
         per_path = [f for i, f in enumerate(per_path) if i not in dropped]
     for failures, path in zip(per_path, paths, strict=True):
         failures.extend(raised_failures(path.issue, info.source, binding.proposed))
-    for p in binding.unresolved:
-        close = _closest_type(p.element_type or "")
-        hint = f" (did you mean {close}?)" if close else ""
-        f = Failure("unresolved_type", p.line, p.column, "", [p.name],
-                    f"parameter {p.name!r} is annotated {p.annotation!r}, which is not PLR "
-                    f"labware{hint}; annotate it with a PLR type or bind it with --setup",
-                    {"param": p.name, "annotation": p.annotation, "closest": close})
+    for f in _unresolved(binding):
         for failures in per_path:
             failures.insert(0, f)
     if level == "exact":  # requirements come from unknown start volumes
         contexts = _symbolic_twins(paths, per_path, contexts) or check_paths(
             paths, binding, "symbolic")[1]
     modes = merge(per_path, [p.condition for p in paths])
-    guarded = guarded_lines(info.source) if "try" in info.source else {}
-    for mode in modes:  # PLR's own errors went into the except on a path of their own
+    _mark_caught(modes, info.source)
+    return _Found(paths, modes, contexts, timeline)
+
+
+def _unresolved(binding: Binding) -> list[Failure]:
+    """One ``unresolved_type`` failure per parameter whose type is not PLR labware."""
+    out = []
+    for p in binding.unresolved:
+        close = _closest_type(p.element_type or "")
+        hint = f" (did you mean {close}?)" if close else ""
+        out.append(Failure(
+            "unresolved_type", p.line, p.column, "", [p.name],
+            f"parameter {p.name!r} is annotated {p.annotation!r}, which is not PLR "
+            f"labware{hint}; annotate it with a PLR type or bind it with --setup",
+            {"param": p.name, "annotation": p.annotation, "closest": close}))
+    return out
+
+
+def _mark_caught(modes: list[FailureMode], source: str) -> None:
+    """A failure PLR raises inside the protocol's ``try`` whose ``except`` catches it happens
+    only when that except does not catch it (PLR's own errors went into the except on a path
+    of their own)."""
+    guarded = guarded_lines(source) if "try" in source else {}
+    for mode in modes:
         if "raised" in mode.data:
             continue  # it escaped every except of the protocol
         handler = None if plr_error(mode.kind, mode.method) else _catching(
@@ -181,32 +240,6 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
             mode.certainty = "conditional"
             mode.condition = f"not caught by the except at line {handler}"
             mode.message += f" (the protocol catches it: except at line {handler})"
-    t_sim = time.perf_counter()
-    graph = build_graph(info, binding, paths)
-    requirements = _requirements(contexts, graph)
-    final = contexts[0].state if contexts else None
-    deck_layout = layout(binding, _volumes_initial(timeline), None)
-    need = {f"{r['parameter']}[{r['well']}]": r["min_volume"] for r in requirements["liquid"]}
-    for mode in modes:
-        if "well" in mode.data:
-            mode.data["required"] = need.get(mode.data["well"], 0.0)
-    issues = [p.issue for p in paths
-              if p.issue is not None and p.issue.kind != "raised"] + traced.issues + _quirks(
-        paths, binding)
-    t_end = time.perf_counter()
-    ok = not modes and not any(i.kind in ("timeout", "op_bound", "reads_state", "path_bound")
-                               for i in issues)
-    report = SimulationReport(
-        protocol=info.name, ok=ok, paths=len(paths), failure_modes=modes,
-        requirements=requirements, graph=graph, deck_layout=deck_layout, timeline=timeline,
-        timings_ms={"analyse": _ms(t0, t_analyse), "trace": _ms(t_analyse, t_trace),
-                    "simulate": _ms(t_trace, t_sim), "report": _ms(t_sim, t_end),
-                    "total": _ms(t0, t_end)},
-        issues=_dedupe(issues), level=level,
-        expected_ops=sum(1 for op in paths[0].ops if op.kind == "op"),
-        source=info.source, setup=binding.setup_name, params=dict(params or {}),
-    )
-    return Checked(report, info, binding, final)
 
 
 def _catching(guards: list[tuple[int, set[str | None]]], kind: str) -> int | None:

@@ -1,0 +1,193 @@
+"""Rules for the channels' liquid: ``aspirate``, ``dispense`` and ``transfer``.
+
+Same contract as :mod:`praxis_lab.sim.rules` (check in PLR 0.2.2's order, record failures,
+leave the state pending): the call's arguments first (:func:`_liquid_call`), then each
+channel's well and tip.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from praxis_lab.sim.context import (
+    _EPS,
+    _P,
+    Context,
+    _channels_exist,
+    _listify,
+    _same_length,
+    _use_channels,
+    _vols,
+)
+from praxis_lab.sim.state import Channel, _n
+from praxis_lab.trace.sym import concrete
+
+__all__ = ["aspirate", "dispense", "transfer"]
+
+
+def _spread_fits(ctx: Context, well: Any, channels: list[int]) -> bool:
+    """Several channels in one container must fit side by side (PLR spreads them out)."""
+    spread = concrete(ctx.op.args.get("spread", "wide"))
+    if len(channels) < 2 or spread == "custom":
+        return True
+    try:  # the handler's own geometry: channel spacing, the container's size and no-go zones
+        ctx.binding.handler._compute_spread_offsets(well, channels, spread)
+    except Exception as exc:
+        name = ctx.key(well)
+        ctx.fail("wrong_resource", f"{len(channels)} channels do not fit side by side in "
+                 f"{name} ({exc}); use one well per channel, or spread='custom' with "
+                 "offsets", [name], expected="one well per channel", given=name)
+        return False
+    return True
+
+
+def _liquid(ctx: Context, aspirate: bool) -> None:
+    # PLR 0.2.2 order: Container types, unique channels, vols as floats, (dispense: one
+    # resource is spread over every channel), a tip on every channel, lengths, then per
+    # channel: the well (aspirate: liquid; dispense: room), then the tip (room; liquid).
+    call = _liquid_call(ctx, aspirate)
+    if call is None:
+        return
+    channels, wells, vols = call
+    ctx.check_on_deck(wells)
+    move = _aspirate_into_tip if aspirate else _dispense_from_tip
+    for ch, well, vol in zip(channels, wells, vols, strict=True):
+        move(ctx, ch, well, vol)
+
+
+def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], list[float]] | None:
+    """The channels, wells and volumes of an aspirate or dispense that passes PLR's argument
+    checks, in PLR's order; None when one fails (it is recorded)."""
+    args = ctx.op.args
+    wells = _listify(ctx, args["resources"], "resources", _P["Container"], "Container")
+    if wells is None:
+        return None
+    channels = _use_channels(ctx, len(wells))
+    if channels is None:
+        return None
+    vols = _vols(ctx, args["vols"], len(wells))
+    if vols is None:
+        return None
+    if not aspirate and (wells := _spread(ctx, wells, channels)) is None:
+        return None
+    if not _tips_on(ctx, channels, wells, vols, "aspirate" if aspirate else "dispense"):
+        return None
+    if not _same_length(ctx, channels, len(wells)) or not _same_length(
+            ctx, channels, len(vols), "volumes"):
+        return None
+    if aspirate and (wells := _spread(ctx, wells, channels)) is None:
+        return None
+    return channels, wells, vols
+
+
+def _spread(ctx: Context, wells: list[Any], channels: list[int]) -> list[Any] | None:
+    """One container for several channels: every channel goes into it, side by side (None
+    when they do not fit)."""
+    if len(set(map(id, wells))) != 1:
+        return wells
+    wells = wells[:1] * len(channels)
+    return wells if _spread_fits(ctx, wells[0], channels) else None
+
+
+def _tips_on(ctx: Context, channels: list[int], wells: list[Any], vols: list[float],
+             verb: str) -> bool:
+    """Whether every channel exists and holds a tip (the first one that does not is
+    recorded)."""
+    st = ctx.state
+    for i, ch in enumerate(channels):
+        if ch not in st.head:
+            _channels_exist(ctx, channels)
+            return False
+        if st.head[ch] is None:
+            well = wells[min(i, len(wells) - 1)] if wells else None
+            key = ctx.key(well) if well is not None else ""
+            vol = vols[min(i, len(vols) - 1)] if vols else 0.0
+            ctx.fail("no_tips", f"{verb} {_n(vol)} µL {'from' if verb == 'aspirate' else 'into'} "
+                     f"{key} on channel {ch}, which holds no tip; pick up a tip first", [key],
+                     channel=ch, n=len(channels))
+            return False
+    return True
+
+
+def _aspirate_into_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:
+    """One channel's aspirate: the well must hold the volume, then the tip take it."""
+    st, key = ctx.state, ctx.key(well)
+    tip = st.head[ch]
+    assert tip is not None
+    if ctx.volumes:
+        held = st.remove_liquid(ctx.well_key(well), vol)
+        if held is not None:
+            ctx.fail("insufficient_liquid", f"aspirate {_n(vol)} µL from {key}, which "
+                     f"holds {_n(held)} µL", [key], well=key, volume=vol, held=held)
+            return
+    if vol - (tip.max_volume - tip.liquid) > _EPS:
+        ctx.fail("tip_volume_exceeded", f"aspirate {_n(vol)} µL into a tip on channel "
+                 f"{ch} that holds at most {_n(tip.max_volume)} µL (has "
+                 f"{_n(tip.liquid)} µL)", [key], volume=vol, room=tip.max_volume - tip.liquid)
+        return
+    st.mount(ch, Channel(tip.origin, tip.max_volume, tip.liquid + vol))
+
+
+def _dispense_from_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:
+    """One channel's dispense: the well must have room, then the tip hold the volume."""
+    st, key = ctx.state, ctx.key(well)
+    tip = st.head[ch]
+    assert tip is not None
+    if ctx.volumes:
+        free = st.add_liquid(ctx.well_key(well), vol)
+        if free is not None:
+            ctx.fail("over_capacity", f"dispense {_n(vol)} µL into {key}, which has "
+                     f"room for {_n(free)} µL (max {_n(well.max_volume)} µL)", [key],
+                     well=key, volume=vol, free=free)
+            return
+    if ctx.volumes and vol - tip.liquid > _EPS:
+        ctx.fail("insufficient_liquid", f"dispense {_n(vol)} µL from the tip on "
+                 f"channel {ch}, which holds {_n(tip.liquid)} µL", [key],
+                 volume=vol, held=tip.liquid)
+        return
+    # PLR 0.2.2 keeps the float remainder: 0.1 + 0.2 - 0.3 µL is "a tip with volume"
+    st.mount(ch, Channel(tip.origin, tip.max_volume, tip.liquid - vol))
+
+
+def aspirate(ctx: Context) -> None:
+    _liquid(ctx, aspirate=True)
+
+
+def dispense(ctx: Context) -> None:
+    _liquid(ctx, aspirate=False)
+
+
+def transfer(ctx: Context) -> None:
+    # PLR 0.2.2: one aspirate of the sum on the default channel, then one dispense per
+    # target on channel 0; it stops at the first error.
+    args = dict(ctx.op.args)
+    targets = args["targets"]
+    target_vols = concrete(args.get("target_vols"))
+    ratios = concrete(args.get("ratios"))
+    source_vol = concrete(args.get("source_vol"))
+    if target_vols is not None:
+        if ratios is not None or source_vol is not None:
+            ctx.fail("bad_arguments", "transfer takes target_vols, or source_vol (with "
+                     "ratios), not both", [])
+            return
+    else:
+        if source_vol is None:
+            ctx.fail("bad_arguments", "transfer needs source_vol or target_vols", [],
+                     missing="source_vol")
+            return
+        ratios = ratios or [1] * len(targets)
+        target_vols = [source_vol * r / sum(ratios) for r in ratios]
+    op = ctx.op
+    saved = op.args
+    before = len(ctx.failures)
+    try:
+        op.args = {"resources": [args["source"]], "vols": [sum(target_vols)],
+                   "use_channels": None}
+        _liquid(ctx, aspirate=True)
+        for target, vol in zip(targets, target_vols, strict=False):
+            if len(ctx.failures) > before:
+                return
+            op.args = {"resources": [target], "vols": [vol], "use_channels": [0]}
+            _liquid(ctx, aspirate=False)
+    finally:
+        op.args = saved
