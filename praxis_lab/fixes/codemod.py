@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -99,7 +100,11 @@ def _wrapper(source: str) -> Any:
 
 @functools.cache
 def _codemod_class() -> type:
-    """The LibCST transformer class, defined on first use (LibCST is imported only then)."""
+    """The LibCST transformer class, defined on first use (LibCST is imported only then).
+
+    It finds where the fix applies (the block, the function, the call at its line); the
+    edits themselves are the ``_edit_*`` functions below.
+    """
     import libcst as cst
     from libcst.metadata import PositionProvider
 
@@ -115,63 +120,21 @@ def _codemod_class() -> type:
             return int(self.get_metadata(PositionProvider, node).start.line)
 
         def _in_setup(self, stmt: Any) -> bool:
+            """Whether ``stmt`` is the ``return`` of the setup function the fix edits."""
             return bool(self.fix.kind == "setup_insert" and self.in_function and
                         self.in_function[-1] == self.fix.function and isinstance(
                             stmt, cst.SimpleStatementLine) and isinstance(
                             stmt.body[0], cst.Return))
-
-        def _body(self, body: Any) -> Any:
-            fix, changed = self.fix, False
-            out: list[Any] = []
-            for stmt in body:
-                here = self._line(stmt) == fix.line
-                if here and fix.kind == "insert_before":
-                    out.extend(cst.parse_module(fix.new).body)
-                    changed = True
-                if here and fix.kind in ("remove", "replace_stmt"):
-                    out.extend(cst.parse_module(fix.new).body if fix.kind == "replace_stmt"
-                               else [])
-                    changed = True
-                    continue
-                if self._in_setup(stmt) and stmt.body[0].value is not None and not (
-                        isinstance(stmt.body[0].value, cst.Name)
-                        and stmt.body[0].value.value == "_setup"):
-                    # return {...}  ->  _setup = {...}; <fix statements>; return _setup
-                    out.append(stmt.with_changes(body=[cst.Assign(
-                        [cst.AssignTarget(cst.Name("_setup"))], stmt.body[0].value)]))
-                    out.extend(cst.parse_module(fix.new).body)
-                    out.append(cst.parse_statement("return _setup\n"))
-                    changed = True
-                    continue
-                if self._in_setup(stmt):
-                    out.extend(cst.parse_module(fix.new).body)
-                    changed = True
-                out.append(stmt)
-                if here and fix.kind == "insert_after":
-                    out.extend(cst.parse_module(fix.new).body)
-                    changed = True
-            if not out:
-                out.append(cst.SimpleStatementLine([cst.Pass()]))
-            return out if changed else None
 
         def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
             self.in_function.append(node.name.value)
 
         def leave_FunctionDef(self, orig: cst.FunctionDef, node: cst.FunctionDef) -> Any:
             self.in_function.pop()
-            if self.fix.kind == "default" and node.name.value == self.fix.function:
-                params = [p.with_changes(default=cst.parse_expression(self.fix.new))
-                          if p.name.value == self.fix.arg else p for p in node.params.params]
-                return node.with_changes(params=node.params.with_changes(params=params))
-            if self.fix.kind == "annotate":
-                params = [p.with_changes(annotation=cst.Annotation(cst.parse_expression(
-                    self.fix.new))) if p.name.value == self.fix.arg else p
-                    for p in node.params.params]
-                return node.with_changes(params=node.params.with_changes(params=params))
-            return node
+            return _edit_params(self.fix, node)
 
         def leave_IndentedBlock(self, orig: cst.IndentedBlock, node: cst.IndentedBlock) -> Any:
-            body = self._body(orig.body)
+            body = _edit_block(self.fix, orig.body, self._line, self._in_setup)
             if body is None:
                 return node
             # keep statements transformed deeper down (renames inside the block)
@@ -180,20 +143,88 @@ def _codemod_class() -> type:
 
         def leave_Call(self, orig: cst.Call, node: cst.Call) -> Any:
             fix = self.fix
-            if fix.kind not in ("rename", "replace_arg", "replace_call"):
+            if fix.kind not in ("rename", "replace_arg", "replace_call") or self._line(
+                    orig) != fix.line or not isinstance(node.func, cst.Attribute):
                 return node
-            if self._line(orig) != fix.line or not isinstance(node.func, cst.Attribute):
-                return node
-            if node.func.attr.value != fix.method:
-                return node
-            if fix.kind == "rename":
-                return node.with_changes(func=node.func.with_changes(attr=cst.Name(fix.new)))
-            if fix.kind == "replace_call":
-                return cst.parse_expression(fix.new)
-            return node.with_changes(args=_replaced(node.args, fix, cst.parse_expression(
-                fix.new)))
+            return _edit_call(fix, node) if node.func.attr.value == fix.method else node
 
     return Codemod
+
+
+def _statements(code: str) -> list[Any]:
+    import libcst as cst
+
+    return list(cst.parse_module(code).body)
+
+
+def _edit_block(fix: Fix, body: Sequence[Any], line_of: Callable[[Any], int],
+                in_setup: Callable[[Any], bool]) -> list[Any] | None:
+    """A block's statements with the fix's statement edits made: inserted before or after
+    the one at ``fix.line``, it removed or replaced, the setup's return prepared; None when
+    the block has nothing to edit."""
+    import libcst as cst
+
+    out: list[Any] = []
+    changed = False
+    for stmt in body:
+        here = line_of(stmt) == fix.line
+        if here and fix.kind == "insert_before":
+            out.extend(_statements(fix.new))
+            changed = True
+        if here and fix.kind in ("remove", "replace_stmt"):
+            out.extend(_statements(fix.new) if fix.kind == "replace_stmt" else [])
+            changed = True
+            continue
+        if in_setup(stmt):
+            out.extend(_edit_setup_return(fix, stmt))
+            changed = True
+            continue
+        out.append(stmt)
+        if here and fix.kind == "insert_after":
+            out.extend(_statements(fix.new))
+            changed = True
+    if not out:
+        out.append(cst.SimpleStatementLine([cst.Pass()]))
+    return out if changed else None
+
+
+def _edit_setup_return(fix: Fix, stmt: Any) -> list[Any]:
+    """The setup's ``return`` with the fix's statements before it; ``return {...}`` becomes
+    ``_setup = {...}``, the statements (which read ``_setup``), ``return _setup``."""
+    import libcst as cst
+
+    value = stmt.body[0].value
+    if value is None or (isinstance(value, cst.Name) and value.value == "_setup"):
+        return [*_statements(fix.new), stmt]
+    named = stmt.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name("_setup"))], value)])
+    return [named, *_statements(fix.new), cst.parse_statement("return _setup\n")]
+
+
+def _edit_params(fix: Fix, node: Any) -> Any:
+    """A function with the fix's parameter edit made (a default, an annotation)."""
+    import libcst as cst
+
+    if fix.kind == "default" and node.name.value == fix.function:
+        params = [p.with_changes(default=cst.parse_expression(fix.new))
+                  if p.name.value == fix.arg else p for p in node.params.params]
+    elif fix.kind == "annotate":
+        params = [p.with_changes(annotation=cst.Annotation(cst.parse_expression(fix.new)))
+                  if p.name.value == fix.arg else p for p in node.params.params]
+    else:
+        return node
+    return node.with_changes(params=node.params.with_changes(params=params))
+
+
+def _edit_call(fix: Fix, node: Any) -> Any:
+    """The call at the fix's line with the fix's edit made (the method renamed, the call
+    replaced, an argument replaced)."""
+    import libcst as cst
+
+    if fix.kind == "rename":
+        return node.with_changes(func=node.func.with_changes(attr=cst.Name(fix.new)))
+    if fix.kind == "replace_call":
+        return cst.parse_expression(fix.new)
+    return node.with_changes(args=_replaced(node.args, fix, cst.parse_expression(fix.new)))
 
 
 def _replaced(args: Any, fix: Fix, value: Any) -> list[Any]:
