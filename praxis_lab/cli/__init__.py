@@ -17,150 +17,59 @@ import traceback
 from collections.abc import Sequence
 from typing import Any
 
+from praxis_lab.cli.parser import parser
 from praxis_lab.errors import UserError
 
 __all__ = ["main"]
 
-_EXAMPLES = """examples:
-  praxis-lab simulate protocol.py
-  praxis-lab simulate protocol.py --protocol copy_plate --param volume=150 --json
-  praxis-lab simulate protocol.py --setup make_deck
-  praxis-lab run protocol.py --setup make_deck
-  praxis-lab history --limit 20
-  praxis-lab requests --status blocked
-  praxis-lab approve 7 --reason "tips are mounted by hand"
-  praxis-lab run protocol.py --setup make_deck --request 7
-  praxis-lab note 12 "bubbles in column 3"
-  praxis-lab search bubbles
 
-exit codes: 0 ok; 1 the protocol has a failure mode (simulate) or the run failed;
-2 a usage error (bad file, no protocol, bad --param, a setup that raises) or an
-internal error, one line on stderr (--debug: with the traceback). The store is
-PRAXIS_LAB_DB_URL (any SQLAlchemy URL) or a SQLite file in the user data directory;
---db URL overrides it for one command.
-"""
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``praxis-lab`` console script.
 
-
-_DB_HELP = ("the run store, any SQLAlchemy URL (default: PRAXIS_LAB_DB_URL, else a SQLite "
-            "file in the user data directory)")
+    Every error ends in one line on stderr and exit code 2: the user's own
+    (:class:`~praxis_lab.errors.UserError`: the message says what to fix) and any other
+    (named as internal). ``--debug`` prints the traceback too.
+    """
+    line = parser()
+    args = line.parse_args(argv)
+    if args.command is None:
+        line.print_help()
+        return 2
+    try:
+        return _dispatch(args)
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"praxis-lab {args.command}: {_one_line(exc)}", file=sys.stderr)
+        return 2
 
 
-_DEBUG_HELP = "on an error, print the traceback too (an internal error: report it with it)"
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the parsed command; its exit code."""
+    if args.command in ("simulate", "run"):
+        problem = _file_problem(args.file)
+        if problem:
+            raise UserError(problem)
+    if args.command == "simulate":
+        return _simulate(args)
+    if args.command == "history":
+        from praxis_lab.store import frames
+
+        return int(frames.history_command(args))
+    from praxis_lab.cli import commands
+
+    return int(getattr(commands, f"{args.command}_command")(args))
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="praxis-lab",
-        description="Trace, check and run PyLabRobot protocols: every failure mode with a fix, "
-                    "before anything touches the robot.",
-        epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    sim = sub.add_parser(
-        "simulate", help="trace a protocol and report every failure mode with fixes",
-        description="Trace FILE's protocol without running it, check every PLR call on every "
-                    "path (tips, liquid, deck, arguments), print the failure modes with their "
-                    "line and fixes, and what the deck must hold. Nothing is recorded. Exit "
-                    "code 0: ok, 1: at least one failure mode, 2: usage error.")
-    _protocol_args(sim)
-    sim.add_argument("--json", action="store_true",
-                     help="print the full report as JSON (failure modes with fixes, requirements, "
-                          "computation graph, deck layout, timings)")
-    sim.add_argument("--fix", action="store_true",
-                     help="print FILE's source with the first fix of every failure mode applied "
-                          "(redirect it to a new file; FILE itself is not changed)")
-
-    run = sub.add_parser(
-        "run", help="simulate, file a request, gate it, then run on the setup's handler",
-        description="Simulate FILE's protocol, file a run request, gate it with the policy, "
-                    "then execute it on the "
-                    "LiquidHandler returned by the setup, logging every PLR call to the store.")
-    _protocol_args(run, setup_required=True)
-    run.epilog = ("The run is mock (PLR's simulator) or real depending on the handler's "
-                  "backend. On a real backend the policy refuses a protocol whose simulation "
-                  "failed unless --override REASON is given; a blocked request waits for "
-                  "`praxis-lab approve ID`. Exit code 0: completed, 1: failed, refused or "
-                  "canceled, 2: usage error.")
-    run.add_argument("--override", metavar="REASON",
-                     help="run on a real backend even though the simulation found failures "
-                          "(REASON is recorded with the request)")
-    run.add_argument("--request", type=int, metavar="ID",
-                     help="run an existing request (approved, or a retry after a failure)")
-    run.add_argument("--user", metavar="NAME",
-                     help="who issues the request (default: PRAXIS_LAB_USER or the OS user)")
-    _store_args(run)
-
-    hist = sub.add_parser("history", help="show recent runs from the store",
-                          description="Show recent runs (newest first) as a table: status, "
-                                      "backend, mode, times, PLR calls, tips, volume, error.")
-    hist.add_argument("--limit", type=int, default=20, metavar="N",
-                      help="number of runs (default 20)")
-    _store_args(hist, json_help="print JSON records instead of a table")
-
-    reqs = sub.add_parser("requests", help="show run requests with their approval and runs",
-                          description="Show run requests (newest first), one row per run.")
-    reqs.add_argument("--status", metavar="S", help="only requests in this status (draft, "
-                      "proposed, approved, executing, complete, blocked, aborted)")
-    reqs.add_argument("--limit", type=int, default=20, metavar="N",
-                      help="number of requests (default 20)")
-    _store_args(reqs, json_help="print JSON records")
-
-    appr = sub.add_parser("approve", help="approve a request (a blocked one: human override)",
-                          description="Approve request ID; a request the policy blocked "
-                                      "needs --reason (recorded as a human override).")
-    appr.add_argument("id", type=int, metavar="ID",
-                      help="the request id (see `praxis-lab requests`)")
-    appr.add_argument("--reason", metavar="TEXT",
-                      help="why it is safe to run (required for a blocked request)")
-    appr.add_argument("--by", metavar="NAME", help="who approves (default: the OS user)")
-    _store_args(appr)
-
-    note = sub.add_parser("note", help="attach a note to a run (or a request)",
-                          description="Attach free text to run ID (with --request: to request "
-                                      "ID). Notes are found again with `praxis-lab search`.")
-    note.add_argument("id", type=int, metavar="ID",
-                      help="the run id (see `praxis-lab history`)")
-    note.add_argument("text", nargs="+", metavar="TEXT", help="the note")
-    note.add_argument("--request", action="store_true",
-                      help="ID is a request id (see `praxis-lab requests`)")
-    note.add_argument("--by", metavar="NAME", help="author (default: the OS user)")
-    _store_args(note)
-
-    find = sub.add_parser("search", help="full-text search of the notes",
-                          description="Notes containing every word of TEXT, best first.")
-    find.add_argument("text", nargs="+", metavar="TEXT", help="words to look for")
-    find.add_argument("--limit", type=int, default=50, metavar="N", help="at most N notes")
-    _store_args(find, json_help="print JSON records")
-    parser.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
-    for command in sub.choices.values():  # `praxis-lab simulate FILE --debug` too
-        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                             help=_DEBUG_HELP)
-    return parser
-
-
-def _store_args(p: argparse.ArgumentParser, json_help: str | None = None) -> None:
-    """The options of a command that reads the run store: ``--json`` (when it prints
-    records) and ``--db``."""
-    if json_help is not None:
-        p.add_argument("--json", action="store_true", help=json_help)
-    p.add_argument("--db", metavar="URL", help=_DB_HELP)
-
-
-def _protocol_args(p: argparse.ArgumentParser, setup_required: bool = False) -> None:
-    p.add_argument("file", metavar="FILE", help="a .py file defining the protocol")
-    p.add_argument("--protocol", metavar="NAME",
-                   help="which async function to use when FILE defines several")
-    setup_help = "a function in FILE returning {parameter name: PLR object}"
-    if setup_required:
-        setup_help += "; its LiquidHandler (and backend) is the one the run uses"
-    else:
-        setup_help += (" to check against real labware and start volumes (without it: "
-                       "default labware, start volumes reported as requirements)")
-    p.add_argument("--setup", metavar="NAME", required=setup_required, help=setup_help)
-    p.add_argument("--param", action="append", metavar="NAME=VALUE",
-                   help="value of a protocol parameter that is not labware, e.g. "
-                        "--param volume=150 (repeat for several); VALUE is read as a "
-                        "number when the parameter is one")
+def _one_line(exc: Exception) -> str:
+    """What an error says on stderr: a user error's message (its first line: a protocol
+    error's source line and caret stay out), any other named as an internal error."""
+    said = str(exc).strip()
+    if isinstance(exc, UserError):
+        return said.splitlines()[0] if said else type(exc).__name__
+    said = said.splitlines()[0] if said else "(no message)"
+    return (f"internal error {type(exc).__name__}: {said} (rerun with --debug for the "
+            "traceback, and report it)")
 
 
 def _file_problem(file: str) -> str | None:
@@ -198,55 +107,6 @@ def _simulate(args: argparse.Namespace) -> int:
     else:
         print(report.summary())
     return 0 if report.ok else 1
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``praxis-lab`` console script.
-
-    Every error ends in one line on stderr and exit code 2: the user's own
-    (:class:`~praxis_lab.errors.UserError`: the message says what to fix) and any other
-    (named as internal). ``--debug`` prints the traceback too.
-    """
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 2
-    try:
-        return _dispatch(args)
-    except Exception as exc:
-        if args.debug:
-            traceback.print_exc()
-        print(f"praxis-lab {args.command}: {_one_line(exc)}", file=sys.stderr)
-        return 2
-
-
-def _dispatch(args: argparse.Namespace) -> int:
-    """Run the parsed command; its exit code."""
-    if args.command in ("simulate", "run"):
-        problem = _file_problem(args.file)
-        if problem:
-            raise UserError(problem)
-    if args.command == "simulate":
-        return _simulate(args)
-    if args.command == "history":
-        from praxis_lab.store import frames
-
-        return int(frames.history_command(args))
-    from praxis_lab.cli import commands
-
-    return int(getattr(commands, f"{args.command}_command")(args))
-
-
-def _one_line(exc: Exception) -> str:
-    """What an error says on stderr: a user error's message (its first line: a protocol
-    error's source line and caret stay out), any other named as an internal error."""
-    said = str(exc).strip()
-    if isinstance(exc, UserError):
-        return said.splitlines()[0] if said else type(exc).__name__
-    said = said.splitlines()[0] if said else "(no message)"
-    return (f"internal error {type(exc).__name__}: {said} (rerun with --debug for the "
-            "traceback, and report it)")
 
 
 def _entry() -> Any:  # pragma: no cover
