@@ -252,61 +252,74 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
                             f"(parameters: {', '.join(p.name for p in info.params)})")
     setup = dict(setup or {})
     proposer, made = (None, {}) if setup else proposal(info)
-    handler = None
     objects: dict[str, Any] = {}
     witness: dict[str, Any] = {}
     unresolved: list[Parameter] = []
-    labels: dict[int, str] = {}
+    resources: list[str] = []  # the parameters bound to a handler or labware
     for p in info.params:
         if p.name in setup:
             objects[p.name] = setup[p.name]
+            resources.append(p.name)
         elif p.name in params or (p.kind == "value" and p.has_default):
             value = _coerce(p, params[p.name]) if p.name in params else p.default
-            if _numeric(p, value):
-                witness[p.name] = value
-            else:
-                objects[p.name] = value
-            continue
+            (witness if _numeric(p, value) else objects)[p.name] = value
         elif p.kind == "value":
             raise ProtocolError(
                 f"parameter {p.name!r} ({p.annotation}) of {info.name} has no default: pass "
                 f"--param {p.name}=VALUE")
-        elif p.kind == "machine":
-            if proposer is None:
-                raise ProtocolError(
-                    f"setup {setup_name or ''!s} gives no {p.name!r}: return the LiquidHandler "
-                    f"as {p.name!r}")
-            objects[p.name] = proposer.handler
-        elif p.has_default:
-            continue
-        else:
-            res = made.get(p.name)
-            if res is None and proposer is not None:
-                res = made[p.name] = default_for(p, proposer)
-            if res is None:
-                if p.kind == "labware" and setup:
-                    raise ProtocolError(
-                        f"setup {setup_name or ''!s} gives no {p.name!r} ({p.annotation}): "
-                        f"return it from the setup")
+        elif p.kind == "machine" or not p.has_default:
+            obj = _stand_in(p, made, proposer, setup_name, bool(setup))
+            if obj is None:
                 unresolved.append(p)
-                continue
-            objects[p.name] = res
-        obj = objects[p.name]
-        if isinstance(obj, _P["LiquidHandler"]):
-            handler = handler or obj
-        elif isinstance(obj, list | tuple):
-            owners = {id(getattr(x, "parent", None)): getattr(x, "parent", None) for x in obj}
-            if len(owners) == 1 and None not in owners.values() and proposer is not None:
-                labels[id(next(iter(owners.values())))] = p.name
-        elif _plr.resolve_type(type(obj).__name__) is not None or hasattr(obj, "get_root"):
-            labels[id(obj)] = p.name
+            else:
+                objects[p.name] = obj
+                resources.append(p.name)
     if proposer is not None:
         proposer.sealed = True
+    handler, labels = _handler_and_labels({n: objects[n] for n in resources},
+                                          proposed=proposer is not None)
     if handler is None:
         handler = proposer.handler if proposer is not None else _find_handler(setup)
     keys, lookups = _shared_for(labels)
     return Binding(info, handler, objects, witness, proposer is not None, setup_name,
                    unresolved, labels, _item_keys=keys, _item_lookups=lookups)
+
+
+def _stand_in(p: Parameter, made: dict[str, Any], proposer: Any, setup_name: str | None,
+              has_setup: bool) -> Any:
+    """What a handler or labware parameter the setup does not give stands for: the proposed
+    deck's handler, or default labware of its type (None when the type is not labware)."""
+    if p.kind == "machine":
+        if proposer is None:
+            raise ProtocolError(
+                f"setup {setup_name or ''!s} gives no {p.name!r}: return the LiquidHandler "
+                f"as {p.name!r}")
+        return proposer.handler
+    res = made.get(p.name)
+    if res is None and proposer is not None:
+        res = made[p.name] = default_for(p, proposer)
+    if res is None and p.kind == "labware" and has_setup:
+        raise ProtocolError(f"setup {setup_name or ''!s} gives no {p.name!r} ({p.annotation}): "
+                            "return it from the setup")
+    return res
+
+
+def _handler_and_labels(objects: Mapping[str, Any], proposed: bool
+                        ) -> tuple[Any, dict[int, str]]:
+    """The first LiquidHandler among the parameters' objects, and each labware's parameter
+    name by id (on a proposed deck, a list of one labware's items names that labware)."""
+    handler = None
+    labels: dict[int, str] = {}
+    for name, obj in objects.items():
+        if isinstance(obj, _P["LiquidHandler"]):
+            handler = handler or obj
+        elif isinstance(obj, list | tuple):
+            owners = {id(getattr(x, "parent", None)): getattr(x, "parent", None) for x in obj}
+            if len(owners) == 1 and None not in owners.values() and proposed:
+                labels[id(next(iter(owners.values())))] = name
+        elif _plr.resolve_type(type(obj).__name__) is not None or hasattr(obj, "get_root"):
+            labels[id(obj)] = name
+    return handler, labels
 
 
 # sorted labels (id of labware, parameter name) -> what bindings with them share: the
