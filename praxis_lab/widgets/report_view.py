@@ -100,8 +100,38 @@ def summary_html(report: dict[str, Any]) -> str:
     state = ("ok" if ok else
              f"{len(failures)} failure mode{'s' if len(failures) != 1 else ''}" if failures else
              "not fully checked")
+    timings = report.get("timings_ms") or {}
+    total = timings.get("total")
+    timing = f" · simulated in {total:.0f} ms" if isinstance(total, int | float) else ""
+    parts = [
+        '<div class="praxis-report-summary" style="font-family:var(--jp-ui-font-family,sans-serif);'
+        'color:var(--jp-ui-font-color1,inherit)">',
+        f"<b>{esc(str(report.get('protocol', 'protocol')))}</b> "
+        f'<span style="{badge}">{state}</span> '
+        f'<span style="color:var(--jp-ui-font-color2,#666)">{report.get("paths", "?")} path(s)'
+        f"{timing}</span>",
+    ]
+    if failures:
+        parts.append(f'<ul style="margin:4px 0">{_failure_items(failures[:12])}</ul>')
+    if notes:  # what the simulator could not follow, and PLR behaviours worth knowing
+        parts.append('<ul style="margin:4px 0;color:var(--jp-warn-color1,#b26a00)">' + "".join(
+            f"<li>⚠ <code>{esc(str(n.get('kind')))}</code>"
+            + (f" @ line {n['line']}" if n.get("line") else "")
+            + f": {esc(str(n.get('message', '')))}</li>" for n in notes[:8]) + "</ul>")
+    reqs = _requirements(report.get("requirements") or {})
+    if reqs:
+        parts.append('<div style="color:var(--jp-ui-font-color2,#666)">Requirements: '
+                     + " · ".join(reqs) + "</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _failure_items(failures: list[dict[str, Any]]) -> str:
+    """One ``<li>`` per failure: kind, line, condition and the message without its
+    ``kind @ line N:`` head (said already)."""
+    esc = html.escape
     items: list[str] = []
-    for f in failures[:12]:
+    for f in failures:
         where = f" @ line {f.get('line')}" if f.get("line") else ""
         cond = f" (if {esc(str(f['condition']))})" if f.get("condition") else ""
         message = re.sub(
@@ -112,7 +142,12 @@ def summary_html(report: dict[str, Any]) -> str:
         items.append(
             f"<li><code>{esc(str(f.get('kind')))}</code>{where}{cond}: {esc(message)}</li>"
         )
-    req = report.get("requirements") or {}
+    return "".join(items)
+
+
+def _requirements(req: dict[str, Any]) -> list[str]:
+    """What the protocol needs, one phrase each: tips, labware on the deck, liquid."""
+    esc = html.escape
     reqs: list[str] = []
     tips = req.get("tips") or {}
     if tips:
@@ -127,29 +162,4 @@ def summary_html(report: dict[str, Any]) -> str:
         )
         more = f" … (+{len(liquid) - 6})" if len(liquid) > 6 else ""
         reqs.append(f"liquid: {shown}{more}")
-    timings = report.get("timings_ms") or {}
-    total = timings.get("total")
-    timing = f" · simulated in {total:.0f} ms" if isinstance(total, int | float) else ""
-    parts = [
-        '<div class="praxis-report-summary" style="font-family:var(--jp-ui-font-family,sans-serif);'
-        'color:var(--jp-ui-font-color1,inherit)">',
-        f"<b>{esc(str(report.get('protocol', 'protocol')))}</b> "
-        f'<span style="{badge}">{state}</span> '
-        f'<span style="color:var(--jp-ui-font-color2,#666)">{report.get("paths", "?")} path(s)'
-        f"{timing}</span>",
-    ]
-    if items:
-        parts.append(f'<ul style="margin:4px 0">{"".join(items)}</ul>')
-    if notes:  # what the simulator could not follow, and PLR behaviours worth knowing
-        parts.append('<ul style="margin:4px 0;color:var(--jp-warn-color1,#b26a00)">' + "".join(
-            f"<li>⚠ <code>{esc(str(n.get('kind')))}</code>"
-            + (f" @ line {n['line']}" if n.get("line") else "")
-            + f": {esc(str(n.get('message', '')))}</li>" for n in notes[:8]) + "</ul>")
-    if reqs:
-        parts.append(
-            '<div style="color:var(--jp-ui-font-color2,#666)">Requirements: '
-            + " · ".join(reqs)
-            + "</div>"
-        )
-    parts.append("</div>")
-    return "".join(parts)
+    return reqs
