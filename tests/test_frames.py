@@ -173,3 +173,66 @@ def test_history_command_exits_2_with_one_line_when_the_store_is_unreachable(
     assert frames.history_command(SimpleNamespace(db=url, limit=5, json=False)) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "lab:***@127.0.0.1:9" in err
+
+
+# --- the store commands given bad input: one line, exit 2, never a traceback -----------
+
+
+def _main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    from praxis_lab.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_history_lists_runs_that_never_ran_without_a_duration(
+        store: Engine, store_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    running = _run(store, "still_going", COPY[:1], final=None)
+    refused = ProtocolRun(protocol="blocked_one", backend="STARBackend", mode="real")
+    db.write(store, lambda s: s.add(refused))
+    assert refused.id is not None
+    set_status(store, refused.id, "refused", error=("PolicyBlock", "simulation_ok: ..."))
+    df = frames.history(store)
+    assert df["duration_s"].dtype == "float64" and df["duration_s"].isna().all()
+    if store_url != "sqlite://":  # an in-memory store cannot be named on the command line
+        code, out, err = _main(capsys, "history", "--db", store_url)
+        assert (code, err) == (0, "")
+        rows = [line.split() for line in out.splitlines()[1:]]
+        assert [(r[0], r[1], r[2]) for r in rows] == [
+            (str(refused.id), "blocked_one", "refused"), (str(running), "still_going", "running")]
+
+
+@pytest.mark.parametrize("argv", [["history", "--limit", "-1"], ["requests", "--limit", "-1"],
+                                  ["search", "bubbles", "--limit", "-1"]])
+def test_a_negative_limit_is_one_line_and_exit_2_on_every_store(
+        store_url: str, store: Engine, capsys: pytest.CaptureFixture[str],
+        argv: list[str]) -> None:
+    code, out, err = _main(capsys, *argv, "--db", store_url)
+    assert (code, out) == (2, "") and len(err.strip().splitlines()) == 1
+    assert "the limit must be a whole number ≥ " in err and "-1" in err
+    assert "Traceback" not in err and "DataError" not in err
+
+
+def test_a_zero_limit_lists_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path}/zero.db"
+    _run(db.connect(url), "copy_plate", COPY)
+    code, out, _ = _main(capsys, "history", "--limit", "0", "--db", url)
+    assert code == 0 and out.startswith("no runs yet")
+
+
+@pytest.mark.parametrize("url", ["not a url", "mysql://lab:s3cret@db.lab/runs",
+                                 "postgresql+nodriver://db.lab/runs", "[::1/x",
+                                 "postgresql://lab:s3cret@[::1/x"])
+@pytest.mark.parametrize("argv", [["history"], ["requests"], ["search", "bubbles"],
+                                  ["note", "1", "hello"], ["approve", "1", "--reason", "ok"]])
+def test_a_bad_store_url_is_one_line_and_exit_2_for_every_command(
+        capsys: pytest.CaptureFixture[str], url: str, argv: list[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    code, out, err = _main(capsys, *argv, "--db", url)
+    assert (code, out) == (2, "") and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"praxis-lab {argv[0]}: run store '") and "s3cret" not in err
+    assert "Traceback" not in err and "internal error" not in err
+    monkeypatch.setenv("PRAXIS_LAB_DB_URL", url)  # the same through the environment
+    code, out, err = _main(capsys, *argv)
+    assert code == 2 and err.startswith(f"praxis-lab {argv[0]}: run store '")
