@@ -50,6 +50,7 @@ def _parser() -> _Parser:
             s.add_argument("--fix", action="store_true")
         else:
             s.add_argument("--override", metavar="REASON")
+            s.add_argument("--time-limit", type=float, metavar="SECONDS")
             s.add_argument("--start", action="store_true")
     h = sub.add_parser("history", add_help=False)
     h.add_argument("--limit", type=int, default=20)
@@ -150,16 +151,21 @@ class Praxis(Magics):
         Run, or at once with ``--start``). The runner is left in ``_praxis_run``."""
         from IPython.display import display
 
+        from praxis_lab.execution.policy import Policy
         from praxis_lab.execution.runner import Runner
         from praxis_lab.protocol.analyse import parse_param_values
 
         if not args.setup:
             raise UserError("--setup NAME is required (a function returning "
                             "{parameter: PLR object}, with the LiquidHandler to run on)")
+        limit = args.time_limit
+        if limit is not None and not 0 < limit < float("inf"):
+            raise UserError(f"--time-limit {limit:g}: give a number of seconds > 0")
         params = parse_param_values(args.param)
         protocol = self._define(cell, args.protocol)
         run = Runner(protocol, setup=args.setup, params=params, db=self._engine(),
-                     override=args.override, user=self.user)
+                     override=args.override, user=self.user,
+                     policy=Policy(time_limit_s=limit) if limit is not None else None)
         run.prepare()
         self._shell.user_ns["_praxis"] = run.report
         self._shell.user_ns["_praxis_run"] = run

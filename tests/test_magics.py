@@ -149,6 +149,25 @@ def test_run_without_a_setup_is_a_usage_error(ip, tmp_path):
         ip.run_cell_magic("praxis", "run", RUN_CELL)
 
 
+@pytest.mark.parametrize("bad", ["0", "-1", "nan"])
+def test_a_time_limit_that_is_not_seconds_is_a_usage_error(ip, tmp_path, bad):
+    ip.run_line_magic("praxis", f"db sqlite:///{tmp_path / 'runs.db'}")
+    with pytest.raises(UsageError, match=r"^%%praxis run: --time-limit .*: give a number of "
+                                         r"seconds > 0$"):
+        ip.run_cell_magic("praxis", f"run --setup make_deck --time-limit {bad}", RUN_CELL)
+    assert ip.run_line_magic("praxis", "history").empty  # nothing was filed
+
+
+def test_a_time_limit_reaches_the_runs_policy(ip, tmp_path):
+    ip.run_line_magic("praxis", f"db sqlite:///{tmp_path / 'runs.db'}")
+    ip.run_cell_magic("praxis", "run --setup make_deck --time-limit 90", RUN_CELL)
+    run = ip.user_ns["_praxis_run"]
+    assert run.policy.time_limit_s == 90.0
+    assert run.decision.time_limit_s is None  # PLR's simulator: no limit, and it says so
+    assert any(r.rule == "time_limit" and r.reason.startswith("no time limit")
+               for r in run.decision.rules)
+
+
 def test_the_command_table_has_every_command_the_parser_knows():
     from praxis_lab.magics import COMMANDS, _parser
 

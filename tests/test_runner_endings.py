@@ -253,3 +253,61 @@ def test_wait_returns_at_once_for_a_refused_run_and_none_while_a_run_goes_on(
     gate.set()
     record = r.wait(60)
     assert record is not None and record.status == "completed"
+
+
+INCUBATING_FILE = '''
+import asyncio
+
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import STARLetDeck, TIP_CAR_480_A00, TipRack
+from pylabrobot.resources import hamilton_96_tiprack_1000uL_filter
+
+
+class StarDriver(LiquidHandlerChatterboxBackend):
+    """The lab's driver of its STAR (here: it moves nothing)."""
+
+
+async def incubate(lh: LiquidHandler, tips: TipRack, minutes: float = 30.0):
+    await lh.pick_up_tips(tips["A1"])
+    await asyncio.sleep(minutes * 60)
+    await lh.drop_tips(tips["A1"])
+
+
+def star():
+    deck = STARLetDeck()
+    car = TIP_CAR_480_A00(name="car")
+    car[0] = tips = hamilton_96_tiprack_1000uL_filter(name="tips")
+    deck.assign_child_resource(car, rails=3)
+    return {"lh": LiquidHandler(StarDriver(), deck=deck), "tips": tips}
+'''
+
+
+def test_praxis_lab_run_time_limit_stops_a_real_run_and_exits_1(
+        tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    from praxis_lab.cli import main
+
+    path, url = tmp_path / "incubate.py", f"sqlite:///{tmp_path}/cli.db"
+    path.write_text(INCUBATING_FILE)
+    code = main(["run", str(path), "--setup", "star", "--time-limit", "0.2", "--db", url])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out.strip().splitlines()[-1].startswith("run 1 incubate failed: 1 calls in ")
+    assert err.strip() == (
+        "TimeLimitExceeded: the run went past its time limit 0.2 s (Policy.time_limit_s) and "
+        "was stopped: nothing more reached the device (a protocol that needs longer: "
+        "Policy(time_limit_s=...))")
+
+
+@pytest.mark.parametrize("bad", ["0", "-5", "nan", "inf", "soon"])
+def test_praxis_lab_run_refuses_a_time_limit_that_is_not_seconds(
+        tmp_path: Any, capsys: pytest.CaptureFixture[str], bad: str) -> None:
+    from praxis_lab.cli import main
+
+    path = tmp_path / "incubate.py"
+    path.write_text(INCUBATING_FILE)
+    with pytest.raises(SystemExit) as exit_:
+        main(["run", str(path), "--setup", "star", "--time-limit", bad])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert f"argument --time-limit: {bad!r} is not a number of seconds > 0" in err

@@ -26,19 +26,22 @@ def _refused(command: str, exc: RequestError) -> int:
 
 def run_command(args: Any) -> int:
     """``praxis-lab run FILE --setup NAME [--param k=v] [--override REASON] [--request ID]
-    [--user NAME] [--db URL]``: file a request, gate it, run it.
+    [--user NAME] [--time-limit SECONDS] [--db URL]``: file a request, gate it, run it.
 
     Exit 0 when the run completed, 1 when it failed, was refused or canceled, 2 on a
     usage or store error.
     """
+    from praxis_lab.execution.policy import Policy
     from praxis_lab.execution.record import approve_hint
     from praxis_lab.execution.runner import run
     from praxis_lab.protocol.analyse import parse_param_values
 
     params = parse_param_values(getattr(args, "param", None))
+    limit = getattr(args, "time_limit", None)
     record = run(args.file, setup=args.setup, params=params, db=getattr(args, "db", None),
                  override=getattr(args, "override", None), name=getattr(args, "protocol", None),
-                 request=getattr(args, "request", None), user=getattr(args, "user", None))
+                 request=getattr(args, "request", None), user=getattr(args, "user", None),
+                 policy=Policy(time_limit_s=limit) if limit is not None else None)
     line = (f"run {record.run_id} {record.protocol} {record.status}: {record.calls} calls"
             + (f" in {record.duration_s:.2f} s" if record.duration_s is not None else "")
             + f" ({record.mode}, {record.backend}; request {record.request_id} "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["parser"]
+__all__ = ["parser", "seconds"]
 
 _EXAMPLES = """examples:
   praxis-lab simulate protocol.py
@@ -38,6 +38,21 @@ _DEBUG_HELP = "on an error, print the traceback too (an internal error: report i
 
 
 _Commands = argparse._SubParsersAction
+
+
+def seconds(text: str) -> float:
+    """A time limit: a number of seconds > 0 (argparse says so in one line otherwise).
+
+    >>> seconds("90")
+    90.0
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds > 0")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
@@ -83,14 +98,20 @@ def _run(sub: _Commands) -> None:
                     "then execute it on the "
                     "LiquidHandler returned by the setup, logging every PLR call to the store.")
     _protocol_args(run, setup_required=True)
-    run.epilog = ("The run is mock (PLR's simulator) or real depending on the handler's "
-                  "backend. On a real backend the policy refuses a protocol whose simulation "
-                  "failed unless --override REASON is given; a blocked request waits for "
-                  "`praxis-lab approve ID`. Exit code 0: completed, 1: failed, refused or "
+    run.epilog = ("The run is mock when every machine of the setup is driven by one of PLR's "
+                  "own simulator classes, else real. On a real device the policy refuses a "
+                  "protocol whose simulation failed or is not complete unless --override "
+                  "REASON is given; a blocked request waits for `praxis-lab approve ID`. A "
+                  "request runs only on the devices it was filed for. A real run is stopped "
+                  "past its time limit (the estimated duration x 3, at least 300 s; "
+                  "--time-limit to set it). Exit code 0: completed, 1: failed, refused or "
                   "canceled, 2: usage error.")
     run.add_argument("--override", metavar="REASON",
                      help="run on a real backend even though the simulation found failures "
-                          "(REASON is recorded with the request)")
+                          "or is not complete (REASON is recorded with the request)")
+    run.add_argument("--time-limit", type=seconds, metavar="SECONDS",
+                     help="stop a run on a real device after SECONDS (a protocol that "
+                          "incubates needs it longer than its PLR calls take)")
     run.add_argument("--request", type=int, metavar="ID",
                      help="run an existing request (approved, or a retry after a failure)")
     run.add_argument("--user", metavar="NAME",
