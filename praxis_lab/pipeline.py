@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -26,6 +25,7 @@ from typing import Any
 
 from praxis_lab.fixes.suggest import attach_fixes
 from praxis_lab.protocol.loading import load
+from praxis_lab.protocol.setups import setup_key
 from praxis_lab.sim.report import SimulationReport
 from praxis_lab.sim.simulate import simulate_loaded
 
@@ -33,15 +33,6 @@ __all__ = ["simulate"]
 
 _CACHE: OrderedDict[tuple[Any, ...], SimulationReport] = OrderedDict()
 _CACHE_SIZE = 64
-
-
-def _fingerprint(setup: Any) -> Any:
-    if setup is None:
-        return setup
-    code = getattr(setup, "__code__", None)
-    if code is not None:
-        return hashlib.sha256(code.co_code + repr(code.co_consts).encode()).hexdigest()
-    return None  # a dict of live objects: not cacheable
 
 
 def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None = None,
@@ -56,16 +47,16 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
     """
     t0 = time.perf_counter()
     loaded = load(protocol, name, namespace)
-    # a setup named by string is fingerprinted by the code it resolves to (it may live in
-    # another notebook cell than the protocol, and change on its own)
-    fp = _fingerprint(loaded.namespace.get(setup) if isinstance(setup, str) else setup)
+    # a setup is fingerprinted by what it resolves to (it may live in another notebook
+    # cell than the protocol, and change on its own): its code and what that reads
+    fp = setup_key(loaded, setup)
     key = (loaded.info.source_hash, loaded.info.name, fp, tuple(sorted((params or {}).items())))
     cacheable = cache and (setup is None or fp is not None) and namespace is None
     if cacheable and key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
     with _collector_paused():
-        checked = simulate_loaded(loaded, setup, params, t0)
+        checked = simulate_loaded(loaded, setup, params, t0, setup_key=fp)
         report = checked.report
         t_fix = time.perf_counter()
         attach_fixes(checked)

@@ -94,14 +94,17 @@ def defaults(path: Path) -> dict[str, Any]:
 def corpus_figures() -> dict[str, Any]:
     """The corpus end to end, for ``make bench``: simulation time per protocol and agreement.
 
-    Simulation is timed cold (no cache), the setup (building the deck) included; its phases
-    are summed in ``phases_s`` (``analyse`` includes running the setup). PLR runs once per
-    protocol to judge agreement.
+    Simulation is timed cold (no cache, no kept setup), the setup (building the deck)
+    included; its phases are summed in ``phases_s`` (``analyse`` includes running the
+    setup). PLR runs once per protocol to judge agreement.
     """
+    from praxis_lab.protocol import setups
+
     per: dict[str, float] = {}
     agree: dict[str, bool] = {}
     phases: Counter[str] = Counter()
     for path in FILES:
+        setups.clear()  # several files share a setup's code: each builds its own here
         t0 = time.perf_counter()
         report = simulate(str(path), setup=expected(path)["setup"], cache=False)
         per[path.stem] = time.perf_counter() - t0

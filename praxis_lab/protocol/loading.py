@@ -20,7 +20,7 @@ from typing import Any
 
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
 
-__all__ = ["Loaded", "load", "resolve_setup"]
+__all__ = ["Loaded", "call_setup", "check_setup", "load", "resolve_setup", "setup_function"]
 
 
 @dataclass
@@ -117,38 +117,57 @@ def resolve_setup(loaded: Loaded, setup: Any) -> dict[str, Any]:
     """
     if setup is None:
         return {}
-    label = setup if isinstance(setup, str) else getattr(setup, "__name__", "setup")
+    return check_setup(loaded, setup, call_setup(loaded, setup))
+
+
+def setup_function(loaded: Loaded, setup: Any) -> Any:
+    """What ``setup`` names: the function of that name in the protocol's namespace (a
+    callable or mapping is itself); :class:`ProtocolError` when there is none."""
     if isinstance(setup, str):
         fn = loaded.namespace.get(setup)
         if fn is None or not callable(fn):
             raise ProtocolError(_no_setup(loaded, setup))
-        setup = fn
-    if isinstance(setup, Mapping):
-        result: Any = setup
-    else:
-        try:
-            result = setup()
-            if inspect.iscoroutine(result):
-                import asyncio
+        return fn
+    return setup
 
-                result = asyncio.run(result)
-        except Exception as exc:
-            line = user_line(exc, [loaded.info.filename])
-            where = f" @ line {line}" if line else ""
-            raise ProtocolError(
-                f"setup {label!r} raised {type(exc).__name__}: {exc}{where}; fix the setup "
-                "function"
-            ) from None
+
+def _label(setup: Any) -> str:
+    return setup if isinstance(setup, str) else getattr(setup, "__name__", "setup")
+
+
+def call_setup(loaded: Loaded, setup: Any) -> Mapping[str, Any]:
+    """What the setup returns (a mapping is itself), not yet checked against the protocol."""
+    fn = setup_function(loaded, setup)
+    if isinstance(fn, Mapping):
+        return fn
+    try:
+        result = fn()
+        if inspect.iscoroutine(result):
+            import asyncio
+
+            result = asyncio.run(result)
+    except Exception as exc:
+        line = user_line(exc, [loaded.info.filename])
+        where = f" @ line {line}" if line else ""
+        raise ProtocolError(
+            f"setup {_label(setup)!r} raised {type(exc).__name__}: {exc}{where}; fix the setup "
+            "function"
+        ) from None
     if not isinstance(result, Mapping):
         raise ProtocolError(
-            f"setup {label!r} returned {type(result).__name__}: it must return a dict of "
-            "parameter name -> PLR object"
+            f"setup {_label(setup)!r} returned {type(result).__name__}: it must return a dict "
+            "of parameter name -> PLR object"
         )
+    return result
+
+
+def check_setup(loaded: Loaded, setup: Any, result: Mapping[str, Any]) -> dict[str, Any]:
+    """The setup's objects, checked to name parameters of the protocol."""
     names = {p.name for p in loaded.info.params}
     unknown = sorted(set(result) - names)
     if unknown:
         raise ProtocolError(
-            f"setup {label!r} returned {', '.join(unknown)} which {loaded.info.name} has no "
-            f"parameter for (parameters: {', '.join(sorted(names))})"
+            f"setup {_label(setup)!r} returned {', '.join(unknown)} which {loaded.info.name} "
+            f"has no parameter for (parameters: {', '.join(sorted(names))})"
         )
     return dict(result)

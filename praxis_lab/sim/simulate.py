@@ -27,7 +27,8 @@ from praxis_lab.deck.binding import Binding, bind
 from praxis_lab.deck.layout import layout
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo
 from praxis_lab.protocol.blocks import CATCH_ALL, guarded_lines
-from praxis_lab.protocol.loading import Loaded, resolve_setup
+from praxis_lab.protocol.loading import Loaded
+from praxis_lab.protocol.setups import setup_objects
 from praxis_lab.sim.failures import PLR_ERRORS, Failure, FailureMode, merge, plr_error
 from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
@@ -135,11 +136,15 @@ class Checked(NamedTuple):
 
 
 def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None,
-                    t0: float) -> Checked:
+                    t0: float, *, setup_key: str | None = None) -> Checked:
     """Trace and check a loaded protocol; the report has no fixes yet (``praxis_lab.fixes``
-    adds them: they are proven by simulating again)."""
+    adds them: they are proven by simulating again).
+
+    The setup's objects are the kept ones while the setup is unchanged
+    (:mod:`praxis_lab.protocol.setups`; ``setup_key`` is its fingerprint when known).
+    """
     info = loaded.info
-    objects = resolve_setup(loaded, setup) if setup is not None else None
+    objects = setup_objects(loaded, setup, setup_key) if setup is not None else None
     setup_name = setup if isinstance(setup, str) else getattr(setup, "__name__", None)
     binding = bind(info, objects, params, setup_name)
     t_analyse = time.perf_counter()
