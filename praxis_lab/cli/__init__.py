@@ -11,7 +11,6 @@ The ``simulate`` path imports no pandas, SQLModel, plotly or widgets.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import traceback
 from collections.abc import Sequence
@@ -46,12 +45,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     """Run the parsed command; its exit code."""
-    if args.command in ("simulate", "run"):
+    if args.command in ("simulate", "run", "watch"):
         problem = _file_problem(args.file)
         if problem:
             raise UserError(problem)
     if args.command == "simulate":
         return _simulate(args)
+    if args.command in ("check", "watch"):
+        import importlib
+
+        module = importlib.import_module(f"praxis_lab.cli.{args.command}")
+        return int(getattr(module, f"{args.command}_command")(args))
     if args.command == "history":
         from praxis_lab.store import frames
 
@@ -92,21 +96,29 @@ def _file_problem(file: str) -> str | None:
 
 
 def _simulate(args: argparse.Namespace) -> int:
+    """Simulate FILE and print the report in the chosen format; the exit code."""
+    from praxis_lab.cli import formats
     from praxis_lab.pipeline import simulate
     from praxis_lab.protocol.analyse import parse_params
 
+    fmt = _format(args)
     report = simulate(args.file, setup=args.setup, params=parse_params(args.param),
                       name=args.protocol)
     if args.fix:
         from praxis_lab.fixes.suggest import apply_all
 
         sys.stdout.write(apply_all(report.source, report.failure_modes))
-    elif args.json:
-        json.dump(report.to_dict(), sys.stdout, default=str)
-        sys.stdout.write("\n")
     else:
-        print(report.summary())
+        print(formats.render([formats.Checked(args.file, report)], fmt))
     return 0 if report.ok else 1
+
+
+def _format(args: argparse.Namespace) -> str:
+    """The format asked for: ``--format``, ``--json`` (= ``--format json``), else text."""
+    if args.json and args.format not in (None, "json"):
+        raise UserError(f"--json is --format json: give one of --json and --format "
+                        f"{args.format}")
+    return "json" if args.json else (args.format or "text")
 
 
 def _entry() -> Any:  # pragma: no cover

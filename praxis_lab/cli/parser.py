@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import argparse
 
-__all__ = ["parser", "seconds"]
+__all__ = ["FORMATS", "parser", "seconds"]
+
+FORMATS = ("text", "json", "github", "sarif")  # how simulate and check print (cli/formats.py)
 
 _EXAMPLES = """examples:
   praxis-lab simulate protocol.py
   praxis-lab simulate protocol.py --protocol copy_plate --param volume=150 --json
   praxis-lab simulate protocol.py --setup make_deck
+  praxis-lab simulate protocol.py --setup make_deck --format github
+  praxis-lab check protocols/*.py --setup setup --format sarif > praxis.sarif
+  praxis-lab watch protocol.py --setup make_deck
   praxis-lab run protocol.py --setup make_deck
   praxis-lab history --limit 20
   praxis-lab requests --status blocked
@@ -65,6 +70,8 @@ def parser() -> argparse.ArgumentParser:
         epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     _simulate(sub)
+    _check(sub)
+    _watch(sub)
     _run(sub)
     _reading_the_store(sub)
     _approve_and_note(sub)
@@ -85,10 +92,47 @@ def _simulate(sub: _Commands) -> None:
     _protocol_args(sim)
     sim.add_argument("--json", action="store_true",
                      help="print the full report as JSON (failure modes with fixes, requirements, "
-                          "computation graph, deck layout, timings)")
+                          "computation graph, deck layout, timings); the same as --format json")
+    _format_arg(sim)
     sim.add_argument("--fix", action="store_true",
                      help="print FILE's source with the first fix of every failure mode applied "
                           "(redirect it to a new file; FILE itself is not changed)")
+
+
+def _format_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="text (default): the summary; json: the report as data; github: "
+                        "GitHub Actions annotations on the failing lines (errors, warnings for "
+                        "failures on some paths only); sarif: SARIF 2.1.0 for code scanning")
+
+
+def _check(sub: _Commands) -> None:
+    check = sub.add_parser(
+        "check", help="simulate many protocol files (pre-commit, CI) and print one report",
+        description="Simulate every protocol file given (files defining no protocol are "
+                    "skipped) and print one report for all of them. Exit code: 2 when a file "
+                    "could not be simulated, else 1 when a protocol has a failure mode, else 3 "
+                    "when one was not fully checked, else 0.")
+    check.add_argument("files", nargs="+", metavar="FILE", help="protocol files (.py)")
+    check.add_argument("--protocol", metavar="NAME",
+                       help="which async function to use in files defining several")
+    check.add_argument("--setup", metavar="NAME",
+                       help="the setup function of the files that define one by this name "
+                            "(the others are simulated on the proposed deck)")
+    check.add_argument("--param", action="append", metavar="NAME=VALUE",
+                       help="value of a plain protocol parameter (repeat for several)")
+    _format_arg(check)
+
+
+def _watch(sub: _Commands) -> None:
+    watch = sub.add_parser(
+        "watch", help="simulate again on every save and print what changed",
+        description="Simulate FILE's protocol, then again on every save, printing the verdict "
+                    "and the failure modes that appeared (+) or went away (-). The setup is "
+                    "built again only when its code changes. Ctrl-C stops (exit 0).")
+    _protocol_args(watch)
+    watch.add_argument("--interval", type=seconds, default=0.2, metavar="SECONDS",
+                       help="how often to look at the file (default 0.2)")
 
 
 def _run(sub: _Commands) -> None:
