@@ -82,6 +82,45 @@ def test_failures_inside_loops_are_deduplicated_with_a_count():
     assert f.kind == "no_tips" and f.occurrences == 5
 
 
+def test_a_failure_in_one_iteration_of_a_loop_names_that_iterations_op_only():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1'])
+        for well in ("A1", "B1", "C1", "D1"):
+            await lh.aspirate(src[well], vols=[300])
+        """)
+    (f,) = r.failure_modes  # a 1000 µL tip holds three of them, not the fourth
+    aspirates = [op.id for op in r.graph.operations if op.method_name == "aspirate"]
+    assert f.kind == "tip_volume_exceeded" and len(aspirates) == 4
+    assert f.ops == [aspirates[3]]
+    assert f.involves == ["src[D1]"] and f.to_dict()["ops"] == [aspirates[3]]
+
+
+def test_a_failure_on_eight_channels_involves_every_well_and_tip_spot_of_them():
+    r = sim("""
+        await lh.aspirate(src['A1:H1'], vols=[20] * 8)
+        await lh.pick_up_tips(tips['A1:H1'])
+        await lh.pick_up_tips(tips['A2:H2'])
+        """)
+    no_tips, loaded = r.failure_modes
+    assert no_tips.kind == "no_tips" and no_tips.message.startswith(
+        "no_tips @ line 2: aspirate 20 µL from src[A1] on channel 0")  # PLR's first
+    assert no_tips.involves == [f"src[{row}1]" for row in "ABCDEFGH"]
+    assert loaded.kind == "tips_already_loaded"
+    assert loaded.involves == [f"tips[{row}2]" for row in "ABCDEFGH"]
+    assert (no_tips.ops, loaded.ops) == (["op_0"], ["op_2"])
+
+
+def test_returning_eight_tips_that_hold_liquid_involves_the_eight_spots():
+    r = sim("""
+        await lh.pick_up_tips(tips['A1:H1'])
+        await lh.aspirate(src['A1:H1'], vols=[60] * 8)
+        await lh.dispense(dst['A1:H1'], vols=[40] * 8)
+        await lh.return_tips()
+        """)
+    (f,) = r.failure_modes
+    assert f.kind == "tip_not_empty" and f.involves == [f"tips[{row}1]" for row in "ABCDEFGH"]
+
+
 def test_symbolic_volumes_prove_an_overflow_whatever_the_start_volume():
     r = sim("""
         await lh.pick_up_tips(tips['A1'])

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["KINDS", "PLR_ERRORS", "Failure", "FailureMode", "merge", "plr_error"]
+__all__ = ["KINDS", "PLR_ERRORS", "Failure", "FailureMode", "locate", "merge", "plr_error"]
 
 KINDS: dict[str, str] = {
     "unknown_method": "method does not exist on PLR's LiquidHandler",
@@ -127,13 +127,18 @@ class FailureMode:
     fixes: list[dict[str, str]] = field(default_factory=list)
     occurrences: int = 1
     data: dict[str, Any] = field(default_factory=dict, repr=False)
+    # the graph's ops that fail (ids, in execution order) and every well and tip spot
+    # they fail on, over all channels, iterations and paths (``sim.simulate`` fills them)
+    ops: list[str] = field(default_factory=list)
+    involves: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "certainty": self.certainty, "condition": self.condition,
             "line": self.line, "column": self.column, "method": self.method,
             "message": self.message, "resources": self.resources, "fixes": self.fixes,
-            "occurrences": self.occurrences,
+            "occurrences": self.occurrences, "ops": self.ops,
+            "involves": self.involves or self.resources,
         }
 
 
@@ -167,4 +172,54 @@ def merge(per_path: list[list[Failure]], conditions: list[str | None]) -> list[F
             out.append(FailureMode(kind, certainty, cond, line, f.column, f.method, message,
                                    list(f.resources), occurrences=count, data=dict(f.data)))
     out.sort(key=lambda m: (m.line, m.column, m.certainty != "always", m.condition or ""))
+    return out
+
+
+def locate(modes: list[FailureMode], per_path: list[list[Failure]], paths: list[Any],
+           operations: list[Any]) -> None:
+    """Fill each mode's ``ops`` (the ids of the graph's ops that fail) and ``involves``
+    (every well and tip spot they fail on), from the failures of every path folded into
+    it: a failure in one iteration of a loop marks that iteration's op, not the others.
+
+    A graph op is a call site's n-th call on a path (``trace.graph.build_graph``), so
+    the op a failure was found at is found by counting the calls of its site.
+    """
+    ids: dict[tuple[Any, ...], str] = {}
+    seen: dict[tuple[Any, ...], int] = {}
+    for node in operations:
+        site = (node.line_number, node.column, node.method_name)
+        ids[(*site, seen.get(site, 0))] = node.id
+        seen[site] = seen.get(site, 0) + 1
+    modes_at: dict[tuple[str, int], list[FailureMode]] = {}
+    for mode in modes:
+        modes_at.setdefault((mode.kind, mode.line), []).append(mode)
+    found: dict[int, tuple[dict[str, None], dict[str, None]]] = {
+        id(m): ({}, dict.fromkeys(m.resources)) for m in modes}
+    for path, failures in zip(paths, per_path, strict=True):
+        calls: list[tuple[Any, ...]] | None = None
+        for f in failures:
+            for mode in modes_at.get((f.kind, f.line), ()):
+                ops, keys = found[id(mode)]
+                keys.update(dict.fromkeys(f.resources))
+                if 0 <= f.op_index < len(path.ops):
+                    calls = calls or _calls(path.ops)
+                    op_id = ids.get(calls[f.op_index])
+                    if op_id is not None:
+                        ops[op_id] = None
+    order = {node.id: i for i, node in enumerate(operations)}
+    for mode in modes:
+        ops, keys = found[id(mode)]
+        mode.ops = sorted(ops, key=order.__getitem__)
+        mode.involves = [k for k in keys if k]
+
+
+def _calls(ops: list[Any]) -> list[tuple[Any, ...]]:
+    """(line, column, method, n) of each op of a path: the n-th call of its site."""
+    seen: dict[tuple[Any, ...], int] = {}
+    out = []
+    for op in ops:
+        site = (op.line, op.column, op.method)
+        n = seen.get(site, 0)
+        seen[site] = n + 1
+        out.append((*site, n))
     return out

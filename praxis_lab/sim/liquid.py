@@ -91,22 +91,22 @@ def _spread(ctx: Context, wells: list[Any], channels: list[int]) -> list[Any] | 
 
 def _tips_on(ctx: Context, channels: list[int], wells: list[Any], vols: list[float],
              verb: str) -> bool:
-    """Whether every channel exists and holds a tip (the first one that does not is
-    recorded)."""
+    """Whether every channel exists and holds a tip. PLR raises for the first one that
+    does not, as the message says; the failure involves the wells of all of them."""
     st = ctx.state
-    for i, ch in enumerate(channels):
-        if ch not in st.head:
-            _channels_exist(ctx, channels)
-            return False
-        if st.head[ch] is None:
-            well = wells[min(i, len(wells) - 1)] if wells else None
-            key = ctx.key(well) if well is not None else ""
-            vol = vols[min(i, len(vols) - 1)] if vols else 0.0
-            ctx.fail("no_tips", f"{verb} {_n(vol)} µL {'from' if verb == 'aspirate' else 'into'} "
-                     f"{key} on channel {ch}, which holds no tip; pick up a tip first", [key],
-                     channel=ch, n=len(channels))
-            return False
-    return True
+    if any(ch not in st.head for ch in channels):
+        _channels_exist(ctx, channels)
+        return False
+    bare = [i for i, ch in enumerate(channels) if st.head[ch] is None]
+    if not bare:
+        return True
+    keys = [ctx.key(wells[min(i, len(wells) - 1)]) if wells else "" for i in bare]
+    i, ch = bare[0], channels[bare[0]]
+    vol = vols[min(i, len(vols) - 1)] if vols else 0.0
+    ctx.fail("no_tips", f"{verb} {_n(vol)} µL {'from' if verb == 'aspirate' else 'into'} "
+             f"{keys[0]} on channel {ch}, which holds no tip; pick up a tip first",
+             list(dict.fromkeys(keys)), channel=ch, n=len(channels))
+    return False
 
 
 def _aspirate_into_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:

@@ -111,10 +111,12 @@ def _mounted_tips(ctx: Context, channels: list[int], allow: bool,
             ctx.fail("no_tips", f"{verb} on channel {ch}, which holds no tip; pick one up first",
                      [], channel=ch, n=len(channels))
             return None
-        if tip.liquid > 0 and not allow:
+        if tip.liquid > 0 and not allow:  # involves every tip that holds liquid
+            wet = [t.origin or "" for t in (ctx.state.head.get(c) for c in channels)
+                   if t is not None and t.liquid > 0]
             ctx.fail("tip_not_empty", f"{verb} a tip on channel {ch} that still holds "
                      f"{_n(tip.liquid)} µL; dispense first or discard it into the trash",
-                     [tip.origin or ""], channel=ch, volume=tip.liquid)
+                     list(dict.fromkeys(wet)), channel=ch, volume=tip.liquid)
             return None
         tips.append(tip)
     return tips

@@ -29,7 +29,7 @@ from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo
 from praxis_lab.protocol.blocks import CATCH_ALL, guarded_lines
 from praxis_lab.protocol.loading import Loaded
 from praxis_lab.protocol.setups import setup_objects
-from praxis_lab.sim.failures import PLR_ERRORS, Failure, FailureMode, merge, plr_error
+from praxis_lab.sim.failures import PLR_ERRORS, Failure, FailureMode, locate, merge, plr_error
 from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
 from praxis_lab.sim.report import SimulationReport
@@ -155,6 +155,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     t_sim = time.perf_counter()
     paths, modes = found.paths, found.modes
     graph = build_graph(info, binding, paths)
+    locate(modes, found.per_path, paths, graph.operations)
     requirements = _requirements(found.contexts, graph)
     need = {f"{r['parameter']}[{r['well']}]": r["min_volume"] for r in requirements["liquid"]}
     for mode in modes:
@@ -184,12 +185,14 @@ _UNCHECKED = frozenset({"timeout", "op_bound", "reads_state", "path_bound"})
 
 class _Found(NamedTuple):
     """What checking the traced paths found: the feasible paths, the failure modes, the
-    contexts the requirements are read from, and the first path's timeline."""
+    contexts the requirements are read from, the first path's timeline, and the failures
+    of each path (the modes are folded from)."""
 
     paths: list[Path]
     modes: list[FailureMode]
     contexts: list[Any]
     timeline: dict[str, Any]
+    per_path: list[list[Failure]]
 
 
 def _failure_modes(paths: list[Path], binding: Binding, level: str,
@@ -214,7 +217,7 @@ def _failure_modes(paths: list[Path], binding: Binding, level: str,
             paths, binding, "symbolic")[1]
     modes = merge(per_path, [p.condition for p in paths])
     _mark_caught(modes, info.source)
-    return _Found(paths, modes, contexts, timeline)
+    return _Found(paths, modes, contexts, timeline, per_path)
 
 
 def _unresolved(binding: Binding) -> list[Failure]:
