@@ -42,3 +42,26 @@ def test_carrier_sites_are_places_not_entries_and_labware_on_them_names_its_carr
     src = next(r for r in data["resources"] if r["name"] == "src")
     carrier = next(r for r in data["resources"] if r["name"] == src["parent"])
     assert carrier["category"] == "carrier" and isinstance(carrier["rail"], int)
+
+
+def test_labware_the_setup_never_put_on_the_deck_is_drawn_in_front_of_it():
+    from pylabrobot.resources import TIP_CAR_480_A00, STARLetDeck
+
+    deck = STARLetDeck()
+    tip_car = TIP_CAR_480_A00(name="tip_car")
+    tip_car[0] = tips = _plr.labware("hamilton_96_tiprack_1000uL_filter", "tips")
+    deck.assign_child_resource(tip_car, rails=1)
+    dest = _plr.labware("cor_96_wellplate_360uL_Fb", "dest")  # never assigned
+    lh = _plr.new_handler(deck)
+    b = bind(_info("lh: LiquidHandler, tips: TipRack, dest: Plate"),
+             setup={"lh": lh, "tips": tips, "dest": dest})
+    data = layout(b)
+    off = [r for r in data["resources"] if r.get("off_deck")]
+    plate = next(r for r in off if r["category"] == "plate")
+    rack = next(r for r in data["resources"] if r["name"] == "tips")
+    assert plate["key"] == "dest" and plate["parameter"] == "dest"
+    assert plate["y"] + plate["size_y"] < 0 and plate["x"] == rack["x"]  # in front, aligned
+    assert sum(r["category"] == "well" for r in off) == 96
+    a1 = next(r for r in off if r["key"] == "dest[A1]")
+    assert plate["x"] < a1["x"] < plate["x"] + plate["size_x"]
+    assert not any(r.get("off_deck") for r in data["resources"] if r["name"] == "tips")

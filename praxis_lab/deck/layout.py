@@ -2,7 +2,9 @@
 
 Every carrier, labware, well and tip spot with its position and size (deck
 coordinates, mm), its category, the protocol parameter it is bound to, and for
-wells and tip spots their volume or tip.
+wells and tip spots their volume or tip. Labware bound to a parameter but not on the
+handler's deck is placed in a row in front of the deck (y < 0), its entries marked
+``off_deck``.
 
 >>> from praxis_lab.protocol.analyse import analyse
 >>> from praxis_lab.deck.binding import bind
@@ -84,7 +86,8 @@ def _memoized_skeleton(binding: Binding) -> _Skeleton:
     from the last time: every resource's identity, type, name, position, size and maximal
     volume is compared (a walk of the deck costs a twentieth of drawing it)."""
     deck = binding.deck
-    drawn_from = (binding.proposed, tuple(sorted(binding._labels.items())), _signature(deck))
+    drawn_from = (binding.proposed, tuple(sorted(binding._labels.items())), _signature(deck),
+                  tuple(_signature(res) for res in _off_deck(binding)))
     with _SKELETONS_LOCK:
         kept = _SKELETONS.get(id(deck))
     if kept is not None and kept[0] is deck and kept[1] == drawn_from:
@@ -111,6 +114,18 @@ def _signature(deck: Any) -> tuple[Any, ...]:
                     len(children)))
         stack.extend(children)
     return tuple(out)
+
+
+_OFF_DECK_GAP = 20.0  # mm between the deck and a labware drawn in front of it
+
+
+def _off_deck(binding: Binding) -> list[Any]:
+    """The labware bound to the protocol's parameters that is not on the handler's deck
+    (a plate the setup made but never assigned: ``not_on_deck``)."""
+    resource, handler = _P["Resource"], _P["LiquidHandler"]
+    return [obj for obj in binding.objects.values()
+            if isinstance(obj, resource) and not isinstance(obj, handler)
+            and obj is not binding.deck and not binding.on_deck(obj)]
 
 
 def _skeleton(binding: Binding) -> _Skeleton:
@@ -154,6 +169,18 @@ def _skeleton(binding: Binding) -> _Skeleton:
         if kind == "carrier" and child.location is not None and hasattr(deck, "num_rails"):
             rail = round((child.location.x - 100.0) / 22.5) + 1
         visit(child, origin.x, origin.y, deck.name, rail)
+    on_deck = len(out)
+    # labware the protocol uses but the deck lacks: in a row in front of the deck, from
+    # the left edge of the labware it uses there
+    x = min((e["x"] for e in out if e["parameter"] and e["category"] not in ("well", "tip_spot")),
+            default=0.0)
+    for res in _off_deck(binding):
+        loc = res.location
+        visit(res, x - (loc.x if loc is not None else 0.0),
+              -_OFF_DECK_GAP - res.get_size_y() - (loc.y if loc is not None else 0.0), None, None)
+        x += res.get_size_x() + _OFF_DECK_GAP
+    for entry in out[on_deck:]:
+        entry["off_deck"] = True
     if kind == "slot":
         for i, holder in enumerate(getattr(deck, "_slot_holders", []) or [], start=1):
             for entry in out:

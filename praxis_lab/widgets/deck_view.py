@@ -17,8 +17,10 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
     trash, every well and tip spot.
 
     Wells are shaded by volume / max volume (hatched when unknown), taken tip spots are
-    hollow, resources named by a failure mode are outlined in red with the failure on
-    hover. A slider scrubs through ``timeline`` (state after each simulated op); clicking
+    hollow, every well and tip spot a failure mode involves (all its channels) is
+    outlined in red with the failure on hover. Labware the protocol uses but the deck
+    lacks (layout entries with ``off_deck``) is drawn in front of the deck, red, "not on
+    the deck". A slider scrubs through ``timeline`` (state after each simulated op); clicking
     a well sets ``selected`` and shows its volume over the protocol.
 
     Args:
@@ -26,7 +28,8 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
             (absolute mm, PLR axes: y grows to the back).
         timeline: ``{"initial": {key: value}, "steps": [{"op", "index", "line", "method",
             "changes"}]}`` or ``None``.
-        failures: failure-mode dicts; their ``resources`` keys are highlighted.
+        failures: failure-mode dicts; their ``involves`` keys (else ``resources``) are
+            highlighted.
 
     Example:
         >>> from praxis_lab.widgets import DeckView
@@ -105,7 +108,8 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
 
     def __repr__(self) -> str:
         deck = self.deck_layout.get("deck", {})
-        failing = {k for f in self.failures for k in f.get("resources", [])}
+        failing = {k for f in self.failures
+                   for k in f.get("involves") or f.get("resources") or []}
         steps = len((self.timeline or {}).get("steps") or [])
         return (
             f"DeckView({deck.get('type', 'deck')} {deck.get('name', '')!r}: "

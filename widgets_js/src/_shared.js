@@ -146,7 +146,8 @@ export function uid(prefix) {
 export function failuresByKey(failures) {
   const map = new Map();
   for (const failure of failures || []) {
-    for (const key of failure.resources || []) {
+    // `involves`: every well and tip spot of every channel the failure is on
+    for (const key of failure.involves || failure.resources || []) {
       if (!map.has(key)) map.set(key, []);
       map.get(key).push(failure);
     }

@@ -2,6 +2,9 @@
 // failing resources outlined in red, a step slider over the simulated timeline and a
 // panel with the selected well's volume over the protocol.
 //
+// Labware the protocol uses but the deck lacks (`off_deck` entries) is drawn in front of
+// the deck, in red, "not on the deck".
+//
 // Model traits: deck_layout {deck, resources}, timeline {initial, steps} | null,
 // failures [...], step (int, 0 = initial state), selected (state key or "").
 import {
@@ -28,6 +31,8 @@ const CSS = `
 .praxis-deck .labware { fill: var(--praxis-bg); stroke: var(--praxis-fg); stroke-opacity: 0.7;
   stroke-width: 1.2; vector-effect: non-scaling-stroke; }
 .praxis-deck .labware.trash { fill: var(--praxis-muted); fill-opacity: 0.2; }
+.praxis-deck .labware.off-deck { stroke: var(--praxis-error); stroke-opacity: 1; stroke-dasharray: 6 3; }
+.praxis-deck .label.off-deck { fill: var(--praxis-error); }
 .praxis-deck .label { fill: var(--praxis-fg); font-weight: 600; }
 .praxis-deck .well, .praxis-deck .tip-spot, .praxis-deck .trough-fill { stroke: var(--praxis-fg);
   stroke-opacity: 0.55; stroke-width: 0.8; vector-effect: non-scaling-stroke; cursor: pointer; }
@@ -107,6 +112,7 @@ function viewBox(layout, whole) {
     if (!boxes.length) boxes = labware;
   }
   if (!boxes.length) boxes = [{ x: 0, y: 0, size_x: W, size_y: H }];
+  if (whole) boxes.push(...all.filter((r) => r.off_deck && LABWARE.has(r.category)));
   const x0 = Math.min(...boxes.map((r) => r.x));
   const x1 = Math.max(...boxes.map((r) => r.x + r.size_x));
   const y0 = Math.min(...boxes.map((r) => r.y));
@@ -117,7 +123,10 @@ function viewBox(layout, whole) {
   const bottom = H - y0 + fs * 2.2;
   const left = x0 - fs * 2;
   const right = x1 + fs * 2;
-  return { W, H, fs, left, top, width: right - left, height: bottom - top };
+  // rail numbers under the deck's labware, above labware drawn in front of the deck
+  const front = Math.min(...boxes.filter((r) => !r.off_deck).map((r) => r.y));
+  const railY = Math.min(bottom, Number.isFinite(front) ? H - front + fs * 2.2 : bottom) - fs * 0.5;
+  return { W, H, fs, left, top, width: right - left, height: bottom - top, railY };
 }
 
 function render({ model, el }) {
@@ -161,7 +170,7 @@ function render({ model, el }) {
         svg.append(s("line", { class: "rail", x1: x, x2: x, y1: vb.H - 560, y2: vb.H - 63 }));
         if (x + RAIL_WIDTH * 0.75 > vb.left + vb.width) continue;
         labels.append(s("text", {
-          class: "rail-label", x: x + RAIL_WIDTH / 2, y: vb.top + vb.height - vb.fs * 0.5,
+          class: "rail-label", x: x + RAIL_WIDTH / 2, y: vb.railY,
           "text-anchor": "middle", "font-size": vb.fs * 0.75,
         }, rail));
       }
@@ -189,11 +198,15 @@ function render({ model, el }) {
         node.dataset.key = res.key;
         items.set(res.key, { node, res, title, fails: fails || [] });
       } else {
-        title.textContent = [`${res.name} (${res.type})`, ...(fails || []).map(failureText)].join("\n");
+        title.textContent = [`${res.name} (${res.type})${res.off_deck ? ": not on the deck" : ""}`,
+          ...(fails || []).map(failureText)].join("\n");
       }
       if (LABWARE.has(res.category)) {
         const name = res.parameter && res.parameter !== res.name ? `${res.name} (${res.parameter})` : res.name;
-        labels.append(s("text", { class: "label", x: res.x + 0.5, y: Y(res) - vb.fs * 0.35 }, name));
+        const off = res.off_deck ? " — not on the deck" : "";
+        if (off) node.classList.add("off-deck");
+        labels.append(s("text", { class: `label${off ? " off-deck" : ""}`, x: res.x + 0.5,
+          y: Y(res) - vb.fs * 0.35 }, `${name}${off}`));
       } else if (res.category === "carrier") {
         const y = Math.min(Y(res) + res.size_y, vb.top + vb.height - vb.fs * 1.3) - vb.fs * 0.3;
         const rail = res.rail ? ` · rails ${res.rail}` : "";

@@ -93,6 +93,37 @@ describe("DeckView", () => {
     expect(el.querySelectorAll("svg .well")).toHaveLength(192);
   });
 
+  it("rings every well a failure on eight channels involves", () => {
+    const column = [..."ABCDEFGH"].map((row) => `source[${row}3]`);
+    const failure = { kind: "no_tips", line: 7, message: "no_tips @ line 7: aspirate 40 µL from source[A3] on channel 0",
+      resources: ["source[A3]"], involves: column };
+    const { el } = mount(deckView, { ...state(), failures: [failure] });
+    const ringed = [...el.querySelectorAll(".well.failing")].map((w) => w.dataset.key);
+    expect(ringed.sort()).toEqual(column);
+  });
+
+  it("draws labware that is not on the deck in front of it, red and named so", () => {
+    const layout = structuredClone(fixture.deck_layout);
+    const dest = layout.resources.filter((r) => r.name === "dest" || r.parent === "dest");
+    for (const r of dest) { r.off_deck = true; r.y -= 400; } // the layout's place: y < 0
+    const failure = { kind: "not_on_deck", line: 8, message: "not_on_deck @ line 8: dispense touches dest",
+      resources: ["dest"], involves: ["dest"] };
+    const { el } = mount(deckView, { ...state(), deck_layout: layout, failures: [failure] });
+    const plate = el.querySelector(".labware.plate.off-deck");
+    expect(plate).not.toBeNull();
+    expect(plate.classList.contains("failing")).toBe(true);
+    expect(plate.querySelector("title").textContent).toContain("dest (Plate): not on the deck");
+    const label = el.querySelector(".label.off-deck");
+    expect(label.textContent).toBe("dest — not on the deck");
+    expect(el.querySelectorAll('.well[data-key^="dest["]')).toHaveLength(96);
+    const [, top, , height] = el.querySelector("svg.pd-svg").getAttribute("viewBox").split(" ").map(Number);
+    const front = layout.deck.size_y - dest[0].y; // the plate's front edge, in SVG units
+    expect(top + height).toBeGreaterThan(front); // the view reaches the plate in front
+    el.querySelector(".pd-toggle").click(); // the whole deck shows it too
+    const whole = el.querySelector("svg.pd-svg").getAttribute("viewBox").split(" ").map(Number);
+    expect(whole[1] + whole[3]).toBeGreaterThan(front);
+  });
+
   it("draws the slots of an OT deck and detaches its listeners on cleanup", () => {
     const layout = {
       deck: { name: "ot", type: "OTDeck", kind: "slot", size_x: 624.3, size_y: 565.2, rails: null, proposed: false },
