@@ -64,6 +64,10 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
     again = dict(loaded.namespace) if namespace is not None or callable(protocol) else None
     report._resimulate = functools.partial(_again, setup=setup, params=params,
                                            name=loaded.info.name, namespace=again)
+    report._with_setup = functools.partial(_again, report.source, params=params,
+                                           name=loaded.info.name, namespace=again)
+    report._deck_editor = functools.partial(_deck_editor, loaded, setup, params,
+                                            report.requirements)
     if cacheable:
         _CACHE[key] = report
         while len(_CACHE) > _CACHE_SIZE:
@@ -85,6 +89,14 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+
+
+def _deck_editor(loaded: Any, setup: Any, params: Mapping[str, Any] | None,
+                 requirements: Mapping[str, Any]) -> Any:
+    """A deck editor on the deck a report was made with (``report.deck_editor()``)."""
+    from praxis_lab.deck.editor import DeckEditor
+
+    return DeckEditor.for_protocol(loaded, setup, params, requirements)
 
 
 def _again(source: str, *, setup: Any, params: Mapping[str, Any] | None, name: str,

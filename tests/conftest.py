@@ -11,6 +11,14 @@ import sqlalchemy
 from sqlalchemy.engine import Engine, make_url
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """PLR's labware catalogue is tried once per test session, cached outside $HOME."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PRAXIS_LAB_CACHE_DIR", str(tmp_path_factory.mktemp("praxis-cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory,
                       monkeypatch: pytest.MonkeyPatch) -> None:

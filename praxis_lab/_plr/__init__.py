@@ -43,6 +43,7 @@ try:
         OTDeck,
         Plate,
         PlateCarrier,
+        PlateHolder,
         Resource,
         ResourceHolder,
         TipCarrier,
@@ -91,7 +92,8 @@ __all__ = [
 PLR = {
     "Carrier": Carrier, "Container": Container, "Coordinate": Coordinate, "Deck": Deck,
     "ItemizedResource": ItemizedResource, "LiquidHandler": LiquidHandler, "OTDeck": OTDeck,
-    "Plate": Plate, "PlateCarrier": PlateCarrier, "Resource": Resource,
+    "Plate": Plate, "PlateCarrier": PlateCarrier, "PlateHolder": PlateHolder,
+    "Resource": Resource,
     "TipCarrier": TipCarrier, "TipRack": TipRack, "TipSpot": TipSpot, "Trash": Trash,
     "Trough": Trough, "TroughCarrier": TroughCarrier, "Tube": Tube, "TubeRack": TubeRack,
     "Well": Well, "TipTracker": TipTracker, "VolumeTracker": VolumeTracker,

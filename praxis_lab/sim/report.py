@@ -43,6 +43,9 @@ class SimulationReport:
     params: dict[str, Any] = field(default_factory=dict)
     # how to simulate an edited source as this report was made (set by praxis_lab.simulate)
     _resimulate: Callable[[str], SimulationReport] | None = field(default=None, repr=False)
+    # the same source simulated with another setup, and an editor of this report's deck
+    _with_setup: Callable[..., SimulationReport] | None = field(default=None, repr=False)
+    _deck_editor: Callable[[], Any] | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI JSON of DESIGN.md."""
@@ -103,6 +106,23 @@ class SimulationReport:
         after = self._resimulate(new_source)
         return {"source": new_source, "diff": diff, "ok": after.ok, "summary": after.summary(),
                 "failure_modes": [f.to_dict() for f in after.failure_modes]}
+
+    def deck_editor(self) -> Any:
+        """A :class:`~praxis_lab.deck.editor.DeckEditor` on a deck of its own like the one
+        simulated: the setup's (called again), else the proposed deck with the start volumes
+        the protocol needs."""
+        if self._deck_editor is None:
+            raise RuntimeError("this report was not made by praxis_lab.simulate: it has no "
+                               "deck to edit")
+        return self._deck_editor()
+
+    def with_setup(self, setup: Any) -> SimulationReport:
+        """This protocol simulated again with ``setup`` (a function, or a dict of PLR
+        objects such as ``deck_editor().objects``)."""
+        if self._with_setup is None:
+            raise RuntimeError("this report was not made by praxis_lab.simulate: call "
+                               "praxis_lab.simulate(source, setup=...)")
+        return self._with_setup(setup=setup)
 
     def __repr__(self) -> str:
         return f"<SimulationReport {self.summary().splitlines()[0]}>"
