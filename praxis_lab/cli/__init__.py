@@ -45,13 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     """Run the parsed command; its exit code."""
-    if args.command in ("simulate", "run", "watch"):
+    if args.command in ("simulate", "run", "watch", "deck"):
         problem = _file_problem(args.file)
         if problem:
             raise UserError(problem)
     if args.command == "simulate":
         return _simulate(args)
-    if args.command in ("check", "watch"):
+    if args.command in ("check", "watch", "deck"):
         import importlib
 
         module = importlib.import_module(f"praxis_lab.cli.{args.command}")

@@ -19,6 +19,7 @@ _EXAMPLES = """examples:
   praxis-lab simulate protocol.py --setup make_deck --format github
   praxis-lab check protocols/*.py --setup setup --format sarif > praxis.sarif
   praxis-lab watch protocol.py --setup make_deck
+  praxis-lab deck protocol.py --export >> protocol.py
   praxis-lab run protocol.py --setup make_deck
   praxis-lab history --limit 20
   praxis-lab requests --status blocked
@@ -72,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
     _simulate(sub)
     _check(sub)
     _watch(sub)
+    _deck(sub)
     _run(sub)
     _reading_the_store(sub)
     _approve_and_note(sub)
@@ -133,6 +135,20 @@ def _watch(sub: _Commands) -> None:
     _protocol_args(watch)
     watch.add_argument("--interval", type=seconds, default=0.2, metavar="SECONDS",
                        help="how often to look at the file (default 0.2)")
+def _deck(sub: _Commands) -> None:
+    deck = sub.add_parser(
+        "deck", help="show the deck a protocol needs, or export it as make_deck()",
+        description="Show FILE's deck: the setup's, or without --setup the proposed one (default "
+                    "labware on carriers, every well filled with what the protocol needs). "
+                    "--export prints it as a readable make_deck() that builds it with PLR: "
+                    "`praxis-lab deck FILE --export >> FILE`, then `praxis-lab simulate FILE "
+                    "--setup make_deck`. Exit code 0, 2 on a usage error.")
+    _protocol_args(deck)
+    deck.add_argument("--export", action="store_true",
+                      help="print the deck as a make_deck() function (with its imports)")
+    deck.add_argument("--function", default="make_deck", metavar="NAME",
+                      help="the exported function's name (default make_deck)")
+    deck.add_argument("--json", action="store_true", help="print the deck plan as JSON")
 
 
 def _run(sub: _Commands) -> None:

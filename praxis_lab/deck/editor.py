@@ -58,6 +58,7 @@ class DeckEditor:
         self.source = source  # the setup function's code, to write edits back into
         self.original = self.plan()
         self.edits = 0
+        self.missing: list[str] = []  # parameters a proposed deck has no labware for
 
     @property
     def deck(self) -> Any:
@@ -82,7 +83,9 @@ class DeckEditor:
                                    if k not in binding.witness})
         for row in (requirements or {}).get("liquid") or []:
             liquids.require(plan, row)
-        return cls.from_plan(plan, proposed=True)
+        editor = cls.from_plan(plan, proposed=True)
+        editor.missing = [f"{p.name} ({p.annotation})" for p in binding.unresolved]
+        return editor
 
     @classmethod
     def for_protocol(cls, loaded: Any, setup: Any = None, params: Mapping[str, Any] | None = None,
@@ -372,6 +375,10 @@ class DeckEditor:
 
     def export(self, function: str = "make_deck") -> str:
         """The deck as it is now, as a readable ``make_deck()``."""
+        if self.missing:
+            raise PlanError(f"the proposed deck has no labware for {', '.join(self.missing)}: "
+                            "praxis_lab proposes plates, tip racks and troughs; annotate it "
+                            "with one of those or write that part of the setup by hand")
         return export(self.plan(), function)
 
     def write_back(self) -> str:

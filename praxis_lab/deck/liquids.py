@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._plr.factories import factories
 from praxis_lab.deck.plan import DeckPlan
 
 __all__ = ["carry", "require", "targets"]
@@ -22,7 +23,9 @@ _P = _plr.PLR
 
 
 def require(plan: DeckPlan, row: Mapping[str, Any]) -> None:
-    """Fill the well of one requirement row ``{"parameter", "well", "min_volume"}``."""
+    """Fill the well of one requirement row ``{"parameter", "well", "min_volume"}``, at most
+    with what the well holds (PLR's ``max_volume``: a protocol that needs more than that
+    fails on the filled deck as it did without one)."""
     binder = plan.params.get(str(row.get("parameter")))
     if binder is None or binder[0] not in ("labware", "items", "item", "list"):
         return
@@ -30,7 +33,10 @@ def require(plan: DeckPlan, row: Mapping[str, Any]) -> None:
     well = "" if well == row.get("parameter") else well
     for lw in plan.labware:
         if lw.name == binder[1]:
-            lw.volumes[well] = max(lw.volumes.get(well, 0.0), float(row["min_volume"]))
+            entry = factories().get(lw.factory or "")
+            most = entry.max_volume if entry is not None and entry.max_volume else float("inf")
+            need = min(float(row["min_volume"]), most)
+            lw.volumes[well] = max(lw.volumes.get(well, 0.0), need)
 
 
 def carry(old: Any, new: Any) -> list[str]:

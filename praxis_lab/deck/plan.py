@@ -31,6 +31,7 @@ from typing import Any
 
 from praxis_lab import _plr
 from praxis_lab._plr.factories import deck_factory, factories, kind_of, new_deck
+from praxis_lab.errors import UserError
 
 __all__ = ["CarrierPlan", "DeckPlan", "LabwarePlan", "PlanError", "binder_of", "read"]
 
@@ -38,8 +39,8 @@ _P = _plr.PLR
 _RAIL_X0, _RAIL_WIDTH = 100.0, 22.5  # PLR's HamiltonDeck rails: x = 100 + (rail - 1) * 22.5
 
 
-class PlanError(ValueError):
-    """A deck the plan cannot describe (labware PLR has no factory for, a nested stack)."""
+class PlanError(UserError, ValueError):
+    """A deck a plan cannot describe or build (labware PLR has no factory for, a stack)."""
 
 
 @dataclass

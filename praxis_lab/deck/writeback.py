@@ -38,11 +38,12 @@ import libcst as cst
 from praxis_lab.deck.export import volume_lines
 from praxis_lab.deck.plan import DeckPlan, LabwarePlan
 from praxis_lab.deck.setup_index import SetupIndex, index
+from praxis_lab.errors import UserError
 
 __all__ = ["WritebackError", "rewrite"]
 
 
-class WritebackError(ValueError):
+class WritebackError(UserError, ValueError):
     """An edit the setup's code gives no place to write (the message says which)."""
 
 
