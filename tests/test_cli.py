@@ -152,3 +152,28 @@ def test_debug_shows_where_a_user_error_came_from(capsys):
     err = capsys.readouterr().err
     assert "Traceback" in err and "ProtocolError" in err
     assert err.splitlines()[-1].startswith("praxis-lab simulate: no protocol named 'nope'")
+
+
+def test_deck_prints_the_proposed_deck_and_exports_a_make_deck_that_simulates_exactly(
+        tmp_path, capsys):
+    assert main(["deck", str(COPY)]) == 0
+    shown = capsys.readouterr().out
+    assert "rail 7   plt_car_1 (PLT_CAR_L5AC_A00)" in shown and "96 wells filled" in shown
+    assert main(["deck", str(COPY), "--export"]) == 0
+    exported = capsys.readouterr().out
+    assert exported.count("def make_deck():") == 1
+    protocol = tmp_path / "copy.py"
+    protocol.write_text(COPY.read_text() + "\n\n" + exported)
+    assert main(["simulate", str(protocol), "--setup", "make_deck", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["level"] == "exact" and report["ok"] is True
+
+
+def test_deck_json_is_the_plan_and_a_setup_without_factories_is_one_line(tmp_path, capsys):
+    assert main(["deck", str(PROTOCOLS / "ok_96_head.py"), "--setup", "setup", "--json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["deck"] == "STARLetDeck" and [c["rails"] for c in plan["carriers"]] == [1, 8]
+    unresolved = tmp_path / "odd.py"
+    unresolved.write_text("async def p(lh: LiquidHandler, r: Reservoir):\n    pass\n")
+    assert main(["deck", str(unresolved), "--export"]) == 2
+    assert "no labware for r (Reservoir)" in capsys.readouterr().err

@@ -29,6 +29,7 @@ def make_deck():
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,7 +119,8 @@ class _Writer:
 
     def var(self, name: str, what: str) -> str:
         var = self.ix.var(name)
-        return var if var is not None else f"{self.deck(what)}.get_resource({name!r})"
+        return var if var is not None else \
+            f"{self.deck(what)}.get_resource({json.dumps(name)})"
 
     def position(self, statement: Any) -> int:
         return self.ix.order.get(id(statement), -1)
@@ -152,7 +154,7 @@ class _Writer:
         self.new_carriers[name] = anchor
         self.edits.imports.add(factory)
         self.edits.after.setdefault(id(anchor), []).extend(cst.parse_module(
-            f"{deck}.assign_child_resource({var} := {factory}(name={name!r}), "
+            f"{deck}.assign_child_resource({var} := {factory}(name={json.dumps(name)}), "
             f"rails={rails})\n").body)
 
     def fresh(self, name: str) -> str:
