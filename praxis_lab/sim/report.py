@@ -138,6 +138,9 @@ class SimulationReport:
         try:
             from praxis_lab.widgets import ReportView
 
-            display(ReportView(self.to_dict(), source=self.source, on_apply=self.apply_fix))
+            editable = self._deck_editor is not None and self._with_setup is not None
+            display(ReportView(self.to_dict(), source=self.source, on_apply=self.apply_fix,
+                               editor=self.deck_editor if editable else None,
+                               resimulate=self.with_setup if editable else None))
         except Exception:  # widgets unavailable (plain console, not built)
             display({"text/plain": self.summary(), "text/html": self._repr_html_()}, raw=True)

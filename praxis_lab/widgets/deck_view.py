@@ -1,7 +1,10 @@
-"""DeckView: the deck as inline SVG, wells shaded by volume, failures outlined, a step slider."""
+"""DeckView: the deck as inline SVG, wells shaded by volume, failures outlined, a step slider;
+with an editor, labware dragged to other sites, carriers along the rails, start volumes set
+by clicking wells, every edit checked by PLR, and the deck exported as ``make_deck()``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import anywidget
@@ -9,7 +12,31 @@ import traitlets
 
 from ._base import BundledESM, reject_unknown, require_list, require_mapping
 
-__all__ = ["DeckView"]
+__all__ = ["DeckView", "OnEdit"]
+
+OnEdit = Callable[[Any], "Mapping[str, Any] | None"]
+"""``on_edit(editor) -> {"failures", "timeline"} | None``: after each edit PLR accepted (the
+report view simulates the protocol again on the edited deck)."""
+
+# what the view's frontend may ask for: edit action → the editor method and its arguments
+_ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "move": ("move", ("name", "carrier", "site", "slot", "rails")),
+    "add_carrier": ("add_carrier", ("factory", "rails", "name")),
+    "remove_carrier": ("remove_carrier", ("name",)),
+    "change_type": ("change_type", ("name", "factory")),
+    "set_volume": ("set_volume", ("name", "volume", "wells")),
+}
+
+
+def _cell_id() -> str:
+    """The id of the notebook cell running now (JupyterLab sends it with the code), or ""."""
+    try:
+        from IPython import get_ipython
+
+        result = getattr(getattr(get_ipython(), "displayhook", None), "exec_result", None)
+        return str(getattr(getattr(result, "info", None), "cell_id", None) or "")
+    except Exception:  # no IPython, an old one: the frontend falls back to copying
+        return ""
 
 
 class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
@@ -60,15 +87,31 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
     failures = traitlets.List(traitlets.Dict()).tag(sync=True)
     step = traitlets.Int(0).tag(sync=True)
     selected = traitlets.Unicode("").tag(sync=True)
+    # editing: an editor can be made, is being used; where things can go; the last edit's
+    # outcome; the labware types offered for one labware; carriers that can be added
+    editable = traitlets.Bool(False).tag(sync=True)
+    editing = traitlets.Bool(False).tag(sync=True)
+    can_write_back = traitlets.Bool(False).tag(sync=True)
+    targets = traitlets.Dict().tag(sync=True)
+    edit_status = traitlets.Dict().tag(sync=True)
+    choices = traitlets.Dict().tag(sync=True)
+    carrier_types = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    # the exported make_deck() ({source, cell_id, n}) and a write-back ({old, new, n})
+    exported = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    written = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    cell_id = traitlets.Unicode("").tag(sync=True)
 
     def __init__(
         self,
         layout: Any,
         timeline: Any = None,
         failures: Any = None,
+        editor: Any = None,
+        on_edit: OnEdit | None = None,
         **kwargs: Any,
     ) -> None:
-        reject_unknown("DeckView", kwargs, ("layout", "timeline", "failures"))
+        reject_unknown("DeckView", kwargs, ("layout", "timeline", "failures", "editor",
+                                            "on_edit"))
         deck_layout = require_mapping(layout, "DeckView", "layout", ("deck", "resources"))
         steps = None
         if timeline is not None:
@@ -78,7 +121,134 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
             deck_layout=deck_layout,
             timeline=steps,
             failures=require_list(failures, "DeckView", "failures"),
+            editable=editor is not None,
+            cell_id=_cell_id(),
         )
+        self._make_editor = editor if callable(editor) else (lambda: editor)
+        self.editor: Any = None
+        self.on_edit = on_edit
+        self._text: str | None = None  # the setup's text as last written back
+        self.on_msg(self._on_custom_msg)
+
+    # --- editing -----------------------------------------------------------------------------
+
+    def _on_custom_msg(self, _widget: object, content: Any, _buffers: object) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "edit_start":
+            self.start_editing()
+        elif kind == "edit":
+            self.edit(str(content.get("action")), **(content.get("args") or {}))
+        elif kind == "choices":
+            self.list_choices(str(content.get("name")))
+        elif kind == "export":
+            self.export_setup()
+        elif kind == "write_back":
+            self.write_back()
+        elif kind == "written" and content.get("ok") and self.written:
+            self._text = self.written["new"]  # the frontend replaced the setup's text
+
+    def _status(self, ok: bool, message: str, warnings: list[str] | None = None) -> None:
+        n = int(self.edit_status.get("n", 0)) + 1
+        self.edit_status = {"ok": ok, "message": message, "warnings": warnings or [], "n": n}
+
+    def start_editing(self) -> bool:
+        """Make the editor (the setup called again, or the proposed deck filled with what the
+        protocol needs) and draw its deck; False with the reason in ``edit_status``."""
+        if self.editor is None:
+            try:
+                self.editor = self._make_editor()
+            except Exception as exc:
+                self._status(False, f"cannot edit this deck: {exc}")
+                return False
+            if self.editor is None:
+                self._status(False, "this deck view was made without an editor")
+                return False
+        self.can_write_back = getattr(self.editor, "source", None) is not None
+        self._refresh()
+        if self.targets.get("kind") == "carrier":
+            from praxis_lab.deck.catalogue import carriers
+
+            self.carrier_types = [c.name for c in carriers()]
+        self.editing = True
+        return True
+
+    def _refresh(self) -> None:
+        self.deck_layout = self.editor.layout()
+        self.targets = self.editor.targets()
+        if self.on_edit is not None:
+            again = self.on_edit(self.editor) or {}
+            if "timeline" in again:
+                self.step = 0
+                self.timeline = again["timeline"]
+            if "failures" in again:
+                self.failures = list(again["failures"])
+
+    def edit(self, action: str, **args: Any) -> dict[str, Any]:
+        """Apply one edit (``move``, ``add_carrier``, ``remove_carrier``, ``change_type``,
+        ``set_volume``) through the editor; its outcome, also in ``edit_status``."""
+        if self.editor is None and not self.start_editing():
+            return dict(self.edit_status)
+        method, allowed = _ACTIONS.get(action, ("", ()))
+        unknown = sorted(set(args) - set(allowed))
+        if not method or unknown:
+            self._status(False, f"no edit {action!r} with {', '.join(unknown) or 'that'}: "
+                                f"edits are {', '.join(_ACTIONS)}")
+            return dict(self.edit_status)
+        try:
+            done = getattr(self.editor, method)(**{k: v for k, v in args.items()
+                                                   if v is not None})
+        except Exception as exc:  # an argument of the wrong type: said, not raised
+            self._status(False, f"{action} failed: {type(exc).__name__}: {exc}")
+            return dict(self.edit_status)
+        if done.ok:
+            self._refresh()
+        self._status(done.ok, done.message, done.warnings)
+        return dict(self.edit_status)
+
+    def list_choices(self, name: str) -> list[dict[str, Any]]:
+        """The catalogue's types for labware ``name`` (its kind, fitting its site)."""
+        from praxis_lab.deck.catalogue import describe
+
+        if self.editor is None and not self.start_editing():
+            return []
+        try:
+            entries = [describe(e) for e in self.editor.choices(name)]
+        except Exception as exc:
+            self._status(False, f"no types for {name}: {exc}")
+            return []
+        self.choices = {"name": name, "entries": entries}
+        return entries
+
+    def export_setup(self) -> str | None:
+        """The edited deck as ``make_deck()``; the frontend inserts it as a new cell below."""
+        if self.editor is None and not self.start_editing():
+            return None
+        try:
+            source = str(self.editor.export())
+        except Exception as exc:
+            self._status(False, f"cannot export: {exc}")
+            return None
+        n = int((self.exported or {}).get("n", 0)) + 1
+        self.exported = {"source": source, "cell_id": self.cell_id, "n": n}
+        return source
+
+    def write_back(self) -> str | None:
+        """The setup's text with the edits written into its function; the frontend puts it
+        in place of the text it was read from."""
+        if self.editor is None or getattr(self.editor, "source", None) is None:
+            self._status(False, "no setup function to write into: export the deck instead")
+            return None
+        try:
+            new = str(self.editor.write_back())
+        except Exception as exc:
+            self._status(False, str(exc))
+            return None
+        old = self._text if self._text is not None else self.editor.source.text
+        n = int((self.written or {}).get("n", 0)) + 1
+        self.written = {"old": old, "new": new, "function": self.editor.source.function, "n": n}
+        return new
 
     @traitlets.validate("step")
     def _clamp_step(self, proposal: dict[str, Any]) -> int:

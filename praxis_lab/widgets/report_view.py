@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 import ipywidgets
@@ -32,6 +33,11 @@ class ReportView(ipywidgets.VBox):  # type: ignore[misc]
             is accepted too.
         source: the cell's source (for the fix diff).
         on_apply: ``(i, j) -> dict`` passed to the ``FailureList``.
+        editor: a deck editor, or a function making one, for the deck view (see
+            ``SimulationReport.deck_editor``); None: the deck cannot be edited.
+        resimulate: ``(setup) -> SimulationReport``: after each deck edit the protocol is
+            simulated again on the edited deck (``SimulationReport.with_setup``), and the
+            summary, the failure list and the deck view show that report.
 
     The parts are attributes: ``summary`` (``HTML``), ``failure_list``, ``deck_view``
     and ``graph_view`` (``None`` when the report has no deck layout or graph).
@@ -56,22 +62,41 @@ class ReportView(ipywidgets.VBox):  # type: ignore[misc]
         report: Any,
         source: str = "",
         on_apply: ApplyFix | None = None,
+        editor: Any = None,
+        resimulate: Callable[[Any], Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        reject_unknown("ReportView", kwargs, ("report", "source", "on_apply"))
+        reject_unknown("ReportView", kwargs, ("report", "source", "on_apply", "editor",
+                                              "resimulate"))
         data = require_mapping(report, "ReportView", "report", ("failure_modes",))
         failures = data.get("failure_modes") or []
         self.report = data
         self.summary = ipywidgets.HTML(summary_html(data))
         self.failure_list = FailureList(failures, source=source, on_apply=on_apply)
         layout, graph = data.get("deck_layout"), data.get("graph")
+        self.resimulate = resimulate
         self.deck_view = (
-            DeckView(layout, timeline=data.get("timeline"), failures=failures) if layout else None
+            DeckView(layout, timeline=data.get("timeline"), failures=failures, editor=editor,
+                     on_edit=self._edited if resimulate is not None else None)
+            if layout else None
         )
         self.graph_view = GraphView(graph, failures=failures) if graph else None
         parts = [self.summary, self.failure_list, self.deck_view, self.graph_view]
         super().__init__(children=[p for p in parts if p is not None])
         self.add_class("praxis-report")
+
+    def _edited(self, editor: Any) -> dict[str, Any]:
+        """Simulate the protocol again on the edited deck; show what that report says."""
+        assert self.resimulate is not None
+        again = self.resimulate(editor.objects)
+        data = again.to_dict()
+        self.report = data
+        self.summary.value = summary_html(data)
+        self.failure_list.failures = data["failure_modes"]
+        self.failure_list.on_apply = getattr(again, "apply_fix", None)
+        if self.graph_view is not None and data.get("graph"):
+            self.graph_view.failures = data["failure_modes"]
+        return {"failures": data["failure_modes"], "timeline": data.get("timeline")}
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         bundle = super()._repr_mimebundle_(**kwargs)

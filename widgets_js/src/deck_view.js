@@ -6,7 +6,9 @@
 // the deck, in red, "not on the deck".
 //
 // Model traits: deck_layout {deck, resources}, timeline {initial, steps} | null,
-// failures [...], step (int, 0 = initial state), selected (state key or "").
+// failures [...], step (int, 0 = initial state), selected (state key or ""); editing the
+// deck (drag, volumes, types, export) is in _deck_edit.js, with its own traits.
+import { createEditing, EDIT_CSS } from "./_deck_edit.js";
 import {
   failureText, failuresByKey, fmtVolume, h, injectStyle, listen, replace, s, setTrait, uid,
 } from "./_shared.js";
@@ -131,8 +133,10 @@ function viewBox(layout, whole) {
 
 function render({ model, el }) {
   injectStyle("praxis-deck-view-css", CSS);
+  injectStyle("praxis-deck-edit-css", EDIT_CSS);
   const root = h("div", { class: "praxis praxis-deck" });
   replace(el, root);
+  const editing = createEditing({ model, root, redraw: () => draw() });
   const hatchId = uid("praxis-hatch");
   let whole = false;
   let items = new Map(); // key → {node, res, title}
@@ -194,8 +198,13 @@ function render({ model, el }) {
       if (fails) node.classList.add("failing");
       const title = s("title");
       node.append(title);
+      if (LABWARE.has(res.category) || res.category === "carrier") {
+        Object.assign(node.dataset, { name: res.name, category: res.category, x: res.x, y: res.y,
+          sizeX: res.size_x, sizeY: res.size_y });
+      }
       if (res.key && (res.category === "well" || res.category === "tip_spot" || res.category === "trough")) {
         node.dataset.key = res.key;
+        if (res.category !== "trough") node.dataset.parent = res.parent;
         items.set(res.key, { node, res, title, fails: fails || [] });
       } else {
         title.textContent = [`${res.name} (${res.type})${res.off_deck ? ": not on the deck" : ""}`,
@@ -214,9 +223,12 @@ function render({ model, el }) {
       }
     }
     svg.append(labels);
+    editing.decorate(svg, vb, Y);
     svg.addEventListener("click", (event) => {
       const target = event.target.closest?.("[data-key]");
-      if (target) setTrait(model, "selected", target.dataset.key);
+      if (target && !editing.wellClick(target.dataset.key, items.get(target.dataset.key)?.res)) {
+        setTrait(model, "selected", target.dataset.key);
+      }
     });
     const title = `${deck.type || "Deck"}${deck.name ? ` · ${deck.name}` : ""}`;
     const toggle = h("button", {
@@ -229,7 +241,7 @@ function render({ model, el }) {
         failing.size ? h("span", { class: "praxis-badge", style: "color: var(--praxis-error)" },
           `${model.get("failures").length} failure mode(s)`) : null,
         toggle),
-      svg, steps(), legend());
+      svg, steps(), legend(), editing.bar());
     replace(root, main, h("div", { class: "pd-panel" }));
     paint();
     panel();
@@ -379,7 +391,7 @@ function render({ model, el }) {
     listen(model, "change:step", () => { paint(); panel(); }),
     listen(model, "change:selected", () => { paint(); panel(); }),
   ];
-  return () => offs.forEach((off) => off());
+  return () => { offs.forEach((off) => off()); editing.dispose(); };
 }
 
 export default { render };
