@@ -114,6 +114,7 @@ export function createEditing({ model, root, redraw }) {
   function showStatus() {
     const st = model.get("edit_status") || {};
     status.textContent = st.message || "";
+    status.dataset.n = String(st.n || 0);
     status.className = `pd-status ${st.ok === false ? "refused" : st.ok ? "ok" : ""}`;
     warn.textContent = (st.warnings || []).join("\n");
   }

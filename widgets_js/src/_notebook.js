@@ -30,16 +30,21 @@ export async function insertCellBelow(model, source, cellId) {
   return true;
 }
 
-/** Replace `old` by `text` in the one cell whose source holds `old`; true when done. */
+/** Replace `old` by `text` in the one cell whose source holds `old` (the kernel may have
+ * read it with a newline at its end the cell does not have); true when done. */
 export async function replaceInCell(model, old, text) {
   const notebook = sharedNotebook(model);
   if (!notebook || !old) return false;
-  const found = notebook.cells.filter((cell) => String(cell.getSource?.() ?? cell.source).includes(old));
-  if (found.length !== 1) return false;
-  const cell = found[0];
-  const source = String(cell.getSource?.() ?? cell.source);
-  cell.setSource(source.replace(old, text));
-  return true;
+  const sourceOf = (cell) => String(cell.getSource?.() ?? cell.source ?? "");
+  for (const [was, now] of [[old, text], [old.trimEnd(), text.trimEnd()]]) {
+    const found = notebook.cells.filter((cell) => sourceOf(cell).includes(was));
+    if (found.length === 1) {
+      found[0].setSource(sourceOf(found[0]).replace(was, now));
+      return true;
+    }
+    if (found.length > 1) return false;
+  }
+  return false;
 }
 
 /** A text box with `text` and a Copy button (the text is copied at once when allowed). */
