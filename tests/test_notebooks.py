@@ -147,6 +147,15 @@ def test_quickstart_simulates_fixes_runs_and_shows_the_history(kernel: str) -> N
     assert "copy_plate: ok" in reports[1]  # the corrected cell
     assert "<code>insufficient_liquid</code>" in reports[2]  # --param volume=400
     assert "<code>over_capacity</code>" in reports[2]
+    assert "replicate: ok" in reports[3]  # no setup: the proposed deck
+    edits = texts(cell_with(nb, "editor = _praxis.deck_editor()"))
+    assert "Move dest to site 2 of plt_car_1" in edits  # the drag
+    assert "PLR refused to move source to site 2 of plt_car_1: spot 2 already has" in edits
+    exported = texts(cell_with(nb, 'setup_code = editor.export("replicate_deck")'))
+    assert "def replicate_deck():" in exported and "plt_car_1[2] = dest = " in exported
+    assert "source.set_well_volumes([50.0] * 96)" in exported  # what the replicate needs
+    assert "replicate: ok" in reports[4]
+    assert "level exact" in texts(cell_with(nb, "print(_praxis.summary().splitlines()[0])"))
     assert "+        await lh.aspirate(source[f\"A{col}:H{col}\"], vols=[volume] * 8)" in texts(
         cell_with(nb, "fixed = report.apply_fix(0, 0)"))
     assert "RunMonitor(" in texts(cell_with(nb, "%%praxis run --setup make_deck --start"))
