@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import difflib
 import linecache
+from pathlib import Path
 
 import pytest
 
 from praxis_lab.deck.editor import DeckEditor
-from praxis_lab.deck.plan import read
+from praxis_lab.deck.plan import PlanError, read
 from praxis_lab.deck.setup_source import SetupSource
 from praxis_lab.deck.writeback import WritebackError
 
@@ -179,7 +180,6 @@ def setup():
 
 
 def test_a_proposed_deck_has_no_setup_to_write_into():
-    from praxis_lab.deck.plan import PlanError
     from praxis_lab.protocol.analyse import analyse
 
     editor = DeckEditor.propose(analyse("async def p(lh: LiquidHandler, src: Plate): ..."))
@@ -206,3 +206,13 @@ def test_a_cell_without_the_import_gets_it_inside_the_setup_function():
         "+    from pylabrobot.resources import cor_96_wellplate_2mL_Vb",
         '-    car[0] = src = cor_96_wellplate_360uL_Fb(name="src")',
         '+    car[0] = src = cor_96_wellplate_2mL_Vb(name="src")']
+
+
+def test_a_plate_the_setup_never_placed_is_placed_after_the_line_that_makes_it():
+    text = (Path(__file__).parent / "protocols" / "broken_not_on_deck_plate.py").read_text()
+    editor = _editor(text, "setup")
+    with pytest.raises(PlanError, match=r"dest \(the protocol's dest\) is not on the deck"):
+        editor.export()
+    assert editor.move("dest", carrier="plt_car", site=1).ok
+    assert _changed(text, editor.write_back()) == ["+    plt_car[1] = dest"]
+    assert "plt_car[1] = dest = cor_96_wellplate_360uL_Fb(name=\"dest\")" in editor.export()

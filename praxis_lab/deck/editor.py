@@ -139,10 +139,19 @@ class DeckEditor:
         return targets(self.deck, self.bound())
 
     def _get(self, name: str) -> Any:
+        """The resource ``name`` on the deck, or a parameter's labware the setup never put
+        on it (it can be placed)."""
         try:
             return self.deck.get_resource(name)
         except Exception:  # PLR's ResourceNotFoundError
-            raise Refused(f"the deck has no {name!r}") from None
+            pass
+        for obj in self.objects.values():
+            for res in obj if isinstance(obj, list | tuple) else [obj]:
+                owner = getattr(res, "parent", None) if isinstance(res, _P["Well"]) else res
+                if isinstance(owner, _P["Resource"]) and owner.name == name and \
+                        owner.parent is None:
+                    return owner
+        raise Refused(f"the deck has no {name!r}")
 
     # --- edits --------------------------------------------------------------------------
 

@@ -78,6 +78,12 @@ def _check(plan: DeckPlan) -> None:
         raise PlanError(f"cannot export {', '.join(missing)}: no offline PLR factory builds "
                         "it (its model is not one of pylabrobot.resources' labware); "
                         "choose a labware type from the catalogue for it")
+    placed = {x.name for x in plan.labware}
+    away = [f"{args[0]} (the protocol's {param})" for param, (how, *args) in plan.params.items()
+            if how in ("labware", "items", "item", "list") and args[0] not in placed]
+    if away:
+        raise PlanError(f"cannot export: {', '.join(away)} is not on the deck; place it on a "
+                        "carrier site or a slot first")
     if plan.deck not in ("STARLetDeck", "STARDeck", "OTDeck"):
         raise PlanError(f"cannot export a {plan.deck}: the exporter knows STARLetDeck, "
                         "STARDeck and OTDeck")

@@ -186,7 +186,8 @@ class _Writer:
         for lw in self.after.labware:
             was = old.get(lw.name)
             if was is None:
-                raise self.fail(f"adding {lw.name}", "makes no such labware")
+                self.place(lw)
+                continue
             if lw.carrier is not None and (lw.carrier, lw.site) != (was.carrier, was.site):
                 self.to_site(lw)
             if lw.slot is not None and lw.slot != was.slot:
@@ -213,6 +214,29 @@ class _Writer:
             if old[name].carrier in {c.name for c in self.after.carriers}:
                 raise self.fail(f"removing {name}", "would lose it from a carrier that stays")
             self.remove(name)
+
+    def place(self, lw: LabwarePlan) -> None:
+        """Put on the deck labware the setup makes but never placed (``not_on_deck``)."""
+        what = f"placing {lw.name}"
+        made = self.ix.made.get(lw.name)
+        var = self.ix.var(lw.name)
+        line = self.ix.owner.get(id(made)) if made is not None else None
+        if line is None or var is None or id(line) not in self.ix.order:
+            raise self.fail(what, f"has no top-level `{lw.name} = ...` line to place it after")
+        if lw.carrier is not None:
+            carrier = self.ix.var(lw.carrier)
+            defined = self.new_carriers.get(lw.carrier) or self.ix.owner.get(
+                id(self.ix.made.get(lw.carrier)))
+            if carrier is None or (defined is not None and
+                                   self.position(defined) > self.position(line)):
+                raise self.fail(what, f"makes {lw.carrier} after {lw.name}")
+            code = f"{carrier}[{lw.site}] = {var}"
+        elif lw.slot is not None:
+            code = f"{self.deck(what)}.assign_child_at_slot({var}, {lw.slot})"
+        else:
+            raise self.fail(what, "places labware on carrier sites or slots only")
+        self.edits.after.setdefault(id(line), []).extend(cst.parse_module(code + "\n").body)
+        self.volumes(lw, LabwarePlan(lw.name, lw.factory, lw.kind))
 
     def to_site(self, lw: LabwarePlan) -> None:
         what = f"moving {lw.name} to site {lw.site} of {lw.carrier}"
