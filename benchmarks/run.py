@@ -232,27 +232,106 @@ def _cli() -> list[str]:
     return [sys.executable, "-m", "praxis_lab.cli"]
 
 
+def _process_env(tmp: str) -> dict[str, str]:
+    """The environment of the processes a row starts: bytecode cached as in an installed
+    package (this machine sets PYTHONDONTWRITEBYTECODE: without a cache every praxis_lab
+    module would be compiled in every process), in a directory of the benchmark's own, as
+    is what praxis_lab keeps between processes."""
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(Path(tmp) / "pyc"),
+               PRAXIS_LAB_CACHE_DIR=str(Path(tmp) / "cache"), PRAXIS_LAB_CACHE="on")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _run_process(cmd: list[str], env: dict[str, str], cwd: str,
+                 codes: tuple[int, ...] = (0,)) -> str:
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env, cwd=cwd)
+    if proc.returncode not in codes:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: "
+                           f"{proc.stderr.strip()[-500:]}")
+    return proc.stdout
+
+
 def bench_cli(reps: int = 5) -> dict[str, Any]:
     """``praxis-lab simulate copy.py --json`` in a fresh process: wall seconds."""
     with tempfile.TemporaryDirectory(prefix="praxis-bench-") as tmp:
         path = Path(tmp) / "copy_plate.py"
         path.write_text(protocols.plate_copy())
         cmd = [*_cli(), "simulate", str(path), "--json"]
+        env = _process_env(tmp)
         out: dict[str, Any] = {}
 
         def run() -> None:
-            proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if proc.returncode != 0:
-                raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}: "
-                                   f"{proc.stderr.strip()[-500:]}")
-            out["bytes"] = len(proc.stdout)
-            out["report"] = json.loads(proc.stdout)
+            stdout = _run_process(cmd, env, tmp)
+            out["bytes"] = len(stdout)
+            out["report"] = json.loads(stdout)
             out.setdefault("timings", []).append(out["report"].get("timings_ms", {}))
 
         st = measure(run, reps, warmup=1)
     return {"median_s": st.median, "best_s": st.best, "n": st.n, "cpu_s": st.cpu,
             "json_bytes": out["bytes"],
             "ok": out["report"].get("ok"), "timings_ms": _median_timings(out["timings"][-st.n:])}
+
+
+# What a user runs to check a protocol with PLR itself: import PLR, build the setup's deck,
+# run the protocol on the chatterbox (tip and volume tracking on), see that it completed.
+_PLR_PROCESS = """\
+import asyncio, contextlib, io, runpy, sys
+from pylabrobot.resources import set_tip_tracking, set_volume_tracking
+set_tip_tracking(True)
+set_volume_tracking(True)
+ns = runpy.run_path(sys.argv[1])
+objects = ns["make_deck"]()
+async def main():
+    with contextlib.redirect_stdout(io.StringIO()):
+        await objects["lh"].setup()
+        await ns["copy_plate"](**objects)
+asyncio.run(main())
+volumes = {w.tracker.get_used_volume() for w in objects["dest"].get_all_items()}
+assert volumes == {float(sys.argv[2])}, volumes
+"""
+
+
+def bench_cli_vs_plr(reps: int = 7) -> dict[str, Any]:
+    """``praxis-lab simulate FILE --setup make_deck --json`` as a process, after an edit to
+    the protocol (its setup unchanged), vs a Python process that imports PLR, builds the
+    same setup and runs the protocol on the chatterbox. The two take turns in every
+    repetition, on the same edited file; the first runs of each (bytecode and praxis_lab's
+    cache written) are warm-ups."""
+    with tempfile.TemporaryDirectory(prefix="praxis-bench-") as tmp:
+        path = Path(tmp) / "copy_plate.py"
+        script = Path(tmp) / "plr_process.py"
+        script.write_text(_PLR_PROCESS)
+        env = _process_env(tmp)
+        state = {"rep": 0, "volume": 100.0, "ours": None}
+
+        def edit() -> None:  # a new default volume each time: the protocol changed
+            state["rep"] += 1
+            state["volume"] = 100.0 - state["rep"] % 40
+            path.write_text(protocols.plate_copy(volume=state["volume"]))
+
+        def plr() -> None:
+            _run_process([sys.executable, str(script), str(path), str(state["volume"])],
+                         env, tmp)
+
+        def ours() -> None:
+            out = _run_process([*_cli(), "simulate", str(path), "--setup", "make_deck",
+                                "--json"], env, tmp)
+            report = json.loads(out)
+            need = report["requirements"]["liquid"][0]["min_volume"]
+            if not report["ok"] or report["level"] != "exact" or need != state["volume"]:
+                raise RuntimeError(f"the edited plate copy should simulate ok: {out[:300]}")
+            state["ours"] = report
+
+        got = measure_interleaved({"plr": (plr, edit), "ours": (ours, None)}, reps, warmup=2)
+        cached = sorted(p.parent.name for p in (Path(tmp) / "cache").glob("*/*/*.pickle"))
+    theirs, mine = got["plr"], got["ours"]
+    return {"plr_s": theirs.median, "plr_best_s": theirs.best, "plr_cpu_s": theirs.cpu,
+            "ours_s": mine.median, "ours_best_s": mine.best, "ours_cpu_s": mine.cpu,
+            "n": mine.n, "ratio": paired_ratio(mine, theirs),
+            "ratio_best": mine.best / theirs.best,
+            "ratio_cpu": mine.cpu / theirs.cpu if theirs.cpu else 0.0,
+            "cached": cached, "timings_ms": state["ours"]["timings_ms"]}
 
 
 # --- 3. vs PLR chatterbox ---------------------------------------------------------------
@@ -658,6 +737,25 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
     rows.append("issue 3: trace + CLI")
     _guard(rows, "trace + graph", tracing)
     _guard(rows, "CLI", cli)
+
+    rows.append("issue 17: a CLI process vs a PLR process (96-well copy edited, setup "
+                "unchanged, same run)")
+
+    def cli_vs_plr() -> None:
+        c = bench_cli_vs_plr(reps=3 if q else 9)
+        rows.append(Row("PLR process: import, build the deck, run on the chatterbox",
+                        c["plr_s"], "s", "", "", f"best {c['plr_best_s']:.3f} s, cpu "
+                        f"{c['plr_cpu_s']:.3f} s, median of {c['n']}"))
+        rows.append(Row("`praxis-lab simulate FILE --setup make_deck --json` process",
+                        c["ours_s"], "s", "", "", f"best {c['ours_best_s']:.3f} s, cpu "
+                        f"{c['ours_cpu_s']:.3f} s; setup thawed from the cache "
+                        f"({', '.join(sorted(set(c['cached'])))}); in-process "
+                        f"{_bd(c['timings_ms'])}"))
+        rows.append(Row("ratio CLI process / PLR process", c["ratio"], "x", "<= 0.5x",
+                        _verdict(c["ratio"] <= 0.5), f"median of paired runs; best/best "
+                        f"{c['ratio_best']:.2f}x, cpu/cpu {c['ratio_cpu']:.2f}x"))
+
+    _guard(rows, "CLI vs PLR process", cli_vs_plr)
 
     rows.append("issue 4: simulate vs PLR chatterbox (96-well copy, 48 ops, same run)")
 

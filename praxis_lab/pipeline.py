@@ -23,9 +23,9 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from praxis_lab.fixes.suggest import attach_fixes
+from praxis_lab._plr.handler import HandlerModel
 from praxis_lab.protocol.loading import load
-from praxis_lab.protocol.setups import setup_key
+from praxis_lab.protocol.setups import FrozenUnusable, forget, frozen_for, setup_key
 from praxis_lab.sim.report import SimulationReport
 from praxis_lab.sim.simulate import simulate_loaded
 
@@ -43,10 +43,22 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
     ``protocol`` is an async function, a source string or a path; ``setup`` a function
     name in the same source, a callable or a dict (parameter → PLR object) for the
     exact level; ``params`` values for plain parameters. Repeated calls with the same
-    source, setup and params are a cache lookup.
+    source, setup and params are a cache lookup; the setup's objects are kept while the
+    setup is unchanged, in this process and, for a setup named in a file, in the user
+    cache directory (:mod:`praxis_lab.protocol.setups`).
     """
+    return _simulate(protocol, setup, params, name, namespace, cache, frozen=True)
+
+
+def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name: str | None,
+              namespace: Mapping[str, Any] | None, cache: bool, *,
+              frozen: bool) -> SimulationReport:
     t0 = time.perf_counter()
-    loaded = load(protocol, name, namespace)
+    entry = frozen_for(protocol, setup) if frozen and namespace is None else None
+    thawing = entry is not None and entry.data is not None
+    loaded = load(protocol, name, namespace, defer_for=setup if thawing else None)
+    if entry is not None and loaded.info.source != entry.text:  # edited meanwhile
+        return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
     # a setup is fingerprinted by what it resolves to (it may live in another notebook
     # cell than the protocol, and change on its own): its code and what that reads
     fp = setup_key(loaded, setup)
@@ -56,11 +68,20 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
         _CACHE.move_to_end(key)
         return _CACHE[key]
     with _collector_paused():
-        checked = simulate_loaded(loaded, setup, params, t0, setup_key=fp)
+        try:
+            checked = simulate_loaded(loaded, setup, params, t0, setup_key=fp, frozen=entry)
+        except FrozenUnusable:
+            checked = None
+        if checked is None or _asked_more(checked.binding):  # of a frozen handler
+            forget(fp)
+            return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
         report = checked.report
-        t_fix = time.perf_counter()
-        attach_fixes(checked)
-        _add_time(report, "report", t_fix)
+        if report.failure_modes:  # (the fixes' codemods are imported only then)
+            from praxis_lab.fixes.suggest import attach_fixes
+
+            t_fix = time.perf_counter()
+            attach_fixes(checked)
+            _add_time(report, "report", t_fix)
     again = dict(loaded.namespace) if namespace is not None or callable(protocol) else None
     report._resimulate = functools.partial(_again, setup=setup, params=params,
                                            name=loaded.info.name, namespace=again)
@@ -73,6 +94,13 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return report
+
+
+def _asked_more(binding: Any) -> bool:
+    """Whether the protocol asked a frozen handler for more than it holds: the report is
+    then made again on the real handler."""
+    return any(getattr(obj, "missed", None) for obj in binding.objects.values()
+               if isinstance(obj, HandlerModel))
 
 
 @contextlib.contextmanager

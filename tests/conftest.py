@@ -22,9 +22,13 @@ def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
 @pytest.fixture(autouse=True)
 def _private_data_dir(tmp_path_factory: pytest.TempPathFactory,
                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the default store (and anything else in the user data dir) out of $HOME."""
+    """Keep the default store (and anything else in the user data dir) out of $HOME, and the
+    cache between processes off: tests stay independent of each other (the cache's own
+    tests turn it on in a directory of their own)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
     monkeypatch.delenv("PRAXIS_LAB_DB_URL", raising=False)
+    monkeypatch.setenv("PRAXIS_LAB_CACHE", "off")
+    monkeypatch.delenv("PRAXIS_LAB_CACHE_DIR", raising=False)
 
 
 @pytest.fixture

@@ -14,26 +14,19 @@ cannot tell (an operation's effect on deck state) lives in ``simulate.py``.
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import functools
-import logging
-import sys
 import warnings
 from typing import Any
 
-from praxis_lab._plr.signatures import MISSING, BindError, OpSpec, ParamSpec, spec_of
+from praxis_lab._plr.handler import ipython_hidden
+from praxis_lab._plr.signatures import MISSING, BindError, OpSpec, ParamSpec
 
-# PyLabRobot's optional audio helpers import IPython (~70 ms) when it is importable. Outside
-# a notebook (the CLI) nothing here needs it: hide it for the duration of the import only.
-_hide_ipython = "IPython" not in sys.modules
-if _hide_ipython:
-    sys.modules["IPython"] = None  # type: ignore[assignment]
-try:
+# Only the labware side of PLR is imported here: its liquid-handling package (backends,
+# plate readers, numpy: most of PLR's import time) comes in when something asks for it
+# (praxis_lab._plr.handler).
+with ipython_hidden():
     import pylabrobot.resources as plr_resources
-    from pylabrobot.liquid_handling import LiquidHandler
-    from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
-    from pylabrobot.liquid_handling.backends.hamilton.base import HamiltonLiquidHandler
     from pylabrobot.resources import (
         Carrier,
         Container,
@@ -60,21 +53,35 @@ try:
     from pylabrobot.resources.hamilton import HamiltonDeck
     from pylabrobot.resources.tip_tracker import TipTracker
     from pylabrobot.resources.volume_tracker import VolumeTracker
-finally:
-    if _hide_ipython:
-        del sys.modules["IPython"]
+
+from praxis_lab._plr.handler import (
+    backend_name,
+    catalogue,
+    handler_class,
+    handler_imported,
+    is_handler,
+    machine_attributes,
+    new_handler,
+    plr_version,
+    quiet_logging,
+    refuses_tip,
+)
 
 __all__ = [
     "MISSING",
     "BindError",
     "OpSpec",
     "ParamSpec",
+    "backend_name",
     "base_type",
     "catalogue",
     "closest_methods",
     "deck_kind",
     "default_labware",
     "error_class",
+    "handler_class",
+    "handler_imported",
+    "is_handler",
     "is_site",
     "labware",
     "machine_attributes",
@@ -88,47 +95,27 @@ __all__ = [
 ]
 
 
+class _Classes(dict[str, Any]):
+    """PLR's classes by name; ``"LiquidHandler"`` imports its package when first asked for
+    (prefer :func:`is_handler`, which does not)."""
+
+    def __missing__(self, name: str) -> Any:
+        if name == "LiquidHandler":
+            self[name] = handler_class()
+            return self[name]
+        raise KeyError(name)
+
+
 # Re-exported PLR classes for the rest of the package (keeps every PLR import here).
-PLR = {
+PLR = _Classes({
     "Carrier": Carrier, "Container": Container, "Coordinate": Coordinate, "Deck": Deck,
-    "ItemizedResource": ItemizedResource, "LiquidHandler": LiquidHandler, "OTDeck": OTDeck,
+    "ItemizedResource": ItemizedResource, "OTDeck": OTDeck,
     "Plate": Plate, "PlateCarrier": PlateCarrier, "PlateHolder": PlateHolder,
     "Resource": Resource,
     "TipCarrier": TipCarrier, "TipRack": TipRack, "TipSpot": TipSpot, "Trash": Trash,
     "Trough": Trough, "TroughCarrier": TroughCarrier, "Tube": Tube, "TubeRack": TubeRack,
     "Well": Well, "TipTracker": TipTracker, "VolumeTracker": VolumeTracker,
-}
-
-
-def plr_version() -> str:
-    """The installed PyLabRobot version (praxis_lab pins 0.2.2)."""
-    import pylabrobot
-
-    return str(getattr(pylabrobot, "__version__", "unknown"))
-
-
-@functools.cache
-def catalogue() -> dict[str, OpSpec]:
-    """Every operation of the installed ``LiquidHandler``, read with :mod:`inspect`.
-
-    An operation is a public coroutine method or context manager defined by
-    ``LiquidHandler`` itself (not inherited from ``Resource``).
-    """
-    ops: dict[str, OpSpec] = {}
-    for name, member in vars(LiquidHandler).items():
-        if name.startswith("_") or not callable(member):
-            continue
-        spec = spec_of(name, member)
-        if spec.is_async or spec.context is not None:
-            ops[name] = spec
-    return ops
-
-
-@functools.cache
-def machine_attributes() -> frozenset[str]:
-    """Every attribute name a ``LiquidHandler`` has (methods and instance state)."""
-    handler = new_handler()
-    return frozenset(dir(handler))
+})
 
 
 # Names people reach for that PLR 0.2.2 does not have, and what does that job.
@@ -190,7 +177,7 @@ def resolve_type(name: str) -> type | None:
     if isinstance(obj, type):
         return obj
     if name == "LiquidHandler":
-        return LiquidHandler
+        return handler_class()
     return None
 
 
@@ -324,38 +311,3 @@ def default_labware(type_name: str, name: str) -> Resource | None:
         if issubclass(cls, base):
             return labware(DEFAULT_LABWARE[base.__name__], name)
     return None
-
-
-def refuses_tip(handler: Any, channel: int, spot: Any) -> bool:
-    """Whether the handler's backend refuses the tip of ``spot`` on ``channel``: PLR asks
-    ``backend.can_pick_up_tip`` before every pick-up (a STAR takes no XL or foreign tips).
-
-    Backends that know their pipettes only once set up (the OT-2) are asked only then.
-    """
-    backend = getattr(handler, "backend", None)
-    if backend is None or not (getattr(handler, "setup_finished", False)
-                               or isinstance(backend, HamiltonLiquidHandler)):
-        return False
-    try:
-        return not backend.can_pick_up_tip(channel, spot.make_tip())
-    except Exception:  # a backend that cannot say: PLR's own call will tell on the robot
-        return False
-
-
-def quiet_logging() -> None:
-    """Skip PLR's INFO records (nothing shows them by default) unless the user set PLR's
-    logging up: a logger with handlers (``pylabrobot.setup_logger``, a notebook's own
-    handler) is left exactly as configured."""
-    plr_log = logging.getLogger("pylabrobot")
-    if not plr_log.handlers:
-        plr_log.setLevel(logging.WARNING)
-
-
-def new_handler(deck: Deck | None = None, num_channels: int = 8) -> LiquidHandler:
-    """A PLR ``LiquidHandler`` on the chatterbox backend (prints nothing until set up)."""
-    from pylabrobot.resources import STARLetDeck
-
-    quiet_logging()
-    with contextlib.redirect_stdout(None):
-        backend = LiquidHandlerChatterboxBackend(num_channels=num_channels)
-    return LiquidHandler(backend=backend, deck=deck if deck is not None else STARLetDeck())

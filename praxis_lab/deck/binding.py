@@ -68,7 +68,7 @@ class Binding:
         for p in self.info.params:
             if p.name in self.witness:
                 out[p.name] = Sym(p.name, tracer.witness(p.name), param=p.name)
-            elif p.kind == "machine" or isinstance(self.objects.get(p.name), _P["LiquidHandler"]):
+            elif p.kind == "machine" or _plr.is_handler(self.objects.get(p.name)):
                 out[p.name] = TracedHandler(tracer_ref, self.objects[p.name], p.name)
             elif p.name in self.objects:
                 out[p.name] = self.objects[p.name]
@@ -311,7 +311,7 @@ def _handler_and_labels(objects: Mapping[str, Any], proposed: bool
     handler = None
     labels: dict[int, str] = {}
     for name, obj in objects.items():
-        if isinstance(obj, _P["LiquidHandler"]):
+        if _plr.is_handler(obj):
             handler = handler or obj
         elif isinstance(obj, list | tuple):
             owners = {id(getattr(x, "parent", None)): getattr(x, "parent", None) for x in obj}
@@ -342,6 +342,6 @@ def _shared_for(labels: dict[int, str]) -> tuple[dict[Any, Any], dict[Any, Any]]
 
 def _find_handler(setup: Mapping[str, Any]) -> Any:
     for value in setup.values():
-        if isinstance(value, _P["LiquidHandler"]):
+        if _plr.is_handler(value):
             return value
     return _plr.new_handler()

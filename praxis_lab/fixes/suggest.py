@@ -266,24 +266,22 @@ def _passed_on(info: Any, param: str, lh: str) -> bool:
 def _binds(f: _Failure, name: str) -> bool:
     """Whether the failing call would bind to PLR's ``LiquidHandler.<name>``, no labware
     parameter taking the place of a volume."""
-    import inspect
-
     from praxis_lab import _plr
 
-    target = getattr(_plr.PLR["LiquidHandler"], name, None)
+    spec = _plr.catalogue().get(name)
     method = f.d.get("method", f.m)
     labware = {p.name for p in f.info.params if p.kind != "value"}
     for node in ast.walk(parsed(f.source)):
         if isinstance(node, ast.Call) and node.lineno == f.line and isinstance(
-                node.func, ast.Attribute) and node.func.attr == method and target is not None:
+                node.func, ast.Attribute) and node.func.attr == method and spec is not None:
             try:
-                bound = inspect.signature(target).bind(
-                    None, *node.args, **{k.arg: k.value for k in node.keywords if k.arg})
-            except TypeError:
+                bound = spec.bind(tuple(node.args), {k.arg: k.value for k in node.keywords
+                                                     if k.arg})
+            except _plr.BindError:
                 return False
             return not any("vol" in k and isinstance(v, ast.Name) and v.id in labware
-                           for k, v in bound.arguments.items())
-    return target is not None
+                           for k, v in bound.items())
+    return spec is not None
 
 
 def ast_number(text: str) -> float | None:

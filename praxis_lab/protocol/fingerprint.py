@@ -38,6 +38,8 @@ import types
 from pathlib import Path
 from typing import Any
 
+from praxis_lab.protocol.deferred import Deferred
+
 __all__ = ["PURE_MODULES", "function_fingerprint", "module_file", "module_kind"]
 
 # Standard-library modules whose functions answer the same for the same arguments (or
@@ -164,6 +166,9 @@ class _Values:
             raise _Unknown("nesting")
         if obj is None or isinstance(obj, bool | int | float | complex | str | bytes):
             self.add(f"{type(obj).__name__}:{obj!r}")
+            return
+        if isinstance(obj, Deferred):  # an import not run yet: by what it names
+            self.add(f"deferred:{obj.module}.{obj.name}")
             return
         if obj is Ellipsis or obj is NotImplemented:
             self.add(repr(obj))

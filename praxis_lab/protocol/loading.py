@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from praxis_lab.protocol import deferred
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
 
 __all__ = ["Loaded", "call_setup", "check_setup", "load", "resolve_setup", "setup_function"]
@@ -30,6 +31,7 @@ class Loaded:
     info: ProtocolInfo
     func: Callable[..., Any]
     namespace: dict[str, Any]
+    deferred: bool = False  # some of its PLR imports are deferred (see load's defer_for)
 
 
 def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
@@ -65,11 +67,15 @@ def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
 
 
 def load(protocol: Any, name: str | None = None,
-         namespace: Mapping[str, Any] | None = None) -> Loaded:
+         namespace: Mapping[str, Any] | None = None, *, defer_for: str | None = None
+         ) -> Loaded:
     """Compile and execute the protocol's source so its function can be traced or run.
 
     ``protocol`` is an async function, a source string or a path to a ``.py`` file.
     ``namespace`` supplies globals (a notebook's user namespace) visible to the cell.
+    ``defer_for`` names a setup that will not be called (its objects are kept): the file's
+    imports of PLR's heavy packages that only it and the annotations use are deferred
+    (:mod:`praxis_lab.protocol.deferred`).
     """
     source, filename, fn = _source_of(protocol)
     if fn is not None:
@@ -80,6 +86,9 @@ def load(protocol: Any, name: str | None = None,
     info = analyse(source, name, filename)
     ns: dict[str, Any] = dict(namespace or {})
     ns.setdefault("__name__", "__praxis_protocol__")
+    later = deferred.plan(source, defer_for) if defer_for and namespace is None else {}
+    if later:
+        ns["__builtins__"] = deferred.builtins_with(later)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
         exec(compiled(source, filename), ns)
@@ -93,7 +102,7 @@ def load(protocol: Any, name: str | None = None,
     func = ns.get(info.name)
     if func is None or not inspect.iscoroutinefunction(func):
         raise ProtocolError(f"{info.name} is not an async function after running {filename}")
-    return Loaded(info, func, ns)
+    return Loaded(info, func, ns, deferred=bool(later))
 
 
 def _no_setup(loaded: Loaded, name: str) -> str:

@@ -9,6 +9,14 @@ protocol alone never runs the setup again; an edit to the setup, to a helper it 
 to a constant it reads does. A setup without a fingerprint (it reads a file, the clock,
 random numbers…) is called every time.
 
+Between processes, a setup named in a file (or source text) is *frozen* into the user
+cache directory (:mod:`praxis_lab._plr.frozen`, :mod:`praxis_lab.cachedir`), filed under
+its :func:`~praxis_lab.protocol.closure.source_fingerprint` (read from the text before
+anything runs). A cold process that finds it there thaws the objects instead of importing
+PLR's liquid-handling package and building the deck, and loads the file with the imports
+only the setup and the annotations use deferred (:mod:`praxis_lab.protocol.deferred`). A
+process that has imported that package anyway builds: it is as quick as thawing.
+
 Simulation never changes these objects (tracing answers from stand-ins and shadows,
 checking keeps its own state): ``tests/test_setups.py`` holds every fixture to that. A
 run never takes them from here: it calls its setup afresh
@@ -29,15 +37,22 @@ True
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from praxis_lab import _plr, cachedir
+from praxis_lab._plr.frozen import freeze, thaw
+from praxis_lab.protocol.closure import source_fingerprint
 from praxis_lab.protocol.fingerprint import function_fingerprint
 from praxis_lab.protocol.loading import Loaded, call_setup, check_setup, setup_function
 
-__all__ = ["clear", "setup_key", "setup_objects"]
+__all__ = ["Frozen", "FrozenUnusable", "clear", "forget", "frozen_for", "setup_key",
+           "setup_objects"]
 
 _SIZE = 8  # setups kept (a STARLet deck with three plates is about 2 MB)
 _BUILT: OrderedDict[str, Mapping[str, Any]] = OrderedDict()
@@ -55,27 +70,93 @@ def setup_key(loaded: Loaded, setup: Any) -> str | None:
     return function_fingerprint(fn)
 
 
-def setup_objects(loaded: Loaded, setup: Any, key: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Frozen:
+    """Where a setup's frozen objects are filed (its source fingerprint), the text that
+    was read for it, and what an earlier process filed there (``None``: nothing yet)."""
+
+    key: str
+    text: str
+    data: bytes | None
+
+
+class FrozenUnusable(Exception):
+    """The frozen objects did not read back (the entry is removed): simulate without."""
+
+
+def _text(protocol: Any) -> tuple[str, str] | None:
+    if isinstance(protocol, os.PathLike) or (isinstance(protocol, str) and "\n" not in protocol
+                                             and "async def" not in protocol):
+        try:
+            return Path(protocol).read_text(), str(protocol)
+        except (OSError, UnicodeDecodeError):
+            return None
+    if isinstance(protocol, str):
+        return protocol, "<protocol>"
+    return None
+
+
+def frozen_for(protocol: Any, setup: Any) -> Frozen | None:
+    """The cache entry of a setup named in a file or source text, when this process has
+    not imported PLR's liquid-handling package (else building is as quick as thawing);
+    ``None`` when there is no such entry to read or write."""
+    if not isinstance(setup, str) or not cachedir.enabled() or _plr.handler_imported():
+        return None
+    found = _text(protocol)
+    if found is None:
+        return None
+    text, filename = found
+    key = source_fingerprint(text, setup, filename)
+    if key is None:
+        return None
+    return Frozen(key, text, cachedir.read(_environment(), "setups", key))
+
+
+def _environment() -> str:
+    return cachedir.environment(_plr.plr_version())
+
+
+def setup_objects(loaded: Loaded, setup: Any, key: str | None = None,
+                  frozen: Frozen | None = None) -> dict[str, Any]:
     """The setup's objects for ``loaded``'s protocol: kept ones when the setup is unchanged.
 
-    ``key`` is :func:`setup_key` when the caller has it already. The dict is new each
-    time; the objects in it are the kept ones.
+    ``key`` is :func:`setup_key` when the caller has it already; ``frozen`` the setup's
+    cache entry (:func:`frozen_for`): thawed when there is one, written when the setup is
+    built. The dict is new each time; the objects in it are the kept ones.
     """
     if key is None:
         key = setup_key(loaded, setup)
-    if key is None:
-        return check_setup(loaded, setup, call_setup(loaded, setup))
-    with _LOCK:
-        built = _BUILT.get(key)
-        if built is not None:
-            _BUILT.move_to_end(key)
+    built = None
+    if key is not None:
+        with _LOCK:
+            built = _BUILT.get(key)
+            if built is not None:
+                _BUILT.move_to_end(key)
+    if built is None and frozen is not None and frozen.data is not None:
+        built = thaw(frozen.data)
+        if built is None:
+            cachedir.remove(_environment(), "setups", frozen.key)
+            raise FrozenUnusable(frozen.key)
     if built is None:
         built = dict(call_setup(loaded, setup))
+        if frozen is not None and frozen.data is None:
+            data = freeze(built)
+            if data is not None:
+                cachedir.write(_environment(), "setups", frozen.key, data)
+    if key is not None:
         with _LOCK:
             _BUILT[key] = built
             while len(_BUILT) > _SIZE:
                 _BUILT.popitem(last=False)
     return check_setup(loaded, setup, built)
+
+
+def forget(key: str | None) -> None:
+    """Forget the objects kept under ``key`` (a frozen handler a protocol asked more of
+    than it holds: the next simulation builds the real one)."""
+    if key is not None:
+        with _LOCK:
+            _BUILT.pop(key, None)
 
 
 def clear() -> None:

@@ -70,7 +70,7 @@ def pick_up_tips(ctx: Context) -> None:
                if _plr.refuses_tip(handler, ch, s)]
     for ch, spot in refused:  # PLR: RuntimeError "Cannot pick up tips on channels [...]"
         tip = spot.make_tip()
-        ctx.fail("wrong_resource", f"channel {ch} of {type(handler.backend).__name__} cannot "
+        ctx.fail("wrong_resource", f"channel {ch} of {_plr.backend_name(handler)} cannot "
                  f"pick up {ctx.key(spot)} ({type(tip).__name__}, {_n(tip.maximal_volume)} "
                  "µL); use tips this device's channels take", [ctx.key(spot)], channel=ch)
     if refused:

@@ -28,7 +28,7 @@ from praxis_lab.deck.layout import layout
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo
 from praxis_lab.protocol.blocks import CATCH_ALL, guarded_lines
 from praxis_lab.protocol.loading import Loaded
-from praxis_lab.protocol.setups import setup_objects
+from praxis_lab.protocol.setups import Frozen, setup_objects
 from praxis_lab.sim.failures import PLR_ERRORS, Failure, FailureMode, locate, merge, plr_error
 from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
@@ -136,15 +136,17 @@ class Checked(NamedTuple):
 
 
 def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None,
-                    t0: float, *, setup_key: str | None = None) -> Checked:
+                    t0: float, *, setup_key: str | None = None,
+                    frozen: Frozen | None = None) -> Checked:
     """Trace and check a loaded protocol; the report has no fixes yet (``praxis_lab.fixes``
     adds them: they are proven by simulating again).
 
     The setup's objects are the kept ones while the setup is unchanged
-    (:mod:`praxis_lab.protocol.setups`; ``setup_key`` is its fingerprint when known).
+    (:mod:`praxis_lab.protocol.setups`; ``setup_key`` is its fingerprint when known,
+    ``frozen`` its entry in the user cache directory).
     """
     info = loaded.info
-    objects = setup_objects(loaded, setup, setup_key) if setup is not None else None
+    objects = setup_objects(loaded, setup, setup_key, frozen) if setup is not None else None
     setup_name = setup if isinstance(setup, str) else getattr(setup, "__name__", None)
     binding = bind(info, objects, params, setup_name)
     t_analyse = time.perf_counter()

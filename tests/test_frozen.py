@@ -1,0 +1,87 @@
+"""A frozen setup simulates exactly like the setup it was frozen from."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from test_setups import _with_setup
+
+from praxis_lab import _plr
+from praxis_lab._plr.frozen import freeze, thaw
+from praxis_lab._plr.handler import HandlerModel
+from praxis_lab.pipeline import simulate
+from praxis_lab.protocol.loading import load, resolve_setup
+
+
+def _data(report: Any) -> str:
+    d = report.to_dict()
+    d.pop("timings_ms")
+    return json.dumps(d, sort_keys=True, default=str)
+
+
+@pytest.mark.parametrize(("path", "setup"), _with_setup())
+def test_a_thawed_setup_gives_the_report_of_the_real_one(path, setup):
+    objects = resolve_setup(load(str(path)), setup)
+    data = freeze(objects)
+    assert data is not None
+    back = thaw(data)
+    assert back is not None and set(back) == set(objects)
+    handlers = [v for v in back.values() if isinstance(v, HandlerModel)]
+    assert len(handlers) == 1
+    real = simulate(str(path), setup=objects, cache=False)
+    frozen = simulate(str(path), setup=back, cache=False)
+    assert _data(frozen) == _data(real)
+    assert handlers[0].missed == []  # nothing was asked of it that it does not hold
+
+
+def test_the_model_is_the_handlers_resource_with_its_deck_head_and_backend():
+    lh = _plr.new_handler()
+    plate = _plr.labware("cor_96_wellplate_360uL_Fb", "plate")
+    lh.deck.assign_child_resource(plate, rails=10)
+    back = thaw(freeze({"lh": lh}))
+    model = back["lh"]
+    assert isinstance(model, HandlerModel) and _plr.is_handler(model)
+    assert model.deck.parent is model and model.deck.get_resource("plate").num_items == 96
+    assert model.backend.num_channels == 8 and sorted(model.head) == sorted(lh.head)
+    assert _plr.backend_name(model) == "LiquidHandlerChatterboxBackend"
+    assert model.name == lh.name and model.setup_finished is False
+
+
+def test_whatever_else_is_asked_of_the_model_is_noted():
+    model = thaw(freeze({"lh": _plr.new_handler()}))["lh"]
+    with pytest.raises(AttributeError):
+        model.summary  # noqa: B018 - a LiquidHandler attribute the model does not hold
+    with pytest.raises(AttributeError):
+        model.no_such_thing  # noqa: B018 - not a LiquidHandler attribute: not noted
+    assert model.missed == ["summary"]
+
+
+def test_a_star_backend_refuses_xl_tips_as_frozen():
+    from pylabrobot.liquid_handling import LiquidHandler
+    from pylabrobot.liquid_handling.backends.hamilton.STAR_chatterbox import (
+        STARChatterboxBackend,
+    )
+    from pylabrobot.resources import TIP_CAR_480_A00, STARLetDeck, hamilton_24_tiprack_5000uL
+
+    lh = LiquidHandler(backend=STARChatterboxBackend(), deck=STARLetDeck())
+    car = TIP_CAR_480_A00(name="car")
+    car[0] = xl = hamilton_24_tiprack_5000uL(name="xl")
+    lh.deck.assign_child_resource(car, rails=1)
+    model = thaw(freeze({"lh": lh, "xl": xl}))["lh"]
+    spot = model.deck.get_resource("xl").get_item("A1")
+    assert _plr.refuses_tip(model, 0, spot) is _plr.refuses_tip(lh, 0, xl.get_item("A1"))
+    assert _plr.refuses_tip(model, 0, spot) is True and model.missed == []
+
+
+def test_a_local_function_of_the_users_is_not_frozen():
+    from pylabrobot.resources import Well
+
+    well = Well(name="w", size_x=1, size_y=1, size_z=1, max_volume=10,
+                compute_volume_from_height=lambda h: h * 2)
+    assert freeze({"well": well}) is None
+
+
+def test_bytes_that_do_not_read_back_thaw_to_none():
+    assert thaw(b"not a pickle") is None and thaw(b"\x80\x05K\x01.") is None
