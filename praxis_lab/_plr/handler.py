@@ -127,7 +127,14 @@ class HandlerModel(Resource):  # type: ignore[misc]
 
     def refuses(self, channel: int, spot: Any) -> bool:
         """What the real backend answered for this channel and this spot's tip."""
-        key = (channel, tip_kind(spot))
+        make = getattr(spot, "_make_tip_func", None)
+        kinds = self.__dict__.setdefault("_kinds", {})  # tip factory -> (factory, kind)
+        found = kinds.get(id(make)) if make is not None else None
+        if found is None:
+            found = (make, tip_kind(spot))
+            if make is not None:  # the factory is kept alive with its id
+                kinds[id(make)] = found
+        key = (channel, found[1])
         found = self.refused.get(key)
         if found is None:
             self.missed.append(f"refuses{key}")
