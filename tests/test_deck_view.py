@@ -110,3 +110,15 @@ def test_a_proposed_deck_cannot_be_written_back():
     deck.start_editing()
     assert not deck.can_write_back and deck.write_back() is None
     assert "export the deck instead" in deck.edit_status["message"]
+
+
+def test_the_view_moves_the_proposed_labware_to_an_ot2_and_offers_no_carriers_there():
+    deck = _report_view().deck_view
+    assert deck is not None
+    deck.start_editing()
+    assert deck.targets["deck"] == "STARLetDeck" and deck.carrier_types
+    assert deck.edit("change_deck", deck="OTDeck")["ok"]
+    assert deck.targets["kind"] == "slot" and deck.carrier_types == []
+    assert [s["holds"] for s in deck.targets["slots"][:3]] == ["tips", "source", "dest"]
+    assert deck.deck_layout["deck"]["type"] == "OTDeck"
+    assert "deck = OTDeck()" in (deck.export_setup() or "")

@@ -164,3 +164,37 @@ def test_the_layout_labels_each_parameter_and_shows_the_editors_volumes(editor):
 def test_a_setup_without_a_handler_cannot_be_edited():
     with pytest.raises(PlanError, match="no LiquidHandler"):
         DeckEditor({"src": cor_96_wellplate_360uL_Fb(name="src")})
+
+
+def test_the_labware_moves_to_an_ot2_and_to_a_star_with_its_volumes_and_parameters(editor):
+    assert editor.set_volume("src", 75.0, wells=["A1"]).ok
+    assert editor.change_deck("OTDeck").ok
+    plan = editor.plan()
+    assert plan.deck == "OTDeck" and not plan.carriers
+    assert [(lw.name, lw.slot) for lw in plan.labware] == [
+        ("tips", 1), ("src", 2), ("dst", 3), ("r", 4)]
+    assert plan.find("src").volumes == {"A1": 75.0}  # type: ignore[union-attr]
+    assert editor.objects["src"] is editor.deck.get_resource("src")
+    assert editor.move("src", slot=5).ok  # and edited there
+    assert editor.change_deck("STARDeck").ok
+    plan = editor.plan()
+    assert plan.deck == "STARDeck" and editor.deck.num_rails == 56
+    assert [(c.name, c.rails) for c in plan.carriers] == [
+        ("tip_car_1", 1), ("plt_car_1", 7), ("trough_car_1", 13)]
+    assert editor.move("plt_car_1", rails=40).ok  # beyond a STARlet's 32 rails
+    back = editor.change_deck("STARLetDeck")
+    assert not back.ok and back.message.endswith("Rails must be between -4 and 32.")
+    assert editor.plan().deck == "STARDeck"  # nothing changed
+
+
+def test_a_star_setup_exports_a_star_deck():
+    from pylabrobot.resources import PLT_CAR_L5AC_A00, STARDeck
+
+    deck = STARDeck()
+    car = PLT_CAR_L5AC_A00(name="car")
+    car[2] = plate = cor_96_wellplate_360uL_Fb(name="plate")
+    deck.assign_child_resource(car, rails=45)
+    editor = DeckEditor({"lh": LiquidHandler(backend=LiquidHandlerChatterboxBackend(),
+                                             deck=deck), "plate": plate})
+    code = editor.export()
+    assert "deck = STARDeck()" in code and "rails=45" in code and "car[2] = plate" in code

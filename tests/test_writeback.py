@@ -216,3 +216,10 @@ def test_a_plate_the_setup_never_placed_is_placed_after_the_line_that_makes_it()
     assert editor.move("dest", carrier="plt_car", site=1).ok
     assert _changed(text, editor.write_back()) == ["+    plt_car[1] = dest"]
     assert "plt_car[1] = dest = cor_96_wellplate_360uL_Fb(name=\"dest\")" in editor.export()
+
+
+def test_another_deck_type_is_not_written_back():
+    editor = _editor()
+    assert editor.change_deck("OTDeck").ok
+    with pytest.raises(WritebackError, match="another deck .STARLetDeck → OTDeck.: export"):
+        editor.write_back()

@@ -29,7 +29,7 @@ from typing import Any, cast
 
 from praxis_lab import _plr
 from praxis_lab._plr.factories import Factory, kind_of
-from praxis_lab.deck import catalogue, liquids
+from praxis_lab.deck import catalogue, labware_type, liquids
 from praxis_lab.deck.edit import Edit, Refused, plr_warnings
 from praxis_lab.deck.export import export, load
 from praxis_lab.deck.plan import DeckPlan, PlanError, read
@@ -320,22 +320,9 @@ class DeckEditor:
 
         def check() -> None:
             old = self._get(name)
-            found = catalogue.entry(factory)
-            if found is None:
-                raise Refused(catalogue.unknown(factory))
-            if found.kind != kind_of(old):
-                raise Refused(f"{factory} makes a {found.kind}, {name} is a {kind_of(old)}")
-            if _plr.is_site(old.parent):
-                why = catalogue.misfit(found.kind, found.size_x, found.size_y, found.plate_type,
-                                       (old.parent.get_size_x(), old.parent.get_size_y()),
-                                       isinstance(old.parent, _P["PlateHolder"]))
-                if why:
-                    raise Refused(f"{factory} is {why}")
-            new = _plr.labware(factory, name)
-            for param, obj in self.objects.items():
-                _rebound(obj, old, new, param)  # raises Refused for a well it lacks
+            new, said = labware_type.replacement(old, factory, self.objects)
             made.extend([old, new])
-            notes.extend(liquids.carry(old, new))
+            notes.extend(said)
 
         place: list[Any] = []
 
@@ -358,7 +345,8 @@ class DeckEditor:
         edit = self._attempt(f"make {name} a {factory}", check, do, undo)
         if edit.ok:
             old, new = made
-            self.objects = {p: _rebound(o, old, new, p) for p, o in self.objects.items()}
+            self.objects = {p: labware_type.rebound(o, old, new, p)
+                            for p, o in self.objects.items()}
             edit.warnings[:0] = notes
         return edit
 
@@ -380,6 +368,23 @@ class DeckEditor:
 
         return self._attempt(what, check, do, lambda: None)
 
+    def change_deck(self, deck: str) -> Edit:
+        """The same labware, names, start volumes and parameters on another deck PLR 0.2.2
+        provides (``STARLetDeck``, ``STARDeck``, ``OTDeck``), built by PLR."""
+        from praxis_lab.deck.conversion import converted
+
+        what = f"put the labware on a {deck}"
+        try:
+            objects = load(export(converted(self.plan(), deck)))
+        except PlanError as exc:
+            return Edit(False, f"cannot {what}: {exc}")
+        except Exception as exc:  # PLR refused to build it (a carrier beyond the rails...)
+            return Edit(False, f"PLR refused to {what}: {exc}")
+        self.objects = objects
+        self.handler = next(o for o in objects.values() if isinstance(o, _P["LiquidHandler"]))
+        self.edits += 1
+        return Edit(True, what[0].upper() + what[1:])
+
     # --- what the edits give --------------------------------------------------------------
 
     def export(self, function: str = "make_deck") -> str:
@@ -395,28 +400,6 @@ class DeckEditor:
         if self.source is None:
             raise PlanError("this deck was not built by a setup function: export it instead")
         return self.source.rewritten(self.original, self.plan())
-
-
-def _rebound(obj: Any, old: Any, new: Any, param: str) -> Any:
-    """``obj`` (a setup's object) with ``old`` labware replaced by ``new``."""
-    if obj is old:
-        return new
-    if isinstance(obj, list | tuple) and obj and all(getattr(x, "parent", None) is old
-                                                      for x in obj):
-        if list(obj) == list(old.get_all_items()):
-            return new.get_all_items()
-        return [_rebound(x, old, new, param) for x in obj]
-    if isinstance(obj, list | tuple) and len(obj) == 1 and obj[0] is old:
-        return [new]
-    parent: Any = getattr(obj, "parent", None)
-    if parent is not None and parent is old:
-        ident = parent.get_child_identifier(obj)
-        try:
-            return new.get_item(ident)
-        except Exception:  # PLR: no such identifier in the new labware
-            raise Refused(f"{param} is {parent.name}[{ident}], which a {new.model} has not") \
-                from None
-    return obj
 
 
 def _span(wells: list[str]) -> str:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from praxis_lab import _plr
-from praxis_lab._plr.factories import kind_of
+from praxis_lab._plr.factories import DECKS, deck_factory, kind_of
 
 __all__ = ["targets"]
 
@@ -42,7 +42,8 @@ def targets(deck: Any, bound: Mapping[str, str]) -> dict[str, Any]:
     """Sites, slots, rails, carriers and labware of ``deck``; ``bound`` maps labware names
     to the parameter bound to them."""
     kind = _plr.deck_kind(deck)
-    out: dict[str, Any] = {"kind": kind, "rails": getattr(deck, "num_rails", None),
+    out: dict[str, Any] = {"kind": kind, "deck": deck_factory(deck), "decks": list(DECKS),
+                           "rails": getattr(deck, "num_rails", None),
                            "sites": [], "slots": [], "carriers": [], "labware": []}
     for child in deck.children:
         if not isinstance(child, _P["Carrier"]):

@@ -383,6 +383,9 @@ def rewrite(source: str, function: str, before: DeckPlan, after: DeckPlan) -> st
         ix = index(module, function)
     except LookupError as exc:
         raise WritebackError(str(exc)) from None
+    if before.deck != after.deck:
+        raise WritebackError(f"cannot write back another deck ({before.deck} → {after.deck}): "
+                             "export the deck instead")
     writer = _Writer(module, ix, before, after)
     writer.carriers()
     writer.labware()

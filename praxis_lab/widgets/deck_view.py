@@ -25,6 +25,7 @@ _ACTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "remove_carrier": ("remove_carrier", ("name",)),
     "change_type": ("change_type", ("name", "factory")),
     "set_volume": ("set_volume", ("name", "volume", "wells")),
+    "change_deck": ("change_deck", ("deck",)),
 }
 
 
@@ -167,12 +168,16 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
                 return False
         self.can_write_back = getattr(self.editor, "source", None) is not None
         self._refresh()
-        if self.targets.get("kind") == "carrier":
-            from praxis_lab.deck.catalogue import carriers
-
-            self.carrier_types = [c.name for c in carriers()]
+        self._offer_carriers()
         self.editing = True
         return True
+
+    def _offer_carriers(self) -> None:
+        """The carriers that can be added: Hamilton's, on a rail deck."""
+        from praxis_lab.deck.catalogue import carriers
+
+        kind = self.targets.get("kind")
+        self.carrier_types = [c.name for c in carriers()] if kind == "carrier" else []
 
     def _refresh(self) -> None:
         self.deck_layout = self.editor.layout()
@@ -187,7 +192,8 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
 
     def edit(self, action: str, **args: Any) -> dict[str, Any]:
         """Apply one edit (``move``, ``add_carrier``, ``remove_carrier``, ``change_type``,
-        ``set_volume``) through the editor; its outcome, also in ``edit_status``."""
+        ``set_volume``, ``change_deck``) through the editor; its outcome, also in
+        ``edit_status``."""
         if self.editor is None and not self.start_editing():
             return dict(self.edit_status)
         method, allowed = _ACTIONS.get(action, ("", ()))
@@ -204,6 +210,9 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
             return dict(self.edit_status)
         if done.ok:
             self._refresh()
+            if action == "change_deck":
+                self.can_write_back = False  # a setup's deck type is its own to change
+                self._offer_carriers()
         self._status(done.ok, done.message, done.warnings)
         return dict(self.edit_status)
 

@@ -79,6 +79,10 @@ export function createEditing({ model, root, redraw }) {
   const carrierType = h("select", { class: "pd-carrier-type", "aria-label": "carrier type" });
   const carrierRail = h("input", { type: "number", min: 1, step: 1, class: "pd-carrier-rail",
     "aria-label": "rail", placeholder: "rail" });
+  const deckType = h("select", {
+    class: "pd-deck-type", "aria-label": "deck",
+    onchange: (event) => edit("change_deck", { deck: event.target.value }),
+  });
   const pickedRow = h("div", { class: "pd-edit-row pd-picked" });
   const out = h("div", { class: "pd-out" });
   const start = h("button", { class: "pd-edit-start", onclick: () => send({ type: "edit_start" }) },
@@ -94,7 +98,8 @@ export function createEditing({ model, root, redraw }) {
     }, "Add"));
   const tools = h("div", { class: "pd-edit-row" },
     h("span", {}, "Start volume"), volume, scope,
-    h("span", { class: "praxis-muted" }, "then click wells"), exportButton, writeButton);
+    h("span", { class: "praxis-muted" }, "then click wells"), exportButton, writeButton,
+    h("span", {}, "Deck"), deckType);
   const box = h("div", { class: "pd-edit" });
 
   function bar() {
@@ -107,7 +112,11 @@ export function createEditing({ model, root, redraw }) {
     if (carrierType.options.length !== kinds.length) {
       replace(carrierType, kinds.map((k) => h("option", { value: k }, k)));
     }
-    carrierRow.style.display = model.get("targets")?.kind === "carrier" ? "" : "none";
+    const targets = model.get("targets") || {};
+    carrierRow.style.display = targets.kind === "carrier" ? "" : "none";
+    const names = { STARLetDeck: "STARlet", STARDeck: "STAR", OTDeck: "OT-2" };
+    replace(deckType, (targets.decks || []).map((d) => h("option", {
+      value: d, selected: d === targets.deck }, names[d] || d)));
     return replace(box, tools, carrierRow, pickedRow, status, warn, out);
   }
 

@@ -4,7 +4,7 @@ import deckView from "../src/deck_view.js";
 import { fixture, mount } from "./fake_model.js";
 
 const targets = {
-  kind: "carrier", rails: 32, slots: [],
+  kind: "carrier", rails: 32, slots: [], deck: "STARLetDeck", decks: ["STARLetDeck", "STARDeck", "OTDeck"],
   sites: [
     { carrier: "plate_carrier", site: 0, x: 261.5, y: 71.5, size_x: 127, size_y: 86, holds: "source" },
     { carrier: "plate_carrier", site: 1, x: 261.5, y: 167.5, size_x: 127, size_y: 86, holds: "dest" },
@@ -76,6 +76,16 @@ describe("DeckView while editing", () => {
     el.querySelector(".pd-add-carrier").click();
     expect(model.sent).toEqual([{ type: "edit", action: "add_carrier",
       args: { factory: "TIP_CAR_480_A00", rails: 20 } }]);
+  });
+
+  it("moves the labware to another deck PLR provides", () => {
+    const { el, model } = mount(deckView, state());
+    const decks = el.querySelector(".pd-deck-type");
+    expect([...decks.options].map((o) => o.textContent)).toEqual(["STARlet", "STAR", "OT-2"]);
+    expect(decks.value).toBe("STARLetDeck");
+    decks.value = "OTDeck";
+    decks.dispatchEvent(new Event("change"));
+    expect(model.sent).toEqual([{ type: "edit", action: "change_deck", args: { deck: "OTDeck" } }]);
   });
 
   it("shows PLR's reason for a refused edit", () => {
