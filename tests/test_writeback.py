@@ -221,5 +221,5 @@ def test_a_plate_the_setup_never_placed_is_placed_after_the_line_that_makes_it()
 def test_another_deck_type_is_not_written_back():
     editor = _editor()
     assert editor.change_deck("OTDeck").ok
-    with pytest.raises(WritebackError, match="another deck .STARLetDeck → OTDeck.: export"):
+    with pytest.raises(WritebackError, match=r"another deck \(STARLetDeck → OTDeck\): export"):
         editor.write_back()
