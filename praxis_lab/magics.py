@@ -129,7 +129,9 @@ class Praxis(Magics):
 
     def _simulate(self, args: argparse.Namespace, cell: _Cell) -> None:
         """Simulate the cell's protocol, show the report and leave it in ``_praxis``;
-        ``--fix`` puts the fixed source in the next input."""
+        ``--fix`` applies proven fixes until the protocol is clean or nothing more can be
+        fixed, puts the fixed source in the cell, says what was applied and what is left
+        and shows the fixed protocol's report."""
         from IPython.display import JSON, display
 
         from praxis_lab.pipeline import simulate
@@ -139,10 +141,13 @@ class Praxis(Magics):
         report = simulate(protocol, setup=args.setup, params=parse_params(args.param))
         self._shell.user_ns["_praxis"] = report
         if args.fix:
-            from praxis_lab.fixes.suggest import apply_all
+            from praxis_lab.fixes.repair import repair
 
-            fixed = apply_all(cell.body, report.failure_modes)[1:]
-            self._shell.set_next_input(f"%%praxis {cell.line}\n{fixed}", replace=True)
+            fixed = repair(report)
+            self._shell.set_next_input(f"%%praxis {cell.line}\n{fixed.source[1:]}",
+                                       replace=True)
+            print(fixed.summary())
+            report = self._shell.user_ns["_praxis"] = fixed.report
         display(JSON(report.to_dict()) if args.json else report)
 
     def _run(self, args: argparse.Namespace, cell: _Cell) -> None:

@@ -67,6 +67,7 @@ def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name:
     if cacheable and key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
+    again = dict(loaded.namespace) if namespace is not None or callable(protocol) else None
     with _collector_paused():
         try:
             checked = simulate_loaded(loaded, setup, params, t0, setup_key=fp, frozen=entry)
@@ -76,19 +77,22 @@ def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name:
             forget(fp)
             return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
         report = checked.report
-        if report.failure_modes:  # (the fixes' codemods are imported only then)
+        if report.failure_modes:  # (the fixes and their proofs are imported only then)
+            from praxis_lab.fixes.proof import Prover
             from praxis_lab.fixes.suggest import attach_fixes
 
             t_fix = time.perf_counter()
-            attach_fixes(checked)
-            _add_time(report, "report", t_fix)
-    again = dict(loaded.namespace) if namespace is not None or callable(protocol) else None
+            prover = Prover(loaded, checked, setup, params, again)
+            attach_fixes(checked, prover)
+            _add_time(report, "fixes", t_fix)
+            report.proofs = prover.simulations
     report._resimulate = functools.partial(_again, setup=setup, params=params,
                                            name=loaded.info.name, namespace=again)
     report._with_setup = functools.partial(_again, report.source, params=params,
                                            name=loaded.info.name, namespace=again)
     report._deck_editor = functools.partial(_deck_editor, loaded, setup, params,
                                             report.requirements)
+    report._repair = functools.partial(_repair, report)
     if cacheable:
         _CACHE[key] = report
         while len(_CACHE) > _CACHE_SIZE:
@@ -131,6 +135,13 @@ def _again(source: str, *, setup: Any, params: Mapping[str, Any] | None, name: s
            namespace: Mapping[str, Any] | None) -> SimulationReport:
     """Simulate an edited source the way its report was made (what ``apply_fix`` calls)."""
     return simulate(source, setup=setup, params=params, name=name, namespace=namespace)
+
+
+def _repair(report: SimulationReport) -> dict[str, Any]:
+    """Apply proven fixes until the protocol is clean (``SimulationReport.apply_fix()``)."""
+    from praxis_lab.fixes.repair import repair
+
+    return repair(report).to_dict()
 
 
 def _add_time(report: SimulationReport, step: str, since: float) -> None:

@@ -98,7 +98,8 @@ def test_simulate_json_failure_modes_have_the_design_fields_with_their_types(cap
         "no_tips", "conditional", "volume > 200")
     assert (mode["line"], mode["column"], mode["method"]) == (8, 14, "aspirate")
     assert mode["resources"] == ["plate[A1]"] and isinstance(mode["message"], str)
-    assert mode["fixes"] and all(set(f) == {"description", "edit"} for f in mode["fixes"])
+    assert mode["fixes"] and all(set(f) == {"description", "edit", "proven"} and f["proven"]
+                                 for f in mode["fixes"])
     liquid = data["requirements"]["liquid"]
     assert all(set(row) == {"parameter", "well", "min_volume"} for row in liquid)
 

@@ -47,16 +47,8 @@ FILES = sorted(p for p in CORPUS.glob("*.py") if not p.name.startswith("_"))
 
 # --- known bugs outside the files this suite may fix (reported to the lead) -------------------
 
-_ASSUME_DONE_96 = (
-    "after the failed aspirate96 (40 µL into tips holding 40 of 65 µL) the head is assumed "
-    "full (65 µL), so the dispense96 of 2 * volume = 80 µL is reported too: a second, real "
-    "mistake in the protocol, but PLR would have stopped at the first, and the expected "
-    "JSON lists only that one")
-
 KNOWN_BUGS: dict[str, dict[str, str]] = {
-    "failures": {
-        "broken_96_tip_volume": _ASSUME_DONE_96,
-    },
+    "failures": {},
     "differential": {},
 }
 

@@ -185,9 +185,11 @@ def test_a_missing_pick_up_in_a_loop_takes_new_full_columns_and_drops_them_each_
 def test_the_cli_prints_a_fixed_loop_protocol_that_simulates_clean_and_runs_on_plr(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     path = TESTS / "protocols" / "broken_no_tips_loop.py"
-    assert main(["simulate", str(path), "--setup", "setup", "--fix"]) == 1
+    assert main(["simulate", str(path), "--setup", "setup", "--fix"]) == 0  # fixed: clean
+    out = capsys.readouterr()
+    assert "ok after fixing" in out.err
     fixed = tmp_path / "fixed.py"
-    fixed.write_text(capsys.readouterr().out)
+    fixed.write_text(out.out)
     assert main(["simulate", str(fixed), "--setup", "setup"]) == 0
     assert "ok — 16 ops" in capsys.readouterr().out
     assert plr_harness.run_file(fixed).completed

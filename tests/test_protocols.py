@@ -78,8 +78,6 @@ def test_the_failure_modes_are_the_expected_kinds_lines_and_certainties(path: Pa
 NO_FIX = {
     "broken_bad_channel-bad_arguments@8": "channel 8 does not exist: which one was meant?",
     "broken_bad_missing_arg-bad_arguments@9": "vols is missing: no volume to propose",
-    "broken_no_tips_aspirate-insufficient_liquid@9": "a tip picked up after the failed "
-        "aspirate is empty: the aspirate's own no_tips fix is the one to apply",
     "broken_unresolved_helper-unresolved_type@12": "reagent is handed to the protocol's own "
         "first_well(), which calls get_item: the closest type (Trough) has none",
     "broken_wrong_tiprack_aspirate-wrong_resource@8": "aspirating from a tip rack: the "

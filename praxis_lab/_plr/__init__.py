@@ -139,12 +139,17 @@ def closest_methods(name: str, n: int = 3) -> list[str]:
     >>> closest_methods("transfer_96")
     ['stamp', 'aspirate96', 'dispense96']
     """
+    return list(_closest(name, n))
+
+
+@functools.lru_cache(maxsize=256)
+def _closest(name: str, n: int) -> tuple[str, ...]:
     ops = catalogue()
     found = [op for op in _SYNONYMS.get(name.lower(), ()) if op in ops]
     for op in difflib.get_close_matches(name, sorted(ops), n=n, cutoff=0.5):
         if op not in found:
             found.append(op)
-    return found[:n]
+    return tuple(found[:n])
 
 
 def error_class(name: str) -> type[Exception]:

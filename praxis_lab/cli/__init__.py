@@ -105,11 +105,13 @@ def _simulate(args: argparse.Namespace) -> int:
     report = simulate(args.file, setup=args.setup, params=parse_params(args.param),
                       name=args.protocol)
     if args.fix:
-        from praxis_lab.fixes.suggest import apply_all
+        from praxis_lab.fixes.repair import repair
 
-        sys.stdout.write(apply_all(report.source, report.failure_modes))
-    else:
-        print(formats.render([formats.Checked(args.file, report)], fmt))
+        fixed = repair(report)
+        sys.stdout.write(fixed.source)
+        print(fixed.summary(), file=sys.stderr)
+        return 0 if fixed.ok else 1
+    print(formats.render([formats.Checked(args.file, report)], fmt))
     return 0 if report.ok else 1
 
 

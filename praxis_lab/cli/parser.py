@@ -97,8 +97,10 @@ def _simulate(sub: _Commands) -> None:
                           "computation graph, deck layout, timings); the same as --format json")
     _format_arg(sim)
     sim.add_argument("--fix", action="store_true",
-                     help="print FILE's source with the first fix of every failure mode applied "
-                          "(redirect it to a new file; FILE itself is not changed)")
+                     help="print FILE's source with proven fixes applied, simulated again and "
+                          "repeated until clean or nothing more can be fixed (redirect it to a "
+                          "new file; FILE itself is not changed); what was applied and what is "
+                          "left go to stderr; exit 0 when the fixed source is clean")
 
 
 def _format_arg(p: argparse.ArgumentParser) -> None:

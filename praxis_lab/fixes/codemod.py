@@ -1,29 +1,32 @@
-"""Codemods: the source edits a fix is made of, applied with LibCST.
+"""Codemods: the source edits a fix is made of, located with ``ast`` and spliced as text.
 
 A :class:`Fix` is one edit located by line (insert a statement before or after the
 failing one, remove or replace it, rename a method, replace an argument, change an
-annotation or a default, prepare labware in the setup), plus the edits it needs
-elsewhere to stay correct (``also``: moving a pick-up is an insert and a remove).
-:meth:`Fix.apply` returns the new source, every other byte as it was. Which fix
-answers which failure is decided in ``fixes.py``.
+annotation or a default, prepare labware in the setup, replace an expression), plus the
+edits it needs elsewhere to stay correct (``also``: moving a pick-up is an insert and a
+remove). :meth:`Fix.apply` returns the new source with every other byte as it was: the
+edit's place comes from the parse tree's positions and only that span of text changes,
+so comments, blank lines and the author's formatting stay. (Every candidate fix is
+applied and simulated before it is offered, so an edit costs a parse and a splice, not a
+concrete syntax tree.) Which fix answers which failure is decided in ``suggest.py``.
 
 >>> fix = Fix("rename", "use aspirate", line=3, method="aspirat", new="aspirate")
->>> print(fix.apply("async def p(lh):\\n    x = 1\\n    await lh.aspirat([w], [1])\\n"))
+>>> print(fix.apply("async def p(lh):\\n    x = 1\\n    await lh.aspirat([w], [1])  # go\\n"))
 async def p(lh):
     x = 1
-    await lh.aspirate([w], [1])
+    await lh.aspirate([w], [1])  # go
 <BLANKLINE>
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
-import functools
-from collections.abc import Callable, Sequence
+import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
 
-__all__ = ["Fix", "apply_edits"]
+__all__ = ["Fix", "apply_edits", "unified_diff"]
 
 # The order edits on one line are applied in (the source is edited bottom-up).
 _ORDER = {"insert_after": 0, "replace_stmt": 1, "remove": 1}
@@ -34,22 +37,20 @@ class Fix:
     """One codemod: ``kind`` of edit, where (``line``), its parameters, and ``also``."""
 
     kind: str  # insert_before | insert_after | remove | replace_stmt | rename | replace_arg |
-    #            replace_call | annotate | default | setup_insert
+    #            replace_call | annotate | default | setup_insert | replace_expr
     description: str
     line: int = 0
     method: str = ""
     new: str = ""
-    arg: str = ""
+    arg: str = ""  # replace_expr: the expression's text to replace
     index: int = 0
     function: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=())
     also: tuple[Fix, ...] = field(default=())  # edits at other lines, applied with this one
 
     def apply(self, source: str) -> str:
-        """The fixed source (LibCST keeps every other byte as it was).
-
-        The edits are applied from the last line up, so each one's line is still valid.
-        """
+        """The fixed source: the edits applied from the last line up, so each one's line
+        is still valid."""
         return apply_edits(source, self.edits())
 
     def edits(self) -> list[Fix]:
@@ -61,9 +62,19 @@ class Fix:
             after = self.apply(source)
         except Exception as exc:  # a fix that cannot apply is reported, not raised
             return {"description": self.description, "edit": f"(cannot apply: {exc})"}
-        diff = difflib.unified_diff(source.splitlines(), after.splitlines(), "before", "after",
-                                    n=0, lineterm="")
-        return {"description": self.description, "edit": "\n".join(list(diff)[2:])}
+        return {"description": self.description, "edit": unified_diff(source, after)}
+
+
+def unified_diff(before: str, after: str) -> str:
+    """The edit from ``before`` to ``after`` as diff hunks without context lines."""
+    diff = difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after",
+                                n=0, lineterm="")
+    return "\n".join(list(diff)[2:])
+
+
+class EditError(ValueError):
+    """An edit finds nothing to change where it points (the source is not the one it was
+    made for)."""
 
 
 def apply_edits(source: str, edits: list[Fix]) -> str:
@@ -74,9 +85,22 @@ def apply_edits(source: str, edits: list[Fix]) -> str:
     for edit in edits:
         if not any(_clash(edit, k) for k in kept):
             kept.append(edit)
-    for edit in sorted(kept, key=lambda e: (-e.line, _ORDER.get(e.kind, 2))):
-        source = str(_wrapper(source).visit(_Codemod(edit)).code)
+    for edit in sorted(kept, key=lambda e: (-_anchor(source, e), _ORDER.get(e.kind, 2))):
+        source = _EDITS[edit.kind](source, ast.parse(source), edit)
     return source
+
+
+def _anchor(source: str, edit: Fix) -> int:
+    """The line an edit is made at (an edit of a function's signature or setup: its line)."""
+    if edit.line:
+        return edit.line
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == (
+                edit.function or node.name) and (edit.kind == "setup_insert" or any(
+                    a.arg == edit.arg for a in _arguments(node))):
+            return node.end_lineno or node.lineno if edit.kind == "setup_insert" else \
+                node.lineno
+    return 0
 
 
 def _clash(a: Fix, b: Fix) -> bool:
@@ -89,161 +113,203 @@ def _clash(a: Fix, b: Fix) -> bool:
     return a.line == b.line and (a.kind in whole or b.kind in whole or a.arg == b.arg)
 
 
-@functools.lru_cache(maxsize=8)
-def _wrapper(source: str) -> Any:
-    """LibCST's parse and position metadata, once per source (fixes share them)."""
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper
-
-    return MetadataWrapper(cst.parse_module(source), unsafe_skip_copy=True)
+# --- text positions ------------------------------------------------------------------------
 
 
-@functools.cache
-def _codemod_class() -> type:
-    """The LibCST transformer class, defined on first use (LibCST is imported only then).
+class _Text:
+    """The source as lines, spliced at ``ast`` positions (columns are UTF-8 byte offsets)."""
 
-    It finds where the fix applies (the block, the function, the call at its line); the
-    edits themselves are the ``_edit_*`` functions below.
-    """
-    import libcst as cst
-    from libcst.metadata import PositionProvider
+    def __init__(self, source: str) -> None:
+        self.lines = source.splitlines(keepends=True)
 
-    class Codemod(cst.CSTTransformer):
-        METADATA_DEPENDENCIES = (PositionProvider,)
+    def offset(self, line: int, col: int) -> int:
+        """The character offset of (line, byte column) in the whole source."""
+        before = sum(len(x) for x in self.lines[:line - 1])
+        return before + len(self.lines[line - 1].encode()[:col].decode(errors="replace"))
 
-        def __init__(self, fix: Fix) -> None:
-            super().__init__()
-            self.fix = fix
-            self.in_function: list[str] = []
+    def splice(self, node: ast.AST, new: str) -> str:
+        """The source with ``node``'s text replaced by ``new``."""
+        whole = "".join(self.lines)
+        start = self.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        end = self.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        return whole[:start] + new + whole[end:]
 
-        def _line(self, node: cst.CSTNode) -> int:
-            return int(self.get_metadata(PositionProvider, node).start.line)
+    def indent(self, line: int) -> str:
+        text = self.lines[line - 1]
+        return text[:len(text) - len(text.lstrip())]
 
-        def _in_setup(self, stmt: Any) -> bool:
-            """Whether ``stmt`` is the ``return`` of the setup function the fix edits."""
-            return bool(self.fix.kind == "setup_insert" and self.in_function and
-                        self.in_function[-1] == self.fix.function and isinstance(
-                            stmt, cst.SimpleStatementLine) and isinstance(
-                            stmt.body[0], cst.Return))
-
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-            self.in_function.append(node.name.value)
-
-        def leave_FunctionDef(self, orig: cst.FunctionDef, node: cst.FunctionDef) -> Any:
-            self.in_function.pop()
-            return _edit_params(self.fix, node)
-
-        def leave_IndentedBlock(self, orig: cst.IndentedBlock, node: cst.IndentedBlock) -> Any:
-            body = _edit_block(self.fix, orig.body, self._line, self._in_setup)
-            if body is None:
-                return node
-            # keep statements transformed deeper down (renames inside the block)
-            done = {id(o): n for o, n in zip(orig.body, node.body, strict=True)}
-            return node.with_changes(body=[done.get(id(s), s) for s in body])
-
-        def leave_Call(self, orig: cst.Call, node: cst.Call) -> Any:
-            fix = self.fix
-            if fix.kind not in ("rename", "replace_arg", "replace_call") or self._line(
-                    orig) != fix.line or not isinstance(node.func, cst.Attribute):
-                return node
-            return _edit_call(fix, node) if node.func.attr.value == fix.method else node
-
-    return Codemod
+    def with_lines(self, first: int, last: int, new: list[str]) -> str:
+        """The source with lines ``first``..``last`` (1-based, inclusive; ``last`` =
+        ``first`` - 1 to insert) replaced by ``new``."""
+        return "".join(self.lines[:first - 1] + new + self.lines[last:])
 
 
-def _statements(code: str) -> list[Any]:
-    import libcst as cst
+def _block(new: str, indent: str) -> list[str]:
+    """``new`` (statements written at column 0) indented to ``indent``, one line each."""
+    body = textwrap.dedent(new)
+    return [(indent + t if t.strip() else t) + "\n" for t in body.rstrip("\n").split("\n")]
 
-    return list(cst.parse_module(code).body)
 
-
-def _edit_block(fix: Fix, body: Sequence[Any], line_of: Callable[[Any], int],
-                in_setup: Callable[[Any], bool]) -> list[Any] | None:
-    """A block's statements with the fix's statement edits made: inserted before or after
-    the one at ``fix.line``, it removed or replaced, the setup's return prepared; None when
-    the block has nothing to edit."""
-    import libcst as cst
-
-    out: list[Any] = []
-    changed = False
-    for stmt in body:
-        here = line_of(stmt) == fix.line
-        if here and fix.kind == "insert_before":
-            out.extend(_statements(fix.new))
-            changed = True
-        if here and fix.kind in ("remove", "replace_stmt"):
-            out.extend(_statements(fix.new) if fix.kind == "replace_stmt" else [])
-            changed = True
+def _statements(tree: ast.Module) -> Iterator[tuple[ast.stmt, list[ast.stmt]]]:
+    """Every statement inside a function, with the block it is in."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module):
             continue
-        if in_setup(stmt):
-            out.extend(_edit_setup_return(fix, stmt))
-            changed = True
+        for name in ("body", "orelse", "finalbody"):
+            block = getattr(node, name, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield from ((st, block) for st in block)
+        for handler in getattr(node, "handlers", []):
+            yield from ((st, handler.body) for st in handler.body)
+
+
+def _statement_at(tree: ast.Module, line: int) -> tuple[ast.stmt, list[ast.stmt]]:
+    found = [(st, block) for st, block in _statements(tree) if st.lineno == line]
+    if not found:
+        raise EditError(f"no statement starts at line {line}")
+    return found[-1]  # the innermost
+
+
+def _calls_at(tree: ast.Module, line: int, method: str) -> list[ast.Call]:
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and n.lineno == line
+             and isinstance(n.func, ast.Attribute) and n.func.attr == method]
+    if not calls:
+        raise EditError(f"no call of {method}() at line {line}")
+    return calls
+
+
+def _arguments(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.arg]:
+    a = fn.args
+    return [*a.posonlyargs, *a.args, *a.kwonlyargs]
+
+
+# --- the edits ---------------------------------------------------------------------------------
+
+
+def _insert(source: str, tree: ast.Module, fix: Fix) -> str:
+    stmt, _ = _statement_at(tree, fix.line)
+    text = _Text(source)
+    at = stmt.lineno if fix.kind == "insert_before" else (stmt.end_lineno or stmt.lineno) + 1
+    return text.with_lines(at, at - 1, _block(fix.new, text.indent(stmt.lineno)))
+
+
+def _replace_stmt(source: str, tree: ast.Module, fix: Fix) -> str:
+    stmt, block = _statement_at(tree, fix.line)
+    text = _Text(source)
+    new = _block(fix.new, text.indent(stmt.lineno)) if fix.kind == "replace_stmt" else []
+    if not new and len(block) == 1:  # the block keeps a statement
+        new = [text.indent(stmt.lineno) + "pass\n"]
+    return text.with_lines(stmt.lineno, stmt.end_lineno or stmt.lineno, new)
+
+
+def _rename(source: str, tree: ast.Module, fix: Fix) -> str:
+    for call in reversed(_calls_at(tree, fix.line, fix.method)):
+        func = call.func
+        assert isinstance(func, ast.Attribute)
+        owner = ast.get_source_segment(source, func.value) or ""
+        source = _Text(source).splice(func, f"{owner}.{fix.new}")
+        tree = ast.parse(source)
+    return source
+
+
+def _replace_call(source: str, tree: ast.Module, fix: Fix) -> str:
+    for call in reversed(_calls_at(tree, fix.line, fix.method)):
+        source = _Text(source).splice(call, fix.new)
+    return source
+
+
+def _replace_arg(source: str, tree: ast.Module, fix: Fix) -> str:
+    for call in reversed(_calls_at(tree, fix.line, fix.method)):
+        source = _set_argument(source, call, fix.arg, fix.index, fix.new)
+    return source
+
+
+def _set_argument(source: str, call: ast.Call, arg: str, index: int, new: str) -> str:
+    """The call with argument ``arg`` (keyword, or positional ``index``) set to ``new``; a
+    missing one is added as a keyword."""
+    text = _Text(source)
+    for kw in call.keywords:
+        if kw.arg == arg:
+            return text.splice(kw.value, new)
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    if index < len(positional):
+        return text.splice(positional[index], new)
+    whole = "".join(text.lines)
+    end = text.offset(call.end_lineno or call.lineno, call.end_col_offset or 0) - 1  # ")"
+    head = whole[:end].rstrip()
+    sep = "" if head.endswith(("(", ",")) else ", "
+    return head + sep + f"{arg}={new}" + whole[end:]
+
+
+def _replace_expr(source: str, tree: ast.Module, fix: Fix) -> str:
+    """Replace the expression whose text is ``fix.arg`` at ``fix.line`` (in a function named
+    ``fix.function`` when ``fix.line`` is 0) by ``fix.new``."""
+    candidates = [n for n in ast.walk(_scope(tree, fix)) if isinstance(n, ast.expr) and (
+        not fix.line or n.lineno == fix.line) and ast.get_source_segment(source, n) == fix.arg]
+    if not candidates:
+        raise EditError(f"no {fix.arg} at line {fix.line}")
+    return _Text(source).splice(candidates[fix.index], fix.new)
+
+
+def _scope(tree: ast.Module, fix: Fix) -> ast.AST:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == (
+                fix.function):
+            return node
+    return tree
+
+
+def _params(source: str, tree: ast.Module, fix: Fix) -> str:
+    """A parameter's default (``default``, in ``fix.function``) or annotation (``annotate``,
+    in every function that has the parameter) set to ``fix.new``."""
+    edits: list[tuple[ast.AST, str]] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             continue
-        out.append(stmt)
-        if here and fix.kind == "insert_after":
-            out.extend(_statements(fix.new))
-            changed = True
-    if not out:
-        out.append(cst.SimpleStatementLine([cst.Pass()]))
-    return out if changed else None
+        if fix.kind == "default" and node.name == fix.function:
+            a = node.args
+            pairs = list(zip(a.args[len(a.args) - len(a.defaults):], a.defaults, strict=True))
+            pairs += [(k, d) for k, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d]
+            edits += [(d, fix.new) for p, d in pairs if p.arg == fix.arg]
+        elif fix.kind == "annotate":
+            for p in _arguments(node):
+                if p.arg == fix.arg:
+                    edits.append((p.annotation or p, fix.new if p.annotation else
+                                  f"{p.arg}: {fix.new}"))
+    if not edits:
+        raise EditError(f"no parameter {fix.arg} to edit")
+    for node, new in sorted(edits, key=lambda e: (-e[0].lineno, -e[0].col_offset)):  # type: ignore[attr-defined]
+        source = _Text(source).splice(node, new)
+    return source
 
 
-def _edit_setup_return(fix: Fix, stmt: Any) -> list[Any]:
-    """The setup's ``return`` with the fix's statements before it; ``return {...}`` becomes
-    ``_setup = {...}``, the statements (which read ``_setup``), ``return _setup``."""
-    import libcst as cst
-
-    value = stmt.body[0].value
-    if value is None or (isinstance(value, cst.Name) and value.value == "_setup"):
-        return [*_statements(fix.new), stmt]
-    named = stmt.with_changes(body=[cst.Assign([cst.AssignTarget(cst.Name("_setup"))], value)])
-    return [named, *_statements(fix.new), cst.parse_statement("return _setup\n")]
-
-
-def _edit_params(fix: Fix, node: Any) -> Any:
-    """A function with the fix's parameter edit made (a default, an annotation)."""
-    import libcst as cst
-
-    if fix.kind == "default" and node.name.value == fix.function:
-        params = [p.with_changes(default=cst.parse_expression(fix.new))
-                  if p.name.value == fix.arg else p for p in node.params.params]
-    elif fix.kind == "annotate":
-        params = [p.with_changes(annotation=cst.Annotation(cst.parse_expression(fix.new)))
-                  if p.name.value == fix.arg else p for p in node.params.params]
-    else:
-        return node
-    return node.with_changes(params=node.params.with_changes(params=params))
+def _setup_insert(source: str, tree: ast.Module, fix: Fix) -> str:
+    """The fix's statements (which read ``_setup``) before each ``return`` of the setup
+    function; ``return {...}`` becomes ``_setup = {...}``, the statements, ``return _setup``."""
+    fn = _scope(tree, fix)
+    if fn is tree:
+        raise EditError(f"no setup function {fix.function}")
+    returns = [st for st, _ in _statements(fn) if isinstance(st, ast.Return)]  # type: ignore[arg-type]
+    if not returns:
+        raise EditError(f"setup {fix.function} has no return")
+    for ret in sorted(returns, key=lambda r: -r.lineno):
+        text = _Text(source)
+        indent = text.indent(ret.lineno)
+        value = ret.value
+        if value is None or (isinstance(value, ast.Name) and value.id == "_setup"):
+            new = _block(fix.new, indent)
+            source = text.with_lines(ret.lineno, ret.lineno - 1, new)
+            continue
+        expr = ast.get_source_segment(source, value) or ""
+        new = [*_block(f"_setup = {expr}\n", indent), *_block(fix.new, indent),
+               f"{indent}return _setup\n"]
+        source = text.with_lines(ret.lineno, ret.end_lineno or ret.lineno, new)
+    return source
 
 
-def _edit_call(fix: Fix, node: Any) -> Any:
-    """The call at the fix's line with the fix's edit made (the method renamed, the call
-    replaced, an argument replaced)."""
-    import libcst as cst
-
-    if fix.kind == "rename":
-        return node.with_changes(func=node.func.with_changes(attr=cst.Name(fix.new)))
-    if fix.kind == "replace_call":
-        return cst.parse_expression(fix.new)
-    return node.with_changes(args=_replaced(node.args, fix, cst.parse_expression(fix.new)))
-
-
-def _replaced(args: Any, fix: Fix, value: Any) -> list[Any]:
-    """The call's arguments with ``fix.arg`` (keyword, or positional ``fix.index``) set."""
-    import libcst as cst
-
-    out = list(args)
-    for i, a in enumerate(out):
-        if a.keyword is not None and a.keyword.value == fix.arg:
-            out[i] = a.with_changes(value=value)
-            return out
-    positional = [i for i, a in enumerate(out) if a.keyword is None]
-    if fix.index < len(positional):
-        i = positional[fix.index]
-        out[i] = out[i].with_changes(value=value)
-    else:
-        out.append(cst.Arg(value=value, keyword=cst.Name(fix.arg)))
-    return out
-
-
-def _Codemod(fix: Fix) -> Any:
-    return _codemod_class()(fix)
+_EDITS = {
+    "insert_before": _insert, "insert_after": _insert, "remove": _replace_stmt,
+    "replace_stmt": _replace_stmt, "rename": _rename, "replace_call": _replace_call,
+    "replace_arg": _replace_arg, "replace_expr": _replace_expr, "annotate": _params,
+    "default": _params, "setup_insert": _setup_insert,
+}

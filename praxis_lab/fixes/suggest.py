@@ -1,12 +1,12 @@
-"""Fixes: which codemods answer which failure mode, checked to leave the protocol free of it.
+"""Fixes: which codemods answer which failure mode, offered once they are proven.
 
-:func:`fixes_for` looks up the failure's kind in a rule table; each rule returns the
-:class:`~praxis_lab.fixes.codemod.Fix` objects (the edits) it can offer, best first. A fix must
-leave the whole protocol free of that failure, not only its line: a volume lowered at an
-aspirate is lowered at the dispense that empties the same tips, a missing pick-up in a
-loop is made per iteration (``tipfixes.py``). Where no edit is safe, none is offered and
-the failure's message says what to do. The tests apply every offered fix to every fixture
-and re-simulate it.
+:func:`candidates` looks up the failure's kind in a rule table; each rule returns the
+:class:`~praxis_lab.fixes.codemod.Fix` objects (the edits) it can propose, the protocol's
+intent first: a volume the protocol asks for is kept (more liquid in the setup, a bigger
+container or tip, the transfer split) before it is lowered. :func:`attach_fixes` proves
+every candidate by simulating the fixed protocol again (:mod:`praxis_lab.fixes.proof`) and
+offers the proven ones: the failure gone, nothing new on any path. Loop-aware tip fixes
+live in ``tips.py``.
 
 >>> from praxis_lab import simulate
 >>> src = ("async def p(lh: LiquidHandler, tips: TipRack, src: Plate):\\n"
@@ -24,12 +24,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from praxis_lab.fixes.codemod import Fix, apply_edits
+from praxis_lab.fixes.codemod import Fix, apply_edits, unified_diff
+from praxis_lab.fixes.proof import Proof, Prover
 from praxis_lab.fixes.tips import tip_fixes
 from praxis_lab.protocol.blocks import DROPS, PICKS, locate, parsed, text, tip_op
 from praxis_lab.sim.state import _n
 
-__all__ = ["Fix", "apply_all", "attach_fixes", "fixes_for"]
+__all__ = ["Fix", "apply_all", "attach_fixes", "candidates"]
 
 _ARG_INDEX = {"tip_spots": 0, "resources": 0, "vols": 1, "resource": 0, "volume": 1}
 _VOLUMES = ("insufficient_liquid", "over_capacity", "tip_volume_exceeded")
@@ -215,20 +216,96 @@ _RULES: dict[str, Callable[[_Failure], list[Fix]]] = {
 }
 
 
-def fixes_for(mode: Any, info: Any, binding: Any, state: Any) -> list[dict[str, str]]:
-    """The fixes offered for one failure mode, as report dicts (kept on ``mode.fix_objects``)."""
+def candidates(mode: Any, info: Any, binding: Any, state: Any) -> list[Fix]:
+    """The fixes the rule table proposes for one failure mode, the protocol's intent first
+    (not yet proven)."""
     rule = _RULES.get(mode.kind)
-    objs = rule(_Failure(mode, info, binding, state)) if rule else []
-    mode.data["fix_objects"] = objs
-    return [f.to_dict(info.source) for f in objs]
+    return rule(_Failure(mode, info, binding, state)) if rule else []
 
 
-def attach_fixes(checked: Any) -> None:
-    """Give every failure mode of a checked protocol its fixes
-    (``checked``: :class:`praxis_lab.sim.simulate.Checked`)."""
-    final = checked.final
-    for mode in checked.report.failure_modes:
-        mode.fixes = fixes_for(mode, checked.info, checked.binding, final)
+def attach_fixes(checked: Any, prover: Prover) -> None:
+    """Give every failure mode of a checked protocol its proven fixes
+    (``checked``: :class:`praxis_lab.sim.simulate.Checked`).
+
+    Each candidate is applied and simulated again (:class:`~praxis_lab.fixes.proof.Prover`):
+    the proven ones (their failure gone, none new on any path) are offered first, then the
+    ones that let another failure appear, with what appears; the others not at all. The
+    later failures a proven fix removes as well, being its consequences (the dispense and
+    the drop after a missing pick-up), become part of the first one's failure mode.
+    """
+    report = checked.report
+    modes = list(report.failure_modes)
+    folded: set[int] = set()
+    for mode in modes:
+        if id(mode) in folded:
+            continue
+        offered = _proven(mode, candidates(mode, checked.info, checked.binding, checked.final),
+                          prover)
+        mode.data["fix_objects"] = [fix for fix, _ in offered]
+        mode.data["proofs"] = [proof for _, proof in offered]
+        mode.fixes = [_fix_dict(fix, proof, checked.info.source) for fix, proof in offered]
+        if offered and offered[0][1].clean:
+            folded |= _fold(mode, modes, offered[0][1])
+    report.failure_modes = [m for m in modes if id(m) not in folded]
+
+
+_MAX_TRIED = 5  # candidates simulated per failure mode, in the rules' order
+_MAX_OFFERED = 3  # proven fixes offered per failure mode
+
+
+def _proven(mode: Any, fixes: list[Fix], prover: Prover) -> list[tuple[Fix, Proof]]:
+    """The candidates worth offering, proven first (in the rules' order), then those that
+    remove the failure but let another appear."""
+    clean: list[tuple[Fix, Proof]] = []
+    shaky: list[tuple[Fix, Proof]] = []
+    for fix in fixes[:_MAX_TRIED]:
+        proof = prover.prove(mode, fix)
+        if proof.clean:
+            clean.append((fix, proof))
+        elif proof.removes and not proof.error:
+            shaky.append((fix, proof))
+        if len(clean) >= _MAX_OFFERED:
+            break
+    return clean + shaky[:1]
+
+
+def _fix_dict(fix: Fix, proof: Proof, source: str) -> dict[str, Any]:
+    """The report's dict of an offered fix: its description, its edit as a diff, whether
+    it is proven and what it lets appear."""
+    out: dict[str, Any] = {"description": fix.description,
+                           "edit": unified_diff(source, proof.source), "proven": proof.clean}
+    if proof.breaks:
+        out["breaks"] = proof.breaks
+    return out
+
+
+# Later failures that are consequences of an earlier one when its fix removes them too: the
+# same tip failure further on (the dispense and the drop after a missing pick-up), and a
+# dispense from a tip that holds less because the aspirate failed.
+_TIP_KINDS = frozenset({"no_tips", "tips_already_loaded", "tip_spot_empty", "tip_not_empty"})
+
+
+def _fold(first: Any, modes: list[Any], proof: Proof) -> set[int]:
+    """Make the later failure modes ``proof``'s fix removes, when they follow from ``first``,
+    part of ``first``: its message names their lines."""
+    out: set[int] = set()
+    lines: list[str] = []
+    for mode in modes:
+        if mode is first or mode.line < first.line or (mode.kind, mode.line) not in proof.gone:
+            continue
+        if first.certainty != "always" and mode.certainty == "always":
+            continue  # it happens on paths where the first does not
+        same = mode.kind == first.kind and first.kind in _TIP_KINDS
+        from_tip = mode.kind == "insufficient_liquid" and mode.method.startswith("dispense") \
+            and first.kind in _TIP_KINDS | {"tip_volume_exceeded", "insufficient_liquid"}
+        if same or from_tip:
+            out.add(id(mode))
+            first.consequences.append(mode)
+            lines.append(f"{mode.method} at line {mode.line}")
+    if lines:
+        first.message += f"; the {' and the '.join(lines)} fail{'s' if len(lines) == 1 else ''} "\
+            "for the same reason"
+    return out
 
 
 def apply_all(source: str, modes: list[Any]) -> str:

@@ -131,6 +131,9 @@ class FailureMode:
     # they fail on, over all channels, iterations and paths (``sim.simulate`` fills them)
     ops: list[str] = field(default_factory=list)
     involves: list[str] = field(default_factory=list)
+    # later failures that follow from this one (the dispense and the drop after a missing
+    # pick-up): the fix that removes this one removes them (praxis_lab.fixes folds them in)
+    consequences: list[FailureMode] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -139,6 +142,8 @@ class FailureMode:
             "message": self.message, "resources": self.resources, "fixes": self.fixes,
             "occurrences": self.occurrences, "ops": self.ops,
             "involves": self.involves or self.resources,
+            "consequences": [{"kind": c.kind, "line": c.line, "method": c.method,
+                              "message": c.message} for c in self.consequences],
         }
 
 

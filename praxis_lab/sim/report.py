@@ -41,11 +41,14 @@ class SimulationReport:
     source: str = ""
     setup: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    proofs: int = 0  # fixed sources simulated to prove the fixes offered
     # how to simulate an edited source as this report was made (set by praxis_lab.simulate)
     _resimulate: Callable[[str], SimulationReport] | None = field(default=None, repr=False)
     # the same source simulated with another setup, and an editor of this report's deck
     _with_setup: Callable[..., SimulationReport] | None = field(default=None, repr=False)
     _deck_editor: Callable[[], Any] | None = field(default=None, repr=False)
+    # apply proven fixes until clean (set by praxis_lab.simulate: the fixes live above sim)
+    _repair: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI JSON of DESIGN.md."""
@@ -84,14 +87,21 @@ class SimulationReport:
             lines.append("  on deck: " + ", ".join(on_deck))
         return "\n".join(lines)
 
-    def apply_fix(self, failure: int, fix: int = 0) -> dict[str, Any]:
-        """Apply fix ``fix`` of failure mode ``failure`` and re-simulate the fixed source.
+    def apply_fix(self, failure: int | None = None, fix: int = 0) -> dict[str, Any]:
+        """Apply fix ``fix`` of failure mode ``failure`` and re-simulate the fixed source;
+        without ``failure``, apply proven fixes, re-simulate and repeat until the protocol
+        is clean or nothing more can be fixed (what ``--fix`` does).
 
         Returns ``{"source", "diff", "ok", "summary", "failure_modes"}`` (what the
-        failure list's "Apply fix" button shows).
+        failure list's "Apply fix" button shows; the repair adds ``applied``).
         """
         import difflib
 
+        if failure is None:
+            if self._repair is None:
+                raise RuntimeError("this report was not made by praxis_lab.simulate: it "
+                                   "cannot be fixed; call praxis_lab.simulate first")
+            return self._repair()
         mode = self.failure_modes[failure]
         objs = mode.data.get("fix_objects") or []
         if not 0 <= fix < len(objs):

@@ -1,0 +1,164 @@
+"""Proof: a fix is offered only once the fixed protocol has been simulated again.
+
+A :class:`Prover` applies a candidate fix, simulates the fixed source on every path with
+the setup and parameters the report was made with, and compares: the failure the fix
+answers must be gone and no failure may appear that the protocol did not have (on any
+path: the other branch of an ``if`` included). A fix that removes its failure but lets
+another appear is kept, last, with what appears (:attr:`Proof.breaks`); one that does not
+remove its failure, or does not compile, is not offered.
+
+Proving costs one simulation per candidate, kept small: the setup's labware is built once
+and shared by every candidate that leaves the setup function as it was (the real labware
+never changes while a protocol is traced), and a fixed source is simulated once however
+many candidates make it.
+
+>>> from praxis_lab import simulate
+>>> src = ("async def p(lh: LiquidHandler, tips: TipRack, src: Plate):\\n"
+...        "    await lh.aspirate(src['A1'], [10])\\n")
+>>> fix = simulate(src, cache=False).failure_modes[0].fixes[0]
+>>> fix["description"], fix["proven"]
+('pick up tips (tips["A1"]) before line 2', True)
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from praxis_lab.errors import UserError
+from praxis_lab.fixes.codemod import Fix
+from praxis_lab.protocol.loading import Loaded, load, resolve_setup
+from praxis_lab.sim.simulate import Checked, simulate_loaded
+
+__all__ = ["Proof", "Prover", "line_map"]
+
+# Trace issues that leave a fixed protocol not fully checked: a fix that causes one
+# is not proven.
+_UNCHECKED = frozenset({"timeout", "op_bound", "reads_state", "path_bound"})
+
+
+@dataclass
+class Proof:
+    """What simulating a fixed source showed about one failure mode."""
+
+    source: str  # the fixed source ("" when the fix cannot apply)
+    removes: bool  # the failure is gone from its line
+    breaks: list[str] = field(default_factory=list)  # what appears that was not there
+    error: str = ""  # why the fixed source could not be simulated
+    gone: set[tuple[str, int]] = field(default_factory=set)  # the failures it removes
+    checked: Checked | None = field(default=None, repr=False)
+
+    @property
+    def clean(self) -> bool:
+        """Removes its failure and adds none: the fix is proven."""
+        return self.removes and not self.breaks and not self.error
+
+
+class Prover:
+    """Simulates fixed sources the way a report was made: same protocol name, setup,
+    parameters and namespace."""
+
+    def __init__(self, loaded: Loaded, checked: Checked, setup: Any,
+                 params: Mapping[str, Any] | None,
+                 namespace: Mapping[str, Any] | None = None) -> None:
+        self.loaded, self.checked, self.namespace = loaded, checked, namespace
+        self.setup, self.params = setup, dict(params or {})
+        self.source = checked.info.source
+        self.name = checked.info.name
+        self.setup_name = checked.binding.setup_name
+        self.before = {(m.kind, m.line) for m in checked.report.failure_modes}
+        self.issues = {i.kind for i in checked.report.issues if i.kind in _UNCHECKED}
+        self._objects = checked.setup_objects
+        self._setup_text = _function_text(self.source, self.setup_name)
+        self._runs: dict[str, tuple[Checked | None, str]] = {}
+        self.simulations = 0
+
+    def prove(self, mode: Any, fix: Fix) -> Proof:
+        """Apply ``fix`` and simulate: does ``mode`` go, does anything else come?"""
+        try:
+            fixed = fix.apply(self.source)
+        except Exception as exc:  # a codemod that cannot apply here is not offered
+            return Proof("", False, error=f"cannot apply: {exc}")
+        if fixed == self.source:
+            return Proof(fixed, False, error="changes nothing")
+        checked, error = self.run(fixed)
+        if checked is None:
+            return Proof(fixed, False, error=error)
+        mapping = line_map(self.source, fixed)
+        after = {(m.kind, mapping.get(m.line)) for m in checked.report.failure_modes}
+        breaks = [m.message for m in checked.report.failure_modes
+                  if (m.kind, mapping.get(m.line)) not in self.before]
+        breaks += [f"not fully checked any more: {i.message}" for i in checked.report.issues
+                   if i.kind in _UNCHECKED and i.kind not in self.issues]
+        gone = {k for k in self.before if k not in after}
+        return Proof(fixed, (mode.kind, mode.line) in gone, breaks, gone=gone, checked=checked)
+
+    def run(self, fixed: str) -> tuple[Checked | None, str]:
+        """The fixed source simulated (cached per source), or None and why not."""
+        if fixed not in self._runs:
+            self._runs[fixed] = self._simulate(fixed)
+        return self._runs[fixed]
+
+    def _simulate(self, fixed: str) -> tuple[Checked | None, str]:
+        try:
+            ast.parse(fixed)
+        except SyntaxError as exc:
+            return None, f"does not compile: {exc.msg} @ line {exc.lineno}"
+        self.simulations += 1
+        try:
+            loaded = load(fixed, self.name, self.namespace)
+            setup = self._setup_for(loaded, fixed)
+            return simulate_loaded(loaded, setup, self.params, time.perf_counter(),
+                                   setup_name=self.setup_name), ""
+        except UserError as exc:
+            return None, f"does not simulate: {exc}"
+        except Exception as exc:  # the fixed source breaks something: not offered
+            return None, f"does not simulate: {type(exc).__name__}: {exc}"
+
+    def _setup_for(self, loaded: Loaded, fixed: str) -> Any:
+        """The setup's labware: the report's own when the fix leaves the setup as it was,
+        else the edited setup function's (called again)."""
+        if self.setup is None:
+            return None
+        if self._objects is not None and _function_text(fixed, self.setup_name) == (
+                self._setup_text):
+            return self._objects
+        if isinstance(self.setup, str):
+            return resolve_setup(loaded, self.setup)
+        edited = loaded.namespace.get(self.setup_name or "")
+        return resolve_setup(loaded, edited if callable(edited) else self.setup)
+
+
+def _function_text(source: str, name: str | None) -> str | None:
+    """The source of the top-level function ``name`` (None when the source has none)."""
+    if not name:
+        return None
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
+            return ast.get_source_segment(source, node)
+    return None
+
+
+def line_map(before: str, after: str) -> dict[int, int]:
+    """Line of ``after`` → the line of ``before`` it is (or replaces); inserted lines are
+    not in the map.
+
+    >>> line_map("a\\nb\\nc\\n", "a\\nx\\nb\\nc\\n")
+    {1: 1, 3: 2, 4: 3}
+    """
+    a, b = before.splitlines(), after.splitlines()
+    out: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.update({j1 + k + 1: i1 + k + 1 for k in range(j2 - j1)})
+        elif tag == "replace":  # the statement itself was edited
+            out.update({j + 1: i1 + min(j - j1, i2 - i1 - 1) + 1 for j in range(j1, j2)})
+    return out
