@@ -62,10 +62,11 @@ def test_unresolved_type_is_fixed_by_the_closest_plr_annotation():
 
 
 def test_a_fix_edit_is_a_readable_diff():
-    mode = simulate(H + CASES["unknown_method"], cache=False).failure_modes[0]
+    src = H + "    await lh.pick_up_tips(tips['A1'])\n    await lh.aspirat(src['A1'], [v])\n"
+    mode = simulate(src, cache=False).failure_modes[0]
     assert mode.fixes[0]["edit"].splitlines() == [
-        "@@ -2 +2 @@", "-    await lh.transfer_96(src, dst, volume=v)",
-        "+    await lh.stamp(src, dst, volume=v)"]
+        "@@ -3 +3 @@", "-    await lh.aspirat(src['A1'], [v])",
+        "+    await lh.aspirate(src['A1'], [v])"]
 
 
 def test_inserted_statements_take_the_indentation_of_their_block():
@@ -78,7 +79,7 @@ def test_applying_every_fix_leaves_the_rest_of_the_source_byte_for_byte():
     src = "# keep me\n" + H.replace("(lh", "(lh") + CASES["unknown_method"] + "    # trailing\n"
     fixed = apply_all(src, simulate(src, cache=False).failure_modes)
     assert fixed.startswith("# keep me\n") and fixed.endswith("    # trailing\n")
-    assert "lh.stamp(src, dst, volume=v)" in fixed
+    assert "    await lh.aspirate96(src, volume=v)\n    await lh.dispense96(dst, volume=v)\n" in fixed
 
 
 SETUP_PROTOCOL = '''
@@ -109,13 +110,16 @@ def test_setup_fixes_assign_labware_to_the_deck_and_set_start_volumes():
     r = simulate(SETUP_PROTOCOL, setup="make", cache=False)
     assert [m.kind for m in r.failure_modes] == ["not_on_deck", "insufficient_liquid"]
     fixed = r.failure_modes[0].data["fix_objects"][0].apply(SETUP_PROTOCOL)
-    assert "_setup[\"lh\"].deck.assign_child_resource(_setup[\"dst\"]" in fixed
+    assert 'lh.deck.assign_child_resource(_setup["dst"]' in fixed
     r2 = simulate(fixed, setup="make", cache=False)
     assert (r2.failure_modes[0].kind, r2.failure_modes[0].line) == ("insufficient_liquid", 23)
-    volume_fix = next(f for f in r2.failure_modes[0].data["fix_objects"]
-                      if f.kind == "setup_insert")
-    assert volume_fix.description == "set a start volume of 120 µL in src[A1] in setup make"
-    assert simulate(volume_fix.apply(fixed), setup="make", cache=False).ok
+    volume_fix = r2.failure_modes[0].data["fix_objects"][0]  # the volume kept: first
+    assert volume_fix.description == ("start with 120 µL in src[A1]: what the protocol takes "
+                                      "from it (set in setup make)")
+    fixed_volume = volume_fix.apply(fixed)  # the setup's own set_volume(100) is changed
+    assert 'src.get_item("A1").tracker.set_volume(120)\n' in fixed_volume
+    assert "set_volume(100)" not in fixed_volume
+    assert simulate(fixed_volume, setup="make", cache=False).ok
 
 
 # --- every offered fix leaves the protocol free of its failure -----------------------------
@@ -128,9 +132,12 @@ def _setup(path: Path) -> str | None:
     return json.loads(path.with_suffix(".json").read_text()).get("setup")  # type: ignore[no-any-return]
 
 
-def _broken_by(fix: Fix, source: str, report: Any, mode: Any) -> list[str]:
-    """What is wrong with the source ``fix`` makes: it does not parse, the failure is still at
-    its line, or a failure that happens on every run appears that was not there before."""
+def _broken_by(fix: Fix, shown: dict[str, Any], source: str, report: Any, mode: Any
+               ) -> list[str]:
+    """What is wrong with the source ``fix`` makes, simulated here again: it does not parse,
+    the failure is still at its line, or a failure appears on some path (the other branch of
+    an ``if`` included) that the fix does not say appears (what it breaks, or what the fixed
+    failure hid where the protocol never got before)."""
     fixed = fix.apply(source)
     try:
         ast.parse(fixed)
@@ -138,22 +145,34 @@ def _broken_by(fix: Fix, source: str, report: Any, mode: Any) -> list[str]:
         return [f"does not parse: {exc}"]
     again = simulate(fixed, setup=report.setup, params=report.params, cache=False)
     line = new_line(source, fixed, mode.line)
-    before = {(f.kind, new_line(source, fixed, f.line)) for f in report.failure_modes}
+    before = {(f.kind, new_line(source, fixed, f.line)) for m in report.failure_modes
+              for f in (m, *m.consequences)}
     remains = [f"{f.kind} @ {f.line} remains" for f in again.failure_modes
                if (f.kind, f.line) == (mode.kind, line)]
-    new = [f"{f.kind} @ {f.line} is new" for f in again.failure_modes
-           if f.certainty == "always" and (f.kind, f.line) not in before]
-    return remains + new
+    new = [f.message for f in again.failure_modes if (f.kind, f.line) not in before]
+    said = shown.get("breaks", []) + shown.get("reveals", [])  # what appears, said
+    unsaid = [f"{m} is new" for m in new if m not in said]
+    wrong = ["not proven, yet it breaks nothing"] if not (
+        shown["proven"] or shown.get("breaks")) else []
+    return remains + unsaid + wrong
 
 
 @pytest.mark.parametrize("path", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_every_offered_fix_parses_removes_its_failure_and_adds_none(path: Path):
+def test_every_offered_fix_parses_removes_its_failure_and_says_what_appears(path: Path):
     source = path.read_text()
     report = simulate(str(path), setup=_setup(path), cache=False)
     problems = [f"{mode.kind} @ {mode.line}, fix {fix.description!r}: {p}"
-                for mode in report.failure_modes for fix in mode.data.get("fix_objects") or []
-                for p in _broken_by(fix, source, report, mode)]
+                for mode in report.failure_modes
+                for fix, shown in zip(mode.data["fix_objects"], mode.fixes, strict=True)
+                for p in _broken_by(fix, shown, source, report, mode)]
     assert not problems, "\n".join(problems)
+
+
+def test_a_fix_that_lets_another_failure_appear_is_offered_only_without_a_proven_one():
+    for path in FIXTURES:
+        for mode in simulate(str(path), setup=_setup(path)).failure_modes:
+            proven = [f["proven"] for f in mode.fixes]
+            assert proven in ([], [False]) or all(proven), (path.stem, mode.kind, proven)
 
 
 LOOP_FIXTURES = ["broken_no_tips_loop", "broken_no_tips_after_drop", "broken_pickup_loop",

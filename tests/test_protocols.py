@@ -76,14 +76,10 @@ def test_the_failure_modes_are_the_expected_kinds_lines_and_certainties(path: Pa
 # Failure modes no codemod can fix without knowing the author's intent (which channel,
 # which volume, which container); they are pinned here so a new fix-less one is noticed.
 NO_FIX = {
-    "broken_bad_channel-bad_arguments@8": "channel 8 does not exist: which one was meant?",
-    "broken_bad_missing_arg-bad_arguments@9": "vols is missing: no volume to propose",
-    "broken_unresolved_helper-unresolved_type@12": "reagent is handed to the protocol's own "
-        "first_well(), which calls get_item: the closest type (Trough) has none",
-    "broken_wrong_tiprack_aspirate-wrong_resource@8": "aspirating from a tip rack: the "
-        "intended source container is unknown",
-    "broken_wrong_trough_indexed-wrong_resource@8": "trough['A1'] is raised by the protocol "
-        "itself (TypeError) before any op: no call to rewrite",
+    "broken_bad_missing_arg-bad_arguments@8": "transfer without source_vol or target_vols: "
+        "the protocol has no volume to take them from (a made-up one is not a fix)",
+    "broken_bad_missing_arg-bad_arguments@9": "vols is missing and no dispense moves the same "
+        "liquid: no volume to propose",
     "broken_protocol_check_default-protocol_error@12": "the protocol's own check refuses its "
         "default: whether the default or the check is wrong is the author's call",
     "broken_protocol_assert_plate-protocol_error@10": "the protocol asserts a 384-well plate "

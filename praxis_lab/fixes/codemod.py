@@ -37,7 +37,8 @@ class Fix:
     """One codemod: ``kind`` of edit, where (``line``), its parameters, and ``also``."""
 
     kind: str  # insert_before | insert_after | remove | replace_stmt | rename | replace_arg |
-    #            replace_call | annotate | default | setup_insert | replace_expr
+    #            replace_call | annotate | default | setup_insert | before_return |
+    #            replace_expr | remove_arg | add_import
     description: str
     line: int = 0
     method: str = ""
@@ -91,20 +92,23 @@ def apply_edits(source: str, edits: list[Fix]) -> str:
 
 
 def _anchor(source: str, edit: Fix) -> int:
-    """The line an edit is made at (an edit of a function's signature or setup: its line)."""
+    """The line an edit is made at (an edit of a function's signature or setup: its line;
+    an import: before every other edit's line, so it is made last)."""
     if edit.line:
         return edit.line
+    if edit.kind == "add_import":
+        return -1
+    setup = edit.kind in ("setup_insert", "before_return")
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == (
-                edit.function or node.name) and (edit.kind == "setup_insert" or any(
+                edit.function or node.name) and (setup or any(
                     a.arg == edit.arg for a in _arguments(node))):
-            return node.end_lineno or node.lineno if edit.kind == "setup_insert" else \
-                node.lineno
+            return node.end_lineno or node.lineno if setup else node.lineno
     return 0
 
 
 def _clash(a: Fix, b: Fix) -> bool:
-    inserts = ("insert_before", "insert_after", "setup_insert")
+    inserts = ("insert_before", "insert_after", "setup_insert", "before_return", "add_import")
     if a.kind in inserts or b.kind in inserts:
         return (a.kind, a.line, a.function, a.new) == (b.kind, b.line, b.function, b.new)
     if a.line == 0 or b.line == 0:
@@ -241,6 +245,34 @@ def _set_argument(source: str, call: ast.Call, arg: str, index: int, new: str) -
     return head + sep + f"{arg}={new}" + whole[end:]
 
 
+def _remove_arg(source: str, tree: ast.Module, fix: Fix) -> str:
+    """The call without argument ``fix.arg`` (keyword, or positional ``fix.index``), and the
+    comma that went with it."""
+    for call in reversed(_calls_at(tree, fix.line, fix.method)):
+        args: list[ast.AST] = [*call.args, *call.keywords]
+        args.sort(key=lambda a: (a.lineno, a.col_offset))  # type: ignore[attr-defined]
+        named = [k for k in call.keywords if k.arg == fix.arg]
+        positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+        node: ast.AST | None = named[0] if named else (
+            positional[fix.index] if fix.index < len(positional) else None)
+        if node is None:
+            raise EditError(f"no argument {fix.arg} at line {fix.line}")
+        text = _Text(source)
+        whole = "".join(text.lines)
+        i = args.index(node)
+        if i > 0:  # from the end of the argument before it
+            prev = args[i - 1]
+            start = text.offset(prev.end_lineno, prev.end_col_offset)  # type: ignore[attr-defined]
+            end = text.offset(node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        else:  # to the start of the argument after it
+            start = text.offset(node.lineno, node.col_offset)  # type: ignore[attr-defined]
+            nxt = args[1] if len(args) > 1 else None
+            end = text.offset(nxt.lineno, nxt.col_offset) if nxt else text.offset(  # type: ignore[attr-defined]
+                node.end_lineno, node.end_col_offset)  # type: ignore[attr-defined]
+        source = whole[:start] + whole[end:]
+    return source
+
+
 def _replace_expr(source: str, tree: ast.Module, fix: Fix) -> str:
     """Replace the expression whose text is ``fix.arg`` at ``fix.line`` (in a function named
     ``fix.function`` when ``fix.line`` is 0) by ``fix.new``."""
@@ -296,7 +328,8 @@ def _setup_insert(source: str, tree: ast.Module, fix: Fix) -> str:
         text = _Text(source)
         indent = text.indent(ret.lineno)
         value = ret.value
-        if value is None or (isinstance(value, ast.Name) and value.id == "_setup"):
+        if fix.kind == "before_return" or value is None or (
+                isinstance(value, ast.Name) and value.id == "_setup"):
             new = _block(fix.new, indent)
             source = text.with_lines(ret.lineno, ret.lineno - 1, new)
             continue
@@ -307,9 +340,25 @@ def _setup_insert(source: str, tree: ast.Module, fix: Fix) -> str:
     return source
 
 
+def _add_import(source: str, tree: ast.Module, fix: Fix) -> str:
+    """``fix.new`` (an import) after the module's last top-level import, unless the module
+    imports it already."""
+    new = ast.parse(fix.new).body[0]
+    names = {a.asname or a.name for a in getattr(new, "names", [])}
+    imported = {a.asname or a.name for node in tree.body if isinstance(
+        node, ast.Import | ast.ImportFrom) for a in node.names}
+    if names <= imported:
+        return source
+    last = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    at = (last[-1].end_lineno or last[-1].lineno) + 1 if last else 1
+    text = _Text(source)
+    return text.with_lines(at, at - 1, _block(fix.new, ""))
+
+
 _EDITS = {
     "insert_before": _insert, "insert_after": _insert, "remove": _replace_stmt,
     "replace_stmt": _replace_stmt, "rename": _rename, "replace_call": _replace_call,
-    "replace_arg": _replace_arg, "replace_expr": _replace_expr, "annotate": _params,
-    "default": _params, "setup_insert": _setup_insert,
+    "replace_arg": _replace_arg, "remove_arg": _remove_arg, "replace_expr": _replace_expr,
+    "annotate": _params, "default": _params, "setup_insert": _setup_insert,
+    "before_return": _setup_insert, "add_import": _add_import,
 }

@@ -3,9 +3,13 @@
 A :class:`Prover` applies a candidate fix, simulates the fixed source on every path with
 the setup and parameters the report was made with, and compares: the failure the fix
 answers must be gone and no failure may appear that the protocol did not have (on any
-path: the other branch of an ``if`` included). A fix that removes its failure but lets
+path: the other branch of an ``if`` included), nor a warning (a bound hit, PLR's
+``stamp`` dispensing back into its source). A fix that removes its failure but lets
 another appear is kept, last, with what appears (:attr:`Proof.breaks`); one that does not
-remove its failure, or does not compile, is not offered.
+remove its failure, or does not compile, is not offered. What appears where the protocol
+never got before (behind a raise) or further into a call that failed at an earlier check
+was hidden by the failure, not made by the fix: it is said (:attr:`Proof.reveals`), and the
+fix is proven.
 
 Proving costs one simulation per candidate, kept small: the setup's labware is built once
 and shared by every candidate that leaves the setup function as it was (the real labware
@@ -34,12 +38,7 @@ from praxis_lab.fixes.codemod import Fix
 from praxis_lab.protocol.loading import Loaded, load, resolve_setup
 from praxis_lab.sim.simulate import Checked, simulate_loaded
 
-__all__ = ["Proof", "Prover", "line_map"]
-
-# Trace issues that leave a fixed protocol not fully checked: a fix that causes one
-# is not proven.
-_UNCHECKED = frozenset({"timeout", "op_bound", "reads_state", "path_bound"})
-
+__all__ = ["Proof", "Prover", "line_map", "stage"]
 
 @dataclass
 class Proof:
@@ -48,9 +47,14 @@ class Proof:
     source: str  # the fixed source ("" when the fix cannot apply)
     removes: bool  # the failure is gone from its line
     breaks: list[str] = field(default_factory=list)  # what appears that was not there
+    # what appears where the protocol never got, or further into a call that failed before:
+    # failures of its own the fixed one hid
+    reveals: list[str] = field(default_factory=list)
     error: str = ""  # why the fixed source could not be simulated
     gone: set[tuple[str, int]] = field(default_factory=set)  # the failures it removes
-    checked: Checked | None = field(default=None, repr=False)
+    # the fixed source's failures: (kind, the line in the fixed source, the line it was
+    # in the original source or 0 for a line the fix wrote)
+    after: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
 
     @property
     def clean(self) -> bool:
@@ -71,7 +75,11 @@ class Prover:
         self.name = checked.info.name
         self.setup_name = checked.binding.setup_name
         self.before = {(m.kind, m.line) for m in checked.report.failure_modes}
-        self.issues = {i.kind for i in checked.report.issues if i.kind in _UNCHECKED}
+        self.ran = {op.line_number for op in checked.report.graph.operations}
+        self.failed_at: dict[int, int] = {}  # line -> how far into its call a failure got
+        for m in checked.report.failure_modes:
+            self.failed_at[m.line] = max(self.failed_at.get(m.line, 0), stage(m.kind))
+        self.issues = {i.kind for i in checked.report.issues}
         self._objects = checked.setup_objects
         self._setup_text = _function_text(self.source, self.setup_name)
         self._runs: dict[str, tuple[Checked | None, str]] = {}
@@ -90,12 +98,29 @@ class Prover:
             return Proof(fixed, False, error=error)
         mapping = line_map(self.source, fixed)
         after = {(m.kind, mapping.get(m.line)) for m in checked.report.failure_modes}
-        breaks = [m.message for m in checked.report.failure_modes
-                  if (m.kind, mapping.get(m.line)) not in self.before]
-        breaks += [f"not fully checked any more: {i.message}" for i in checked.report.issues
-                   if i.kind in _UNCHECKED and i.kind not in self.issues]
+        breaks: list[str] = []
+        reveals: list[str] = []
+        stopped = "raised" in mode.data and mode.kind != "unresolved_type"
+        for m in checked.report.failure_modes:
+            line = mapping.get(m.line)
+            if (m.kind, line) not in self.before:
+                hidden = self._hidden(m.kind, line, stopped)
+                (reveals if hidden else breaks).append(m.message)
+        breaks += [f"{i.kind}: {i.message}" for i in checked.report.issues
+                   if i.kind not in self.issues and i.kind != "raised"]
         gone = {k for k in self.before if k not in after}
-        return Proof(fixed, (mode.kind, mode.line) in gone, breaks, gone=gone, checked=checked)
+        return Proof(fixed, (mode.kind, mode.line) in gone, breaks, reveals, gone=gone,
+                     after=[(m.kind, m.line, mapping.get(m.line, 0))
+                            for m in checked.report.failure_modes])
+
+    def _hidden(self, kind: str, line: int | None, stopped: bool) -> bool:
+        """Whether a failure the fixed source has at ``line`` (of the original) was hidden
+        in the original: the call there failed at an earlier check (an unknown method is then
+        found to have no tips), or the protocol never got to the line because the failure
+        fixed stopped it (``stopped``: it raised)."""
+        if line is None:
+            return False  # a line the fix wrote
+        return stage(kind) > self.failed_at.get(line, 99) or (stopped and line not in self.ran)
 
     def run(self, fixed: str) -> tuple[Checked | None, str]:
         """The fixed source simulated (cached per source), or None and why not."""
@@ -131,6 +156,18 @@ class Prover:
             return resolve_setup(loaded, self.setup)
         edited = loaded.namespace.get(self.setup_name or "")
         return resolve_setup(loaded, edited if callable(edited) else self.setup)
+
+
+# How far into a call a failure is, in the order of its checks: it exists and binds, then
+# its tips, then its volumes.
+_STAGE = {"unresolved_type": 0, "protocol_error": 0, "unknown_method": 1, "bad_arguments": 1,
+          "wrong_resource": 1, "not_on_deck": 1, "no_tips": 2, "tips_already_loaded": 2,
+          "tip_spot_empty": 2, "tip_not_empty": 2}
+
+
+def stage(kind: str) -> int:
+    """How far into a call a failure of ``kind`` gets (its checks come in this order)."""
+    return _STAGE.get(kind, 3)
 
 
 def _function_text(source: str, name: str | None) -> str | None:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from praxis_lab.fixes.codemod import Fix, apply_edits, unified_diff
-from praxis_lab.fixes.proof import line_map
+from praxis_lab.fixes.proof import line_map, stage
 
 __all__ = ["Repaired", "repair"]
 
@@ -127,27 +127,15 @@ def _uncover(report: Any, again: Callable[[str], Any], seen: set[str]
     """A fix that removes its failure and lets the protocol get further (what appears was
     hidden behind it: a later line, or a later check of the same call), when no proven fix
     is left."""
-    first = min((_stage(m, m.line) for m in report.failure_modes), default=(0, 0))
+    first = min(((m.line, stage(m.kind)) for m in report.failure_modes), default=(0, 0))
     for mode in report.failure_modes:
         for fix, proof in _offered(mode):
-            if not proof.removes or proof.checked is None or proof.source in seen:
+            if not proof.removes or proof.error or proof.source in seen:
                 continue
-            mapping = line_map(report.source, proof.source)
-            after = [_stage(m, mapping.get(m.line, 0)) for m in proof.checked.report.failure_modes]
+            after = [(line, stage(kind) if line else 0) for kind, _, line in proof.after]
             if after and min(after) > first:
                 return proof.source, again(proof.source), [_described(fix)]
     return None
-
-
-# The order a call's checks come in: it exists and binds, then its tips, then its volumes.
-_RANK = {"unresolved_type": 0, "protocol_error": 0, "unknown_method": 1, "bad_arguments": 1,
-         "wrong_resource": 1, "not_on_deck": 1, "no_tips": 2, "tips_already_loaded": 2,
-         "tip_spot_empty": 2, "tip_not_empty": 2}
-
-
-def _stage(mode: Any, line: int) -> tuple[int, int]:
-    """How far a protocol gets before ``mode``: its line, then how far into the call."""
-    return line, _RANK.get(mode.kind, 3) if line else 0
 
 
 def _offered(mode: Any) -> list[tuple[Fix, Any]]:

@@ -123,7 +123,8 @@ def _aspirate_into_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:
     if vol - (tip.max_volume - tip.liquid) > _EPS:
         ctx.fail("tip_volume_exceeded", f"aspirate {_n(vol)} µL into a tip on channel "
                  f"{ch} that holds at most {_n(tip.max_volume)} µL (has "
-                 f"{_n(tip.liquid)} µL)", [key], volume=vol, room=tip.max_volume - tip.liquid)
+                 f"{_n(tip.liquid)} µL)", [key], volume=vol, room=tip.max_volume - tip.liquid,
+                 max=tip.max_volume, origin=tip.origin)
         return
     st.mount(ch, Channel(tip.origin, tip.max_volume, tip.liquid + vol))
 
@@ -138,7 +139,7 @@ def _dispense_from_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:
         if free is not None:
             ctx.fail("over_capacity", f"dispense {_n(vol)} µL into {key}, which has "
                      f"room for {_n(free)} µL (max {_n(well.max_volume)} µL)", [key],
-                     well=key, volume=vol, free=free)
+                     well=key, volume=vol, free=free, max=well.max_volume)
             return
     if ctx.volumes and vol - tip.liquid > _EPS:
         ctx.fail("insufficient_liquid", f"dispense {_n(vol)} µL from the tip on "

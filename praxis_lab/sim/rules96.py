@@ -164,7 +164,8 @@ def _aspirate96(ctx: Context, res: Any, volume: Any) -> None:
         if vol - (head.max_volume - head.liquid) > _EPS:
             ctx.fail("tip_volume_exceeded", f"{ctx.op.method} {_n(vol)} µL into tips that "
                      f"hold at most {_n(head.max_volume)} µL (have {_n(head.liquid)} µL)",
-                     [name], volume=vol, room=head.max_volume - head.liquid)
+                     [name], volume=vol, room=head.max_volume - head.liquid,
+                     max=head.max_volume, origin=head.origin)
             return
     st._set(st.__dict__, "head96", Channel(head.origin, head.max_volume, head.liquid + vol))
 
@@ -195,7 +196,7 @@ def _dispense96(ctx: Context, res: Any, volume: Any) -> None:
             if free is not None:
                 ctx.fail("over_capacity", f"dispense {_n(amount)} µL: {ctx.key(well)} has "
                          f"room for {_n(free)} µL", [ctx.key(well)], well=ctx.key(well),
-                         volume=amount, free=free)
+                         volume=amount, free=free, max=well.max_volume)
                 return
     st._set(st.__dict__, "head96", Channel(head.origin, head.max_volume, head.liquid - vol))
 
