@@ -215,7 +215,8 @@ def test_labware_off_the_deck_is_flagged_once_at_the_first_op_touching_it():
     assert r.level == "exact"
     assert kinds(r) == [("not_on_deck", 19, "always"), ("insufficient_liquid", 21, "always")]
     assert "holds 40 µL" in r.failure_modes[1].message
-    assert r.failure_modes[1].fixes[0]["description"].startswith("lower the volume")
+    assert r.failure_modes[1].fixes[0]["description"].startswith("start with 120 µL in src[A1]")
+    assert r.failure_modes[1].fixes[-1]["description"].startswith("lower the volume")  # last
 
 
 def test_a_repeated_simulation_is_a_cache_lookup():

@@ -12,9 +12,9 @@ was hidden by the failure, not made by the fix: it is said (:attr:`Proof.reveals
 fix is proven.
 
 Proving costs one simulation per candidate, kept small: the setup's labware is built once
-and shared by every candidate that leaves the setup function as it was (the real labware
-never changes while a protocol is traced), and a fixed source is simulated once however
-many candidates make it.
+and shared by every candidate that leaves the setup function as it was
+(:mod:`praxis_lab.protocol.setups`), and a fixed source is simulated once however many
+candidates make it.
 
 >>> from praxis_lab import simulate
 >>> src = ("async def p(lh: LiquidHandler, tips: TipRack, src: Plate):\\n"
@@ -35,7 +35,8 @@ from typing import Any
 
 from praxis_lab.errors import UserError
 from praxis_lab.fixes.codemod import Fix
-from praxis_lab.protocol.loading import Loaded, load, resolve_setup
+from praxis_lab.protocol.loading import Loaded, load
+from praxis_lab.protocol.setups import setup_key
 from praxis_lab.sim.simulate import Checked, simulate_loaded
 
 __all__ = ["Proof", "Prover", "line_map", "stage"]
@@ -73,15 +74,12 @@ class Prover:
         self.setup, self.params = setup, dict(params or {})
         self.source = checked.info.source
         self.name = checked.info.name
-        self.setup_name = checked.binding.setup_name
         self.before = {(m.kind, m.line) for m in checked.report.failure_modes}
         self.ran = {op.line_number for op in checked.report.graph.operations}
         self.failed_at: dict[int, int] = {}  # line -> how far into its call a failure got
         for m in checked.report.failure_modes:
             self.failed_at[m.line] = max(self.failed_at.get(m.line, 0), stage(m.kind))
         self.issues = {i.kind for i in checked.report.issues}
-        self._objects = checked.setup_objects
-        self._setup_text = _function_text(self.source, self.setup_name)
         self._runs: dict[str, tuple[Checked | None, str]] = {}
         self.simulations = 0
 
@@ -136,27 +134,13 @@ class Prover:
         self.simulations += 1
         try:
             loaded = load(fixed, self.name, self.namespace)
-            setup = self._setup_for(loaded, fixed)
-            return simulate_loaded(loaded, setup, self.params, time.perf_counter(),
-                                   setup_name=self.setup_name), ""
+            key = setup_key(loaded, self.setup)  # an unchanged setup's labware is kept
+            return simulate_loaded(loaded, self.setup, self.params, time.perf_counter(),
+                                   setup_key=key), ""
         except UserError as exc:
             return None, f"does not simulate: {exc}"
         except Exception as exc:  # the fixed source breaks something: not offered
             return None, f"does not simulate: {type(exc).__name__}: {exc}"
-
-    def _setup_for(self, loaded: Loaded, fixed: str) -> Any:
-        """The setup's labware: the report's own when the fix leaves the setup as it was,
-        else the edited setup function's (called again)."""
-        if self.setup is None:
-            return None
-        if self._objects is not None and _function_text(fixed, self.setup_name) == (
-                self._setup_text):
-            return self._objects
-        if isinstance(self.setup, str):
-            return resolve_setup(loaded, self.setup)
-        edited = loaded.namespace.get(self.setup_name or "")
-        return resolve_setup(loaded, edited if callable(edited) else self.setup)
-
 
 # How far into a call a failure is, in the order of its checks: it exists and binds, then
 # its tips, then its volumes.
@@ -168,20 +152,6 @@ _STAGE = {"unresolved_type": 0, "protocol_error": 0, "unknown_method": 1, "bad_a
 def stage(kind: str) -> int:
     """How far into a call a failure of ``kind`` gets (its checks come in this order)."""
     return _STAGE.get(kind, 3)
-
-
-def _function_text(source: str, name: str | None) -> str | None:
-    """The source of the top-level function ``name`` (None when the source has none)."""
-    if not name:
-        return None
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return None
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == name:
-            return ast.get_source_segment(source, node)
-    return None
 
 
 def line_map(before: str, after: str) -> dict[int, int]:
