@@ -79,7 +79,8 @@ def test_applying_every_fix_leaves_the_rest_of_the_source_byte_for_byte():
     src = "# keep me\n" + H.replace("(lh", "(lh") + CASES["unknown_method"] + "    # trailing\n"
     fixed = apply_all(src, simulate(src, cache=False).failure_modes)
     assert fixed.startswith("# keep me\n") and fixed.endswith("    # trailing\n")
-    assert "    await lh.aspirate96(src, volume=v)\n    await lh.dispense96(dst, volume=v)\n" in fixed
+    assert ("    await lh.aspirate96(src, volume=v)\n"
+            "    await lh.dispense96(dst, volume=v)\n") in fixed
 
 
 SETUP_PROTOCOL = '''

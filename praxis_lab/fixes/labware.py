@@ -26,9 +26,12 @@ _FOOTPRINT = 2.0  # mm a replacement may differ from the labware it replaces, on
 
 def bigger_container(f: Failure) -> Fix | None:
     """``over_capacity``: the destination's labware with wells that hold what goes in."""
-    # what was in it, and every volume that did not fit (a loop pooling into it fails again)
-    need = float(f.d.get("max", 0)) - float(f.d.get("free", 0)) + float(
-        f.d.get("volume", 0)) * f.repeats()
+    # what was in it at the start, and every call's volume (a loop pooling into it: all)
+    calls = f.calls_into_one()
+    start = f.report.timeline.get("initial", {}).get(f.d.get("well"), 0.0)
+    start = float(start) if isinstance(start, int | float) else 0.0
+    need = (start if calls > 1 else float(f.d.get("max", 0)) - float(f.d.get("free", 0))) \
+        + float(f.d.get("volume", 0)) * calls
     made = _made_in_setup(f, str(f.d.get("well", "")).partition("[")[0])
     if made is None or need <= 0:
         return None

@@ -43,13 +43,12 @@ class Failure:
         """The failing call (``await lh.<method>(...)`` at the failure's line)."""
         return find_call(self.source, self.line, self.m)
 
-    def repeats(self) -> int:
-        """How often the failing call fails into one and the same container (a loop pooling
-        into it fails again and again): its occurrences when every call at the line goes
-        into the same well, else 1."""
-        targets = {tuple(op.resources) for op in self.report.graph.operations
-                   if op.line_number == self.line}
-        return max(self.mode.occurrences, 1) if len(targets) == 1 else 1
+    def calls_into_one(self) -> int:
+        """How many calls at the failing line go into the same wells (a loop pooling into
+        one container): all of them when every call there has the same wells, else 1."""
+        ops = [op for op in self.report.graph.operations if op.line_number == self.line]
+        same = len({tuple(op.resources) for op in ops}) == 1
+        return len(ops) if same and ops else 1
 
     @property
     def setup(self) -> str | None:

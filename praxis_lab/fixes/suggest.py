@@ -74,11 +74,14 @@ def attach_fixes(checked: Any, prover: Prover) -> None:
         if id(mode) in folded:
             continue
         offered = _proven(mode, candidates(mode, checked), prover)
+        if offered and offered[0][1].clean:
+            folded |= _fold(mode, modes, offered[0][1])
+            # a fix of this failure mode is one that removes its consequences too
+            keys = {(c.kind, c.line) for c in mode.consequences}
+            offered = [(f, p) for f, p in offered if keys <= p.gone]
         mode.data["fix_objects"] = [fix for fix, _ in offered]
         mode.data["proofs"] = [proof for _, proof in offered]
         mode.fixes = [_fix_dict(fix, proof, checked.info.source) for fix, proof in offered]
-        if offered and offered[0][1].clean:
-            folded |= _fold(mode, modes, offered[0][1])
     report.failure_modes = [m for m in modes if id(m) not in folded]
 
 
@@ -132,7 +135,7 @@ def _fold(first: Any, modes: list[Any], proof: Proof) -> set[int]:
             continue  # it happens on paths where the first does not
         same = mode.kind == first.kind and first.kind in _TIP_KINDS
         from_tip = mode.kind == "insufficient_liquid" and mode.method.startswith("dispense") \
-            and first.kind in _TIP_KINDS | {"tip_volume_exceeded", "insufficient_liquid"}
+            and "well" not in mode.data  # the tip holds less: the call before failed
         if same or from_tip:
             out.add(id(mode))
             first.consequences.append(mode)

@@ -27,7 +27,7 @@ from dataclasses import replace
 from typing import Any
 
 from praxis_lab.fixes.codemod import Fix
-from praxis_lab.protocol.blocks import DROPS, PICKS, Place, locate, text, tip_op
+from praxis_lab.protocol.blocks import DROPS, PICKS, Place, locate, parsed, text, tip_op
 
 __all__ = ["tip_fixes"]
 
@@ -35,12 +35,35 @@ USERS = frozenset({"aspirate", "dispense", "aspirate96", "dispense96", "transfer
 
 
 def tip_fixes(mode: Any, info: Any, binding: Any, state: Any, lh: str) -> list[Fix]:
-    """The tip fixes for one failure mode (empty when none keeps every iteration right)."""
-    place = locate(info.source, mode.line)
+    """The tip fixes for one failure mode (empty when none keeps every iteration right).
+
+    A tip user in a helper of the protocol's with no tips is fixed where the protocol calls
+    the helper (the pick-up belongs to the caller: the helper is called again with tips).
+    """
+    line = mode.line
+    if mode.kind == "no_tips" and mode.method in USERS:
+        line = _call_site(info, line) or line
+    place = locate(info.source, line)
     if place is None:
         return []
     rule = _RULES.get(mode.kind)
-    return rule(_Site(mode, info, binding, state, lh, place)) if rule else []
+    site = _Site(mode, info, binding, state, lh, place)
+    site.line = line
+    return rule(site) if rule else []
+
+
+def _call_site(info: Any, line: int) -> int | None:
+    """The protocol's first call of the helper that holds ``line`` (None: not in a helper)."""
+    from praxis_lab.fixes.site import call_sites, enclosing
+
+    fn = enclosing(info.source, line)
+    protocol = next((n for n in ast.walk(parsed(info.source)) if isinstance(
+        n, ast.AsyncFunctionDef | ast.FunctionDef) and n.name == info.name), None)
+    if fn is None or protocol is None or fn.name == info.name:
+        return None
+    inside = [c for c in call_sites(info.source, fn.name)
+              if protocol.lineno <= c <= (protocol.end_lineno or protocol.lineno)]
+    return inside[0] if inside else None
 
 
 class _Site:
@@ -107,7 +130,8 @@ def _loop_pick_up(s: _Site, start: ast.stmt) -> list[Fix]:
     spots = loop_spots(s.source, s.binding, loop, rack, s.n, skip=removed)
     edits = [Fix("remove", "", removed)] if removed else []
     if before is not None and removed is None:
-        edits.append(Fix("insert_before", "", loop.lineno, new=f"await {s.lh}.discard_tips()\n"))
+        edits.append(Fix("insert_before", "", loop.lineno,
+                         new=f"await {s.lh}.{_head_discard(s, loop)}()\n"))
     after = loop.body[loop.body.index(start):]
     if not any(tip_op(st) in DROPS for st in after):
         edits += _drop_at_end(s, loop)
@@ -241,7 +265,7 @@ def _drop_at_end(s: _Site, loop: ast.For | ast.AsyncFor) -> list[Fix]:
     place = locate(s.source, loop.lineno)
     later = _next_tip_stmt(place.after()) if place is not None else None
     also: tuple[Fix, ...] = ()
-    new = f"await {s.lh}.discard_tips()\n"
+    new = f"await {s.lh}.{_head_discard(s, loop)}()\n"
     if later is not None and tip_op(later) in DROPS:
         also = (Fix("remove", "", later.lineno),)
         call = later.value.value if isinstance(later, ast.Expr) and isinstance(
@@ -249,6 +273,14 @@ def _drop_at_end(s: _Site, loop: ast.For | ast.AsyncFor) -> list[Fix]:
         if isinstance(call, ast.Call) and not call.args and not call.keywords:
             new = text(s.source, later)
     return [Fix("insert_after", "", loop.body[-1].lineno, new=new, also=also)]
+
+
+def _head_discard(s: _Site, loop: ast.For | ast.AsyncFor) -> str:
+    """The discard of the head the loop's tips are on: ``discard_tips96`` when the loop
+    picks up or uses tips with the 96 head."""
+    ops = {tip_op(st) for st in ast.walk(loop) if isinstance(st, ast.stmt)}
+    head96 = s.mode.method.endswith("96") or any(op and op.endswith("96") for op in ops)
+    return "discard_tips96" if head96 else "discard_tips"
 
 
 def free_spots(binding: Any, state: Any, n: int) -> str | None:
@@ -279,7 +311,8 @@ def loop_spots(source: str, binding: Any, loop: ast.For | ast.AsyncFor, rack: st
 
     A loop over ``range(...)`` picking a whole column gets ``rack[f"A{col}:H{col}"]``, shifted
     to the first columns that hold tips before the protocol and that no other pick-up (except
-    the one at line ``skip``) names; any other loop takes the next spots that hold a tip.
+    the one at line ``skip``) names; any other loop takes the next spots that hold a tip, in
+    ``rack`` then in the protocol's other racks (a loop that uses one rack up moves on).
     """
     import re
 
@@ -297,7 +330,15 @@ def loop_spots(source: str, binding: Any, loop: ast.For | ast.AsyncFor, rack: st
                     for c in cols for r in range(obj.num_items_y)):
                 var = loop.target.id + (f" + {k}" if k > 0 else f" - {-k}" if k else "")
                 return f'{rack}[f"A{{{var}}}:{last}{{{var}}}"]'
-    return f"[s for s in {rack}.get_all_items() if s.has_tip()][:{n}]"
+    from praxis_lab import _plr
+
+    racks = [rack] + [name for name, o in binding.objects.items()
+                      if name != rack and isinstance(o, _plr.PLR["TipRack"])]
+    if len(racks) == 1:
+        return f"[s for s in {rack}.get_all_items() if s.has_tip()][:{n}]"
+    # the next spots with a tip, moving on to the protocol's next rack when one is used up
+    return (f"[s for r in ({', '.join(racks)}) for s in r.get_all_items() if s.has_tip()]"
+            f"[:{n}]")
 
 
 def _range_values(loop: ast.For | ast.AsyncFor) -> list[int]:

@@ -147,28 +147,26 @@ def _lowered(f: Failure) -> list[Fix]:
     fix = Fix("replace_arg", f"lower the volume at line {line} to {_n(room)} µL, what fits"
               + shared, line, m, expr, "vols", 1)
     out.append(_with_partner(f, fix, "vols", room))
-    return out + pooled
+    return pooled + out  # pooling: every call's volume lowered alike, the smaller change
 
 
 def _pooled(f: Failure) -> list[Fix]:
     """A container filled again and again by the dispense (pooling in a loop): each volume
     lowered so that every one of them fits."""
-    repeats = f.repeats()
-    if f.kind != "over_capacity" or repeats < 2 or not f.d.get("volume"):
+    calls = f.calls_into_one()
+    if f.kind != "over_capacity" or calls < 2 or not f.d.get("volume"):
         return []
-    volume, top = float(f.d["volume"]), float(f.d.get("max", 0))
+    top = float(f.d.get("max", 0))
     start = f.report.timeline.get("initial", {}).get(f.d.get("well"), 0.0)
     start = float(start) if isinstance(start, int | float) else 0.0
-    filled = top - float(f.d.get("free", 0)) - start  # by this line before it overflowed
-    n = round(filled / volume) + repeats
-    each = math.floor((top - start) / n * 100) / 100
-    if n < 2 or each <= 0:
+    each = math.floor((top - start) / calls * 100) / 100
+    if each <= 0:
         return []
     count = call_count(f.source, f.line)
     expr = f"[{_n(each)}] * {count}" if count > 1 else f"[{_n(each)}]"
     fix = Fix("replace_arg", f"lower the volume at line {f.line} to {_n(each)} µL, so that "
-              f"all {n} dispenses into {f.d.get('well')} fit its {_n(top)} µL" + _shared(f),
-              f.line, f.m, expr, "vols", 1)
+              f"all {calls} dispenses into {f.d.get('well')} fit its {_n(top)} µL"
+              + _shared(f), f.line, f.m, expr, "vols", 1)
     return [_with_partner(f, fix, "vols", each)]
 
 
