@@ -174,6 +174,19 @@ def test_bench_cli_runs_the_console_script() -> None:
     assert _number(out["median_s"]) and out["ok"] is True and out["json_bytes"] > 0
 
 
+def test_bench_edit_loop_builds_the_deck_each_time_for_plr_only() -> None:
+    out = run.bench_edit_loop(reps=1)
+    for key in ("plr_ms", "ours_ms", "ratio", "ratio_cpu"):
+        assert _number(out[key]) and out[key] > 0, key
+
+
+def test_bench_cli_vs_plr_runs_both_processes_and_reads_the_setup_back() -> None:
+    out = run.bench_cli_vs_plr(reps=1)
+    for key in ("plr_s", "ours_s", "ratio", "ratio_cpu"):
+        assert _number(out[key]) and out[key] > 0, key
+    assert {"plr", "setups"} <= set(out["cached"])  # the catalogue and the frozen setup
+
+
 def test_store_rows_are_optional(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run, "HERE", tmp_path)  # a benchmarks dir without bench_store.py
     monkeypatch.delitem(sys.modules, "_praxis_bench_bench_store", raising=False)
