@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from praxis_lab._plr.handler import HandlerModel
+from praxis_lab.deck.proposal import forget_frozen
 from praxis_lab.protocol.loading import load
 from praxis_lab.protocol.setups import FrozenUnusable, forget, frozen_for, setup_key
 from praxis_lab.sim.report import SimulationReport
@@ -56,7 +57,8 @@ def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name:
     t0 = time.perf_counter()
     entry = frozen_for(protocol, setup) if frozen and namespace is None else None
     thawing = entry is not None and entry.data is not None
-    loaded = load(protocol, name, namespace, defer_for=setup if thawing else None)
+    builds = (setup,) if isinstance(setup, str) and not thawing else ()
+    loaded = load(protocol, name, namespace, calls=builds)
     if entry is not None and loaded.info.source != entry.text:  # edited meanwhile
         return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
     # a setup is fingerprinted by what it resolves to (it may live in another notebook
@@ -75,6 +77,7 @@ def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name:
             checked = None
         if checked is None or _asked_more(checked.binding):  # of a frozen handler
             forget(fp)
+            forget_frozen()
             return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
         report = checked.report
         if report.failure_modes:  # (the fixes and their proofs are imported only then)

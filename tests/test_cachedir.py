@@ -54,11 +54,14 @@ def lab(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _cli(lab: Path, *extra: str, cache: str = "on") -> tuple[dict[str, Any], bool]:
+def _cli(lab: Path, *extra: str, cache: str = "on", setup: bool = True
+         ) -> tuple[dict[str, Any], bool]:
     """``praxis-lab simulate protocol.py --setup setup --json`` in a new process: the
     report, and whether the process imported PLR's liquid-handling package."""
+    argv = ["simulate", "protocol.py", *(["--setup", "setup"] if setup else []), "--json",
+            *extra]
     code = ("import sys\nfrom praxis_lab.cli import main\n"
-            f"rc = main(['simulate', 'protocol.py', '--setup', 'setup', '--json', *{extra!r}])\n"
+            f"rc = main({argv!r})\n"
             "lh = 'pylabrobot.liquid_handling.liquid_handler' in sys.modules\n"
             "print('IMPORTED' if lh else 'NOT-IMPORTED', rc, file=sys.stderr)\n")
     env = dict(os.environ, PRAXIS_LAB_CACHE_DIR=str(lab / "cache"), PRAXIS_LAB_CACHE=cache,
@@ -120,6 +123,15 @@ def test_a_protocol_asking_the_frozen_handler_for_more_is_simulated_on_the_real_
           '    held = lh.get_picked_up_resource()\n    await lh.pick_up_tips(tips["A1"])\n')
     again, imported = _cli(lab)
     assert imported and again["ok"] and again == _cli(lab, cache="off")[0]
+
+
+def test_without_a_setup_the_proposed_deck_is_read_back(lab):
+    first, imported = _cli(lab, setup=False)
+    assert imported and first["ok"] and first["level"] == "symbolic"
+    assert len(_entries(lab, "proposals")) == 1
+    _edit(lab, "volume: float = 20.0", "volume: float = 30.0")
+    again, imported = _cli(lab, setup=False)
+    assert not imported and again == _cli(lab, setup=False, cache="off")[0]
 
 
 def test_with_the_cache_off_nothing_is_written(lab):

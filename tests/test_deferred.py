@@ -16,6 +16,9 @@ SETUP = "def setup():\n    return {'lh': LiquidHandler()}\n"
 
 @pytest.mark.parametrize(("source", "expected"), [
     (HEAD + SETUP + PROTOCOL, {"pylabrobot.liquid_handling": frozenset({"LiquidHandler"})}),
+    # a helper the protocol calls runs too
+    (HEAD + SETUP + "def helper():\n    return LiquidHandler\n"
+     + PROTOCOL.replace("pass", "helper()"), {}),
     # the protocol's own code uses it: imported as written
     (HEAD + SETUP + PROTOCOL.replace("pass", "assert isinstance(lh, LiquidHandler)"), {}),
     # something else calls the setup: its body may run
@@ -27,8 +30,8 @@ SETUP = "def setup():\n    return {'lh': LiquidHandler()}\n"
      + PROTOCOL.replace("pass", "print(Strictness)"), {}),
     ("import pylabrobot.liquid_handling\n" + SETUP + PROTOCOL, {}),
 ])
-def test_only_names_used_by_annotations_and_the_setup_are_deferred(source, expected):
-    assert plan(source, "setup") == expected
+def test_only_names_no_code_that_runs_uses_are_deferred(source, expected):
+    assert plan(source, ["p"]) == expected
 
 
 def test_a_deferred_name_is_the_real_object_once_used():
@@ -60,7 +63,7 @@ def test_a_file_loaded_for_a_kept_setup_leaves_the_heavy_package_alone(tmp_path)
     f = tmp_path / "p.py"
     f.write_text(HEAD + SETUP + PROTOCOL)
     code = ("import sys\nfrom praxis_lab.protocol.loading import load\n"
-            f"loaded = load({str(f)!r}, defer_for='setup')\n"
+            f"loaded = load({str(f)!r}, calls=())\n"
             "print(loaded.deferred, repr(loaded.namespace['LiquidHandler']),\n"
             "      'pylabrobot.liquid_handling' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -68,8 +71,18 @@ def test_a_file_loaded_for_a_kept_setup_leaves_the_heavy_package_alone(tmp_path)
     assert out == ["True", "<deferred", "pylabrobot.liquid_handling.LiquidHandler>", "False"]
 
 
-def test_without_a_kept_setup_the_file_loads_as_written(tmp_path):
+def test_when_the_setup_will_be_called_what_it_uses_is_imported_as_written(tmp_path):
     f = tmp_path / "p.py"
     f.write_text(HEAD + SETUP + PROTOCOL)
-    loaded = load(str(f))
-    assert not loaded.deferred and not isinstance(loaded.namespace["LiquidHandler"], Deferred)
+    for calls in (("setup",), None):  # None: any function may be called
+        loaded = load(str(f), calls=calls)
+        assert not loaded.deferred
+        assert not isinstance(loaded.namespace["LiquidHandler"], Deferred)
+
+
+def test_a_name_only_annotations_use_is_always_deferred(tmp_path):
+    f = tmp_path / "p.py"
+    f.write_text(HEAD + PROTOCOL)
+    expected = {"pylabrobot.liquid_handling": frozenset({"LiquidHandler"})}
+    assert plan(HEAD + PROTOCOL) == plan(HEAD + PROTOCOL, ["p"]) == expected
+    assert load(str(f)).func.__annotations__["lh"] == "LiquidHandler"  # text, as always

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -85,3 +86,41 @@ def test_a_local_function_of_the_users_is_not_frozen():
 
 def test_bytes_that_do_not_read_back_thaw_to_none():
     assert thaw(b"not a pickle") is None and thaw(b"\x80\x05K\x01.") is None
+
+
+# --- proposed decks (no setup) ---------------------------------------------------------
+
+PROTOCOL_FILES = sorted((Path(__file__).parent / "protocols").glob("*.py")) + sorted(
+    (Path(__file__).parent / "corpus").glob("*.py"))
+
+
+@pytest.fixture
+def frozen_proposals(tmp_path, monkeypatch):
+    """The cache on in a directory of its own, proposals built afresh, and a way to act as
+    a process that has not imported PLR's liquid-handling package."""
+    from praxis_lab import cachedir
+    from praxis_lab.deck import proposal
+
+    monkeypatch.setenv("PRAXIS_LAB_CACHE", "on")
+    monkeypatch.setenv("PRAXIS_LAB_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cachedir, "_ENV", {})
+    monkeypatch.setattr(proposal, "_PROPOSALS", type(proposal._PROPOSALS)())
+    monkeypatch.setattr(proposal, "_THAW", [True])
+
+    def cold() -> None:
+        proposal._PROPOSALS.clear()
+        monkeypatch.setattr(_plr.handler, "_LH_MODULE", "no.such.module")
+
+    return cold
+
+
+@pytest.mark.parametrize("path", PROTOCOL_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_a_thawed_proposed_deck_gives_the_report_of_a_built_one(path, frozen_proposals):
+    from praxis_lab.deck import proposal
+
+    built = simulate(str(path), cache=False)
+    frozen_proposals()  # the next simulation reads the proposal back
+    thawed = simulate(str(path), cache=False)
+    (proposer, _), = proposal._PROPOSALS.values()
+    assert isinstance(proposer.handler, HandlerModel) and proposer.handler.missed == []
+    assert _data(thawed) == _data(built)

@@ -55,6 +55,7 @@ with ipython_hidden():
     from pylabrobot.resources.volume_tracker import VolumeTracker
 
 from praxis_lab._plr.handler import (
+    HandlerModel,
     backend_name,
     catalogue,
     handler_class,
@@ -70,6 +71,7 @@ from praxis_lab._plr.handler import (
 __all__ = [
     "MISSING",
     "BindError",
+    "HandlerModel",
     "OpSpec",
     "ParamSpec",
     "backend_name",

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from praxis_lab import _plr
-from praxis_lab.deck.proposal import default_for, proposal
+from praxis_lab.deck.proposal import default_for, keep, proposal
 from praxis_lab.protocol.analyse import Parameter, ProtocolError, ProtocolInfo
 from praxis_lab.trace.sym import Sym
 
@@ -276,6 +276,7 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
                 resources.append(p.name)
     if proposer is not None:
         proposer.sealed = True
+        keep(proposer, made)
     handler, labels = _handler_and_labels({n: objects[n] for n in resources},
                                           proposed=proposer is not None)
     if handler is None:

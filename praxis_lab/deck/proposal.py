@@ -2,7 +2,9 @@
 
 Tip racks go on ``TIP_CAR_480_A00``, plates on ``PLT_CAR_L5AC_A00``, troughs on
 ``Trough_CAR_4R200_A00``, carrier after carrier from rail 1, so a protocol runs against
-real PLR geometry. One proposal per parameter signature is kept for the process.
+real PLR geometry. One proposal per parameter signature is kept for the process, and
+frozen into the user cache directory (:mod:`praxis_lab._plr.frozen`): a process that has not
+imported PLR's liquid-handling package reads it back instead of building a handler.
 
 >>> from praxis_lab.protocol.analyse import analyse
 >>> proposer, made = proposal(analyse("async def p(lh: LiquidHandler, src: Plate): ..."))
@@ -14,13 +16,15 @@ real PLR geometry. One proposal per parameter signature is kept for the process.
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from typing import Any
 
-from praxis_lab import _plr
+from praxis_lab import _plr, cachedir
+from praxis_lab._plr.frozen import freeze, thaw
 from praxis_lab.protocol.analyse import Parameter, ProtocolInfo
 
-__all__ = ["Proposer", "default_for", "proposal"]
+__all__ = ["Proposer", "default_for", "forget_frozen", "keep", "proposal"]
 
 _P = _plr.PLR
 _CARRIER_FOR = (
@@ -46,6 +50,11 @@ class Proposer:
         self.changed = False  # something was (un)assigned after that: a protocol's doing
         deck.register_did_assign_resource_callback(self._changed)
         deck.register_did_unassign_resource_callback(self._changed)
+        self.key: str | None = None  # the parameter signature it was made for (its digest)
+        self.kept = False  # frozen into the cache (or read back from it)
+
+    def __repr__(self) -> str:
+        return f"<Proposer rail {self.rail}, carriers {sorted(self.carriers)}>"
 
     def _changed(self, resource: Any) -> None:
         if self.sealed:
@@ -97,6 +106,8 @@ def default_for(p: Parameter, proposer: Proposer) -> Any:
 
 
 _PROPOSALS: OrderedDict[tuple[Any, ...], tuple[Proposer, dict[str, Any]]] = OrderedDict()
+_THAW = [True]  # cleared when a frozen handler was asked for more than it holds
+_HANDLER, _PROPOSER = "\0handler", "\0proposer"
 
 
 def proposal(info: ProtocolInfo) -> tuple[Proposer, dict[str, Any]]:
@@ -112,7 +123,55 @@ def proposal(info: ProtocolInfo) -> tuple[Proposer, dict[str, Any]]:
                 if p.kind in ("machine", "labware", "unknown"))
     found = _PROPOSALS.get(key)
     if found is None or found[0].changed:
-        found = _PROPOSALS[key] = (Proposer(), {})
+        digest = hashlib.sha256(repr(key).encode()).hexdigest()
+        found = (_thawed(digest) if found is None else None) or _fresh(digest)
+        _PROPOSALS[key] = found
         while len(_PROPOSALS) > 16:
             _PROPOSALS.popitem(last=False)
     return found
+
+
+def _fresh(digest: str) -> tuple[Proposer, dict[str, Any]]:
+    proposer = Proposer()
+    proposer.key = digest
+    return proposer, {}
+
+
+def _thawed(digest: str) -> tuple[Proposer, dict[str, Any]] | None:
+    """The proposal frozen by an earlier process, in one that has not imported PLR's
+    liquid-handling package (else building one is as quick)."""
+    if not _THAW[0] or not cachedir.enabled() or _plr.handler_imported():
+        return None
+    data = cachedir.read(_environment(), "proposals", digest)
+    back = thaw(data) if data is not None else None
+    if back is None or not isinstance(back.get(_PROPOSER), Proposer):
+        return None
+    proposer = back.pop(_PROPOSER)
+    back.pop(_HANDLER, None)
+    return proposer, back
+
+
+def keep(proposer: Proposer, made: dict[str, Any]) -> None:
+    """Freeze a proposal built in this process once ``bind`` has placed its labware (the
+    next process reads it back: see :func:`proposal`)."""
+    if proposer.kept or proposer.key is None or proposer.changed or not cachedir.enabled():
+        return
+    proposer.kept = True
+    env = _environment()
+    if cachedir.read(env, "proposals", proposer.key) is None:
+        data = freeze({_HANDLER: proposer.handler, _PROPOSER: proposer, **made})
+        if data is not None:
+            cachedir.write(env, "proposals", proposer.key, data)
+
+
+def forget_frozen() -> None:
+    """Build proposals from now on (a frozen handler was asked for more than it holds), and
+    drop the ones kept with a frozen handler."""
+    _THAW[0] = False
+    for key in [k for k, (p, _) in _PROPOSALS.items() if isinstance(p.handler,
+                                                                       _plr.HandlerModel)]:
+        del _PROPOSALS[key]
+
+
+def _environment() -> str:
+    return cachedir.environment(_plr.plr_version())

@@ -1,14 +1,15 @@
 """A protocol file's imports of PLR's heavy packages, deferred while nothing uses them.
 
 A protocol file starts with ``from pylabrobot.liquid_handling import LiquidHandler``. The
-name serves its annotations (which praxis_lab reads as text) and its setup function.
-When the setup's objects come back from the cache the setup is not called, and importing
-PLR's liquid-handling package would be most of what the process does. So when the file is
-loaded for such a simulation, the names only annotations and the setup's body use, from a
-``pylabrobot`` package other than ``pylabrobot.resources`` that nothing has imported yet,
-are bound to a :class:`Deferred` instead: it imports the real object the first time it is
-used (called, subclassed, asked for an attribute or about an instance). Every other import
-runs as written.
+name serves its annotations (which praxis_lab reads as text: they are never evaluated) and
+its setup function. When the deck comes back from the cache (a frozen setup or proposed
+deck) nothing else needs the package, and importing it would be most of what the process
+does. So a file is loaded with the names no code that runs uses (only annotations, or
+functions nothing calls: the setup when its objects are kept), from a ``pylabrobot``
+package other than ``pylabrobot.resources`` that nothing has imported yet, bound to a
+:class:`Deferred` instead: it imports the real object the first time it is used (called,
+subclassed, asked for an attribute or about an instance), so even a call the analysis did
+not see works. Every other import runs as written.
 
 >>> src = '''
 ... from pylabrobot.liquid_handling import LiquidHandler
@@ -18,8 +19,10 @@ runs as written.
 ... async def p(lh: LiquidHandler, side=GripDirection.FRONT):
 ...     pass
 ... '''
->>> plan(src, "setup")
+>>> plan(src, calls=["p"])  # the setup is not called: its objects are kept
 {'pylabrobot.liquid_handling': frozenset({'LiquidHandler'})}
+>>> plan(src, calls=["p", "setup"])
+{}
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import builtins
 import importlib
 import re
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 __all__ = ["Deferred", "builtins_with", "plan"]
@@ -42,41 +46,59 @@ def _heavy(module: str) -> bool:
 _HEAVY_IMPORT = re.compile(r"^[ \t]*from[ \t]+pylabrobot\.(?!resources\b)", re.MULTILINE)
 
 
-def _uses(tree: ast.Module, setup: ast.AST | None) -> tuple[set[str], set[str]]:
-    """The names the module uses outside annotations (never evaluated: PEP 563): anywhere,
-    and outside the body of ``setup``. One walk of the tree."""
-    anywhere: set[str] = set()
-    outside: set[str] = set()
-    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+def _names(node: ast.AST, out: set[str]) -> set[str]:
+    """Add the names ``node`` uses outside annotations (never evaluated: PEP 563)."""
+    stack: list[ast.AST] = [node]
     while stack:
-        node, in_setup = stack.pop()
+        node = stack.pop()
         if isinstance(node, ast.Name):
-            anywhere.add(node.id)
-            if not in_setup:
-                outside.add(node.id)
+            out.add(node.id)
             continue
         for field, value in ast.iter_fields(node):
             if field in ("annotation", "returns"):
                 continue
-            inner = in_setup or (node is setup and field == "body")
             for child in value if isinstance(value, list) else (value,):
                 if isinstance(child, ast.AST):
-                    stack.append((child, inner))
-    return anywhere, outside
+                    stack.append(child)
+    return out
 
 
-def plan(source: str, setup: str) -> dict[str, frozenset[str]]:
+def _used(tree: ast.Module, calls: Iterable[str] | None) -> set[str]:
+    """The names used by the code that runs: the module's own statements (a ``def``: its
+    decorators and defaults), the functions ``calls`` names, and every top-level function
+    those use, transitively (``None``: every function may run)."""
+    functions = {s.name: s for s in tree.body
+                 if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)}
+    used: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and calls is not None:
+            for part in [*stmt.decorator_list, *stmt.args.defaults,
+                         *(d for d in stmt.args.kw_defaults if d is not None)]:
+                _names(part, used)
+        else:
+            _names(stmt, used)
+    todo = list(calls or ()) + [n for n in used if n in functions]
+    done: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in done or name not in functions:
+            continue
+        done.add(name)
+        before = set(used)
+        _names(functions[name], used)
+        todo += [n for n in used - before if n in functions]
+    return used
+
+
+def plan(source: str, calls: Iterable[str] | None = None) -> dict[str, frozenset[str]]:
     """Which names of which heavy modules the file's top-level ``from … import`` statements
-    may bind to :class:`Deferred` stand-ins when ``setup`` is not called: module → the
-    names as imported."""
+    may bind to :class:`Deferred` stand-ins: those no code that runs uses. ``calls`` are
+    the top-level functions that will be called (the protocol; a setup that will be
+    built); ``None``: any may be. Module → the names as imported."""
     if not _HEAVY_IMPORT.search(source):
         return {}
     tree = ast.parse(source)
-    setup_def = next((s for s in tree.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)
-                      and s.name == setup), None)
-    anywhere, outside = _uses(tree, setup_def)
-    # the setup's body runs only when something calls it: nothing but us, unless named
-    used = outside if setup_def is not None and setup not in anywhere else anywhere
+    used = _used(tree, calls)
     found: dict[str, set[str]] = {}
     for stmt in tree.body:
         if isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module and _heavy(

@@ -31,7 +31,7 @@ class Loaded:
     info: ProtocolInfo
     func: Callable[..., Any]
     namespace: dict[str, Any]
-    deferred: bool = False  # some of its PLR imports are deferred (see load's defer_for)
+    deferred: bool = False  # some of its PLR imports are deferred (see load)
 
 
 def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
@@ -67,15 +67,15 @@ def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
 
 
 def load(protocol: Any, name: str | None = None,
-         namespace: Mapping[str, Any] | None = None, *, defer_for: str | None = None
-         ) -> Loaded:
+         namespace: Mapping[str, Any] | None = None, *,
+         calls: tuple[str, ...] | None = None) -> Loaded:
     """Compile and execute the protocol's source so its function can be traced or run.
 
     ``protocol`` is an async function, a source string or a path to a ``.py`` file.
     ``namespace`` supplies globals (a notebook's user namespace) visible to the cell.
-    ``defer_for`` names a setup that will not be called (its objects are kept): the file's
-    imports of PLR's heavy packages that only it and the annotations use are deferred
-    (:mod:`praxis_lab.protocol.deferred`).
+    A file's imports of PLR's heavy packages that no code that runs uses are deferred
+    (:mod:`praxis_lab.protocol.deferred`): ``calls`` names the file's functions that will
+    be called besides the protocol (a setup that will be built); ``None``: any may be.
     """
     source, filename, fn = _source_of(protocol)
     if fn is not None:
@@ -86,7 +86,8 @@ def load(protocol: Any, name: str | None = None,
     info = analyse(source, name, filename)
     ns: dict[str, Any] = dict(namespace or {})
     ns.setdefault("__name__", "__praxis_protocol__")
-    later = deferred.plan(source, defer_for) if defer_for and namespace is None else {}
+    runs = None if calls is None else (info.name, *calls)
+    later = deferred.plan(source, runs) if namespace is None else {}
     if later:
         ns["__builtins__"] = deferred.builtins_with(later)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
