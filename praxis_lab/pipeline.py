@@ -23,10 +23,14 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from praxis_lab._plr.handler import HandlerModel
 from praxis_lab.deck.proposal import forget_frozen
-from praxis_lab.protocol.loading import load
-from praxis_lab.protocol.setups import FrozenUnusable, forget, frozen_for, setup_key
+from praxis_lab.protocol.setups import (
+    FrozenUnusable,
+    asked_more,
+    forget,
+    load_with_setup,
+    setup_key,
+)
 from praxis_lab.sim.report import SimulationReport
 from praxis_lab.sim.simulate import simulate_loaded
 
@@ -55,12 +59,7 @@ def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name:
               namespace: Mapping[str, Any] | None, cache: bool, *,
               frozen: bool) -> SimulationReport:
     t0 = time.perf_counter()
-    entry = frozen_for(protocol, setup) if frozen and namespace is None else None
-    thawing = entry is not None and entry.data is not None
-    builds = (setup,) if isinstance(setup, str) and not thawing else ()
-    loaded = load(protocol, name, namespace, calls=builds)
-    if entry is not None and loaded.info.source != entry.text:  # edited meanwhile
-        return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
+    loaded, entry = load_with_setup(protocol, setup, name, namespace, frozen=frozen)
     # a setup is fingerprinted by what it resolves to (it may live in another notebook
     # cell than the protocol, and change on its own): its code and what that reads
     fp = setup_key(loaded, setup)
@@ -75,7 +74,7 @@ def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name:
             checked = simulate_loaded(loaded, setup, params, t0, setup_key=fp, frozen=entry)
         except FrozenUnusable:
             checked = None
-        if checked is None or _asked_more(checked.binding):  # of a frozen handler
+        if checked is None or asked_more(checked.binding.objects):  # of a frozen handler
             forget(fp)
             forget_frozen()
             return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
@@ -101,13 +100,6 @@ def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name:
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return report
-
-
-def _asked_more(binding: Any) -> bool:
-    """Whether the protocol asked a frozen handler for more than it holds: the report is
-    then made again on the real handler."""
-    return any(getattr(obj, "missed", None) for obj in binding.objects.values()
-               if isinstance(obj, HandlerModel))
 
 
 @contextlib.contextmanager

@@ -125,6 +125,17 @@ def test_a_protocol_asking_the_frozen_handler_for_more_is_simulated_on_the_real_
     assert imported and again["ok"] and again == _cli(lab, cache="off")[0]
 
 
+def test_a_failing_protocols_fixes_are_proven_on_setups_read_back(lab):
+    # too little liquid: the fixes start the wells with more (an edit to the setup, built
+    # and frozen by the second process) or take less
+    _edit(lab, "volume: float = 20.0", "volume: float = 150.0")
+    first, _ = _cli(lab)
+    assert not first["ok"] and first["failure_modes"][0]["fixes"]
+    _cli(lab)
+    again, imported = _cli(lab)
+    assert not imported and again == first == _cli(lab, cache="off")[0]
+
+
 def test_without_a_setup_the_proposed_deck_is_read_back(lab):
     first, imported = _cli(lab, setup=False)
     assert imported and first["ok"] and first["level"] == "symbolic"

@@ -35,8 +35,14 @@ from typing import Any
 
 from praxis_lab.errors import UserError
 from praxis_lab.fixes.codemod import Fix
-from praxis_lab.protocol.loading import Loaded, load
-from praxis_lab.protocol.setups import setup_key
+from praxis_lab.protocol.loading import Loaded
+from praxis_lab.protocol.setups import (
+    FrozenUnusable,
+    asked_more,
+    forget,
+    load_with_setup,
+    setup_key,
+)
 from praxis_lab.sim.simulate import Checked, simulate_loaded
 
 __all__ = ["Proof", "Prover", "line_map", "stage"]
@@ -133,14 +139,28 @@ class Prover:
             return None, f"does not compile: {exc.msg} @ line {exc.lineno}"
         self.simulations += 1
         try:
-            loaded = load(fixed, self.name, self.namespace)
-            key = setup_key(loaded, self.setup)  # an unchanged setup's labware is kept
-            return simulate_loaded(loaded, self.setup, self.params, time.perf_counter(),
-                                   setup_key=key), ""
+            return self._checked(fixed, frozen=True), ""
         except UserError as exc:
             return None, f"does not simulate: {exc}"
         except Exception as exc:  # the fixed source breaks something: not offered
             return None, f"does not simulate: {type(exc).__name__}: {exc}"
+
+    def _checked(self, fixed: str, frozen: bool) -> Checked:
+        """The fixed source simulated as the report was: an unchanged setup's labware is the
+        kept one (a changed setup's is built, or read back from the cache)."""
+        loaded, entry = load_with_setup(fixed, self.setup, self.name, self.namespace,
+                                        frozen=frozen and self.loaded.calls is not None)
+        key = setup_key(loaded, self.setup)
+        try:
+            checked = simulate_loaded(loaded, self.setup, self.params, time.perf_counter(),
+                                      setup_key=key, frozen=entry)
+        except FrozenUnusable:
+            return self._checked(fixed, frozen=False)
+        if frozen and asked_more(checked.binding.objects):  # of a frozen handler
+            forget(key)
+            return self._checked(fixed, frozen=False)
+        return checked
+
 
 # How far into a call a failure is, in the order of its checks: it exists and binds, then
 # its tips, then its volumes.

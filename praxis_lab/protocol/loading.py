@@ -32,6 +32,7 @@ class Loaded:
     func: Callable[..., Any]
     namespace: dict[str, Any]
     deferred: bool = False  # some of its PLR imports are deferred (see load)
+    calls: tuple[str, ...] | None = None  # what load was told would run besides it
 
 
 def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
@@ -103,7 +104,7 @@ def load(protocol: Any, name: str | None = None,
     func = ns.get(info.name)
     if func is None or not inspect.iscoroutinefunction(func):
         raise ProtocolError(f"{info.name} is not an async function after running {filename}")
-    return Loaded(info, func, ns, deferred=bool(later))
+    return Loaded(info, func, ns, deferred=bool(later), calls=calls)
 
 
 def _no_setup(loaded: Loaded, name: str) -> str:

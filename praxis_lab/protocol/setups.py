@@ -49,10 +49,10 @@ from praxis_lab import _plr, cachedir
 from praxis_lab._plr.frozen import freeze, thaw
 from praxis_lab.protocol.closure import source_fingerprint
 from praxis_lab.protocol.fingerprint import function_fingerprint
-from praxis_lab.protocol.loading import Loaded, call_setup, check_setup, setup_function
+from praxis_lab.protocol.loading import Loaded, call_setup, check_setup, load, setup_function
 
-__all__ = ["Frozen", "FrozenUnusable", "clear", "forget", "frozen_for", "setup_key",
-           "setup_objects"]
+__all__ = ["Frozen", "FrozenUnusable", "asked_more", "clear", "forget", "frozen_for",
+           "load_with_setup", "setup_key", "setup_objects"]
 
 _SIZE = 8  # setups kept (a STARLet deck with three plates is about 2 MB)
 _BUILT: OrderedDict[str, Mapping[str, Any]] = OrderedDict()
@@ -110,6 +110,29 @@ def frozen_for(protocol: Any, setup: Any) -> Frozen | None:
     if key is None:
         return None
     return Frozen(key, text, cachedir.read(_environment(), "setups", key))
+
+
+def load_with_setup(protocol: Any, setup: Any, name: str | None = None,
+                    namespace: Mapping[str, Any] | None = None, *, frozen: bool = True
+                    ) -> tuple[Loaded, Frozen | None]:
+    """Load ``protocol`` for a simulation with ``setup``: with the setup's cache entry when
+    this process may use one (``frozen``), and with the file's imports only a setup that
+    will not be called uses deferred when that entry will be thawed."""
+    entry = frozen_for(protocol, setup) if frozen and namespace is None else None
+    thawing = entry is not None and entry.data is not None
+    loaded = load(protocol, name, namespace,
+                  calls=(setup,) if isinstance(setup, str) and not thawing else ())
+    if entry is not None and loaded.info.source != entry.text:  # edited meanwhile
+        return load(protocol, name, namespace,
+                    calls=(setup,) if isinstance(setup, str) else ()), None
+    return loaded, entry
+
+
+def asked_more(objects: Mapping[str, Any]) -> bool:
+    """Whether a protocol asked a frozen handler among ``objects`` for more than it holds:
+    its report is then made again on the real handler."""
+    return any(getattr(obj, "missed", None) for obj in objects.values()
+               if isinstance(obj, _plr.HandlerModel))
 
 
 def _environment() -> str:
