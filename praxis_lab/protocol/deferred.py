@@ -35,7 +35,7 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["Deferred", "builtins_with", "plan"]
+__all__ = ["Deferred", "builtins_with", "plan", "worth_it"]
 
 
 def _heavy(module: str) -> bool:
@@ -43,7 +43,8 @@ def _heavy(module: str) -> bool:
         module == "pylabrobot.resources" or module.startswith("pylabrobot.resources."))
 
 
-_HEAVY_IMPORT = re.compile(r"^[ \t]*from[ \t]+pylabrobot\.(?!resources\b)", re.MULTILINE)
+_HEAVY_IMPORT = re.compile(r"^[ \t]*from[ \t]+(pylabrobot\.(?!resources\b)[\w.]+)[ \t]",
+                           re.MULTILINE)
 
 
 def _names(node: ast.AST, out: set[str]) -> set[str]:
@@ -88,6 +89,12 @@ def _used(tree: ast.Module, calls: Iterable[str] | None) -> set[str]:
         _names(functions[name], used)
         todo += [n for n in used - before if n in functions]
     return used
+
+
+def worth_it(source: str) -> bool:
+    """Whether the file imports a heavy PLR module this process has not imported yet (else
+    nothing would be deferred: a process that has them already, the usual case)."""
+    return not all(m in sys.modules for m in _HEAVY_IMPORT.findall(source))
 
 
 def plan(source: str, calls: Iterable[str] | None = None) -> dict[str, frozenset[str]]:

@@ -88,7 +88,8 @@ def load(protocol: Any, name: str | None = None,
     ns: dict[str, Any] = dict(namespace or {})
     ns.setdefault("__name__", "__praxis_protocol__")
     runs = None if calls is None else (info.name, *calls)
-    later = deferred.plan(source, runs) if namespace is None else {}
+    later = deferred.plan(source, runs) if namespace is None and deferred.worth_it(
+        source) else {}
     if later:
         ns["__builtins__"] = deferred.builtins_with(later)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
