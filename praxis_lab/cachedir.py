@@ -7,7 +7,8 @@ liquid-handling package and building the deck again. Everything is filed under a
 praxis_lab source file, the PyLabRobot version, the Python version and the platform, so
 any change to one of them starts from an empty directory (and the directories of other
 environments are removed when a new one is written). Entries are written atomically
-(a temporary file renamed into place), readable by the user only.
+(a temporary file renamed into place), readable by the user only; each kind keeps its
+:data:`KEEP` most recently used entries.
 
 ``PRAXIS_LAB_CACHE_DIR`` moves the directory (the tests give each test its own);
 ``PRAXIS_LAB_CACHE=off`` turns it off.
@@ -27,6 +28,7 @@ __all__ = ["enabled", "environment", "read", "remove", "root", "write"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _ENV: dict[str, str] = {}
+KEEP = 64  # entries per kind (a frozen STARLet deck with three plates is ~250 kB)
 
 
 def enabled() -> bool:
@@ -77,10 +79,14 @@ def read(env: str, kind: str, key: str) -> bytes | None:
     """The bytes filed under ``kind``/``key`` in environment ``env``, or None."""
     if not enabled():
         return None
+    path = _entry(env, kind, key)
     try:
-        return _entry(env, kind, key).read_bytes()
+        data = path.read_bytes()
     except OSError:
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used: the last to go
+    return data
 
 
 def write(env: str, kind: str, key: str, data: bytes) -> None:
@@ -103,6 +109,7 @@ def write(env: str, kind: str, key: str, data: bytes) -> None:
             raise
         if fresh:
             _forget_other_environments(env)
+        _keep_recent(path.parent)
     except OSError:
         return
 
@@ -111,6 +118,16 @@ def remove(env: str, kind: str, key: str) -> None:
     """Forget the entry ``kind``/``key`` (if any)."""
     with contextlib.suppress(OSError):
         _entry(env, kind, key).unlink()
+
+
+def _keep_recent(folder: Path) -> None:
+    entries = []
+    for path in folder.glob("*.pickle"):
+        with contextlib.suppress(OSError):
+            entries.append((path.stat().st_mtime_ns, path))
+    for _, path in sorted(entries)[:-KEEP] if len(entries) > KEEP else ():
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _forget_other_environments(env: str) -> None:

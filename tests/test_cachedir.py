@@ -220,3 +220,14 @@ def test_the_catalogue_read_back_is_the_catalogue(cache_on):
         assert kept[name] == live[name], name
     assert kept.heavy == {n for n, s in live.items()
                           if not all(handler._light(p.default) for p in s.params)}
+
+
+def test_each_kind_keeps_its_most_recently_used_entries(cache_on, monkeypatch):
+    monkeypatch.setattr(cachedir, "KEEP", 3)
+    env = cachedir.environment("0.2.2")
+    for i in range(3):
+        cachedir.write(env, "setups", f"k{i}", b"x")
+        os.utime(cache_on / env / "setups" / f"k{i}.pickle", ns=(i, i))  # k0 oldest
+    assert cachedir.read(env, "setups", "k0") == b"x"  # used again: now the newest
+    cachedir.write(env, "setups", "k3", b"x")
+    assert sorted(p.stem for p in (cache_on / env / "setups").iterdir()) == ["k0", "k2", "k3"]
