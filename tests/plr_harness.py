@@ -39,12 +39,14 @@ from typing import Any
 
 from pylabrobot.liquid_handling import LiquidHandler
 from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.machines.machine import Machine
 from pylabrobot.resources import (
     PLT_CAR_L5AC_A00,
     TIP_CAR_480_A00,
     Container,
     Deck,
     Plate,
+    Resource,
     STARLetDeck,
     TipRack,
     TipSpot,
@@ -315,22 +317,61 @@ def _run(fn: Callable[..., Any], objects: dict[str, Any], params: dict[str, Any]
             kwargs[p.name] = objects[p.name]
         elif p.default is inspect.Parameter.empty:
             raise NotRunnable(f"nothing to pass for parameter {p.name!r}")
-    lh = next(v for v in objects.values() if isinstance(v, LiquidHandler))
+    lh = next((v for v in objects.values() if isinstance(v, LiquidHandler)), None)
     calls: list[tuple[str, int]] = []
-    _record_calls(lh, calls, filename)
+    if lh is not None:
+        _record_calls(lh, calls, filename)
+    machines = _machines(objects)
 
     async def main() -> PLRResult:
-        await lh.setup()
+        for machine in machines:  # every machine is set up before the protocol, as a run does
+            await machine.setup()
         try:
             await fn(**kwargs)
         except Exception as exc:
             return PLRResult(False, type(exc).__name__, str(exc), _error_line(exc, filename),
                              calls)
         finally:
-            await lh.stop()
+            for machine in reversed(machines):
+                with contextlib.suppress(Exception):  # a machine the protocol stopped itself
+                    await machine.stop()
         return PLRResult(True, calls=calls)
 
-    return asyncio.run(main())
+    with _instant_sleep():
+        return asyncio.run(main())
+
+
+def _machines(objects: Mapping[str, Any]) -> list[Any]:
+    """Every PLR machine of the setup: its values, the machines on the handler's deck, and
+    the centrifuge behind a loader; the liquid handler first."""
+    found: dict[int, Any] = {}
+    roots = list(objects.values())
+    while roots:
+        obj = roots.pop(0)
+        if isinstance(obj, Machine) and id(obj) not in found:
+            found[id(obj)] = obj
+            roots.extend(c for c in getattr(getattr(obj, "deck", None), "children", ()))
+            roots.append(getattr(obj, "centrifuge", None))
+        elif isinstance(obj, Resource) and not isinstance(obj, Container | TipRack):
+            roots.extend(obj.children)
+    return sorted(found.values(), key=lambda m: not isinstance(m, LiquidHandler))
+
+
+@contextlib.contextmanager
+def _instant_sleep() -> Iterator[None]:
+    """``asyncio.sleep`` returns at once while PLR runs a protocol (a 10-minute shake in a
+    test takes no time; PLR's machines await it the same way)."""
+    real = asyncio.sleep
+
+    async def instant(delay: float, result: Any = None) -> Any:
+        await real(0)
+        return result
+
+    asyncio.sleep = instant  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        asyncio.sleep = real
 
 
 def _caller_line(filename: str) -> int:

@@ -117,10 +117,13 @@ def test_reading_live_tracker_state_is_a_clear_issue():
     assert r.paths[0].issue.kind == "reads_state" and r.paths[0].issue.line == 2
 
 
-def test_asyncio_sleep_is_instant_while_tracing():
+def test_asyncio_sleep_is_instant_while_tracing_and_recorded_with_its_delay():
     r = _trace("import asyncio\n" + HEADER + "    await asyncio.sleep(3600)\n"
-               "    await lh.pick_up_tips(tips['A1'])\n")
-    assert [o.method for o in r.paths[0].ops] == ["pick_up_tips"]
+               "    await lh.pick_up_tips(tips['A1'])\n")  # an hour's sleep: a test timeout
+    sleep, pick = r.paths[0].ops
+    assert (sleep.method, sleep.receiver, sleep.args, sleep.line) == (
+        "sleep", "asyncio", {"delay": 3600}, 3)
+    assert pick.method == "pick_up_tips"
 
 
 def test_a_protocol_that_raises_is_reported_at_its_line():

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._plr import machines
 from praxis_lab.deck.proposal import default_for, keep, proposal
 from praxis_lab.protocol.analyse import Parameter, ProtocolError, ProtocolInfo
 from praxis_lab.trace.sym import Sym
@@ -61,15 +62,20 @@ class Binding:
 
     def args(self, tracer_ref: Callable[[], Any]) -> dict[str, Any]:
         """Keyword arguments for one traced run of the protocol."""
+        from praxis_lab.trace.machines import TracedMachine
         from praxis_lab.trace.proxies import TracedHandler
 
         out: dict[str, Any] = {}
         tracer = tracer_ref()
         for p in self.info.params:
+            obj = self.objects.get(p.name)
+            kind = machines.kind_of(obj)
             if p.name in self.witness:
                 out[p.name] = Sym(p.name, tracer.witness(p.name), param=p.name)
-            elif p.kind == "machine" or _plr.is_handler(self.objects.get(p.name)):
+            elif p.kind == "machine" or _plr.is_handler(obj):
                 out[p.name] = TracedHandler(tracer_ref, self.objects[p.name], p.name)
+            elif kind is not None:  # a plate reader, heater shaker...: never the real one
+                out[p.name] = TracedMachine(tracer_ref, obj, p.name, kind, self._named())
             elif p.name in self.objects:
                 out[p.name] = self.objects[p.name]
             elif p.has_default:
@@ -77,6 +83,11 @@ class Binding:
             else:
                 out[p.name] = _Unresolved(p)
         return out
+
+    def _named(self) -> dict[str, Any]:
+        """The protocol's labware by PLR name (what an incubator fetches by name)."""
+        return {r.name: r for r in self.objects.values()
+                if hasattr(r, "get_root") and isinstance(getattr(r, "name", None), str)}
 
     def label(self, resource: Any) -> str:
         return self._labels.get(id(resource)) or str(getattr(resource, "name", resource))
@@ -290,6 +301,15 @@ def _stand_in(p: Parameter, made: dict[str, Any], proposer: Any, setup_name: str
               has_setup: bool) -> Any:
     """What a handler or labware parameter the setup does not give stands for: the proposed
     deck's handler, or default labware of its type (None when the type is not labware)."""
+    if p.kind == "device":
+        if proposer is None:
+            raise ProtocolError(
+                f"setup {setup_name or ''!s} gives no {p.name!r} ({p.annotation}): return the "
+                f"machine as {p.name!r}")
+        res = made.get(p.name)
+        if res is None:
+            res = made[p.name] = default_for(p, proposer)
+        return res
     if p.kind == "machine":
         if proposer is None:
             raise ProtocolError(

@@ -4,7 +4,9 @@ Every carrier, labware, well and tip spot with its position and size (deck
 coordinates, mm), its category, the protocol parameter it is bound to, and for
 wells and tip spots their volume or tip. Labware bound to a parameter but not on the
 handler's deck is placed in a row in front of the deck (y < 0), its entries marked
-``off_deck``.
+``off_deck``. Machines on the deck are category ``machine``, and ``machines``
+lists every machine of the protocol, on the deck, beside it or elsewhere
+(:mod:`praxis_lab.deck.places`).
 
 >>> from praxis_lab.protocol.analyse import analyse
 >>> from praxis_lab.deck.binding import bind
@@ -24,6 +26,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from praxis_lab import _plr
+from praxis_lab._plr import machines
+from praxis_lab.deck.places import machine_entries
 
 if TYPE_CHECKING:
     from praxis_lab.deck.binding import Binding
@@ -44,8 +48,8 @@ def _category(res: Any) -> str:
     cls = type(res)
     found = _CATEGORY_OF.get(cls)
     if found is None:
-        found = next((cat for cls_name, cat in _CATEGORY if isinstance(res, _P[cls_name])),
-                     "other")
+        found = "machine" if machines.is_machine(res) else next(
+            (cat for cls_name, cat in _CATEGORY if isinstance(res, _P[cls_name])), "other")
         _CATEGORY_OF[cls] = found
     return found
 
@@ -70,7 +74,8 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
         if known is None and not binding.proposed:  # the setup's real volume
             known = float(res.tracker.get_used_volume())
         entry["volume"] = known
-    return {"deck": dict(deck_data), "resources": resources}
+    return {"deck": dict(deck_data), "resources": resources,
+            "machines": machine_entries(binding)}
 
 
 _Skeleton = tuple[dict[str, Any], list[dict[str, Any]], list[tuple[int, "str | None", str, Any]]]

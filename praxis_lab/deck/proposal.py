@@ -21,6 +21,7 @@ from collections import OrderedDict
 from typing import Any
 
 from praxis_lab import _plr, cachedir
+from praxis_lab._plr import machines
 from praxis_lab._plr.frozen import freeze, thaw
 from praxis_lab.protocol.analyse import Parameter, ProtocolInfo
 
@@ -46,6 +47,7 @@ class Proposer:
             deck.deregister_did_assign_resource_callback(check)
         self.carriers: dict[str, list[Any]] = {}
         self.rail = 1
+        self.beside_y = 0.0  # where the next machine beside the deck goes
         self.sealed = False  # set once bind() has placed the parameters' labware
         self.changed = False  # something was (un)assigned after that: a protocol's doing
         deck.register_did_assign_resource_callback(self._changed)
@@ -78,9 +80,25 @@ class Proposer:
         carriers.append(carrier)
         carrier[0] = res
 
+    def place_machine(self, machine: Any) -> None:
+        """A machine stands beside the deck, right of it, one after another from the front
+        (``lh.move_plate`` reaches a machine placed there, as on a real system)."""
+        if not hasattr(machine, "get_size_y"):
+            return  # a sealer or a peeler: not a place plates are put
+        deck = self.handler.deck
+        y = self.beside_y
+        deck.assign_child_resource(machine, location=_plr.PLR["Coordinate"](
+            deck.get_size_x() + 20.0, y, 0.0))
+        self.beside_y = y + machine.get_size_y() + 20.0
+
 
 def default_for(p: Parameter, proposer: Proposer) -> Any:
     et = p.element_type or ""
+    if p.kind == "device":
+        machine = machines.default_machine(et, p.name)
+        if machine is not None:
+            proposer.place_machine(machine)
+        return machine
     cls = _plr.resolve_type(et)
     if cls is None:
         return None
@@ -120,7 +138,7 @@ def proposal(info: ProtocolInfo) -> tuple[Proposer, dict[str, Any]]:
     new one.
     """
     key = tuple((p.name, p.annotation, p.is_container) for p in info.params
-                if p.kind in ("machine", "labware", "unknown"))
+                if p.kind in ("machine", "device", "labware", "unknown"))
     found = _PROPOSALS.get(key)
     if found is None or found[0].changed:
         digest = hashlib.sha256(repr(key).encode()).hexdigest()

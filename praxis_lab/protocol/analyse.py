@@ -109,8 +109,10 @@ class Parameter:
 
     @property
     def kind(self) -> str:
-        """``machine``, ``labware``, ``value`` or ``unknown``."""
+        """``machine`` (the liquid handler), ``device`` (another PLR machine: a plate reader,
+        a heater shaker...), ``labware``, ``value`` or ``unknown``."""
         from praxis_lab import _plr
+        from praxis_lab._plr import machines
 
         et = self.element_type
         if et in _MACHINES:
@@ -119,6 +121,8 @@ class Parameter:
             return "value"
         if et is not None and _plr.resolve_type(et) is not None:
             return "labware"
+        if et is not None and machines.machine_type(et) is not None:
+            return "device"
         return "unknown"
 
 
@@ -274,7 +278,7 @@ def _params(fn: ast.AsyncFunctionDef) -> tuple[Parameter, ...]:
 
 
 def _is_protocol(params: tuple[Parameter, ...]) -> bool:
-    return any(p.kind in ("machine", "labware") for p in params)
+    return any(p.kind in ("machine", "device", "labware") for p in params)
 
 
 @functools.lru_cache(maxsize=32)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab.sim.devices import Devices
 from praxis_lab.sim.state import State, _n
 from praxis_lab.trace.sym import concrete
 
@@ -31,6 +32,7 @@ class Context:
         self.tips_used: dict[str, set[str]] = {}
         self._on_deck: dict[int, bool] = {}
         self._keys: dict[int, str] = getattr(binding, "_keys", {})
+        self.devices = Devices(state, binding)  # plates' places, lids, machines, the clock
 
     @property
     def volumes(self) -> bool:

@@ -34,6 +34,11 @@ KINDS: dict[str, str] = {
     "wrong_resource": "an op given a resource of the wrong kind or shape",
     "protocol_error": "the protocol's own code raises or exits (its argument checks, "
                       "an assert, sys.exit)",
+    "no_plate": "a machine asked to act on a plate it does not hold",
+    "site_occupied": "a plate moved onto a reader, shaker or site that already holds one",
+    "device_state": "a machine used in a state that forbids it (a lidded plate, a running "
+                    "shaker, a closed lid, an open door, cooling without passive)",
+    "out_of_range": "a speed, temperature or volume outside what the named device accepts",
 }
 
 # Which PLR 0.2.2 error each kind corresponds to (checked by the differential tests).
@@ -50,10 +55,15 @@ PLR_ERRORS: dict[str, tuple[str, ...]] = {
     "unresolved_type": (),
     "tip_not_empty": ("RuntimeError",),
     "wrong_resource": ("TypeError", "AttributeError", "ValueError", "RuntimeError", "IndexError",
-                       "KeyError"),
+                       "KeyError", "ResourceNotFoundError"),
     # not PLR's: what the protocol raises itself (sim/raised.py), the usual classes
     "protocol_error": ("AssertionError", "RuntimeError", "ValueError", "SystemExit",
                        "Exception"),
+    "no_plate": ("NoPlateError", "LoaderNoPlateError", "BucketNoPlateError",
+                 "ResourceNotFoundError"),
+    "site_occupied": ("RuntimeError", "BucketHasPlateError", "NoFreeSiteError", "ValueError"),
+    "device_state": ("ValueError", "RuntimeError", "CentrifugeDoorError", "NotAtBucketError"),
+    "out_of_range": ("AssertionError", "ValueError"),
 }
 
 
@@ -61,15 +71,17 @@ _HEAD96 = frozenset({"aspirate96", "dispense96", "drop_tips96", "return_tips96",
                      "discard_tips96", "stamp"})
 
 
-def plr_checks(kind: str, method: str) -> bool:
+def plr_checks(kind: str, method: str, data: dict[str, Any] | None = None) -> bool:
     """Whether PLR 0.2.2 itself would raise for this failure.
 
-    Two checks are praxis_lab's own, made because the robot would do harm without an
+    Some checks are praxis_lab's own, made because the robot would do harm without an
     error: labware that is not on the deck (``not_on_deck``; PLR never checks it for
-    aspirate/dispense) and a 96-head liquid op or drop with no tips on the head
-    (PLR skips the positions without a tip and completes, so the head moves bare).
+    aspirate/dispense), a 96-head liquid op or drop with no tips on the head
+    (PLR skips the positions without a tip and completes, so the head moves bare), and
+    the machine checks PLR lets through (a plate taken off a shaker that still shakes,
+    a spin with the door open: ``data["own"]``).
     """
-    if kind == "not_on_deck":
+    if kind == "not_on_deck" or (data is not None and data.get("own")):
         return False
     return not (kind == "no_tips" and method in _HEAD96)
 
@@ -82,7 +94,7 @@ _RAISED = {"no_tips": "NoTipError", "tips_already_loaded": "HasTipError",
            "tip_not_empty": "RuntimeError"}
 
 
-def plr_error(kind: str, method: str) -> str | None:
+def plr_error(kind: str, method: str, data: dict[str, Any] | None = None) -> str | None:
     """The exception PLR 0.2.2 raises for this failure, or None when there is no single one.
 
     The argument kinds (``bad_arguments``, ``wrong_resource``...) raise one of several
@@ -91,8 +103,10 @@ def plr_error(kind: str, method: str) -> str | None:
     >>> plr_error("insufficient_liquid", "aspirate"), plr_error("no_tips", "return_tips")
     ('TooLittleLiquidError', 'RuntimeError')
     """
-    if not plr_checks(kind, method):
+    if not plr_checks(kind, method, data):
         return None
+    if data is not None and isinstance(data.get("plr_error"), str):  # a machine's own error
+        return str(data["plr_error"])
     if kind == "no_tips" and method in ("return_tips", "discard_tips"):
         return "RuntimeError"
     return _RAISED.get(kind)

@@ -19,6 +19,7 @@ from praxis_lab.sim.context import (
     _use_channels,
     _vols,
 )
+from praxis_lab.sim.moves import check_no_lid
 from praxis_lab.sim.state import Channel, _n
 from praxis_lab.trace.sym import concrete
 
@@ -72,6 +73,8 @@ def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], li
         return None
     if not _tips_on(ctx, channels, wells, vols, "aspirate" if aspirate else "dispense"):
         return None
+    if not check_no_lid(ctx, wells, "aspirate from" if aspirate else "dispense to"):
+        return None  # PLR 0.2.2 checks lids after the tips, before the lengths
     if not _same_length(ctx, channels, len(wells)) or not _same_length(
             ctx, channels, len(vols), "volumes"):
         return None

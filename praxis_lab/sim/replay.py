@@ -35,7 +35,10 @@ import math
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._plr import machines as plr_machines
 from praxis_lab.deck.binding import Binding, is_unresolved
+from praxis_lab.deck.places import place
+from praxis_lab.sim import machines as machine_rules
 from praxis_lab.sim.context import Context
 from praxis_lab.sim.failures import plr_checks, plr_error
 from praxis_lab.sim.rules import RULES
@@ -64,7 +67,7 @@ class Replay:
         """The op's rule, or None when it is not checked (reported or skipped by ``step``)."""
         if not op.known or op.bind_error is not None or not self.rules_on:
             return None
-        rule = _STATE_RULES.get(op.method) if op.kind == "state" else RULES.get(op.method)
+        rule = _rule_of(op)
         if rule is None or (self.unresolved and any(is_unresolved(v)
                                                     for v in op.args.values())):
             return None
@@ -82,9 +85,9 @@ class Replay:
                  if table is state.required}
         state.rollback()
         state.infeasible = beyond  # what a well cannot supply is the op's, if it completes
-        first = next((f for f in failed if plr_checks(f.kind, op.method)), None)
+        first = next((f for f in failed if plr_checks(f.kind, op.method, f.data)), None)
         if first is not None:
-            return plr_error(first.kind, op.method), {}
+            return plr_error(first.kind, op.method, first.data), {}
         return (None, {}) if failed else (None, grown)
 
     def raises(self, ops: list[Any], op: Any) -> tuple[str | None, bool]:
@@ -108,19 +111,47 @@ class Replay:
 
     def step(self, op: Any) -> dict[str, Any] | None:
         """Check and apply one op: the state keys it changed (for the timeline), or None
-        when no rule ran."""
+        when no rule ran. ``extras`` then holds the op's time on the protocol's clock
+        (``t_s``, and ``duration_s`` when it takes time) and the plates it moved
+        (``moves``: plate -> :func:`praxis_lab.deck.places.place`)."""
+        dev = self.ctx.devices
+        start = dev.now
+        changes = self._step(op)
+        moved = dev.take_moves()
+        self.extras: dict[str, Any] = {"t_s": round(start, 3)}
+        if dev.now > start:
+            self.extras["duration_s"] = round(dev.now - start, 3)
+        if moved:
+            self.extras["moves"] = {
+                plate: place(self.ctx.binding, dev.objects.get(key) if key else None, key)
+                for plate, key in moved.items()}
+        return changes
+
+    def timeline_extras(self) -> dict[str, Any]:
+        """What the timeline adds for machines: where each plate the path moved started
+        (``places``) and how long the path takes (``duration_s``)."""
+        dev, binding = self.ctx.devices, self.ctx.binding
+        return {"places": {plate: place(binding, dev.objects.get(key) if key else None, key)
+                           for plate, key in dev.initial.items()},
+                "duration_s": round(dev.duration, 3)}
+
+    def _step(self, op: Any) -> dict[str, Any] | None:
         ctx, state = self.ctx, self.ctx.state
         ctx.op = op
         if not op.known:
-            close = _plr.closest_methods(op.method)
+            kind = op.receiver_type
+            close = _plr.closest_methods(op.method) if kind == "LiquidHandler" else \
+                plr_machines.closest_machine_methods(kind, op.method)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             ctx.fail("unknown_method", f"{op.receiver}.{op.method} does not exist on PLR's "
-                     f"LiquidHandler{hint}", [], method=op.method, closest=close)
+                     f"{kind}{hint}", [], method=op.method, closest=close)
             return None
         if op.bind_error is not None:
             ctx.fail("bad_arguments", f"{op.bind_error}", [], error=op.bind_error)
             return None
-        rule = _STATE_RULES.get(op.method) if op.kind == "state" else RULES.get(op.method)
+        rule = _rule_of(op)
+        if op.receiver_type != "LiquidHandler":
+            ctx.devices.note_use(op.receiver, op.method)
         if rule is None or not self.rules_on:
             return None
         if self.unresolved and any(is_unresolved(v) for v in op.args.values()):
@@ -137,11 +168,12 @@ class Replay:
             # arguments no rule expected (PLR would raise on them too): say so, go on
             ctx.fail("bad_arguments", f"{op.method} cannot use these arguments "
                      f"({type(exc).__name__}: {exc}); check them against "
-                     f"help(LiquidHandler.{op.method})", [], error=str(exc))
+                     f"help({op.receiver_type}.{op.method})", [], error=str(exc))
         if len(ctx.failures) == before and self.below:
             self._still_below(op)
-        if len(ctx.failures) > before:
-            state.rollback()
+        if len(ctx.failures) > before and not all(f.data.get("own") for f in
+                                                  ctx.failures[before:]):
+            state.rollback()  # PLR raised: nothing happened (a check PLR lets through: it did)
             _assume_done(state, op)
         return state.commit()
 
@@ -173,6 +205,16 @@ class Replay:
                               f"{raised_at} raised {_LIQUID}", [key], well=key,
                               volume=need, available=bound)
                 return
+
+
+def _rule_of(op: Any) -> Any:
+    """The rule of an op: the liquid handler's table, a machine's (by its PLR class), or
+    the table of state the protocol sets itself."""
+    if op.kind == "state":
+        return _STATE_RULES.get(op.method)
+    if op.receiver_type != "LiquidHandler":
+        return machine_rules.rule_for(op)
+    return RULES.get(op.method)
 
 
 def _initial_state(binding: Binding) -> State:
@@ -250,5 +292,19 @@ def _clear_head(ctx: Context) -> None:
         ctx.state.mount(ch, None)
 
 
+def _place(ctx: Context) -> None:
+    """``reader.assign_child_resource(plate)`` in the protocol: the plate is there now."""
+    res = ctx.op.args.get("resource")
+    if hasattr(res, "get_root") and ctx.op.machine is not None:
+        ctx.devices.move(res, ctx.op.machine)
+
+
+def _unplace(ctx: Context) -> None:
+    res = ctx.op.args.get("resource")
+    if hasattr(res, "get_root"):
+        ctx.devices.move(res, None)
+
+
 # State the protocol sets itself (recorded by proxies.recording_state).
-_STATE_RULES = {"set_volume": _set_volume, "set_tip": _set_tip, "clear_head_state": _clear_head}
+_STATE_RULES = {"set_volume": _set_volume, "set_tip": _set_tip, "clear_head_state": _clear_head,
+                "assign_child_resource": _place, "unassign_child_resource": _unplace}

@@ -42,6 +42,9 @@ class SimulationReport:
     setup: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     proofs: int = 0  # fixed sources simulated to prove the fixes offered
+    # how long the longest path takes on the machines' clock: shakes, spins, profiles and
+    # asyncio.sleep (pipetting and moves are not timed)
+    duration_s: float = 0.0
     # how to simulate an edited source as this report was made (set by praxis_lab.simulate)
     _resimulate: Callable[[str], SimulationReport] | None = field(default=None, repr=False)
     # the same source simulated with another setup, and an editor of this report's deck
@@ -59,7 +62,8 @@ class SimulationReport:
             "deck_layout": self.deck_layout, "timeline": self.timeline,
             "trace_issues": [{"kind": i.kind, "message": i.message, "line": i.line}
                              for i in self.issues],
-            "expected_ops": self.expected_ops, "timings_ms": self.timings_ms,
+            "expected_ops": self.expected_ops, "duration_s": self.duration_s,
+            "timings_ms": self.timings_ms,
         }
 
     def summary(self) -> str:
@@ -82,6 +86,14 @@ class SimulationReport:
                               for r in liquid[:6])
             more = f" (+{len(liquid) - 6} more)" if len(liquid) > 6 else ""
             lines.append(f"  liquid: {shown}{more}")
+        machines = self.requirements.get("machines") or []
+        if machines:
+            lines.append("  machines: " + ", ".join(
+                f"{m['name']} ({m['type']}{': ' if m['methods'] else ''}"
+                f"{', '.join(m['methods'])})" for m in machines))
+        if self.duration_s:
+            lines.append(f"  duration: {_clock(self.duration_s)} (shakes, spins, profiles and "
+                         "waits; pipetting and moves not timed)")
         on_deck = self.requirements.get("on_deck") or []
         if on_deck:
             lines.append("  on deck: " + ", ".join(on_deck))
@@ -154,3 +166,12 @@ class SimulationReport:
                                resimulate=self.with_setup if editable else None))
         except Exception:  # widgets unavailable (plain console, not built)
             display({"text/plain": self.summary(), "text/html": self._repr_html_()}, raw=True)
+
+
+def _clock(seconds: float) -> str:
+    """``3725`` → ``1 h 2 min 5 s``."""
+    whole = round(seconds)
+    h, rest = divmod(whole, 3600)
+    m, s = divmod(rest, 60)
+    parts = [f"{h} h" if h else "", f"{m} min" if m else "", f"{s} s" if s or not whole else ""]
+    return " ".join(p for p in parts if p) or f"{seconds:g} s"

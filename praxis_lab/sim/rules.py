@@ -31,6 +31,7 @@ from praxis_lab.sim.context import (
     _use_channels,
 )
 from praxis_lab.sim.liquid import aspirate, dispense, transfer
+from praxis_lab.sim.moves import MOVE_RULES
 from praxis_lab.sim.rules96 import (
     aspirate96,
     discard_tips96,
@@ -228,14 +229,6 @@ def consolidate_tip_inventory(ctx: Context) -> None:
         ctx.op.args, ctx.tips_used = saved, used
 
 
-def _move(arg: str) -> Callable[[Context], None]:
-    def rule(ctx: Context) -> None:
-        res = ctx.op.args.get(arg)
-        if hasattr(res, "get_root"):
-            ctx.check_on_deck([res])
-    return rule
-
-
 def _nothing(ctx: Context) -> None:
     return None
 
@@ -244,8 +237,7 @@ RULES: dict[str, Callable[[Context], None]] = {
     "discard_tips": discard_tips, "aspirate": aspirate, "dispense": dispense,
     "transfer": transfer, "pick_up_tips96": pick_up_tips96, "aspirate96": aspirate96,
     "dispense96": dispense96, "drop_tips96": drop_tips96, "return_tips96": return_tips96,
-    "discard_tips96": discard_tips96, "stamp": stamp, "move_plate": _move("plate"),
-    "move_resource": _move("resource"), "move_lid": _move("lid"), "use_channels": _nothing,
+    "discard_tips96": discard_tips96, "stamp": stamp, **MOVE_RULES, "use_channels": _nothing,
     "consolidate_tip_inventory": consolidate_tip_inventory,
     "setup": _nothing,
 }

@@ -29,6 +29,7 @@ from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo
 from praxis_lab.protocol.blocks import CATCH_ALL, guarded_lines
 from praxis_lab.protocol.loading import Loaded
 from praxis_lab.protocol.setups import Frozen, setup_objects
+from praxis_lab.sim.devices import device_requirements
 from praxis_lab.sim.failures import PLR_ERRORS, Failure, FailureMode, locate, merge, plr_error
 from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
@@ -62,11 +63,12 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
             changes = replay.step(op)
             if keep_timeline and not timed and changes is not None:
                 steps.append({"op": op.index, "index": op.index, "line": op.line,
-                              "method": op.method, "changes": changes})
+                              "method": op.method, "changes": changes, **replay.extras})
         if replay.infeasible is not None and infeasible is not None:
             infeasible.append(pi)
         elif keep_timeline and not timed:
-            timeline = {"initial": dict(replay.ctx.initial), "steps": steps}
+            timeline = {"initial": dict(replay.ctx.initial), "steps": steps,
+                        **replay.timeline_extras()}
             timed = True
         per_path.append(replay.ctx.failures)
         contexts.append(replay.ctx)
@@ -100,6 +102,7 @@ class _SymbolicTwin:
     def __init__(self, ctx: Context) -> None:
         assert ctx.state.twin is not None
         self.tips_used = ctx.tips_used
+        self.devices = ctx.devices
         self.state = SimpleNamespace(required=ctx.state.twin_required, infeasible={})
 
 
@@ -159,6 +162,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     graph = build_graph(info, binding, paths)
     locate(modes, found.per_path, paths, graph.operations)
     requirements = _requirements(found.contexts, graph)
+    requirements.update(device_requirements(found.contexts, binding))
     need = {f"{r['parameter']}[{r['well']}]": r["min_volume"] for r in requirements["liquid"]}
     for mode in modes:
         if "well" in mode.data:
@@ -175,6 +179,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
                     "simulate": _ms(t_trace, t_sim), "report": _ms(t_sim, t_end),
                     "total": _ms(t0, t_end)},
         issues=issues, level=level, expected_ops=sum(1 for op in paths[0].ops if op.kind == "op"),
+        duration_s=max((round(c.devices.duration, 3) for c in found.contexts), default=0.0),
         source=info.source, setup=binding.setup_name, params=dict(params or {}),
     )
     final = found.contexts[0].state if found.contexts else None

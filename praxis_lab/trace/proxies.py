@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any
 
 from praxis_lab import _plr
-from praxis_lab.trace.scope import current, real_state
+from praxis_lab.trace.calls import Done, raised_into, unwrap
+from praxis_lab.trace.scope import current
 from praxis_lab.trace.sym import concrete
 from praxis_lab.trace.tracer import Op, TraceIssue, Tracer, _Bound
 from praxis_lab.trace.trackers import record_state
@@ -31,32 +32,6 @@ def _shadow_apply(op: Op) -> None:
         scope.hooks.shadow.apply(op)
 
 
-class _Done:
-    """An awaitable that completes at once (what a traced PLR call returns)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any = None) -> None:
-        self.value = value
-
-    def __await__(self) -> Any:
-        return self.value
-        yield  # pragma: no cover  (makes this a generator)
-
-
-class _Raise:
-    """An awaitable that raises PLR's error (a traced call the protocol's ``except`` handles)."""
-
-    __slots__ = ("error",)
-
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    def __await__(self) -> Any:
-        raise self.error
-        yield  # pragma: no cover  (makes this a generator)
-
-
 class _Call:
     __slots__ = ("handler", "name", "spec")
 
@@ -67,6 +42,8 @@ class _Call:
         tracer = self.handler._tracer
         line, col = tracer.where()
         spec = self.spec
+        args = tuple(unwrap(a) for a in args)
+        kwargs = {k: unwrap(v) for k, v in kwargs.items()}
         bound: dict[str, Any]
         error = None
         if spec is None:
@@ -79,23 +56,19 @@ class _Call:
         kind = "context" if spec is not None and spec.context == "sync" else "op"
         op = Op(len(tracer.ops), self.name, line, col, bound, self.handler._name,
                 spec is not None, error, tracer.channels(), kind)
-        if spec is not None and spec.context is None and error is None and tracer.guards:
-            with real_state():
-                op.raised = tracer.raising(op)
-            if op.raised is not None:  # as on the robot: no effect, the error goes up
-                tracer.record(op)
-                raised = _plr.error_class(op.raised)(
-                    f"{op.raised} at line {op.line} (traced: the protocol's except runs)")
-                raised.praxis_op = op  # type: ignore[attr-defined]
-                return _Raise(raised)
-        tracer.record(op)
+        if spec is not None and spec.context is None and error is None:
+            raising = raised_into(tracer, op)
+            if raising is not None:  # as on the robot: no effect, the error goes up
+                return raising
+        else:
+            tracer.record(op)
         if spec is not None and error is None:
             _shadow_apply(op)
         if spec is not None and spec.context == "sync" and error is None:
             return _Channels(tracer, concrete(bound.get("channels")))
         if spec is not None and spec.context == "async" and error is None:
             return _UseTips(self.handler, bound, line, col)
-        return _Done()
+        return Done()
 
 
 class _Channels:
@@ -183,3 +156,7 @@ class TracedHandler:
 
     def __repr__(self) -> str:
         return f"<traced LiquidHandler {self._name}>"
+
+    def _stands_for(self) -> Any:
+        """The real handler (what an op records when the stand-in is an argument)."""
+        return self._real

@@ -136,8 +136,11 @@ _real_sleep: Callable[..., Any] = getattr(asyncio.sleep, "praxis_original", asyn
 @functools.wraps(_real_sleep)
 async def _sleep(delay: float, result: Any = None) -> Any:
     """``asyncio.sleep``: instant inside a trace, the real one everywhere else."""
-    if _SCOPE.get() is None:
+    scope = _SCOPE.get()
+    if scope is None:
         return await _real_sleep(delay, result)
+    if scope.hooks is not None:
+        scope.hooks.slept(delay)  # the trace records the wait (its duration), never waits
     return result
 
 

@@ -39,6 +39,8 @@ class Op:
     default_channels: list[int] | None = None  # from `with lh.use_channels(...)`
     kind: str = "op"  # "op", "context" (use_channels), "state" (set volume/tips in protocol)
     raised: str | None = None  # the PLR error it raised into the protocol's `except`
+    receiver_type: str = "LiquidHandler"  # the receiver's PLR class: PlateReader, asyncio...
+    machine: Any = None  # the real machine a machine op is made on (read, never called)
 
     def channels_for(self, n: int) -> list[int]:
         """PLR's ``use_channels or default_use_channels or range(n)`` for this call."""

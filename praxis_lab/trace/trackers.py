@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab.trace import machines
 from praxis_lab.trace.scope import Scope, entered, route
 from praxis_lab.trace.shadow import TipShadow
 from praxis_lab.trace.sym import concrete
@@ -44,6 +45,7 @@ def install() -> None:
     """Route the attributes a trace answers (once per process; cheap afterwards)."""
     for cls_name, attr, hook in _ROUTES:
         route(_plr.PLR[cls_name], attr, hook)
+    machines.install()
 
 
 def record_state(tracer: Tracer, method: str, receiver: str, **args: Any) -> Op:
@@ -74,6 +76,17 @@ class TrackerHooks:
             binding, "_item_lookups", None)
         self.labelled: dict[int, str] = getattr(binding, "_labels", {})
         self.checked: dict[int, dict[Any, Any] | None] = {}
+
+    # -- machines and time ------------------------------------------------------------
+    def machine_call(self, original: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """A real machine's operation called inside the trace: made on its stand-in."""
+        stand_ins = self.__dict__.setdefault("_machines", {})
+        return machines.machine_call(self.tracer_ref, stand_ins, self.labelled, obj,
+                                     original.__name__, args, kwargs)
+
+    def slept(self, delay: Any) -> None:
+        """``asyncio.sleep`` in the traced protocol: recorded, not waited."""
+        machines.record_sleep(self.tracer_ref(), delay)
 
     def _key(self, tracker: Any) -> str:
         res = self.binding.resource_of(tracker)

@@ -1,0 +1,350 @@
+"""PLR 0.2.2's machines beyond the liquid handler, read from the installed package.
+
+Every machine a protocol may be given (``PlateReader``, ``HeaterShaker``, ``Thermocycler``...)
+is named by its *kind*, the most specific of the PLR classes below it is an instance of.
+What each kind can do is read with :mod:`inspect` like the liquid handler's catalogue: its
+public coroutine methods, defined by the machine classes of its MRO (not by ``Resource``).
+Facts a rule needs about a machine are read from its data, never by calling its backend:
+simulation drives nothing.
+
+>>> sorted(machine_catalogue("HeaterShaker"))[:4]
+['deactivate', 'get_temperature', 'lock_plate', 'set_temperature']
+>>> machine_catalogue("Thermocycler")["set_block_temperature"].required
+('temperature',)
+>>> kind_of(default_machine("PlateReader", "reader"))
+'PlateReader'
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import functools
+import inspect
+import textwrap
+from typing import Any
+
+from pylabrobot.centrifuge import (
+    BucketHasPlateError,
+    BucketNoPlateError,
+    Centrifuge,
+    CentrifugeDoorError,
+    Loader,
+    LoaderNoPlateError,
+    NotAtBucketError,
+)
+from pylabrobot.centrifuge.chatterbox import CentrifugeChatterboxBackend, LoaderChatterboxBackend
+from pylabrobot.heating_shaking import HeaterShaker, HeaterShakerChatterboxBackend
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.machines.machine import Machine
+from pylabrobot.peeling.peeler import Peeler
+from pylabrobot.plate_reading import PlateReader, PlateReaderChatterboxBackend
+from pylabrobot.plate_reading.standard import NoPlateError
+from pylabrobot.resources import Coordinate, Resource
+from pylabrobot.sealing import Sealer
+from pylabrobot.shaking import Shaker, ShakerChatterboxBackend
+from pylabrobot.storage import Incubator, IncubatorChatterboxBackend
+from pylabrobot.storage.cytomat.racks import cytomat_rack_10mm_47
+from pylabrobot.storage.incubator import NoFreeSiteError
+from pylabrobot.temperature_controlling import (
+    TemperatureController,
+    TemperatureControllerChatterboxBackend,
+)
+from pylabrobot.thermocycling import Thermocycler, ThermocyclerChatterboxBackend
+from pylabrobot.thermocycling.standard import Protocol, Stage, Step
+from pylabrobot.tilting import Tilter
+from pylabrobot.tilting.chatterbox import TilterChatterboxBackend
+
+from praxis_lab._plr.signatures import OpSpec, spec_of
+
+__all__ = [
+    "ERRORS",
+    "KINDS",
+    "STATE_WRITES",
+    "class_of",
+    "closest_machine_methods",
+    "default_machine",
+    "is_machine",
+    "kind_of",
+    "machine_catalogue",
+    "machine_type",
+    "profile_seconds",
+    "routed_methods",
+    "state_reads",
+    "static_property",
+]
+
+# The machine classes, most specific first (a HeaterShaker is also a Shaker and a
+# TemperatureController: it is named HeaterShaker).
+KINDS: dict[str, type] = {
+    "HeaterShaker": HeaterShaker, "Thermocycler": Thermocycler,
+    "TemperatureController": TemperatureController, "Shaker": Shaker,
+    "PlateReader": PlateReader, "Tilter": Tilter, "Loader": Loader, "Centrifuge": Centrifuge,
+    "Incubator": Incubator, "Sealer": Sealer, "Peeler": Peeler,
+}
+
+# The machines' own errors, by name (for ``_plr.error_class``).
+ERRORS: dict[str, type[Exception]] = {e.__name__: e for e in (
+    NoPlateError, CentrifugeDoorError, NotAtBucketError, LoaderNoPlateError, BucketHasPlateError,
+    BucketNoPlateError, NoFreeSiteError)}
+
+
+# PLR's other machine packages (pumps, scales, fans...): traced structurally.
+_OTHER_PACKAGES = ("pylabrobot.pumps", "pylabrobot.scales", "pylabrobot.only_fans",
+                   "pylabrobot.powder_dispensing", "pylabrobot.plate_washing",
+                   "pylabrobot.barcode_scanners", "pylabrobot.arms")
+
+
+@functools.cache
+def _others() -> dict[str, type]:
+    """Every other ``Machine`` class PLR 0.2.2 defines (not a liquid handler, not one of
+    ``KINDS`` or a subclass of one), by class name."""
+    import importlib
+
+    for module in _OTHER_PACKAGES:
+        try:
+            importlib.import_module(module)
+        except Exception:  # an optional dependency of that machine is missing
+            continue
+    found: dict[str, type] = {}
+    stack = list(Machine.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if issubclass(cls, (LiquidHandler, *KINDS.values())) or \
+                not cls.__module__.startswith("pylabrobot."):
+            continue
+        found.setdefault(cls.__name__, cls)
+    return found
+
+
+def machine_type(name: str) -> type | None:
+    """The PLR machine class called ``name`` (``"PlateReader"``, ``"Scale"``), or None."""
+    return KINDS.get(name) or _others().get(name)
+
+
+def class_of(kind: str) -> type:
+    """The PLR class of a machine kind."""
+    cls = machine_type(kind)
+    if cls is None:
+        raise KeyError(f"not a PLR machine: {kind}")
+    return cls
+
+
+def is_machine(obj: Any) -> bool:
+    """Whether ``obj`` is a PLR machine other than a liquid handler."""
+    return kind_of(obj) is not None
+
+
+def kind_of(obj: Any) -> str | None:
+    """The kind of a machine object (its most specific class in ``KINDS``, else its own
+    PLR machine class), or None for anything else (a liquid handler included)."""
+    for name, cls in KINDS.items():
+        if isinstance(obj, cls):
+            return name
+    if isinstance(obj, Machine) and not isinstance(obj, LiquidHandler):
+        others = _others()
+        return next((c.__name__ for c in type(obj).__mro__ if others.get(c.__name__) is c),
+                    None)
+    return None
+
+
+def _machine_classes(kind: str) -> list[type]:
+    """The classes of a kind's MRO that are machines (not ``Resource`` and its holders)."""
+    return [c for c in class_of(kind).__mro__
+            if issubclass(c, Machine) and not issubclass(Resource, c) and c is not object]
+
+
+def routed_methods() -> list[tuple[type, str]]:
+    """(defining class, name) of every operation of every machine kind: what a trace
+    answers when a protocol reaches a real machine (one looked up on the deck)."""
+    out: dict[tuple[type, str], None] = {}
+    for kind in (*KINDS, *_others()):
+        cls = class_of(kind)
+        for name in machine_catalogue(kind):
+            owner = next(c for c in cls.__mro__ if name in c.__dict__)
+            out[(owner, name)] = None
+    return list(out)
+
+
+@functools.cache
+def machine_catalogue(kind: str) -> dict[str, OpSpec]:
+    """Every operation of a machine kind: the public coroutine methods its machine classes
+    define (``setup`` and ``stop`` included), with their signatures."""
+    ops: dict[str, OpSpec] = {}
+    for cls in reversed(_machine_classes(kind)):
+        for name, member in vars(cls).items():
+            if name.startswith("_") or not callable(member):
+                continue
+            spec = spec_of(name, member)
+            if spec.is_async:
+                ops[name] = spec
+            else:
+                ops.pop(name, None)
+    return ops
+
+
+@functools.cache
+def state_reads(kind: str) -> frozenset[str]:
+    """What a protocol may read of a machine that changes while it runs: the public
+    properties and plain methods its machine classes define (``door_open``, ``get_plate``,
+    ``target_temperature``...), and ``resource`` for the machines that hold a plate."""
+    names = {"resource", "setup_finished"}
+    for cls in _machine_classes(kind):
+        for name, member in vars(cls).items():
+            if name.startswith("_") or name in ("serialize", "deserialize"):
+                continue
+            if isinstance(member, property) or (inspect.isfunction(member)
+                                                and not inspect.iscoroutinefunction(member)):
+                names.add(name)
+    if issubclass(class_of(kind), TemperatureController):
+        names.add("target_temperature")
+    return frozenset(n for n in names if n not in _STRUCTURE and n not in STATE_WRITES)
+
+
+# Plain methods of a machine that change where plates are: recorded, never run.
+STATE_WRITES = frozenset({"assign_child_resource", "unassign_child_resource"})
+
+
+# Attributes that name parts of a machine, not its state: read from the real object.
+_STRUCTURE = frozenset({"bucket1", "bucket2", "loading_tray", "racks", "centrifuge",
+                        "hinge_coordinate", "child_location", "backend", "name",
+                        "experimental_get_plate_drain_offsets",
+                        "experimental_get_well_drain_offsets",
+                        "experimental_rotate_coordinate_around_hinge"})
+
+
+def closest_machine_methods(kind: str, name: str, n: int = 3) -> list[str]:
+    """The real operation names of a machine kind closest to ``name``.
+
+    >>> closest_machine_methods("HeaterShaker", "start_shaking")
+    ['shake', 'stop_shaking']
+    """
+    ops = machine_catalogue(kind)
+    found = [op for op in _SYNONYMS.get(name, ()) if op in ops]
+    for op in difflib.get_close_matches(name, sorted(ops), n=n, cutoff=0.5):
+        if op not in found:
+            found.append(op)
+    return found[:n]
+
+
+# Names people reach for that PLR 0.2.2's machines do not have (checked against the
+# catalogue: a synonym a kind does not have is never offered).
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "start_shaking": ("shake",), "read": ("read_absorbance",),
+    "read_od": ("read_absorbance",), "set_temp": ("set_temperature",),
+    "load_plate": ("load",), "unload_plate": ("unload",), "centrifuge": ("spin",),
+    "set_lid_temp": ("set_lid_temperature",), "run_pcr": ("run_pcr_profile",),
+}
+
+
+# --- machines of the proposed deck ------------------------------------------------------
+
+# Footprints (mm) of the default machines: PLR's own definitions where it has one
+# (Hamilton tilt module, Opentrons temperature module and thermocycler, Inheco Thermoshake,
+# HighRes MicroSpin); an SLAS plate holder otherwise.
+_SLAS = (127.76, 85.48)
+_SIZES: dict[str, tuple[float, float, float]] = {
+    "HeaterShaker": (147.0, 104.0, 115.9), "Shaker": (147.0, 104.0, 115.9),
+    "TemperatureController": (193.5, 89.2, 84.0), "Thermocycler": (172.0, 316.0, 154.0),
+    "Tilter": (132.0, 92.57, 85.81), "Centrifuge": (381.0, 406.4, 381.0),
+    "PlateReader": (_SLAS[0] + 40, _SLAS[1] + 40, 120.0), "Loader": (*_SLAS, 20.0),
+    "Incubator": (400.0, 500.0, 600.0),
+}
+
+
+def default_machine(kind: str, name: str) -> Any:
+    """A machine of ``kind`` on PLR's chatterbox backend, for a protocol simulated without
+    a setup (None for the sealer and peeler, which have no simulator in 0.2.2)."""
+    x, y, z = _SIZES.get(kind, (*_SLAS, 50.0))
+    above = Coordinate(0, 0, z)
+    if kind == "PlateReader":
+        return PlateReader(name=name, size_x=x, size_y=y, size_z=z,
+                           backend=PlateReaderChatterboxBackend())
+    if kind in ("HeaterShaker", "Shaker", "TemperatureController", "Thermocycler"):
+        backend = {"HeaterShaker": HeaterShakerChatterboxBackend, "Shaker":
+                   ShakerChatterboxBackend, "TemperatureController":
+                   TemperatureControllerChatterboxBackend, "Thermocycler":
+                   ThermocyclerChatterboxBackend}[kind]()
+        return KINDS[kind](name=name, size_x=x, size_y=y, size_z=z, backend=backend,
+                           child_location=above)
+    if kind == "Tilter":
+        return Tilter(name=name, size_x=x, size_y=y, size_z=z, backend=TilterChatterboxBackend(),
+                      hinge_coordinate=Coordinate(6.18, 0, 72.85), child_location=above)
+    if kind == "Centrifuge":
+        return Centrifuge(backend=CentrifugeChatterboxBackend(), name=name, size_x=x, size_y=y,
+                          size_z=z)
+    if kind == "Loader":
+        cx, cy, cz = _SIZES["Centrifuge"]
+        spinner = Centrifuge(backend=CentrifugeChatterboxBackend(), name=f"{name}_centrifuge",
+                             size_x=cx, size_y=cy, size_z=cz)
+        return Loader(backend=LoaderChatterboxBackend(), centrifuge=spinner, name=name,
+                      size_x=x, size_y=y, size_z=z, child_location=Coordinate.zero())
+    if kind in ("Sealer", "Peeler"):
+        backend_base = inspect.signature(class_of(kind)).parameters["backend"].annotation
+        return class_of(kind)(backend=_unset(backend_base)())
+    if kind == "Incubator":
+        return Incubator(backend=IncubatorChatterboxBackend(), name=name, size_x=x, size_y=y,
+                         size_z=z, racks=[cytomat_rack_10mm_47(f"{name}_rack")],
+                         loading_tray_location=Coordinate(0, 0, 0))
+    return None
+
+
+@functools.cache
+def _unset(base: type) -> type:
+    """A backend class for a machine PLR 0.2.2 has no simulator for: every method refuses
+    (simulation never calls a backend; a run on it stops at once)."""
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"{base.__name__} of a proposed deck drives no device: pass a "
+                           "setup with the real machine")
+
+    async def refuse_async(*args: Any, **kwargs: Any) -> Any:
+        refuse()
+
+    methods = {name: refuse_async if inspect.iscoroutinefunction(getattr(base, name)) else refuse
+               for name in getattr(base, "__abstractmethods__", ())}
+    return type(f"{base.__name__}Unset", (base,), {**methods, "__module__": __name__})
+
+
+# --- what a rule reads of a machine -------------------------------------------------------
+
+
+def static_property(obj: Any, name: str) -> Any:
+    """The constant a property of ``obj``'s class returns (``supports_active_cooling``),
+    read from its source; None when it is not a constant. The property is never run: on a
+    real backend it may talk to the device."""
+    prop = getattr(type(obj), name, None)
+    getter = prop.fget if isinstance(prop, property) else None
+    if getter is None:
+        return None
+    return _constant_return(getter)
+
+
+@functools.cache
+def _constant_return(getter: Any) -> Any:
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(getter)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    body = tree.body[0].body if tree.body and hasattr(tree.body[0], "body") else []
+    body = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) == 1 and isinstance(body[0], ast.Return) and isinstance(body[0].value,
+                                                                          ast.Constant):
+        return body[0].value.value
+    return None
+
+
+def profile_seconds(protocol: Any) -> float | None:
+    """How long a thermocycler ``Protocol`` holds its steps, in seconds (None when a step's
+    hold is not a number)."""
+    total = 0.0
+    try:
+        for stage in protocol.stages:
+            total += float(stage.repeats) * sum(float(s.hold_seconds) for s in stage.steps)
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return total
+
+
+# PLR's thermocycler profile classes, for rules that build one (run_pcr_profile).
+PROFILE = {"Protocol": Protocol, "Stage": Stage, "Step": Step}

@@ -1,0 +1,183 @@
+"""Rules for moving plates and lids: ``lh.move_plate``, ``move_resource``, ``move_lid``.
+
+Same contract as :mod:`praxis_lab.sim.rules`: PLR 0.2.2's checks in its order (pick the
+resource up, check the destination can take it, drop it), failures recorded, the move left
+pending. PLR's own errors: a plate onto a place that holds one (``RuntimeError`` from
+``check_can_drop_resource_here``: ``site_occupied``), onto a carrier instead of one of its
+sites (``TypeError``: ``wrong_resource``), a lid onto a plate that has one (``ValueError``:
+``device_state``). praxis_lab's own checks, where PLR moves on and the robot would crash: a
+plate taken off a shaker that still shakes or whose plate lock is closed, into or out of a
+thermocycler whose lid is closed (``device_state``), a plate that is not on the deck
+(``not_on_deck``, as for pipetting).
+
+:func:`check_no_lid` is PLR's ``_check_no_lid`` of aspirate and dispense: pipetting into a
+plate with a lid (on it now, in the simulation) is a ``ValueError``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from praxis_lab import _plr
+from praxis_lab._plr import machines as plr_machines
+from praxis_lab.sim.context import _P, Context
+
+__all__ = ["MOVE_RULES", "check_no_lid"]
+
+
+def _machine_kind(res: Any) -> str | None:
+    return plr_machines.kind_of(res)
+
+
+def _own(ctx: Context, kind: str, text: str, resources: list[str], **data: Any) -> None:
+    """A failure PLR 0.2.2 lets through (praxis_lab's own check)."""
+    ctx.fail(kind, text, resources, own=True, **data)
+
+
+def _held_by(ctx: Context, res: Any) -> Any:
+    """The machine or place the resource is on now (its object), or None."""
+    dev = ctx.devices
+    key = dev.place_of(res)
+    return dev.objects.get(key) if key is not None else None
+
+
+def _leaving(ctx: Context, res: Any, verb: str) -> None:
+    """praxis_lab's checks of the place a plate is taken from: a shaker that still shakes or
+    keeps its plate locked, a thermocycler with its lid closed. PLR moves the plate anyway,
+    and so does the simulation."""
+    place = _held_by(ctx, res)
+    if place is None:
+        return
+    dev, name, key = ctx.devices, ctx.key(res), ctx.key(place)
+    kind = _machine_kind(place)
+    if kind in ("Shaker", "HeaterShaker"):
+        if dev.get(place, "shaking", False):
+            _own(ctx, "device_state", f"{verb} {name} off {key}, which is still shaking "
+                 f"(shake() without a duration keeps shaking); stop it first: "
+                 f"await {key}.stop_shaking()", [name, key], machine=key, state="shaking",
+                 insert=[f"await {key}.stop_shaking()", f"await {key}.unlock_plate()"])
+            return
+        if dev.get(place, "locked", False):
+            _own(ctx, "device_state", f"{verb} {name} off {key}, whose plate lock is still "
+                 f"closed (shake() without a duration locks it, stop_shaking() does not "
+                 f"unlock it); unlock it first: await {key}.unlock_plate()", [name, key],
+                 machine=key, state="locked", insert=[f"await {key}.unlock_plate()"])
+            return
+    if kind == "Thermocycler" and dev.get(place, "lid_open", True) is False:
+        _own(ctx, "device_state", f"{verb} {name} out of {key}, whose lid is closed; open it "
+             f"first: await {key}.open_lid()", [name, key], machine=key, state="lid_closed",
+             insert=[f"await {key}.open_lid()"])
+
+
+def _arriving(ctx: Context, res: Any, to: Any, verb: str) -> bool:
+    """PLR's checks of the destination (in its order), then praxis_lab's own (which PLR
+    lets through: the plate is moved)."""
+    dev, name = ctx.devices, ctx.key(res)
+    if isinstance(to, _P["Resource"]) and _plr.is_site(to):
+        there = dev.occupant(to)
+        if there is not None and there != name:
+            key = ctx.key(to)
+            ctx.fail("site_occupied", f"{verb} {name} onto {key}, which already holds {there}; "
+                     f"move {there} away first", [name, key], plr_error="RuntimeError", site=key,
+                     occupant=there)
+            return False
+    elif isinstance(to, _P["Carrier"]):
+        key = ctx.key(to)
+        free = next((i for i, s in to.sites.items() if dev.occupant(s) is None), None)
+        hint = f"{key}[{free}]" if free is not None else f"a free site of {key}"
+        ctx.fail("wrong_resource", f"{verb} {name} onto the carrier {key} itself: PLR takes a "
+                 f"site of it (and leaves the plate off the deck); move it onto {hint}",
+                 [name, key], plr_error="TypeError", expected="a carrier site",
+                 given=type(to).__name__, site=hint)
+        return False
+    if _machine_kind(to) == "Thermocycler" and dev.get(to, "lid_open", True) is False:
+        key = ctx.key(to)
+        _own(ctx, "device_state", f"{verb} {name} into {key}, whose lid is closed; open it "
+             f"first: await {key}.open_lid()", [name, key], machine=key, state="lid_closed",
+             insert=[f"await {key}.open_lid()"])
+    return True
+
+
+def _on_deck(ctx: Context, res: Any) -> bool:
+    """praxis_lab's check: the arm only reaches what is on (or beside) the deck."""
+    place = _held_by(ctx, res)
+    probe = place if place is not None and hasattr(place, "get_root") else res
+    if not hasattr(probe, "get_root") or ctx.binding.on_deck(probe):
+        return True
+    name = ctx.key(res)
+    ctx.fail("not_on_deck", f"{ctx.op.method} touches {name}, which is not on the deck of "
+             f"{ctx.op.receiver}; assign it to a carrier or slot", [name], resource=name)
+    return False
+
+
+def _move(ctx: Context, res: Any, to: Any) -> None:
+    if not hasattr(res, "get_root"):
+        return
+    verb = "move"
+    if not _on_deck(ctx, res):
+        return
+    _leaving(ctx, res, verb)
+    if not _arriving(ctx, res, to, verb):
+        return
+    if isinstance(to, _P["Coordinate"]):
+        ctx.devices.move(res, f"deck@({to.x:g}, {to.y:g})")
+    else:
+        ctx.devices.move(res, to)
+
+
+def move_plate(ctx: Context) -> None:
+    _move(ctx, ctx.op.args.get("plate"), ctx.op.args.get("to"))
+
+
+def move_resource(ctx: Context) -> None:
+    res = ctx.op.args.get("resource")
+    if isinstance(res, _P["Lid"]):
+        _lid(ctx, res, ctx.op.args.get("to"))
+        return
+    _move(ctx, res, ctx.op.args.get("to"))
+
+
+def move_lid(ctx: Context) -> None:
+    _lid(ctx, ctx.op.args.get("lid"), ctx.op.args.get("to"))
+
+
+def _lid(ctx: Context, lid: Any, to: Any) -> None:
+    """A lid leaves the plate it is on (if any) and goes onto ``to``: PLR raises when ``to``
+    is a plate (or container) that already has a lid."""
+    if not hasattr(lid, "get_root"):
+        return
+    dev = ctx.devices
+    name = ctx.key(lid)
+    if isinstance(to, _P["Plate"] | _P["Container"]) and dev.has_lid(to):
+        key = ctx.key(to)
+        ctx.fail("device_state", f"move {name} onto {key}, which already has a lid; take its "
+                 "lid off first, or put this one on a lid holder", [name, key],
+                 plr_error="ValueError", state="lidded", plate=key)
+        return
+    source = _held_by(ctx, lid)
+    if isinstance(source, _P["Plate"] | _P["Container"]):
+        dev.set_lid(source, False)
+    if isinstance(to, _P["Plate"] | _P["Container"]):
+        dev.set_lid(to, True)
+    if isinstance(to, _P["Coordinate"]):
+        dev.move(lid, f"deck@({to.x:g}, {to.y:g})")
+    else:
+        dev.move(lid, to)
+
+
+def check_no_lid(ctx: Context, resources: list[Any], verb: str) -> bool:
+    """PLR's ``_check_no_lid`` for each resource of a pipetting op: its plate (or any
+    ancestor) must have no lid now. Records ``device_state`` and returns False if one has."""
+    for res in resources:
+        lidded = ctx.devices.lidded_ancestor(res)
+        if lidded is None:
+            continue
+        key = ctx.key(lidded)
+        ctx.fail("device_state", f"{verb} {ctx.key(res)}: {key} has a lid; take it off first "
+                 f"(await {ctx.op.receiver}.move_lid({key}.lid, <a lid holder>))", [key],
+                 plr_error="ValueError", state="lidded", plate=key)
+        return False
+    return True
+
+
+MOVE_RULES = {"move_plate": move_plate, "move_resource": move_resource, "move_lid": move_lid}

@@ -1,0 +1,275 @@
+"""Stand-ins for PLR's machines: a plate reader, heater shaker, thermocycler... that records.
+
+A :class:`TracedMachine` is to a ``PlateReader`` what
+:class:`~praxis_lab.trace.proxies.TracedHandler` is to a ``LiquidHandler``: every awaited
+call becomes an :class:`~praxis_lab.trace.tracer.Op` whose ``receiver`` names the machine
+and ``receiver_type`` its kind, and returns at once; its backend is never called. A
+method the machine does not have is recorded (``known=False``) for the simulator to
+report. Reads return what PLR's chatterbox backends return (a grid of 0.0 per read well),
+and getters the values the path itself set (``get_temperature`` after
+``set_temperature(37)`` is 37), so a protocol that branches on them runs.
+
+A real machine the protocol reaches another way (``lh.deck.get_resource("reader")``,
+``loader.centrifuge``) is answered the same way: its operations are routed once
+(:func:`install`) to its stand-in while a trace is running, and run unchanged elsewhere.
+``asyncio.sleep`` inside a trace records a ``sleep`` op (:func:`record_sleep`): the
+simulator adds it to the protocol's duration and never waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from praxis_lab import _plr
+from praxis_lab._plr import machines as plr_machines
+from praxis_lab.trace.calls import Done, raised_into, unwrap
+from praxis_lab.trace.scope import route
+from praxis_lab.trace.sym import concrete
+from praxis_lab.trace.tracer import Op, TraceIssue, Tracer, _Bound
+
+__all__ = ["TracedMachine", "install", "record_sleep"]
+
+
+def _number(value: Any) -> float | None:
+    value = concrete(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
+def _grid(machine: TracedMachine, bound: dict[str, Any]) -> list[list[float | None]]:
+    """What PLR's chatterbox reader returns: 0.0 per read well, None for the others, in the
+    plate's shape (the wells' plate, else the plate in the reader at the start)."""
+    wells = concrete(bound.get("wells"))
+    plate = wells[0].parent if isinstance(wells, list) and wells else getattr(
+        machine._real, "resource", None)
+    rows, cols = (getattr(plate, "num_items_y", 8), getattr(plate, "num_items_x", 12))
+    if not isinstance(wells, list) or not wells:
+        return [[0.0] * cols for _ in range(rows)]
+    grid: list[list[float | None]] = [[None] * cols for _ in range(rows)]
+    for well in wells:
+        r, c = well.get_row(), well.get_column()
+        if r < rows and c < cols:
+            grid[r][c] = 0.0
+    return grid
+
+
+def _read(extra: dict[str, str]) -> Callable[[TracedMachine, dict[str, Any]], Any]:
+    def result(machine: TracedMachine, bound: dict[str, Any]) -> Any:
+        grid = _grid(machine, bound)
+        if not concrete(bound.get("use_new_return_type")):
+            return grid
+        row: dict[str, Any] = {"time": 0.0, "temperature": float("nan"), "data": grid}
+        row.update({k: concrete(bound.get(v)) for k, v in extra.items()})
+        return [row]
+    return result
+
+
+def _shadow(key: str, default: Any = None) -> Callable[[TracedMachine, dict[str, Any]], Any]:
+    return lambda machine, bound: machine._shadow.get(key, default)
+
+
+def _fetched(machine: TracedMachine, bound: dict[str, Any]) -> Any:
+    """The plate an incubator fetches: the one of that name among the protocol's labware or
+    the incubator's racks."""
+    name = concrete(bound.get("plate_name"))
+    racks = getattr(machine._real, "racks", None) or []
+    for rack in racks:
+        for site in getattr(rack, "sites", {}).values():
+            if site.resource is not None and site.resource.name == name:
+                return site.resource
+    return machine._named.get(name) if isinstance(name, str) else None
+
+
+# What a call returns while traced, by method (None otherwise, as most PLR calls do).
+_RESULTS: dict[str, Callable[[TracedMachine, dict[str, Any]], Any]] = {
+    "read_absorbance": _read({"wavelength": "wavelength"}),
+    "read_luminescence": _read({}),
+    "read_fluorescence": _read({"ex_wavelength": "excitation_wavelength",
+                                "em_wavelength": "emission_wavelength"}),
+    "get_temperature": _shadow("temperature", 25.0),
+    "get_block_current_temperature": _shadow("block", [25.0]),
+    "get_block_target_temperature": _shadow("block", [25.0]),
+    "get_lid_current_temperature": _shadow("lid", [25.0]),
+    "get_lid_target_temperature": _shadow("lid", [25.0]),
+    "get_lid_open": _shadow("lid_open", True),
+    "is_profile_running": lambda machine, bound: False,
+    "get_hold_time": lambda machine, bound: 0.0,
+    "fetch_plate_to_loading_tray": _fetched,
+}
+
+
+def _remember(machine: TracedMachine, method: str, bound: dict[str, Any]) -> None:
+    """What later getters of this path answer (the values the protocol set)."""
+    shadow = machine._shadow
+    if method == "set_temperature":
+        shadow["temperature"] = _number(bound.get("temperature"))
+    elif method in ("set_block_temperature", "set_lid_temperature"):
+        shadow["block" if "block" in method else "lid"] = concrete(bound.get("temperature"))
+    elif method in ("open_lid", "close_lid"):
+        shadow["lid_open"] = method == "open_lid"
+    elif method in ("set_angle", "tilt"):
+        shadow["angle"] = _number(bound.get("absolute_angle", bound.get("relative_angle")))
+
+
+class _MachineCall:
+    __slots__ = ("machine", "name", "spec")
+
+    def __init__(self, machine: TracedMachine, name: str, spec: _plr.OpSpec | None) -> None:
+        self.machine, self.name, self.spec = machine, name, spec
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        machine = self.machine
+        tracer = machine._tracer
+        line, col = tracer.where()
+        args = tuple(unwrap(a) for a in args)
+        kwargs = {k: unwrap(v) for k, v in kwargs.items()}
+        error = None
+        if self.spec is None:
+            bound: dict[str, Any] = {"args": list(args), **kwargs}
+        else:
+            try:
+                bound = self.spec.bind(args, kwargs)
+            except _plr.BindError as exc:
+                bound, error = {"args": list(args), **kwargs}, str(exc)
+        op = Op(len(tracer.ops), self.name, line, col, bound, machine._name,
+                self.spec is not None, error, None, receiver_type=machine._kind,
+                machine=machine._real)
+        if self.spec is None or error is not None:
+            tracer.record(op)
+            return Done()
+        raising = raised_into(tracer, op)
+        if raising is not None:
+            return raising
+        _remember(machine, self.name, bound)
+        result = _RESULTS.get(self.name)
+        return Done(result(machine, bound) if result is not None else None)
+
+
+class _StateCall:
+    """``reader.assign_child_resource(plate)`` in a protocol: a state op, never run."""
+
+    def __init__(self, machine: TracedMachine, name: str) -> None:
+        self.machine, self.name = machine, name
+
+    def __call__(self, resource: Any, *args: Any, **kwargs: Any) -> None:
+        machine = self.machine
+        tracer = machine._tracer
+        line, col = tracer.where()
+        tracer.record(Op(len(tracer.ops), self.name, line, col, {"resource": unwrap(resource)},
+                         machine._name, True, None, None, "state",
+                         receiver_type=machine._kind, machine=machine._real))
+
+
+class _Backend:
+    """A machine's ``backend`` while traced: any use stops the path (it would drive the
+    device)."""
+
+    def __init__(self, machine: TracedMachine) -> None:
+        object.__setattr__(self, "_machine", machine)
+
+    def __getattr__(self, name: str) -> Any:
+        machine: TracedMachine = object.__getattribute__(self, "_machine")
+        line, col = machine._tracer.where()
+        raise _Bound(TraceIssue(
+            "reads_state", f"the protocol reaches into {machine._name}.backend.{name}: "
+            "simulation never drives a device; call the machine's own methods "
+            f"({', '.join(sorted(plr_machines.machine_catalogue(machine._kind))[:4])}...)",
+            line, col))
+
+
+class TracedMachine:
+    """The stand-in for a machine parameter: records calls, drives nothing."""
+
+    def __init__(self, tracer_ref: Callable[[], Tracer], real: Any, name: str, kind: str,
+                 named: dict[str, Any] | None = None) -> None:
+        object.__setattr__(self, "_tracer_ref", tracer_ref)
+        object.__setattr__(self, "_real", real)
+        object.__setattr__(self, "_name", name)
+        object.__setattr__(self, "_kind", kind)
+        object.__setattr__(self, "_named", named or {})
+        object.__setattr__(self, "_shadow", _start(real, kind))
+
+    @property
+    def _tracer(self) -> Tracer:
+        return self._tracer_ref()  # type: ignore[no-any-return]
+
+    def _stands_for(self) -> Any:
+        """The real machine (what an op records when the stand-in is an argument)."""
+        return self._real
+
+    def __getattr__(self, name: str) -> Any:
+        kind = self._kind
+        spec = plr_machines.machine_catalogue(kind).get(name)
+        if spec is not None:
+            return _MachineCall(self, name, spec)
+        if name == "backend":
+            return _Backend(self)
+        if name in plr_machines.STATE_WRITES:
+            return _StateCall(self, name)
+        if name == "setup_finished":
+            return True  # the run sets every machine up before the protocol starts
+        if name in plr_machines.state_reads(kind):
+            if name == "absolute_angle" and self._shadow.get("angle") is not None:
+                return self._shadow["angle"]
+            if name == "target_temperature" and "temperature" in self._shadow:
+                return self._shadow["temperature"]
+            line, col = self._tracer.where()
+            raise _Bound(TraceIssue(
+                "reads_state", f"the protocol reads {self._name}.{name}, the live state of a "
+                f"{kind}, while it is being simulated; keep track of it in the protocol "
+                "instead", line, col))
+        if self._real is not None and hasattr(self._real, name):
+            return getattr(self._real, name)
+        return _MachineCall(self, name, None)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        line, col = self._tracer.where()
+        raise _Bound(TraceIssue(
+            "reads_state", f"the protocol sets {self._name}.{name} while it is being "
+            "simulated; set machines up in the setup instead", line, col))
+
+    def __repr__(self) -> str:
+        return f"<traced {self._kind} {self._name}>"
+
+
+def _start(real: Any, kind: str) -> dict[str, Any]:
+    """What the getters answer before the protocol sets anything: the simulator backend's
+    own start values (a chatterbox's dummy temperature), read, never asked for."""
+    backend = getattr(real, "backend", None)
+    shadow: dict[str, Any] = {}
+    dummy = getattr(backend, "_dummy_temperature", None)
+    if isinstance(dummy, int | float):
+        shadow["temperature"] = float(dummy)
+    angle = getattr(real, "_absolute_angle", None)
+    if isinstance(angle, int | float):
+        shadow["angle"] = float(angle)
+    return shadow
+
+
+def record_sleep(tracer: Tracer, delay: Any) -> None:
+    """``await asyncio.sleep(delay)`` in a traced protocol: a ``sleep`` op (no waiting)."""
+    line, col = tracer.where()
+    tracer.record(Op(len(tracer.ops), "sleep", line, col, {"delay": concrete(delay)},
+                     "asyncio", True, None, None, receiver_type="asyncio"))
+
+
+def machine_call(tracer_ref: Callable[[], Tracer], stand_ins: dict[int, TracedMachine],
+                 labels: dict[int, str], obj: Any, method: str, args: tuple[Any, ...],
+                 kwargs: dict[str, Any]) -> Any:
+    """A routed call on a real machine inside a trace: made on its stand-in (one per
+    machine and path), named by its parameter or its resource name."""
+    machine = stand_ins.get(id(obj))
+    if machine is None or machine._real is not obj:
+        kind = plr_machines.kind_of(obj) or type(obj).__name__
+        name = labels.get(id(obj)) or str(getattr(obj, "name", kind))
+        machine = stand_ins[id(obj)] = TracedMachine(tracer_ref, obj, name, kind)
+    return getattr(machine, method)(*args, **kwargs)
+
+
+def install() -> None:
+    """Route every machine operation once: inside a trace a real machine is answered by its
+    stand-in (``TrackerHooks.machine_call``); everywhere else it runs unchanged."""
+    for owner, name in plr_machines.routed_methods():
+        route(owner, name, "machine_call")
