@@ -236,8 +236,9 @@ def backend_calls(cls: type, method: str) -> tuple[BackendCall, ...]:
         elif isinstance(target, ast.Name) and target.id == "self" and passes and \
                 call.func.attr != method:
             for inner in backend_calls(cls, call.func.attr):
-                if inner.passes_kwargs:
-                    out.append(BackendCall(inner.method, {}, (), True))
+                if inner.passes_kwargs:  # its other arguments: what this method computed
+                    out.append(BackendCall(inner.method, dict.fromkeys(inner.keywords),
+                                           (None,) * len(inner.positional), True))
     return tuple(out)
 
 

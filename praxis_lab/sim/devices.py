@@ -5,7 +5,7 @@ Like :class:`~praxis_lab.sim.state.State`'s tips and volumes, every change is jo
 the path's ``State`` (pending until committed, undone by a rollback), and every place and
 machine enters the state lazily, as the setup (or the proposed deck) has it at the start.
 Places are named by the binding's keys: ``reader`` for a machine parameter, ``plt_car[1]``
-for a site of a carrier parameter, the PLR name otherwise; a plate dropped at a
+for a site of a carrier parameter, the PLR name otherwise (``plt_car_1-0``); a plate at a
 coordinate is at ``deck@(x, y)``.
 
 >>> from praxis_lab.protocol.analyse import analyse
@@ -14,7 +14,7 @@ coordinate is at ``deck@(x, y)``.
 >>> b = bind(analyse("async def p(lh: LiquidHandler, plate: Plate, reader: PlateReader): ..."))
 >>> d = Devices(State(), b)
 >>> d.place_of(b.objects["plate"]), d.occupant(b.objects["reader"])
-('plt_car_1[0]', None)
+('plt_car_1-0', None)
 >>> d.move(b.objects["plate"], b.objects["reader"]); d.occupant(b.objects["reader"])
 'plate'
 """

@@ -39,28 +39,41 @@ def num(value: Any) -> float | None:
     return None
 
 
-def backend_ok(ctx: Context, method: str | None = None,
-               values: dict[str, Any] | None = None) -> bool:
+def backend_ok(ctx: Context, method: str | None = None, values: dict[str, Any] | None = None,
+               shown: Callable[[str, float, float], tuple[str, str, float]] | None = None,
+               ) -> bool:
     """What the machine's backend refuses at this call: ``**backend_kwargs`` that do not
-    bind to its method (TypeError), then a value outside a range it asserts."""
+    bind to its method (TypeError), then a value outside a range it asserts.
+
+    ``method`` and ``values``: the front-end method and arguments whose backend call is
+    checked, when the rule computes them (``tilt`` turns to the current angle plus its
+    own); ``shown(arg, value, nearest)`` then names the call, the argument a fix changes
+    and its value in range."""
     op, machine = ctx.op, machine_of(ctx)
     kind = op.receiver_type
     error = backend_calls.bind_error(machine, kind, op.method, op.args)
     if error is not None:
-        ctx.fail("bad_arguments", f"{op.receiver}.{op.method}: {error} (the backend of "
-                 f"{op.receiver} takes no such argument)", [op.receiver], plr_error="TypeError")
+        ctx.fail("bad_arguments", f"{op.receiver}.{op.method} hands its extra arguments to "
+                 f"{error}; pass what that backend method takes", [op.receiver],
+                 plr_error="TypeError", backend_call=error)
         return False
     given = {k: num(v) for k, v in (values or op.args).items()}
     numbers = {k: v for k, v in given.items() if v is not None}
     for name, value, rng in backend_calls.out_of_range(machine, kind, method or op.method,
                                                       numbers):
         backend = type(getattr(machine, "backend", None)).__name__
-        ctx.fail("out_of_range", f"{op.receiver}.{op.method}({name}={_n(value)}): "
-                 f"{backend} accepts {rng.text()} (it raises {rng.error}); use a value in "
-                 "that range", [op.receiver], plr_error=rng.error, arg=name, value=value,
-                 low=rng.low, high=rng.high, nearest=rng.nearest(value), where=rng.where)
+        call, arg, fixed = (shown or _as_given(op))(name, value, rng.nearest(value))
+        ctx.fail("out_of_range", f"{call}: {backend} accepts {rng.text()} (it raises "
+                 f"{rng.error}); use a value in that range", [op.receiver],
+                 plr_error=rng.error, arg=arg, value=value, low=rng.low, high=rng.high,
+                 nearest=fixed, where=rng.where)
         return False
     return True
+
+
+def _as_given(op: Any) -> Callable[[str, float, float], tuple[str, str, float]]:
+    return lambda name, value, nearest: (f"{op.receiver}.{op.method}({name}={_n(value)})",
+                                         name, nearest)
 
 
 def lists_ok(ctx: Context) -> bool:

@@ -33,7 +33,7 @@ from praxis_lab.sim.state import _n
 from praxis_lab.sim.thermocycling import THERMOCYCLER
 from praxis_lab.trace.sym import concrete
 
-__all__ = ["RULES", "rule_for"]
+__all__ = ["RULES", "assume_done", "rule_for"]
 
 # --- plate readers ------------------------------------------------------------------------
 
@@ -125,11 +125,17 @@ def _tilt(ctx: Context) -> None:
     machine, dev = machine_of(ctx), ctx.devices
     start = float(getattr(machine, "_absolute_angle", 0.0) or 0.0)
     now = dev.get(machine, "angle", start)
+    shown = None
     if ctx.op.method == "tilt":
-        angle = now + (num(ctx.op.args.get("relative_angle")) or 0.0)
+        step = num(ctx.op.args.get("relative_angle")) or 0.0
+        angle: float | None = now + step
+
+        def shown(arg: str, value: float, nearest: float) -> tuple[str, str, float]:
+            return (f"{ctx.op.receiver}.tilt({_n(step)}) turns it from {_n(now)} to "
+                    f"{_n(value)} degrees", "relative_angle", nearest - now)
     else:
         angle = num(ctx.op.args.get("absolute_angle"))
-    if backend_ok(ctx, "set_angle", {"absolute_angle": angle}):
+    if backend_ok(ctx, "set_angle", {"absolute_angle": angle}, shown):
         dev.set(machine, "angle", angle)
 
 
@@ -178,3 +184,16 @@ def rule_for(op: Any) -> Rule | None:
         if rule is not None:
             return rule
     return simple() if cls is not None and op.known else None
+
+
+def assume_done(ctx: Context, op: Any) -> None:
+    """After a machine call failed, let the machine be what the protocol meant (as PLR's
+    front end already was: ``set_temperature`` keeps its target even when the backend
+    refuses it), so what follows is not reported again as a consequence."""
+    machine = machine_of(ctx)
+    value = concrete(op.args.get("temperature"))
+    if op.method == "set_temperature" and machine is not None and num(value) is not None:
+        ctx.devices.set(machine, "target", num(value))
+        ctx.devices.set(machine, "temperature", num(value))
+    elif op.method in ("set_block_temperature", "set_lid_temperature") and machine is not None:
+        ctx.devices.set(machine, "block" if "block" in op.method else "lid", value)

@@ -148,13 +148,13 @@ def _lid(ctx: Context, lid: Any, to: Any) -> None:
         return
     dev = ctx.devices
     name = ctx.key(lid)
-    if isinstance(to, _P["Plate"] | _P["Container"]) and dev.has_lid(to):
+    source = _held_by(ctx, lid)
+    if isinstance(to, _P["Plate"] | _P["Container"]) and dev.has_lid(to) and source is not to:
         key = ctx.key(to)
         ctx.fail("device_state", f"move {name} onto {key}, which already has a lid; take its "
                  "lid off first, or put this one on a lid holder", [name, key],
                  plr_error="ValueError", state="lidded", plate=key)
         return
-    source = _held_by(ctx, lid)
     if isinstance(source, _P["Plate"] | _P["Container"]):
         dev.set_lid(source, False)
     if isinstance(to, _P["Plate"] | _P["Container"]):

@@ -175,6 +175,8 @@ class Replay:
                                                   ctx.failures[before:]):
             state.rollback()  # PLR raised: nothing happened (a check PLR lets through: it did)
             _assume_done(state, op)
+            if op.receiver_type != "LiquidHandler":
+                machine_rules.assume_done(ctx, op)
         return state.commit()
 
     def _raised(self, op: Any, rule: Any) -> None:

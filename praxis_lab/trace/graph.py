@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from praxis_lab.trace.describe import Describer, describe
+from praxis_lab.trace.machines import duration_of
 from praxis_lab.trace.sym import concrete
 
 __all__ = [
@@ -37,7 +38,8 @@ __all__ = [
 
 @dataclass
 class ResourceNode:
-    """A protocol parameter that is (or holds) labware, or labware it finds on the deck.
+    """A protocol parameter that is (or holds) labware, or labware it finds on the deck; or
+    a machine (``kind`` ``"machine"``, ``element_type`` its PLR class) with its ``calls``.
 
     Found labware has no ``declared_type``; ``placement_requirements`` says where it sits.
     """
@@ -48,6 +50,8 @@ class ResourceNode:
     is_container: bool = False
     parental_chain: list[str] = field(default_factory=list)
     placement_requirements: dict[str, Any] = field(default_factory=dict)
+    kind: str = "labware"  # "labware" or "machine"
+    calls: list[str] = field(default_factory=list)  # a machine's ops, by id
 
 
 @dataclass
@@ -67,6 +71,7 @@ class OperationNode:
     loop: str | None = None
     resources: list[str] = field(default_factory=list)
     volumes: list[float] = field(default_factory=list)
+    duration_s: float | None = None  # how long the call takes (a shake, a spin, a sleep)
 
 
 @dataclass
@@ -176,6 +181,11 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
             resources[p.name] = ResourceNode(
                 p.name, p.annotation or "", et, p.is_container,
                 _plr.parental_chain(et, deck_kind))
+        elif p.kind == "device":
+            real = binding.objects.get(p.name)
+            resources[p.name] = ResourceNode(
+                p.name, p.annotation or "", p.element_type, False,
+                _plr.placed_chain(real) if hasattr(real, "parent") else [], kind="machine")
     loops = _loops(info.source)
     describer = Describer(binding.key)
     head: tuple[Any, ...] = ("<start>",)
@@ -218,6 +228,8 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
     for i, k in enumerate(order):
         node = nodes[k]
         node.id = f"op_{i}"
+        if node.receiver_type not in ("LiquidHandler", "state", "asyncio"):
+            _machine_node(resources, binding, node)
         hit = reach[k]
         if len(hit) < len(paths):
             node.certainty = "conditional"
@@ -236,6 +248,29 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
         graph.operations.append(node)
         graph.execution_order.append(node.id)
     return graph
+
+
+def _machine_node(resources: dict[str, ResourceNode], binding: Any,
+                  node: OperationNode) -> None:
+    """The machine an op is made on, as a resource node listing its calls."""
+    from praxis_lab import _plr
+
+    name = node.receiver_variable
+    found = resources.get(name)
+    if found is None:
+        real = binding.objects.get(name)
+        if real is None:
+            try:
+                real = binding.deck.get_resource(name)
+            except Exception:  # a machine reached another way (loader.centrifuge)
+                real = None
+        chain = _plr.placed_chain(real) if real is not None else []
+        found = resources[name] = ResourceNode(
+            name, "" if name not in binding.objects else str(node.receiver_type),
+            node.receiver_type, False, chain,
+            {} if name in binding.objects else {"found_on_deck": real is not None})
+    found.kind = "machine"
+    found.calls.append(node.id)
 
 
 def _owners(keys: list[str]) -> list[str]:
@@ -287,11 +322,12 @@ def _node(op: Any, describer: Describer, loops: dict[int, str]) -> OperationNode
     state = op.kind == "state"
     return OperationNode(
         id="", line_number=op.line, column=op.column, method_name=op.method,
-        receiver_variable=op.receiver, receiver_type="state" if state else "LiquidHandler",
+        receiver_variable=op.receiver, receiver_type="state" if state else op.receiver_type,
         arguments=args, loop=loops.get(op.line),
         resources=[op.args["key"]] if state and "key" in op.args else describer.resources(
             op.args),
-        volumes=_volumes_of(op.args),
+        volumes=[] if op.receiver_type != "LiquidHandler" else _volumes_of(op.args),
+        duration_s=duration_of(op),
     )
 
 

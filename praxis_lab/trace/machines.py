@@ -28,7 +28,7 @@ from praxis_lab.trace.scope import route
 from praxis_lab.trace.sym import concrete
 from praxis_lab.trace.tracer import Op, TraceIssue, Tracer, _Bound
 
-__all__ = ["TracedMachine", "install", "record_sleep"]
+__all__ = ["TracedMachine", "duration_of", "install", "record_sleep"]
 
 
 def _number(value: Any) -> float | None:
@@ -72,14 +72,38 @@ def _shadow(key: str, default: Any = None) -> Callable[[TracedMachine, dict[str,
 
 def _fetched(machine: TracedMachine, bound: dict[str, Any]) -> Any:
     """The plate an incubator fetches: the one of that name among the protocol's labware or
-    the incubator's racks."""
+    the incubator's racks (none: PLR raises there, and what it would return is unknown)."""
     name = concrete(bound.get("plate_name"))
     racks = getattr(machine._real, "racks", None) or []
     for rack in racks:
         for site in getattr(rack, "sites", {}).values():
             if site.resource is not None and site.resource.name == name:
                 return site.resource
-    return machine._named.get(name) if isinstance(name, str) else None
+    found = machine._named.get(name) if isinstance(name, str) else None
+    return found if found is not None else _Missing(
+        machine, f"{machine._name}.fetch_plate_to_loading_tray({name!r}) finds no plate of "
+        "that name")
+
+
+class _Missing:
+    """What a call returns when PLR raises instead: using it stops the path (the failure is
+    reported at the call; what follows it on the robot never runs)."""
+
+    def __init__(self, machine: TracedMachine, why: str) -> None:
+        object.__setattr__(self, "_machine", machine)
+        object.__setattr__(self, "_why", why)
+
+    def _stop(self, *args: Any, **kwargs: Any) -> Any:
+        machine: TracedMachine = object.__getattribute__(self, "_machine")
+        line, col = machine._tracer.where()
+        raise _Bound(TraceIssue(
+            "no_result", f"{object.__getattribute__(self, '_why')}: the protocol uses the "
+            "plate it returns, so the rest of this path is not traced", line, col))
+
+    __getattr__ = __getitem__ = __iter__ = __len__ = __call__ = _stop
+
+    def _stands_for(self) -> Any:
+        return self._stop()
 
 
 # What a call returns while traced, by method (None otherwise, as most PLR calls do).
@@ -273,3 +297,30 @@ def install() -> None:
     stand-in (``TrackerHooks.machine_call``); everywhere else it runs unchanged."""
     for owner, name in plr_machines.routed_methods():
         route(owner, name, "machine_call")
+
+
+def duration_of(op: Op) -> float | None:
+    """How long a call takes by its own arguments (seconds), None when it takes no set
+    time: a shake, spin or seal for its ``duration``, a sleep for its ``delay``, a
+    thermocycler profile for its holds (it runs on while the protocol goes on)."""
+    args = op.args
+    if op.receiver_type == "LiquidHandler" or op.bind_error is not None or not op.known:
+        return None
+    if op.method == "sleep":
+        return _number(args.get("delay"))
+    if op.method in ("shake", "spin", "seal", "start_spin_cycle"):
+        return _number(args.get("duration"))
+    if op.method == "run_protocol":
+        return plr_machines.profile_seconds(concrete(args.get("protocol")))
+    if op.method == "run_pcr_profile":
+        try:
+            steps = sum(float(concrete(args[f"{s}_time"]))
+                        for s in ("denaturation", "annealing", "extension"))
+            total = steps * float(concrete(args["num_cycles"]))
+            for extra in ("pre_denaturation", "final_extension", "storage"):
+                if args.get(f"{extra}_temp") is not None and args.get(f"{extra}_time"):
+                    total += float(concrete(args[f"{extra}_time"]))
+        except (TypeError, ValueError, KeyError):
+            return None
+        return total
+    return None
