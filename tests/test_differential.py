@@ -71,11 +71,12 @@ def disagreement(report: SimulationReport, result: plr_harness.PLRResult,
     applies = [f for f in report.failure_modes
                if f.certainty == "always" or holds(f.condition, params)]
     if result.completed:  # only praxis_lab's own checks may fire (failures.plr_checks)
-        wrong = [f for f in applies if plr_checks(f.kind, f.method)]
+        wrong = [f for f in applies if plr_checks(f.kind, f.method, f.data)]
         if wrong:
             return f"PLR completes but the simulator predicts {_show(wrong[0])}"
         return None
-    candidates = [f for f in applies if plr_checks(f.kind, f.method) or f.line == result.line]
+    candidates = [f for f in applies
+                  if plr_checks(f.kind, f.method, f.data) or f.line == result.line]
     if not candidates:
         return (f"PLR raises {result.error} @ line {result.line} ({result.message}) but the "
                 "simulator predicts nothing")

@@ -42,6 +42,8 @@ class Context:
         from praxis_lab.sim.failures import Failure
 
         op = self.op
+        if op.receiver_type != "LiquidHandler":  # which machine's signature a fix reads
+            data.setdefault("receiver_type", op.receiver_type)
         self.failures.append(Failure(kind, op.line, op.column, op.method, resources or [], text,
                                      data, op.index))
 

@@ -52,6 +52,7 @@ class Devices:
         self.objects: dict[str, Any] = {}  # key -> the resource (not journaled)
         self.initial: dict[str, str | None] = {}  # plate key -> where it started
         self.used: dict[str, set[str]] = {}  # machine key -> the methods called on it
+        self.handled: list[str] = []  # the plates moved so far, last last (for fixes)
 
     def key(self, res: Any) -> str:
         key = str(self.binding.key(res))
@@ -103,6 +104,8 @@ class Devices:
             dest = self._enter_place(to) if holds_one(to) else self.key(to)
         if dest is not None and to is not None and not isinstance(to, str) and holds_one(to):
             self.state._set(self.holds, dest, key)
+        if isinstance(plate, _P["Plate"]):
+            self.handled.append(key)
         self.state._set(self.where, key, dest)
         self.state._set(self.moved, key, dest)
 
@@ -110,6 +113,24 @@ class Devices:
         old = self.where.get(key)
         if old is not None and self.holds.get(old) == key:
             self.state._set(self.holds, old, None)
+
+    def last_plate(self, besides: str | None = None) -> str | None:
+        """The plate moved most recently (not ``besides``): what a fix moves onto a machine
+        that was asked to act on none."""
+        found = next((k for k in reversed(self.handled) if k != besides), None)
+        if found is None:  # none moved yet: the protocol's first plate
+            found = next((name for name, obj in self.binding.objects.items()
+                          if isinstance(obj, _P["Plate"]) and name != besides), None)
+        return found
+
+    def home_if_free(self, plate: str) -> str | None:
+        """The PLR name of the place ``plate`` started on, when that place is free now (where
+        a fix can put it back), else None."""
+        start = self.initial.get(plate)
+        obj = self.objects.get(start) if start is not None else None
+        if obj is None or not holds_one(obj) or self.holds.get(start) is not None:
+            return None
+        return str(obj.name)
 
     def take_moves(self) -> dict[str, str | None]:
         """The moves of the op just committed (for its timeline step)."""

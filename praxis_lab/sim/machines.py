@@ -44,7 +44,7 @@ def _read(ctx: Context) -> None:
         name = ctx.op.receiver
         ctx.fail("no_plate", f"{ctx.op.method} on {name}, which holds no plate; move one onto "
                  f"it first: await lh.move_plate(<plate>, {name})", [name],
-                 plr_error="NoPlateError", machine=name)
+                 plr_error="NoPlateError", machine=name, plate=ctx.devices.last_plate())
         return
     backend_ok(ctx)
 

@@ -79,7 +79,7 @@ def _arriving(ctx: Context, res: Any, to: Any, verb: str) -> bool:
             key = ctx.key(to)
             ctx.fail("site_occupied", f"{verb} {name} onto {key}, which already holds {there}; "
                      f"move {there} away first", [name, key], plr_error="RuntimeError", site=key,
-                     occupant=there)
+                     occupant=there, occupant_home=dev.home_if_free(there))
             return False
     elif isinstance(to, _P["Carrier"]):
         key = ctx.key(to)

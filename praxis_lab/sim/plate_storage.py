@@ -99,7 +99,7 @@ def _load(ctx: Context) -> None:
     if plate is None:
         ctx.fail("no_plate", f"load from {name}, which holds no plate; move one onto it "
                  f"first: await lh.move_plate(<plate>, {name})", [name],
-                 plr_error="LoaderNoPlateError", machine=name)
+                 plr_error="LoaderNoPlateError", machine=name, plate=dev.last_plate())
         return
     there = dev.occupant(bucket)
     if there is not None:
@@ -125,7 +125,8 @@ def _unload(ctx: Context) -> None:
     there = dev.occupant(loader)
     if there is not None:  # PLR 0.2.2 puts the second plate on the loader too
         own(ctx, "site_occupied", f"unload {ctx.key(plate)} onto {name}, which still holds "
-            f"{there}; move {there} away first", [name], site=name, occupant=there)
+            f"{there}; move {there} away first", [name], site=name, occupant=there,
+            occupant_home=dev.home_if_free(there))
     if backend_ok(ctx):
         dev.move(plate, loader)
 
@@ -160,7 +161,8 @@ def _fetch(ctx: Context) -> None:
     there = dev.occupant(tray)
     if there is not None:  # PLR 0.2.2 puts the second plate on the tray too
         own(ctx, "site_occupied", f"fetch {wanted!r} onto {ctx.key(tray)}, which still holds "
-            f"{there}; take {there} away first", [name], site=ctx.key(tray), occupant=there)
+            f"{there}; take {there} away first", [name], site=ctx.key(tray), occupant=there,
+            occupant_home=dev.home_if_free(there))
     if backend_ok(ctx):
         dev.move(dev.occupant_object(site), tray)
 
@@ -179,7 +181,8 @@ def _take_in(ctx: Context) -> None:
     if not isinstance(plate, _P["Plate"]):
         ctx.fail("no_plate", f"take_in_plate on {name}, whose loading tray holds no plate; "
                  f"move one onto it first: await lh.move_plate(<plate>, "
-                 f"{name}.loading_tray)", [name], plr_error="ResourceNotFoundError", machine=name)
+                 f"{name}.loading_tray)", [name], plr_error="ResourceNotFoundError", machine=name,
+                 plate=dev.last_plate(), tray=True)
         return
     site = concrete(ctx.op.args.get("site"))
     free = _free(ctx, incubator, plate)

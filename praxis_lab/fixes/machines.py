@@ -1,0 +1,112 @@
+"""Fixes for the machine failure kinds: the statement that makes the machine ready, the
+argument in range, the plate moved where it must be.
+
+Each rule reads what the simulator recorded on the failure (``mode.data``): the statements
+that put the machine in the right state (``insert``: ``await hs.stop_shaking()``...), the
+nearest value the backend accepts, the plate a machine was asked to act on and the place
+an occupying plate came from. A fix is offered only when every name it writes is one the
+protocol has (a parameter), so it applies as written; the tests re-simulate each.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from praxis_lab._plr import machines as plr_machines
+from praxis_lab.fixes.codemod import Fix
+from praxis_lab.protocol.blocks import parsed
+from praxis_lab.sim.state import _n
+
+__all__ = ["MACHINE_FIXES", "backend_keyword"]
+
+
+def _names(f: Any) -> set[str]:
+    return {p.name for p in f.info.params}
+
+
+def _move_before(f: Any, what: str, where: str, description: str) -> Fix:
+    return Fix("insert_before", description, f.line, new=f"await {f.lh}.move_plate({what}, "
+               f"{where})\n")
+
+
+def no_plate(f: Any) -> list[Fix]:
+    """Move the plate the protocol last handled onto the machine first."""
+    d, names = f.d, _names(f)
+    plate, machine = d.get("plate"), d.get("machine")
+    if plate not in names or machine not in names or f.lh not in names:
+        return []
+    where = f"{machine}.loading_tray" if d.get("tray") else machine
+    return [_move_before(f, plate, where, f"move {plate} onto {where} before line {f.line}")]
+
+
+def site_occupied(f: Any) -> list[Fix]:
+    """Move the plate in the way back to where it started (free now) first."""
+    d, names = f.d, _names(f)
+    occupant, home = d.get("occupant"), d.get("occupant_home")
+    if occupant not in names or not home or f.lh not in names:
+        return []
+    where = f'{f.lh}.deck.get_resource("{home}")'
+    return [_move_before(f, occupant, where, f"move {occupant} back to {home}, where it "
+                         f"started, before line {f.line}")]
+
+
+def device_state(f: Any) -> list[Fix]:
+    """The statements that make the machine ready, or ``passive=True`` for cooling."""
+    d, names = f.d, _names(f)
+    if d.get("fix_passive"):
+        return [Fix("replace_arg", f"let {d.get('machine')} cool by itself: passive=True",
+                    f.line, f.m, "True", "passive", 1)]
+    insert = d.get("insert") or []
+    machine = d.get("machine")
+    if not insert or machine not in names:
+        return []
+    return [Fix("insert_before", f"{' and '.join(s.removeprefix('await ') for s in insert)} "
+                f"before line {f.line}", f.line, new="".join(f"{s}\n" for s in insert))]
+
+
+def out_of_range(f: Any) -> list[Fix]:
+    """The argument set to the nearest value the backend accepts."""
+    d = f.d
+    arg, nearest = d.get("arg"), d.get("nearest")
+    if not isinstance(arg, str) or not isinstance(nearest, int | float):
+        return []
+    kind = d.get("receiver_type")
+    spec = plr_machines.machine_catalogue(kind).get(f.m) if kind else None
+    names = [p.name for p in spec.params] if spec is not None else []
+    index = names.index(arg) if arg in names else 99
+    return [Fix("replace_arg", f"{arg}={_n(nearest)}, the nearest value the backend accepts",
+                f.line, f.m, _n(nearest), arg, index)]
+
+
+# Keywords people pass a machine that its front end calls otherwise (checked against the
+# front end's signature before one is offered).
+_KEYWORDS = {"time": "duration", "seconds": "duration", "duration_s": "duration",
+             "rpm": "speed", "temp": "temperature", "celsius": "temperature",
+             "wavelength_nm": "wavelength", "angle": "absolute_angle"}
+
+
+def backend_keyword(f: Any) -> list[Fix]:
+    """A keyword the backend refuses, renamed to the front end's own (``time=`` →
+    ``duration=``), when the front end has it and the call does not pass it already."""
+    kind = f.d.get("receiver_type")
+    spec = plr_machines.machine_catalogue(kind).get(f.m) if kind else None
+    if spec is None:
+        return []
+    params = {p.name for p in spec.params}
+    for node in ast.walk(parsed(f.source)):
+        if not (isinstance(node, ast.Call) and node.lineno == f.line and
+                isinstance(node.func, ast.Attribute) and node.func.attr == f.m):
+            continue
+        given = {k.arg for k in node.keywords}
+        for kw in node.keywords:
+            new = _KEYWORDS.get(kw.arg or "")
+            if new in params and new not in given:
+                call = ast.unparse(node).replace(f"{kw.arg}=", f"{new}=", 1)
+                return [Fix("replace_call", f"{f.m}() takes {new}=, not {kw.arg}=", f.line,
+                            f.m, call)]
+    return []
+
+
+MACHINE_FIXES = {"no_plate": no_plate, "site_occupied": site_occupied,
+                 "device_state": device_state, "out_of_range": out_of_range}

@@ -1,0 +1,70 @@
+"""Mistake: two lidded plates get reagent; their lids wait on carrier sites and go back on
+afterwards, but the second lid is put on the first plate again (``plate`` for
+``controls``): PLR's ``ValueError: 'plate' already has a lid``.
+"""
+import asyncio
+
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.plate_reading import PlateReader, PlateReaderChatterboxBackend
+from pylabrobot.resources import (
+    PLT_CAR_L5AC_A00,
+    TIP_CAR_480_A00,
+    Coordinate,
+    Plate,
+    PlateCarrier,
+    STARLetDeck,
+    TipRack,
+    Trough,
+    Trough_CAR_4R200_A00,
+    cor_96_wellplate_360uL_Fb,
+    hamilton_1_trough_200ml_Vb,
+    hamilton_96_tiprack_300uL,
+)
+from pylabrobot.shaking import Shaker, ShakerChatterboxBackend
+
+
+async def lidded_assay(lh: LiquidHandler, tips: TipRack, reagent: Trough, plate: Plate,
+                       plate_car: PlateCarrier, shaker: Shaker, reader: PlateReader,
+                       controls: Plate, shake_s: float = 600):
+    lid = plate.lid
+    controls_lid = controls.lid
+    await lh.move_lid(lid, plate_car[2])
+    await lh.move_lid(controls_lid, plate_car[3])
+    await lh.pick_up_tips(tips["A1:H1"])
+    for col in range(1, 13):
+        await lh.aspirate([reagent] * 8, vols=[40] * 8)
+        await lh.dispense(plate[f"A{col}:H{col}"], vols=[40] * 8)
+    await lh.discard_tips()
+    await lh.move_lid(lid, plate)
+    await lh.move_lid(controls_lid, plate)
+    await lh.move_plate(plate, shaker)
+    await shaker.shake(speed=400)
+    await asyncio.sleep(shake_s)
+    await shaker.stop_shaking()
+    await shaker.unlock_plate()
+    await lh.move_plate(plate, reader)
+    return await reader.read_absorbance(wavelength=405)
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=STARLetDeck())
+    tip_car = TIP_CAR_480_A00(name="tip_car")
+    tip_car[0] = tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_resource(tip_car, rails=1)
+    trough_car = Trough_CAR_4R200_A00(name="trough_car")
+    trough_car[0] = reagent = hamilton_1_trough_200ml_Vb(name="reagent")
+    lh.deck.assign_child_resource(trough_car, rails=8)
+    plate_car = PLT_CAR_L5AC_A00(name="plate_car")
+    plate_car[0] = plate = cor_96_wellplate_360uL_Fb(name="plate", with_lid=True)
+    plate_car[1] = controls = cor_96_wellplate_360uL_Fb(name="controls", with_lid=True)
+    lh.deck.assign_child_resource(plate_car, rails=14)
+    shaker = Shaker(name="shaker", size_x=147, size_y=104, size_z=116,
+                    backend=ShakerChatterboxBackend(), child_location=Coordinate(0, 0, 116))
+    lh.deck.assign_child_resource(shaker, location=Coordinate(1030, 0, 0))
+    reader = PlateReader(name="reader", size_x=170, size_y=125, size_z=120,
+                         backend=PlateReaderChatterboxBackend())
+    lh.deck.assign_child_resource(reader, location=Coordinate(1030, 150, 0))
+    reagent.tracker.set_volume(10_000)
+    return {"lh": lh, "tips": tips, "reagent": reagent, "plate": plate, "plate_car": plate_car,
+            "shaker": shaker, "reader": reader, "controls": controls}

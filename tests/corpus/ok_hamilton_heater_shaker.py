@@ -1,0 +1,58 @@
+"""A Hamilton heater shaker on its real PLR backend: pre-warm to 37 °C, shake the plate at
+1,000 rpm for five minutes, take it off.
+
+``HamiltonHeaterShakerBackend`` is PLR's real backend (it asserts 20 to 2,000 rpm and up to
+105 °C); the fixture gives it a bench box that answers like a connected one (every command
+acknowledged, the shaker reported shaking), so PLR's own run needs no USB device.
+"""
+from pylabrobot.heating_shaking import HeaterShaker
+from pylabrobot.heating_shaking.hamilton_backend import (
+    HamiltonHeaterShakerBackend,
+    HamiltonHeaterShakerInterface,
+)
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    PLT_CAR_L5AC_A00,
+    Coordinate,
+    Plate,
+    STARLetDeck,
+    cor_96_wellplate_360uL_Fb,
+)
+
+
+async def warm_shake(lh: LiquidHandler, plate: Plate, hhs: HeaterShaker, rpm: float = 1000,
+                     minutes: float = 5):
+    await hhs.set_temperature(37)
+    await hhs.wait_for_temperature()
+    home = plate.parent
+    await lh.move_plate(plate, hhs)
+    await hhs.shake(speed=rpm, duration=minutes * 60)
+    await lh.move_plate(plate, home)
+    await hhs.deactivate()
+
+
+class BenchBox(HamiltonHeaterShakerInterface):
+    """A heater shaker box that acknowledges every command (for runs without the device)."""
+
+    def __init__(self):
+        self.temperature = 22.0
+
+    async def send_hhs_command(self, index: int, command: str, **kwargs) -> str:
+        if command == "TA":
+            self.temperature = int(kwargs["ta"]) / 10
+        if command == "RT":
+            return f"T{index}RTid0001rt{round(self.temperature * 10):04d} 0000"
+        return f"T{index}{command}id0001er00rd1"
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=STARLetDeck())
+    plate_car = PLT_CAR_L5AC_A00(name="plate_car")
+    plate_car[0] = plate = cor_96_wellplate_360uL_Fb(name="plate")
+    lh.deck.assign_child_resource(plate_car, rails=14)
+    hhs = HeaterShaker(name="hhs", size_x=147, size_y=104, size_z=116,
+                       backend=HamiltonHeaterShakerBackend(index=1, interface=BenchBox()),
+                       child_location=Coordinate(0, 0, 116))
+    lh.deck.assign_child_resource(hhs, location=Coordinate(1030, 0, 0))
+    return {"lh": lh, "plate": plate, "hhs": hhs}
