@@ -127,7 +127,9 @@ class Devices:
         """The PLR name of the place ``plate`` started on, when that place is free now (where
         a fix can put it back), else None."""
         start = self.initial.get(plate)
-        obj = self.objects.get(start) if start is not None else None
+        if start is None:
+            return None
+        obj = self.objects.get(start)
         if obj is None or not holds_one(obj) or self.holds.get(start) is not None:
             return None
         return str(obj.name)
