@@ -126,10 +126,12 @@ _OFF_DECK_GAP = 20.0  # mm between the deck and a labware drawn in front of it
 
 def _off_deck(binding: Binding) -> list[Any]:
     """The labware bound to the protocol's parameters that is not on the handler's deck
-    (a plate the setup made but never assigned: ``not_on_deck``)."""
+    (a plate the setup made but never assigned: ``not_on_deck``). Machines are not labware:
+    one off the deck (a centrifuge behind its loader) is listed in ``machines``."""
     resource = _P["Resource"]
     return [obj for obj in binding.objects.values()
             if isinstance(obj, resource) and not _plr.is_handler(obj)
+            and not machines.is_machine(obj)
             and obj is not binding.deck and not binding.on_deck(obj)]
 
 
