@@ -242,10 +242,11 @@ def backend_calls(cls: type, method: str) -> tuple[BackendCall, ...]:
     return tuple(out)
 
 
-def bind_error(machine: Any, kind: str, method: str, bound: dict[str, Any]) -> str | None:
-    """Python's ``TypeError`` text when the ``**backend_kwargs`` of a call do not bind to
-    the signature of the backend method they are passed to (``shake(speed=800, time=30)``
-    on a chatterbox), else None."""
+def bind_error(machine: Any, kind: str, method: str, bound: dict[str, Any],
+               ) -> tuple[str, str] | None:
+    """The backend method (``Class.method()``) and Python's ``TypeError`` text when the
+    ``**backend_kwargs`` of a call do not bind to the signature of the backend method they
+    are passed to (``shake(speed=800, time=30)`` on a chatterbox), else None."""
     backend = getattr(machine, "backend", None)
     cls = type_of(kind)
     spec_kwargs = [p for p in inspect.signature(getattr(cls, method)).parameters.values()
@@ -262,7 +263,7 @@ def bind_error(machine: Any, kind: str, method: str, bound: dict[str, Any]) -> s
         try:
             inspect.signature(target).bind(backend, *args, **kwargs, **extra)
         except TypeError as exc:
-            return f"{type(backend).__name__}.{call.method}() {exc}"
+            return f"{type(backend).__name__}.{call.method}()", str(exc)
     return None
 
 

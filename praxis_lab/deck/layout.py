@@ -150,7 +150,7 @@ def _skeleton(binding: Binding) -> _Skeleton:
         x = ox + (loc.x if loc is not None else 0.0)
         y = oy + (loc.y if loc is not None else 0.0)
         cat = _category(res)
-        if not _plr.is_site(res):
+        if not _plr.is_site(res) or cat == "machine":  # a reader holds a plate: drawn
             key = binding.key(res) if cat not in ("deck", "carrier", "other") else None
             entry: dict[str, Any] = {
                 "name": res.name, "type": type(res).__name__, "category": cat, "parent": parent,

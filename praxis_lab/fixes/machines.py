@@ -18,7 +18,7 @@ from praxis_lab.fixes.codemod import Fix
 from praxis_lab.protocol.blocks import parsed
 from praxis_lab.sim.state import _n
 
-__all__ = ["MACHINE_FIXES", "backend_keyword"]
+__all__ = ["MACHINE_FIXES", "backend_keyword", "resource_fixes"]
 
 
 def _names(f: Any) -> set[str]:
@@ -106,6 +106,36 @@ def backend_keyword(f: Any) -> list[Fix]:
                 return [Fix("replace_call", f"{f.m}() takes {new}=, not {kw.arg}=", f.line,
                             f.m, call)]
     return []
+
+
+def resource_fixes(f: Any) -> list[Fix]:
+    """``wrong_resource`` on a machine call or a move: the plate's name where a name is
+    taken (``incubator.fetch_plate_to_loading_tray(plate.name)``), a site of the carrier a
+    plate was moved onto (``plate_car[0]``)."""
+    d, names = f.d, _names(f)
+    if d.get("fix") == "name":
+        given = _call_arg(f, "plate_name", 0)
+        if given is not None:
+            return [Fix("replace_arg", f"pass the plate's name: {given}.name", f.line, f.m,
+                        f"{given}.name", "plate_name", 0)]
+    site = d.get("site")
+    if d.get("expected") == "a carrier site" and isinstance(site, str) and \
+            site.split("[", 1)[0] in names and "[" in site:
+        return [Fix("replace_arg", f"move it onto {site}, a site of the carrier", f.line, f.m,
+                    site, "to", 1)]
+    return []
+
+
+def _call_arg(f: Any, name: str, index: int) -> str | None:
+    for node in ast.walk(parsed(f.source)):
+        if isinstance(node, ast.Call) and node.lineno == f.line and isinstance(
+                node.func, ast.Attribute) and node.func.attr == f.m:
+            for kw in node.keywords:
+                if kw.arg == name:
+                    return ast.unparse(kw.value)
+            if len(node.args) > index:
+                return ast.unparse(node.args[index])
+    return None
 
 
 MACHINE_FIXES = {"no_plate": no_plate, "site_occupied": site_occupied,

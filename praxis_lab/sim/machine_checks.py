@@ -22,7 +22,8 @@ from praxis_lab.sim.context import Context
 from praxis_lab.sim.state import _n
 from praxis_lab.trace.sym import concrete
 
-__all__ = ["Rule", "backend_ok", "lists_ok", "machine_of", "num", "own", "setting", "simple"]
+__all__ = ["Rule", "backend_ok", "lists_ok", "machine_of", "move_hint", "num", "own", "setting",
+           "simple"]
 
 Rule = Callable[[Context], None]
 
@@ -51,11 +52,12 @@ def backend_ok(ctx: Context, method: str | None = None, values: dict[str, Any] |
     and its value in range."""
     op, machine = ctx.op, machine_of(ctx)
     kind = op.receiver_type
-    error = backend_calls.bind_error(machine, kind, op.method, op.args)
-    if error is not None:
-        ctx.fail("bad_arguments", f"{op.receiver}.{op.method} hands its extra arguments to "
-                 f"{error}; pass what that backend method takes", [op.receiver],
-                 plr_error="TypeError", backend_call=error)
+    refused = backend_calls.bind_error(machine, kind, op.method, op.args)
+    if refused is not None:
+        call, why = refused
+        ctx.fail("bad_arguments", f"{op.receiver}.{op.method} passes its arguments on to "
+                 f"{call}, which refuses them ({why}); pass what that method takes",
+                 [op.receiver], plr_error="TypeError", backend_call=call)
         return False
     given = {k: num(v) for k, v in (values or op.args).items()}
     numbers = {k: v for k, v in given.items() if v is not None}
@@ -101,6 +103,12 @@ def simple(effect: Callable[[Context, Any], None] | None = None) -> Rule:
 
 def setting(field: str, value: Any) -> Rule:
     return simple(lambda ctx, m: ctx.devices.set(m, field, value))
+
+
+def move_hint(ctx: Context, plate: str | None, where: str) -> str:
+    """``await lh.move_plate(plate, reader)`` with the protocol's own handler name."""
+    lh = next((p.name for p in ctx.binding.info.params if p.kind == "machine"), "lh")
+    return f"await {lh}.move_plate({plate or '<plate>'}, {where})"
 
 
 def own(ctx: Context, kind: str, text: str, resources: list[str], **data: Any) -> None:

@@ -24,6 +24,7 @@ from praxis_lab.sim.machine_checks import (
     backend_ok,
     lists_ok,
     machine_of,
+    move_hint,
     num,
     setting,
     simple,
@@ -42,9 +43,10 @@ def _read(ctx: Context) -> None:
     reader = machine_of(ctx)
     if ctx.devices.occupant(reader) is None:  # PLR: get_plate() raises NoPlateError
         name = ctx.op.receiver
+        plate = ctx.devices.last_plate()
         ctx.fail("no_plate", f"{ctx.op.method} on {name}, which holds no plate; move one onto "
-                 f"it first: await lh.move_plate(<plate>, {name})", [name],
-                 plr_error="NoPlateError", machine=name, plate=ctx.devices.last_plate())
+                 f"it first: {move_hint(ctx, plate, name)}", [name],
+                 plr_error="NoPlateError", machine=name, plate=plate)
         return
     backend_ok(ctx)
 

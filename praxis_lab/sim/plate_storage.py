@@ -17,7 +17,15 @@ from __future__ import annotations
 from typing import Any
 
 from praxis_lab.sim.context import _P, Context
-from praxis_lab.sim.machine_checks import Rule, backend_ok, machine_of, num, own, simple
+from praxis_lab.sim.machine_checks import (
+    Rule,
+    backend_ok,
+    machine_of,
+    move_hint,
+    num,
+    own,
+    simple,
+)
 from praxis_lab.trace.sym import concrete
 
 __all__ = ["CENTRIFUGE", "INCUBATOR", "LOADER"]
@@ -97,9 +105,10 @@ def _load(ctx: Context) -> None:
     name = ctx.op.receiver
     plate = dev.occupant_object(loader)
     if plate is None:
+        last = dev.last_plate()
         ctx.fail("no_plate", f"load from {name}, which holds no plate; move one onto it "
-                 f"first: await lh.move_plate(<plate>, {name})", [name],
-                 plr_error="LoaderNoPlateError", machine=name, plate=dev.last_plate())
+                 f"first: {move_hint(ctx, last, name)}", [name],
+                 plr_error="LoaderNoPlateError", machine=name, plate=last)
         return
     there = dev.occupant(bucket)
     if there is not None:
@@ -179,10 +188,11 @@ def _take_in(ctx: Context) -> None:
     incubator, dev, name = machine_of(ctx), ctx.devices, ctx.op.receiver
     plate = dev.occupant_object(incubator.loading_tray)
     if not isinstance(plate, _P["Plate"]):
+        last = dev.last_plate()
         ctx.fail("no_plate", f"take_in_plate on {name}, whose loading tray holds no plate; "
-                 f"move one onto it first: await lh.move_plate(<plate>, "
-                 f"{name}.loading_tray)", [name], plr_error="ResourceNotFoundError", machine=name,
-                 plate=dev.last_plate(), tray=True)
+                 f"move one onto it first: {move_hint(ctx, last, name + '.loading_tray')}",
+                 [name], plr_error="ResourceNotFoundError", machine=name, plate=last,
+                 tray=True)
         return
     site = concrete(ctx.op.args.get("site"))
     free = _free(ctx, incubator, plate)
