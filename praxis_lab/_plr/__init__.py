@@ -158,9 +158,10 @@ def error_class(name: str) -> type[Exception]:
     """The exception class PLR 0.2.2 raises, by name (its own errors, or a builtin)."""
     import builtins
 
-    from praxis_lab._plr.machines import ERRORS
+    from praxis_lab._plr import machines
 
-    found = getattr(plr_errors, name, None) or ERRORS.get(name) or getattr(builtins, name, None)
+    found = getattr(plr_errors, name, None) or machines.error(name) or getattr(builtins, name,
+                                                                               None)
     return found if isinstance(found, type) and issubclass(found, Exception) else RuntimeError
 
 

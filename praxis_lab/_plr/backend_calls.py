@@ -32,9 +32,9 @@ __all__ = ["BackendCall", "Range", "asserted_ranges", "backend_calls", "bind_err
 
 
 def type_of(kind: str) -> type:
-    from praxis_lab._plr.machines import KINDS
+    from praxis_lab._plr.machines import class_of
 
-    return KINDS[kind]
+    return class_of(kind)
 
 
 @dataclass(frozen=True)

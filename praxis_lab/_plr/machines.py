@@ -20,7 +20,9 @@ from __future__ import annotations
 import ast
 import difflib
 import functools
+import importlib
 import inspect
+import sys
 import textwrap
 from typing import Any
 
@@ -43,9 +45,6 @@ from pylabrobot.plate_reading.standard import NoPlateError
 from pylabrobot.resources import Coordinate, Resource
 from pylabrobot.sealing import Sealer
 from pylabrobot.shaking import Shaker, ShakerChatterboxBackend
-from pylabrobot.storage import Incubator, IncubatorChatterboxBackend
-from pylabrobot.storage.cytomat.racks import cytomat_rack_10mm_47
-from pylabrobot.storage.incubator import NoFreeSiteError
 from pylabrobot.temperature_controlling import (
     TemperatureController,
     TemperatureControllerChatterboxBackend,
@@ -58,12 +57,12 @@ from pylabrobot.tilting.chatterbox import TilterChatterboxBackend
 from praxis_lab._plr.signatures import OpSpec, spec_of
 
 __all__ = [
-    "ERRORS",
     "KINDS",
     "STATE_WRITES",
     "class_of",
     "closest_machine_methods",
     "default_machine",
+    "error",
     "is_machine",
     "kind_of",
     "machine_catalogue",
@@ -75,18 +74,44 @@ __all__ = [
 ]
 
 # The machine classes, most specific first (a HeaterShaker is also a Shaker and a
-# TemperatureController: it is named HeaterShaker).
-KINDS: dict[str, type] = {
+# TemperatureController: it is named HeaterShaker). The incubator's package is imported
+# only when needed (it costs a tenth of a second): until it is, no object is an Incubator.
+_CLASSES: dict[str, type | tuple[str, str]] = {
     "HeaterShaker": HeaterShaker, "Thermocycler": Thermocycler,
     "TemperatureController": TemperatureController, "Shaker": Shaker,
     "PlateReader": PlateReader, "Tilter": Tilter, "Loader": Loader, "Centrifuge": Centrifuge,
-    "Incubator": Incubator, "Sealer": Sealer, "Peeler": Peeler,
+    "Incubator": ("pylabrobot.storage.incubator", "Incubator"), "Sealer": Sealer,
+    "Peeler": Peeler,
 }
+KINDS: tuple[str, ...] = tuple(_CLASSES)
+
+
+def _kind_class(name: str, load: bool = True) -> type | None:
+    """The class of a kind (``load=False``: None when its module is not imported yet)."""
+    found = _CLASSES.get(name)
+    if not isinstance(found, tuple):
+        return found
+    module, attr = found
+    if module not in sys.modules and not load:
+        return None
+    cls = getattr(importlib.import_module(module), attr)
+    _CLASSES[name] = cls
+    return cls  # type: ignore[no-any-return]
+
 
 # The machines' own errors, by name (for ``_plr.error_class``).
-ERRORS: dict[str, type[Exception]] = {e.__name__: e for e in (
+_ERRORS: dict[str, type[Exception] | tuple[str, str]] = {e.__name__: e for e in (
     NoPlateError, CentrifugeDoorError, NotAtBucketError, LoaderNoPlateError, BucketHasPlateError,
-    BucketNoPlateError, NoFreeSiteError)}
+    BucketNoPlateError)}
+_ERRORS["NoFreeSiteError"] = ("pylabrobot.storage.incubator", "NoFreeSiteError")
+
+
+def error(name: str) -> type[Exception] | None:
+    """A machine's own exception class by name (``NoPlateError``), or None."""
+    found = _ERRORS.get(name)
+    if isinstance(found, tuple):
+        found = _ERRORS[name] = getattr(importlib.import_module(found[0]), found[1])
+    return found  # type: ignore[return-value]
 
 
 # PLR's other machine packages (pumps, scales, fans...): traced structurally.
@@ -95,24 +120,45 @@ _OTHER_PACKAGES = ("pylabrobot.pumps", "pylabrobot.scales", "pylabrobot.only_fan
                    "pylabrobot.barcode_scanners", "pylabrobot.arms")
 
 
-@functools.cache
-def _others() -> dict[str, type]:
-    """Every other ``Machine`` class PLR 0.2.2 defines (not a liquid handler, not one of
-    ``KINDS`` or a subclass of one), by class name."""
-    import importlib
+def _others(load: bool = False) -> dict[str, type]:
+    """Every other ``Machine`` class of PLR (not a liquid handler, not one of ``KINDS`` or a
+    subclass of one) imported so far, by class name; ``load``: import PLR's machine
+    packages first."""
+    if load:
+        _load_others()
+    return _other_classes(_machine_count())
 
+
+@functools.cache
+def _load_others() -> None:
     for module in _OTHER_PACKAGES:
         try:
             importlib.import_module(module)
         except Exception:  # an optional dependency of that machine is missing
             continue
-    found: dict[str, type] = {}
-    stack = list(Machine.__subclasses__())
+
+
+def _subclasses() -> list[type]:
+    out, stack = [], list(Machine.__subclasses__())
     while stack:
         cls = stack.pop()
         stack.extend(cls.__subclasses__())
-        if issubclass(cls, (LiquidHandler, *KINDS.values())) or \
-                not cls.__module__.startswith("pylabrobot."):
+        out.append(cls)
+    return out
+
+
+def _machine_count() -> int:
+    """How many machine classes are imported (what the caches below are keyed by)."""
+    return len(_subclasses())
+
+
+@functools.lru_cache(maxsize=4)
+def _other_classes(count: int) -> dict[str, type]:
+    kinds = tuple(c for c in (_kind_class(n, load=False) for n in KINDS) if c is not None)
+    found: dict[str, type] = {}
+    for cls in _subclasses():
+        if issubclass(cls, (LiquidHandler, *kinds)) or not cls.__module__.startswith(
+                "pylabrobot."):
             continue
         found.setdefault(cls.__name__, cls)
     return found
@@ -120,7 +166,9 @@ def _others() -> dict[str, type]:
 
 def machine_type(name: str) -> type | None:
     """The PLR machine class called ``name`` (``"PlateReader"``, ``"Scale"``), or None."""
-    return KINDS.get(name) or _others().get(name)
+    if name in _CLASSES:
+        return _kind_class(name)
+    return _others().get(name) or _others(load=True).get(name)
 
 
 def class_of(kind: str) -> type:
@@ -139,8 +187,9 @@ def is_machine(obj: Any) -> bool:
 def kind_of(obj: Any) -> str | None:
     """The kind of a machine object (its most specific class in ``KINDS``, else its own
     PLR machine class), or None for anything else (a liquid handler included)."""
-    for name, cls in KINDS.items():
-        if isinstance(obj, cls):
+    for name in KINDS:
+        cls = _kind_class(name, load=False)
+        if cls is not None and isinstance(obj, cls):
             return name
     if isinstance(obj, Machine) and not isinstance(obj, LiquidHandler):
         others = _others()
@@ -156,10 +205,17 @@ def _machine_classes(kind: str) -> list[type]:
 
 
 def routed_methods() -> list[tuple[type, str]]:
-    """(defining class, name) of every operation of every machine kind: what a trace
-    answers when a protocol reaches a real machine (one looked up on the deck)."""
+    """(defining class, name) of every operation of every machine kind imported so far: what
+    a trace answers when a protocol reaches a real machine (one looked up on the deck). A
+    machine class imported later is in the list the next time it is asked for."""
+    return _routed(_machine_count())
+
+
+@functools.lru_cache(maxsize=4)
+def _routed(count: int) -> list[tuple[type, str]]:
     out: dict[tuple[type, str], None] = {}
-    for kind in (*KINDS, *_others()):
+    kinds = [k for k in KINDS if _kind_class(k, load=False) is not None]
+    for kind in (*kinds, *_others()):
         cls = class_of(kind)
         for name in machine_catalogue(kind):
             owner = next(c for c in cls.__mro__ if name in c.__dict__)
@@ -266,7 +322,7 @@ def default_machine(kind: str, name: str) -> Any:
                    ShakerChatterboxBackend, "TemperatureController":
                    TemperatureControllerChatterboxBackend, "Thermocycler":
                    ThermocyclerChatterboxBackend}[kind]()
-        return KINDS[kind](name=name, size_x=x, size_y=y, size_z=z, backend=backend,
+        return class_of(kind)(name=name, size_x=x, size_y=y, size_z=z, backend=backend,
                            child_location=above)
     if kind == "Tilter":
         return Tilter(name=name, size_x=x, size_y=y, size_z=z, backend=TilterChatterboxBackend(),
@@ -284,8 +340,11 @@ def default_machine(kind: str, name: str) -> Any:
         backend_base = inspect.signature(class_of(kind)).parameters["backend"].annotation
         return class_of(kind)(backend=_unset(backend_base)())
     if kind == "Incubator":
+        from pylabrobot.storage import Incubator, IncubatorChatterboxBackend
+        from pylabrobot.storage.cytomat.racks import cytomat_rack_23mm_21
+
         return Incubator(backend=IncubatorChatterboxBackend(), name=name, size_x=x, size_y=y,
-                         size_z=z, racks=[cytomat_rack_10mm_47(f"{name}_rack")],
+                         size_z=z, racks=[cytomat_rack_23mm_21(f"{name}_rack")],
                          loading_tray_location=Coordinate(0, 0, 0))
     return None
 

@@ -1,0 +1,136 @@
+"""The machine rules: plates' places, lids, machine states and the clock, in PLR's order,
+and what PLR lets through reported as praxis_lab's own checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from praxis_lab import _plr
+from praxis_lab._plr import machines
+from praxis_lab.pipeline import simulate
+from praxis_lab.sim.failures import plr_checks
+
+COORD = _plr.PLR["Coordinate"]
+
+
+HEADER = ("import asyncio\n"
+          "from pylabrobot.plate_reading.standard import NoPlateError\n"
+          "from pylabrobot.resources import Coordinate\n"
+          "from pylabrobot.thermocycling.standard import Protocol, Stage, Step\n")
+
+
+def sim(body: str, params: str = "plate: Plate, reader: PlateReader", **kw: Any) -> Any:
+    """Simulate a protocol whose lines start at 6 (the header's imports take 1-4)."""
+    return simulate(f"{HEADER}async def p(lh: LiquidHandler, {params}):\n{body}", cache=False,
+                    **kw)
+
+
+def kinds(report: Any) -> list[tuple[str, int]]:
+    return [(f.kind, f.line) for f in report.failure_modes]
+
+
+def test_a_machine_s_error_the_protocol_catches_takes_its_except_branch():
+    r = sim("    try:\n"
+            "        await reader.read_absorbance(wavelength=450)\n"
+            "    except NoPlateError:\n"
+            "        await lh.move_plate(plate, reader)\n"
+            "        await reader.read_absorbance(wavelength=450)\n")
+    assert r.ok and r.paths == 1, r.summary()
+    read, move, again = [op.method_name for op in r.graph.operations]
+    assert (read, move, again) == ("read_absorbance", "move_plate", "read_absorbance")
+
+
+def test_no_plate_in_the_reader_without_a_setup_is_found_at_its_line():
+    r = sim("    await reader.read_fluorescence(485, 528, 8.5)\n")
+    assert kinds(r) == [("no_plate", 6)]
+    assert r.failure_modes[0].fixes[0]["description"] == "move plate onto reader before line 6"
+
+
+def test_machine_methods_bind_to_plr_s_signatures_and_unknown_ones_name_the_closest():
+    r = sim("    await reader.read_absorbance()\n    await reader.read_od(600)\n")
+    missing, unknown = r.failure_modes
+    assert (missing.kind, missing.line) == ("bad_arguments", 6)
+    assert "wavelength" in missing.message
+    assert (unknown.kind, unknown.line) == ("unknown_method", 7)
+    assert "on PLR's PlateReader; did you mean read_absorbance" in unknown.message
+
+
+def test_cooling_passively_is_fine_and_waiting_needs_a_target():
+    ok = sim("    await block.set_temperature(37)\n    await block.set_temperature(20, "
+             "passive=True)\n", params="block: TemperatureController")
+    assert ok.ok, ok.summary()
+    r = sim("    await hs.wait_for_temperature()\n", params="hs: HeaterShaker")
+    assert kinds(r) == [("device_state", 6)]
+    assert r.failure_modes[0].data["plr_error"] == "RuntimeError"
+
+
+def test_a_chatterbox_takes_any_speed_so_nothing_is_out_of_range_on_it():
+    r = sim("    await hs.shake(speed=5000, duration=10)\n", params="hs: HeaterShaker")
+    assert r.ok and r.duration_s == 10.0
+
+
+def test_reading_a_machine_s_live_state_stops_the_path_with_a_clear_issue():
+    r = sim("    plate_now = reader.get_plate()\n")
+    issue = r.issues[0]
+    assert (issue.kind, issue.line) == ("reads_state", 6) and "reader.get_plate" in issue.message
+
+
+def test_a_plate_moved_to_a_coordinate_is_on_the_deck_there():
+    r = sim("    await lh.move_plate(plate, Coordinate(400, 120, 0))\n"
+            "    await lh.move_plate(plate, reader)\n")
+    assert r.ok, r.summary()
+    first = r.timeline["steps"][0]["moves"]["plate"]
+    assert (first["at"], first["x"], first["y"]) == ("deck@(400, 120)", 400.0, 120.0)
+
+
+def _centrifuge_setup() -> dict[str, Any]:
+    from pylabrobot.centrifuge import Centrifuge, Loader
+    from pylabrobot.centrifuge.chatterbox import (
+        CentrifugeChatterboxBackend,
+        LoaderChatterboxBackend,
+    )
+
+    lh = _plr.new_handler()
+    car = _plr.labware("PLT_CAR_L5AC_A00", "car")
+    car[0] = first = _plr.labware("cor_96_wellplate_360uL_Fb", "first")
+    car[1] = second = _plr.labware("cor_96_wellplate_360uL_Fb", "second")
+    lh.deck.assign_child_resource(car, rails=14)
+    spinner = Centrifuge(backend=CentrifugeChatterboxBackend(), name="spinner", size_x=1,
+                         size_y=1, size_z=1)
+    loader = Loader(backend=LoaderChatterboxBackend(), centrifuge=spinner, name="loader",
+                    size_x=127.76, size_y=85.48, size_z=1, child_location=COORD.zero())
+    lh.deck.assign_child_resource(loader, location=COORD(1030, 0, 0))
+    return {"lh": lh, "first": first, "second": second, "spinner": spinner, "loader": loader}
+
+
+def test_unloading_onto_a_loader_that_holds_a_plate_is_praxis_lab_s_own_check():
+    r = sim("    await lh.move_plate(first, loader)\n    await spinner.open_door()\n"
+            "    await spinner.go_to_bucket1()\n    await loader.load()\n"
+            "    await lh.move_plate(second, loader)\n    await loader.unload()\n",
+            params="first: Plate, second: Plate, spinner: Centrifuge, loader: Loader",
+            setup=_centrifuge_setup)
+    assert kinds(r) == [("site_occupied", 11)]
+    mode = r.failure_modes[0]
+    assert not plr_checks(mode.kind, mode.method, mode.data)  # PLR puts both on the loader
+
+
+def test_the_clock_waits_for_a_profile_only_where_the_protocol_waits():
+    r = sim("    await tc.run_protocol(Protocol([Stage([Step([95.0], 30)], 10)]), 25)\n"
+            "    await asyncio.sleep(100)\n"
+            "    await tc.wait_for_profile_completion()\n"
+            "    await asyncio.sleep(5)\n",
+            params="tc: Thermocycler")
+    sleeps = [s for s in r.timeline["steps"] if s["method"] == "sleep"]
+    assert [s["t_s"] for s in sleeps] == [0.0, 300.0]  # the last starts when the profile ends
+    assert r.duration_s == 305.0
+    assert r.graph.operations[0].duration_s == 300.0  # the profile's own holds
+
+
+def test_machine_kinds_and_catalogues_come_from_the_installed_plr():
+    assert set(machines.KINDS) >= {"PlateReader", "HeaterShaker", "TemperatureController",
+                                   "Thermocycler", "Shaker", "Tilter", "Centrifuge", "Loader",
+                                   "Incubator", "Sealer", "Peeler"}
+    assert machines.machine_catalogue("Loader").keys() == {"load", "unload", "setup", "stop"}
+    assert "wavelength" in {p.name for p in machines.machine_catalogue(
+        "PlateReader")["read_absorbance"].params}
+    assert machines.machine_type("Scale") is not None  # another PLR machine: traced as is
