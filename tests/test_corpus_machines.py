@@ -167,3 +167,11 @@ def test_a_protocol_without_machines_has_no_machine_requirements_and_no_duration
     assert (_machines_of(data), data["requirements"]["plates"], data["duration_s"]) == (
         [], [], 0.0)
     assert "duration" not in r.summary() and "machines" not in r.summary()
+
+
+def test_the_report_view_says_which_machines_where_the_plates_start_and_how_long():
+    from praxis_lab.widgets.report_view import summary_html
+
+    html = summary_html(report("ok_elisa_readout").to_dict())
+    assert "machines: hs (HeaterShaker), reader (PlateReader)" in html
+    assert "plates start: plate on plate_car-0" in html and "duration: 900 s" in html

@@ -144,6 +144,8 @@ def summary_html(report: dict[str, Any]) -> str:
             + (f" @ line {n['line']}" if n.get("line") else "")
             + f": {esc(str(n.get('message', '')))}</li>" for n in notes[:8]) + "</ul>")
     reqs = _requirements(report.get("requirements") or {})
+    if report.get("duration_s"):
+        reqs.append(f"duration: {report['duration_s']:g} s (machines and waits)")
     if reqs:
         parts.append('<div style="color:var(--jp-ui-font-color2,#666)">Requirements: '
                      + " · ".join(reqs) + "</div>")
@@ -187,4 +189,12 @@ def _requirements(req: dict[str, Any]) -> list[str]:
         )
         more = f" … (+{len(liquid) - 6})" if len(liquid) > 6 else ""
         reqs.append(f"liquid: {shown}{more}")
+    machines = req.get("machines") or []
+    if machines:
+        reqs.append("machines: " + ", ".join(
+            f"{esc(str(m.get('name')))} ({esc(str(m.get('type')))})" for m in machines))
+    starts = [p for p in req.get("plates") or [] if p.get("starts_at")]
+    if starts:
+        reqs.append("plates start: " + ", ".join(
+            f"{esc(str(p['plate']))} on {esc(str(p['starts_at'].get('at')))}" for p in starts))
     return reqs
