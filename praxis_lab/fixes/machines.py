@@ -13,12 +13,13 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from praxis_lab._plr import backend_calls
 from praxis_lab._plr import machines as plr_machines
 from praxis_lab.fixes.codemod import Fix
 from praxis_lab.protocol.blocks import parsed
 from praxis_lab.sim.state import _n
 
-__all__ = ["MACHINE_FIXES", "backend_keyword", "resource_fixes"]
+__all__ = ["MACHINE_FIXES", "backend_keyword", "machine_binds", "resource_fixes"]
 
 
 def _names(f: Any) -> set[str]:
@@ -136,6 +137,22 @@ def _call_arg(f: Any, name: str, index: int) -> str | None:
             if len(node.args) > index:
                 return ast.unparse(node.args[index])
     return None
+
+
+def machine_binds(f: Any, kind: str, method: str, arguments: dict[str, Any]) -> bool:
+    """Whether the machine's backend takes what ``method`` passes on to it (the keywords of
+    ``**backend_kwargs``): ``stop_shaking(speed=600)`` binds to the front end, not to the
+    backend's ``stop_shaking()``."""
+    machine = f.binding.objects.get(f.mode.resources[0]) if f.mode.resources else None
+    if machine is None:
+        machine = next((o for o in f.binding.objects.values()
+                        if plr_machines.kind_of(o) == kind), None)
+    spec = plr_machines.machine_catalogue(kind).get(method)
+    if machine is None or spec is None or spec.var_keyword is None:
+        return True
+    bound = dict(arguments)
+    bound[spec.var_keyword] = dict(bound.get(spec.var_keyword) or {})
+    return backend_calls.bind_error(machine, kind, method, bound) is None
 
 
 MACHINE_FIXES = {"no_plate": no_plate, "site_occupied": site_occupied,

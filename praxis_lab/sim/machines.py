@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from praxis_lab._plr import machines as plr_machines
+from praxis_lab.sim import plate_storage
 from praxis_lab.sim.context import Context
 from praxis_lab.sim.machine_checks import (
     Rule,
@@ -194,7 +195,9 @@ def assume_done(ctx: Context, op: Any) -> None:
     refuses it), so what follows is not reported again as a consequence."""
     machine = machine_of(ctx)
     value = concrete(op.args.get("temperature"))
-    if op.method == "set_temperature" and machine is not None and num(value) is not None:
+    if op.receiver_type in ("Loader", "Incubator"):
+        plate_storage.assume_moved(ctx, machine)
+    elif op.method == "set_temperature" and machine is not None and num(value) is not None:
         ctx.devices.set(machine, "target", num(value))
         ctx.devices.set(machine, "temperature", num(value))
     elif op.method in ("set_block_temperature", "set_lid_temperature") and machine is not None:

@@ -28,7 +28,7 @@ from praxis_lab.sim.machine_checks import (
 )
 from praxis_lab.trace.sym import concrete
 
-__all__ = ["CENTRIFUGE", "INCUBATOR", "LOADER"]
+__all__ = ["CENTRIFUGE", "INCUBATOR", "LOADER", "assume_moved"]
 
 
 # --- centrifuge --------------------------------------------------------------------------
@@ -217,3 +217,28 @@ def _take_in(ctx: Context) -> None:
 
 INCUBATOR: dict[str, Rule] = {"fetch_plate_to_loading_tray": _fetch,
                               "take_in_plate": _take_in}
+
+
+def assume_moved(ctx: Context, machine: Any) -> None:
+    """After a failed load, unload, fetch or take-in, the plate is where the protocol meant
+    it to be (so the next move of it is not reported again as a consequence)."""
+    dev, method = ctx.devices, ctx.op.method
+    if machine is None:
+        return
+    if method in ("load", "unload"):
+        bucket = _at_bucket(ctx, machine.centrifuge) or machine.centrifuge.bucket1
+        source, target = (machine, bucket) if method == "load" else (bucket, machine)
+        plate = dev.occupant_object(source)
+        if plate is not None:
+            dev.move(plate, target)
+    elif method == "fetch_plate_to_loading_tray":
+        wanted = concrete(ctx.op.args.get("plate_name"))
+        site = next((s for s in _sites(machine) if getattr(dev.occupant_object(s), "name", None)
+                     == wanted), None)
+        if site is not None:
+            dev.move(dev.occupant_object(site), machine.loading_tray)
+    elif method == "take_in_plate":
+        plate = dev.occupant_object(machine.loading_tray)
+        free = _free(ctx, machine, plate) if isinstance(plate, _P["Plate"]) else []
+        if free:
+            dev.move(plate, free[0])

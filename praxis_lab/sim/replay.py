@@ -144,7 +144,8 @@ class Replay:
                 plr_machines.closest_machine_methods(kind, op.method)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             ctx.fail("unknown_method", f"{op.receiver}.{op.method} does not exist on PLR's "
-                     f"{kind}{hint}", [], method=op.method, closest=close)
+                     f"{kind}{hint}", [] if kind == "LiquidHandler" else [op.receiver],
+                     method=op.method, closest=close)
             return None
         if op.bind_error is not None:
             ctx.fail("bad_arguments", f"{op.bind_error}", [], error=op.bind_error)

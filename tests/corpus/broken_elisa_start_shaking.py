@@ -41,6 +41,7 @@ async def elisa_readout(lh: LiquidHandler, tips: TipRack, plate: Plate, substrat
     await hs.start_shaking(speed=600)
     await asyncio.sleep(incubation_s)
     await hs.stop_shaking()
+    await hs.unlock_plate()
     await lh.move_plate(plate, home)
     for col in range(1, 7):
         await add(lh, tips, col + 6, stop, plate, col, 50)

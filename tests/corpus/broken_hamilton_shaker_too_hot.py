@@ -31,18 +31,21 @@ async def warm_shake(lh: LiquidHandler, plate: Plate, hhs: HeaterShaker, rpm: fl
     await hhs.deactivate()
 
 
-class BenchBox(HamiltonHeaterShakerInterface):
+def bench_box():
     """A heater shaker box that acknowledges every command (for runs without the device)."""
 
-    def __init__(self):
-        self.temperature = 22.0
+    class BenchBox(HamiltonHeaterShakerInterface):
+        def __init__(self):
+            self.temperature = 22.0
 
-    async def send_hhs_command(self, index: int, command: str, **kwargs) -> str:
-        if command == "TA":
-            self.temperature = int(kwargs["ta"]) / 10
-        if command == "RT":
-            return f"T{index}RTid0001rt{round(self.temperature * 10):04d} 0000"
-        return f"T{index}{command}id0001er00rd1"
+        async def send_hhs_command(self, index: int, command: str, **kwargs) -> str:
+            if command == "TA":
+                self.temperature = int(kwargs["ta"]) / 10
+            if command == "RT":
+                return f"T{index}RTid0001rt{round(self.temperature * 10):04d} 0000"
+            return f"T{index}{command}id0001er00rd1"
+
+    return BenchBox()
 
 
 def setup():
@@ -51,7 +54,7 @@ def setup():
     plate_car[0] = plate = cor_96_wellplate_360uL_Fb(name="plate")
     lh.deck.assign_child_resource(plate_car, rails=14)
     hhs = HeaterShaker(name="hhs", size_x=147, size_y=104, size_z=116,
-                       backend=HamiltonHeaterShakerBackend(index=1, interface=BenchBox()),
+                       backend=HamiltonHeaterShakerBackend(index=1, interface=bench_box()),
                        child_location=Coordinate(0, 0, 116))
     lh.deck.assign_child_resource(hhs, location=Coordinate(1030, 0, 0))
     return {"lh": lh, "plate": plate, "hhs": hhs}

@@ -16,9 +16,12 @@ async def vortex(lh: LiquidHandler, plate: Plate, hhs: HeaterShaker):
     await hhs.shake(speed=3000, duration=30)
 
 
-class BenchBox(HamiltonHeaterShakerInterface):
-    async def send_hhs_command(self, index: int, command: str, **kwargs) -> str:
-        return f"T{index}{command}id0001er00rd1"
+def bench_box():
+    class BenchBox(HamiltonHeaterShakerInterface):
+        async def send_hhs_command(self, index: int, command: str, **kwargs) -> str:
+            return f"T{index}{command}id0001er00rd1"
+
+    return BenchBox()
 
 
 def setup():
@@ -27,7 +30,7 @@ def setup():
     plate_car[0] = plate = cor_96_wellplate_360uL_Fb(name="plate")
     lh.deck.assign_child_resource(plate_car, rails=14)
     hhs = HeaterShaker(name="hhs", size_x=147, size_y=104, size_z=116,
-                       backend=HamiltonHeaterShakerBackend(index=1, interface=BenchBox()),
+                       backend=HamiltonHeaterShakerBackend(index=1, interface=bench_box()),
                        child_location=Coordinate(0, 0, 116))
     lh.deck.assign_child_resource(hhs, location=Coordinate(1030, 0, 0))
     return {"lh": lh, "plate": plate, "hhs": hhs}
