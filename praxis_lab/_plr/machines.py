@@ -26,34 +26,10 @@ import sys
 import textwrap
 from typing import Any
 
-from pylabrobot.centrifuge import (
-    BucketHasPlateError,
-    BucketNoPlateError,
-    Centrifuge,
-    CentrifugeDoorError,
-    Loader,
-    LoaderNoPlateError,
-    NotAtBucketError,
-)
-from pylabrobot.centrifuge.chatterbox import CentrifugeChatterboxBackend, LoaderChatterboxBackend
-from pylabrobot.heating_shaking import HeaterShaker, HeaterShakerChatterboxBackend
-from pylabrobot.liquid_handling import LiquidHandler
-from pylabrobot.machines.machine import Machine
-from pylabrobot.peeling.peeler import Peeler
-from pylabrobot.plate_reading import PlateReader, PlateReaderChatterboxBackend
-from pylabrobot.plate_reading.standard import NoPlateError
+from pylabrobot.machines.machine import Machine  # (pylabrobot.resources imports it)
 from pylabrobot.resources import Coordinate, Resource
-from pylabrobot.sealing import Sealer
-from pylabrobot.shaking import Shaker, ShakerChatterboxBackend
-from pylabrobot.temperature_controlling import (
-    TemperatureController,
-    TemperatureControllerChatterboxBackend,
-)
-from pylabrobot.thermocycling import Thermocycler, ThermocyclerChatterboxBackend
-from pylabrobot.thermocycling.standard import Protocol, Stage, Step
-from pylabrobot.tilting import Tilter
-from pylabrobot.tilting.chatterbox import TilterChatterboxBackend
 
+from praxis_lab._plr.handler import is_handler
 from praxis_lab._plr.signatures import OpSpec, spec_of
 
 __all__ = [
@@ -67,6 +43,7 @@ __all__ = [
     "kind_of",
     "machine_catalogue",
     "machine_type",
+    "profile_classes",
     "profile_seconds",
     "routed_methods",
     "state_reads",
@@ -74,14 +51,22 @@ __all__ = [
 ]
 
 # The machine classes, most specific first (a HeaterShaker is also a Shaker and a
-# TemperatureController: it is named HeaterShaker). The incubator's package is imported
-# only when needed (it costs a tenth of a second): until it is, no object is an Incubator.
+# TemperatureController: it is named HeaterShaker), by module: a machine's package is
+# imported only when a protocol needs it (the plate reader's brings numpy); until it is,
+# no object can be an instance of it.
 _CLASSES: dict[str, type | tuple[str, str]] = {
-    "HeaterShaker": HeaterShaker, "Thermocycler": Thermocycler,
-    "TemperatureController": TemperatureController, "Shaker": Shaker,
-    "PlateReader": PlateReader, "Tilter": Tilter, "Loader": Loader, "Centrifuge": Centrifuge,
-    "Incubator": ("pylabrobot.storage.incubator", "Incubator"), "Sealer": Sealer,
-    "Peeler": Peeler,
+    "HeaterShaker": ("pylabrobot.heating_shaking.heater_shaker", "HeaterShaker"),
+    "Thermocycler": ("pylabrobot.thermocycling.thermocycler", "Thermocycler"),
+    "TemperatureController": ("pylabrobot.temperature_controlling.temperature_controller",
+                              "TemperatureController"),
+    "Shaker": ("pylabrobot.shaking.shaker", "Shaker"),
+    "PlateReader": ("pylabrobot.plate_reading.plate_reader", "PlateReader"),
+    "Tilter": ("pylabrobot.tilting.tilter", "Tilter"),
+    "Loader": ("pylabrobot.centrifuge.centrifuge", "Loader"),
+    "Centrifuge": ("pylabrobot.centrifuge.centrifuge", "Centrifuge"),
+    "Incubator": ("pylabrobot.storage.incubator", "Incubator"),
+    "Sealer": ("pylabrobot.sealing.sealer", "Sealer"),
+    "Peeler": ("pylabrobot.peeling.peeler", "Peeler"),
 }
 KINDS: tuple[str, ...] = tuple(_CLASSES)
 
@@ -99,18 +84,25 @@ def _kind_class(name: str, load: bool = True) -> type | None:
     return cls  # type: ignore[no-any-return]
 
 
+def _get(module: str, attr: str) -> Any:
+    return getattr(importlib.import_module(module), attr)
+
+
 # The machines' own errors, by name (for ``_plr.error_class``).
-_ERRORS: dict[str, type[Exception] | tuple[str, str]] = {e.__name__: e for e in (
-    NoPlateError, CentrifugeDoorError, NotAtBucketError, LoaderNoPlateError, BucketHasPlateError,
-    BucketNoPlateError)}
-_ERRORS["NoFreeSiteError"] = ("pylabrobot.storage.incubator", "NoFreeSiteError")
+_ERRORS: dict[str, type[Exception] | tuple[str, str]] = {
+    "NoPlateError": ("pylabrobot.plate_reading.standard", "NoPlateError"),
+    **{name: ("pylabrobot.centrifuge.standard", name) for name in (
+        "CentrifugeDoorError", "NotAtBucketError", "LoaderNoPlateError", "BucketHasPlateError",
+        "BucketNoPlateError")},
+    "NoFreeSiteError": ("pylabrobot.storage.incubator", "NoFreeSiteError"),
+}
 
 
 def error(name: str) -> type[Exception] | None:
     """A machine's own exception class by name (``NoPlateError``), or None."""
     found = _ERRORS.get(name)
     if isinstance(found, tuple):
-        found = _ERRORS[name] = getattr(importlib.import_module(found[0]), found[1])
+        found = _ERRORS[name] = _get(*found)
     return found  # type: ignore[return-value]
 
 
@@ -157,7 +149,7 @@ def _other_classes(count: int) -> dict[str, type]:
     kinds = tuple(c for c in (_kind_class(n, load=False) for n in KINDS) if c is not None)
     found: dict[str, type] = {}
     for cls in _subclasses():
-        if issubclass(cls, (LiquidHandler, *kinds)) or not cls.__module__.startswith(
+        if issubclass(cls, kinds) or is_handler_class(cls) or not cls.__module__.startswith(
                 "pylabrobot."):
             continue
         found.setdefault(cls.__name__, cls)
@@ -191,11 +183,17 @@ def kind_of(obj: Any) -> str | None:
         cls = _kind_class(name, load=False)
         if cls is not None and isinstance(obj, cls):
             return name
-    if isinstance(obj, Machine) and not isinstance(obj, LiquidHandler):
+    if isinstance(obj, Machine) and not is_handler(obj):
         others = _others()
         return next((c.__name__ for c in type(obj).__mro__ if others.get(c.__name__) is c),
                     None)
     return None
+
+
+def is_handler_class(cls: type) -> bool:
+    """Whether ``cls`` is PLR's LiquidHandler or a subclass (without importing it)."""
+    return any(c.__name__ == "LiquidHandler" and c.__module__.startswith(
+        "pylabrobot.liquid_handling") for c in cls.__mro__)
 
 
 def _machine_classes(kind: str) -> list[type]:
@@ -253,7 +251,7 @@ def state_reads(kind: str) -> frozenset[str]:
             if isinstance(member, property) or (inspect.isfunction(member)
                                                 and not inspect.iscoroutinefunction(member)):
                 names.add(name)
-    if issubclass(class_of(kind), TemperatureController):
+    if any(c.__name__ == "TemperatureController" for c in class_of(kind).__mro__):
         names.add("target_temperature")
     return frozenset(n for n in names if n not in _STRUCTURE and n not in STATE_WRITES)
 
@@ -309,43 +307,50 @@ _SIZES: dict[str, tuple[float, float, float]] = {
 }
 
 
+# PLR's simulator backend of each kind, by module.
+_CHATTERBOXES: dict[str, tuple[str, str]] = {
+    "PlateReader": ("pylabrobot.plate_reading.chatterbox", "PlateReaderChatterboxBackend"),
+    "HeaterShaker": ("pylabrobot.heating_shaking.chatterbox", "HeaterShakerChatterboxBackend"),
+    "Shaker": ("pylabrobot.shaking.chatterbox", "ShakerChatterboxBackend"),
+    "TemperatureController": ("pylabrobot.temperature_controlling.chatterbox",
+                              "TemperatureControllerChatterboxBackend"),
+    "Thermocycler": ("pylabrobot.thermocycling.chatterbox", "ThermocyclerChatterboxBackend"),
+    "Tilter": ("pylabrobot.tilting.chatterbox", "TilterChatterboxBackend"),
+    "Centrifuge": ("pylabrobot.centrifuge.chatterbox", "CentrifugeChatterboxBackend"),
+    "Loader": ("pylabrobot.centrifuge.chatterbox", "LoaderChatterboxBackend"),
+    "Incubator": ("pylabrobot.storage.chatterbox", "IncubatorChatterboxBackend"),
+}
+
+
 def default_machine(kind: str, name: str) -> Any:
     """A machine of ``kind`` on PLR's chatterbox backend, for a protocol simulated without
     a setup (None for the sealer and peeler, which have no simulator in 0.2.2)."""
     x, y, z = _SIZES.get(kind, (*_SLAS, 50.0))
     above = Coordinate(0, 0, z)
+    chatterbox = _CHATTERBOXES.get(kind)
+    backend = _get(*chatterbox)() if chatterbox is not None else None
     if kind == "PlateReader":
-        return PlateReader(name=name, size_x=x, size_y=y, size_z=z,
-                           backend=PlateReaderChatterboxBackend())
+        return class_of(kind)(name=name, size_x=x, size_y=y, size_z=z, backend=backend)
     if kind in ("HeaterShaker", "Shaker", "TemperatureController", "Thermocycler"):
-        backend = {"HeaterShaker": HeaterShakerChatterboxBackend, "Shaker":
-                   ShakerChatterboxBackend, "TemperatureController":
-                   TemperatureControllerChatterboxBackend, "Thermocycler":
-                   ThermocyclerChatterboxBackend}[kind]()
         return class_of(kind)(name=name, size_x=x, size_y=y, size_z=z, backend=backend,
-                           child_location=above)
+                              child_location=above)
     if kind == "Tilter":
-        return Tilter(name=name, size_x=x, size_y=y, size_z=z, backend=TilterChatterboxBackend(),
-                      hinge_coordinate=Coordinate(6.18, 0, 72.85), child_location=above)
+        return class_of(kind)(name=name, size_x=x, size_y=y, size_z=z, backend=backend,
+                              hinge_coordinate=Coordinate(6.18, 0, 72.85), child_location=above)
     if kind == "Centrifuge":
-        return Centrifuge(backend=CentrifugeChatterboxBackend(), name=name, size_x=x, size_y=y,
-                          size_z=z)
+        return class_of(kind)(backend=backend, name=name, size_x=x, size_y=y, size_z=z)
     if kind == "Loader":
-        cx, cy, cz = _SIZES["Centrifuge"]
-        spinner = Centrifuge(backend=CentrifugeChatterboxBackend(), name=f"{name}_centrifuge",
-                             size_x=cx, size_y=cy, size_z=cz)
-        return Loader(backend=LoaderChatterboxBackend(), centrifuge=spinner, name=name,
-                      size_x=x, size_y=y, size_z=z, child_location=Coordinate.zero())
+        spinner = default_machine("Centrifuge", f"{name}_centrifuge")
+        return class_of(kind)(backend=backend, centrifuge=spinner, name=name, size_x=x,
+                              size_y=y, size_z=z, child_location=Coordinate.zero())
     if kind in ("Sealer", "Peeler"):
         backend_base = inspect.signature(class_of(kind)).parameters["backend"].annotation
         return class_of(kind)(backend=_unset(backend_base)())
     if kind == "Incubator":
-        from pylabrobot.storage import Incubator, IncubatorChatterboxBackend
-        from pylabrobot.storage.cytomat.racks import cytomat_rack_23mm_21
-
-        return Incubator(backend=IncubatorChatterboxBackend(), name=name, size_x=x, size_y=y,
-                         size_z=z, racks=[cytomat_rack_23mm_21(f"{name}_rack")],
-                         loading_tray_location=Coordinate(0, 0, 0))
+        rack = _get("pylabrobot.storage.cytomat.racks", "cytomat_rack_23mm_21")
+        return class_of(kind)(backend=backend, name=name, size_x=x, size_y=y, size_z=z,
+                              racks=[rack(f"{name}_rack")],
+                              loading_tray_location=Coordinate(0, 0, 0))
     return None
 
 
@@ -405,5 +410,8 @@ def profile_seconds(protocol: Any) -> float | None:
     return total
 
 
-# PLR's thermocycler profile classes, for rules that build one (run_pcr_profile).
-PROFILE = {"Protocol": Protocol, "Stage": Stage, "Step": Step}
+def profile_classes() -> dict[str, type]:
+    """PLR's thermocycler profile classes (``Protocol``, ``Stage``, ``Step``), for rules
+    that build a profile (``run_pcr_profile``)."""
+    module = "pylabrobot.thermocycling.standard"
+    return {name: _get(module, name) for name in ("Protocol", "Stage", "Step")}

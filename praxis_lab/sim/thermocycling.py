@@ -82,7 +82,7 @@ def _run_pcr_profile(ctx: Context) -> None:
     if not lists_ok(ctx) or not _zones_ok(ctx, machine, "lid_temperature"):
         return
     ctx.devices.set(machine, "lid", concrete(a.get("lid_temperature")))
-    profile = plr_machines.PROFILE
+    profile = plr_machines.profile_classes()
     stages = []
     for temp, time, repeats in (("pre_denaturation_temp", "pre_denaturation_time", 1),
                                 (None, None, a.get("num_cycles")),
