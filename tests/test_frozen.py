@@ -22,10 +22,21 @@ def _data(report: Any) -> str:
     return json.dumps(d, sort_keys=True, default=str)
 
 
+# Setups that cannot be frozen, and why: they are run every time instead.
+UNFREEZABLE = {
+    stem: "its Hamilton heater shaker backend talks to a bench box whose class the setup "
+          "makes (a local class cannot be pickled)"
+    for stem in ("broken_shake_too_fast", "broken_hamilton_shaker_too_fast",
+                 "broken_hamilton_shaker_too_hot", "ok_hamilton_heater_shaker")}
+
+
 @pytest.mark.parametrize(("path", "setup"), _with_setup())
 def test_a_thawed_setup_gives_the_report_of_the_real_one(path, setup):
     objects = resolve_setup(load(str(path)), setup)
     data = freeze(objects)
+    if path.stem in UNFREEZABLE:
+        assert data is None, UNFREEZABLE[path.stem]
+        return
     assert data is not None
     back = thaw(data)
     assert back is not None and set(back) == set(objects)
