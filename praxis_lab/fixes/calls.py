@@ -24,8 +24,10 @@ import re
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._plr import machines
 from praxis_lab.fixes.codemod import Fix
 from praxis_lab.fixes.labware import tips_the_channels_take
+from praxis_lab.fixes.machines import backend_keyword, machine_binds, resource_fixes
 from praxis_lab.fixes.setup import assign_to_deck
 from praxis_lab.fixes.site import ARG_INDEX, Failure, arg_text, find_call
 from praxis_lab.protocol.blocks import DROPS, PICKS, locate, parsed, text, tip_op
@@ -96,7 +98,8 @@ def _volume_param(f: Failure) -> str | None:
 def _binds(f: Failure, name: str) -> bool:
     """Whether the failing call would bind to PLR's ``LiquidHandler.<name>``, no labware
     parameter taking the place of a volume."""
-    spec = _plr.catalogue().get(name)
+    kind = f.d.get("receiver_type")  # a machine's method: its catalogue and its backend
+    spec = machines.machine_catalogue(kind).get(name) if kind else _plr.catalogue().get(name)
     node = find_call(f.source, f.line, f.d.get("method", f.m))
     if spec is None or node is None:
         return spec is not None
@@ -105,6 +108,8 @@ def _binds(f: Failure, name: str) -> bool:
         bound = spec.bind(tuple(node.args), {k.arg: k.value for k in node.keywords if k.arg})
     except _plr.BindError:
         return False
+    if kind and not machine_binds(f, kind, name, bound):
+        return False  # the machine's backend refuses what the front end passes on
     return not any("vol" in k and isinstance(v, ast.Name) and v.id in labware
                    for k, v in bound.items())
 
@@ -114,6 +119,8 @@ def _binds(f: Failure, name: str) -> bool:
 
 def bad_arguments(f: Failure) -> list[Fix]:
     d, m, line = f.d, f.m, f.line
+    if d.get("backend_call"):  # a keyword the machine's backend refuses
+        return backend_keyword(f)
     if "channel" in d:  # a channel the handler does not have: let PLR choose them
         if f.arg("use_channels") is not None:
             return [Fix("remove_arg", f"drop use_channels at line {line}: the handler has no "
@@ -189,7 +196,7 @@ def wrong_resource(f: Failure) -> list[Fix]:
     if "channel" in d and f.m in PICKS:
         fix = tips_the_channels_take(f)
         return [fix] if fix else []
-    return []
+    return resource_fixes(f)  # a machine call or a plate move
 
 
 def _reshaped(f: Failure) -> list[Fix]:

@@ -142,6 +142,6 @@ def assign_to_deck(f: Failure, resource: str) -> Fix | None:
     kind = "before_return" if names[f.lh] and names[resource] else "setup_insert"
     return Fix(kind, f"assign {resource} to the deck at x={x} mm in setup {setup}",
                function=setup,
-               new=("from pylabrobot.resources import Coordinate\n"
+               new=("from pylabrobot.resources import Coordinate as _Coordinate\n"
                     f"{lh}.deck.assign_child_resource({res}, "
-                    f"location=Coordinate({x}, {y}, {z}))\n"))
+                    f"location=_Coordinate({x}, {y}, {z}))\n"))

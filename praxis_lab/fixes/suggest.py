@@ -24,6 +24,7 @@ from typing import Any
 
 from praxis_lab.fixes import calls
 from praxis_lab.fixes.codemod import Fix, apply_edits, unified_diff
+from praxis_lab.fixes.machines import MACHINE_FIXES
 from praxis_lab.fixes.proof import Proof, Prover
 from praxis_lab.fixes.site import Failure
 from praxis_lab.fixes.tips import tip_fixes
@@ -41,7 +42,7 @@ _RULES: dict[str, Callable[[Failure], list[Fix]]] = {
     "tip_not_empty": _tips, "insufficient_liquid": volume_fixes, "over_capacity": volume_fixes,
     "tip_volume_exceeded": volume_fixes, "unknown_method": calls.unknown_method,
     "bad_arguments": calls.bad_arguments, "wrong_resource": calls.wrong_resource,
-    "not_on_deck": calls.not_on_deck, "unresolved_type": calls.unresolved,
+    "not_on_deck": calls.not_on_deck, "unresolved_type": calls.unresolved, **MACHINE_FIXES,
 }
 
 
