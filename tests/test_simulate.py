@@ -506,3 +506,15 @@ def test_the_garbage_collector_is_back_on_after_a_simulation_even_one_that_fails
     finally:
         gc.enable()
 
+
+
+def test_expected_ops_count_the_calls_a_run_logs_not_the_waits_between_them():
+    r = simulate("""
+import asyncio
+async def p(lh: LiquidHandler, tips: TipRack):
+    await lh.pick_up_tips(tips['A1'])
+    await asyncio.sleep(0.5)
+    await lh.drop_tips(tips['A1'])
+""")
+    assert r.ok and r.expected_ops == 2
+    assert r.duration_s == 0.5

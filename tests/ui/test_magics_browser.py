@@ -165,21 +165,22 @@ def test_simulate_magic_shows_the_deck_the_failure_and_a_working_fix(lab: Lab) -
     lab.screenshot_region(page, [report.locator(".praxis-report-summary"), failures, deck],
                           "magic_report.png")
 
-    # Fix 1 lowers the volume parameter's default: the diff shows the edited signature
-    # (aspirate and dispense stay equal) and a re-simulation.
+    # Fix 1 keeps the protocol's volume and starts C5 with what it takes (an edit of the
+    # setup's own set_volume): the re-simulated copy is ok.
     first.locator('.pf-apply[data-fix="0"]').click()
     applied = failures.locator(".pf-applied")
+    applied.locator(".pf-applied-fix", has_text="applied: start with 100 µL in source[C5]").wait_for()
+    added = "\n".join(applied.locator("pre.pf-diff .add").all_inner_texts())
+    assert 'source.get_well("C5").tracker.set_volume(100)' in added
+    assert applied.locator(".pf-summary .praxis-badge").inner_text() == "ok"
+    assert "copy_plate: ok" in applied.locator(".pf-summary").inner_text()
+
+    # Fix 2 lowers the volume parameter's default (last resort: it changes what the
+    # protocol does, and says so): the diff shows the edited signature.
+    first.locator('.pf-apply[data-fix="1"]').click()
     applied.locator(".pf-applied-fix", has_text="applied: lower the default of volume").wait_for()
     assert "volume: float = 50" in "\n".join(
         applied.locator("pre.pf-diff .add").all_inner_texts())
-    assert "copy_plate:" in applied.locator(".pf-summary").inner_text()
-
-    # Fix 3 sets C5's start volume in the setup: the re-simulated copy is ok.
-    first.locator('.pf-apply[data-fix="2"]').click()
-    applied.locator(".pf-applied-fix", has_text="applied: set a start volume").wait_for()
-    assert '_setup["source"].get_item("C5").tracker.set_volume(100)' in "\n".join(
-        applied.locator("pre.pf-diff .add").all_inner_texts())
-    assert applied.locator(".pf-summary .praxis-badge").inner_text() == "ok"
     assert "copy_plate: ok" in applied.locator(".pf-summary").inner_text()
     lab.screenshot_region(page, [failures], "magic_fix.png")
 
