@@ -170,47 +170,9 @@ _NO_DEFAULT = object()
 
 def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComputationGraph:
     """Merge the traced paths into one graph (ops in an order consistent with every path)."""
-    from praxis_lab import _plr
-
     paths = list(paths)
-    deck_kind = _plr.deck_kind(binding.deck)
-    resources: dict[str, ResourceNode] = {}
-    for p in info.params:
-        if p.kind in ("labware", "unknown") and p.type is not None:
-            et = p.element_type or ""
-            resources[p.name] = ResourceNode(
-                p.name, p.annotation or "", et, p.is_container,
-                _plr.parental_chain(et, deck_kind))
-        elif p.kind == "device":
-            real = binding.objects.get(p.name)
-            resources[p.name] = ResourceNode(
-                p.name, p.annotation or "", p.element_type, False,
-                _plr.placed_chain(real) if hasattr(real, "parent") else [], kind="machine")
-    loops = _loops(info.source)
-    describer = Describer(binding.key)
-    head: tuple[Any, ...] = ("<start>",)
-    after: dict[tuple[Any, ...], tuple[Any, ...] | None] = {head: None}  # a linked list
-    nodes: dict[tuple[Any, ...], OperationNode] = {}
-    reach: dict[tuple[Any, ...], list[int]] = {}
-    for pi, path in enumerate(paths):
-        seen: dict[tuple[Any, ...], int] = {}
-        prev = head
-        for op in path.ops:
-            base = (op.line, op.column, op.method)
-            n = seen.get(base, 0)
-            seen[base] = n + 1
-            k = (*base, n)
-            if k not in nodes:  # new on this path: goes right after the path's previous op
-                nodes[k] = _node(op, describer, loops)
-                reach[k] = []
-                after[k], after[prev] = after[prev], k
-            reach[k].append(pi)
-            prev = k
-    order: list[tuple[Any, ...]] = []
-    cursor = after[head]
-    while cursor is not None:
-        order.append(cursor)
-        cursor = after[cursor]
+    resources = _parameter_resources(info, binding)
+    order, nodes, reach = _merge_paths(paths, Describer(binding.key), _loops(info.source))
     owners = {k: _owners(nodes[k].resources) for k in order}
     _add_found_resources(resources, binding, [nodes[k] for k in order],
                          [owners[k] for k in order])
@@ -230,16 +192,8 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
         node.id = f"op_{i}"
         if node.receiver_type not in ("LiquidHandler", "state", "asyncio"):
             _machine_node(resources, binding, node)
-        hit = reach[k]
-        if len(hit) < len(paths):
-            node.certainty = "conditional"
-            conds = [paths[j].condition or "" for j in hit]
-            node.condition = conds[0] if len(conds) == 1 else " or ".join(
-                f"({c})" for c in conds[:4]) + (" or …" if len(conds) > 4 else "")
-        needs: list[str] = []
-        for owner in owners[k]:
-            if owner in resources:
-                needs.append(pre("resource_on_deck", owner))
+        _mark_conditional(node, [paths[j] for j in reach[k]], len(paths))
+        needs = [pre("resource_on_deck", owner) for owner in owners[k] if owner in resources]
         if node.method_name in _TIP_USERS:
             needs.append(pre("tips_loaded", node.receiver_variable))
         if _SOURCES.get(node.method_name) and node.resources:
@@ -248,6 +202,69 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
         graph.operations.append(node)
         graph.execution_order.append(node.id)
     return graph
+
+
+def _parameter_resources(info: Any, binding: Any) -> dict[str, ResourceNode]:
+    """A resource node per labware parameter (its chain on this deck) and per machine."""
+    from praxis_lab import _plr
+
+    deck_kind = _plr.deck_kind(binding.deck)
+    resources: dict[str, ResourceNode] = {}
+    for p in info.params:
+        if p.kind in ("labware", "unknown") and p.type is not None:
+            et = p.element_type or ""
+            resources[p.name] = ResourceNode(
+                p.name, p.annotation or "", et, p.is_container,
+                _plr.parental_chain(et, deck_kind))
+        elif p.kind == "device":
+            real = binding.objects.get(p.name)
+            resources[p.name] = ResourceNode(
+                p.name, p.annotation or "", p.element_type, False,
+                _plr.placed_chain(real) if hasattr(real, "parent") else [], kind="machine")
+    return resources
+
+
+_Key = tuple[Any, ...]
+
+
+def _merge_paths(paths: list[Any], describer: Describer, loops: dict[int, str],
+                 ) -> tuple[list[_Key], dict[_Key, OperationNode], dict[_Key, list[int]]]:
+    """Every path's ops as one order: an op is keyed by its place and its occurrence on the
+    path, and an op new on a path goes right after that path's previous op. Returns the
+    order, the nodes and which paths reach each."""
+    head: _Key = ("<start>",)
+    after: dict[_Key, _Key | None] = {head: None}  # a linked list
+    nodes: dict[_Key, OperationNode] = {}
+    reach: dict[_Key, list[int]] = {}
+    for pi, path in enumerate(paths):
+        seen: dict[_Key, int] = {}
+        prev = head
+        for op in path.ops:
+            base = (op.line, op.column, op.method)
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            k = (*base, n)
+            if k not in nodes:
+                nodes[k] = _node(op, describer, loops)
+                reach[k] = []
+                after[k], after[prev] = after[prev], k
+            reach[k].append(pi)
+            prev = k
+    order: list[_Key] = []
+    cursor = after[head]
+    while cursor is not None:
+        order.append(cursor)
+        cursor = after[cursor]
+    return order, nodes, reach
+
+
+def _mark_conditional(node: OperationNode, hit: list[Any], total: int) -> None:
+    """An op not on every path is conditional on the conditions of the paths it is on."""
+    if len(hit) < total:
+        node.certainty = "conditional"
+        conds = [p.condition or "" for p in hit]
+        node.condition = conds[0] if len(conds) == 1 else " or ".join(
+            f"({c})" for c in conds[:4]) + (" or …" if len(conds) > 4 else "")
 
 
 def _machine_node(resources: dict[str, ResourceNode], binding: Any,
