@@ -169,7 +169,8 @@ def test_simulate_magic_shows_the_deck_the_failure_and_a_working_fix(lab: Lab) -
     # setup's own set_volume): the re-simulated copy is ok.
     first.locator('.pf-apply[data-fix="0"]').click()
     applied = failures.locator(".pf-applied")
-    applied.locator(".pf-applied-fix", has_text="applied: start with 100 µL in source[C5]").wait_for()
+    applied.locator(".pf-applied-fix",
+                    has_text="applied: start with 100 µL in source[C5]").wait_for()
     added = "\n".join(applied.locator("pre.pf-diff .add").all_inner_texts())
     assert 'source.get_well("C5").tracker.set_volume(100)' in added
     assert applied.locator(".pf-summary .praxis-badge").inner_text() == "ok"
