@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JS_OUT := praxis_lab/static/.built
 
-.PHONY: install demo test test-fast bench compare-opentrons lint widgets clean
+.PHONY: install demo test test-fast screenshots bench compare-opentrons lint widgets clean
 
 install: $(STAMP) $(JS_OUT)
 
@@ -29,6 +29,12 @@ demo: install
 # started on loopback when PRAXIS_LAB_PG_URL is not set and PostgreSQL is installed).
 test: install
 	$(PY) tests/with_postgres.py $(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The browser tests again, their screenshots written to docs/img (the README's); `make test`
+# writes them to a temp directory and leaves the working tree as it was.
+screenshots: install
+	PRAXIS_LAB_REQUIRE_BROWSER=1 PRAXIS_LAB_SCREENSHOT_DIR=$(CURDIR)/docs/img \
+		$(PY) -m pytest -q tests/ui $(PYTEST_ARGS)
 
 test-fast: install
 	$(PY) -m pytest -q -m "not browser and not postgres and not slow" $(PYTEST_ARGS)

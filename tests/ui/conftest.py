@@ -11,8 +11,10 @@ notebook windowing) and one headless Chromium. Tests use it like this::
 
 Every test under ``tests/ui`` is marked ``browser``. Without Chromium or Playwright
 the tests are skipped, unless ``PRAXIS_LAB_REQUIRE_BROWSER=1`` (CI), where they fail.
-``PRAXIS_LAB_UI_THEME="JupyterLab Dark"`` and ``PRAXIS_LAB_SCREENSHOT_DIR=/tmp/x`` check
-the dark theme without touching docs/img; ``PRAXIS_LAB_CHROMIUM`` points at another binary.
+Screenshots go to a temp directory (``labdriver.screenshot_dir``); ``make screenshots``
+sets ``PRAXIS_LAB_SCREENSHOT_DIR=docs/img`` to refresh the README's.
+``PRAXIS_LAB_UI_THEME="JupyterLab Dark"`` checks the dark theme; ``PRAXIS_LAB_CHROMIUM``
+points at another binary.
 """
 
 from __future__ import annotations

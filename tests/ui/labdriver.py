@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -32,6 +33,14 @@ SETTINGS = {
         {"theme": os.environ.get("PRAXIS_LAB_UI_THEME", "JupyterLab Light"),
          "adaptive-theme": False},
 }
+
+
+def screenshot_dir() -> Path:
+    """Where screenshots go: ``$PRAXIS_LAB_SCREENSHOT_DIR`` (``make screenshots`` sets it to
+    docs/img), else a directory under the system's temp dir, so ``make test`` leaves the
+    working tree as it was."""
+    chosen = os.environ.get("PRAXIS_LAB_SCREENSHOT_DIR")
+    return Path(chosen) if chosen else Path(tempfile.gettempdir()) / "praxis-lab-screenshots"
 
 
 def free_port() -> int:
@@ -197,8 +206,8 @@ class Lab:
         page.close()
 
     def screenshot(self, locator: Any, name: str) -> Path:
-        """Save an element screenshot as docs/img/<name> (or $PRAXIS_LAB_SCREENSHOT_DIR)."""
-        path = Path(os.environ.get("PRAXIS_LAB_SCREENSHOT_DIR", REPO / "docs" / "img")) / name
+        """Save an element screenshot as <name> in :func:`screenshot_dir`."""
+        path = screenshot_dir() / name
         path.parent.mkdir(parents=True, exist_ok=True)
         locator.screenshot(path=str(path), animations="disabled")
         return path
@@ -206,13 +215,13 @@ class Lab:
     def screenshot_region(self, page: Any, locators: list[Any], name: str,
                           height: int = 2000, margin: float = 4) -> Path:
         """Save the region holding all ``locators`` (``margin`` px wider on each side) as
-        docs/img/<name>.
+        <name> in :func:`screenshot_dir`.
 
         The viewport is made ``height`` pixels tall for the shot (the notebook scrolls
         inside JupyterLab, so a region taller than the window would be cut), then
         restored.
         """
-        path = Path(os.environ.get("PRAXIS_LAB_SCREENSHOT_DIR", REPO / "docs" / "img")) / name
+        path = screenshot_dir() / name
         path.parent.mkdir(parents=True, exist_ok=True)
         size = page.viewport_size
         page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
