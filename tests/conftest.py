@@ -1,10 +1,13 @@
-"""Shared fixtures: run stores (SQLite in memory, SQLite file, PostgreSQL)."""
+"""Shared fixtures: run stores (SQLite in memory, SQLite file, PostgreSQL); the line at the
+end of a run that names the groups of tests skipped for want of Chromium or PostgreSQL."""
 
 from __future__ import annotations
 
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy
@@ -83,3 +86,31 @@ def shared_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> st
     if request.param == "sqlite-file":
         return f"sqlite:///{tmp_path}/shared.db"
     return str(request.getfixturevalue("pg_url"))
+
+
+# A group of tests that needs something the machine may lack: the variable CI sets to make
+# them fail instead of skip, and how a person enables them.
+SKIPPABLE = {
+    "browser": ("PRAXIS_LAB_REQUIRE_BROWSER", "apt-get install chromium, then `make test`"),
+    "postgres": ("PRAXIS_LAB_REQUIRE_PG",
+                 "apt-get install postgresql, then `make test`; or set PRAXIS_LAB_PG_URL"),
+}
+
+
+def skipped_groups_line(skipped: list[Any], environ: dict[str, str] | os._Environ[str]) -> str:
+    """One line naming each group of :data:`SKIPPABLE` tests that were skipped, and how to
+    enable it; empty when none was, or where CI requires the group (it fails there)."""
+    counts = Counter(group for report in skipped for group in SKIPPABLE
+                     if group in report.keywords and environ.get(SKIPPABLE[group][0]) != "1")
+    parts = [f"{n} {group} test{'s' if n > 1 else ''} (enable: {SKIPPABLE[group][1]})"
+             for group, n in counts.items()]
+    return "not run here: " + "; ".join(parts) if parts else ""
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any) -> Iterator[None]:
+    """After the short summary, just above the final counts: the skipped groups, one line."""
+    yield
+    line = skipped_groups_line(terminalreporter.stats.get("skipped", []), os.environ)
+    if line:
+        terminalreporter.write_line(line, yellow=True, bold=True)

@@ -31,3 +31,35 @@ def test_browser_screenshots_go_to_a_temp_dir_unless_make_screenshots_asks_for_d
     command = _make_n("screenshots")
     assert f"PRAXIS_LAB_SCREENSHOT_DIR={ROOT}/docs/img" in command
     assert "PRAXIS_LAB_REQUIRE_BROWSER=1" in command and "tests/ui" in command
+
+
+def _pytest(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("PRAXIS_LAB_PG_URL", "PRAXIS_LAB_REQUIRE_PG",
+                          "PRAXIS_LAB_REQUIRE_BROWSER", "PYTEST_ADDOPTS")}
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**clean, **env}, timeout=240)
+
+
+PG_TEST = "tests/test_db.py::test_a_read_only_postgres_database_fails_check_writable_with_the_fix"
+UI_TEST = "tests/ui/test_widgets_browser.py"
+
+
+def test_skipped_browser_and_postgres_groups_are_named_in_one_line_before_the_counts() -> None:
+    out = _pytest(PG_TEST, UI_TEST, PRAXIS_LAB_CHROMIUM="/nonexistent/chromium")
+    assert out.returncode == 0, out.stdout[-3000:]
+    lines = out.stdout.strip().splitlines()
+    assert lines[-1].startswith("3 skipped")
+    named = lines[-2]
+    assert named.startswith("not run here: ")
+    assert "1 postgres test (enable: apt-get install postgresql" in named
+    assert "2 browser tests (enable: apt-get install chromium" in named
+
+
+def test_where_ci_requires_the_groups_they_fail_and_no_line_excuses_them() -> None:
+    out = _pytest(PG_TEST, UI_TEST, PRAXIS_LAB_CHROMIUM="/nonexistent/chromium",
+                  PRAXIS_LAB_REQUIRE_PG="1", PRAXIS_LAB_REQUIRE_BROWSER="1")
+    assert out.returncode == 1
+    assert "not run here" not in out.stdout
+    assert out.stdout.splitlines()[-1].startswith("3 errors")
