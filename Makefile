@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 JS_OUT := praxis_lab/static/.built
 
-.PHONY: install demo test test-fast screenshots bench compare-opentrons lint widgets clean
+.PHONY: install demo lab test test-fast screenshots bench compare-opentrons lint widgets clean
 
 install: $(STAMP) $(JS_OUT)
 
@@ -24,6 +24,11 @@ widgets: $(JS_OUT)
 
 demo: install
 	$(PY) -m praxis_lab.demo
+
+# JupyterLab on the tutorials; as root (containers, Binder-like setups) it needs --allow-root.
+LAB_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: install
+	$(VENV)/bin/jupyter lab notebooks/ $(LAB_ARGS)
 
 # The whole suite, browser and PostgreSQL tests included (a throwaway server is
 # started on loopback when PRAXIS_LAB_PG_URL is not set and PostgreSQL is installed).

@@ -22,6 +22,17 @@ def _make_n(target: str, path: str | None = None) -> str:
     return out.stdout
 
 
+@pytest.mark.parametrize(("uid", "allowed"), [("0", True), ("1000", False)])
+def test_make_lab_passes_allow_root_only_as_root(tmp_path: Path, uid: str, allowed: bool) -> None:
+    fake_id = tmp_path / "id"  # `id -u` as make's shell sees it
+    fake_id.write_text(f"#!/bin/sh\necho {uid}\n")
+    fake_id.chmod(0o755)
+    lab = [line for line in _make_n("lab", str(tmp_path)).splitlines()
+           if "jupyter lab notebooks/" in line]
+    assert len(lab) == 1
+    assert ("--allow-root" in lab[0]) is allowed
+
+
 def test_browser_screenshots_go_to_a_temp_dir_unless_make_screenshots_asks_for_docs_img(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from labdriver import screenshot_dir
