@@ -1,6 +1,7 @@
 """``praxis-lab``: simulate, run and look back at PyLabRobot protocols from a shell.
 
 Exit codes: 0 ok, 1 the protocol has a failure mode (or the run failed),
+3 not fully checked (no failure found, but a bound or the time limit stopped the check),
 2 a usage error (bad file, no protocol, a setup that raised: any
 :class:`~praxis_lab.errors.UserError`) or an internal error, with one line on stderr
 and no traceback (``--debug`` prints it).
@@ -110,9 +111,9 @@ def _simulate(args: argparse.Namespace) -> int:
         fixed = repair(report)
         sys.stdout.write(fixed.source)
         print(fixed.summary(), file=sys.stderr)
-        return 0 if fixed.ok else 1
+        return formats.exit_code(fixed.report)
     print(formats.render([formats.Checked(args.file, report)], fmt))
-    return 0 if report.ok else 1
+    return formats.exit_code(report)
 
 
 def _format(args: argparse.Namespace) -> str:

@@ -19,12 +19,18 @@ from praxis_lab.sim.failures import FailureMode
 from praxis_lab.trace.graph import ProtocolComputationGraph
 from praxis_lab.trace.tracer import TraceIssue
 
-__all__ = ["SimulationReport"]
+__all__ = ["UNCHECKED", "SimulationReport"]
+
+# Trace issues that leave a protocol not fully checked: its report is not complete.
+UNCHECKED = frozenset({"timeout", "op_bound", "reads_state", "path_bound"})
 
 
 @dataclass
 class SimulationReport:
-    """Everything ``simulate`` found. ``ok`` is True when no failure mode exists."""
+    """Everything ``simulate`` found. ``ok`` is True when no failure mode exists and every
+    path was checked; ``complete`` is False when a bound (paths, PLR calls, time) or the
+    protocol's reading of live state stopped the check short (``incomplete`` says why and
+    where)."""
 
     protocol: str
     ok: bool
@@ -45,6 +51,7 @@ class SimulationReport:
     # how long the longest path takes on the machines' clock: shakes, spins, profiles and
     # asyncio.sleep (pipetting and moves are not timed)
     duration_s: float = 0.0
+    complete: bool = True
     # how to simulate an edited source as this report was made (set by praxis_lab.simulate)
     _resimulate: Callable[[str], SimulationReport] | None = field(default=None, repr=False)
     # the same source simulated with another setup, and an editor of this report's deck
@@ -63,20 +70,40 @@ class SimulationReport:
             "trace_issues": [{"kind": i.kind, "message": i.message, "line": i.line}
                              for i in self.issues],
             "expected_ops": self.expected_ops, "duration_s": self.duration_s,
+            "complete": self.complete, "incomplete": self.incomplete,
             "timings_ms": self.timings_ms,
         }
 
+    @property
+    def incomplete(self) -> list[str]:
+        """Why the check stopped short, each with where: ``timeout at line 12: …``."""
+        if self.complete:
+            return []
+        return [f"{i.kind}" + (f" at line {i.line}" if i.line else "") + f": {i.message}"
+                for i in self.issues if i.kind in UNCHECKED]
+
+    def verdict(self) -> str:
+        """``ok``, ``FAILS`` (a failure mode) or ``not fully checked`` (none found, but the
+        check stopped short)."""
+        if self.failure_modes:
+            return "FAILS"
+        return "ok" if self.complete and self.ok else "not fully checked"
+
     def summary(self) -> str:
         """A few readable lines: verdict, failures with their first fix, requirements."""
-        head = (f"{self.protocol}: {'ok' if self.ok else 'FAILS'} — {self.expected_ops} ops, "
+        head = (f"{self.protocol}: {self.verdict()} — {self.expected_ops} ops, "
                 f"{self.paths} path{'s' if self.paths != 1 else ''}, level {self.level}")
         lines = [head]
         for f in self.failure_modes:
             lines.append(f"  ✗ {f.message}")
             for fix in f.fixes[:1]:
                 lines.append(f"      fix: {fix['description']}")
+        for why in self.incomplete:
+            lines.append(f"  not fully checked: {why}")
         for i in self.issues:
-            lines.append(f"  ! {i.kind}: {i.message}" + (f" @ line {i.line}" if i.line else ""))
+            if i.kind not in UNCHECKED or self.complete:
+                lines.append(f"  ! {i.kind}: {i.message}"
+                             + (f" @ line {i.line}" if i.line else ""))
         tips = self.requirements.get("tips") or {}
         if tips:
             lines.append("  tips: " + ", ".join(f"{k} {v}" for k, v in tips.items()))

@@ -33,7 +33,7 @@ from praxis_lab.sim.devices import device_requirements
 from praxis_lab.sim.failures import PLR_ERRORS, Failure, FailureMode, locate, merge, plr_error
 from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
-from praxis_lab.sim.report import SimulationReport
+from praxis_lab.sim.report import UNCHECKED, SimulationReport
 from praxis_lab.sim.rules import Context
 from praxis_lab.trace.driver import trace
 from praxis_lab.trace.graph import ProtocolComputationGraph, build_graph
@@ -167,11 +167,13 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     for mode in modes:
         if "well" in mode.data:
             mode.data["required"] = need.get(mode.data["well"], 0.0)
-    issues = _dedupe([p.issue for p in paths if p.issue is not None and p.issue.kind != "raised"]
-                     + traced.issues + _quirks(paths, binding))
+    issues = _inside(_dedupe([p.issue for p in paths
+                              if p.issue is not None and p.issue.kind != "raised"]
+                             + traced.issues + _quirks(paths, binding)), info.source)
+    complete = not any(i.kind in UNCHECKED for i in issues)
     t_end = time.perf_counter()
     report = SimulationReport(
-        protocol=info.name, ok=not modes and not any(i.kind in _UNCHECKED for i in issues),
+        protocol=info.name, ok=not modes and complete, complete=complete,
         paths=len(paths), failure_modes=modes, requirements=requirements, graph=graph,
         deck_layout=layout(binding, _volumes_initial(found.timeline), None),
         timeline=found.timeline,
@@ -190,10 +192,6 @@ def _logged_calls(ops: list[Any]) -> int:
     """The calls a run of the first path logs: the liquid handler's (``asyncio.sleep``, a
     tracker's state and a machine's calls are not in a run's call log)."""
     return sum(1 for op in ops if op.kind == "op" and op.receiver_type == "LiquidHandler")
-
-
-# Trace issues that leave a protocol not fully checked: its report is not ok.
-_UNCHECKED = frozenset({"timeout", "op_bound", "reads_state", "path_bound"})
 
 
 class _Found(NamedTuple):
@@ -287,6 +285,14 @@ def _quirks(paths: list[Path], binding: Binding) -> list[TraceIssue]:
 
 def _volumes_initial(timeline: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in timeline.get("initial", {}).items() if not isinstance(v, bool)}
+
+
+def _inside(issues: list[TraceIssue], source: str) -> list[TraceIssue]:
+    """The issues with every line inside the user's file (a line elsewhere is dropped: the
+    message still says what happened)."""
+    last = source.count("\n") + 1
+    return [i if i.line is None or 1 <= i.line <= last else
+            TraceIssue(i.kind, i.message, None, None, i.raised) for i in issues]
 
 
 def _dedupe(issues: list[TraceIssue]) -> list[TraceIssue]:

@@ -40,7 +40,7 @@ from praxis_lab.trace.tracer import (
 )
 from praxis_lab.trace.trackers import recording_state
 
-__all__ = ["MAX_PATHS", "TIMEOUT_S", "trace"]
+__all__ = ["MAX_PATHS", "TIMEOUT_S", "trace", "user_line"]
 
 MAX_PATHS = 256
 TIMEOUT_S = 20.0
@@ -64,8 +64,10 @@ def _drive(coro: Coroutine[Any, Any, Any]) -> None:
 class _Watchdog:
     """Stops a path that runs longer than ``seconds`` (SIGALRM on the main thread)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, filenames: set[str] | frozenset[str] = frozenset()
+                 ) -> None:
         self.seconds = seconds
+        self.filenames = filenames
         self.active = threading.current_thread() is threading.main_thread() and hasattr(
             signal, "setitimer")
         self.deadline = time.monotonic() + seconds
@@ -77,15 +79,39 @@ class _Watchdog:
         return self
 
     def _fire(self, signum: int, frame: types.FrameType | None) -> None:
-        line = frame.f_lineno if frame is not None else None
         raise _Bound(TraceIssue(
             "timeout", f"the protocol ran for more than {self.seconds:g} s while being traced "
-            "(an endless loop?): stopped", line))
+            "(an endless loop?): stopped", user_line(frame, self.filenames)))
 
     def __exit__(self, *exc: object) -> None:
         if self.active:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, self._old)
+
+
+def user_line(frame: types.FrameType | None, filenames: set[str] | frozenset[str],
+              ) -> int | None:
+    """The line of the innermost frame of the user's file at or above ``frame`` (None when
+    no frame of it is running: a bound never names a line of praxis_lab or PLR)."""
+    while frame is not None and frame.f_code.co_filename not in filenames:
+        frame = frame.f_back
+    return frame.f_lineno if frame is not None else None
+
+
+def _path_bound(max_paths: int, lines: list[int]) -> TraceIssue:
+    """The issue of a path bound: where the protocol forks most (its ``if``s on
+    parameters), those lines named."""
+    counts: dict[int, int] = {}
+    for line in lines:
+        if line > 0:
+            counts[line] = counts.get(line, 0) + 1
+    top = sorted(counts, key=lambda n: (-counts[n], n))[:3]
+    where = (f" (the branches at line{'s' if len(top) > 1 else ''} "
+             f"{', '.join(map(str, sorted(top)))} fork on parameters)") if top else ""
+    return TraceIssue(
+        "path_bound", f"more than {max_paths} paths: explored the first {max_paths}{where}; "
+        "the rest were not checked (fewer `if`s on parameters, or pass --param to fix "
+        "values)", top[0] if top else None)
 
 
 def _raise_position(exc: BaseException, filenames: set[str]) -> tuple[int | None, int | None]:
@@ -142,7 +168,7 @@ def _consistent_witness(tracer: Tracer, witness: dict[str, Any]) -> dict[str, An
 
 
 def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int = MAX_OPS,
-          timeout_s: float = TIMEOUT_S, judge: Callable[[], Judge] | None = None) -> TraceResult:
+          timeout_s: float | None = None, judge: Callable[[], Judge] | None = None) -> TraceResult:
     """Explore every path of ``loaded.func`` with the stand-ins of ``binding``.
 
     ``binding`` comes from :func:`praxis_lab.deck.binding.bind`: ``binding.args(tracer_ref)``
@@ -153,6 +179,7 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
     """
     from praxis_lab import _plr
 
+    timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
     _plr.machine_attributes()  # builds a handler once: never inside a traced path
     filenames = {loaded.info.filename, loaded.func.__code__.co_filename}
     source = loaded.info.source
@@ -168,16 +195,14 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
         return binding.args(lambda: current[-1])  # type: ignore[no-any-return]
 
     result = TraceResult([])
+    fork_lines: list[int] = []
     pending: list[tuple[bool, ...]] = [()]
     seen: set[tuple[bool, ...]] = set()
-    with _Watchdog(timeout_s):
+    with _Watchdog(timeout_s, filenames):
         while pending:
             if len(result.paths) >= max_paths:
                 result.truncated = True
-                result.issues.append(TraceIssue(
-                    "path_bound", f"more than {max_paths} paths: explored the first "
-                    f"{max_paths}; the rest were not checked (fewer `if`s on parameters, or "
-                    "pass --param to fix values)", None))
+                result.issues.append(_path_bound(max_paths, fork_lines))
                 break
             prefix = pending.pop()
             if prefix in seen:
@@ -194,6 +219,7 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
                 if tuple(retry.decisions) == tuple(tracer.decisions):
                     tracer, issue, witness = retry, issue2, moved
             decisions = tuple(tracer.decisions)
+            fork_lines.extend(tracer.fork_lines[len(prefix):])
             seen.add(decisions)
             result.paths.append(Path(decisions, tuple(tracer.conditions), tracer.ops,
                                      witness, issue))

@@ -118,6 +118,7 @@ class Tracer:
         self.conditions: list[str] = []
         self.intervals: dict[str, Interval] = {}
         self.channels_stack: list[list[int]] = []
+        self.fork_lines: list[int] = []  # the user's line of each fork (what a bound names)
 
     # -- Decider protocol (used by Sym) --------------------------------------------
     def witness(self, name: str) -> Any:
@@ -145,6 +146,7 @@ class Tracer:
             k = len(self.decisions)
             result = self.prefix[k] if k < len(self.prefix) else witness
             self.decisions.append(result)
+            self.fork_lines.append(self.where()[0])
             self.conditions.append(cond if result else negated)
         chosen = constraint if result else neg
         if chosen is not None:
