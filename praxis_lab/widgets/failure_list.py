@@ -22,14 +22,18 @@ class FailureList(anywidget.AnyWidget):  # type: ignore[misc]
 
     "Apply fix" calls ``on_apply(i, j)`` (failure ``i``, fix ``j``, indices into the
     original ``failures``), which returns the fixed source and the re-simulated result;
-    the widget shows the diff and the summary and copies the fixed source to the
+    the widget shows the diff and the summary. In JupyterLab 4 and Notebook 7 the fixed
+    source then replaces ``source`` in the notebook cell holding it, in one edit (one undo
+    in the cell restores it); where the frontend gives widgets no notebook, or no cell
+    holds ``source`` any more, the widget says so and copies the fixed source to the
     clipboard. An exception in ``on_apply`` is shown in the widget (``error``) and kept
     in ``last_exception``; it is never lost in a log.
 
     Args:
         failures: failure-mode dicts (``kind``, ``certainty``, ``condition``, ``line``,
             ``column``, ``method``, ``message``, ``resources``, ``fixes``).
-        source: the cell's source (used to compute the diff when ``on_apply`` gives none).
+        source: the protocol's source as the cell holds it (what a fix replaces there; the
+            diff is computed from it when ``on_apply`` gives none).
         on_apply: ``(i, j) -> {"source", "diff", "ok", "summary", "failure_modes"}``.
 
     Example:

@@ -1,10 +1,15 @@
 // FailureList: every failure mode with its kind, certainty, line, message and fixes.
 // "Apply fix" sends {type: "apply", failure: i, fix: j}; Python answers by setting
 // `applied` = {source, diff, ok, summary, failure_modes}: the diff is shown with
-// coloured +/- lines, with the re-simulated summary, and the fixed source is copied
-// to the clipboard when the browser allows it.
+// coloured +/- lines, with the re-simulated summary (the fixed source simulated again).
+// In JupyterLab 4 / Notebook 7 the fixed source replaces the protocol in the cell that
+// holds it, in one edit of the notebook's shared model (one undo in the cell restores
+// it); a later fix replaces the earlier one. Where the frontend gives widgets no
+// notebook (a viewer, VS Code, a static page) or the cell was edited since, it says so
+// and copies the fixed source to the clipboard instead.
 //
 // Model traits: failures [...], source (str), applied (dict | null), error (str).
+import { replaceInCell, sharedNotebook } from "./_notebook.js";
 import { bareMessage, h, injectStyle, listen, replace } from "./_shared.js";
 
 const CSS = `
@@ -35,6 +40,7 @@ const CSS = `
 .praxis-failures pre.pf-diff .hunk { color: var(--praxis-accent); }
 .praxis-failures pre.pf-diff .meta { color: var(--praxis-muted); }
 .praxis-failures .pf-copy { display: flex; gap: 8px; align-items: center; }
+.praxis-failures .pf-cell-state.edited { color: var(--praxis-ok); }
 .praxis-failures textarea.pf-source { width: 100%; min-height: 8em; font-family: var(--praxis-mono);
   background: var(--praxis-bg); color: var(--praxis-fg); border: 1px solid var(--praxis-border); }
 `;
@@ -67,6 +73,39 @@ export async function copyText(text) {
     return false;
   }
 }
+
+// Per model (a widget shown twice has two views): the protocol's text as the cell holds it
+// since the last fix applied there, and which application edited it.
+const cells = new WeakMap();
+
+/** Put `applied.source` in the cell in place of the protocol's text (the previous fix's,
+ * else the report's source); resolves to "edited", "no-notebook" or "not-found". Each
+ * application is made once, by the first view that sees it. */
+export function editCell(model, applied) {
+  const state = cells.get(model) || { text: model.get("source") || "", n: null, done: null };
+  cells.set(model, state);
+  if (state.n !== applied.n) {
+    state.n = applied.n;
+    state.done = (async () => {
+      if (!sharedNotebook(model)) return "no-notebook";
+      // the last fix's text, else the report's own (the cell was undone back to it)
+      for (const text of new Set([state.text, model.get("source") || ""])) {
+        if (await replaceInCell(model, text, applied.source || "")) {
+          state.text = applied.source || "";
+          return "edited";
+        }
+      }
+      return "not-found";
+    })();
+  }
+  return state.done;
+}
+
+const CELL_STATE = {
+  edited: "the cell now holds the fixed source, simulated again above (one undo in the cell restores it)",
+  "no-notebook": "this frontend gives widgets no access to the notebook: copy the fixed source into the cell",
+  "not-found": "the protocol was not found in one cell as it was simulated (edited since?): copy the fixed source into the cell",
+};
 
 function render({ model, el }) {
   injectStyle("praxis-failure-list-css", CSS);
@@ -125,7 +164,7 @@ function render({ model, el }) {
     return fix ? h("div", { class: "praxis-muted pf-applied-fix" }, `applied: ${fix.description}`) : null;
   }
 
-  function showApplied(copy) {
+  function showApplied(edit) {
     const box = root.querySelector(".pf-applied");
     const applied = model.get("applied");
     if (!box) return;
@@ -134,6 +173,7 @@ function render({ model, el }) {
     const ok = applied.ok ?? remaining.length === 0;
     const lines = diffLines(applied.diff);
     const copyState = h("span", { class: "pf-copy-state praxis-muted" });
+    const cellState = h("div", { class: "pf-cell-state praxis-muted" });
     const area = h("textarea", { class: "pf-source", readonly: true, hidden: true, onfocus: (e) => e.target.select() });
     area.value = applied.source || "";
     const tryCopy = async () => {
@@ -150,9 +190,16 @@ function render({ model, el }) {
       lines.length
         ? h("pre", { class: "pf-diff" }, lines.map((l) => h("span", { class: l.kind }, l.text || " ")))
         : h("div", { class: "praxis-muted" }, "no change to the source"),
+      cellState,
       h("div", { class: "pf-copy" }, h("button", { class: "pf-copy-btn", onclick: tryCopy }, "Copy fixed source"), copyState),
       area);
-    if (copy) tryCopy();
+    if (!edit) return;
+    editCell(model, applied).then((result) => {
+      cellState.textContent = CELL_STATE[result] || "";
+      cellState.classList.toggle("edited", result === "edited");
+      cellState.dataset.result = result;
+      if (result !== "edited") tryCopy();
+    });
   }
 
   draw();

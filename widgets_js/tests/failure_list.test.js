@@ -35,7 +35,7 @@ describe("FailureList", () => {
     expect(el.querySelector(".pf-status").textContent).toContain("applying");
   });
 
-  it("shows the diff, the re-simulated summary and copies the fixed source", async () => {
+  it("shows the diff, the re-simulated summary and, with no notebook to edit, says so and copies the fixed source", async () => {
     const writeText = vi.fn(() => Promise.resolve());
     vi.stubGlobal("navigator", { clipboard: { writeText } });
     const { el, model } = mount(failureList, state());
@@ -49,7 +49,56 @@ describe("FailureList", () => {
     expect(el.querySelector(".pf-summary").textContent).toContain("ok");
     expect(writeText).toHaveBeenCalledWith(fixture.applied.source);
     expect(el.querySelector(".pf-copy-state").textContent).toContain("copied");
+    expect(el.querySelector(".pf-cell-state").textContent).toContain("no access to the notebook");
     expect(el.querySelector(".pf-apply").disabled).toBe(false);
+  });
+
+  it("puts the fixed source in the cell holding the protocol in one edit, and a later fix in place of the first", async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    vi.stubGlobal("navigator", { clipboard: { writeText } });
+    let text = `%%praxis simulate --setup make_deck\n${fixture.source}`;
+    const setSource = vi.fn((value) => { text = value; });
+    const cells = [{ id: "a", getSource: () => "%load_ext praxis_lab", setSource: vi.fn() },
+      { id: "b", getSource: () => text, setSource }];
+    const { el, model } = mount(failureList, state());
+    model.widget_manager = { context: { model: { sharedModel: { cells, insertCell: vi.fn() } } } };
+    model.set("applied", { ...fixture.applied, n: 1 });
+    await flush();
+    expect(setSource).toHaveBeenCalledTimes(1);  // one edit: one undo step restores the cell
+    expect(text).toBe(`%%praxis simulate --setup make_deck\n${fixture.applied.source}`);
+    expect(cells[0].setSource).not.toHaveBeenCalled();
+    const said = el.querySelector(".pf-cell-state");
+    expect(said.dataset.result).toBe("edited");
+    expect(said.textContent).toContain("the cell now holds the fixed source");
+    expect(writeText).not.toHaveBeenCalled();
+    // another fix of the same report: its source replaces the first fix's in the cell
+    const second = `${fixture.source}# fixed again\n`;
+    model.set("applied", { ...fixture.applied, source: second, n: 2 });
+    await flush();
+    expect(setSource).toHaveBeenCalledTimes(2);
+    expect(text).toBe(`%%praxis simulate --setup make_deck\n${second}`);
+  });
+
+  it("edits the cell once when the list is shown twice, and copies when the cell was edited since", async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    vi.stubGlobal("navigator", { clipboard: { writeText } });
+    let text = fixture.source;
+    const setSource = vi.fn((value) => { text = value; });
+    const cells = [{ id: "b", getSource: () => text, setSource }];
+    const { el, model } = mount(failureList, state());
+    model.widget_manager = { context: { model: { sharedModel: { cells, insertCell: vi.fn() } } } };
+    const other = document.createElement("div");
+    failureList.render({ model, el: other });  // a second view of the same widget
+    model.set("applied", { ...fixture.applied, n: 1 });
+    await flush();
+    expect(setSource).toHaveBeenCalledTimes(1);
+    expect(other.querySelector(".pf-cell-state").dataset.result).toBe("edited");
+    text = "async def something_else(lh):\n    pass\n";  // the user rewrote the cell
+    model.set("applied", { ...fixture.applied, n: 2 });
+    await flush();
+    expect(setSource).toHaveBeenCalledTimes(1);
+    expect(el.querySelector(".pf-cell-state").textContent).toContain("not found");
+    expect(writeText).toHaveBeenCalledWith(fixture.applied.source);
   });
 
   it("asks to select and copy when the clipboard is unavailable", async () => {
