@@ -55,6 +55,25 @@ def test_fix_replaces_the_cell_with_the_fixed_source(ip):
     assert "lh.dispense(dst" in captured["text"]
 
 
+def test_fix_says_what_it_applied_and_what_is_left_and_keeps_the_fixed_report(ip, capsys):
+    captured = {}
+    ip.set_next_input = lambda text, replace=False: captured.update(text=text, replace=replace)
+    cell = CELL.replace('    await lh.drop_tips(tips["A1:H1"])\n',
+                        '    await lh.frobnicate(dst)\n    await lh.drop_tips(tips["A1:H1"])\n')
+    try:
+        ip.run_cell_magic("praxis", "simulate --fix", cell)
+    finally:
+        del ip.set_next_input
+    said = capsys.readouterr().out
+    assert "applied 2 fixes in 1 round:\n  ✓ use dispense() (the closest real method)" in said
+    assert "  ✓ discard the tips into the trash" in said
+    assert "left: 1 failure mode\n  ✗ unknown_method @ line 9: lh.frobnicate" in said
+    report = ip.user_ns["_praxis"]  # the fixed source's report
+    assert [(f.kind, f.line) for f in report.failure_modes] == [("unknown_method", 9)]
+    assert "discard_tips()" in report.source
+    assert "lh.dispense(dst" in captured["text"] and "lh.frobnicate(dst)" in captured["text"]
+
+
 @pytest.mark.parametrize(("line", "cell", "message"), [
     ("", CELL, "say what to do"),
     ("simulate --bogus", CELL, "unrecognized arguments: --bogus"),

@@ -103,7 +103,9 @@ def _no_tips(s: _Site) -> list[Fix]:
                     f"{start.lineno}", start.lineno, new=f"await {lh}.pick_up_tips96({rack})\n")]
     if s.place.loop is not None:
         return _loop_pick_up(s, start)
-    if m in DROPS:
+    if m in DROPS:  # a second drop goes; a drop after tips used without a pick-up stays
+        if tip_op(_next_tip_stmt(s.place.before())) in USERS:
+            return []  # the missing pick-up is the fix (of the use before it)
         return [Fix("remove", f"remove the {m} at line {line}: no tip is mounted there", line)]
     later = _next_tip_stmt(s.place.after())
     if later is not None and tip_op(later) in PICKS:  # picked up too late: move it up
