@@ -104,7 +104,8 @@ def _no_tips(s: _Site) -> list[Fix]:
     if s.place.loop is not None:
         return _loop_pick_up(s, start)
     if m in DROPS:  # a second drop goes; a drop after tips used without a pick-up stays
-        if tip_op(_next_tip_stmt(s.place.before())) in USERS:
+        used = _next_tip_stmt(s.place.before())
+        if used is not None and tip_op(used) in USERS:
             return []  # the missing pick-up is the fix (of the use before it)
         return [Fix("remove", f"remove the {m} at line {line}: no tip is mounted there", line)]
     later = _next_tip_stmt(s.place.after())
