@@ -24,6 +24,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from praxis_lab.deck.proposal import forget_frozen
+from praxis_lab.protocol.analyse import ProtocolError
 from praxis_lab.protocol.setups import (
     FrozenUnusable,
     asked_more,
@@ -33,6 +34,7 @@ from praxis_lab.protocol.setups import (
 )
 from praxis_lab.sim.report import SimulationReport
 from praxis_lab.sim.simulate import simulate_loaded
+from praxis_lab.trace.sandbox import Sandbox, refuse, simulating
 
 __all__ = ["simulate"]
 
@@ -58,8 +60,22 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
 def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name: str | None,
               namespace: Mapping[str, Any] | None, cache: bool, *,
               frozen: bool) -> SimulationReport:
+    with simulating() as box:  # the protocol's code may read, never write, spawn or connect
+        return _simulate_sandboxed(box, protocol, setup, params, name, namespace, cache,
+                                   frozen=frozen)
+
+
+def _simulate_sandboxed(box: Sandbox, protocol: Any, setup: Any,
+                        params: Mapping[str, Any] | None, name: str | None,
+                        namespace: Mapping[str, Any] | None, cache: bool, *,
+                        frozen: bool) -> SimulationReport:
     t0 = time.perf_counter()
-    loaded, entry = load_with_setup(protocol, setup, name, namespace, frozen=frozen)
+    try:
+        loaded, entry = load_with_setup(protocol, setup, name, namespace, frozen=frozen)
+    except ProtocolError:
+        refuse(box, "its top level")  # the side effect it raised is the cause
+        raise
+    refuse(box, "its top level")  # (it caught the refusal)
     # a setup is fingerprinted by what it resolves to (it may live in another notebook
     # cell than the protocol, and change on its own): its code and what that reads
     fp = setup_key(loaded, setup)

@@ -89,8 +89,13 @@ def _simulate(sub: _Commands) -> None:
         "simulate", help="trace a protocol and report every failure mode with fixes",
         description="Trace FILE's protocol without running it, check every PLR call on every "
                     "path (tips, liquid, deck, arguments), print the failure modes with their "
-                    "line and fixes, and what the deck must hold. Nothing is recorded. Exit "
-                    "code 0: ok, 1: at least one failure mode, 2: usage error.")
+                    "line and fixes, and what the deck must hold. Nothing is recorded. "
+                    "FILE's Python does run (its top level, the setup, the protocol's body "
+                    "on every path) with PLR calls recorded, never sent to a device; while "
+                    "it runs it may read files, but writing or deleting files, starting "
+                    "processes and network connections are blocked and reported as a "
+                    "protocol_error at the line. Exit code 0: ok, 1: at least one failure "
+                    "mode, 2: usage error.")
     _protocol_args(sim)
     sim.add_argument("--json", action="store_true",
                      help="print the full report as JSON (failure modes with fixes, requirements, "

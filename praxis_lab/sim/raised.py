@@ -96,9 +96,18 @@ def _protocol_error(r: _Raised) -> Failure:
                      "involved: fix the code at this line or the values it is given")
 
 
+def _side_effect(r: _Raised) -> Failure:
+    what = r.message.split(": ", 1)[-1]
+    return r.failure("protocol_error", f"the protocol {what}: simulate runs the protocol's "
+                     "Python and refuses writing or deleting files, starting processes and "
+                     "network connections (reading files is allowed); keep them out of the "
+                     "protocol, or check it without them")
+
+
 # The rule for each exception class, looked up along the raised exception's MRO.
 RAISED: dict[str, Rule] = {
     "ProtocolError": _reported_elsewhere,
+    "SideEffectBlocked": _side_effect,  # praxis_lab.trace.sandbox
     "ResourceNotFoundError": _not_found,  # PLR's deck.get_resource
     "AttributeError": _unknown_method,  # lh.mix, plate.wells: what PLR does not have
     "TypeError": _type_error,
@@ -120,7 +129,7 @@ def raised_failures(issue: TraceIssue | None, source: str, proposed: bool) -> li
     if own == "assert" and "AssertionError" not in issue.raised:
         own = None  # PLR raised while the assert's test was computed
     r = _Raised(issue, own, proposed)
-    if r.own is not None and "ProtocolError" not in issue.raised:
+    if r.own is not None and not {"ProtocolError", "SideEffectBlocked"} & set(issue.raised):
         rule: Rule = _protocol_error
     else:
         rule = next((RAISED[name] for name in issue.raised if name in RAISED), _protocol_error)

@@ -37,6 +37,8 @@ from praxis_lab.sim.report import UNCHECKED, SimulationReport
 from praxis_lab.sim.rules import Context
 from praxis_lab.trace.driver import trace
 from praxis_lab.trace.graph import ProtocolComputationGraph, build_graph
+from praxis_lab.trace.sandbox import Sandbox, refuse
+from praxis_lab.trace.scope import sandbox
 from praxis_lab.trace.tracer import Path, TraceIssue
 
 __all__ = ["Checked", "check_paths", "simulate_loaded"]
@@ -149,7 +151,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     ``frozen`` its entry in the user cache directory).
     """
     info = loaded.info
-    objects = setup_objects(loaded, setup, setup_key, frozen) if setup is not None else None
+    objects = _setup_objects(loaded, setup, setup_key, frozen) if setup is not None else None
     setup_name = setup if isinstance(setup, str) else getattr(setup, "__name__", None)
     binding = bind(info, objects, params, setup_name)
     t_analyse = time.perf_counter()
@@ -192,6 +194,22 @@ def _logged_calls(ops: list[Any]) -> int:
     """The calls a run of the first path logs: the liquid handler's (``asyncio.sleep``, a
     tracker's state and a machine's calls are not in a run's call log)."""
     return sum(1 for op in ops if op.kind == "op" and op.receiver_type == "LiquidHandler")
+
+
+def _setup_objects(loaded: Loaded, setup: Any, key: str | None,
+                   frozen: Frozen | None) -> dict[str, Any]:
+    """The setup's objects; a side effect the setup attempted is a ProtocolError (when it
+    runs under :func:`~praxis_lab.trace.sandbox.simulating`)."""
+    box = sandbox()
+    try:
+        objects = setup_objects(loaded, setup, key, frozen)
+    except ProtocolError:
+        if isinstance(box, Sandbox):
+            refuse(box, "the setup")  # the side effect it raised is the cause
+        raise
+    if isinstance(box, Sandbox):
+        refuse(box, "the setup")  # (it caught the refusal)
+    return objects
 
 
 class _Found(NamedTuple):

@@ -28,6 +28,8 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from praxis_lab.protocol.blocks import guarded_lines
+from praxis_lab.trace.sandbox import Sandbox, raised_issue
+from praxis_lab.trace.scope import sandbox
 from praxis_lab.trace.tracer import (
     MAX_OPS,
     Judge,
@@ -154,6 +156,17 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
     return None
 
 
+def _blocked(issue: TraceIssue | None) -> TraceIssue | None:
+    """The path's issue, or the first side effect it attempted while being simulated (the
+    protocol may have caught the refusal: it is reported all the same)."""
+    box = sandbox()
+    taken = box.take() if isinstance(box, Sandbox) else []
+    if not taken or (issue is not None and issue.kind != "raised"):
+        return issue
+    message, line, names = raised_issue(taken[0])
+    return TraceIssue("raised", message, line, None, names)
+
+
 def _consistent_witness(tracer: Tracer, witness: dict[str, Any]) -> dict[str, Any] | None:
     """A witness inside every interval of the path, or None when it already is."""
     changed = dict(witness)
@@ -210,12 +223,12 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
             witness = dict(binding.witness)
             tracer = tracer_for(prefix, witness)
             current.append(tracer)
-            issue = _run_path(loaded.func, make_args, tracer, filenames, binding)
+            issue = _blocked(_run_path(loaded.func, make_args, tracer, filenames, binding))
             moved = _consistent_witness(tracer, witness)
             if moved is not None and issue is None:
                 retry = tracer_for(tuple(tracer.decisions), moved)
                 current.append(retry)
-                issue2 = _run_path(loaded.func, make_args, retry, filenames, binding)
+                issue2 = _blocked(_run_path(loaded.func, make_args, retry, filenames, binding))
                 if tuple(retry.decisions) == tuple(tracer.decisions):
                     tracer, issue, witness = retry, issue2, moved
             decisions = tuple(tracer.decisions)

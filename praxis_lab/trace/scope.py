@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
 
-__all__ = ["Scope", "current", "entered", "real_state", "route"]
+__all__ = ["Scope", "current", "entered", "real_state", "route", "sandbox", "sandboxed"]
 
 
 class Scope:
@@ -68,6 +68,26 @@ def entered(scope: Scope) -> Iterator[Scope]:
         yield scope
     finally:
         _SCOPE.reset(token)
+
+
+# the side effects refused while simulating (praxis_lab.trace.sandbox): this context only
+_SANDBOX: ContextVar[Any] = ContextVar("praxis_lab.trace.sandbox", default=None)
+
+
+def sandbox() -> Any:
+    """The sandbox of the simulation running here (None outside one, and on any other
+    thread): :mod:`praxis_lab.trace.sandbox` refuses the protocol's side effects in it."""
+    return _SANDBOX.get()
+
+
+@contextlib.contextmanager
+def sandboxed(box: Any) -> Iterator[Any]:
+    """Simulate inside ``box`` for the length of the block (this context only)."""
+    token = _SANDBOX.set(box)
+    try:
+        yield box
+    finally:
+        _SANDBOX.reset(token)
 
 
 @contextlib.contextmanager

@@ -1,0 +1,264 @@
+"""Simulation has no side effects: the protocol's code may read, never write, spawn or connect.
+
+``simulate`` runs the protocol file's Python (its module top level, its setup, its body once
+per explored path). While it does, the code of the protocol (and whatever it calls) may read
+files, but may not create, change or delete one, start or signal a process, or open a
+network connection: each is refused with :class:`SideEffectBlocked` (a
+:class:`PermissionError`, as on a read-only disk) and recorded with the protocol's line, so
+the report says ``writes /path while being simulated`` even when the protocol catches it.
+
+One audit hook (:func:`sys.addaudithook`) is installed once; it refuses an event only when
+the code raising it runs inside :func:`simulating` (a :mod:`contextvars` context of
+:mod:`praxis_lab.trace.scope`, so another thread, a real run, is never touched) and the
+innermost code that is neither the standard library nor an installed package is the
+protocol's, not praxis_lab's own (its cache of setups is written while simulating).
+Python's own bytecode cache (``__pycache__``) stays writable.
+
+>>> import os, tempfile
+>>> path = os.path.join(tempfile.mkdtemp(), "log.txt")
+>>> with simulating() as box:
+...     exec(compile("open(path, 'w')", "<protocol>", "exec"), {"path": path})
+Traceback (most recent call last):
+...
+praxis_lab.trace.sandbox.SideEffectBlocked: writes ... while being simulated
+>>> os.path.exists(path), box.blocked[0].line
+(False, 1)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import sysconfig
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from praxis_lab.trace.scope import sandbox, sandboxed
+
+__all__ = ["Blocked", "Sandbox", "SideEffectBlocked", "simulating", "user_frame"]
+
+
+class SideEffectBlocked(PermissionError):
+    """A side effect the protocol's code attempted while being simulated (refused)."""
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """One refused side effect: what it was (``writes /tmp/x``) and the protocol's line."""
+
+    what: str
+    line: int | None
+    filename: str | None
+
+    def message(self) -> str:
+        """``writes /tmp/x while being simulated``."""
+        return f"{self.what} while being simulated"
+
+
+@dataclass
+class Sandbox:
+    """What one simulation refused, in order (:meth:`take` hands them over once)."""
+
+    blocked: list[Blocked] = field(default_factory=list)
+    _taken: int = 0
+
+    def take(self) -> list[Blocked]:
+        """The side effects refused since the last call."""
+        new = self.blocked[self._taken:]
+        self._taken = len(self.blocked)
+        return new
+
+
+@contextlib.contextmanager
+def simulating() -> Iterator[Sandbox]:
+    """Refuse the protocol's side effects in this context (this thread or task only);
+    nested simulations share the outer sandbox."""
+    outer = sandbox()
+    if isinstance(outer, Sandbox):
+        yield outer
+        return
+    _install()
+    box = Sandbox()
+    with sandboxed(box):
+        yield box
+
+
+# --- the frames: library, praxis_lab's own, or the user's (the protocol and its helpers) ---
+
+_OWN = str(Path(__file__).resolve().parent.parent) + os.sep
+
+
+def _library_roots() -> tuple[str, ...]:
+    roots = set()
+    for scheme_path in ("stdlib", "platstdlib", "purelib", "platlib"):
+        for base in (None, {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}):
+            with contextlib.suppress(KeyError):
+                found = sysconfig.get_paths(vars=base)[scheme_path]
+                roots.add(str(Path(found).resolve()) + os.sep)
+    return tuple(sorted(roots))
+
+
+_LIBRARY = _library_roots()
+_PACKAGES = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+
+
+def _kind(filename: str) -> str:
+    """``own`` (praxis_lab), ``library`` (the standard library, an installed package) or
+    ``user``."""
+    if filename.startswith(_OWN):
+        return "own"
+    if filename.startswith(("<frozen", "<string>")) or filename.startswith(_LIBRARY) or any(
+            p in filename for p in _PACKAGES):
+        return "library"
+    return "user"
+
+
+def user_frame(frame: Any) -> Any:
+    """The innermost frame from ``frame`` outwards that is the user's code, or None when
+    praxis_lab's own code comes first (or no user code is on the stack)."""
+    while frame is not None:
+        kind = _kind(frame.f_code.co_filename)
+        if kind == "own":
+            return None
+        if kind == "user":
+            return frame
+        frame = frame.f_back
+    return None
+
+
+# --- the audit events refused, each described as the protocol's action ---
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+
+def _path(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode(errors="replace")
+    return os.fspath(value) if isinstance(value, str | os.PathLike) else repr(value)
+
+
+def _cache(value: Any) -> bool:
+    return isinstance(value, str | bytes | os.PathLike) and "__pycache__" in _path(value)
+
+
+def _opened(args: tuple[Any, ...]) -> str | None:
+    path, mode, flags = (*args, None, None, None)[:3]
+    writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+        isinstance(flags, int) and bool(flags & _WRITE_FLAGS))
+    if not writes or _cache(path) or path in (1, 2):
+        return None
+    return f"writes {_path(path)}"
+
+
+def _first(verb: str) -> Any:
+    def describe(args: tuple[Any, ...]) -> str | None:
+        if args and _cache(args[0]):
+            return None
+        return f"{verb} {_path(args[0])}" if args else verb
+    return describe
+
+
+def _renamed(args: tuple[Any, ...]) -> str | None:
+    if len(args) >= 2 and _cache(args[1]):
+        return None
+    return f"renames {_path(args[0])} to {_path(args[1])}"
+
+
+def _process(args: tuple[Any, ...]) -> str:
+    shown = [a for a in args if isinstance(a, str | bytes | list | tuple) and a]
+    what = shown[0] if shown else ""
+    if isinstance(what, list | tuple):
+        what = " ".join(_path(a) for a in what)
+    return f"starts a process ({_path(what)})" if what else "starts a process"
+
+
+def _network(verb: str) -> Any:
+    def describe(args: tuple[Any, ...]) -> str:
+        target = args[1] if len(args) > 1 and verb != "looks up" else args[0] if args else ""
+        return f"{verb} {target!r}" if not isinstance(target, str) else f"{verb} {target}"
+    return describe
+
+
+_EVENTS: dict[str, Any] = {
+    "open": _opened,
+    "os.remove": _first("deletes"), "os.rmdir": _first("deletes"),
+    "shutil.rmtree": _first("deletes"), "os.rename": _renamed,
+    "os.mkdir": _first("creates"), "os.chmod": _first("changes"),
+    "os.chown": _first("changes"), "os.utime": _first("changes"),
+    "os.truncate": _first("truncates"), "os.link": _first("links"),
+    "os.symlink": _first("links"), "os.mkfifo": _first("creates"),
+    "os.mknod": _first("creates"), "os.setxattr": _first("changes"),
+    "os.removexattr": _first("changes"), "shutil.chown": _first("changes"),
+    "sqlite3.connect": lambda a: None if a and a[0] in (":memory:", "", b":memory:") else
+    f"writes {_path(a[0])}",
+    "subprocess.Popen": _process, "os.system": _process, "os.exec": _process,
+    "os.posix_spawn": _process, "os.spawn": _process,
+    "os.fork": lambda a: "forks the process", "os.forkpty": lambda a: "forks the process",
+    "os.kill": lambda a: f"signals process {a[0]}", "os.killpg": lambda a: "signals processes",
+    "socket.connect": _network("connects to"), "socket.bind": _network("listens on"),
+    "socket.sendto": _network("sends to"), "socket.sendmsg": _network("sends to"),
+    "socket.getaddrinfo": _network("looks up"), "socket.gethostbyname": _network("looks up"),
+    "socket.gethostbyaddr": _network("looks up"),
+}
+
+_INSTALLED = False
+_LOCK = threading.Lock()
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    describe = _EVENTS.get(event)
+    if describe is None:
+        return
+    box = sandbox()
+    if not isinstance(box, Sandbox):
+        return
+    what = describe(args)
+    if what is None:
+        return
+    frame = user_frame(sys._getframe(1))
+    if frame is None:
+        return  # praxis_lab's own doing (its cache), or no user code on the stack
+    blocked = Blocked(what, frame.f_lineno, frame.f_code.co_filename)
+    box.blocked.append(blocked)
+    raise SideEffectBlocked(blocked.message())
+
+
+def _install() -> None:
+    global _INSTALLED
+    if _INSTALLED:
+        return
+    with _LOCK:
+        if not _INSTALLED:
+            sys.addaudithook(_hook)
+            _INSTALLED = True
+
+
+_WHAT_RUNS = ("simulate runs the protocol's Python (its top level, its setup, its body on "
+              "every path) and lets it read files, but refuses writing or deleting files, "
+              "starting processes and network connections")
+
+
+def refuse(box: Sandbox, where: str) -> None:
+    """Raise a :class:`~praxis_lab.protocol.analyse.ProtocolError` naming the first side
+    effect ``box`` refused since the last look, at ``where`` (``its top level``, ``the
+    setup``): such code cannot be simulated, whether or not it caught the refusal."""
+    blocked = box.take()
+    if not blocked:
+        return
+    from praxis_lab.protocol.analyse import ProtocolError
+
+    first = blocked[0]
+    name = Path(first.filename).name if first.filename else "the protocol"
+    raise ProtocolError(f"{name} ({where}) {first.message()}: {_WHAT_RUNS}; move it "
+                        "out of the code simulate runs", line=first.line)
+
+
+def raised_issue(blocked: Blocked) -> tuple[str, int | None, tuple[str, ...]]:
+    """What a path's ``raised`` issue says of a refused side effect: its message, line and
+    class names (the protocol may have caught the refusal: the side effect is reported)."""
+    names = tuple(c.__name__ for c in SideEffectBlocked.__mro__[:-1])
+    return f"SideEffectBlocked: {blocked.message()}", blocked.line, names

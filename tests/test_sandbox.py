@@ -1,0 +1,184 @@
+"""Simulation has no side effects: the protocol may read files, never write, spawn or connect."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from praxis_lab import simulate
+from praxis_lab.protocol.analyse import ProtocolError
+from praxis_lab.trace.sandbox import SideEffectBlocked, simulating
+from praxis_lab.trace.scope import sandbox
+
+PROTOCOLS = Path(__file__).parent / "protocols"
+
+HEAD = '''
+async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):
+    await lh.pick_up_tips(tips["A1"])
+'''
+
+
+def _only(report):
+    assert [m.kind for m in report.failure_modes] == ["protocol_error"], report.failure_modes
+    return report.failure_modes[0]
+
+
+def test_a_file_written_in_the_body_is_refused_and_reported_at_its_line(tmp_path):
+    target = tmp_path / "log.txt"
+    report = simulate(HEAD + f'    open({str(target)!r}, "w").write("moved")\n')
+    mode = _only(report)
+    assert mode.line == 4
+    assert f"writes {target} while being simulated" in mode.message
+    assert not target.exists()
+
+
+def test_a_file_deleted_in_the_body_is_still_there(tmp_path):
+    victim = tmp_path / "results.csv"
+    victim.write_text("keep me")
+    report = simulate("import os\n" + HEAD + f"    os.remove({str(victim)!r})\n")
+    assert f"deletes {victim} while being simulated" in _only(report).message
+    assert victim.read_text() == "keep me"
+
+
+def test_a_refusal_the_protocol_catches_is_reported_all_the_same(tmp_path):
+    target = tmp_path / "log.txt"
+    report = simulate(HEAD + f'''    try:
+        open({str(target)!r}, "a")
+    except OSError:
+        pass
+''')
+    assert _only(report).line == 5 and not target.exists()
+
+
+def test_a_process_started_on_a_branch_only_is_refused_on_that_path(tmp_path):
+    marker = tmp_path / "ran"
+    report = simulate("import subprocess\n" + HEAD.replace("plate: Plate", "plate: Plate, "
+                      "n: int = 1") + f'''    if n > 5:
+        subprocess.run(["touch", {str(marker)!r}])
+''')
+    mode = _only(report)
+    assert "starts a process" in mode.message and mode.line == 6
+    assert mode.certainty == "conditional" and "n > 5" in (mode.condition or "")
+    assert not marker.exists()
+
+
+def test_a_network_connection_and_a_name_lookup_are_refused():
+    report = simulate("import socket\n" + HEAD + '    with socket.socket() as s:\n'
+                      '        s.connect(("127.0.0.1", 9))\n')
+    assert "connects to ('127.0.0.1', 9) while being simulated" in _only(report).message
+    report = simulate("import socket\n" + HEAD +
+                      '    socket.create_connection(("robot.lab", 80), timeout=1)\n')
+    assert "looks up robot.lab while being simulated" in _only(report).message
+
+
+def test_reading_a_pick_list_stays_allowed(tmp_path):
+    picks = tmp_path / "picks.csv"
+    picks.write_text("A1\nB1\n")
+    report = simulate(f'''
+async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):
+    wells = open({str(picks)!r}).read().split()
+    await lh.pick_up_tips(tips["A1"])
+    for w in wells:
+        await lh.aspirate(plate[w], vols=[10])
+''')
+    assert all(m.kind != "protocol_error" for m in report.failure_modes)
+    assert report.expected_ops == 3
+
+
+def test_a_side_effect_at_the_top_level_is_one_protocol_error_naming_the_line(tmp_path):
+    target = tmp_path / "top.txt"
+    source = f"open({str(target)!r}, 'w')\n" + HEAD
+    with pytest.raises(ProtocolError, match=r"\(its top level\) writes .*top.txt while "
+                       r"being simulated.* @ 1:0"):
+        simulate(source)
+    caught = f"try:\n    open({str(target)!r}, 'w')\nexcept OSError:\n    pass\n" + HEAD
+    with pytest.raises(ProtocolError, match=r"its top level.* @ 2:0"):
+        simulate(caught)
+    assert not target.exists()
+
+
+def test_a_setup_with_a_side_effect_is_refused_every_time(tmp_path, monkeypatch):
+    """A setup is kept (and frozen between processes) only once it has run: one that writes
+    runs under the sandbox each time, and is never kept."""
+    monkeypatch.setenv("PRAXIS_LAB_CACHE", "on")
+    monkeypatch.setenv("PRAXIS_LAB_CACHE_DIR", str(tmp_path / "cache"))
+    target = tmp_path / "deck.log"
+    text = (PROTOCOLS / "ok_96_head.py").read_text().replace(
+        "    return {", f"    open({str(target)!r}, 'w')\n    return {{")
+    protocol = tmp_path / "head.py"
+    protocol.write_text(text)
+    for _ in range(2):
+        with pytest.raises(ProtocolError, match=r"\(the setup\) writes .*deck.log"):
+            simulate(protocol, setup="setup", cache=False)
+    assert not target.exists()
+
+
+def test_praxis_lab_still_files_its_own_cache_while_simulating(tmp_path):
+    """A cold process freezes the setup it built into the cache directory, mid-simulation."""
+    env = {**os.environ, "PRAXIS_LAB_CACHE": "on", "PRAXIS_LAB_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "praxis_lab.cli", "simulate",
+                           str(PROTOCOLS / "ok_96_head.py"), "--setup", "setup"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in tmp_path.rglob("*") if "setups" in p.parts and p.is_file()]
+
+
+def test_importing_a_helper_module_writes_its_bytecode_cache_unreported(tmp_path, monkeypatch):
+    (tmp_path / "helpers_for_sandbox.py").write_text("WELLS = ['A1']\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    report = simulate("from helpers_for_sandbox import WELLS\n" + HEAD)
+    assert report.ok
+    sys.modules.pop("helpers_for_sandbox", None)
+
+
+def test_another_thread_is_never_touched_while_this_one_simulates(tmp_path):
+    other = tmp_path / "run-log.txt"
+    done = threading.Event()
+
+    def a_run_elsewhere() -> None:
+        assert sandbox() is None
+        other.write_text("a real run logs here")
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        done.set()
+
+    with simulating():
+        with pytest.raises(SideEffectBlocked):
+            (tmp_path / "here.txt").write_text("refused")
+        worker = threading.Thread(target=a_run_elsewhere)
+        worker.start()
+        worker.join(30)
+    assert done.is_set() and other.read_text() == "a real run logs here"
+    assert not (tmp_path / "here.txt").exists()
+
+
+def test_a_simulation_on_a_worker_thread_leaves_this_thread_free(tmp_path):
+    target = tmp_path / "sim.txt"
+    reports = []
+    worker = threading.Thread(target=lambda: reports.append(
+        simulate(HEAD + f"    open({str(target)!r}, 'w')\n")))
+    worker.start()
+    (tmp_path / "main.txt").write_text("free")  # meanwhile, on this thread
+    worker.join(60)
+    assert _only(reports[0]) and not target.exists()
+    assert (tmp_path / "main.txt").read_text() == "free"
+    with socket.socket() as s:  # and nothing stays refused once it is over
+        s.bind(("127.0.0.1", 0))
+
+
+def test_simulate_help_and_the_readme_say_what_runs_and_what_is_blocked(capsys):
+    from praxis_lab.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["simulate", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "FILE's Python does run (its top level, the setup, the protocol's body" in said
+    assert "writing or deleting files, starting processes and network connections are " \
+           "blocked" in said
+    readme = " ".join((Path(__file__).parent.parent / "README.md").read_text().split())
+    assert "**What `simulate` runs, and what it blocks.**" in readme
