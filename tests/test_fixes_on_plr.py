@@ -1,0 +1,131 @@
+"""Fixed protocols run on PyLabRobot: every failing protocol of tests/corpus/ and
+tests/protocols/, fixed as ``--fix`` fixes it (praxis_lab.fixes.repair), completes on PLR
+0.2.2's chatterbox with tip and volume tracking on (tests/plr_harness.py).
+
+A protocol that ``--fix`` cannot fix is listed below with why: in ``NO_FIX`` when no fix
+can exist without making up what the protocol never says (a quantity, a place, a choice
+between two values), in ``NOT_YET`` when a fix could exist that praxis_lab does not make
+yet. Both lists are checked: a listed protocol that becomes fixable fails the test until
+it is taken off.
+
+A protocol whose failures hold only for other parameter values (``ok_*`` files whose
+report is not ok) runs on PLR with its defaults, fixed or not: it must complete too.
+Files without a setup run on PLR's default deck with the start volumes the fixed report
+requires (as tests/test_differential.py does).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+import plr_harness
+import pytest
+from test_differential import start_volumes
+
+from praxis_lab.fixes.repair import Repaired, repair
+from praxis_lab.pipeline import simulate
+
+TESTS = Path(__file__).parent
+FILES = sorted(p for d in ("corpus", "protocols") for p in (TESTS / d).glob("*.py")
+               if not p.name.startswith("_"))
+
+NO_FIX: dict[str, str] = {
+    "broken_centrifuge_spin_no_acceleration":
+        "the chatterbox's spin() needs an acceleration the protocol never states",
+    "broken_pcr_lidded_plate":
+        "the protocol never takes the lid off: where to put it is a place on the deck it "
+        "never names",
+    "broken_pcr_two_zone_temperatures":
+        "two different temperatures for a one-zone block: keeping either one changes the "
+        "protocol",
+    "broken_shaker_occupied":
+        "the plate in the way started on the shaker: there is no place of its own to move "
+        "it back to",
+    "broken_bad_missing_arg":
+        "transfer() and aspirate() are given no volume and the protocol has none to take "
+        "(no volume parameter, no other call moving the same liquid)",
+    "broken_protocol_assert_plate":
+        "the protocol's own assert asks for a 384-well plate: which one is the lab's choice",
+}
+NOT_YET: dict[str, str] = {
+    "broken_incubator_name_typo":
+        "a plate name misspelt in a str default ('culture2' for 'culture_2')",
+    "broken_incubator_take_in_from_deck":
+        "the plate to move onto the loading tray is a loop variable, not a parameter",
+    "broken_od600_wait_before_setting":
+        "the set_temperature right after the wait would have to move up",
+    "broken_pcr_wait_for_block_unset":
+        "the wait_for_block before any block temperature would have to go",
+    "broken_over_capacity_symbolic":
+        "two 200 µL dispenses pool into one 360 µL well: lowering is offered for one "
+        "dispense and the aspirate, not both dispenses, and there is no setup to give a "
+        "bigger plate",
+    "broken_protocol_check_default":
+        "the volume default above the protocol's own limit would have to be lowered to it",
+    "broken_lid_onto_lidded_plate":
+        "the second lid goes back onto the first plate: its own plate (controls) is not "
+        "offered",
+    "broken_reagent_into_lidded_plate":
+        "the move_lid after the dispense would have to move before it",
+}
+
+
+def expected(path: Path) -> dict[str, Any]:
+    return json.loads(path.with_suffix(".json").read_text())  # type: ignore[no-any-return]
+
+
+FAILING = [p for p in FILES if expected(p).get("ok") is False]
+
+
+@functools.cache
+def fixed(path: Path) -> Repaired:
+    """The protocol as ``--fix`` leaves it."""
+    return repair(simulate(str(path), setup=expected(path).get("setup"), cache=False))
+
+
+def run_fixed(path: Path, tmp: Path) -> plr_harness.PLRResult:
+    """The fixed source run on PLR (with its setup, else the start volumes it needs)."""
+    repaired, setup = fixed(path), expected(path).get("setup")
+    out = tmp / f"{path.stem}_fixed.py"
+    out.write_text(repaired.source)
+    volumes = {} if setup else start_volumes(repaired.report)
+    return plr_harness.run_file(out, setup=setup, volumes=volumes)
+
+
+def fix_figures(tmp: Path) -> dict[str, Any]:
+    """For ``make bench``: the failing protocols, those with at least one proven fix, those
+    ``--fix`` leaves clean, and those whose fixed source completes on PLR."""
+    proven = [p.stem for p in FAILING if any(
+        proof.clean for mode in simulate(str(p), setup=expected(p).get("setup"), cache=False
+                                         ).failure_modes
+        for proof in mode.data.get("proofs") or [])]
+    clean = [p.stem for p in FAILING if fixed(p).ok]
+    completes = [p.stem for p in FAILING if run_fixed(p, tmp).completed]
+    return {"failing": len(FAILING), "proven": len(proven), "clean": len(clean),
+            "completes": len(completes), "no_fix": len(NO_FIX), "not_yet": len(NOT_YET)}
+
+
+def test_the_lists_name_failing_protocols_once():
+    stems = {p.stem for p in FAILING}
+    assert set(NO_FIX) <= stems and set(NOT_YET) <= stems
+    assert not set(NO_FIX) & set(NOT_YET)
+    assert len(FAILING) >= 100
+
+
+@pytest.mark.parametrize("path", FAILING, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_the_fixed_protocol_completes_on_plr(path: Path, tmp_path: Path):
+    repaired = fixed(path)
+    compile(repaired.source, str(path), "exec")
+    result = run_fixed(path, tmp_path)
+    why = NO_FIX.get(path.stem) or NOT_YET.get(path.stem)
+    if why is None:
+        if expected(path)["plr"] != "completes":  # PLR raised: a fix made it complete
+            assert repaired.applied, f"no fix applied: {repaired.summary()}"
+        assert result.completed, (f"{result.error} @ line {result.line}: {result.message}\n"
+                                  f"{repaired.summary()}\n{repaired.source}")
+    else:  # listed: still not fixed (take it off the list once it is)
+        assert not (repaired.ok and result.completed), f"fixed now: take it off ({why})"
+        assert repaired.left and "left: " in repaired.summary()
