@@ -587,14 +587,7 @@ def bench_levels(reps: int = 20) -> dict[str, Any]:
 def bench_corpus() -> dict[str, Any]:
     """Issue 8: every protocol of ``tests/corpus/`` simulated end to end (cold, with its
     setup) and judged against PLR's own run of the file (tests/test_corpus.py's rule)."""
-    tests = str(ROOT / "tests")
-    if tests not in sys.path:
-        sys.path.append(tests)
-    spec = importlib.util.spec_from_file_location("_praxis_bench_corpus",
-                                                  ROOT / "tests" / "test_corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _test_module("test_corpus")
     with _quiet():
         t0 = time.perf_counter()
         figures = module.corpus_figures()
@@ -605,6 +598,32 @@ def bench_corpus() -> dict[str, Any]:
     figures["slowest"] = max(per, key=per.get)
     figures["n"] = len(per)
     figures["agreeing"] = sum(figures["agree"].values())
+    return figures
+
+
+def _test_module(name: str) -> ModuleType:
+    """Import ``tests/<name>.py`` by path (with ``tests/`` on the path for its imports)."""
+    tests = str(ROOT / "tests")
+    if tests not in sys.path:
+        sys.path.append(tests)
+    spec = importlib.util.spec_from_file_location(f"_praxis_bench_{name}",
+                                                  ROOT / "tests" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def bench_fixes(files: list[Path] | None = None) -> dict[str, Any]:
+    """Every failing protocol of ``tests/corpus/`` and ``tests/protocols/``: how many get at
+    least one proven fix, how many ``--fix`` leaves clean, and how many of the fixed sources
+    complete on PLR's chatterbox (tests/test_fixes_on_plr.py's rule); ``files``: only
+    those protocol files."""
+    module = _test_module("test_fixes_on_plr")
+    with _quiet(), tempfile.TemporaryDirectory(prefix="praxis-bench-") as tmp:
+        t0 = time.perf_counter()
+        figures: dict[str, Any] = module.fix_figures(Path(tmp), files)
+        figures["wall_s"] = time.perf_counter() - t0
     return figures
 
 
@@ -884,6 +903,25 @@ def collect(quick: bool = False, store: bool = True) -> list[Row | str]:
                         "same outcome, kind and line as PLR 0.2.2 for every protocol"))
 
     _guard(rows, "corpus", corpus)
+
+    rows.append("issue 14: proven fixes (failing protocols of tests/corpus and tests/protocols)")
+
+    def fixes() -> None:
+        f = bench_fixes()
+        n = f["failing"]
+        rows.append(Row("failing protocols with at least one proven fix", f"{f['proven']}/{n}",
+                        "", "", "", "proven: the fix simulated again, its failure gone and none "
+                        "new on any path"))
+        rows.append(Row("--fix leaves the protocol clean", f"{f['clean']}/{n}", "", "", "",
+                        "fixes applied round after round until clean or nothing more"))
+        rows.append(Row("fixed source completes on PLR", f"{f['completes']}/{n}", "",
+                        f"{n - f['no_fix'] - f['not_yet']}/{n}",
+                        _verdict(f["completes"] >= n - f["no_fix"] - f["not_yet"]),
+                        f"chatterbox, tracking on; {f['no_fix']} cannot be fixed without "
+                        f"making something up, {f['not_yet']} not fixed yet "
+                        f"(tests/test_fixes_on_plr.py); {f['wall_s']:.1f} s"))
+
+    _guard(rows, "fixes", fixes)
 
     rows.append("issue 5: store")
     if not store:

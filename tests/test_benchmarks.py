@@ -187,6 +187,19 @@ def test_bench_cli_vs_plr_runs_both_processes_and_reads_the_setup_back() -> None
     assert {"plr", "setups"} <= set(out["cached"])  # the catalogue and the frozen setup
 
 
+def test_bench_fixes_counts_the_failing_protocols_with_a_proven_fix_and_their_plr_runs() -> None:
+    tests = Path(__file__).parent
+    files = [tests / "protocols" / "broken_no_tips_aspirate.py",  # fixed, completes
+             tests / "protocols" / "broken_bad_missing_arg.py",  # no fix can exist
+             tests / "corpus" / "ok_random_count_parameter.py",  # fails for other values only
+             tests / "protocols" / "ok_plate_copy.py"]  # not failing: not counted
+    out = run.bench_fixes(files)
+    assert {k: out[k] for k in ("failing", "proven", "clean", "completes", "no_fix",
+                                "not_yet")} == {"failing": 3, "proven": 1, "clean": 1,
+                                                "completes": 2, "no_fix": 1, "not_yet": 0}
+    assert _number(out["wall_s"])
+
+
 def test_store_rows_are_optional(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(run, "HERE", tmp_path)  # a benchmarks dir without bench_store.py
     monkeypatch.delitem(sys.modules, "_praxis_bench_bench_store", raising=False)
