@@ -32,7 +32,14 @@ from praxis_lab.execution import approvals, runner
 from praxis_lab.execution.policy import Policy, evaluate
 from praxis_lab.store import audit, db, frames, lifecycle
 from praxis_lab.store.audit import InvalidRequestTransition, PayloadError, RequestError
-from praxis_lab.store.db import ApprovalResult, PolicyResult, ProtocolRun, RunRequest, SchemaVersion
+from praxis_lab.store.db import (
+    ApprovalResult,
+    FunctionCallLog,
+    PolicyResult,
+    ProtocolRun,
+    RunRequest,
+    SchemaVersion,
+)
 from praxis_lab.store.notes import note
 
 STATUSES = [s.value for s in audit.RequestStatus]
@@ -646,7 +653,7 @@ def test_a_store_created_at_version_1_is_migrated_and_keeps_its_rows(shared_url:
     _v1_store(shared_url)
     engine = db.connect(shared_url)
     with Session(engine) as s:
-        assert sorted(s.exec(select(SchemaVersion.version)).all()) == [1, 2]
+        assert sorted(s.exec(select(SchemaVersion.version)).all()) == [1, 2, 3]
         old = s.get(ProtocolRun, 1)
         assert old is not None and (old.status, old.request_id, old.issued_by) == (
             "completed", None, "ada")
@@ -655,6 +662,8 @@ def test_a_store_created_at_version_1_is_migrated_and_keeps_its_rows(shared_url:
         assert policy.evaluated_at == datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
         approval = s.exec(select(ApprovalResult)).one()
         assert (approval.run_id, approval.approved_by, approval.reason) == (1, "grace", "checked")
+        old_call = s.exec(select(FunctionCallLog)).one()  # logged before calls named a machine
+        assert (old_call.method, old_call.receiver, old_call.volume_ul) == ("aspirate", None, 80.0)
     columns = {t: {c["name"]: c for c in sa_inspect(engine).get_columns(t)}
                for t in ("protocol_run", "policy_result", "approval_result")}
     assert "request_id" in columns["protocol_run"]
@@ -665,6 +674,7 @@ def test_a_store_created_at_version_1_is_migrated_and_keeps_its_rows(shared_url:
     with quiet():  # and the migrated store takes new requests, runs and notes
         record = runner.run(copy_columns, make_setup(), params={"columns": 1}, db=engine)
     assert record.run_id == 2 and record.request_status == "complete"
+    assert set(praxis_lab.calls(2, engine)["receiver"]) == {"lh"}
     note(record.run_id, "first run after the upgrade", engine)
     assert praxis_lab.search("upgrade", engine)["run_id"].tolist() == [2]
     request_id = _request(engine)

@@ -195,7 +195,8 @@ def test_subscribers_get_status_log_progress_and_a_final_response(mem: Engine) -
     assert [m["status"] for m in got if m["type"] == "status"] == [
         "pending", "running", "completed"]
     log = got[5]
-    assert set(log) == {"type", "run_id", "seq", "method", "arguments", "duration_ms", "error"}
+    assert set(log) == {"type", "run_id", "seq", "method", "arguments", "duration_ms", "error",
+                        "receiver"}
     assert (log["run_id"], log["seq"], log["method"], log["error"]) == (rid, 2, "aspirate", None)
     assert log["arguments"]["resources"][0] == "source[A1]"
     progress = [m for m in got if m["type"] == "progress"]

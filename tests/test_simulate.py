@@ -518,3 +518,14 @@ async def p(lh: LiquidHandler, tips: TipRack):
 """)
     assert r.ok and r.expected_ops == 2
     assert r.duration_s == 0.5
+
+
+def test_expected_ops_count_a_machines_calls_too_as_a_run_logs_them():
+    r = simulate("""
+import asyncio
+async def p(lh: LiquidHandler, plate: Plate, hs: HeaterShaker):
+    await hs.set_temperature(37)
+    await asyncio.sleep(1)
+    await hs.deactivate()
+""")
+    assert r.expected_ops == 2 and r.duration_s == 1.0

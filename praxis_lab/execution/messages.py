@@ -5,8 +5,9 @@ Five shapes, consumed by the run monitor widget and anyone who subscribes:
 - ``{"type": "status", "run_id", "status"}`` — the run's status changed (``paused`` is
   shown to subscribers but never stored: it is not a lifecycle status);
 - ``{"type": "progress", "run_id", "done", "expected", "eta_s"}`` — after each call;
-- ``{"type": "log", "run_id", "seq", "method", "arguments", "duration_ms", "error"}``
-  — one PLR call, as stored in ``FunctionCallLog``;
+- ``{"type": "log", "run_id", "seq", "method", "arguments", "duration_ms", "error",
+  "receiver"}`` — one PLR call (``receiver``: the machine it was made on, ``lh``, a
+  plate reader...), as stored in ``FunctionCallLog``;
 - ``{"type": "response", "control": {"run_id", "mode", "status", "error"}}`` — the
   final envelope: status ``success`` or ``error`` with ``{"code", "message"}``;
 - ``{"type": "request", "request": {"request", "status", "type", "target", "issued_by",
@@ -41,9 +42,10 @@ def progress(run_id: int | None, done: int, expected: int | None,
 
 
 def log(run_id: int | None, seq: int, method: str, arguments: dict[str, Any],
-        duration_ms: float, error: str | None) -> Message:
+        duration_ms: float, error: str | None, receiver: str = "lh") -> Message:
     return {"type": "log", "run_id": run_id, "seq": seq, "method": method,
-            "arguments": arguments, "duration_ms": duration_ms, "error": error}
+            "arguments": arguments, "duration_ms": duration_ms, "error": error,
+            "receiver": receiver}
 
 
 def response(run_id: int | None, mode: str, status: str,

@@ -132,12 +132,13 @@ def _short(path: str) -> str:
     return path.rsplit(".", 1)[-1]
 
 
-def _simulates(policy: Policy, devices: Mapping[str, Any]) -> bool:
-    """Every device is one of PLR's simulators that ``policy`` lets run unattended."""
+def _real(policy: Policy, devices: Mapping[str, Any]) -> list[str]:
+    """The backends (short names) of the devices that are not simulators ``policy`` lets
+    run unattended: a plate reader's own driver is as real as a robot's."""
     allowed = policy.simulator_backends
-    return bool(devices) and all(
-        d.get("simulator") is True and (allowed is None or _short(str(d.get("backend"))) in allowed)
-        for d in devices.values())
+    return [_short(str(d.get("backend"))) for d in devices.values()
+            if not (d.get("simulator") is True
+                    and (allowed is None or _short(str(d.get("backend"))) in allowed))]
 
 
 def _ops(report: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -289,8 +290,9 @@ def evaluate(policy: Policy | None, report: Mapping[str, Any] | None, backend_na
     """Evaluate every rule of ``policy`` for a run of ``report`` on ``backend_name``.
 
     ``devices`` (``_plr.devices`` of the setup) are what the run drives; with them, the
-    run is on a simulator when every device is one of PLR's simulators the policy
-    accepts, and the decision covers those devices only. Without them, ``simulator``
+    run is on a simulator when every device (the liquid handler and every other machine)
+    is one of PLR's simulators the policy accepts, the messages name the devices that are
+    not, and the decision covers those devices only. Without them, ``simulator``
     says it. On a simulator a simulation that is not ok or not complete is recorded but
     never blocks, and there is no time limit. ``override`` is a human's reason to run a
     protocol whose simulation is not ok or not complete on a real device.
@@ -298,7 +300,10 @@ def evaluate(policy: Policy | None, report: Mapping[str, Any] | None, backend_na
     """
     policy = policy or Policy()
     if devices is not None:
-        simulator = _simulates(policy, devices)
+        real = _real(policy, devices)
+        simulator = bool(devices) and not real
+        if real:  # the messages name the real devices (a machine's, not the handler's)
+            backend_name = ", ".join(dict.fromkeys(real))
     why = override.strip() if override else override
     sim_rule, overridden = _simulation_rule(report, simulator, backend_name, why)
     rules = [sim_rule]

@@ -34,6 +34,7 @@ class Preflight:
     objects: dict[str, Any]
     info: Any
     handlers: list[str]
+    machines: dict[str, Any]  # the other machines by name: parameters, then on the decks
     params: dict[str, Any]
     backend: str
     devices: dict[str, dict[str, Any]]
@@ -61,6 +62,7 @@ class _Bound:
     params: dict[str, Any]
     handlers: list[str]
     devices: dict[str, dict[str, Any]]
+    machines: dict[str, Any]
 
 
 def preflight(protocol: Any, setup: Any, params: Mapping[str, Any], *,
@@ -90,7 +92,7 @@ def preflight(protocol: Any, setup: Any, params: Mapping[str, Any], *,
 def _bind(engine: Engine, protocol: Any, setup: Any, params: Mapping[str, Any],
           name: str | None, request_id: int | None) -> _Bound:
     """Load the protocol, build the setup once, take the values, check every binding."""
-    from praxis_lab._plr.devices import devices
+    from praxis_lab._plr.devices import devices, machines
     from praxis_lab.protocol.loading import load, resolve_setup
 
     loaded = load(protocol, name)
@@ -99,7 +101,9 @@ def _bind(engine: Engine, protocol: Any, setup: Any, params: Mapping[str, Any],
     if request_id is not None and not values:  # the request's frozen values
         values = dict(audit.get_request(request_id, db=engine).payload.get("parameters") or {})
     handlers = _check_binding(loaded, objects, values)
-    return _Bound(loaded, objects, values, handlers, devices(objects))
+    lhs = {id(objects[k]) for k in handlers}
+    others = {k: m for k, m in machines(objects).items() if id(m) not in lhs}
+    return _Bound(loaded, objects, values, handlers, devices(objects), others)
 
 
 def _file(engine: Engine, bound: _Bound, protocol: Any, setup: Any, *, override: str | None,
@@ -132,7 +136,8 @@ def _file(engine: Engine, bound: _Bound, protocol: Any, setup: Any, *, override:
                         expected_ops=expected, issued_by=user)
     return Preflight(engine=engine, owns_engine=owns_engine, func=loaded.func,
                      objects=bound.objects, info=loaded.info, handlers=bound.handlers,
-                     params=values, backend=backend_name, devices=bound.devices, mode=mode,
+                     machines=bound.machines, params=values, backend=backend_name,
+                     devices=bound.devices, mode=mode,
                      report=report, report_dict=report_dict, expected=expected,
                      decision=decision, request=request, run_id=run_id)
 

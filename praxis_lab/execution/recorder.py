@@ -51,7 +51,7 @@ def tracking() -> Iterator[None]:
 
 class _Sink(Protocol):
     async def _record(self, method: str, fn: Any, args: tuple[Any, ...],
-                      kwargs: dict[str, Any]) -> Any: ...
+                      kwargs: dict[str, Any], receiver: str = "lh") -> Any: ...
 
 
 _IS_ASYNC: dict[tuple[type, str], bool] = {}
@@ -60,11 +60,12 @@ _IS_ASYNC: dict[tuple[type, str], bool] = {}
 class Recorder:
     """The ``lh`` a protocol sees: awaited methods are logged, the rest passes through."""
 
-    __slots__ = ("_sink", "_target")
+    __slots__ = ("_name", "_sink", "_target")
 
-    def __init__(self, target: Any, sink: _Sink) -> None:
+    def __init__(self, target: Any, sink: _Sink, name: str = "lh") -> None:
         object.__setattr__(self, "_target", target)
         object.__setattr__(self, "_sink", sink)
+        object.__setattr__(self, "_name", name)  # the call log's receiver
 
     @property  # type: ignore[misc]  # isinstance(lh, LiquidHandler) keeps working
     def __class__(self) -> type:  # type: ignore[override]
@@ -78,10 +79,10 @@ class Recorder:
             is_async = _IS_ASYNC[key] = inspect.iscoroutinefunction(attr)
         if not is_async:
             return attr
-        sink = self._sink
+        sink, receiver = self._sink, self._name
 
         async def recorded(*args: Any, **kwargs: Any) -> Any:
-            return await sink._record(name, attr, args, kwargs)
+            return await sink._record(name, attr, args, kwargs, receiver)
 
         return recorded
 
@@ -113,7 +114,7 @@ class CallRecorder:
         self._log = calllog.CallLog(engine)
 
     async def record(self, method: str, fn: Any, args: tuple[Any, ...],
-                     kwargs: dict[str, Any]) -> Any:
+                     kwargs: dict[str, Any], receiver: str = "lh") -> Any:
         self.seq += 1
         seq, started, t0 = self.seq, datetime.now(UTC), time.perf_counter()
         error: str | None = None
@@ -126,24 +127,28 @@ class CallRecorder:
             raise
         finally:
             try:
-                self._logged(seq, method, fn, args, kwargs, result, started, t0, error)
+                self._logged(seq, (receiver, method), fn, args, kwargs, result, started, t0,
+                             error)
             except Exception as exc:
                 if self.failure is None:
                     self.failure = exc
 
-    def _logged(self, seq: int, method: str, fn: Any, args: tuple[Any, ...],
+    def _logged(self, seq: int, call: tuple[str, str], fn: Any, args: tuple[Any, ...],
                 kwargs: dict[str, Any], result: Any, started: datetime, t0: float,
                 error: str | None) -> None:
+        receiver, method = call
         duration_ms = (time.perf_counter() - t0) * 1000.0
         arguments = calllog.call_arguments(fn, method, args, kwargs)
         # a call that raised moved nothing we can count on
         tips, volume = calllog.consumption(method, arguments) if error is None else (0, 0.0)
-        self._log.append({"run_id": self.run_id, "seq": seq, "method": method,
+        self._log.append({"run_id": self.run_id, "seq": seq, "receiver": receiver,
+                          "method": method,
                           "arguments": arguments, "result": calllog.to_json(result),
                           "started_at": started, "ended_at": datetime.now(UTC),
                           "duration_ms": duration_ms, "error": error, "tips": tips,
                           "volume_ul": volume})
-        self.emit(messages.log(self.run_id, seq, method, arguments, duration_ms, error))
+        self.emit(messages.log(self.run_id, seq, method, arguments, duration_ms, error,
+                               receiver))
         elapsed = time.perf_counter() - self.t0
         eta = (elapsed / seq * max(self.expected - seq, 0)) if self.expected else None
         self.emit(messages.progress(self.run_id, seq, self.expected, eta))

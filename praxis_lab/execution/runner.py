@@ -4,9 +4,11 @@
 once, simulates on its objects, files a run request, seed 004, created, proposed, gated
 by the policy, approved automatically when the policy allows, by a human override
 otherwise), then executes it as an asyncio task on the setup's
-handler through a recording proxy (``recorder.py``): each awaited PLR call on ``lh``
-becomes one ``FunctionCallLog`` row, committed as the call completes (a crash loses at
-most the call in flight). ``request=ID`` runs an existing request again: a retry after
+handler through a recording proxy (``recorder.py``), every other machine of the setup
+(plate reader, heater shaker...) set up before and stopped after, its operations routed
+to the same log (``routing.py``): each awaited PLR call becomes one ``FunctionCallLog``
+row naming its machine, committed as the call completes (a crash loses at most the call
+in flight). ``request=ID`` runs an existing request again: a retry after
 a failure is a new run of the same request. Subscribers receive seed 001 messages.
 
 >>> record = run("protocol.py", setup="make_deck")          # doctest: +SKIP
@@ -33,6 +35,7 @@ from praxis_lab.execution.preflight import Preflight, preflight
 from praxis_lab.execution.record import PolicyBlocked, RunRecord, error_parts
 from praxis_lab.execution.recorder import CallRecorder, Recorder
 from praxis_lab.execution.recorder import tracking as _tracking
+from praxis_lab.execution.routing import logging_calls
 from praxis_lab.store import audit, db
 from praxis_lab.store.db import ProtocolRun
 from praxis_lab.store.lifecycle import set_status
@@ -218,11 +221,12 @@ class Runner(RunControl):
         return await self._drive()
 
     async def _drive(self) -> RunRecord:
-        """Set up the handlers, run the protocol, end with a final status whatever it raises."""
+        """Set up the handlers and machines, run the protocol, end with a final status
+        whatever it raises; every machine set up is stopped after."""
         p = self.prepared
         kwargs = {**p.objects, **p.params}
         for key in p.handlers:
-            kwargs[key] = Recorder(p.objects[key], self)
+            kwargs[key] = Recorder(p.objects[key], self, key)
         self._calls = CallRecorder(p.engine, p.run_id, p.expected, self._emit)
         set_up: list[Any] = []
         try:
@@ -230,11 +234,12 @@ class Runner(RunControl):
             self._calls.t0 = time.perf_counter()
             self._arm_time_limit()
             with _tracking():
-                for lh in (p.objects[k] for k in p.handlers):
-                    if not lh.setup_finished:
-                        await lh.setup()
-                        set_up.append(lh)
-                await p.func(**kwargs)
+                for machine in [*(p.objects[k] for k in p.handlers), *p.machines.values()]:
+                    if not machine.setup_finished:
+                        set_up.append(machine)  # stopped after, even when setup() fails
+                        await machine.setup()
+                with logging_calls(self, p.machines):
+                    await p.func(**kwargs)
             return self._finish(*(self._stopping or ("completed", None)))
         except asyncio.CancelledError:
             return self._canceled()
@@ -259,14 +264,15 @@ class Runner(RunControl):
         return record
 
     async def _wind_down(self, set_up: list[Any]) -> None:
-        """After the run: the time limit off, the handlers it set up stopped, the call log
-        closed, the store released when the run opened it."""
+        """After the run: the time limit off, the handlers and machines it set up stopped
+        (the last set up first), the call log closed, the store released when the run
+        opened it."""
         if self._timer is not None:
             self._timer.cancel()
         try:
-            for lh in set_up:
+            for machine in reversed(set_up):
                 with contextlib.suppress(Exception):
-                    await lh.stop()
+                    await machine.stop()
         finally:
             if self._calls is not None:
                 self._calls.close()
@@ -319,14 +325,14 @@ class Runner(RunControl):
         return self.record
 
     async def _record(self, method: str, fn: Any, args: tuple[Any, ...],
-                      kwargs: dict[str, Any]) -> Any:
+                      kwargs: dict[str, Any], receiver: str = "lh") -> Any:
         if self._gate is not None and not self._gate.is_set():
             await self._gate.wait()
         if self._stopping is not None:  # nothing more reaches the device once stopped
             raise asyncio.CancelledError()
         assert self._calls is not None
         try:
-            return await self._calls.record(method, fn, args, kwargs)
+            return await self._calls.record(method, fn, args, kwargs, receiver)
         finally:
             failure = self._calls.failure
             if failure is not None and self._stopping is None:  # a call we could not log

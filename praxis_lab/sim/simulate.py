@@ -191,9 +191,9 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
 
 
 def _logged_calls(ops: list[Any]) -> int:
-    """The calls a run of the first path logs: the liquid handler's (``asyncio.sleep``, a
-    tracker's state and a machine's calls are not in a run's call log)."""
-    return sum(1 for op in ops if op.kind == "op" and op.receiver_type == "LiquidHandler")
+    """The calls a run of the first path logs: the liquid handler's and every other
+    machine's (``asyncio.sleep`` waits and a tracker's state is set: neither is a call)."""
+    return sum(1 for op in ops if op.kind == "op" and op.receiver_type != "asyncio")
 
 
 def _setup_objects(loaded: Loaded, setup: Any, key: str | None,

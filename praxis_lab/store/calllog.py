@@ -180,8 +180,8 @@ class CallLog:
     Lock errors are retried like :func:`write`.
     """
 
-    COLUMNS = ("run_id", "seq", "method", "arguments", "result", "started_at", "ended_at",
-               "duration_ms", "error", "tips", "volume_ul")
+    COLUMNS = ("run_id", "seq", "receiver", "method", "arguments", "result", "started_at",
+               "ended_at", "duration_ms", "error", "tips", "volume_ul")
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -208,9 +208,10 @@ class CallLog:
 
     def append(self, row: dict[str, Any]) -> None:
         get, time_ = row.get, self._time
-        values = (row["run_id"], row["seq"], row["method"], dumps(get("arguments")),
-                  dumps(get("result")), time_(row["started_at"]), time_(row["ended_at"]),
-                  get("duration_ms"), get("error"), get("tips"), get("volume_ul"))
+        values = (row["run_id"], row["seq"], get("receiver"), row["method"],
+                  dumps(get("arguments")), dumps(get("result")), time_(row["started_at"]),
+                  time_(row["ended_at"]), get("duration_ms"), get("error"), get("tips"),
+                  get("volume_ul"))
 
         def attempt() -> None:
             raw = self._dbapi()

@@ -45,8 +45,8 @@ __all__ = [
 
 HISTORY_COLUMNS = ["id", "protocol", "status", "backend", "mode", "started", "ended",
                    "duration_s", "calls", "tips_used", "volume_ul", "error"]
-CALL_COLUMNS = ["seq", "method", "arguments", "result", "started", "ended", "duration_ms",
-                "error", "tips", "volume_ul"]
+CALL_COLUMNS = ["seq", "receiver", "method", "arguments", "result", "started", "ended",
+                "duration_ms", "error", "tips", "volume_ul"]
 DB = Engine | str | None
 REQUEST_COLUMNS = ["request_id", "status", "type", "target", "issued_by", "protocol",
                    "parameters", "setup", "created", "updated", "approved", "approved_by",
@@ -130,14 +130,16 @@ def history(db: DB = None, limit: int | None = None) -> pd.DataFrame:
 
 
 def calls(run_id: int, db: DB = None) -> pd.DataFrame:
-    """Every logged PLR call of run ``run_id``, in order."""
+    """Every logged PLR call of run ``run_id``, in order; ``receiver`` names the machine
+    called (None for calls logged before the store named them: the liquid handler's)."""
     c = _CALLS
     with _opened(db) as engine:
         if not _read(engine, select(_RUNS.id).where(_RUNS.id == run_id)):
             raise LookupError(f"run {run_id} is not in the run store "
                               f"{store.display_url(engine)}: praxis_lab.history() lists the runs")
-        rows = _read(engine, select(c.seq, c.method, c.arguments, c.result, c.started_at,
-                                    c.ended_at, c.duration_ms, c.error, c.tips, c.volume_ul)
+        rows = _read(engine, select(c.seq, c.receiver, c.method, c.arguments, c.result,
+                                    c.started_at, c.ended_at, c.duration_ms, c.error, c.tips,
+                                    c.volume_ul)
                      .where(c.run_id == run_id).order_by(c.seq))
     return _times(pd.DataFrame([tuple(r) for r in rows], columns=CALL_COLUMNS),
                   "started", "ended")

@@ -130,4 +130,11 @@ def to_v2(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: to_v2}
+def to_v3(conn: Connection) -> None:
+    """Version 3: each logged call names its machine (``function_call_log.receiver``: the
+    liquid handler, a plate reader...). Calls logged before stay NULL: they are the liquid
+    handler's, the only machine runs logged then."""
+    conn.exec_driver_sql("ALTER TABLE function_call_log ADD COLUMN receiver VARCHAR")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: to_v2, 3: to_v3}

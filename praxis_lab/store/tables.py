@@ -175,6 +175,9 @@ class ProtocolRunPublic(ProtocolRunBase):
 class FunctionCallLogBase(SQLModel):
     run_id: int = Field(foreign_key="protocol_run.id")
     seq: int
+    # the machine called (its parameter or deck name: "lh", "reader"); None for a call
+    # logged before schema version 3 (a liquid handler's: runs logged nothing else then)
+    receiver: str | None = None
     method: str
     arguments: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     result: Any = Field(default=None, sa_type=JSON)

@@ -205,7 +205,8 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
             eta = event.get("eta_s")
             self.eta_s = float(eta) if isinstance(eta, int | float) else None
         elif kind == "log":
-            row = {k: event.get(k) for k in ("seq", "method", "arguments", "duration_ms", "error")}
+            row = {k: event.get(k) for k in ("seq", "receiver", "method", "arguments",
+                                             "duration_ms", "error")}
             rows = [*rows[-(MAX_LOG_ROWS - 1) :], _jsonable_row(row)]
         elif kind == "response":
             control = event.get("control") or {}

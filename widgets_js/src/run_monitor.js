@@ -4,7 +4,7 @@
 //
 // Buttons send {type: "run" | "pause" | "resume" | "abort"}; Python drives the
 // controller and updates the traits: status, run_id, mode, done, expected, eta_s,
-// log_rows [{seq, method, arguments, duration_ms, error}], error (str), request (dict | null).
+// log_rows [{seq, receiver, method, arguments, duration_ms, error}], error (str), request (dict | null).
 import { fmtDuration, h, injectStyle, listen, replace, shorten } from "./_shared.js";
 
 const CSS = `
@@ -123,7 +123,7 @@ function render({ model, el }) {
       entries.map((r) => {
         const args = formatArgs(r.arguments);
         return h("tr", { class: r.error ? "err" : null, "data-seq": r.seq },
-          h("td", {}, r.seq ?? ""), h("td", {}, r.method ?? ""),
+          h("td", {}, r.seq ?? ""), h("td", {}, (r.receiver && r.receiver !== "lh" ? `${r.receiver}.` : "") + (r.method ?? "")),
           h("td", { class: "args", title: args }, shorten(args, 120)),
           h("td", {}, typeof r.duration_ms === "number" ? r.duration_ms.toFixed(1) : ""),
           h("td", {}, r.error ? shorten(r.error, 120) : ""));
