@@ -114,3 +114,23 @@ def pytest_terminal_summary(terminalreporter: Any) -> Iterator[None]:
     line = skipped_groups_line(terminalreporter.stats.get("skipped", []), os.environ)
     if line:
         terminalreporter.write_line(line, yellow=True, bold=True)
+
+
+@pytest.fixture
+def ip() -> Any:
+    """IPython's test shell, created as ``globalipapp.start_ipython`` does (without calling it:
+    it works only once, and test_magics.py calls it)."""
+    import sys
+
+    from IPython.terminal.interactiveshell import TerminalInteractiveShell
+    from IPython.testing import tools
+
+    hooks = sys.displayhook, sys.excepthook, sys.modules.get("__main__")
+    config = tools.default_config()
+    config.TerminalInteractiveShell.simple_prompt = True
+    shell = TerminalInteractiveShell.instance(config=config)
+    sys.displayhook, sys.excepthook, sys.modules["__main__"] = hooks  # type: ignore[assignment]
+    shell.run_line_magic("load_ext", "praxis_lab")
+    yield shell
+    shell.run_line_magic("config", "Praxis.user = None")
+    shell.run_line_magic("config", "Praxis.db_url = None")

@@ -747,26 +747,6 @@ async def tips_only(lh: LiquidHandler, tips: TipRack, n: int = 1):
 '''
 
 
-@pytest.fixture
-def ip() -> Any:
-    """IPython's test shell, created as ``globalipapp.start_ipython`` does (without calling it:
-    it works only once, and test_magics.py calls it)."""
-    import sys
-
-    from IPython.terminal.interactiveshell import TerminalInteractiveShell
-    from IPython.testing import tools
-
-    hooks = sys.displayhook, sys.excepthook, sys.modules.get("__main__")
-    config = tools.default_config()
-    config.TerminalInteractiveShell.simple_prompt = True
-    shell = TerminalInteractiveShell.instance(config=config)
-    sys.displayhook, sys.excepthook, sys.modules["__main__"] = hooks  # type: ignore[assignment]
-    shell.run_line_magic("load_ext", "praxis_lab")
-    yield shell
-    shell.run_line_magic("config", "Praxis.user = None")
-    shell.run_line_magic("config", "Praxis.db_url = None")
-
-
 def test_the_run_magic_files_a_request_as_the_configured_user_with_typed_params(
         ip: Any, tmp_path: Path) -> None:
     from IPython.core.error import UsageError

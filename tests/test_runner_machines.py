@@ -231,11 +231,7 @@ def test_praxis_lab_run_on_the_command_line_logs_every_machine_of_the_elisa_read
         "reader": ["read_absorbance"]}
 
 
-def test_praxis_run_in_a_notebook_runs_the_machines_of_the_cell(tmp_path: Path) -> None:
-    from IPython.testing.globalipapp import start_ipython
-
-    ip = start_ipython()
-    ip.run_line_magic("load_ext", "praxis_lab")
+def test_praxis_run_in_a_notebook_runs_the_machines_of_the_cell(ip: Any, tmp_path: Path) -> None:
     ip.run_line_magic("praxis", f"db sqlite:///{tmp_path / 'runs.db'}")
     cell = (CORPUS / "ok_elisa_readout.py").read_text()
     with quiet():
