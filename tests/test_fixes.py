@@ -10,6 +10,7 @@ from typing import Any
 
 import plr_harness
 import pytest
+from test_differential import start_volumes
 from test_protocols import new_line
 
 from praxis_lab.cli import main
@@ -243,3 +244,53 @@ def test_no_fix_is_offered_where_no_edit_keeps_the_protocol_right(why: str):
     assert report.failure_modes
     assert all(not m.fixes and not m.data["fix_objects"] for m in report.failure_modes), [
         (m.kind, m.fixes) for m in report.failure_modes]
+
+
+IMPORTS = ("from pylabrobot.liquid_handling import LiquidHandler\n"
+           "from pylabrobot.resources import Plate, TipRack\n\n\n")
+NEAR = H.replace(", v: float = 50", "")
+# an unknown method near a PLR one the call binds to once the missing volume is given:
+# (the body, the fixed line, what the fix says)
+NEAR_METHODS = {
+    "dispense missing vols": (
+        "    await lh.pick_up_tips(tips['A1'])\n    await lh.aspirate(src['A1'], [10])\n"
+        "    await lh.dispence(dst['A1'])\n    await lh.discard_tips()\n",
+        "    await lh.dispense(dst['A1'], vols=[10])\n",
+        "use dispense() with vols=[10], as the aspirate at line 7 (dispence gives no vols)"),
+    "aspirate missing vols": (
+        "    await lh.pick_up_tips(tips['A1'])\n    await lh.aspirate_(src['A1'])\n"
+        "    await lh.dispense(dst['A1'], [10])\n    await lh.discard_tips()\n",
+        "    await lh.aspirate(src['A1'], vols=[10])\n",
+        "use aspirate() with vols=[10], as the dispense at line 8 (aspirate_ gives no vols)"),
+    "96-head dispense missing volume": (
+        "    await lh.pick_up_tips96(tips)\n    await lh.aspirate96(src, volume=30)\n"
+        "    await lh.dispense_96(dst)\n    await lh.discard_tips96()\n",
+        "    await lh.dispense96(dst, volume=30)\n",
+        "use dispense96() with volume=30, as the aspirate96 at line 7 (dispense_96 gives no "
+        "volume)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NEAR_METHODS))
+def test_an_unknown_method_takes_the_near_plr_method_with_the_missing_volume_named(
+        case: str, tmp_path: Path):
+    body, line, said = NEAR_METHODS[case]
+    source = IMPORTS + NEAR + body
+    mode = simulate(source, cache=False).failure_modes[0]
+    assert mode.kind == "unknown_method"
+    assert mode.fixes[0]["description"] == said and mode.fixes[0]["proven"]
+    fixed = mode.data["fix_objects"][0].apply(source)
+    assert line in fixed
+    after = simulate(fixed, cache=False)
+    assert after.ok, after.summary()
+    path = tmp_path / "fixed.py"
+    path.write_text(fixed)
+    assert plr_harness.run_file(path, volumes=start_volumes(after)).completed
+
+
+def test_no_near_method_is_offered_without_a_volume_to_take():
+    # transfer_96 needs a volume the protocol never gives: nothing is made up
+    source = (NEAR + "    await lh.pick_up_tips96(tips)\n    await lh.transfer_96(src, dst)\n"
+              "    await lh.discard_tips96()\n")
+    mode = simulate(source, cache=False).failure_modes[0]
+    assert mode.kind == "unknown_method" and mode.fixes == []

@@ -50,7 +50,72 @@ def unknown_method(f: Failure) -> list[Fix]:
         if _binds(f, name):
             out.append(Fix("rename", f"use {name}() (the closest real method)", f.line,
                            method, name))
+        else:
+            out += _with_volume(f, method, name)
     return out
+
+
+# The call that moves the same liquid: the volume of one is the volume of the other.
+_PARTNER = {"aspirate": "dispense", "dispense": "aspirate", "aspirate96": "dispense96",
+            "dispense96": "aspirate96"}
+
+
+def _with_volume(f: Failure, method: str, name: str) -> list[Fix]:
+    """``name`` for an unknown ``method`` whose call lacks only the volume ``name`` needs
+    (``dispence(dst["A1"])`` → ``dispense(dst["A1"], vols=[10])``), the missing argument
+    named and taken from the protocol: the call that moves the same liquid (the aspirate
+    before a dispense, the dispense after an aspirate), else its volume parameter for a
+    96-head call. Never a made-up quantity: no value, no fix."""
+    missing = _only_missing_volume(f, method, name)
+    if missing is None:
+        return []
+    found = _partner_volume(f, name, missing)
+    if found is None and missing == "volume" and (param := _volume_param(f)) is not None:
+        found = param, f"the protocol's {param}"
+    if found is None:
+        return []
+    value, said = found
+    return [Fix("replace_arg", f"use {name}() with {missing}={value}, {said} ({method} "
+                f"gives no {missing})", f.line, method, value, missing, 99,
+                also=(Fix("rename", "", f.line, method, name),))]
+
+
+def _only_missing_volume(f: Failure, method: str, name: str) -> str | None:
+    """The volume argument (``vols``, ``volume``) the call lacks to bind to PLR's ``name``,
+    when it is all that is missing; None otherwise."""
+    spec = _plr.catalogue().get(name) if not f.d.get("receiver_type") else None
+    node = find_call(f.source, f.line, method)
+    if spec is None or node is None:
+        return None
+    kwargs = {k.arg: k.value for k in node.keywords if k.arg}
+    for arg in ("vols", "volume"):
+        if arg not in spec.required or arg in kwargs:
+            continue
+        try:
+            spec.bind(tuple(node.args), {**kwargs, arg: ast.Constant(0)})
+        except _plr.BindError:
+            continue
+        return arg
+    return None
+
+
+def _partner_volume(f: Failure, name: str, arg: str) -> tuple[str, str] | None:
+    """``arg`` of the call that moves the same liquid as ``name`` would at the failing
+    line (same tips: no pick-up or drop between), and where it was found."""
+    place, partner = locate(f.source, f.line), _PARTNER.get(name)
+    if place is None or partner is None:
+        return None
+    for st in place.after() if name.startswith("aspirate") else place.before():
+        op = tip_op(st)
+        if op in PICKS or op in DROPS or op == name:
+            break
+        if op == partner:
+            node = find_call(f.source, st.lineno, op)
+            given = {k.arg: ast.unparse(k.value) for k in node.keywords} if node else {}
+            value = given.get(arg) or arg_text(f.source, st.lineno, op, arg)
+            if value:
+                return value, f"as the {partner} at line {st.lineno}"
+    return None
 
 
 def _mix(f: Failure, method: str) -> list[Fix]:
