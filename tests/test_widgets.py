@@ -109,11 +109,17 @@ def test_browser_state_changes_reach_python() -> None:
     assert (view.selected, view.step) == ("source[A1]", 5)
 
 
-def test_graph_view_marks_the_ops_on_failing_lines() -> None:
+def test_graph_view_marks_the_ops_its_failures_name() -> None:
     view = GraphView(FIXTURE["graph"], failures=FIXTURE["failure_modes"])
     assert len(view.graph["operations"]) == 48
     assert view.failing_ops() == [f"op_{4 * i + 1}" for i in range(12)]
     assert "12 failing ops" in repr(view)
+    short = FIXTURE["failure_modes"][0]  # source[A1] holds 30 µL: column 1's aspirate only
+    view.failures = [short]
+    assert view.failing_ops() == ["op_1"]
+    assert view.loops()[0]["failing_ops"] == 1
+    view.failures = [{**short, "ops": []}]  # a failure that names no op: every op on its line
+    assert len(view.failing_ops()) == 12
 
 
 def big_graph(n: int) -> dict[str, Any]:
@@ -129,7 +135,7 @@ def big_graph(n: int) -> dict[str, Any]:
 def test_graph_view_groups_a_loop_and_counts_its_iterations() -> None:
     view = GraphView(FIXTURE["graph"], failures=FIXTURE["failure_modes"])
     assert view.loops() == [{"id": "op_0", "loop": "for col in range(1, 13) @ 3", "ops": 48,
-                             "iterations": 12, "failing_ops": 12, "collapsed": False}]
+                             "iterations": 12, "failing_ops": 12, "collapsed": True}]
 
 
 def test_graph_view_splits_iterations_where_the_line_goes_back_not_on_one_line() -> None:
@@ -187,18 +193,21 @@ def test_graph_view_keeps_a_nested_loop_in_its_outer_loop() -> None:
         ("op_0", 6), ("op_24", 6)]
 
 
-def test_graph_view_starts_a_large_graph_with_its_loops_collapsed() -> None:
+def test_graph_view_starts_long_loops_and_large_graphs_collapsed() -> None:
     view = GraphView(big_graph(10_000))
     assert view.collapsed == ["op_0"]
     assert view.loops()[0]["iterations"] == 2500
-    assert GraphView(big_graph(60)).collapsed == []
-    view.graph = FIXTURE["graph"]
+    assert GraphView(big_graph(16)).collapsed == []  # four iterations: a few
+    assert GraphView(big_graph(20)).collapsed == ["op_0"]  # five: more than a few
+    view.graph = {**FIXTURE["graph"], "operations": FIXTURE["graph"]["operations"][:16]}
     assert view.collapsed == []
 
 
 def test_graph_view_traits_sync_both_ways() -> None:
     view = GraphView(FIXTURE["graph"], failures=FIXTURE["failure_modes"], max_nodes=300)
-    assert (view.selected_op, view.collapsed, view.max_nodes) == ("", [], 300)
+    assert (view.selected_op, view.collapsed, view.max_nodes) == ("", ["op_0"], 300)
+    view.set_state({"selected_op": "op_1", "collapsed": []})
+    assert view.loops()[0]["collapsed"] is False
     view.set_state({"selected_op": "op_1", "collapsed": ["op_0"]})
     assert view.selected_op == "op_1"
     assert view.loops()[0]["collapsed"] is True

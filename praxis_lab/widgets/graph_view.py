@@ -12,6 +12,7 @@ from ._base import BundledESM, reject_unknown, require_list, require_mapping
 __all__ = ["GraphView"]
 
 SMALL = 60  # graphs with more ops than this start with their loops collapsed
+FEW = 4  # loops of more iterations than this start collapsed
 
 
 class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
@@ -21,19 +22,24 @@ class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
     PlateCarrier › Deck); operations run top to bottom in execution order, each joined
     by an edge to the resources it touches. Consecutive ops of one loop (or of one call
     site outside a loop, e.g. a comprehension) sit in a labelled box with numbered
-    iterations, which collapses to one ``×N`` node (graphs of more than 60 ops start
-    collapsed). Conditional ops are dashed, with their condition on hover; where an
+    iterations, which collapses to one ``×N`` node; a collapsed loop keeps its failing
+    iterations drawn and folds the others into "… iterations a–b" rows. Loops of more
+    than four iterations start collapsed, and every loop of a graph of more than 60 ops.
+    Conditional ops are dashed, with their condition on hover; where an
     ``if`` splits the run, the ops of each side sit in lanes side by side under a
     "◇ if …" marker (nested ifs split their lane again, an ``if`` without ``else`` gets
-    an empty lane) and join at the next op every path reaches. An op whose line
-    carries a failure mode is red, with the message on hover. Clicking an op shows its
+    an empty lane) and join at the next op every path reaches. The ops a failure mode
+    names (its ``ops``; every op on its line for one that names none) are red, with the
+    message on hover; a loop's head counts them. The op column takes the width there is,
+    arguments cut short show whole on hover. Clicking an op shows its
     line, arguments and failures and sets ``selected_op``. At most ``max_nodes`` rows
     are drawn; the rest is one "… N more" node, so graphs of 10,000 ops stay fast.
 
     Args:
         graph: ``{"protocol_fqn", "resources", "operations", "preconditions",
             "execution_order"}`` as produced by ``praxis_lab.graph``.
-        failures: failure-mode dicts; ops on their lines are marked failing.
+        failures: failure-mode dicts; the ops they name (else the ops on their lines)
+            are marked failing.
         max_nodes: rows drawn before the "… N more" node.
 
     Traits (synced with the browser): ``graph``, ``failures``, ``selected_op`` (an op
@@ -49,7 +55,7 @@ class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
         ...        for i, (line, name) in enumerate([(4, "pick_up_tips"), (5, "aspirate")])]
         >>> graph = {"protocol_fqn": "demo.p", "resources": {}, "operations": ops,
         ...          "preconditions": [], "execution_order": ["op_0", "op_1"]}
-        >>> view = GraphView(graph, failures=[{"kind": "no_tips", "line": 5, "message": "..."}])
+        >>> view = GraphView(graph, failures=[{"kind": "no_tips", "line": 5, "ops": ["op_1"]}])
         >>> view.failing_ops()
         ['op_1']
         >>> [(g["loop"], g["ops"], g["failing_ops"], g["collapsed"]) for g in view.loops()]
@@ -83,20 +89,27 @@ class GraphView(anywidget.AnyWidget):  # type: ignore[misc]
         self.collapsed = _default_collapsed(change["new"])
 
     def failing_ops(self) -> list[str]:
-        """Ids of the ops whose line carries a failure mode, in execution order."""
-        lines = {f.get("line") for f in self.failures}
-        return [op["id"] for op in _ops_in_order(self.graph) if op.get("line_number") in lines]
+        """Ids of the ops a failure mode names (else those on its line), in execution order."""
+        failing = self._failing()
+        return [op["id"] for op in _ops_in_order(self.graph) if op["id"] in failing]
+
+    def _failing(self) -> set[str]:
+        """As ``failuresByOp`` in ``_graph_layout.js``: a failure's ``ops``, or its line's."""
+        named = {i for f in self.failures for i in (f.get("ops") or [])}
+        lines = {f.get("line") for f in self.failures if not f.get("ops")}
+        return named | {op["id"] for op in _ops_in_order(self.graph)
+                        if lines and op.get("line_number") in lines}
 
     def loops(self) -> list[dict[str, Any]]:
         """The loop groups, as drawn: consecutive ops of one loop, named by their first op.
 
         Each is ``{"id", "loop", "ops", "iterations", "failing_ops", "collapsed"}``.
         """
-        lines = {f.get("line") for f in self.failures}
+        failing = self._failing()
         shut = set(self.collapsed)
         return [
             {"id": g["id"], "loop": g["loop"], "ops": len(g["ops"]), "iterations": g["iterations"],
-             "failing_ops": sum(op.get("line_number") in lines for op in g["ops"]),
+             "failing_ops": sum(op["id"] in failing for op in g["ops"]),
              "collapsed": g["id"] in shut}
             for g in _loop_groups(self.graph)
         ]
@@ -191,7 +204,8 @@ def _loop_groups(graph: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _default_collapsed(graph: dict[str, Any]) -> list[str]:
-    """Every loop of more than one op when the graph has more than ``SMALL`` ops."""
-    if len(_ops_in_order(graph)) <= SMALL:
-        return []
-    return [g["id"] for g in _loop_groups(graph) if len(g["ops"]) > 1]
+    """Loops of more than ``FEW`` iterations, and every loop of more than one op when the
+    graph has more than ``SMALL`` ops (as ``defaultCollapsed`` in ``_graph_layout.js``)."""
+    big = len(_ops_in_order(graph)) > SMALL
+    return [g["id"] for g in _loop_groups(graph)
+            if len(g["ops"]) > 1 and (big or g["iterations"] > FEW)]

@@ -5,13 +5,15 @@
 // (Well › Plate › PlateCarrier › Deck), placed next to the ops that touch them. Ops
 // run top to bottom in execution order; consecutive ops of one loop sit in a labelled
 // box (iterations numbered, nested loops inside it indented), which can collapse to one
-// node "×N". Where an `if` splits the run, the ops of each side sit in lanes side by
+// node "×N"; a collapsed loop with failing iterations keeps those drawn, the others
+// folded into "… iterations a–b" rows. Only the ops a failure names (its `ops`) are red. Where an `if` splits the run, the ops of each side sit in lanes side by
 // side under a fork marker, joining again at the next op every path reaches (see
 // `branchBlocks`). Edges go from an op
 // (or a collapsed loop) to each resource it touches. At most `maxNodes` rows are drawn:
 // the rest become one "… N more" node (with a window kept around the focused op).
 
 export const SMALL = 60; // graphs with more ops than this start with their loops collapsed
+export const FEW = 4; // loops of more iterations than this start collapsed
 export const MAX_NODES = 150; // rows drawn before "… N more"
 export const ROW = 26; // vertical pitch of an op row
 export const OP_H = 20;
@@ -36,6 +38,10 @@ const MAX_FORK_DEPTH = 6;
 const TOP = 8;
 const RES_GAP = 8;
 const CHAR_W = 6.8; // average width of a 12px UI character, for truncating labels
+const BOLD_W = 7.4; // a bold 12px character (method names, loop counts)
+const MONO_W = 7.4; // a 12px monospace character (loop labels), bold
+const ARG_W = 6.7; // an 11px monospace character (arguments)
+const MAX_OP_W = 1100; // the op column grows with the room there is, up to this
 const BADGE_CHAR_W = 5.6;
 const WINDOW = 3; // rows kept either side of a focused op beyond the cap
 
@@ -150,10 +156,14 @@ export function groupOps(graph) {
   return groups;
 }
 
-/** The loops collapsed when nothing says otherwise: all of them in graphs of more than SMALL ops. */
+/**
+ * The loops collapsed when nothing says otherwise: those of more than FEW iterations, and
+ * every loop of more than one op in graphs of more than SMALL ops.
+ */
 export function defaultCollapsed(groups) {
   const total = groups.reduce((n, g) => n + g.ops.length, 0);
-  return total > SMALL ? groups.filter((g) => g.loop && g.ops.length > 1).map((g) => g.id) : [];
+  return groups.filter((g) => g.loop && g.ops.length > 1 && (total > SMALL || g.starts.length > FEW))
+    .map((g) => g.id);
 }
 
 /** Failures by line: Map(line → [failure, ...]). */
@@ -165,6 +175,34 @@ export function failuresByLine(failures) {
     map.get(f.line).push(f);
   }
   return map;
+}
+
+/**
+ * The failures of each op: Map(op id → [failure, ...]). A failure names the ops that fail
+ * (`ops`: one iteration of a loop, not all of them); one without `ops` marks every op on
+ * its line.
+ */
+export function failuresByOp(failures, ops) {
+  const map = new Map();
+  const add = (id, f) => { if (!map.has(id)) map.set(id, []); map.get(id).push(f); };
+  const byLine = new Map();
+  for (const f of failures || []) {
+    if (Array.isArray(f?.ops) && f.ops.length) {
+      for (const id of f.ops) add(id, f);
+    } else if (f?.line !== undefined && f?.line !== null) {
+      if (!byLine.has(f.line)) byLine.set(f.line, []);
+      byLine.get(f.line).push(f);
+    }
+  }
+  if (byLine.size) {
+    for (const op of ops) for (const f of byLine.get(op.line_number) || []) add(op.id, f);
+  }
+  return map;
+}
+
+/** The iterations of a loop group: [{n (0-based), ops: [...], from (index in g.ops)}]. */
+export function iterationsOf(g) {
+  return g.starts.map((from, n) => ({ n, from, ops: g.ops.slice(from, g.starts[n + 1] ?? g.ops.length) }));
 }
 
 /** Badges of a resource's chain, element first: ["Well", "Plate", "PlateCarrier", "Deck"]. */
@@ -179,30 +217,54 @@ function touchedBy(op) {
   return [...new Set((op.resources || []).map(varOf))];
 }
 
-/** The rows before the cap: ops, collapsed loops (one row each). */
-function rowsOf(groups, collapsed) {
+function opRows(g, ops, from, iteration) {
+  return ops.map((op, k) => ({ kind: "op", op, group: g.loop ? g : null, iteration,
+    depth: g.depths[from + k] || 0, iterStart: k === 0, count: 1 }));
+}
+
+/**
+ * The rows before the cap: ops, collapsed loops (one row each). A collapsed loop with
+ * failing ops keeps its failing iterations, the runs of others become "fold" rows.
+ */
+function rowsOf(groups, collapsed, fails) {
   const rows = [];
   for (const g of groups) {
-    if (g.loop && collapsed.has(g.id)) {
+    const iterations = iterationsOf(g);
+    if (!(g.loop && collapsed.has(g.id))) {
+      for (const it of iterations) rows.push(...opRows(g, it.ops, it.from, it.n));
+      continue;
+    }
+    const failing = iterations.map((it) => it.ops.some((op) => fails.has(op.id)));
+    if (!failing.some(Boolean)) {
       rows.push({ kind: "loop", group: g, count: g.ops.length });
       continue;
     }
-    let iteration = 0;
-    g.ops.forEach((op, i) => {
-      if (g.starts[iteration + 1] === i) iteration += 1;
-      rows.push({ kind: "op", op, group: g.loop ? g : null, iteration, depth: g.depths[i] || 0,
-        iterStart: g.starts[iteration] === i, count: 1 });
-    });
+    let fold = null;
+    for (const it of iterations) {
+      if (failing[it.n]) {
+        fold = null;
+        rows.push(...opRows(g, it.ops, it.from, it.n));
+      } else if (fold) {
+        fold.ops.push(...it.ops);
+        fold.last = it.n;
+        fold.count = fold.ops.length;
+      } else {
+        fold = { kind: "fold", group: g, id: `fold_${it.ops[0]?.id ?? g.id}`, ops: [...it.ops],
+          first: it.n, last: it.n, count: it.ops.length };
+        rows.push(fold);
+      }
+    }
   }
   return rows;
 }
+
+const opsOfRow = (r) => (r.kind === "op" ? [r.op] : r.kind === "fold" ? r.ops : r.kind === "loop" ? r.group.ops : []);
 
 /** Keep the first `max` rows and a window around `focus`; hidden runs become "more" rows. */
 function capRows(rows, max, focus) {
   const keep = new Uint8Array(rows.length);
   for (let i = 0; i < Math.min(max, rows.length); i += 1) keep[i] = 1;
-  const fi = focus ? rows.findIndex((r) => r.kind === "op" ? r.op.id === focus
-    : r.group.ops.some((op) => op.id === focus)) : -1;
+  const fi = focus ? rows.findIndex((r) => opsOfRow(r).some((op) => op.id === focus)) : -1;
   if (fi >= 0) {
     for (let i = Math.max(0, fi - WINDOW); i <= Math.min(rows.length - 1, fi + WINDOW); i += 1) keep[i] = 1;
   }
@@ -216,7 +278,7 @@ function capRows(rows, max, focus) {
       continue;
     }
     const r = rows[i];
-    const group = r.kind === "op" ? r.group : null; // the box the hidden row would sit in
+    const group = r.kind === "op" || r.kind === "fold" ? r.group : null; // the box it would sit in
     if (!hidden) hidden = { kind: "more", count: 0, rows: 0, group, id: `more_${i}` };
     hidden.count += r.count;
     hidden.rows += 1;
@@ -358,22 +420,25 @@ function opLabel(op, fails, width, inLane) {
   const method = String(op.method_name || "?");
   const cond = op.certainty === "conditional" ? `if ${op.condition || "?"}` : "";
   const shown = inLane ? "" : clip(cond, 18); // a lane's header says it
-  const room = Math.floor((width - 16) / CHAR_W) - method.length - 6 - shown.length;
+  // the arguments take what the line number, the method and the condition leave
+  const room = Math.floor((width - 42 - 6 - method.length * BOLD_W - 8 - shown.length * CHAR_W - 6) / ARG_W);
   return {
-    line: `L${op.line_number}`, method, args: clip(args, room), cond: shown,
+    line: `L${op.line_number}`, method, args: clip(args, room), fullArgs: args, cond: shown,
     title: [`${op.id} · line ${op.line_number}: ${op.receiver_variable || "lh"}.${method}(${args})`,
       op.loop ? `in ${op.loop}` : "", cond, ...fails.map((f) => f.message || f.kind)].filter(Boolean).join("\n"),
   };
 }
 
-function loopLabel(g, failing) {
+function loopLabel(g, failing, width) {
   const counts = new Map();
   for (const op of g.ops) counts.set(op.method_name, (counts.get(op.method_name) || 0) + 1);
   const methods = [...counts.keys()].join(", ");
   const n = g.starts.length;
+  const times = `×${n}`;
   return {
-    text: clip(g.loop, 40), times: `×${n}`,
-    sub: clip(`${g.ops.length} ops · ${methods}`, Math.floor((OP_W - 16) / CHAR_W) - 14),
+    text: clip(g.loop, Math.floor((width - 28 - times.length * BOLD_W - 12) / MONO_W)), times,
+    sub: clip(`${g.ops.length} ops · ${methods}`,
+      Math.floor((width - 28 - (failing ? `${failing} failing`.length * CHAR_W + 12 : 0)) / CHAR_W)),
     title: `${g.loop}: ${n} iteration${n === 1 ? "" : "s"}, ${g.ops.length} ops (${methods})${
       failing ? `\n${failing} failing ops` : ""}`,
   };
@@ -426,12 +491,12 @@ function edgePath(node, res) {
   return `M${x1} ${y1} C${mx} ${y1} ${mx} ${y2} ${x2} ${y2}`;
 }
 
-/** The paths that reach a row: an op's, a collapsed loop's ops', none for "… N more". */
+/** The paths that reach a row: an op's, a collapsed loop's or a fold's ops', none for "… N more". */
 function reachOfRow(row) {
   if (row.kind === "op") return pathsOf(row.op);
-  if (row.kind !== "loop") return null;
-  if (row.group.ops.some((op) => op.certainty !== "conditional")) return null;
-  return union(row.group.ops.map(pathsOf));
+  const ops = opsOfRow(row);
+  if (!ops.length || ops.some((op) => op.certainty !== "conditional")) return null;
+  return union(ops.map(pathsOf));
 }
 
 /** Rows outside a loop's box one by one, the rows of one box together. */
@@ -468,7 +533,7 @@ function push(ctx, list, thing) {
 
 function placeRow(row, col, y, ctx, box) {
   if (row.kind === "op") {
-    const f = ctx.fails.get(row.op.line_number) || [];
+    const f = ctx.fails.get(row.op.id) || [];
     const last = box?.iterations[box.iterations.length - 1];
     if (box && row.iterStart && !(last && last.y >= y)) { // lanes side by side number once
       box.iterations.push({ n: row.iteration + 1, y, first: box.iterations.length === 0 });
@@ -483,12 +548,21 @@ function placeRow(row, col, y, ctx, box) {
   }
   if (row.kind === "loop") {
     const g = row.group;
-    const failing = g.ops.filter((op) => ctx.fails.has(op.line_number)).length;
+    const failing = g.ops.filter((op) => ctx.fails.has(op.id)).length;
     const touches = g.touches || (g.touches = [...new Set(g.ops.flatMap(touchedBy))]);
     push(ctx, "nodes", { kind: "loop", id: g.id, group: g, x: col.x, y, w: col.w, h: LOOP_H, failing: failing > 0,
       failingOps: failing, conditional: g.ops.every((op) => op.certainty === "conditional"),
-      touches, count: g.ops.length, iterations: g.starts.length, ...loopLabel(g, failing) });
+      touches, count: g.ops.length, iterations: g.starts.length, ...loopLabel(g, failing, col.w) });
     return y + LOOP_H + (ROW - OP_H);
+  }
+  if (row.kind === "fold") {
+    const its = row.first === row.last ? `iteration ${row.first + 1}` : `iterations ${row.first + 1}–${row.last + 1}`;
+    const indent = Math.min(row.group.depths[0] || 0, 4) * INDENT;
+    push(ctx, "nodes", { kind: "fold", id: row.id, group: row.group, ops: row.ops, x: col.x + indent, y,
+      w: col.w - indent, h: OP_H, count: row.count, touches: [...new Set(row.ops.flatMap(touchedBy))],
+      text: `… ${its}: ${row.count.toLocaleString("en-US")} op${row.count === 1 ? "" : "s"}, none failing`,
+      title: `${row.group.loop}: ${its} folded (none of their ops fails); click to expand the loop` });
+    return y + ROW;
   }
   push(ctx, "nodes", { kind: "more", id: row.id, x: col.x, y, w: col.w, h: OP_H, count: row.count,
     touches: [], text: `… ${row.count.toLocaleString("en-US")} more op${row.count === 1 ? "" : "s"}`,
@@ -496,13 +570,27 @@ function placeRow(row, col, y, ctx, box) {
   return y + ROW;
 }
 
+/**
+ * A box's head: the label on the left, then "N failing" and "×N · M ops" on the right,
+ * the label cut so that it ends before them (x of each text's right end, `labelMax` chars).
+ */
+export function boxHead(label, x, w, iterations, ops, failing) {
+  const times = `×${iterations} · ${ops} op${ops === 1 ? "" : "s"}`;
+  const timesRight = x + w - 8;
+  const fail = failing ? `${failing} failing` : "";
+  const failRight = timesRight - times.length * BOLD_W - 12;
+  const labelEnd = (fail ? failRight - fail.length * BOLD_W : failRight + 12) - 12;
+  const labelMax = Math.max(4, Math.floor((labelEnd - x - 8 - 2 * MONO_W) / MONO_W)); // "▾ " first
+  return { label: clip(label, labelMax), fullLabel: label, times, timesRight, fail, failRight };
+}
+
 /** A loop's box: its rows inside, split into lanes where an `if` in the loop forks. */
 function placeBox(block, col, y, ctx) {
   const g = block.group;
-  const failing = g.ops.filter((op) => ctx.fails.has(op.line_number)).length;
+  const failing = g.ops.filter((op) => ctx.fails.has(op.id)).length;
   const frame = col.top ? { x: col.x - BOX_INSET, w: col.w + BOX_INSET + 10 } : { x: col.x - 2, w: col.w + 4 };
   const box = push(ctx, "boxes", { id: g.id, group: g, x: frame.x, y, w: frame.w, h: 0,
-    label: clip(g.loop, Math.min(44, Math.floor((frame.w - 120) / CHAR_W))), times: `×${g.starts.length}`, ops: g.ops.length, failing, iterations: [] });
+    times: `×${g.starts.length}`, ops: g.ops.length, failing, folded: ctx.collapsed.has(g.id), iterations: [] });
   const inner = { x: frame.x + BOX_INSET, w: frame.w - BOX_INSET - 10, top: false, lane: col.lane };
   const universe = block.reach && !block.reach.cut ? { paths: block.reach.paths } : ctx.universe;
   const items = block.rows.map((row) => ({ kind: "row", row, reach: reachOfRow(row) }));
@@ -510,6 +598,8 @@ function placeBox(block, col, y, ctx) {
   ctx.right = 0;
   const end = place(branchBlocks(items, universe), inner, y + BOX_HEAD, ctx, box);
   box.w = Math.max(box.w, ctx.right + 10 - box.x); // lanes inside may be wider
+  Object.assign(box, { head: boxHead(g.loop, box.x, box.w, g.starts.length, g.ops.length, failing) });
+  box.label = box.head.label;
   ctx.right = Math.max(outer, box.x + box.w);
   box.h = end + BOX_PAD - 4 - box.y;
   return end + BOX_PAD + 4;
@@ -549,19 +639,23 @@ function placeFork(block, col, y, ctx, box) {
  * Positions of everything drawn.
  *
  * @param graph {protocol_fqn, resources, operations, execution_order, paths}
- * @param failures failure modes; an op on a failure's line is failing
+ * @param failures failure modes; the ops each names (`ops`, else every op on its line) fail
  * @param options {collapsed: ids of collapsed loop groups (default: defaultCollapsed),
- *   maxNodes: rows drawn before "… N more", focus: an op id kept visible}
- * @returns {width, height, total, drawn, groups, nodes, boxes, forks, resources, edges}
+ *   maxNodes: rows drawn before "… N more", focus: an op id kept visible,
+ *   width: the room there is (px): the op column grows into it}
+ * @returns {width, height, total, drawn, failing (ids of failing ops), groups, nodes,
+ *   boxes, forks, resources, edges}
  */
 export function layoutGraph(graph, failures = [], options = {}) {
   const groups = groupOps(graph);
+  const fails = failuresByOp(failures, groups.flatMap((g) => g.ops));
   const collapsed = new Set(options.collapsed ?? defaultCollapsed(groups));
   const maxNodes = Math.max(1, options.maxNodes ?? MAX_NODES);
-  const rows = capRows(rowsOf(groups, collapsed), maxNodes, options.focus || null);
+  const rows = capRows(rowsOf(groups, collapsed, fails), maxNodes, options.focus || null);
   const universe = { count: Number(graph?.paths) || null };
-  const ctx = { fails: failuresByLine(failures), universe, nodes: [], boxes: [], forks: [], right: OP_X + OP_W };
-  const y = place(branchBlocks(itemsOf(rows), universe), { x: OP_X, w: OP_W, top: true, lane: false }, TOP, ctx, null);
+  const opW = Math.max(OP_W, Math.min(MAX_OP_W, Math.floor((Number(options.width) || 0) - OP_X - 20)));
+  const ctx = { fails, collapsed, universe, nodes: [], boxes: [], forks: [], right: OP_X + opW };
+  const y = place(branchBlocks(itemsOf(rows), universe), { x: OP_X, w: opW, top: true, lane: false }, TOP, ctx, null);
   const { nodes, boxes, forks } = ctx;
   const resources = placeResources(graph, nodes);
   const byName = new Map(resources.map((r) => [r.id, r]));
@@ -575,6 +669,8 @@ export function layoutGraph(graph, failures = [], options = {}) {
   const bottom = Math.max(y, ...resources.map((r) => r.y + r.h + TOP));
   const total = groups.reduce((n, g) => n + g.ops.length, 0);
   const drawn = nodes.reduce((n, node) => n + (node.kind === "op" ? 1 : 0), 0);
-  return { width: Math.ceil(Math.max(OP_X + OP_W + 20, ctx.right + 10)), height: Math.ceil(bottom), total, drawn, groups, collapsed,
+  const known = new Set(groups.flatMap((g) => g.ops.map((op) => op.id)));
+  const failing = [...fails.keys()].filter((id) => known.has(id));
+  return { width: Math.ceil(Math.max(OP_X + opW + 20, ctx.right + 10)), height: Math.ceil(bottom), total, drawn, failing, groups, collapsed,
     nodes, boxes, forks, resources, edges };
 }

@@ -1,8 +1,10 @@
 // GraphView: the protocol's computation graph drawn in inline SVG — resources in a lane
 // on the left with their parental chains, ops top to bottom in execution order, edges
 // from each op to the resources it touches, loops in labelled boxes that collapse to
-// one "×N" node, conditional ops dashed, the sides of an `if` in lanes side by side
-// under a fork marker, failing ops red; click an op for its line.
+// one "×N" node (a loop with failing iterations keeps them, the others folded), conditional
+// ops dashed, the sides of an `if` in lanes side by side under a fork marker, the ops a
+// failure names red; click an op for its line. The op column takes the width there is;
+// text cut short shows whole on hover.
 // The layout is `_graph_layout.js`; at most `max_nodes` rows are drawn, the rest are a
 // "… N more" node, so 10,000-op graphs stay fast.
 //
@@ -56,8 +58,9 @@ const CSS = `
   stroke-opacity: 0.5; stroke-dasharray: 4 3; }
 .praxis-graph .pg-lane-label { fill: var(--praxis-warn); font-family: var(--praxis-mono); font-size: 10.5px; }
 .praxis-graph .pg-lane-empty { fill: var(--praxis-muted); font-size: 11px; font-style: italic; }
-.praxis-graph .pg-more .pg-node { fill: none; stroke-dasharray: 3 3; }
-.praxis-graph .pg-more text { fill: var(--praxis-accent); }
+.praxis-graph .pg-more .pg-node, .praxis-graph .pg-fold .pg-node { fill: none; stroke-dasharray: 3 3; pointer-events: all; }
+.praxis-graph .pg-more text, .praxis-graph .pg-fold text { fill: var(--praxis-accent); }
+.praxis-graph .pg-fold { cursor: pointer; }
 .praxis-graph .pg-res .pg-node { stroke: var(--res-color); stroke-width: 1.3; }
 .praxis-graph .pg-res .pg-stripe { fill: var(--res-color); }
 .praxis-graph .pg-res.focus .pg-node { stroke-width: 3; }
@@ -77,6 +80,23 @@ const CSS = `
 
 const PALETTE = ["#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22"];
 const MORE_STEP = 200; // rows added by a click on "… N more"
+const DETAIL_AT = 1000; // from this width on, the detail panel sits beside the graph...
+const DETAIL_W = 300; // ...and takes this much of it
+
+/** Shorten a box head's label until it ends 8 px before the first count right of it. */
+function fitHead(head) {
+  const label = head.querySelector(".pg-box-label");
+  const counts = [...head.querySelectorAll(".pg-fail-count, .pg-times")];
+  if (!label || !counts.length || typeof label.getBBox !== "function") return;
+  const limit = Math.min(...counts.map((t) => t.getBBox().x)) - 8;
+  const box = label.getBBox();
+  if (!box.width) return; // not rendered yet
+  let text = label.textContent;
+  while (box.x + label.getComputedTextLength() > limit && text.length > 4) {
+    text = `${text.slice(0, -2)}…`;
+    label.textContent = text;
+  }
+}
 
 const title = (text) => s("title", {}, text);
 /** Attributes of an SVG group that acts as a button: click, or Enter / Space when focused. */
@@ -96,6 +116,7 @@ function render({ model, el }) {
   let nodeEls = new Map(); // node id → <g>
   let edgeEls = new Map(); // node or resource id → [<path>]
   let colors = new Map();
+  let width = 0; // the root's width when last drawn
 
   const collapsedNow = () => layout?.collapsed || new Set();
   function setCollapsed(ids) { setTrait(model, "collapsed", [...ids]); }
@@ -109,17 +130,18 @@ function render({ model, el }) {
     const graph = model.get("graph") || {};
     const failures = model.get("failures") || [];
     const collapsed = model.get("collapsed");
+    width = root.clientWidth || 0;
     layout = layoutGraph(graph, failures, {
       collapsed: Array.isArray(collapsed) ? collapsed : undefined,
       maxNodes: (model.get("max_nodes") || MAX_NODES) + extra,
       focus: model.get("selected_op") || null,
+      width: width > DETAIL_AT ? width - DETAIL_W : width, // room for the detail beside it
     });
     colors = new Map(layout.resources.map((r, i) => [r.id, PALETTE[i % PALETTE.length]]));
     nodeEls = new Map();
     edgeEls = new Map();
     const loops = layout.groups.filter((g) => g.loop);
-    const failingOps = layout.groups.reduce((n, g) => n + g.ops.filter(
-      (op) => (failures || []).some((f) => f.line === op.line_number)).length, 0);
+    const failingOps = layout.failing.length;
     const svg = s("svg", {
       class: "pg-svg", width: layout.width, height: layout.height,
       viewBox: `0 0 ${layout.width} ${layout.height}`, role: "img",
@@ -138,27 +160,37 @@ function render({ model, el }) {
         h("span", { class: "praxis-muted pg-counts" },
           `${plural(layout.total, "op")} · ${plural(layout.resources.length, "resource")} · ${plural(loops.length, "loop")}`
           + `${capped ? ` · ${layout.drawn.toLocaleString("en-US")} drawn` : ""}`),
-        failingOps ? h("span", { class: "praxis-badge", style: "color: var(--praxis-error)" }, `${failingOps} failing ops`) : null,
+        failingOps ? h("span", { class: "praxis-badge pg-failing", style: "color: var(--praxis-error)" },
+          `${plural(failingOps, "failing op")}`) : null,
         loops.length ? h("span", { class: "pg-tools" },
           h("button", { class: "pg-collapse-all", onclick: () => setCollapsed(loops.map((g) => g.id)) }, "Collapse loops"),
           h("button", { class: "pg-expand-all", onclick: () => setCollapsed([]) }, "Expand loops")) : null),
       h("div", { class: "pg-body" }, h("div", { class: "pg-canvas" }, svg), h("div", { class: "pg-detail" })));
     highlight();
     detail();
+    fitLater();
+  }
+
+  /** Once drawn: cut a box label that still reaches its counts (fonts vary) and keep it on hover. */
+  function fitLater() {
+    const frame = globalThis.requestAnimationFrame;
+    if (frame) frame(() => root.querySelectorAll(".pg-box-head").forEach(fitHead));
   }
 
   function boxEl(box) {
-    const head = s("g", { class: "pg-box-head", "aria-expanded": "true", ...button(() => toggle(box.id)) },
-    title(`${box.group.loop}: click to collapse to one node`),
+    const head = box.head;
+    const action = box.folded ? "click to expand all its iterations" : "click to collapse";
+    const g = s("g", { class: "pg-box-head", "aria-expanded": String(!box.folded), ...button(() => toggle(box.id)) },
+    title(`${head.fullLabel}: ${box.times}, ${plural(box.ops, "op")}${
+      box.failing ? `, ${box.failing} failing` : ""}\n${action}`),
     s("rect", { x: box.x, y: box.y, width: box.w, height: 22 }),
-    s("text", { class: "pg-box-label", x: box.x + 8, y: box.y + 12 }, `▾ ${box.label}`),
-    s("text", { class: "pg-times", x: box.x + box.w - 8, y: box.y + 12, "text-anchor": "end" },
-      `${box.times} · ${plural(box.ops, "op")}`),
-    box.failing ? s("text", { class: "pg-fail-count", x: box.x + box.w - 120, y: box.y + 12, "text-anchor": "end" },
-      `${box.failing} failing`) : null);
-    return s("g", { class: `pg-box${box.failing ? " failing" : ""}`, "data-group": box.id },
+    s("text", { class: "pg-box-label", x: box.x + 8, y: box.y + 12 }, `${box.folded ? "▸" : "▾"} ${head.label}`),
+    s("text", { class: "pg-times", x: head.timesRight, y: box.y + 12, "text-anchor": "end" }, head.times),
+    head.fail ? s("text", { class: "pg-fail-count", x: head.failRight, y: box.y + 12, "text-anchor": "end" },
+      head.fail) : null);
+    return s("g", { class: `pg-box${box.failing ? " failing" : ""}${box.folded ? " folded" : ""}`, "data-group": box.id },
       s("rect", { class: "pg-box-frame", x: box.x, y: box.y, width: box.w, height: box.h, rx: 6 }),
-      head,
+      g,
       box.iterations.map((it) => [
         it.first ? null : s("line", { class: "pg-iter-sep", x1: box.x + 4, x2: box.x + box.w - 4, y1: it.y - 3, y2: it.y - 3 }),
         s("text", { class: "pg-iter", x: box.x + 8, y: it.y + OP_H / 2 }, `${it.n}`),
@@ -231,6 +263,12 @@ function render({ model, el }) {
       s("text", { class: "pg-sub", x: node.x + 20, y: node.y + 25 }, node.sub),
       node.failingOps ? s("text", { class: "pg-fail-count", x: node.x + node.w - 8, y: node.y + 25, "text-anchor": "end" },
         `${node.failingOps} failing`) : null);
+    } else if (node.kind === "fold") {
+      g = s("g", { ...base, class: "pg-fold", "data-group": node.group.id, "data-ops": node.count,
+        ...button(() => toggle(node.group.id)) },
+      title(node.title),
+      s("rect", { class: "pg-node", x: node.x, y: node.y, width: node.w, height: node.h, rx: 4 }),
+      s("text", { x: node.x + 8, y: node.y + node.h / 2 }, node.text));
     } else {
       g = s("g", { class: "pg-more", "data-more": node.count, ...button(() => { extra += MORE_STEP; draw(); }) },
       title(`${node.title} (${MORE_STEP} at a time)`),
@@ -252,7 +290,8 @@ function render({ model, el }) {
     for (const node of layout.nodes) {
       const g = nodeEls.get(node.id);
       if (!g) continue;
-      const contains = node.kind === "loop" ? node.group.ops.some((op) => op.id === selected) : node.id === selected;
+      const ops = node.kind === "loop" ? node.group.ops : node.kind === "fold" ? node.ops : null;
+      const contains = ops ? ops.some((op) => op.id === selected) : node.id === selected;
       g.classList.toggle("selected", Boolean(selected) && contains);
       g.classList.toggle("dim", Boolean(focusRes) && node.kind !== "more" && !node.touches.includes(focusRes));
     }
@@ -317,12 +356,18 @@ function render({ model, el }) {
   }
 
   draw();
+  // the op column follows the room there is: draw again when the width changes much
+  const Observer = globalThis.ResizeObserver;
+  const resize = Observer ? new Observer(() => {
+    if (Math.abs((root.clientWidth || 0) - width) > 40) draw();
+  }) : null;
+  resize?.observe(root);
   const offs = [
     listen(model, "change:graph change:failures", () => { extra = 0; draw(); }),
     listen(model, "change:collapsed change:max_nodes", draw),
     listen(model, "change:selected_op", reveal),
   ];
-  return () => offs.forEach((off) => off());
+  return () => { offs.forEach((off) => off()); resize?.disconnect(); };
 }
 
 export default { render };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
-  INDENT, MAX_NODES, OP_H, OP_X, RES_X, chainOf, defaultCollapsed, groupOps, layoutGraph, loopParents, opsInOrder, pathsOf,
-  varOf,
+  FEW, INDENT, MAX_NODES, OP_H, OP_W, OP_X, RES_X, boxHead, chainOf, defaultCollapsed, failuresByOp, groupOps, layoutGraph,
+  loopParents, opsInOrder, pathsOf, varOf,
 } from "../src/_graph_layout.js";
 import { fixture } from "./fake_model.js";
 import { bigGraph, branchyGraph, nestedGraph } from "./graphs.js";
@@ -10,7 +10,8 @@ const ops = (layout) => layout.nodes.filter((n) => n.kind === "op");
 const hiddenOps = (layout) => layout.nodes.filter((n) => n.kind === "more").reduce((k, n) => k + n.count, 0);
 
 describe("layoutGraph", () => {
-  const layout = layoutGraph(fixture.graph, fixture.failure_modes);
+  const layout = layoutGraph(fixture.graph, fixture.failure_modes, { collapsed: [] });
+  const [short] = fixture.failure_modes; // source[A1] holds 30 µL: column 1's aspirate fails
 
   it("stacks the ops top to bottom in execution order, right of the resource lane", () => {
     expect(ops(layout).map((n) => n.id)).toEqual(fixture.graph.execution_order);
@@ -50,11 +51,51 @@ describe("layoutGraph", () => {
     expect(failing).toHaveLength(12);
     expect(failing[0].failures.map((f) => f.kind)).toEqual(["insufficient_liquid", "tip_volume_exceeded"]);
     expect(failing[0].title).toContain("which holds 30 µL");
+    expect(layout.failing).toHaveLength(12);
     const graph = structuredClone(fixture.graph);
     Object.assign(graph.operations[2], { certainty: "conditional", condition: "volume > 200" });
-    const node = ops(layoutGraph(graph, [])).find((n) => n.id === "op_2");
+    const node = ops(layoutGraph(graph, [], { collapsed: [] })).find((n) => n.id === "op_2");
     expect([node.conditional, node.cond, node.failing]).toEqual([true, "if volume > 200", false]);
     expect(node.title).toContain("if volume > 200");
+  });
+
+  it("marks only the ops a failure names, not every op on its line", () => {
+    const one = layoutGraph(fixture.graph, [short], { collapsed: [] });
+    expect(ops(one).filter((n) => n.failing).map((n) => n.id)).toEqual(["op_1"]);
+    expect(one.failing).toEqual(["op_1"]);
+    expect(one.boxes[0].failing).toBe(1);
+    expect(one.boxes[0].head.fail).toBe("1 failing");
+    expect(one.edges.filter((e) => e.failing).map((e) => e.from)).toEqual(["op_1"]);
+    const byLine = { ...short, ops: undefined }; // a failure that does not name its ops
+    expect(layoutGraph(fixture.graph, [byLine], { collapsed: [] }).failing).toHaveLength(12);
+    expect([...failuresByOp([{ line: 7, ops: ["op_5"] }], fixture.graph.operations).keys()]).toEqual(["op_5"]);
+  });
+
+  it("gives the op column the width there is, and the arguments with it", () => {
+    const op = (l) => ops(l).find((n) => n.id === "op_1");
+    const wide = layoutGraph(fixture.graph, [], { collapsed: [], width: 1100 });
+    expect(op(wide).w).toBe(1100 - OP_X - 20);
+    expect(op(layout).w).toBe(OP_W); // no width given: the narrowest
+    expect(wide.width).toBeLessThanOrEqual(1100);
+    const graph = structuredClone(fixture.graph);
+    graph.operations[1].arguments = { resources: "[plate[A1], plate[B1], plate[C1], plate[D1], plate[E1], plate[F1]]",
+      vols: "[40, 40, 40, 40, 40, 40]" };
+    const full = Object.values(graph.operations[1].arguments).join(", ");
+    const narrow = op(layoutGraph(graph, [], { collapsed: [] }));
+    expect(narrow.args.endsWith("…")).toBe(true);
+    expect(narrow.title).toContain(full); // the whole text on hover
+    expect(op(layoutGraph(graph, [], { collapsed: [], width: 1100 })).args).toBe(full);
+  });
+
+  it("keeps a box's label clear of its counts", () => {
+    const head = boxHead("for col in range(1, columns + 1) @ 4", 300, 414, 6, 24, 6);
+    expect(head.label.endsWith("…")).toBe(true);
+    const labelEnd = 300 + 8 + (head.label.length + 2) * 7.4;
+    const failStart = head.failRight - head.fail.length * 7.4;
+    expect(labelEnd).toBeLessThan(failStart);
+    expect(failStart).toBeLessThan(head.timesRight - head.times.length * 7.4);
+    expect(boxHead("for col in range(1, columns + 1) @ 4", 300, 700, 6, 24, 6).label).toBe(
+      "for col in range(1, columns + 1) @ 4");
   });
 
   it("boxes a loop's ops with its label and numbers its iterations", () => {
@@ -67,18 +108,37 @@ describe("layoutGraph", () => {
     expect(box.iterations[1].y).toBe(fifth.y);
   });
 
-  it("collapses a loop to one node ×N that keeps the loop's edges and failures", () => {
-    const folded = layoutGraph(fixture.graph, fixture.failure_modes, { collapsed: ["op_0"] });
+  it("collapses a loop to one node ×N that keeps the loop's edges", () => {
+    const folded = layoutGraph(fixture.graph, [], { collapsed: ["op_0"] });
     expect(ops(folded)).toHaveLength(0);
     expect(folded.boxes).toHaveLength(0);
     const [loop] = folded.nodes;
-    expect([loop.kind, loop.times, loop.count, loop.failingOps]).toEqual(["loop", "×12", 48, 12]);
+    expect([loop.kind, loop.times, loop.count, loop.failingOps]).toEqual(["loop", "×12", 48, 0]);
     expect(folded.edges.map((e) => e.to).sort()).toEqual(["dest", "source", "tips"]);
     expect(folded.height).toBeLessThan(layout.height / 5);
   });
 
-  it("starts with every loop collapsed above 60 ops, and expanded at or below", () => {
-    expect(defaultCollapsed(groupOps(fixture.graph))).toEqual([]);
+  it("keeps a collapsed loop's failing iterations drawn and folds the others", () => {
+    const folded = layoutGraph(fixture.graph, [short], { collapsed: ["op_0"] });
+    expect(ops(folded).map((n) => n.id)).toEqual(["op_0", "op_1", "op_2", "op_3"]);
+    expect(ops(folded).filter((n) => n.failing).map((n) => n.id)).toEqual(["op_1"]);
+    const [fold] = folded.nodes.filter((n) => n.kind === "fold");
+    expect([fold.count, fold.text]).toEqual([44, "… iterations 2–12: 44 ops, none failing"]);
+    const [box] = folded.boxes;
+    expect([box.folded, box.failing, box.iterations.map((it) => it.n)]).toEqual([true, 1, [1]]);
+    expect(folded.edges.filter((e) => e.from === fold.id).map((e) => e.to).sort()).toEqual(["dest", "source", "tips"]);
+    const last = { ...short, ops: ["op_45"] }; // the 12th iteration: 11 folded before it
+    const tail = layoutGraph(fixture.graph, [last], { collapsed: ["op_0"] });
+    expect(tail.nodes.map((n) => n.kind)).toEqual(["fold", "op", "op", "op", "op"]);
+    expect(tail.boxes[0].iterations.map((it) => it.n)).toEqual([12]);
+  });
+
+  it("starts with loops of more than a few iterations collapsed, and every loop above 60 ops", () => {
+    expect(defaultCollapsed(groupOps(fixture.graph))).toEqual(["op_0"]); // 12 iterations
+    const few = { operations: fixture.graph.operations.slice(0, 4 * FEW) };
+    expect(defaultCollapsed(groupOps(few))).toEqual([]);
+    const more = { operations: fixture.graph.operations.slice(0, 4 * FEW + 4) };
+    expect(defaultCollapsed(groupOps(more))).toEqual(["op_0"]);
     expect(defaultCollapsed(groupOps(bigGraph(61, 61)))).toEqual(["op_0"]);
     expect(layoutGraph(bigGraph(10000), []).nodes.filter((n) => n.kind === "loop")).toHaveLength(1);
   });
@@ -156,7 +216,7 @@ describe("layoutGraph", () => {
   it("adds a node for labware an op touches that is not a declared resource", () => {
     const graph = structuredClone(fixture.graph);
     graph.operations[1].resources = ["plate_01[A1]"];
-    const placed = layoutGraph(graph, []);
+    const placed = layoutGraph(graph, [], { collapsed: [] });
     const found = placed.resources.find((r) => r.id === "plate_01");
     expect(found.type).toBe("not a declared resource");
     expect(placed.edges.filter((e) => e.to === "plate_01").map((e) => e.from)).toEqual(["op_1"]);

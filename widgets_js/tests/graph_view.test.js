@@ -4,6 +4,7 @@ import { fixture, mount } from "./fake_model.js";
 import { bigGraph, branchyGraph } from "./graphs.js";
 
 const state = (extra = {}) => ({ graph: fixture.graph, failures: fixture.failure_modes, selected_op: "", ...extra });
+const [short] = fixture.failure_modes; // source[A1] holds 30 µL: column 1's aspirate only
 
 describe("GraphView", () => {
   it("draws resources, ops and the edges between them in one SVG", () => {
@@ -26,6 +27,14 @@ describe("GraphView", () => {
     expect(failing.every((o) => o.dataset.line === "7")).toBe(true);
     expect(failing[0].querySelector("title").textContent).toContain("which holds 30 µL");
     expect(el.querySelectorAll(".pg-edge.failing")).toHaveLength(12);
+  });
+
+  it("draws only the ops a failure names red, and counts them", () => {
+    const { el } = mount(graphView, state({ failures: [short], collapsed: [] }));
+    expect([...el.querySelectorAll(".pg-op.failing")].map((o) => o.dataset.op)).toEqual(["op_1"]);
+    expect(el.querySelector(".pg-failing").textContent).toBe("1 failing op");
+    expect(el.querySelector(".pg-box-head .pg-fail-count").textContent).toBe("1 failing");
+    expect(el.querySelectorAll(".pg-edge.failing")).toHaveLength(1);
   });
 
   it("draws a conditional op dashed with its condition on hover", () => {
@@ -65,7 +74,7 @@ describe("GraphView", () => {
   });
 
   it("selects an op and collapses a loop from the keyboard", () => {
-    const { el, model } = mount(graphView, state());
+    const { el, model } = mount(graphView, state({ failures: [], collapsed: [] }));
     const op = el.querySelector('[data-op="op_5"]');
     expect(op.getAttribute("tabindex")).toBe("0");
     op.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
@@ -76,21 +85,32 @@ describe("GraphView", () => {
   });
 
   it("collapses a loop's box to one ×N node and expands it again", () => {
-    const { el, model } = mount(graphView, state());
+    const { el, model } = mount(graphView, state({ failures: [], collapsed: [] }));
     el.querySelector(".pg-box-head").dispatchEvent(new MouseEvent("click", { bubbles: true }));
     expect(model.get("collapsed")).toEqual(["op_0"]);
     expect(el.querySelectorAll(".pg-op")).toHaveLength(0);
     const loop = el.querySelector(".pg-loop");
     expect(loop.textContent).toContain("×12");
-    expect(loop.classList.contains("failing")).toBe(true);
     expect(el.querySelectorAll(".pg-edge")).toHaveLength(3);
     loop.dispatchEvent(new MouseEvent("click", { bubbles: true }));
     expect(model.get("collapsed")).toEqual([]);
     expect(el.querySelectorAll(".pg-op")).toHaveLength(48);
   });
 
+  it("starts a long loop collapsed, its failing iteration drawn and the others folded", () => {
+    const { el, model } = mount(graphView, state({ failures: [short] })); // no trait yet: the default
+    expect([...el.querySelectorAll(".pg-op")].map((o) => o.dataset.op)).toEqual(["op_0", "op_1", "op_2", "op_3"]);
+    expect(el.querySelector(".pg-box").classList.contains("folded")).toBe(true);
+    expect(el.querySelector(".pg-box-head").getAttribute("aria-expanded")).toBe("false");
+    const fold = el.querySelector(".pg-fold");
+    expect(fold.querySelector("text").textContent).toBe("… iterations 2–12: 44 ops, none failing");
+    fold.dispatchEvent(new MouseEvent("click", { bubbles: true }));
+    expect(model.get("collapsed")).toEqual([]);
+    expect(el.querySelectorAll(".pg-op")).toHaveLength(48);
+  });
+
   it("expands the collapsed loop holding an op selected from outside", () => {
-    const { el, model } = mount(graphView, state({ collapsed: ["op_0"] }));
+    const { el, model } = mount(graphView, state({ failures: [], collapsed: ["op_0"] }));
     expect(el.querySelectorAll(".pg-op")).toHaveLength(0);
     model.set("selected_op", "op_9");
     expect(model.get("collapsed")).toEqual([]);
