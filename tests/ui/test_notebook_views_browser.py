@@ -3,7 +3,8 @@
 Cells are taken from notebooks/01_quickstart.ipynb and notebooks/02_failures_and_fixes.ipynb
 as committed, so the views are checked on what a newcomer runs: only the op that fails is
 red and counted, a loop's head stays clear of its counts, arguments use the width, long
-loops start collapsed with their failing iterations drawn.
+loops start collapsed with their failing iterations drawn, an 8-channel failure rings all
+eight wells, and a plate missing from the deck is drawn beside it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ def cell(notebook: str, starts: str) -> str:
 SETUP = cell("02_failures_and_fixes.ipynb", "%load_ext praxis_lab")
 COLLECT = cell("02_failures_and_fixes.ipynb",
                "%%praxis simulate --setup make_deck\nasync def collect(")
+FORGOT_DEST = cell("02_failures_and_fixes.ipynb", "%%praxis simulate --setup forgot_dest")
 COPY = "%%praxis simulate --setup make_deck\nasync def copy_plate("
 BROKEN_COPY, FIXED_COPY = (c for c in (cell("01_quickstart.ipynb", COPY + p) for p in (
     "lh: LiquidHandler, tips: TipRack, source: Plate, dest: Plate,\n"
@@ -38,6 +40,7 @@ BROKEN_COPY, FIXED_COPY = (c for c in (cell("01_quickstart.ipynb", COPY + p) for
     "    for col in range(1, columns + 1):\n"
     "        await lh.pick_up_tips(tips[f\"A{col}:H{col}\"])\n"
     "        await lh.aspirate(source[f\"A{col}:H{col}\"], vols=[volume] * 8)")))
+TOO_MUCH = cell("01_quickstart.ipynb", "%%praxis simulate --setup make_deck --param volume=400")
 
 RED = "(el) => getComputedStyle(el).stroke"
 
@@ -133,3 +136,31 @@ def test_the_graph_view_marks_only_the_failing_op_and_keeps_loop_heads_legible(l
     assert graph.locator(".pg-op").count() == 24
     lab.close(page)
 
+
+def test_the_deck_view_rings_all_eight_wells_and_draws_the_plate_not_on_the_deck(lab: Lab) -> None:
+    cells = [SETUP, TOO_MUCH, FORGOT_DEST]
+    page: Any = lab.open_notebook(cells, name="deck.ipynb")
+    for i in range(len(cells)):
+        lab.run_cell(page, i)
+
+    # 400 µL on eight channels: all eight source wells (300 µL each) and all eight
+    # dest wells (360 µL) are ringed, not just A1.
+    deck = _shown(lab.cell(page, 1).locator(".praxis-deck"))
+    for plate in ("source", "dest"):
+        ringed = deck.locator(f'.well.failing[data-key^="{plate}["]')
+        keys = sorted(ringed.nth(i).get_attribute("data-key") for i in range(ringed.count()))
+        assert keys == [f"{plate}[{row}1]" for row in "ABCDEFGH"], keys
+    assert _red(deck.locator('.well.failing[data-key="source[H1]"]').evaluate(RED))
+
+    # dest was made but never put on the carrier: drawn beside the deck, red, "not on the deck".
+    deck = _shown(lab.cell(page, 2).locator(".praxis-deck"))
+    missing = deck.locator(".labware.off-deck")
+    assert missing.count() == 1
+    assert _red(missing.evaluate(RED))
+    label = deck.locator(".label.off-deck")
+    assert "dest" in label.text_content() and "not on the deck" in label.text_content()
+    on_deck = deck.locator(".labware:not(.off-deck)").first.bounding_box()
+    drawn = missing.bounding_box()
+    assert drawn and on_deck and drawn["width"] > 50 and drawn["height"] > 30
+    lab.screenshot(deck, "deck_not_on_deck.png")
+    lab.close(page)
