@@ -32,8 +32,10 @@ def _verdict(report: Any) -> str:
     if report is None:
         return "not simulated"
     verdict = getattr(report, "verdict", None)
+    if callable(verdict):  # SimulationReport.verdict(): ok, FAILS or not fully checked
+        verdict = verdict()
     if verdict is not None:
-        return str(verdict)
+        return str(verdict).lower()
     return "ok" if report.ok else ("fails" if report.failure_modes else "not fully checked")
 
 
