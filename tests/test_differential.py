@@ -68,8 +68,8 @@ def holds(condition: str | None, params: dict[str, Any]) -> bool:
 def disagreement(report: SimulationReport, result: plr_harness.PLRResult,
                  params: dict[str, Any]) -> str | None:
     """Why the simulation and PLR's run disagree, or None when they agree."""
-    applies = [f for f in report.failure_modes
-               if f.certainty == "always" or holds(f.condition, params)]
+    applies = [f for f in report.failure_modes if f.certainty == "always"
+               or getattr(f, "on_default_path", False) or holds(f.condition, params)]
     if result.completed:  # only praxis_lab's own checks may fire (failures.plr_checks)
         wrong = [f for f in applies if plr_checks(f.kind, f.method, f.data)]
         if wrong:

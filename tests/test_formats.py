@@ -46,7 +46,7 @@ def test_github_annotations_are_errors_on_every_path_and_warnings_on_some(tmp_pa
     # the dispense's no_tips follows from the aspirate's: one failure mode, one warning
     assert [ln.split(" ", 1)[0] for ln in lines] == ["::warning"]
     assert "line=8,col=15,title=no_tips::no_tips: aspirate 250 µL" in lines[0]
-    assert "(when volume > 200)" in lines[0]
+    assert "(when volume > 200; fails with the defaults)" in lines[0]
 
 
 def test_github_escapes_what_would_end_a_property_or_the_message():

@@ -41,10 +41,11 @@ class Binding:
     info: ProtocolInfo
     handler: Any  # a real PLR LiquidHandler
     objects: dict[str, Any]  # labware / handler / concrete values
-    witness: dict[str, Any]  # numeric parameters (traced as Sym)
+    witness: dict[str, Any]  # numeric and bool parameters (traced as Sym)
     proposed: bool
     setup_name: str | None = None
     unresolved: list[Parameter] = field(default_factory=list)
+    pinned: dict[str, Any] = field(default_factory=dict)  # --param / params=: never forks
     _labels: dict[int, str] = field(default_factory=dict)
     _keys: dict[int, str] = field(default_factory=dict)
     _by_tracker: dict[int, Any] | None = None
@@ -71,7 +72,8 @@ class Binding:
             obj = self.objects.get(p.name)
             kind = machines.kind_of(obj)
             if p.name in self.witness:
-                out[p.name] = Sym(p.name, tracer.witness(p.name), param=p.name)
+                value = tracer.witness(p.name)
+                out[p.name] = Sym(p.name, value, param=p.name, boolean=isinstance(value, bool))
             elif p.kind == "machine" or _plr.is_handler(obj):
                 out[p.name] = TracedHandler(tracer_ref, self.objects[p.name], p.name)
             elif kind is not None:  # a plate reader, heater shaker...: never the real one
@@ -218,9 +220,12 @@ def is_unresolved(value: Any) -> bool:
 
 
 def _numeric(p: Parameter, value: Any) -> bool:
+    """Whether the parameter is traced as a symbolic number (a bool forks too)."""
     et = p.element_type
-    if isinstance(value, bool | Sym):
+    if isinstance(value, Sym):
         return False
+    if isinstance(value, bool):
+        return et in ("bool", None)
     return et in ("int", "float") or (et is None and isinstance(value, int | float))
 
 
@@ -273,7 +278,8 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
             resources.append(p.name)
         elif p.name in params or (p.kind == "value" and p.has_default):
             value = _coerce(p, params[p.name]) if p.name in params else p.default
-            (witness if _numeric(p, value) else objects)[p.name] = value
+            pinned = p.name in params  # a value given is the protocol's: nothing forks on it
+            (witness if _numeric(p, value) and not pinned else objects)[p.name] = value
         elif p.kind == "value":
             raise ProtocolError(
                 f"parameter {p.name!r} ({p.annotation}) of {info.name} has no default: pass "
@@ -294,7 +300,8 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
         handler = proposer.handler if proposer is not None else _find_handler(setup)
     keys, lookups = _shared_for(labels)
     return Binding(info, handler, objects, witness, proposer is not None, setup_name,
-                   unresolved, labels, _item_keys=keys, _item_lookups=lookups)
+                   unresolved, {n: v for n, v in params.items()}, labels, _item_keys=keys,
+                   _item_lookups=lookups)
 
 
 def _stand_in(p: Parameter, made: dict[str, Any], proposer: Any, setup_name: str | None,

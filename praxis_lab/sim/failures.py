@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from praxis_lab.sim.conditions import join_conditions, short_condition
+
 __all__ = ["KINDS", "PLR_ERRORS", "Failure", "FailureMode", "locate", "merge", "plr_error"]
 
 KINDS: dict[str, str] = {
@@ -148,21 +150,33 @@ class FailureMode:
     # later failures that follow from this one (the dispense and the drop after a missing
     # pick-up): the fix that removes this one removes them (praxis_lab.fixes folds them in)
     consequences: list[FailureMode] = field(default_factory=list, repr=False)
+    on_default_path: bool = False  # it happens with the values the protocol is given
+    conditions: list[str] = field(default_factory=list)  # each path's, when several
+    paths: int = 1  # how many explored paths it happens on
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind, "certainty": self.certainty, "condition": self.condition,
             "line": self.line, "column": self.column, "method": self.method,
             "message": self.message, "resources": self.resources, "fixes": self.fixes,
-            "occurrences": self.occurrences, "ops": self.ops,
+            "occurrences": self.occurrences, "paths": self.paths,
+            "on_default_path": self.on_default_path,
+            "conditions": self.conditions or ([self.condition] if self.condition else []),
+            "ops": self.ops,
             "involves": self.involves or self.resources,
             "consequences": [{"kind": c.kind, "line": c.line, "method": c.method,
                               "message": c.message} for c in self.consequences],
         }
 
 
-def merge(per_path: list[list[Failure]], conditions: list[str | None]) -> list[FailureMode]:
-    """Fold per-path failures into failure modes (see module docstring)."""
+def merge(per_path: list[list[Failure]], conditions: list[str | None],
+          default: int | None = None) -> list[FailureMode]:
+    """Fold per-path failures into failure modes (see module docstring).
+
+    A failure at the same line with the same message on several paths is one mode with the
+    conditions of those paths; ``default`` is the index of the default path (the values
+    the protocol is given): its modes are ``on_default_path``.
+    """
     n = len(per_path)
     by_kind_line: dict[tuple[str, int], dict[int, list[Failure]]] = {}
     for pi, failures in enumerate(per_path):
@@ -170,27 +184,34 @@ def merge(per_path: list[list[Failure]], conditions: list[str | None]) -> list[F
             by_kind_line.setdefault((f.kind, f.line), {}).setdefault(pi, []).append(f)
     out: list[FailureMode] = []
     for (kind, line), hits in by_kind_line.items():
-        first_path = min(hits)
-        first = hits[first_path][0]
         if len(hits) == n:
-            groups: list[tuple[str | None, Failure, int]] = [
-                (None, first, sum(len(v) for v in hits.values()) // n)]
-            certainty = "always"
-        else:
-            certainty = "conditional"
-            seen: dict[str | None, tuple[Failure, int]] = {}
-            for pi in sorted(hits):
-                cond = conditions[pi]
-                if cond not in seen:
-                    seen[cond] = (hits[pi][0], len(hits[pi]))
-            groups = [(c, f, k) for c, (f, k) in seen.items()]
-        for cond, f, count in groups:
-            message = f"{kind} @ line {line}: {f.text}"
+            shown = default if default in hits else min(hits)
+            first = hits[shown][0]
+            out.append(FailureMode(
+                kind, "always", None, line, first.column, first.method,
+                f"{kind} @ line {line}: {first.text}", list(first.resources),
+                occurrences=sum(len(v) for v in hits.values()) // n, data=dict(first.data),
+                on_default_path=default is not None, paths=n))
+            continue
+        by_text: dict[str, list[int]] = {}
+        for pi in sorted(hits, key=lambda i: (i != default, i)):
+            by_text.setdefault(hits[pi][0].text, []).append(pi)
+        for text, pis in by_text.items():
+            first = hits[pis[0]][0]
+            conds = list(dict.fromkeys(c for c in (conditions[pi] for pi in pis) if c))
+            cond = join_conditions(conds) or None
+            on_default = default in pis
+            message = f"{kind} @ line {line}: {text}"
             if cond:
-                message += f" (when {cond})"
-            out.append(FailureMode(kind, certainty, cond, line, f.column, f.method, message,
-                                   list(f.resources), occurrences=count, data=dict(f.data)))
-    out.sort(key=lambda m: (m.line, m.column, m.certainty != "always", m.condition or ""))
+                message += f" (when {short_condition(conds)}" + (
+                    "; fails with the defaults)" if on_default else ")")
+            out.append(FailureMode(kind, "conditional", cond, line, first.column,
+                                   first.method, message, list(first.resources),
+                                   occurrences=len(hits[pis[0]]), data=dict(first.data),
+                                   on_default_path=on_default, conditions=conds,
+                                   paths=len(pis)))
+    out.sort(key=lambda m: (m.line, m.column, m.certainty != "always", not m.on_default_path,
+                            m.condition or ""))
     return out
 
 

@@ -52,13 +52,15 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
     """Run the rule table over every path at ``level``; failures per path.
 
     A path whose raised op would have completed cannot happen: its index is appended to
-    ``infeasible`` when that list is given (the timeline is the first other path's).
+    ``infeasible`` when that list is given (the timeline is the default path's, else the
+    first other path's).
     """
-    per_path: list[list[Failure]] = []
-    contexts: list[Context] = []
+    per_path: list[list[Failure]] = [[] for _ in paths]
+    contexts: list[Any] = [None] * len(paths)
     timeline: dict[str, Any] = {"initial": {}, "steps": []}
     timed = False
-    for pi, path in enumerate(paths):
+    for pi in sorted(range(len(paths)), key=lambda i: not paths[i].default):
+        path = paths[pi]
         replay = Replay(binding, level)
         steps = []
         for op in path.ops:
@@ -72,8 +74,10 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
             timeline = {"initial": dict(replay.ctx.initial), "steps": steps,
                         **replay.timeline_extras()}
             timed = True
-        per_path.append(replay.ctx.failures)
-        contexts.append(replay.ctx)
+        per_path[pi] = replay.ctx.failures
+        contexts[pi] = replay.ctx
+    if infeasible is not None:
+        infeasible.sort()
     return per_path, contexts, timeline
 
 
@@ -182,7 +186,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
         timings_ms={"analyse": _ms(t0, t_analyse), "trace": _ms(t_analyse, t_trace),
                     "simulate": _ms(t_trace, t_sim), "report": _ms(t_sim, t_end),
                     "total": _ms(t0, t_end)},
-        issues=issues, level=level, expected_ops=_logged_calls(paths[0].ops),
+        issues=issues, level=level, expected_ops=_logged_calls(_default(paths).ops),
         duration_s=max((round(c.devices.duration, 3) for c in found.contexts), default=0.0),
         source=info.source, setup=binding.setup_name, params=dict(params or {}),
     )
@@ -234,8 +238,11 @@ def _failure_modes(paths: list[Path], binding: Binding, level: str,
     per_path, contexts, timeline = check_paths(paths, binding, level, keep_timeline=True,
                                                infeasible=dropped)
     if dropped and len(dropped) < len(paths):  # an op raised on a path where it completes
+        default = next((p for p in paths if p.default), None)
         paths = [p for i, p in enumerate(paths) if i not in dropped]
         per_path = [f for i, f in enumerate(per_path) if i not in dropped]
+        if default is not None and not any(p.default for p in paths):
+            _nearest(paths, default.decisions).default = True
     for failures, path in zip(per_path, paths, strict=True):
         failures.extend(raised_failures(path.issue, info.source, binding.proposed))
     for f in _unresolved(binding):
@@ -244,9 +251,27 @@ def _failure_modes(paths: list[Path], binding: Binding, level: str,
     if level == "exact":  # requirements come from unknown start volumes
         contexts = _symbolic_twins(paths, per_path, contexts) or check_paths(
             paths, binding, "symbolic")[1]
-    modes = merge(per_path, [p.condition for p in paths])
+    modes = merge(per_path, [p.condition for p in paths],
+                  next((i for i, p in enumerate(paths) if p.default), None))
     _mark_caught(modes, info.source)
     return _Found(paths, modes, contexts, timeline, per_path)
+
+
+def _default(paths: list[Path]) -> Path:
+    return next((p for p in paths if p.default), paths[0])
+
+
+def _nearest(paths: list[Path], decisions: tuple[bool, ...]) -> Path:
+    """The path sharing the longest first decisions with ``decisions``: the default path
+    when the one traced with the defaults cannot happen (an op there raises)."""
+    def shared(p: Path) -> int:
+        n = 0
+        for a, b in zip(p.decisions, decisions, strict=False):
+            if a != b:
+                break
+            n += 1
+        return n
+    return max(paths, key=shared)
 
 
 def _unresolved(binding: Binding) -> list[Failure]:

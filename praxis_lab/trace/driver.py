@@ -28,6 +28,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from praxis_lab.protocol.blocks import guarded_lines
+from praxis_lab.trace.choices import choices, pinned_choices
 from praxis_lab.trace.sandbox import Sandbox, raised_issue
 from praxis_lab.trace.scope import sandbox
 from praxis_lab.trace.tracer import (
@@ -175,7 +176,8 @@ def _consistent_witness(tracer: Tracer, witness: dict[str, Any]) -> dict[str, An
         value = witness.get(name)
         if isinstance(value, int | float) and not iv.contains(value):
             picked = iv.pick(isinstance(value, int) and not isinstance(value, bool))
-            changed[name] = int(picked) if isinstance(value, int) else float(picked)
+            changed[name] = (bool(picked) if isinstance(value, bool) else
+                             int(picked) if isinstance(value, int) else float(picked))
             moved = True
     return changed if moved else None
 
@@ -204,8 +206,16 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
         return Tracer(prefix, witness, filenames, max_ops,
                       judge() if guards is not None and judge is not None else None, guards)
 
+    pinned = getattr(binding, "pinned", {}) or {}
+    chosen = choices(loaded, pinned)
+    fixed = pinned_choices(loaded, pinned) if pinned else {}
+
     def make_args() -> dict[str, Any]:
-        return binding.args(lambda: current[-1])  # type: ignore[no-any-return]
+        args: dict[str, Any] = binding.args(lambda: current[-1])
+        args.update(fixed)
+        for name, (values, line) in chosen.items():
+            args[name] = current[-1].choose(name, values, line)
+        return args
 
     result = TraceResult([])
     fork_lines: list[int] = []
@@ -225,7 +235,7 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
             current.append(tracer)
             issue = _blocked(_run_path(loaded.func, make_args, tracer, filenames, binding))
             moved = _consistent_witness(tracer, witness)
-            if moved is not None and issue is None:
+            if moved is not None and (issue is None or issue.kind == "raised"):
                 retry = tracer_for(tuple(tracer.decisions), moved)
                 current.append(retry)
                 issue2 = _blocked(_run_path(loaded.func, make_args, retry, filenames, binding))
@@ -235,7 +245,7 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
             fork_lines.extend(tracer.fork_lines[len(prefix):])
             seen.add(decisions)
             result.paths.append(Path(decisions, tuple(tracer.conditions), tracer.ops,
-                                     witness, issue))
+                                     witness, issue, default=not result.paths))
             if issue is not None and issue.kind == "timeout":
                 result.issues.append(issue)
                 break

@@ -73,10 +73,11 @@ def _fmt(x: Any) -> str:
 class Sym:
     """A number whose value depends on a protocol parameter."""
 
-    __slots__ = ("_value", "atomic", "expr", "lin", "param")
+    __slots__ = ("_value", "atomic", "boolean", "expr", "lin", "param")
 
     def __init__(self, expr: str, value: Any = None, *, param: str | None = None,
-                 lin: tuple[str, float, float] | None = None) -> None:
+                 lin: tuple[str, float, float] | None = None, boolean: bool = False) -> None:
+        self.boolean = boolean  # a bool parameter: ``if flag:`` forks on ``flag``
         self.expr = expr
         self.param = param  # set for a bare parameter: its value is the path's witness
         self._value = value
@@ -144,7 +145,7 @@ class Sym:
     def __hash__(self) -> int: return hash(self.expr)
     def __format__(self, spec: str) -> str: return format(self.value, spec)
     def __str__(self) -> str: return str(self.value)
-    def __repr__(self) -> str: return f"Sym({self.expr}={self.value!r})"
+    def __repr__(self) -> str: return repr(self.value)  # what the protocol prints
 
     # -- comparisons fork the trace ------------------------------------------------
     def _compare(self, other: Any, op: str) -> bool:
@@ -169,6 +170,13 @@ class Sym:
     def __ne__(self, o: object) -> bool: return self._compare(o, "!=")
 
     def __bool__(self) -> bool:
+        if self.boolean and self.param is not None:
+            decider = _decider()
+            witness = bool(self.value)
+            if decider is None:
+                return witness
+            return decider.decide(self.param, witness, (self.param, ">=", 1),
+                                  f"not {self.param}")
         return self._compare(0, "!=")
 
 

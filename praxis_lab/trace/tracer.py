@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from praxis_lab.trace.sym import _NEGATE, Interval, concrete
 
-__all__ = ["MAX_OPS", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer"]
+__all__ = ["MAX_OPS", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer", "shown"]
 
 MAX_OPS = 200_000
 
@@ -67,6 +67,7 @@ class Path:
     ops: list[Op]
     witness: dict[str, Any]
     issue: TraceIssue | None = None
+    default: bool = False  # the path the parameters' values take (defaults, --param)
 
     @property
     def condition(self) -> str | None:  # a raise repeated in a loop is said once
@@ -86,6 +87,15 @@ class Judge(Protocol):
     """Whether an op raises on the path traced so far (:class:`praxis_lab.sim.replay.Replay`)."""
 
     def raises(self, ops: list[Op], op: Op) -> tuple[str | None, bool]: ...
+
+
+def shown(value: Any) -> str:
+    """A parameter's value as a condition writes it: ``'fast'``, ``Speed.FAST``, ``3``."""
+    import enum
+
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    return repr(value)
 
 
 class _Bound(BaseException):
@@ -152,6 +162,22 @@ class Tracer:
         if chosen is not None:
             self.intervals.setdefault(chosen[0], Interval()).restrict(chosen[1], chosen[2])
         return result
+
+    def choose(self, name: str, values: list[Any], line: int) -> Any:
+        """One of ``values`` for the parameter ``name`` (a ``Literal`` or an ``Enum``): the
+        first (its default) on the default path, each other on a path of its own."""
+        chosen = values[-1]
+        for value in values[:-1]:
+            k = len(self.decisions)
+            take = self.prefix[k] if k < len(self.prefix) else True
+            self.decisions.append(take)
+            self.fork_lines.append(line)
+            if take:
+                chosen = value
+                break
+        if len(values) > 1:
+            self.conditions.append(f"{name} == {shown(chosen)}")
+        return chosen
 
     # -- recording -----------------------------------------------------------------
     def where(self) -> tuple[int, int]:
