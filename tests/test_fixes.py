@@ -294,3 +294,19 @@ def test_no_near_method_is_offered_without_a_volume_to_take():
               "    await lh.discard_tips96()\n")
     mode = simulate(source, cache=False).failure_modes[0]
     assert mode.kind == "unknown_method" and mode.fixes == []
+
+
+@pytest.mark.parametrize(("stem", "said"), [
+    ("broken_od600_wait_before_setting",
+     "set hs's target first: move the set_temperature at line 24 before line 23"),
+    ("broken_reagent_into_lidded_plate",
+     "take plate's lid off first: move the move_lid at line 35 before line 31"),
+])
+def test_the_protocols_own_statement_that_readies_a_machine_or_plate_moves_up(stem: str,
+                                                                               said: str):
+    path = TESTS / "corpus" / f"{stem}.py"
+    mode = simulate(str(path), setup="setup", cache=False).failure_modes[0]
+    assert mode.kind == "device_state"
+    assert mode.fixes[0]["description"] == said and mode.fixes[0]["proven"]
+    fixed = mode.data["fix_objects"][0].apply(path.read_text())
+    assert len(fixed.splitlines()) == len(path.read_text().splitlines())  # moved, not added

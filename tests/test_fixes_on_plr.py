@@ -55,8 +55,6 @@ NOT_YET: dict[str, str] = {
         "a plate name misspelt in a str default ('culture2' for 'culture_2')",
     "broken_incubator_take_in_from_deck":
         "the plate to move onto the loading tray is a loop variable, not a parameter",
-    "broken_od600_wait_before_setting":
-        "the set_temperature right after the wait would have to move up",
     "broken_pcr_wait_for_block_unset":
         "the wait_for_block before any block temperature would have to go",
     "broken_over_capacity_symbolic":
@@ -68,8 +66,6 @@ NOT_YET: dict[str, str] = {
     "broken_lid_onto_lidded_plate":
         "the second lid goes back onto the first plate: its own plate (controls) is not "
         "offered",
-    "broken_reagent_into_lidded_plate":
-        "the move_lid after the dispense would have to move before it",
 }
 
 

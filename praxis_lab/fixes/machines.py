@@ -16,7 +16,7 @@ from typing import Any
 from praxis_lab._plr import backend_calls
 from praxis_lab._plr import machines as plr_machines
 from praxis_lab.fixes.codemod import Fix
-from praxis_lab.protocol.blocks import parsed
+from praxis_lab.protocol.blocks import locate, parsed, text
 from praxis_lab.sim.state import _n
 
 __all__ = ["MACHINE_FIXES", "backend_keyword", "machine_binds", "resource_fixes"]
@@ -53,17 +53,73 @@ def site_occupied(f: Any) -> list[Fix]:
 
 
 def device_state(f: Any) -> list[Fix]:
-    """The statements that make the machine ready, or ``passive=True`` for cooling."""
+    """The statements that make the machine ready, or ``passive=True`` for cooling; the
+    protocol's own statement that does it, when it comes too late, moved up."""
     d, names = f.d, _names(f)
     if d.get("fix_passive"):
         return [Fix("replace_arg", f"let {d.get('machine')} cool by itself: passive=True",
                     f.line, f.m, "True", "passive", 1)]
+    late = _too_late(f)
+    if late:
+        return late
     insert = d.get("insert") or []
     machine = d.get("machine")
     if not insert or machine not in names:
         return []
     return [Fix("insert_before", f"{' and '.join(s.removeprefix('await ') for s in insert)} "
                 f"before line {f.line}", f.line, new="".join(f"{s}\n" for s in insert))]
+
+
+# A wait for a target, and the call of the same machine that sets it.
+_SETTERS = {"wait_for_temperature": "set_temperature",
+            "wait_for_block": "set_block_temperature", "wait_for_lid": "set_lid_temperature"}
+
+
+def _too_late(f: Any) -> list[Fix]:
+    """The protocol's own statement that readies the machine or the plate, found after the
+    failing one: a wait before the target is set (the set moves up), a pipetting op into a
+    lidded plate whose lid comes off later (the ``move_lid`` moves up)."""
+    d = f.d
+    if d.get("state") == "no_target" and f.m in _SETTERS:
+        setter, machine = _SETTERS[f.m], d.get("machine")
+        return _moved_up(f, lambda call: call.func.attr == setter and ast.unparse(
+            call.func.value) == machine, f"set {machine}'s target first")
+    if d.get("state") == "lidded" and f.m != "move_lid" and isinstance(d.get("plate"), str):
+        lids = _lid_names(f, d["plate"])
+        return _moved_up(f, lambda call: call.func.attr == "move_lid" and bool(call.args) and
+                         ast.unparse(call.args[0]) in lids, f"take {d['plate']}'s lid off first")
+    return []
+
+
+def _lid_names(f: Any, plate: str) -> set[str]:
+    """How the protocol writes ``plate``'s lid: ``plate.lid`` and the names bound to it."""
+    lids = {f"{plate}.lid"}
+    for node in ast.walk(parsed(f.source)):
+        if isinstance(node, ast.Assign) and ast.unparse(node.value) in lids:
+            lids |= {ast.unparse(t) for t in node.targets}
+    return lids
+
+
+def _moved_up(f: Any, matches: Any, why: str) -> list[Fix]:
+    """The first later statement of the protocol's body that ``matches`` (an awaited call),
+    moved before the failing statement (before the loop or block holding it)."""
+    place = locate(f.source, f.line)
+    if place is None:
+        return []
+    stmt, block = place.stmt, place.block
+    for node, outer in place.outer:  # innermost first, up to the function
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            break
+        stmt, block = node, outer
+    for st in block[block.index(stmt) + 1:]:
+        value = st.value if isinstance(st, ast.Expr) else None
+        call = value.value if isinstance(value, ast.Await) else None
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                matches(call):
+            return [Fix("insert_before", f"{why}: move the {call.func.attr} at line "
+                        f"{st.lineno} before line {stmt.lineno}", stmt.lineno,
+                        new=text(f.source, st), also=(Fix("remove", "", st.lineno),))]
+    return []
 
 
 def out_of_range(f: Any) -> list[Fix]:
