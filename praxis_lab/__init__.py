@@ -30,11 +30,13 @@ __version__ = "0.1.0"
 __all__ = [
     "ProtocolError",
     "SimulationReport",
+    "artifacts",
     "audit_trail",
     "calls",
     "history",
     "load_ipython_extension",
     "note",
+    "plate_heatmap",
     "request_schema",
     "requests",
     "run",
@@ -52,6 +54,8 @@ _LAZY = {
     "search": "praxis_lab.store.frames",
     "audit_trail": "praxis_lab.store.frames",
     "note": "praxis_lab.store.notes",
+    "artifacts": "praxis_lab.store.artifacts",
+    "plate_heatmap": "praxis_lab.store.artifacts",
     "request_schema": "praxis_lab.store.audit",
 }
 

@@ -34,6 +34,7 @@ from praxis_lab.store import audit, db, frames, lifecycle
 from praxis_lab.store.audit import InvalidRequestTransition, PayloadError, RequestError
 from praxis_lab.store.db import (
     ApprovalResult,
+    Artifact,
     FunctionCallLog,
     PolicyResult,
     ProtocolRun,
@@ -632,6 +633,8 @@ INSERT INTO policy_result (run_id, rule, decision, reason)
 INSERT INTO approval_result (run_id, approved, approved_by, human_override, reason,
   policy_version, policy_blocks, decided_at)
   VALUES (1, {true}, 'grace', {true}, 'checked', 'v1', '[]', '2024-05-01 12:00:00');
+INSERT INTO artifact (uri, kind, run_id, created_at)
+  VALUES ('file:///plates/run1.csv', 'csv', 1, '2024-05-01 12:00:03');
 INSERT INTO schema_version (version, applied_at) VALUES (1, '2024-05-01 11:00:00');
 """
 
@@ -653,7 +656,7 @@ def test_a_store_created_at_version_1_is_migrated_and_keeps_its_rows(shared_url:
     _v1_store(shared_url)
     engine = db.connect(shared_url)
     with Session(engine) as s:
-        assert sorted(s.exec(select(SchemaVersion.version)).all()) == [1, 2, 3]
+        assert sorted(s.exec(select(SchemaVersion.version)).all()) == [1, 2, 3, 4]
         old = s.get(ProtocolRun, 1)
         assert old is not None and (old.status, old.request_id, old.issued_by) == (
             "completed", None, "ada")
@@ -664,6 +667,11 @@ def test_a_store_created_at_version_1_is_migrated_and_keeps_its_rows(shared_url:
         assert (approval.run_id, approval.approved_by, approval.reason) == (1, "grace", "checked")
         old_call = s.exec(select(FunctionCallLog)).one()  # logged before calls named a machine
         assert (old_call.method, old_call.receiver, old_call.volume_ul) == ("aspirate", None, 80.0)
+        artifact = s.exec(select(Artifact)).one()  # stored before: committed when created
+        assert (artifact.uri, artifact.seq, artifact.data) == ("file:///plates/run1.csv", None,
+                                                               None)
+        assert artifact.committed_at == artifact.created_at == datetime(2024, 5, 1, 12, 0, 3,
+                                                                        tzinfo=UTC)
     columns = {t: {c["name"]: c for c in sa_inspect(engine).get_columns(t)}
                for t in ("protocol_run", "policy_result", "approval_result")}
     assert "request_id" in columns["protocol_run"]
@@ -675,6 +683,7 @@ def test_a_store_created_at_version_1_is_migrated_and_keeps_its_rows(shared_url:
         record = runner.run(copy_columns, make_setup(), params={"columns": 1}, db=engine)
     assert record.run_id == 2 and record.request_status == "complete"
     assert set(praxis_lab.calls(2, engine)["receiver"]) == {"lh"}
+    assert praxis_lab.artifacts(1, engine).empty  # the old artifact holds no reading
     note(record.run_id, "first run after the upgrade", engine)
     assert praxis_lab.search("upgrade", engine)["run_id"].tolist() == [2]
     request_id = _request(engine)

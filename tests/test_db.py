@@ -194,7 +194,7 @@ def test_a_store_from_a_newer_praxis_lab_is_refused_with_the_fix(
     url = f"sqlite:///{tmp_path}/new.db"
     db.connect(url).dispose()
     monkeypatch.setattr(db, "SCHEMA_VERSION", 1)
-    with pytest.raises(StoreError, match=r"schema version 3, newer than .* upgrade praxis_lab"):
+    with pytest.raises(StoreError, match=r"schema version 4, newer than .* upgrade praxis_lab"):
         db.connect(url)
 
 

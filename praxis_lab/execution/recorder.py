@@ -3,7 +3,8 @@
 :class:`Recorder` wraps a real PLR ``LiquidHandler``: awaited methods go through the
 runner (which may hold them while paused) to :class:`CallRecorder`, which makes each
 call one ``FunctionCallLog`` row, committed as the call ends, and a ``log`` and a
-``progress`` message; everything else passes through untouched, and
+``progress`` message (a plate reading also one pending ``Artifact`` row, see
+``store/artifacts.py``); everything else passes through untouched, and
 ``isinstance(lh, LiquidHandler)`` keeps working. :func:`tracking` turns PLR's tip and
 volume trackers on while any run goes on and restores them after the last.
 """
@@ -21,7 +22,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Engine
 
 from praxis_lab.execution import messages
-from praxis_lab.store import calllog
+from praxis_lab.store import artifacts, calllog
 
 __all__ = ["CallRecorder", "Recorder", "tracking"]
 
@@ -112,6 +113,7 @@ class CallRecorder:
         self.t0 = time.perf_counter()
         self.failure: BaseException | None = None
         self._log = calllog.CallLog(engine)
+        self._artifacts = artifacts.ArtifactLog(engine, run_id)
 
     async def record(self, method: str, fn: Any, args: tuple[Any, ...],
                      kwargs: dict[str, Any], receiver: str = "lh") -> Any:
@@ -149,9 +151,20 @@ class CallRecorder:
                           "volume_ul": volume})
         self.emit(messages.log(self.run_id, seq, method, arguments, duration_ms, error,
                                receiver))
+        measured = artifacts.readings(method, arguments, result) if error is None else None
+        if measured is not None:  # a plate reading: the run's artifact, pending until it ends
+            self._artifacts.append(seq, receiver, method, _plate(fn), measured)
         elapsed = time.perf_counter() - self.t0
         eta = (elapsed / seq * max(self.expected - seq, 0)) if self.expected else None
         self.emit(messages.progress(self.run_id, seq, self.expected, eta))
 
     def close(self) -> None:
         self._log.close()
+
+
+def _plate(fn: Any) -> str | None:
+    """The name of the plate in the reader a reading was made by (None: cannot tell)."""
+    try:
+        return str(fn.__self__.get_plate().name)
+    except Exception:  # a reader without get_plate, or no plate any more
+        return None

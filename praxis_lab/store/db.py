@@ -76,8 +76,8 @@ __all__ = [
     "default_url", "display_url", "dumps", "opened", "retrying", "write", "writer",
 ]
 
-SCHEMA_VERSION = 3  # 2: run requests, notes, request_id on runs, policy rows and approvals;
-# 3: the machine of each logged call
+SCHEMA_VERSION = 4  # 2: run requests, notes, request_id on runs, policy rows and approvals;
+# 3: the machine of each logged call; 4: artifacts hold their data (plate readings)
 _log = logging.getLogger(__name__)
 T = TypeVar("T")
 

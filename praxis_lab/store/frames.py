@@ -1,9 +1,10 @@
 """Run history, run requests, their audit trail and notes as pandas DataFrames; charts.
 
-The only module of praxis_lab that imports pandas (plotly is imported inside the chart
-functions). A run's totals (calls, tips used, volume moved) are aggregated in SQL when
-it ends and stored on it; runs still going are aggregated at query time, so
-:func:`history` stays fast on a store with millions of call rows.
+The only module of praxis_lab that imports pandas when imported (``store/artifacts.py``
+imports it inside ``artifacts()``; plotly is imported inside the chart functions). A run's
+totals (calls, tips used, volume moved) are aggregated in SQL when it ends and stored on
+it; runs still going are aggregated at query time, so :func:`history` stays fast on a
+store with millions of call rows.
 
 >>> from praxis_lab.store import frames
 >>> frames.history("sqlite://").columns.tolist()   # an empty store

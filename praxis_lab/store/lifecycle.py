@@ -39,6 +39,7 @@ from sqlmodel import Session, func, select
 
 from praxis_lab.store import audit
 from praxis_lab.store.db import (
+    Artifact,
     AssetRequirement,
     FunctionCallLog,
     FunctionProtocolDefinition,
@@ -131,6 +132,7 @@ def set_status(engine: Engine, run_id: int, new_status: str, *,
             if run.status in TERMINAL:  # the run's totals, aggregated once, when it ends
                 n, tips, volume = conn.execute(_TOTALS, {"run_id": run_id}).one()
                 run.calls, run.tips_used, run.volume_ul = int(n), int(tips), float(volume)
+                conn.execute(_COMMIT_ARTIFACTS, {"of_run": run_id, "at": run.ended_at})
             conn.execute(_UPDATE_RUN, {"run_id": run_id, **{f: getattr(run, f) for f in _CHANGED}})
             request = _REQUEST_AFTER.get(run.status)
             if request is not None and run.request_id is not None and audit.current(
@@ -151,6 +153,10 @@ _SELECT_RUN = select(_RUNS).where(_RUNS.c.id == bindparam("run_id")).with_for_up
 _TOTALS = select(func.count(), func.coalesce(func.sum(_CALLS.c.tips), 0),
                  func.coalesce(func.sum(_CALLS.c.volume_ul), 0.0)).where(
     _CALLS.c.run_id == bindparam("run_id"))
+_ARTIFACTS: Any = Artifact.__table__  # type: ignore[attr-defined]
+_COMMIT_ARTIFACTS = update(_ARTIFACTS).where(
+    _ARTIFACTS.c.run_id == bindparam("of_run"), _ARTIFACTS.c.committed_at.is_(None)).values(
+    committed_at=bindparam("at"))
 _UPDATE_RUN = update(_RUNS).where(_RUNS.c.id == bindparam("run_id")).values(
     {f: bindparam(f) for f in _CHANGED})
 

@@ -137,4 +137,15 @@ def to_v3(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE function_call_log ADD COLUMN receiver VARCHAR")
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: to_v2, 3: to_v3}
+def to_v4(conn: Connection) -> None:
+    """Version 4: an artifact names the call that made it and holds its data (a plate
+    reading), and is committed when its run ends (``committed_at``). Artifacts stored
+    before count as committed when they were created."""
+    stamp = "TIMESTAMP WITHOUT TIME ZONE" if conn.dialect.name == "postgresql" else "DATETIME"
+    for column in ("seq INTEGER", "receiver VARCHAR", "method VARCHAR", "plate VARCHAR",
+                   "data JSON", f"committed_at {stamp}"):
+        conn.exec_driver_sql(f"ALTER TABLE artifact ADD COLUMN {column}")
+    conn.exec_driver_sql("UPDATE artifact SET committed_at = created_at")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: to_v2, 3: to_v3, 4: to_v4}

@@ -200,15 +200,27 @@ class FunctionCallLogPublic(FunctionCallLogBase):
 
 
 class ArtifactBase(SQLModel):
+    """What a run produced: a plate reading (``kind`` absorbance, fluorescence,
+    luminescence; ``store/artifacts.py``). The call that made it (``seq``, ``receiver``,
+    ``method``), the plate and the measurements as PLR returned them are stored since
+    schema version 4."""
+
     uri: str
     kind: str
     run_id: int | None = Field(default=None, foreign_key="protocol_run.id", index=True)
+    seq: int | None = None
+    receiver: str | None = None
+    method: str | None = None
+    plate: str | None = None
+    data: Any = Field(default=None, sa_type=JSON)
 
 
 class Artifact(ArtifactBase, table=True):
     __tablename__ = "artifact"
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=_now, sa_type=UTCDateTime)
+    # pending (None) while its run goes on; set in the transaction that ends the run
+    committed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ArtifactCreate(ArtifactBase):
