@@ -310,3 +310,14 @@ def test_the_protocols_own_statement_that_readies_a_machine_or_plate_moves_up(st
     assert mode.fixes[0]["description"] == said and mode.fixes[0]["proven"]
     fixed = mode.data["fix_objects"][0].apply(path.read_text())
     assert len(fixed.splitlines()) == len(path.read_text().splitlines())  # moved, not added
+
+
+def test_a_plate_left_on_the_deck_moves_onto_the_loading_tray_as_the_variable_it_was_moved_by():
+    path = TESTS / "corpus" / "broken_incubator_take_in_from_deck.py"
+    mode = simulate(str(path), setup="setup", cache=False).failure_modes[0]
+    assert (mode.kind, mode.line) == ("no_plate", 35)
+    assert mode.fixes[0]["description"] == ("move plate onto incubator.loading_tray before "
+                                            "line 35")
+    fixed = mode.data["fix_objects"][0].apply(path.read_text())
+    assert ("        await lh.move_plate(plate, incubator.loading_tray)\n"
+            '        await incubator.take_in_plate("smallest")\n') in fixed

@@ -53,8 +53,6 @@ NO_FIX: dict[str, str] = {
 NOT_YET: dict[str, str] = {
     "broken_incubator_name_typo":
         "a plate name misspelt in a str default ('culture2' for 'culture_2')",
-    "broken_incubator_take_in_from_deck":
-        "the plate to move onto the loading tray is a loop variable, not a parameter",
     "broken_pcr_wait_for_block_unset":
         "the wait_for_block before any block temperature would have to go",
     "broken_over_capacity_symbolic":

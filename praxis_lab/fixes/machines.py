@@ -32,13 +32,30 @@ def _move_before(f: Any, what: str, where: str, description: str) -> Fix:
 
 
 def no_plate(f: Any) -> list[Fix]:
-    """Move the plate the protocol last handled onto the machine first."""
+    """Move the plate the protocol last handled onto the machine first (the plate as the
+    protocol names it: its parameter, else the variable its last move took)."""
     d, names = f.d, _names(f)
     plate, machine = d.get("plate"), d.get("machine")
-    if plate not in names or machine not in names or f.lh not in names:
+    if plate not in names:
+        plate = _plate_variable(f, plate)
+    if plate is None or machine not in names or f.lh not in names:
         return []
     where = f"{machine}.loading_tray" if d.get("tray") else machine
     return [_move_before(f, plate, where, f"move {plate} onto {where} before line {f.line}")]
+
+
+def _plate_variable(f: Any, plate: Any) -> str | None:
+    """The variable the protocol's last ``move_plate`` of ``plate`` before the failing line
+    was given, in the same function body (a loop's ``plate = await ...fetch...``)."""
+    moves = [op for op in f.report.graph.operations if op.method_name == "move_plate"
+             and op.line_number < f.line and op.resources[:1] == [plate]]
+    if not moves:
+        return None
+    call = next((n for n in ast.walk(parsed(f.source)) if isinstance(n, ast.Call) and
+                 n.lineno == moves[-1].line_number and isinstance(n.func, ast.Attribute) and
+                 n.func.attr == "move_plate" and n.args), None)
+    first = call.args[0] if call is not None else None
+    return first.id if isinstance(first, ast.Name) else None
 
 
 def site_occupied(f: Any) -> list[Fix]:
