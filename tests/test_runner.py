@@ -33,6 +33,7 @@ from praxis_lab.execution import runner
 from praxis_lab.execution.policy import Policy
 from praxis_lab.execution.runner import PolicyBlocked, Runner
 from praxis_lab.store import db
+from praxis_lab.store.audit import RequestError
 from praxis_lab.store.calllog import resource_name
 from praxis_lab.store.db import (
     ApprovalResult,
@@ -689,3 +690,48 @@ def test_a_run_drives_plrs_hamilton_star_backend_down_to_its_firmware_commands(
     assert [c for c in firmware if c != "C0TT"] == ["C0TP", "C0AS", "C0DS", "C0TR"] * 2
     methods = [c.method for c in _calls(mem, record.run_id)]
     assert methods == ["pick_up_tips", "aspirate", "dispense", "drop_tips"] * 2
+
+
+def _runs_of(engine: Engine, request_id: int | None) -> list[tuple[int | None, str]]:
+    with Session(engine) as s:
+        rows = s.exec(select(ProtocolRun).where(ProtocolRun.request_id == request_id)
+                      .order_by(ProtocolRun.id)).all()  # type: ignore[arg-type]
+        return [(row.id, row.status) for row in rows]
+
+
+def test_a_failed_run_is_retried_as_a_new_run_of_the_same_request(store: Engine) -> None:
+    volumes = [30.0, 200.0]  # the first run finds too little liquid, the retry enough
+
+    def setup() -> dict[str, Any]:
+        return make_setup(volumes.pop(0))
+
+    first = Runner(copy_columns, setup, params={"volume": 50.0}, db=store)
+    failed = asyncio.run(first.execute())
+    assert failed.status == "failed" and first.retry_refusal() is None
+    second = first.retry()
+    assert second is not first and second.record is None and second.task is None  # not started
+    done = asyncio.run(second.execute())
+    assert (done.status, done.request_id) == ("completed", failed.request_id)
+    assert _runs_of(store, failed.request_id) == [(failed.run_id, "failed"),
+                                                  (done.run_id, "completed")]
+    assert second.request_info is not None and second.request_info["status"] == "complete"
+    why = (f"request {done.request_id} is complete (run {done.run_id} completed): run the cell "
+           "again for a new request")
+    assert second.retry_refusal() == why
+    with pytest.raises(RequestError, match="is complete"):
+        second.retry()
+    assert len(_runs_of(store, failed.request_id)) == 2
+
+
+def test_a_canceled_or_running_run_takes_no_retry_and_says_why(mem: Engine) -> None:
+    r = Runner(copy_columns, make_setup(), db=mem)
+    assert r.retry_refusal() == "the run is not prepared yet"
+    r.prepare()
+    assert r.retry_refusal() == f"run {r.run_id} is pending"
+    r.subscribe(lambda m: r.abort() if m["type"] == "log" else None)
+    record = asyncio.run(r.execute())
+    assert record.status == "canceled"
+    assert r.retry_refusal() == (f"request {record.request_id} was aborted (run {record.run_id} "
+                                 "canceled): run the cell again for a new request")
+    with pytest.raises(RequestError, match="was aborted"):
+        r.retry()

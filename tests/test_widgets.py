@@ -320,6 +320,58 @@ def test_run_monitor_keeps_the_last_200_log_rows_and_shows_error_responses() -> 
     assert monitor.request == {"request_id": "req-1", "status": "pending"}
 
 
+class RetryingController(FakeController):
+    """A run that fails; its request takes a retry, which completes as run ``run-2``."""
+
+    def __init__(self, run_id: str = "run-1", outcome: str = "failed") -> None:
+        super().__init__(ops=2)
+        self.run_id, self.outcome = run_id, outcome
+        self.retries: list[RetryingController] = []
+
+    def subscribe(self, fn: Any) -> Any:
+        self.listeners.append(fn)
+        return lambda: self.listeners.remove(fn)
+
+    def start(self) -> None:
+        self._call("start")
+        self.emit(type="status", run_id=self.run_id, status="running")
+        self.emit(type="status", run_id=self.run_id, status=self.outcome)
+
+    def retry_refusal(self) -> str | None:
+        return None if self.outcome == "failed" else "request 3 is complete: run the cell again"
+
+    def retry(self) -> RetryingController:
+        self.retries.append(RetryingController("run-2", "completed"))
+        return self.retries[-1]
+
+
+def test_run_after_a_failed_run_follows_a_retry_and_after_completion_says_why_not() -> None:
+    first = RetryingController()
+    monitor = RunMonitor(first)
+    assert (monitor.run_label, monitor.run_blocked) == ("Run", "")
+    click(monitor, type="run")
+    assert (monitor.status, monitor.run_label, monitor.run_blocked) == ("failed", "Retry", "")
+    click(monitor, type="run")
+    [retry] = first.retries
+    assert retry.calls == ["start"] and first.listeners == []  # the old run is let go
+    assert (monitor.run_id, monitor.status) == ("run-2", "completed")
+    assert (monitor.run_label, monitor.run_blocked) == (
+        "Run", "request 3 is complete: run the cell again")
+    click(monitor, type="run")
+    assert retry.retries == [] and retry.calls == ["start"]
+    assert monitor.error == "Run: request 3 is complete: run the cell again"
+
+
+def test_run_after_the_run_of_a_controller_without_retry_is_disabled_with_the_reason() -> None:
+    controller = FakeController(ops=1)
+    monitor = RunMonitor(controller)
+    click(monitor, type="run")
+    assert monitor.run_blocked == "the run completed; this controller starts no other run"
+    click(monitor, type="run")
+    assert controller.calls == ["start"]
+    assert monitor.error.startswith("Run: the run completed")
+
+
 def test_controller_errors_go_to_the_error_trait() -> None:
     monitor = RunMonitor(FakeController(fail_on="pause"))
     click(monitor, type="pause")

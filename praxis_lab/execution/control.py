@@ -5,7 +5,8 @@
 called from another thread than the run's event loop are handed to that loop. A stop
 (``abort``, or the runner's own: a time limit, a call it could not log) lets nothing
 more reach the device and interrupts the call in flight. What a subscriber raises never
-reaches the run.
+reaches the run. ``retry_refusal()`` says why the run's request takes no new run (None
+when it does: after a failed or interrupted run, the request still ``executing``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from praxis_lab.execution import messages
 from praxis_lab.execution.record import RunRecord
+from praxis_lab.store.audit import RequestError
 
 __all__ = ["RunControl", "Stop", "Subscriber"]
 
@@ -105,6 +107,23 @@ class RunControl:
                 self._emit(messages.status(self.run_id, "running"))
         self._in_loop(do)
 
+    def retry_refusal(self) -> str | None:
+        """Why Run cannot start a new run of this run's request now, or None when it can:
+        per the audit trail a failed or interrupted run is retried as a new run of the same
+        request; a complete, aborted or blocked request takes no more runs."""
+        return retry_refusal(self.request_info, self.run_id, self.status)
+
+    def retry(self) -> RunControl:
+        """A new run of this run's request, recorded as one more run of it (a retry after a
+        failed or interrupted run), not started; RequestError saying why when the request
+        takes none (see :meth:`retry_refusal`)."""
+        if (reason := self.retry_refusal()) is not None:
+            raise RequestError(reason)
+        return self._again()
+
+    def _again(self) -> RunControl:
+        raise RequestError(f"run {self.run_id} cannot be run again from here: {_AGAIN}")
+
     def abort(self) -> None:
         """Cancel the run (status ``canceled``): no further call reaches the device."""
         self._stop(("canceled", ("Canceled", "aborted by the user")))
@@ -121,6 +140,31 @@ class RunControl:
             if task is not None and not task.done() and task is not _current_task():
                 task.cancel()  # interrupts the call in flight
         self._in_loop(do)
+
+
+_AGAIN = "run the cell again for a new request"
+
+
+def retry_refusal(request: dict[str, Any] | None, run_id: int | None, status: str) -> str | None:
+    """See :meth:`RunControl.retry_refusal`; ``request`` as ``approvals.describe`` gives it.
+
+    >>> retry_refusal({"request": 3, "status": "executing"}, 5, "failed") is None
+    True
+    >>> retry_refusal({"request": 3, "status": "complete"}, 5, "completed")
+    'request 3 is complete (run 5 completed): run the cell again for a new request'
+    """
+    if status in ("idle", "pending", "running", "paused"):
+        return f"run {run_id} is {status}" if status != "idle" else "the run is not prepared yet"
+    if request is None:
+        return f"run {run_id} {status} and has no request to run again: {_AGAIN}"
+    number, state = request.get("request"), request.get("status")
+    if state == "executing" and status in ("failed", "interrupted"):
+        return None
+    if state == "blocked":
+        return (f"request {number} is blocked: fix the failures, or approve it "
+                f"(praxis-lab approve {number} --reason TEXT) and {_AGAIN}")
+    done = {"complete": "is complete", "aborted": "was aborted"}.get(str(state), f"is {state}")
+    return f"request {number} {done} (run {run_id} {status}): {_AGAIN}"
 
 
 def _current_task() -> asyncio.Task[Any] | None:

@@ -192,6 +192,10 @@ class Runner(RunControl):
         except BaseException:  # a background thread has no caller: the record says it all
             _log.debug("run %s ended by an exception", self.run_id, exc_info=True)
 
+    def _again(self) -> Runner:  # the retry: same protocol, setup and request
+        return Runner(self.protocol, self.setup, self._params, self.db, self.override, self.policy,
+                      report=self.report, name=self.name, request=self.request_id, user=self.user)
+
     def wait(self, timeout: float | None = None) -> RunRecord | None:
         """Block (from another thread than the run's loop) until the run ended and its
         handlers were stopped; the record, or None when ``timeout`` seconds passed first

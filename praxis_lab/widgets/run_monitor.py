@@ -26,7 +26,10 @@ class RunController(Protocol):
 
     ``start``/``pause``/``resume``/``abort`` may return an awaitable (it is scheduled
     on the running event loop). ``subscribe(fn)`` registers ``fn(event)`` for the run's
-    events; ``fn`` may be called from any thread or from the event loop.
+    events; ``fn`` may be called from any thread or from the event loop. A controller
+    that can run again after its run ended also has ``retry_refusal()`` (why not, or
+    None) and ``retry()`` (a new controller, not started: the runner's is a new run of
+    the same request).
     """
 
     def start(self) -> Any: ...
@@ -42,9 +45,12 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
     Buttons call the controller; its events update the traits: ``status``, ``run_id``,
     ``mode``, ``done``/``expected``/``eta_s`` (progress), ``log_rows`` (last 200 calls),
     ``error`` (a failed controller call or an error response) and ``request`` (request
-    id, status, approval). Events may arrive from another thread: they are queued and
-    applied on the widget's event loop, at most every ``flush_interval`` seconds for
-    progress and log events (status and response events are applied at once).
+    id, status, approval). Once the run ended, Run starts a retry when the controller
+    offers one (``run_label`` "Retry": a new run of the same request, which the monitor
+    follows), else it is disabled with the reason in ``run_blocked``. Events may arrive
+    from another thread: they are queued and applied on the widget's event loop, at most
+    every ``flush_interval`` seconds for progress and log events (status and response
+    events are applied at once).
 
     Event shapes: ``{"type": "status", "run_id", "status"}``, ``{"type": "progress",
     "run_id", "done", "expected", "eta_s"}``, ``{"type": "log", "run_id", "seq",
@@ -83,6 +89,8 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
     log_rows = traitlets.List(traitlets.Dict()).tag(sync=True)
     error = traitlets.Unicode("").tag(sync=True)
     request = traitlets.Dict(allow_none=True, default_value=None).tag(sync=True)
+    run_label = traitlets.Unicode("Run").tag(sync=True)
+    run_blocked = traitlets.Unicode("").tag(sync=True)  # why Run does nothing now
 
     flush_interval = 0.05
 
@@ -108,7 +116,7 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
         self._flush_handle: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Future[Any]] = set()
         self.on_msg(self._on_custom_msg)
-        controller.subscribe(self.on_event)
+        self._unsubscribe = controller.subscribe(self.on_event)
 
     # Buttons → controller -------------------------------------------------------
     def _on_custom_msg(self, _widget: object, content: Any, _buffers: object) -> None:
@@ -121,6 +129,9 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
             raise ValueError(f"unknown action {action!r}; use one of {', '.join(_ACTIONS)}")
         name = _ACTIONS[action]
         self.error = ""
+        if action == "run" and self.finished:
+            self._retry()
+            return
         try:
             result = getattr(self.controller, name)()
         except Exception as exc:
@@ -128,6 +139,41 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
             return
         if inspect.isawaitable(result):
             self._schedule(name, result)
+
+    def _retry(self) -> None:
+        """Run after the run ended: follow a new run of the same request, or say why not."""
+        if self.run_blocked:
+            self.error = f"Run: {self.run_blocked}"
+            return
+        try:
+            controller: RunController = getattr(self.controller, "retry")()  # optional method
+        except Exception as exc:
+            self._fail("retry", exc)
+            return
+        if callable(self._unsubscribe):
+            self._unsubscribe()
+        self.controller = controller
+        self._unsubscribe = controller.subscribe(self.on_event)
+        try:
+            result = controller.start()
+        except Exception as exc:
+            self._fail("start", exc)
+            return
+        if inspect.isawaitable(result):
+            self._schedule("start", result)
+
+    def _run_button(self) -> None:
+        """Run's label and why it is off: once the run ended, a retry if the controller
+        offers one, else the reason."""
+        label, blocked = "Run", ""
+        if self.finished:
+            refusal = getattr(self.controller, "retry_refusal", None)
+            if callable(refusal) and callable(getattr(self.controller, "retry", None)):
+                blocked = refusal() or ""
+                label = "Retry" if not blocked else "Run"
+            else:
+                blocked = f"the run {self.status}; this controller starts no other run"
+        self.run_label, self.run_blocked = label, blocked
 
     def _schedule(self, name: str, awaitable: Any) -> None:
         loop = _running_loop() or self._loop
@@ -185,6 +231,7 @@ class RunMonitor(anywidget.AnyWidget):  # type: ignore[misc]
                 rows = self._apply(event, rows)
             if rows != self.log_rows:
                 self.log_rows = rows[-MAX_LOG_ROWS:]
+            self._run_button()
 
     def _apply(self, event: Mapping[str, Any], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         kind = event.get("type")

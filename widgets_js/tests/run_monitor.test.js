@@ -60,8 +60,55 @@ describe("RunMonitor", () => {
     expect(el.querySelector(".pr-log tr.err").textContent).toContain("TooLittleLiquidError");
     model.set("error", "abort failed: no run");
     expect(el.querySelector(".praxis-error-line").textContent).toBe("abort failed: no run");
-    model.set("request", { request_id: "req-1", status: "pending", approval: null });
-    expect(el.querySelector(".pr-request").textContent).toContain("req-1");
+    model.set("request", { request: 12, status: "executing", type: "simulate", approval: "approved by policy" });
+    expect(el.querySelector(".pr-request").textContent).toContain("#12");
+  });
+
+  it("shows the call's volumes whole in a column of their own, the other arguments unclipped", () => {
+    const { el, model } = mount(runMonitor, state());
+    const wells = "ABCDEFGH".split("").map((r) => `source[${r}1]`);
+    model.set("log_rows", [
+      { seq: 1, method: "aspirate", arguments: { resources: wells, vols: Array(8).fill(100), use_channels: [0, 1, 2, 3, 4, 5, 6, 7] },
+        duration_ms: 1, error: null },
+      { seq: 2, method: "dispense", arguments: { resources: wells.slice(0, 2), vols: [10.5, 20] }, duration_ms: 1, error: null }]);
+    const [first, second] = el.querySelectorAll(".pr-log tr[data-seq]");
+    expect(first.querySelector("td.vols").textContent).toBe("8 × 100");
+    expect(second.querySelector("td.vols").textContent).toBe("10.5, 20");
+    const args = first.querySelector("td.args");
+    expect(args.textContent).toContain("source[H1]");
+    expect(args.textContent).toContain("use_channels=[0,1,2,3,4,5,6,7]");
+    expect(args.textContent).not.toContain("…");
+    expect(args.title).toContain("vols=[100,100,100,100,100,100,100,100]");
+  });
+
+  it("says what the stored request is, its status next to this run's, and what its type means", () => {
+    const { el, model } = mount(runMonitor, { ...state(), status: "pending", run_id: "5" });
+    model.set("request", { request: 3, status: "executing", type: "simulate", target: "LiquidHandlerChatterboxBackend",
+      issued_by: "ada", approval: "approved by policy (automatic)" });
+    const field = (k) => el.querySelector(`.pr-request dd[data-field="${k}"]`).textContent;
+    expect(field("request status")).toBe("executing (run #5 of it is pending)");
+    expect(field("type")).toBe("simulate — every device is one of PLR's simulators: nothing real moves");
+    expect(field("issued by")).toBe("ada");
+    model.set("status", "completed");
+    expect(field("request status")).toBe("executing (run #5 of it is completed)");
+    model.set("request", { request: 3, status: "complete", type: "run" });
+    expect(field("request status")).toBe("complete (run #5 of it is completed)");
+    expect(field("type")).toBe("run — a real device moves");
+  });
+
+  it("turns Run into Retry after a failed run, or disables it with the reason shown", () => {
+    const { el, model } = mount(runMonitor, { ...state(), status: "failed", run_id: "5" });
+    const run = el.querySelector(".pr-run");
+    model.set("run_label", "Retry");
+    expect([run.textContent, run.disabled]).toEqual(["Retry", false]);
+    run.click();
+    expect(model.sent.map((m) => m.type)).toEqual(["run"]);
+    model.set("status", "completed");
+    model.set("run_label", "Run");
+    model.set("run_blocked", "request 3 is complete (run 5 completed): run the cell again for a new request");
+    expect([run.textContent, run.disabled]).toEqual(["Run", true]);
+    expect(run.title).toContain("request 3 is complete");
+    expect(el.querySelector(".pr-run-reason").textContent).toContain("run the cell again for a new request");
   });
 
   it("formats progress text", () => {
