@@ -321,3 +321,13 @@ def test_a_plate_left_on_the_deck_moves_onto_the_loading_tray_as_the_variable_it
     fixed = mode.data["fix_objects"][0].apply(path.read_text())
     assert ("        await lh.move_plate(plate, incubator.loading_tray)\n"
             '        await incubator.take_in_plate("smallest")\n') in fixed
+
+
+def test_a_lid_put_on_a_plate_that_has_one_goes_back_on_the_plate_it_came_from():
+    path = TESTS / "corpus" / "broken_lid_onto_lidded_plate.py"
+    mode = simulate(str(path), setup="setup", cache=False).failure_modes[0]
+    assert (mode.kind, mode.line) == ("device_state", 40)
+    assert mode.fixes[0]["description"] == ("put controls_lid back on controls, the plate it "
+                                            "came from (not plate, which has its lid)")
+    fixed = mode.data["fix_objects"][0].apply(path.read_text())
+    assert "    await lh.move_lid(controls_lid, controls)\n" in fixed

@@ -60,10 +60,9 @@ NOT_YET: dict[str, str] = {
         "dispense and the aspirate, not both dispenses, and there is no setup to give a "
         "bigger plate",
     "broken_protocol_check_default":
-        "the volume default above the protocol's own limit would have to be lowered to it",
-    "broken_lid_onto_lidded_plate":
-        "the second lid goes back onto the first plate: its own plate (controls) is not "
-        "offered",
+        "the default (250) is above the protocol's own check (volume > 200 raises): with "
+        "the default at the limit PLR completes, but the check stays a conditional failure "
+        "for the values it refuses, so that fix is not proven",
 }
 
 

@@ -101,11 +101,33 @@ def _too_late(f: Any) -> list[Fix]:
         setter, machine = _SETTERS[f.m], d.get("machine")
         return _moved_up(f, lambda call: call.func.attr == setter and ast.unparse(
             call.func.value) == machine, f"set {machine}'s target first")
-    if d.get("state") == "lidded" and f.m != "move_lid" and isinstance(d.get("plate"), str):
+    if d.get("state") == "lidded" and f.m == "move_lid":
+        return _own_plate(f)
+    if d.get("state") == "lidded" and isinstance(d.get("plate"), str):
         lids = _lid_names(f, d["plate"])
         return _moved_up(f, lambda call: call.func.attr == "move_lid" and bool(call.args) and
                          ast.unparse(call.args[0]) in lids, f"take {d['plate']}'s lid off first")
     return []
+
+
+def _own_plate(f: Any) -> list[Fix]:
+    """A lid moved onto a plate that has one: onto the plate it came from instead, when the
+    protocol names it (``controls_lid = controls.lid``, or ``controls.lid`` itself)."""
+    call = f.call()
+    if call is None or len(call.args) < 2:
+        return []
+    lid = ast.unparse(call.args[0])
+    owners = {ast.unparse(n.value.value) for n in ast.walk(parsed(f.source))
+              if isinstance(n, ast.Assign) and isinstance(n.value, ast.Attribute) and
+              n.value.attr == "lid" and lid in {ast.unparse(t) for t in n.targets}}
+    if lid.endswith(".lid"):
+        owners.add(lid.removesuffix(".lid"))
+    to = ast.unparse(call.args[1])
+    if len(owners) != 1 or to in owners:
+        return []
+    owner = owners.pop()
+    return [Fix("replace_arg", f"put {lid} back on {owner}, the plate it came from (not "
+                f"{to}, which has its lid)", f.line, f.m, owner, "to", 1)]
 
 
 def _lid_names(f: Any, plate: str) -> set[str]:
