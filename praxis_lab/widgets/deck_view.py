@@ -48,14 +48,18 @@ class DeckView(anywidget.AnyWidget):  # type: ignore[misc]
     hollow, every well and tip spot a failure mode involves (all its channels) is
     outlined in red with the failure on hover. Labware the protocol uses but the deck
     lacks (layout entries with ``off_deck``) is drawn in front of the deck, red, "not on
-    the deck". A slider scrubs through ``timeline`` (state after each simulated op); clicking
-    a well sets ``selected`` and shows its volume over the protocol.
+    the deck". The protocol's machines (``layout["machines"]``) are drawn where they stand,
+    or beside the deck when they stand nowhere on it. A slider scrubs through ``timeline``
+    (state after each simulated op): wells and tips, and each plate where it is then (its
+    ``places`` and each step's ``moves``: on a machine, or faded when the machine holding
+    it is off the deck); clicking a well sets ``selected`` and shows its volume over the
+    protocol.
 
     Args:
-        layout: ``{"deck": {...}, "resources": [...]}`` as produced by ``praxis_lab.deck``
-            (absolute mm, PLR axes: y grows to the back).
+        layout: ``{"deck": {...}, "resources": [...], "machines": [...]}`` as produced by
+            ``praxis_lab.deck`` (absolute mm, PLR axes: y grows to the back).
         timeline: ``{"initial": {key: value}, "steps": [{"op", "index", "line", "method",
-            "changes"}]}`` or ``None``.
+            "changes", "moves"}], "places": {plate: place}}`` or ``None``.
         failures: failure-mode dicts; their ``involves`` keys (else ``resources``) are
             highlighted.
 

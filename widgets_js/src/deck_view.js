@@ -3,12 +3,14 @@
 // panel with the selected well's volume over the protocol.
 //
 // Labware the protocol uses but the deck lacks (`off_deck` entries) is drawn in front of
-// the deck, in red, "not on the deck".
+// the deck, in red, "not on the deck". Machines and where each plate is per step: _deck_machines.js.
 //
-// Model traits: deck_layout {deck, resources}, timeline {initial, steps} | null,
+// Model traits: deck_layout {deck, resources, machines}, timeline {initial, steps, places} | null,
 // failures [...], step (int, 0 = initial state), selected (state key or ""); editing the
 // deck (drag, volumes, types, export) is in _deck_edit.js, with its own traits.
 import { createEditing, EDIT_CSS } from "./_deck_edit.js";
+import { drawMachines, MACHINE_CSS, machineBoxes, movesText, paintPlaces } from "./_deck_machines.js";
+import { history, stateAt } from "./_deck_state.js";
 import {
   failureText, failuresByKey, fmtVolume, h, injectStyle, listen, replace, s, setTrait, uid,
 } from "./_shared.js";
@@ -72,32 +74,6 @@ const OT2_SLOTS = [[0, 0], [132.5, 0], [265, 0], [0, 90.5], [132.5, 90.5], [265,
   .map(([x, y], i) => ({ slot: i + 1, x: x + 115.65, y: y + 68.03, size_x: 128, size_y: 86 }));
 const LABWARE = new Set(["plate", "tip_rack", "trough", "trash"]);
 
-/** The state after `step` ops: layout volumes/tips, then timeline.initial, then changes. */
-export function stateAt(layout, timeline, step) {
-  const state = {};
-  for (const res of layout?.resources || []) {
-    if (!res.key) continue;
-    if (res.category === "tip_spot") state[res.key] = res.has_tip ?? null;
-    else if (res.category === "well" || res.category === "trough") state[res.key] = res.volume ?? null;
-  }
-  Object.assign(state, timeline?.initial || {});
-  const steps = timeline?.steps || [];
-  for (let i = 0; i < Math.min(step, steps.length); i += 1) Object.assign(state, steps[i].changes);
-  return state;
-}
-
-/** [{step, value, line, method, op}] for one key: its value after each step 0..n. */
-export function history(layout, timeline, key) {
-  let value = stateAt(layout, timeline, 0)[key];
-  const rows = [{ step: 0, value, line: null, method: "initial", op: null, changed: true }];
-  (timeline?.steps || []).forEach((st, i) => {
-    const changed = Object.prototype.hasOwnProperty.call(st.changes || {}, key);
-    if (changed) value = st.changes[key];
-    rows.push({ step: i + 1, value, line: st.line, method: st.method, op: st.op, changed });
-  });
-  return rows;
-}
-
 function isKnown(value) {
   return typeof value === "number" && Number.isFinite(value);
 }
@@ -114,6 +90,7 @@ function viewBox(layout, whole) {
     if (!boxes.length) boxes = labware;
   }
   if (!boxes.length) boxes = [{ x: 0, y: 0, size_x: W, size_y: H }];
+  boxes.push(...machineBoxes(layout, W));
   if (whole) boxes.push(...all.filter((r) => r.off_deck && LABWARE.has(r.category)));
   const x0 = Math.min(...boxes.map((r) => r.x));
   const x1 = Math.max(...boxes.map((r) => r.x + r.size_x));
@@ -134,6 +111,7 @@ function viewBox(layout, whole) {
 function render({ model, el }) {
   injectStyle("praxis-deck-view-css", CSS);
   injectStyle("praxis-deck-edit-css", EDIT_CSS);
+  injectStyle("praxis-deck-machines-css", MACHINE_CSS);
   const root = h("div", { class: "praxis praxis-deck" });
   replace(el, root);
   const editing = createEditing({ model, root, redraw: () => draw() });
@@ -141,6 +119,7 @@ function render({ model, el }) {
   let whole = false;
   let items = new Map(); // key → {node, res, title}
   let failing = new Map();
+  let machines = new Map(); // machine name → its node
 
   function layoutOf() {
     return model.get("deck_layout") || { deck: {}, resources: [] };
@@ -187,6 +166,7 @@ function render({ model, el }) {
       }
     }
     const rank = { carrier: 0, other: 1, plate: 2, tip_rack: 2, trough: 2, trash: 2, well: 3, tip_spot: 3 };
+    machines = drawMachines(svg, labels, layout, vb, Y);
     const ordered = resources.filter((r) => r.category !== "deck" && rank[r.category] !== undefined)
       .sort((a, b) => rank[a.category] - rank[b.category]);
     for (const res of ordered) {
@@ -215,7 +195,7 @@ function render({ model, el }) {
         const off = res.off_deck ? " — not on the deck" : "";
         if (off) node.classList.add("off-deck");
         labels.append(s("text", { class: `label${off ? " off-deck" : ""}`, x: res.x + 0.5,
-          y: Y(res) - vb.fs * 0.35 }, `${name}${off}`));
+          y: Y(res) - vb.fs * 0.35, "data-for": res.name }, `${name}${off}`));
       } else if (res.category === "carrier") {
         const y = Math.min(Y(res) + res.size_y, vb.top + vb.height - vb.fs * 1.3) - vb.fs * 0.3;
         const rail = res.rail ? ` · rails ${res.rail}` : "";
@@ -299,12 +279,15 @@ function render({ model, el }) {
       node.classList.toggle("selected", key === selected);
       title.textContent = [`${key} (${res.type})`, text, ...fails.map(failureText)].join("\n");
     }
+    const svg = root.querySelector("svg.pd-svg");
+    if (svg) paintPlaces(svg, layoutOf(), model.get("timeline"), step, machines);
     const label = root.querySelector(".pd-step-label");
     if (label) {
       const all = model.get("timeline")?.steps || [];
       const st = all[step - 1];
+      const moved = movesText(st);
       label.textContent = step === 0 || !st ? `step 0 / ${all.length} · initial state`
-        : `step ${step} / ${all.length} · line ${st.line} · ${st.method}`;
+        : `step ${step} / ${all.length} · line ${st.line} · ${st.method}${moved ? ` · ${moved}` : ""}`;
       const range = root.querySelector(".pd-steps input");
       if (range && Number(range.value) !== step) range.value = String(step);
     }
@@ -394,4 +377,5 @@ function render({ model, el }) {
   return () => { offs.forEach((off) => off()); editing.dispose(); };
 }
 
+export { history, stateAt };
 export default { render };
