@@ -3,7 +3,8 @@
 1. simulate ``examples/plate_copy.py`` against its deck setup: one failure, with its fix;
 2. apply the fix and simulate again: ok;
 3. run the fixed protocol on PLR's chatterbox backend, every call logged to the store;
-4. print the run history as a pandas DataFrame.
+4. print this demo's run from the history as a pandas DataFrame, and how many runs the
+   store holds in all (the default store is the user's: other runs are there too).
 
 Run with ``python -m praxis_lab.demo`` (``--db URL`` to choose the store).
 """
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     from praxis_lab.fixes.suggest import apply_all
     from praxis_lab.pipeline import simulate
     from praxis_lab.store import frames
+    from praxis_lab.store.db import default_url, display_url
 
     t0 = time.perf_counter()
     path = examples.path("plate_copy")
@@ -69,9 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"run {record.run_id}: {record.status} — {record.calls} of {record.expected_ops} PLR "
           f"calls logged, {record.duration_s:.3f} s on {record.backend} ({record.mode})")
 
-    _rule("4. run history")
+    _rule(f"4. run history: this demo's run (run {record.run_id}, request {record.request_id})")
+    runs = frames.history(args.db)
     with pd.option_context("display.width", 160, "display.max_columns", 20):
-        print(frames.history(args.db, limit=5))
+        print(runs[runs["id"] == record.run_id].to_string(index=False))
+    others = len(runs) - 1
+    print(f"\nthe store {display_url(args.db or default_url())} holds {len(runs)} run"
+          f"{'s' if len(runs) != 1 else ''} in all"
+          + (f" ({others} from other processes or earlier demos)" if others else "")
+          + ": `praxis-lab history` lists them")
     print(f"\ndemo finished in {time.perf_counter() - t0:.1f} s")
     return 0 if record.status == "completed" else 1
 
