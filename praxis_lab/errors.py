@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["UserError"]
+__all__ = ["Unfinished", "UserError"]
 
 
 class UserError(Exception):
     """An error the user caused (protocol, store, request): one short message naming the thing and the fix."""  # noqa: E501
+
+
+class Unfinished(UserError):
+    """A check still running when its time limit passed (CLI exit 3): the message says where
+    ("not fully checked: still running after 20 s at line 3")."""

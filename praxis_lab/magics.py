@@ -13,6 +13,7 @@ display. Commands are a table keyed by name; every error the user caused
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import linecache
 import shlex
@@ -137,7 +138,7 @@ class Praxis(Magics):
         from praxis_lab.pipeline import simulate
         from praxis_lab.protocol.analyse import parse_params
 
-        protocol = self._define(cell, args.protocol)
+        protocol = self._define(cell, args.protocol, simulating_it=True)
         report = simulate(protocol, setup=args.setup, params=parse_params(args.param))
         self._shell.user_ns["_praxis"] = report
         if args.fix:
@@ -245,19 +246,33 @@ class Praxis(Magics):
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _define(self, cell: _Cell, name: str | None) -> Any:
+    def _define(self, cell: _Cell, name: str | None, *, simulating_it: bool = False) -> Any:
         """Run the cell in the user namespace (so its functions exist) under its stable
         name; the protocol function. The cell is compiled once: ``analyse`` checks the
         code ``load`` and this run share (``analyse.compiled`` is cached)."""
         from praxis_lab.protocol.analyse import analyse, compiled
+        from praxis_lab.trace.limit import limited, unfinished
+        from praxis_lab.trace.sandbox import refuse, simulating
+        from praxis_lab.trace.tracer import _Bound
 
         info = analyse(cell.body, name, cell.filename)
         linecache.cache[cell.filename] = (len(cell.body), None, cell.body.splitlines(True),
                                           cell.filename)
-        try:
-            exec(compiled(cell.body, cell.filename), self._shell.user_ns)
-        except Exception as exc:
-            raise UserError(f"the cell raised {type(exc).__name__}: {exc}") from None
+        with contextlib.ExitStack() as simulated:
+            box = None
+            if simulating_it:  # as simulate runs it: no side effects, the time limit
+                box = simulated.enter_context(simulating())
+                simulated.enter_context(limited())
+            try:
+                exec(compiled(cell.body, cell.filename), self._shell.user_ns)
+            except _Bound as stop:
+                raise unfinished(stop) from None
+            except BaseException as exc:  # SystemExit and KeyboardInterrupt of its own too
+                if box is not None:
+                    refuse(box, "the cell's top level")
+                raise UserError(f"the cell raised {type(exc).__name__}: {exc}") from None
+            if box is not None:
+                refuse(box, "the cell's top level")
         return self._shell.user_ns[info.name]
 
 

@@ -34,7 +34,9 @@ from praxis_lab.protocol.setups import (
 )
 from praxis_lab.sim.report import SimulationReport
 from praxis_lab.sim.simulate import simulate_loaded
+from praxis_lab.trace.limit import limited, unfinished
 from praxis_lab.trace.sandbox import Sandbox, refuse, simulating
+from praxis_lab.trace.tracer import _Bound
 
 __all__ = ["simulate"]
 
@@ -60,9 +62,13 @@ def simulate(protocol: Any, setup: Any = None, params: Mapping[str, Any] | None 
 def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name: str | None,
               namespace: Mapping[str, Any] | None, cache: bool, *,
               frozen: bool) -> SimulationReport:
-    with simulating() as box:  # the protocol's code may read, never write, spawn or connect
-        return _simulate_sandboxed(box, protocol, setup, params, name, namespace, cache,
-                                   frozen=frozen)
+    # the protocol's code may read, never write, spawn or connect; and it has a time limit
+    with simulating() as box, limited():
+        try:
+            return _simulate_sandboxed(box, protocol, setup, params, name, namespace, cache,
+                                       frozen=frozen)
+        except _Bound as stop:  # at the top level or in the setup (the trace reports its own)
+            raise unfinished(stop) from None
 
 
 def _simulate_sandboxed(box: Sandbox, protocol: Any, setup: Any,

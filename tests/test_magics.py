@@ -227,3 +227,34 @@ def test_a_store_error_is_one_usage_error_line(ip, tmp_path):
 def test_an_error_in_the_cell_names_the_cell_not_its_file_name(ip):
     with pytest.raises(UsageError, match=r"^%%praxis simulate: no protocol found in the cell:"):
         ip.run_cell_magic("praxis", "simulate", "x = 1\n")
+
+
+KERNEL_HEAD = '''async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):
+    await lh.pick_up_tips(tips["A1"])
+'''
+
+
+@pytest.fixture
+def one_second():
+    from praxis_lab.trace.limit import budget, set_budget
+
+    was = budget()
+    set_budget(1.0)
+    yield
+    set_budget(was)
+
+
+def test_in_the_kernel_a_loop_in_the_cell_is_one_usage_error_line(ip, one_second):
+    with pytest.raises(UsageError, match=r"%%praxis simulate: not fully checked: still "
+                       r"running after 1 s at line [23]"):
+        ip.run_cell_magic("praxis", "simulate", "n = 0\nwhile True:\n    n += 1\n" + KERNEL_HEAD)
+    ip.run_cell_magic("praxis", "simulate", KERNEL_HEAD + "    while True:\n        pass\n")
+    assert ip.user_ns["_praxis"].verdict() == "not fully checked"
+
+
+def test_in_the_kernel_a_cell_that_writes_at_its_top_level_is_refused(ip, tmp_path):
+    target = tmp_path / "cell.txt"
+    with pytest.raises(UsageError, match=r"\(the cell's top level\) writes .*cell.txt while "
+                       "being simulated"):
+        ip.run_cell_magic("praxis", "simulate", f"open({str(target)!r}, 'w')\n" + KERNEL_HEAD)
+    assert not target.exists()

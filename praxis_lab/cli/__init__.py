@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from typing import Any
 
 from praxis_lab.cli.parser import parser
-from praxis_lab.errors import UserError
+from praxis_lab.errors import Unfinished, UserError
 
 __all__ = ["main"]
 
@@ -30,18 +31,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     (:class:`~praxis_lab.errors.UserError`: the message says what to fix) and any other
     (named as internal). ``--debug`` prints the traceback too.
     """
+    started = time.monotonic()  # (a command line's own process: from its start, below)
     line = parser()
     args = line.parse_args(argv)
     if args.command is None:
         line.print_help()
         return 2
+    limit = getattr(args, "check_limit", None)
+    if args.command in _ANSWERED and limit is not None:
+        from praxis_lab.cli import watchdog
+
+        if argv is None:
+            started = watchdog.process_started()
+        files = len(args.files) if args.command == "check" else 1
+        return watchdog.answered(limit * max(files, 1), f"praxis-lab {args.command}",
+                                 lambda soft: _answer(args, soft / max(files, 1)), started)
+    return _answer(args, None)
+
+
+# Commands that simulate: they answer within --time-limit (cli/watchdog.py)
+_ANSWERED = ("simulate", "check", "deck")
+
+
+def _answer(args: argparse.Namespace, limit: float | None) -> int:
+    """Run the command (each simulation given ``limit`` seconds); its exit code, every
+    error one line on stderr."""
     try:
+        if limit is not None:
+            from praxis_lab.trace.limit import set_budget
+
+            set_budget(limit)
         return _dispatch(args)
-    except Exception as exc:
+    except KeyboardInterrupt:
+        print(f"praxis-lab {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BaseException as exc:  # SystemExit too: a protocol's exit is never a silent 0
         if args.debug:
             traceback.print_exc()
         print(f"praxis-lab {args.command}: {_one_line(exc)}", file=sys.stderr)
-        return 2
+        return 3 if isinstance(exc, Unfinished) else 2
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -66,7 +94,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     return int(getattr(commands, f"{args.command}_command")(args))
 
 
-def _one_line(exc: Exception) -> str:
+def _one_line(exc: BaseException) -> str:
     """What an error says on stderr: a user error's message (its first line: a protocol
     error's source line and caret stay out), any other named as an internal error."""
     said = str(exc).strip()

@@ -61,6 +61,15 @@ def seconds(text: str) -> float:
     return value
 
 
+def _check_limit(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--time-limit", dest="check_limit", type=seconds, default=20.0,
+                   metavar="SECONDS",
+                   help="answer within SECONDS (default 20; per file for check): Python that "
+                        "runs longer is stopped and reported not fully checked, at its line; "
+                        "anything still running at the limit (a loop in C code) is ended: "
+                        "'not fully checked: still running after 20 s at line N', exit 3")
+
+
 def parser() -> argparse.ArgumentParser:
     """Every ``praxis-lab`` command with its options; ``--debug`` before or after the
     command."""
@@ -95,8 +104,10 @@ def _simulate(sub: _Commands) -> None:
                     "it runs it may read files, but writing or deleting files, starting "
                     "processes and network connections are blocked and reported as a "
                     "protocol_error at the line. Exit code 0: ok, 1: at least one failure "
-                    "mode, 2: usage error.")
+                    "mode, 2: usage error, 3: not fully checked (a bound, or still running at "
+                    "--time-limit).")
     _protocol_args(sim)
+    _check_limit(sim)
     sim.add_argument("--json", action="store_true",
                      help="print the full report as JSON (failure modes with fixes, requirements, "
                           "computation graph, deck layout, timings); the same as --format json")
@@ -123,6 +134,7 @@ def _check(sub: _Commands) -> None:
                     "could not be simulated, else 1 when a protocol has a failure mode, else 3 "
                     "when one was not fully checked, else 0.")
     check.add_argument("files", nargs="+", metavar="FILE", help="protocol files (.py)")
+    _check_limit(check)
     check.add_argument("--protocol", metavar="NAME",
                        help="which async function to use in files defining several")
     check.add_argument("--setup", metavar="NAME",
@@ -151,6 +163,7 @@ def _deck(sub: _Commands) -> None:
                     "`praxis-lab deck FILE --export >> FILE`, then `praxis-lab simulate FILE "
                     "--setup make_deck`. Exit code 0, 2 on a usage error.")
     _protocol_args(deck)
+    _check_limit(deck)
     deck.add_argument("--export", action="store_true",
                       help="print the deck as a make_deck() function (with its imports)")
     deck.add_argument("--function", default="make_deck", metavar="NAME",

@@ -20,6 +20,7 @@ from typing import Any
 
 from praxis_lab.protocol import deferred
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
+from praxis_lab.trace.tracer import _Bound
 
 __all__ = ["Loaded", "call_setup", "check_setup", "load", "resolve_setup", "setup_function"]
 
@@ -95,10 +96,12 @@ def load(protocol: Any, name: str | None = None,
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
         exec(compiled(source, filename), ns)
-    except Exception as exc:
+    except _Bound:
+        raise  # its time limit passed
+    except BaseException as exc:  # SystemExit, KeyboardInterrupt... the module's own
         line = user_line(exc, [filename])
         raise ProtocolError(
-            f"running {filename} failed: {type(exc).__name__}: {exc}",
+            f"running {filename} failed: {_raised(exc)}",
             line=line, column=0,
             source_line=source.splitlines()[line - 1] if line else None,
         ) from None
@@ -106,6 +109,14 @@ def load(protocol: Any, name: str | None = None,
     if func is None or not inspect.iscoroutinefunction(func):
         raise ProtocolError(f"{info.name} is not an async function after running {filename}")
     return Loaded(info, func, ns, deferred=bool(later), calls=calls)
+
+
+def _raised(exc: BaseException) -> str:
+    """``ValueError: no deck``; an exit says so (a protocol exits, it is not a usage error)."""
+    said = str(exc).splitlines()[0] if str(exc).strip() else ""
+    if isinstance(exc, SystemExit):
+        return f"SystemExit ({'sys.exit(' + said + ')' if said else 'sys.exit()'}): it exits"
+    return f"{type(exc).__name__}: {said}" if said else type(exc).__name__
 
 
 def _no_setup(loaded: Loaded, name: str) -> str:
@@ -158,11 +169,13 @@ def call_setup(loaded: Loaded, setup: Any) -> Mapping[str, Any]:
             import asyncio
 
             result = asyncio.run(result)
-    except Exception as exc:
+    except _Bound:
+        raise  # its time limit passed
+    except BaseException as exc:  # SystemExit, KeyboardInterrupt... the setup's own
         line = user_line(exc, [loaded.info.filename])
         where = f" @ line {line}" if line else ""
         raise ProtocolError(
-            f"setup {_label(setup)!r} raised {type(exc).__name__}: {exc}{where}; fix the setup "
+            f"setup {_label(setup)!r} raised {_raised(exc)}{where}; fix the setup "
             "function"
         ) from None
     if not isinstance(result, Mapping):

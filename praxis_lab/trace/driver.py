@@ -20,15 +20,14 @@ is queued until every path is explored (bounded by ``MAX_PATHS``, ``MAX_OPS`` an
 
 from __future__ import annotations
 
-import signal
-import threading
-import time
+import linecache
 import types
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from praxis_lab.protocol.blocks import guarded_lines
 from praxis_lab.trace.choices import choices, pinned_choices
+from praxis_lab.trace.limit import TIME_LIMIT_S, limited
 from praxis_lab.trace.sandbox import Sandbox, raised_issue
 from praxis_lab.trace.scope import sandbox
 from praxis_lab.trace.tracer import (
@@ -46,7 +45,7 @@ from praxis_lab.trace.trackers import recording_state
 __all__ = ["MAX_PATHS", "TIMEOUT_S", "trace", "user_line"]
 
 MAX_PATHS = 256
-TIMEOUT_S = 20.0
+TIMEOUT_S = TIME_LIMIT_S
 
 
 def _drive(coro: Coroutine[Any, Any, Any]) -> None:
@@ -62,34 +61,6 @@ def _drive(coro: Coroutine[Any, Any, Any]) -> None:
                     f"({type(yielded).__name__}); only PLR calls and asyncio.sleep are traced")
     except StopIteration:
         return
-
-
-class _Watchdog:
-    """Stops a path that runs longer than ``seconds`` (SIGALRM on the main thread)."""
-
-    def __init__(self, seconds: float, filenames: set[str] | frozenset[str] = frozenset()
-                 ) -> None:
-        self.seconds = seconds
-        self.filenames = filenames
-        self.active = threading.current_thread() is threading.main_thread() and hasattr(
-            signal, "setitimer")
-        self.deadline = time.monotonic() + seconds
-
-    def __enter__(self) -> _Watchdog:
-        if self.active:
-            self._old = signal.signal(signal.SIGALRM, self._fire)
-            signal.setitimer(signal.ITIMER_REAL, self.seconds)
-        return self
-
-    def _fire(self, signum: int, frame: types.FrameType | None) -> None:
-        raise _Bound(TraceIssue(
-            "timeout", f"the protocol ran for more than {self.seconds:g} s while being traced "
-            "(an endless loop?): stopped", user_line(frame, self.filenames)))
-
-    def __exit__(self, *exc: object) -> None:
-        if self.active:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._old)
 
 
 def user_line(frame: types.FrameType | None, filenames: set[str] | frozenset[str],
@@ -144,8 +115,12 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
             _drive(func(**make_args()))
     except _Bound as stop:
         return stop.issue
-    except KeyboardInterrupt:
-        raise  # the user stops the simulation
+    except KeyboardInterrupt as exc:
+        if not _raised_by(exc, filenames):
+            raise  # the user stops the simulation (Ctrl-C, the kernel's interrupt)
+        line, column = _raise_position(exc, filenames)
+        return TraceIssue("raised", "KeyboardInterrupt", line, column,
+                          ("KeyboardInterrupt", "BaseException"))
     except BaseException as exc:  # the protocol itself raised (or exited): report where
         op = getattr(exc, "praxis_op", None)
         if isinstance(op, Op):  # an except re-raised it: PLR stops at the op, which fails
@@ -155,6 +130,18 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
         return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line, column,
                           tuple(c.__name__ for c in type(exc).__mro__[:-1]))
     return None
+
+
+def _raised_by(exc: BaseException, filenames: set[str]) -> bool:
+    """Whether the protocol raised ``exc`` with its own ``raise`` (not an interrupt that
+    arrived while it ran)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None or tb.tb_frame.f_code.co_filename not in filenames:
+        return False
+    text = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+    return text.lstrip().startswith("raise")
 
 
 def _blocked(issue: TraceIssue | None) -> TraceIssue | None:
@@ -194,7 +181,6 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
     """
     from praxis_lab import _plr
 
-    timeout_s = TIMEOUT_S if timeout_s is None else timeout_s
     _plr.machine_attributes()  # builds a handler once: never inside a traced path
     filenames = {loaded.info.filename, loaded.func.__code__.co_filename}
     source = loaded.info.source
@@ -221,7 +207,7 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
     fork_lines: list[int] = []
     pending: list[tuple[bool, ...]] = [()]
     seen: set[tuple[bool, ...]] = set()
-    with _Watchdog(timeout_s, filenames):
+    with limited(timeout_s, filenames):
         while pending:
             if len(result.paths) >= max_paths:
                 result.truncated = True

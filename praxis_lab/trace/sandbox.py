@@ -30,16 +30,16 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import sysconfig
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from praxis_lab.trace.frames import user_frame
 from praxis_lab.trace.scope import sandbox, sandboxed
 
-__all__ = ["Blocked", "Sandbox", "SideEffectBlocked", "simulating", "user_frame"]
+__all__ = ["Blocked", "Sandbox", "SideEffectBlocked", "raised_issue", "refuse", "simulating"]
 
 
 class SideEffectBlocked(PermissionError):
@@ -85,49 +85,6 @@ def simulating() -> Iterator[Sandbox]:
     box = Sandbox()
     with sandboxed(box):
         yield box
-
-
-# --- the frames: library, praxis_lab's own, or the user's (the protocol and its helpers) ---
-
-_OWN = str(Path(__file__).resolve().parent.parent) + os.sep
-
-
-def _library_roots() -> tuple[str, ...]:
-    roots = set()
-    for scheme_path in ("stdlib", "platstdlib", "purelib", "platlib"):
-        for base in (None, {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}):
-            with contextlib.suppress(KeyError):
-                found = sysconfig.get_paths(vars=base)[scheme_path]
-                roots.add(str(Path(found).resolve()) + os.sep)
-    return tuple(sorted(roots))
-
-
-_LIBRARY = _library_roots()
-_PACKAGES = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
-
-
-def _kind(filename: str) -> str:
-    """``own`` (praxis_lab), ``library`` (the standard library, an installed package) or
-    ``user``."""
-    if filename.startswith(_OWN):
-        return "own"
-    if filename.startswith(("<frozen", "<string>")) or filename.startswith(_LIBRARY) or any(
-            p in filename for p in _PACKAGES):
-        return "library"
-    return "user"
-
-
-def user_frame(frame: Any) -> Any:
-    """The innermost frame from ``frame`` outwards that is the user's code, or None when
-    praxis_lab's own code comes first (or no user code is on the stack)."""
-    while frame is not None:
-        kind = _kind(frame.f_code.co_filename)
-        if kind == "own":
-            return None
-        if kind == "user":
-            return frame
-        frame = frame.f_back
-    return None
 
 
 # --- the audit events refused, each described as the protocol's action ---
