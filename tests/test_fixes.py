@@ -331,3 +331,14 @@ def test_a_lid_put_on_a_plate_that_has_one_goes_back_on_the_plate_it_came_from()
                                             "came from (not plate, which has its lid)")
     fixed = mode.data["fix_objects"][0].apply(path.read_text())
     assert "    await lh.move_lid(controls_lid, controls)\n" in fixed
+
+
+def test_a_lowered_dispense_lowers_only_its_own_channels_volume_in_the_aspirate():
+    path = TESTS / "protocols" / "broken_over_capacity_symbolic.py"
+    mode = simulate(str(path), cache=False).failure_modes[0]
+    assert mode.fixes[0]["description"] == ("lower the volume at line 10 to 160 µL, what fits "
+                                            "(and at line 8 to match)")
+    fixed = mode.data["fix_objects"][0].apply(path.read_text())
+    assert '    await lh.aspirate(source["A1:B1"], vols=[200, 160])\n' in fixed
+    assert '    await lh.dispense(dest["A1"], vols=[200], use_channels=[0])\n' in fixed
+    assert '    await lh.dispense(dest["A1"], vols=[160], use_channels=[1])\n' in fixed

@@ -55,10 +55,6 @@ NOT_YET: dict[str, str] = {
         "a plate name misspelt in a str default ('culture2' for 'culture_2')",
     "broken_pcr_wait_for_block_unset":
         "the wait_for_block before any block temperature would have to go",
-    "broken_over_capacity_symbolic":
-        "two 200 µL dispenses pool into one 360 µL well: lowering is offered for one "
-        "dispense and the aspirate, not both dispenses, and there is no setup to give a "
-        "bigger plate",
     "broken_protocol_check_default":
         "the default (250) is above the protocol's own check (volume > 200 raises): with "
         "the default at the limit PLR completes, but the check stays a conditional failure "

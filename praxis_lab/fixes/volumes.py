@@ -255,13 +255,35 @@ def _with_partner(f: Failure, fix: Fix, arg: str, room: float) -> Fix:
         if op != partner:
             continue
         theirs = arg_text(f.source, st.lineno, op, arg)
-        new = _partner_value(old, theirs, fix.new, between)
+        new = _per_channel(old, theirs, fix.new, f.arg("use_channels")) or _partner_value(
+            old, theirs, fix.new, between)
         if new is None:
             break
         return Fix(fix.kind, f"{fix.description} (and at line {st.lineno} to match)",
                    fix.line, fix.method, fix.new, fix.arg, fix.index,
                    also=(Fix("replace_arg", "", st.lineno, op, new, arg, fix.index),))
     return fix
+
+
+def _per_channel(old: str, theirs: str | None, new: str, channels: str | None) -> str | None:
+    """The partner's list of volumes with only the elements of our ``use_channels`` lowered
+    (``[200, 200]`` aspirated, channel 1 dispensing less: ``[200, 160]``); None when the
+    call names no channels or the partner's volumes are not one literal per channel."""
+    try:
+        used = ast.literal_eval(channels or "None")
+        vols = ast.literal_eval(theirs or "None")
+    except (ValueError, SyntaxError):
+        return None
+    a, c = ast_number(old), ast_number(new)
+    if not (isinstance(used, list) and isinstance(vols, list) and used and a is not None and
+            c is not None and all(isinstance(ch, int) and 0 <= ch < len(vols) for ch in used)
+            and all(isinstance(v, int | float) for v in vols)):
+        return None
+    for ch in used:
+        vols[ch] -= a - c
+        if vols[ch] <= 0:
+            return None
+    return "[" + ", ".join(_n(v) for v in vols) + "]"
 
 
 def _partner_value(old: str, theirs: str | None, new: str, between: bool) -> str | None:
