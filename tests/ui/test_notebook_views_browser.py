@@ -110,7 +110,6 @@ def test_the_graph_view_marks_only_the_failing_op_and_keeps_loop_heads_legible(l
     args = aspirate.locator(".pg-args").text_content() or ""
     assert args == "source[A1:H1], volume"
     assert f"lh.aspirate({args})" in (aspirate.locator("title").text_content() or "")
-    lab.screenshot(graph, "graph_view_loop.png")
 
     # In a narrow window the label is cut, never drawn over the counts; the title has it whole.
     size = page.viewport_size
