@@ -31,7 +31,8 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NAMES = ["01_quickstart", "02_failures_and_fixes", "03_run_history", "04_shared_lab_postgres"]
+NAMES = ["01_quickstart", "02_failures_and_fixes", "03_run_history", "04_shared_lab_postgres",
+         "05_multi_device"]
 KINDS = ["unknown_method", "bad_arguments", "no_tips", "tips_already_loaded", "tip_spot_empty",
          "insufficient_liquid", "over_capacity", "tip_volume_exceeded", "not_on_deck",
          "unresolved_type", "tip_not_empty", "wrong_resource"]
@@ -225,6 +226,38 @@ def test_shared_lab_notebook_uses_the_postgres_store_from_the_environment(
 
     assert len(frames.history(pg_url)) == 5  # the notebook's kernel wrote to this database
     save(nb, "04_shared_lab_postgres")
+
+
+@pytest.mark.slow
+def test_multi_device_finds_the_shaker_mistake_runs_every_machine_and_draws_the_reading(
+        kernel: str) -> None:
+    nb, seconds = execute("05_multi_device", kernel)
+    print(f"\n05_multi_device ran in {seconds:.1f} s")
+    reports = [texts(c) for c in code_cells(nb) if c.source.startswith("%%praxis simulate")]
+    assert "<code>device_state</code>" in reports[0] and "still shaking" in reports[0]
+    found = texts(cell_with(nb, "report = _praxis"))
+    assert found.startswith("device_state @ line 19: move plate off hs, which is still shaking")
+    assert "+    await hs.stop_shaking()" in found
+    assert "elisa_readout: ok" in reports[1]
+    summary = texts(cell_with(nb, "print(_praxis.summary())"))
+    assert "hs (HeaterShaker: set_temperature, shake, stop_shaking, unlock_plate)" in summary
+    assert "reader (PlateReader: read_absorbance)" in summary and "duration: 15 min" in summary
+    ran = texts(cell_with(nb, "chatter = io.StringIO()"))
+    assert ran.startswith("completed - 56 of 56 calls, mock mode")
+    assert ran.index("Setting up the plate reader") < ran.index("Reading absorbance") < ran.index(
+        "Stopping the plate reader")
+    logged = texts(cell_with(nb, "calls = praxis_lab.calls"), ("text/plain",))
+    assert all(m in logged for m in ("set_temperature", "shake", "stop_shaking", "unlock_plate",
+                                     "read_absorbance"))
+    assert "hs" in logged and "reader" in logged
+    table = texts(cell_with(nb, "readings = praxis_lab.artifacts"), ("text/plain",))
+    assert re.search(r"A1\s+2\.41", table) and "absorbance" in table
+    heatmap = cell_with(nb, "praxis_lab.plate_heatmap(readings)")
+    figure = next(out["data"][PLOTLY] for out in heatmap.outputs if PLOTLY in out.get("data", {}))
+    heat = figure["data"][0]
+    assert heat["type"] == "heatmap" and heat["y"] == list("ABCDEFGH")
+    assert "plate: absorbance (wavelength 450)" in figure["layout"]["title"]["text"]
+    save(nb, "05_multi_device")
 
 
 def test_the_notebooks_are_committed_executed_and_without_volatile_metadata() -> None:
