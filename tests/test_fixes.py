@@ -342,3 +342,13 @@ def test_a_lowered_dispense_lowers_only_its_own_channels_volume_in_the_aspirate(
     assert '    await lh.aspirate(source["A1:B1"], vols=[200, 160])\n' in fixed
     assert '    await lh.dispense(dest["A1"], vols=[200], use_channels=[0])\n' in fixed
     assert '    await lh.dispense(dest["A1"], vols=[160], use_channels=[1])\n' in fixed
+
+
+def test_a_wait_for_a_block_target_nothing_set_goes_when_a_profile_sets_its_own():
+    path = TESTS / "corpus" / "broken_pcr_wait_for_block_unset.py"
+    mode = simulate(str(path), setup="setup", cache=False).failure_modes[0]
+    assert mode.fixes[0]["description"] == (
+        "remove the wait_for_block at line 40: nothing set a target to wait for, and the "
+        "run_pcr_profile at line 44 sets its own")
+    fixed = mode.data["fix_objects"][0].apply(path.read_text())
+    assert "tc.wait_for_block()" not in fixed and "await block.wait_for_temperature()" in fixed

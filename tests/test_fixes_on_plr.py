@@ -53,8 +53,6 @@ NO_FIX: dict[str, str] = {
 NOT_YET: dict[str, str] = {
     "broken_incubator_name_typo":
         "a plate name misspelt in a str default ('culture2' for 'culture_2')",
-    "broken_pcr_wait_for_block_unset":
-        "the wait_for_block before any block temperature would have to go",
     "broken_protocol_check_default":
         "the default (250) is above the protocol's own check (volume > 200 raises): with "
         "the default at the limit PLR completes, but the check stays a conditional failure "

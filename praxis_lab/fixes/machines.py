@@ -100,13 +100,30 @@ def _too_late(f: Any) -> list[Fix]:
     if d.get("state") == "no_target" and f.m in _SETTERS:
         setter, machine = _SETTERS[f.m], d.get("machine")
         return _moved_up(f, lambda call: call.func.attr == setter and ast.unparse(
-            call.func.value) == machine, f"set {machine}'s target first")
+            call.func.value) == machine, f"set {machine}'s target first") or _moot(f, machine)
     if d.get("state") == "lidded" and f.m == "move_lid":
         return _own_plate(f)
     if d.get("state") == "lidded" and isinstance(d.get("plate"), str):
         lids = _lid_names(f, d["plate"])
         return _moved_up(f, lambda call: call.func.attr == "move_lid" and bool(call.args) and
                          ast.unparse(call.args[0]) in lids, f"take {d['plate']}'s lid off first")
+    return []
+
+
+def _moot(f: Any, machine: str) -> list[Fix]:
+    """A wait for a thermocycler target nothing set, when a profile later sets its own
+    temperatures: there is nothing to wait for, the wait goes."""
+    place = locate(f.source, f.line)
+    if place is None or f.m not in ("wait_for_block", "wait_for_lid"):
+        return []
+    for st in place.after():
+        for node in ast.walk(st):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in ("run_pcr_profile", "run_protocol") and \
+                    ast.unparse(node.func.value) == machine:
+                return [Fix("remove", f"remove the {f.m} at line {f.line}: nothing set a "
+                            f"target to wait for, and the {node.func.attr} at line "
+                            f"{node.lineno} sets its own", f.line)]
     return []
 
 
