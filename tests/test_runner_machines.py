@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pylabrobot.centrifuge import Centrifuge, Loader
+from pylabrobot.centrifuge.chatterbox import CentrifugeChatterboxBackend, LoaderChatterboxBackend
 from pylabrobot.heating_shaking import HeaterShaker, HeaterShakerChatterboxBackend
 from pylabrobot.liquid_handling import LiquidHandler
 from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
@@ -240,3 +242,49 @@ def test_praxis_run_in_a_notebook_runs_the_machines_of_the_cell(ip: Any, tmp_pat
     assert record.status == "completed" and record.calls == record.expected_ops == 54
     receivers = praxis_lab.calls(record.run_id, db=f"sqlite:///{tmp_path / 'runs.db'}")["receiver"]
     assert set(receivers) == {"lh", "hs", "reader"}
+
+
+class BenchCentrifuge(CentrifugeChatterboxBackend):
+    """A lab's own centrifuge driver: not one of PLR's simulators."""
+
+
+def spin_bench(centrifuge_backend: Any = None) -> dict[str, Any]:
+    """Only the loader stands on the deck: its centrifuge is reached through it."""
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=STARLetDeck())
+    plate_car = PLT_CAR_L5AC_A00(name="plate_car")
+    plate_car[0] = plate = cor_96_wellplate_360uL_Fb(name="plate")
+    lh.deck.assign_child_resource(plate_car, rails=14)
+    centrifuge = Centrifuge(backend=centrifuge_backend or CentrifugeChatterboxBackend(),
+                            name="centrifuge", size_x=381, size_y=406, size_z=381)
+    loader = Loader(backend=LoaderChatterboxBackend(), centrifuge=centrifuge, name="loader",
+                    size_x=127.76, size_y=85.48, size_z=20, child_location=Coordinate.zero())
+    lh.deck.assign_child_resource(loader, location=Coordinate(1030, 0, 0))
+    return {"lh": lh, "plate": plate, "loader": loader}
+
+
+async def spin_through_the_loader(lh: LiquidHandler, plate: Plate, loader: Loader) -> None:
+    centrifuge = loader.centrifuge
+    await lh.move_plate(plate, loader)
+    await centrifuge.open_door()
+    await centrifuge.go_to_bucket1()
+    await loader.load()
+    await centrifuge.close_door()
+    await centrifuge.spin(g=300, duration=0.01, acceleration=0.5)
+
+
+def test_a_machine_reached_through_another_is_set_up_logged_stopped_and_approved_for(
+        mem: Engine) -> None:
+    setup = spin_bench()
+    centrifuge = setup["loader"].centrifuge
+    with quiet():
+        record = runner.run(spin_through_the_loader, setup, db=mem)
+    assert record.status == "completed", record.error_message
+    assert [r for r, _, _ in _log(mem, record.run_id)] == [
+        "lh", "centrifuge", "centrifuge", "loader", "centrifuge", "centrifuge"]
+    assert record.calls == record.expected_ops == 6
+    assert not centrifuge.setup_finished  # set up for the run, stopped after it
+    assert record.decision is not None and set(record.decision.devices or {}) == {
+        "lh", "loader", "centrifuge"}
+    with quiet():
+        real = runner.run(spin_through_the_loader, spin_bench(BenchCentrifuge()), db=mem)
+    assert (real.status, real.mode) == ("completed", "real")

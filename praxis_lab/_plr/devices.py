@@ -88,17 +88,26 @@ def backend_path(backend: Any) -> str:
 
 def machines(objects: Mapping[str, Any]) -> dict[str, Any]:
     """Every PLR machine of a setup: its values that are machines, by their key, then the
-    machines placed on their decks (a plate reader on a handler's deck), by resource name."""
+    machines placed on their decks (a plate reader on a handler's deck), then the machines
+    a machine drives (a loader's centrifuge), by resource name."""
     found = {key: obj for key, obj in objects.items() if isinstance(obj, Machine)}
     seen = {id(m) for m in found.values()}
+
+    def add(child: Any, where: str) -> None:
+        if isinstance(child, Machine) and id(child) not in seen:
+            seen.add(id(child))
+            name = str(getattr(child, "name", type(child).__name__))
+            found[name if name not in found else f"{name}@{where}"] = child
+
     for machine in list(found.values()):
         deck = getattr(machine, "deck", None)
-        if not isinstance(deck, Resource):
-            continue
-        for child in deck.get_all_children():
-            if isinstance(child, Machine) and id(child) not in seen:
-                seen.add(id(child))
-                found[child.name if child.name not in found else f"{child.name}@deck"] = child
+        if isinstance(deck, Resource):
+            for child in deck.get_all_children():
+                add(child, "deck")
+    for machine in list(found.values()):  # a loader's centrifuge: driven, set up, approved
+        for value in list(vars(machine).values()):
+            if value is not getattr(machine, "backend", None):
+                add(value, getattr(machine, "name", "machine"))
     return found
 
 
