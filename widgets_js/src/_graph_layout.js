@@ -1,27 +1,30 @@
 // The layout of GraphView's drawing: plain data in, positions out (no DOM), so it is
 // tested on its own and stays linear in the number of ops.
 //
-// Resources sit in a lane on the left, each with its parental chain as badges
-// (Well › Plate › PlateCarrier › Deck), placed next to the ops that touch them. Ops
-// run top to bottom in execution order; consecutive ops of one loop sit in a labelled
-// box (iterations numbered, nested loops inside it indented), which can collapse to one
-// node "×N"; a collapsed loop with failing iterations keeps those drawn, the others
-// folded into "… iterations a–b" rows. Only the ops a failure names (its `ops`) are red. Where an `if` splits the run, the ops of each side sit in lanes side by
-// side under a fork marker, joining again at the next op every path reaches (see
-// `branchBlocks`). Edges go from an op
-// (or a collapsed loop) to each resource it touches. At most `maxNodes` rows are drawn:
-// the rest become one "… N more" node (with a window kept around the focused op).
+// Resources sit in a lane on the left (`_graph_resources.js`), each with its parental
+// chain as badges, placed next to the ops that touch them. Ops run top to bottom in
+// execution order; consecutive ops of one loop (`_graph_groups.js`) sit in a labelled box
+// (iterations numbered, nested loops inside it indented), which can collapse to one node
+// "×N"; a collapsed loop with failing iterations keeps those drawn, the others folded
+// into "… iterations a–b" rows. Only the ops a failure names (its `ops`) are red. Where
+// an `if` splits the run, the ops of each side sit in lanes side by side under a fork
+// marker, joining again at the next op every path reaches (`_graph_paths.js`). Edges go
+// from an op (or a collapsed loop) to each resource it touches. At most `maxNodes` rows
+// are drawn: the rest become one "… N more" node (with a window kept around the focused op).
 
-export const SMALL = 60; // graphs with more ops than this start with their loops collapsed
-export const FEW = 4; // loops of more iterations than this start collapsed
+import { defaultCollapsed, failuresByOp, groupOps, iterationsOf } from "./_graph_groups.js";
+import { branchBlocks, pathsOf, union } from "./_graph_paths.js";
+import { TOP, edgePath, placeResources } from "./_graph_resources.js";
+
+export { FEW, SMALL, defaultCollapsed, failuresByLine, failuresByOp, groupOps, iterationsOf, loopParents,
+  opsInOrder } from "./_graph_groups.js";
+export { branchBlocks, pathsOf } from "./_graph_paths.js";
+export { RES_H, RES_H_BARE, RES_W, RES_X, chainOf } from "./_graph_resources.js";
+
 export const MAX_NODES = 150; // rows drawn before "… N more"
 export const ROW = 26; // vertical pitch of an op row
 export const OP_H = 20;
 export const LOOP_H = 34;
-export const RES_W = 232;
-export const RES_H = 38;
-export const RES_H_BARE = 22; // a resource without chain badges
-export const RES_X = 8;
 export const OP_X = 330;
 export const OP_W = 380;
 export const BOX_HEAD = 24;
@@ -34,15 +37,11 @@ export const LANE_GAP = 12;
 export const MIN_LANE = 200; // lanes narrower than this widen the drawing instead
 const LOOP_LANE = 300; // a lane holding a loop
 const LANE_PAD = 6;
-const MAX_FORK_DEPTH = 6;
-const TOP = 8;
-const RES_GAP = 8;
 const CHAR_W = 6.8; // average width of a 12px UI character, for truncating labels
 const BOLD_W = 7.4; // a bold 12px character (method names, loop counts)
 const MONO_W = 7.4; // a 12px monospace character (loop labels), bold
 const ARG_W = 6.7; // an 11px monospace character (arguments)
 const MAX_OP_W = 1100; // the op column grows with the room there is, up to this
-const BADGE_CHAR_W = 5.6;
 const WINDOW = 3; // rows kept either side of a focused op beyond the cap
 
 /** The resource variable of a key: "source[A1]" → "source". */
@@ -57,160 +56,6 @@ function clip(text, max) {
   const str = String(text ?? "");
   if (max <= 1) return "";
   return str.length > max ? `${str.slice(0, max - 1)}…` : str;
-}
-
-/** Ops in execution order (ids missing from `operations` are skipped). */
-export function opsInOrder(graph) {
-  const byId = new Map((graph?.operations || []).map((op) => [op.id, op]));
-  const order = graph?.execution_order?.length ? graph.execution_order : [...byId.keys()];
-  return order.map((id) => byId.get(id)).filter(Boolean);
-}
-
-/** The header line of a loop label "for col in range(12) @ 3" → 3 (-1 without one). */
-function headerOf(label) {
-  const m = /@ (\d+)$/.exec(label || "");
-  return m ? Number(m[1]) : -1;
-}
-
-/**
- * Which loop each loop sits in, from the order of the ops alone (labels name the
- * innermost loop): when the runs of one loop A come back after runs of loops whose
- * headers are below A's, those loops are nested in A. Map(inner label → outer label).
- */
-export function loopParents(ops) {
-  const runs = [];
-  for (const op of ops) {
-    const label = op.loop || null;
-    if (runs[runs.length - 1] !== label) runs.push(label);
-  }
-  const parent = new Map();
-  const last = new Map();
-  runs.forEach((label, i) => {
-    if (label === null) return;
-    const k = last.get(label);
-    if (k !== undefined && k < i - 1) {
-      const between = runs.slice(k + 1, i);
-      if (between.every((b) => b !== null && headerOf(b) > headerOf(label))) {
-        for (const b of between) if (!parent.has(b)) parent.set(b, label);
-      }
-    }
-    last.set(label, i);
-  });
-  return parent;
-}
-
-const atOrAbove = (op, prev) => op.line_number < prev.line_number
-  || (op.line_number === prev.line_number && (op.column ?? 0) <= (prev.column ?? 0));
-
-/**
- * Consecutive ops of one outermost loop form a group (id = its first op's id), ops of
- * the loops nested in it included (`depth` > 0); an op outside any loop is a group of
- * its own with `loop: null`, unless the ops before it come from the same call site (a
- * comprehension, a helper called in a row): those form a group labelled "<method>
- * repeated at line N". An iteration restarts when an op of the loop itself sits at or
- * above the previous one's line and column: `starts` holds the index in `ops` where
- * each iteration begins.
- */
-export function groupOps(graph) {
-  const ops = opsInOrder(graph);
-  const parent = loopParents(ops);
-  const rootOf = (label) => { let r = label; while (parent.has(r)) r = parent.get(r); return r; };
-  const depthOf = (label) => { let d = 0; for (let r = label; parent.has(r); r = parent.get(r)) d += 1; return d; };
-  const groups = [];
-  let current = null;
-  let prevDirect = null; // the previous op of the group's own loop
-  let pending = 0; // where the next iteration starts if the loop's next op restarts it
-  let lastDirect = false;
-  for (const op of ops) {
-    if (!op.loop) {
-      const site = `${op.line_number}:${op.column ?? 0}:${op.method_name}`;
-      const last = groups[groups.length - 1];
-      if (last && last.site === site) {
-        last.loop = `${op.method_name} repeated at line ${op.line_number}`;
-        last.starts.push(last.ops.length);
-        last.ops.push(op);
-        last.depths.push(0);
-      } else {
-        groups.push({ id: op.id, loop: null, ops: [op], starts: [0], depths: [0], site });
-      }
-      current = null;
-      continue;
-    }
-    const root = rootOf(op.loop);
-    if (!current || current.loop !== root) {
-      current = { id: op.id, loop: root, ops: [], starts: [0], depths: [] };
-      groups.push(current);
-      prevDirect = null;
-      lastDirect = false;
-    }
-    const i = current.ops.length;
-    if (lastDirect) pending = i;
-    lastDirect = op.loop === root;
-    if (lastDirect) {
-      if (prevDirect && atOrAbove(op, prevDirect)) current.starts.push(pending);
-      prevDirect = op;
-    }
-    current.ops.push(op);
-    current.depths.push(op.loop === root ? 0 : depthOf(op.loop));
-  }
-  return groups;
-}
-
-/**
- * The loops collapsed when nothing says otherwise: those of more than FEW iterations, and
- * every loop of more than one op in graphs of more than SMALL ops.
- */
-export function defaultCollapsed(groups) {
-  const total = groups.reduce((n, g) => n + g.ops.length, 0);
-  return groups.filter((g) => g.loop && g.ops.length > 1 && (total > SMALL || g.starts.length > FEW))
-    .map((g) => g.id);
-}
-
-/** Failures by line: Map(line → [failure, ...]). */
-export function failuresByLine(failures) {
-  const map = new Map();
-  for (const f of failures || []) {
-    if (f?.line === undefined || f?.line === null) continue;
-    if (!map.has(f.line)) map.set(f.line, []);
-    map.get(f.line).push(f);
-  }
-  return map;
-}
-
-/**
- * The failures of each op: Map(op id → [failure, ...]). A failure names the ops that fail
- * (`ops`: one iteration of a loop, not all of them); one without `ops` marks every op on
- * its line.
- */
-export function failuresByOp(failures, ops) {
-  const map = new Map();
-  const add = (id, f) => { if (!map.has(id)) map.set(id, []); map.get(id).push(f); };
-  const byLine = new Map();
-  for (const f of failures || []) {
-    if (Array.isArray(f?.ops) && f.ops.length) {
-      for (const id of f.ops) add(id, f);
-    } else if (f?.line !== undefined && f?.line !== null) {
-      if (!byLine.has(f.line)) byLine.set(f.line, []);
-      byLine.get(f.line).push(f);
-    }
-  }
-  if (byLine.size) {
-    for (const op of ops) for (const f of byLine.get(op.line_number) || []) add(op.id, f);
-  }
-  return map;
-}
-
-/** The iterations of a loop group: [{n (0-based), ops: [...], from (index in g.ops)}]. */
-export function iterationsOf(g) {
-  return g.starts.map((from, n) => ({ n, from, ops: g.ops.slice(from, g.starts[n + 1] ?? g.ops.length) }));
-}
-
-/** Badges of a resource's chain, element first: ["Well", "Plate", "PlateCarrier", "Deck"]. */
-export function chainOf(resource) {
-  const declared = resource?.declared_type || "";
-  const names = [resource?.element_type, /[[|]/.test(declared) ? null : declared,
-    ...(resource?.parental_chain || [])];
-  return [...new Set(names.filter(Boolean))];
 }
 
 function touchedBy(op) {
@@ -288,133 +133,6 @@ function capRows(rows, max, focus) {
   return out;
 }
 
-/** Split `text` at `sep` outside parentheses: "(a) or (b and c)" → ["(a)", "(b and c)"]. */
-function splitTop(text, sep) {
-  const parts = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (c === "(") depth += 1;
-    else if (c === ")") depth -= 1;
-    else if (depth === 0 && text.startsWith(sep, i)) {
-      parts.push(text.slice(start, i));
-      start = i + sep.length;
-      i += sep.length - 1;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts.map((part) => part.trim()).filter(Boolean);
-}
-
-/** "(a)" → "a", but "(a) and (b)" stays. */
-function unwrap(text) {
-  if (!text.startsWith("(") || !text.endsWith(")")) return text;
-  let depth = 0;
-  for (let i = 0; i < text.length - 1; i += 1) {
-    depth += text[i] === "(" ? 1 : text[i] === ")" ? -1 : 0;
-    if (depth === 0) return text; // the first "(" closes before the end
-  }
-  return text.slice(1, -1).trim();
-}
-
-/**
- * The paths that reach an op, as their conditions: an op reached by several paths has
- * "(c1) or (c2) or …" (cut after four: `cut`). null for an op every path reaches.
- */
-export function pathsOf(op) {
-  if (op?.certainty !== "conditional") return null;
-  const parts = splitTop(String(op.condition || "?"), " or ").map(unwrap);
-  return { paths: new Set(parts.filter((c) => c !== "…")), cut: parts.includes("…") };
-}
-
-function union(sets) {
-  if (sets.some((s) => s === null)) return null;
-  const paths = new Set(sets.flatMap((s) => [...s.paths]));
-  return { paths, cut: sets.some((s) => s.cut) };
-}
-
-/** The clauses ("a and b" → a, b) every one of `paths` has, in the first one's order. */
-function commonClauses(paths) {
-  const lists = [...paths].map((p) => splitTop(p, " and ").map(unwrap));
-  if (!lists.length) return [];
-  return lists[0].filter((c) => lists.every((l) => l.includes(c)));
-}
-
-function laneLabel(paths, parent) {
-  const own = commonClauses(paths).filter((c) => !parent.includes(c));
-  return own.length ? own.join(" and ") : [...paths][0] || "?";
-}
-
-/**
- * Blocks of `items` (each with `reach`: pathsOf or a union of them) where a run of
- * ops not every path reaches splits into lanes: the items whose paths overlap share a
- * lane (the two sides of an `if` reach disjoint paths), each lane's own items split
- * again the same way (nested ifs), and a lane for the paths that reach none of them is
- * added when some surely do (an `if` without `else`). `universe` is the paths of the
- * enclosing lane ({paths}) or, at the top, their number ({count}).
- * Returns items as they are and forks {kind: "fork", label, title, lanes: [{label,
- * title, blocks, empty}]}; a run that does not split (one lane, nothing skipped, or
- * conditions cut short) stays a plain run.
- */
-export function branchBlocks(items, universe = {}, depth = 0) {
-  const full = (reach) => reach === null
-    || Boolean(universe.paths && [...universe.paths].every((p) => reach.paths.has(p)));
-  const out = [];
-  let run = [];
-  const flush = () => {
-    if (run.length) out.push(...fork(run, universe, depth));
-    run = [];
-  };
-  for (const item of items) {
-    if (full(item.reach)) { flush(); out.push(item); } else run.push(item);
-  }
-  flush();
-  return out;
-}
-
-function fork(run, universe, depth) {
-  // lanes: items joined when their paths overlap (union-find over path conditions)
-  const laneOfPath = new Map();
-  const lanes = [];
-  const find = (lane) => { let l = lane; while (l.into) l = l.into; return l; };
-  for (const item of run) {
-    let lane = null;
-    for (const p of item.reach.paths) {
-      const other = laneOfPath.has(p) ? find(laneOfPath.get(p)) : null;
-      if (!other || other === lane) continue;
-      if (!lane) { lane = other; continue; }
-      const [keep, drop] = lanes.indexOf(lane) < lanes.indexOf(other) ? [lane, other] : [other, lane];
-      keep.items.push(...drop.items);
-      drop.into = keep;
-      lanes.splice(lanes.indexOf(drop), 1);
-      lane = keep;
-    }
-    if (!lane) { lane = { items: [] }; lanes.push(lane); }
-    lane.items.push(item);
-    for (const p of item.reach.paths) laneOfPath.set(p, lane);
-  }
-  const reach = union(run.map((item) => item.reach));
-  const missing = universe.paths ? [...universe.paths].filter((p) => !reach.paths.has(p)) : [];
-  const skipped = !reach.cut && (universe.paths ? missing.length > 0
-    : Number.isFinite(universe.count) && reach.paths.size < universe.count);
-  if (depth >= MAX_FORK_DEPTH || reach.cut || (lanes.length < 2 && !skipped)) return run;
-  const order = new Map(run.map((item, i) => [item, i]));
-  const parent = commonClauses(universe.paths || (lanes.length > 1 ? reach.paths : []));
-  const drawn = lanes.map((lane) => {
-    lane.items.sort((a, b) => order.get(a) - order.get(b));
-    const paths = union(lane.items.map((item) => item.reach)).paths;
-    return { label: laneLabel(paths, parent), title: [...paths].join("\nor "), empty: false,
-      blocks: branchBlocks(lane.items, { paths }, depth + 1) };
-  });
-  if (skipped) {
-    const label = missing.length ? laneLabel(missing, parent) : "else";
-    drawn.push({ label, title: missing.length ? missing.join("\nor ") : "the other paths", empty: true, blocks: [] });
-  }
-  return [{ kind: "fork", label: `if ${drawn[0].label}`, lanes: drawn,
-    title: drawn.map((lane) => `${lane.label}${lane.empty ? " (no ops)" : ""}`).join("\n— or —\n") }];
-}
-
 function opLabel(op, fails, width, inLane) {
   const args = Object.values(op.arguments || {}).join(", ");
   const method = String(op.method_name || "?");
@@ -442,53 +160,6 @@ function loopLabel(g, failing, width) {
     title: `${g.loop}: ${n} iteration${n === 1 ? "" : "s"}, ${g.ops.length} ops (${methods})${
       failing ? `\n${failing} failing ops` : ""}`,
   };
-}
-
-/**
- * Place resource nodes beside the first node that touches them (untouched ones on top),
- * in that order, without overlap: the lane reads top to bottom like the ops.
- */
-function placeResources(graph, nodes) {
-  const declared = graph?.resources || {};
-  const first = new Map(Object.keys(declared).map((name) => [name, -Infinity]));
-  for (const node of nodes) {
-    for (const name of node.touches) {
-      if (Number.isFinite(first.get(name))) continue; // placed by an earlier node
-      if (!first.has(name) && first.size >= Object.keys(declared).length + 20) continue;
-      first.set(name, node.y + node.h / 2);
-    }
-  }
-  const order = [...first.entries()].map(([name, want], index) => ({ name, want, index }));
-  order.sort((a, b) => a.want - b.want || a.index - b.index);
-  let bottom = TOP - RES_GAP;
-  return order.map(({ name, want }) => {
-    const r = declared[name] || { variable_name: name, declared_type: "", parental_chain: [] };
-    const chain = chainOf(r);
-    if (chain.length === 1 && chain[0] === r.declared_type) chain.pop(); // "lh LiquidHandler" says it
-    const h = chain.length ? RES_H : RES_H_BARE;
-    const y = Math.max(Number.isFinite(want) ? want - h / 2 : TOP, bottom + RES_GAP, TOP);
-    bottom = y + h;
-    const badges = [];
-    let x = 8;
-    for (const [i, text] of chain.entries()) {
-      const w = Math.ceil(text.length * BADGE_CHAR_W + 10);
-      if (x + w > RES_W - 8 && i > 0) { badges.push({ text: "…", x, w: 14 }); break; }
-      badges.push({ text, x, w });
-      x += w + 4;
-    }
-    const type = r.declared_type || (declared[name] ? "found on the deck" : "not a declared resource");
-    return { id: name, x: RES_X, y, w: RES_W, h, label: name, type, chain, badges,
-      declared: Boolean(declared[name]), title: `${name}: ${type}${chain.length ? `\n${chain.join(" › ")}` : ""}` };
-  });
-}
-
-function edgePath(node, res) {
-  const x1 = node.x;
-  const y1 = node.y + node.h / 2;
-  const x2 = res.x + res.w;
-  const y2 = res.y + res.h / 2;
-  const mx = (x1 + x2) / 2;
-  return `M${x1} ${y1} C${mx} ${y1} ${mx} ${y2} ${x2} ${y2}`;
 }
 
 /** The paths that reach a row: an op's, a collapsed loop's or a fold's ops', none for "… N more". */
