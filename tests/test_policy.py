@@ -236,6 +236,18 @@ def test_without_history_the_limit_counts_seconds_per_call_and_has_a_floor() -> 
                     devices=REAL_DEVICES).time_limit_s == 7.5
 
 
+def test_the_time_limit_adds_what_the_protocol_waits_shakes_or_spins() -> None:
+    report = {**_report(), "expected_ops": 30, "duration_s": 900.0}  # a 15-minute incubation
+    decision = evaluate(Policy(), report, REAL, devices=REAL_DEVICES)
+    assert decision.time_limit_s == 30 * 10.0 * 3 + 900.0
+    rule = next(r for r in decision.rules if r.rule == "time_limit")
+    assert rule.reason.startswith("time limit 1800 s: 30 PLR calls × 10 s × 3 + 900 s the "
+                                  "protocol waits, shakes or spins (its simulated duration)")
+    for odd in (None, float("nan"), -5.0, "900"):
+        assert evaluate(Policy(), {**report, "duration_s": odd}, REAL,
+                        devices=REAL_DEVICES).time_limit_s == 900.0
+
+
 def test_a_simulator_has_no_time_limit_and_says_so() -> None:
     decision = evaluate(Policy(time_limit_s=5.0), _report(), SIM, devices=SIM_DEVICES)
     assert decision.time_limit_s is None

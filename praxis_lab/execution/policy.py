@@ -57,8 +57,10 @@ class Policy:
     an empty set to treat every device as real; a name that is not one of PLR's simulator
     classes has no effect. A run on a real device must end within ``time_limit_s``, by
     default the estimated duration (past calls in the store, else ``seconds_per_op`` per
-    PLR call) × ``time_limit_factor``, at least ``min_time_limit_s``; a protocol that
-    waits on purpose (an incubation) needs ``time_limit_s`` set to cover it.
+    PLR call) × ``time_limit_factor``, plus the time the simulation adds up for its shakes,
+    spins, thermocycler profiles and sleeps (the report's ``duration_s``), at least
+    ``min_time_limit_s``; a protocol that waits in a way the simulation cannot time needs
+    ``time_limit_s`` set to cover it.
     """
 
     max_tips: int | None = 960
@@ -263,11 +265,20 @@ def _time_rule(policy: Policy, report: Mapping[str, Any] | None, simulator: bool
     basis = (f"{estimate_s:.3g} s estimated from past calls" if estimate_s is not None
              else f"{ops} PLR calls × {policy.seconds_per_op:g} s")
     estimate = estimate_s if estimate_s is not None else ops * policy.seconds_per_op
-    limit = max(estimate * policy.time_limit_factor, policy.min_time_limit_s)
+    waits = _number((report or {}).get("duration_s"))  # shakes, spins, sleeps: simulated
+    limit = max(estimate * policy.time_limit_factor + waits, policy.min_time_limit_s)
+    waited = (f" + {waits:g} s the protocol waits, shakes or spins (its simulated duration)"
+              if waits else "")
     return RuleResult("time_limit", Decision.ALLOW,
-                      f"time limit {limit:.0f} s: {basis} × {policy.time_limit_factor:g}, at "
-                      f"least {policy.min_time_limit_s:g} s (set Policy(time_limit_s=...) for a "
-                      "protocol that waits on purpose)"), limit
+                      f"time limit {limit:.0f} s: {basis} × {policy.time_limit_factor:g}{waited}, "
+                      f"at least {policy.min_time_limit_s:g} s (set Policy(time_limit_s=...) for "
+                      "a protocol that waits on purpose)"), limit
+
+
+def _number(value: Any) -> float:
+    """A finite number ≥ 0 from a report, else 0."""
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) \
+        and value > 0 else 0.0
 
 
 def _backend_rule(backends: list[str], allowed: frozenset[str] | None) -> RuleResult:
