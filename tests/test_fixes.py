@@ -352,3 +352,13 @@ def test_a_wait_for_a_block_target_nothing_set_goes_when_a_profile_sets_its_own(
         "run_pcr_profile at line 44 sets its own")
     fixed = mode.data["fix_objects"][0].apply(path.read_text())
     assert "tc.wait_for_block()" not in fixed and "await block.wait_for_temperature()" in fixed
+
+
+def test_a_misspelt_plate_name_is_corrected_where_the_protocol_writes_it():
+    path = TESTS / "corpus" / "broken_incubator_name_typo.py"
+    mode = simulate(str(path), setup="setup", cache=False).failure_modes[0]
+    assert mode.fixes[0]["description"] == ("fetch 'culture_2', the plate of the closest name "
+                                            "the machine holds ('culture2' at line 24)")
+    fixed = mode.data["fix_objects"][0].apply(path.read_text())
+    assert 'names: str = "culture_1,culture_2"):' in fixed
+    assert "(``culture2``)" in fixed  # the docstring stays as written

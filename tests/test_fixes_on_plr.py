@@ -51,8 +51,6 @@ NO_FIX: dict[str, str] = {
         "the protocol's own assert asks for a 384-well plate: which one is the lab's choice",
 }
 NOT_YET: dict[str, str] = {
-    "broken_incubator_name_typo":
-        "a plate name misspelt in a str default ('culture2' for 'culture_2')",
     "broken_protocol_check_default":
         "the default (250) is above the protocol's own check (volume > 200 raises): with "
         "the default at the limit PLR completes, but the check stays a conditional failure "

@@ -11,6 +11,8 @@ protocol has (a parameter), so it applies as written; the tests re-simulate each
 from __future__ import annotations
 
 import ast
+import difflib
+import re
 from typing import Any
 
 from praxis_lab._plr import backend_calls
@@ -35,6 +37,8 @@ def no_plate(f: Any) -> list[Fix]:
     """Move the plate the protocol last handled onto the machine first (the plate as the
     protocol names it: its parameter, else the variable its last move took)."""
     d, names = f.d, _names(f)
+    if isinstance(d.get("wanted"), str):
+        return _closest_name(f, d["wanted"], d.get("held") or [])
     plate, machine = d.get("plate"), d.get("machine")
     if plate not in names:
         plate = _plate_variable(f, plate)
@@ -42,6 +46,27 @@ def no_plate(f: Any) -> list[Fix]:
         return []
     where = f"{machine}.loading_tray" if d.get("tray") else machine
     return [_move_before(f, plate, where, f"move {plate} onto {where} before line {f.line}")]
+
+
+def _closest_name(f: Any, wanted: str, held: list[str]) -> list[Fix]:
+    """A plate name the machine does not hold, misspelt in one of the protocol's strings:
+    the closest name it holds instead, where the string says it (``"culture2"`` →
+    ``"culture_2"``, in a default too)."""
+    close = difflib.get_close_matches(wanted, held, n=1, cutoff=0.8)
+    if not close:
+        return []
+    token = re.compile(rf"(?<![\w]){re.escape(wanted)}(?![\w])")
+    protocol = next((n for n in ast.walk(parsed(f.source)) if isinstance(
+        n, ast.FunctionDef | ast.AsyncFunctionDef) and n.name == f.info.name), None)
+    for node in ast.walk(protocol) if protocol is not None else ():
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
+                token.search(node.value):
+            text = ast.get_source_segment(f.source, node) or ""
+            if token.search(text):
+                return [Fix("replace_expr", f"fetch {close[0]!r}, the plate of the closest "
+                            f"name the machine holds ({wanted!r} at line {node.lineno})",
+                            node.lineno, arg=text, new=token.sub(close[0], text, count=1))]
+    return []
 
 
 def _plate_variable(f: Any, plate: Any) -> str | None:

@@ -163,8 +163,11 @@ def _fetch(ctx: Context) -> None:
     site = next((s for s in _sites(incubator) if getattr(dev.occupant_object(s), "name", None)
                  == wanted), None)
     if site is None:
+        held = [n for n in (getattr(dev.occupant_object(s), "name", None)
+                            for s in _sites(incubator)) if isinstance(n, str)]
         ctx.fail("no_plate", f"fetch {wanted!r} from {name}, which holds no plate of that "
-                 "name now", [name], plr_error="ResourceNotFoundError", machine=name)
+                 "name now", [name], plr_error="ResourceNotFoundError", machine=name,
+                 wanted=wanted, held=held)
         return
     tray = incubator.loading_tray
     there = dev.occupant(tray)
