@@ -288,3 +288,17 @@ def test_a_machine_reached_through_another_is_set_up_logged_stopped_and_approved
     with quiet():
         real = runner.run(spin_through_the_loader, spin_bench(BenchCentrifuge()), db=mem)
     assert (real.status, real.mode) == ("completed", "real")
+
+
+def test_two_runs_at_once_each_log_only_their_own_machines(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/two.db"
+    runs = [Runner(shake_and_read, bench(), db=url, params={"seconds": 0.2}) for _ in range(2)]
+    with quiet():
+        for r in runs:
+            r.start()  # each on its own thread, both shaking at the same time
+        records = [r.wait(timeout=60) for r in runs]
+    assert [r.status for r in records if r is not None] == ["completed", "completed"]
+    for record in records:
+        assert record is not None
+        log = praxis_lab.calls(record.run_id, db=url)
+        assert log["receiver"].tolist() == ["lh", "hs", "lh", "reader", "lh"]
