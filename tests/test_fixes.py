@@ -362,3 +362,16 @@ def test_a_misspelt_plate_name_is_corrected_where_the_protocol_writes_it():
     fixed = mode.data["fix_objects"][0].apply(path.read_text())
     assert 'names: str = "culture_1,culture_2"):' in fixed
     assert "(``culture2``)" in fixed  # the docstring stays as written
+
+
+def test_one_temperature_per_zone_when_every_value_given_was_the_same():
+    path = TESTS / "corpus" / "broken_pcr_two_zone_temperatures.py"
+    mode = simulate(str(path), setup="setup", cache=False).failure_modes[0]
+    assert mode.fixes[0]["description"] == ("temperature=[4.0]: tc has 1 zone, and every "
+                                            "value given was 4.0")
+    fixed = mode.data["fix_objects"][0].apply(path.read_text())
+    assert "    await tc.set_block_temperature([4.0])\n" in fixed
+    # different values: which zone keeps which is the protocol's choice, no fix
+    other = simulate(path.read_text().replace("[4.0, 4.0]", "[4.0, 10.0]"), setup="setup",
+                     cache=False).failure_modes[0]
+    assert other.kind == "bad_arguments" and other.fixes == []

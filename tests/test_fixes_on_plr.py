@@ -38,9 +38,6 @@ NO_FIX: dict[str, str] = {
     "broken_pcr_lidded_plate":
         "the protocol never takes the lid off: where to put it is a place on the deck it "
         "never names",
-    "broken_pcr_two_zone_temperatures":
-        "two different temperatures for a one-zone block: keeping either one changes the "
-        "protocol",
     "broken_shaker_occupied":
         "the plate in the way started on the shaker: there is no place of its own to move "
         "it back to",

@@ -27,7 +27,7 @@ from praxis_lab import _plr
 from praxis_lab._plr import machines
 from praxis_lab.fixes.codemod import Fix
 from praxis_lab.fixes.labware import tips_the_channels_take
-from praxis_lab.fixes.machines import backend_keyword, machine_binds, resource_fixes
+from praxis_lab.fixes.machines import machine_arguments, machine_binds, resource_fixes
 from praxis_lab.fixes.setup import assign_to_deck
 from praxis_lab.fixes.site import ARG_INDEX, Failure, arg_text, find_call
 from praxis_lab.protocol.blocks import DROPS, PICKS, locate, parsed, text, tip_op
@@ -184,8 +184,8 @@ def _binds(f: Failure, name: str) -> bool:
 
 def bad_arguments(f: Failure) -> list[Fix]:
     d, m, line = f.d, f.m, f.line
-    if d.get("backend_call"):  # a keyword the machine's backend refuses
-        return backend_keyword(f)
+    if d.get("backend_call") or "zones" in d:  # what a machine's backend refuses
+        return machine_arguments(f)
     if "channel" in d:  # a channel the handler does not have: let PLR choose them
         if f.arg("use_channels") is not None:
             return [Fix("remove_arg", f"drop use_channels at line {line}: the handler has no "

@@ -21,7 +21,8 @@ from praxis_lab.fixes.codemod import Fix
 from praxis_lab.protocol.blocks import locate, parsed, text
 from praxis_lab.sim.state import _n
 
-__all__ = ["MACHINE_FIXES", "backend_keyword", "machine_binds", "resource_fixes"]
+__all__ = ["MACHINE_FIXES", "backend_keyword", "machine_arguments", "machine_binds",
+           "resource_fixes"]
 
 
 def _names(f: Any) -> set[str]:
@@ -244,6 +245,27 @@ def backend_keyword(f: Any) -> list[Fix]:
                 return [Fix("replace_call", f"{f.m}() takes {new}=, not {kw.arg}=", f.line,
                             f.m, call)]
     return []
+
+
+def machine_arguments(f: Any) -> list[Fix]:
+    """``bad_arguments`` on a machine call: a keyword its backend refuses renamed, or one
+    value per zone where the protocol gave one temperature for more zones."""
+    if "zones" not in f.d:
+        return backend_keyword(f)
+    arg, zones = f.d.get("arg"), f.d["zones"]
+    given = _call_arg(f, arg, 0) if isinstance(arg, str) else None
+    try:
+        values = ast.literal_eval(given or "None")
+    except (ValueError, SyntaxError):
+        return []
+    if not (isinstance(values, list) and values and isinstance(zones, int) and zones > 0
+            and len(set(values)) == 1):
+        return []  # different values: which zone keeps which is the protocol's choice
+    new = f"[{values[0]!r}]" + (f" * {zones}" if zones > 1 else "")
+    machine = f.mode.resources[0] if f.mode.resources else "the machine"
+    return [Fix("replace_arg", f"{arg}={new}: {machine} has {zones} zone"
+                f"{'s' if zones > 1 else ''}, and every value given was {values[0]!r}",
+                f.line, f.m, new, arg, 0)]
 
 
 def resource_fixes(f: Any) -> list[Fix]:

@@ -29,7 +29,7 @@ def _zones_ok(ctx: Context, machine: Any, *args: str) -> bool:
         if isinstance(zones, int) and isinstance(value, list) and len(value) != zones:
             ctx.fail("bad_arguments", f"{arg} has {len(value)} values for {ctx.op.receiver}'s "
                      f"{zones} zone{'s' if zones != 1 else ''}; give one per zone", [
-                         ctx.op.receiver], plr_error="ValueError", arg=arg)
+                         ctx.op.receiver], plr_error="ValueError", arg=arg, zones=zones)
             return False
     return True
 
