@@ -14,6 +14,8 @@ def _trace(src: str, params=None, **kw):
     return trace(loaded, bind(loaded.info, params=params), **kw)
 
 
+CORPUS = __import__("pathlib").Path(__file__).parent / "corpus"
+
 HEADER = "async def p(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate, v: float = 50):\n"
 
 
@@ -159,3 +161,38 @@ def test_with_a_judge_the_op_raises_plr_s_error_into_the_except_and_the_path_say
     assert [(op.method, op.line, op.raised) for op in path.ops] == [
         ("pick_up_tips", 2, None), ("pick_up_tips", 4, "HasTipError"), ("discard_tips", 6, None)]
     assert path.condition == "line 4 raises HasTipError"
+
+
+def test_a_nested_while_loop_on_parameters_runs_concretely_and_is_summarised_not_enumerated():
+    import time
+
+    from praxis_lab.pipeline import simulate
+
+    t0 = time.perf_counter()
+    report = simulate(str(CORPUS / "ok_serial_dilution_while_mix.py"), setup="setup",
+                      cache=False)
+    assert time.perf_counter() - t0 < 10
+    assert report.ok and report.complete and report.paths < 80
+    assert report.expected_ops == 11 * 10  # the default path: 11 columns, 3 mixes each
+    notes = [(i.kind, i.line) for i in report.issues]
+    assert notes == [("loop_summary", 24), ("loop_summary", 29)]
+
+
+def test_a_loop_over_384_wells_comparing_with_a_parameter_has_a_few_paths_not_one_per_well():
+    from praxis_lab.pipeline import simulate
+
+    report = simulate(str(CORPUS / "ok_backfill_384.py"), setup="setup", cache=False)
+    assert report.ok and report.paths <= 6
+    default = [op for op in report.graph.operations if op.method_name == "dispense"]
+    assert len(default) >= 384 - 96  # every back-filled well of the default path
+    pinned = simulate(str(CORPUS / "ok_backfill_384.py"), setup="setup",
+                      params={"n_samples": 380}, cache=False)
+    assert pinned.paths == 1 and pinned.expected_ops == 2 + 2 * 4
+
+
+def test_the_loops_end_is_followed_one_pass_past_the_default():
+    r = _trace(HEADER + "    k = 0\n    while k < v:\n        await lh.pick_up_tips(tips[k])\n"
+               "        k += 1\n")
+    counts = sorted(len(p.ops) for p in r.paths)
+    assert counts[:3] == [0, 1, 2] and 50 in counts and max(counts) > 50
+    assert len(r.paths) < 12

@@ -31,6 +31,7 @@ from praxis_lab.trace.limit import TIME_LIMIT_S, limited
 from praxis_lab.trace.sandbox import Sandbox, raised_issue
 from praxis_lab.trace.scope import sandbox
 from praxis_lab.trace.tracer import (
+    LOOP_FORKS,
     MAX_OPS,
     Judge,
     Op,
@@ -86,6 +87,20 @@ def _path_bound(max_paths: int, lines: list[int]) -> TraceIssue:
         "path_bound", f"more than {max_paths} paths: explored the first {max_paths}{where}; "
         "the rest were not checked (fewer `if`s on parameters, or pass --param to fix "
         "values)", top[0] if top else None)
+
+
+def _summaries(summarised: dict[tuple[int, str], int], witness: dict[str, Any],
+               ) -> list[TraceIssue]:
+    """One note per loop on a parameter whose other values were summarised."""
+    out = []
+    for (line, name), _forks in sorted(summarised.items()):
+        value = f" (= {witness[name]!r})" if name in witness else ""
+        out.append(TraceIssue(
+            "loop_summary", f"the loop at line {line} compares with {name} on every pass: "
+            f"checked with the value given{value} and, for other values, the first "
+            f"{LOOP_FORKS} passes and the loop's end; more passes repeat these and were not "
+            "enumerated", line))
+    return out
 
 
 def _raise_position(exc: BaseException, filenames: set[str]) -> tuple[int | None, int | None]:
@@ -205,6 +220,7 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
 
     result = TraceResult([])
     fork_lines: list[int] = []
+    summarised: dict[tuple[int, str], int] = {}
     pending: list[tuple[bool, ...]] = [()]
     seen: set[tuple[bool, ...]] = set()
     with limited(timeout_s, filenames):
@@ -235,7 +251,10 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
             if issue is not None and issue.kind == "timeout":
                 result.issues.append(issue)
                 break
+            summarised.update(tracer.summarised)
             for k in range(len(prefix), len(decisions)):
-                pending.append((*decisions[:k], not decisions[k]))
+                if k not in tracer.unexplored:
+                    pending.append((*decisions[:k], not decisions[k]))
+    result.issues.extend(_summaries(summarised, binding.witness))
     result.paths.sort(key=lambda p: p.conditions)
     return result

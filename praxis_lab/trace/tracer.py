@@ -22,6 +22,12 @@ from praxis_lab.trace.sym import _NEGATE, Interval, concrete
 __all__ = ["MAX_OPS", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer", "shown"]
 
 MAX_OPS = 200_000
+# A comparison that forks again and again at one line on one parameter is a loop on it:
+# the other side of its first LOOP_FORKS forks is explored, and the loop's end is followed
+# until LOOP_CHAIN forks (and one pass past the end on the default path); further values
+# repeat the same passes and are summarised.
+LOOP_FORKS = 3
+LOOP_CHAIN = 16
 
 
 @dataclass(slots=True)
@@ -129,6 +135,9 @@ class Tracer:
         self.intervals: dict[str, Interval] = {}
         self.channels_stack: list[list[int]] = []
         self.fork_lines: list[int] = []  # the user's line of each fork (what a bound names)
+        self.unexplored: set[int] = set()  # forks whose other side is summarised, not traced
+        self.summarised: dict[tuple[int, str], int] = {}  # (line, parameter) -> forks there
+        self._forks_at: dict[tuple[int, str], list[bool]] = {}
 
     # -- Decider protocol (used by Sym) --------------------------------------------
     def witness(self, name: str) -> Any:
@@ -156,12 +165,28 @@ class Tracer:
             k = len(self.decisions)
             result = self.prefix[k] if k < len(self.prefix) else witness
             self.decisions.append(result)
-            self.fork_lines.append(self.where()[0])
+            self._loop(k, result, constraint[0] if constraint is not None else None)
             self.conditions.append(cond if result else negated)
         chosen = constraint if result else neg
         if chosen is not None:
             self.intervals.setdefault(chosen[0], Interval()).restrict(chosen[1], chosen[2])
         return result
+
+    def _loop(self, k: int, result: bool, on: str | None) -> None:
+        """Record fork ``k``'s line; past the loop bounds the other side of a fork on a
+        parameter (``on``) is not traced."""
+        line = self.where()[0]
+        self.fork_lines.append(line)
+        if on is None:  # a raise in a try, a comparison the intervals cannot follow
+            return
+        key = (line, on)
+        seen = self._forks_at.setdefault(key, [])
+        leaves = bool(seen) and seen[-1] != result  # the loop ends (or starts) here
+        follow = leaves and (len(seen) < LOOP_CHAIN or not self.prefix)  # past the default's end
+        if len(seen) >= LOOP_FORKS and not follow:
+            self.unexplored.add(k)
+            self.summarised[key] = len(seen) + 1
+        seen.append(result)
 
     def choose(self, name: str, values: list[Any], line: int) -> Any:
         """One of ``values`` for the parameter ``name`` (a ``Literal`` or an ``Enum``): the
