@@ -178,3 +178,42 @@ def test_deck_json_is_the_plan_and_a_setup_without_factories_is_one_line(tmp_pat
     unresolved.write_text("async def p(lh: LiquidHandler, r: Reservoir):\n    pass\n")
     assert main(["deck", str(unresolved), "--export"]) == 2
     assert "no labware for r (Reservoir)" in capsys.readouterr().err
+
+
+PRINTS = Path(__file__).parent / "corpus" / "ok_prints_progress.py"
+
+
+def test_the_protocols_prints_never_reach_stdout_and_are_kept_in_the_report(capsys):
+    assert main(["simulate", str(PRINTS), "--setup", "setup", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)  # pure JSON: the module's, setup's and body's
+    assert data["protocol_output"] == ["volumes: [25, 50]", "column 1: 25 uL",  # prints kept
+                                       "column 2: 50 uL", "done"]
+    assert main(["simulate", str(PRINTS), "--setup", "setup"]) == 0
+    out = capsys.readouterr().out
+    assert "loading the normalisation protocol" not in out and "deck: [" not in out
+    assert "  printed: volumes: [25, 50] (+3 more lines)" in out
+
+
+def test_a_symbolic_number_prints_as_its_value_on_the_path(tmp_path, capsys):
+    f = tmp_path / "p.py"
+    f.write_text("async def p(lh: LiquidHandler, tips: TipRack, v: float = 5):\n"
+                 "    print([v, v * 2], repr(v), f'{v + 1}')\n"
+                 "    if v > 10:\n        print('big', v)\n")
+    main(["simulate", str(f), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    (line,) = data["protocol_output"]  # the default path's (v = 5): 'big' is not on it
+    assert line == "[5, 10] 5 6" and "Sym" not in line
+
+
+def test_fix_writes_only_the_fixed_source_even_when_the_protocol_prints(tmp_path, capsys):
+    f = tmp_path / "p.py"
+    f.write_text("print('module level')\n\n\n"
+                 "async def p(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate):\n"
+                 "    print('starting')\n"
+                 "    await lh.aspirate(src['A1'], [10])\n"
+                 "    await lh.dispense(dst['A1'], [10])\n"
+                 "    await lh.pick_up_tips(tips['A1'])\n")
+    main(["simulate", str(f), "--fix"])
+    fixed = capsys.readouterr().out
+    compile(fixed, "fixed.py", "exec")  # valid Python: nothing printed is mixed in
+    assert fixed.startswith("print('module level')") and "starting\n" not in fixed

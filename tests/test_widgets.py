@@ -447,6 +447,21 @@ def test_report_view_composes_summary_failures_deck_and_graph() -> None:
     assert [type(w).__name__ for w in bare.children] == ["HTML", "FailureList"]
 
 
+def test_what_the_protocol_printed_is_shown_under_the_report() -> None:
+    printed = ["volumes: [25, 50]", "column 1: 25 uL", "<done>"]
+    view = ReportView({"protocol": "p", "ok": True, "paths": 1, "failure_modes": [],
+                       "protocol_output": printed})
+    assert [type(w).__name__ for w in view.children] == ["HTML", "FailureList", "HTML"]
+    assert view.children[-1] is view.output
+    assert "The protocol printed 3 lines" in view.output.value
+    assert "volumes: [25, 50]\ncolumn 1: 25 uL\n&lt;done&gt;" in view.output.value
+    data, _meta = view._repr_mimebundle_()
+    assert data["text/html"].index("praxis-report-summary") < data["text/html"].index(
+        "praxis-protocol-output")
+    assert ReportView({"protocol": "p", "ok": True, "paths": 1,
+                       "failure_modes": []}).output is None
+
+
 def test_the_summary_says_what_the_simulator_could_not_follow_and_plr_quirks() -> None:
     bounded = {"protocol": "p", "ok": False, "paths": 256, "failure_modes": [],
                "trace_issues": [{"kind": "path_bound", "message": "stopped at 256 paths",

@@ -12,16 +12,18 @@ The ``simulate`` path imports no pandas, SQLModel, plotly or widgets.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from praxis_lab.cli.parser import parser
 from praxis_lab.errors import Unfinished, UserError
 
-__all__ = ["main"]
+__all__ = ["main", "quiet"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -131,17 +133,27 @@ def _simulate(args: argparse.Namespace) -> int:
     from praxis_lab.protocol.analyse import parse_params
 
     fmt = _format(args)
-    report = simulate(args.file, setup=args.setup, params=parse_params(args.param),
-                      name=args.protocol)
+    with quiet():  # the protocol's own prints (its module, its setup) stay off stdout
+        report = simulate(args.file, setup=args.setup, params=parse_params(args.param),
+                          name=args.protocol)
     if args.fix:
         from praxis_lab.fixes.repair import repair
 
-        fixed = repair(report)
+        with quiet():
+            fixed = repair(report)
         sys.stdout.write(fixed.source)
         print(fixed.summary(), file=sys.stderr)
         return formats.exit_code(fixed.report)
     print(formats.render([formats.Checked(args.file, report)], fmt))
     return formats.exit_code(report)
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Whatever is printed inside goes nowhere: stdout carries only praxis-lab's output
+    (pure JSON with ``--json``, the fixed source with ``--fix``)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
 
 
 def _format(args: argparse.Namespace) -> str:

@@ -45,6 +45,7 @@ def _defines(source: str, name: str) -> bool:
 def check_file(file: str, *, setup: str | None, params: dict[str, str] | None = None,
                protocol: str | None = None) -> Checked | None:
     """Simulate one file; ``None`` when it defines no protocol."""
+    from praxis_lab.cli import quiet
     from praxis_lab.pipeline import simulate
     from praxis_lab.protocol.analyse import ProtocolError, find_protocols
 
@@ -56,7 +57,8 @@ def check_file(file: str, *, setup: str | None, params: dict[str, str] | None = 
         if not find_protocols(source, file):
             return None
         chosen = setup if setup is not None and _defines(source, setup) else None
-        report = simulate(file, setup=chosen, params=params, name=protocol)
+        with quiet():  # the protocol's own prints stay off stdout
+            report = simulate(file, setup=chosen, params=params, name=protocol)
     except UserError as exc:
         line = exc.line if isinstance(exc, ProtocolError) else None
         said = str(exc).strip().splitlines()

@@ -52,6 +52,8 @@ class SimulationReport:
     # asyncio.sleep (pipetting and moves are not timed)
     duration_s: float = 0.0
     complete: bool = True
+    # what the protocol printed on the default path (its first lines): never on stdout
+    protocol_output: list[str] = field(default_factory=list)
     # how to simulate an edited source as this report was made (set by praxis_lab.simulate)
     _resimulate: Callable[[str], SimulationReport] | None = field(default=None, repr=False)
     # the same source simulated with another setup, and an editor of this report's deck
@@ -71,6 +73,7 @@ class SimulationReport:
                              for i in self.issues],
             "expected_ops": self.expected_ops, "duration_s": self.duration_s,
             "complete": self.complete, "incomplete": self.incomplete,
+            "protocol_output": self.protocol_output,
             "timings_ms": self.timings_ms,
         }
 
@@ -124,6 +127,10 @@ class SimulationReport:
         on_deck = self.requirements.get("on_deck") or []
         if on_deck:
             lines.append("  on deck: " + ", ".join(on_deck))
+        if self.protocol_output:
+            others = len(self.protocol_output) - 1
+            tail = f" (+{others} more line{'s' if others != 1 else ''})" if others else ""
+            lines.append(f"  printed: {self.protocol_output[0]}{tail}")
         return "\n".join(lines)
 
     def apply_fix(self, failure: int | None = None, fix: int = 0) -> dict[str, Any]:

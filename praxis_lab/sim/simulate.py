@@ -189,6 +189,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
         issues=issues, level=level, expected_ops=_logged_calls(_default(paths).ops),
         duration_s=max((round(c.devices.duration, 3) for c in found.contexts), default=0.0),
         source=info.source, setup=binding.setup_name, params=dict(params or {}),
+        protocol_output=traced.output,
     )
     final = found.contexts[0].state if found.contexts else None
     return Checked(report, info, binding, final)

@@ -20,6 +20,8 @@ is queued until every path is explored (bounded by ``MAX_PATHS``, ``MAX_OPS`` an
 
 from __future__ import annotations
 
+import contextlib
+import io
 import linecache
 import types
 from collections.abc import Callable, Coroutine
@@ -123,10 +125,41 @@ def _raise_position(exc: BaseException, filenames: set[str]) -> tuple[int | None
     return line, column
 
 
+class Printed(io.TextIOBase):
+    """What a path prints (its ``print`` calls go here, never to stdout): the first
+    ``limit`` characters kept, the rest counted."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self.parts: list[str] = []
+        self.size = 0
+        self.dropped_lines = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self.size < self.limit:
+            self.parts.append(text)
+            self.size += len(text)
+        else:
+            self.dropped_lines += text.count("\n")
+        return len(text)
+
+    def lines(self, most: int = 50) -> list[str]:
+        """The first ``most`` lines printed, then how many more there were."""
+        lines = "".join(self.parts).splitlines()
+        more = max(len(lines) - most, 0) + self.dropped_lines
+        return lines[:most] + ([f"… ({more} more line{'s' if more != 1 else ''})"]
+                               if more else [])
+
+
 def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
               tracer: Tracer, filenames: set[str], binding: Any) -> TraceIssue | None:
+    tracer.printed = Printed()
     try:
-        with recording_state(lambda: tracer, binding):
+        with recording_state(lambda: tracer, binding), \
+                contextlib.redirect_stdout(tracer.printed):
             _drive(func(**make_args()))
     except _Bound as stop:
         return stop.issue
@@ -246,6 +279,8 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
             decisions = tuple(tracer.decisions)
             fork_lines.extend(tracer.fork_lines[len(prefix):])
             seen.add(decisions)
+            if not result.paths:  # the default path: what the protocol prints as it runs
+                result.output = tracer.printed.lines()
             result.paths.append(Path(decisions, tuple(tracer.conditions), tracer.ops,
                                      witness, issue, default=not result.paths))
             if issue is not None and issue.kind == "timeout":

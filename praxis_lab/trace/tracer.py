@@ -87,6 +87,7 @@ class TraceResult:
     paths: list[Path]
     issues: list[TraceIssue] = field(default_factory=list)
     truncated: bool = False
+    output: list[str] = field(default_factory=list)  # the default path's prints, first lines
 
 
 class Judge(Protocol):
@@ -138,6 +139,7 @@ class Tracer:
         self.unexplored: set[int] = set()  # forks whose other side is summarised, not traced
         self.summarised: dict[tuple[int, str], int] = {}  # (line, parameter) -> forks there
         self._forks_at: dict[tuple[int, str], list[bool]] = {}
+        self.printed: Any = None  # where the path's prints go (trace.driver.Printed)
 
     # -- Decider protocol (used by Sym) --------------------------------------------
     def witness(self, name: str) -> Any:

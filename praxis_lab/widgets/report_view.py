@@ -14,7 +14,7 @@ from .deck_view import DeckView
 from .failure_list import ApplyFix, FailureList
 from .graph_view import GraphView
 
-__all__ = ["ReportView", "summary_html"]
+__all__ = ["ReportView", "output_html", "summary_html"]
 
 _BADGE = (
     "display:inline-block;padding:0 7px;border-radius:9px;border:1px solid currentColor;"
@@ -40,7 +40,8 @@ class ReportView(ipywidgets.VBox):  # type: ignore[misc]
             summary, the failure list and the deck view show that report.
 
     The parts are attributes: ``summary`` (``HTML``), ``failure_list``, ``deck_view``
-    and ``graph_view`` (``None`` when the report has no deck layout or graph).
+    and ``graph_view`` (``None`` when the report has no deck layout or graph), and under
+    them ``output``: what the protocol printed (``None`` when it printed nothing).
 
     Example:
         >>> from praxis_lab.widgets import ReportView
@@ -81,7 +82,9 @@ class ReportView(ipywidgets.VBox):  # type: ignore[misc]
             if layout else None
         )
         self.graph_view = GraphView(graph, failures=failures) if graph else None
-        parts = [self.summary, self.failure_list, self.deck_view, self.graph_view]
+        printed = data.get("protocol_output") or []
+        self.output = ipywidgets.HTML(output_html(printed)) if printed else None
+        parts = [self.summary, self.failure_list, self.deck_view, self.graph_view, self.output]
         super().__init__(children=[p for p in parts if p is not None])
         self.add_class("praxis-report")
 
@@ -105,7 +108,8 @@ class ReportView(ipywidgets.VBox):  # type: ignore[misc]
         else:
             data, meta = bundle or {}, {}
         data["text/plain"] = repr(self)
-        data["text/html"] = summary_html(self.report)
+        data["text/html"] = summary_html(self.report) + output_html(
+            self.report.get("protocol_output") or [])
         return data, meta
 
     def __repr__(self) -> str:
@@ -151,6 +155,19 @@ def summary_html(report: dict[str, Any]) -> str:
                      + " · ".join(reqs) + "</div>")
     parts.append("</div>")
     return "".join(parts)
+
+
+def output_html(lines: list[str]) -> str:
+    """What the protocol printed while it was simulated (its default path), in a block
+    that opens on a click; '' when it printed nothing."""
+    if not lines:
+        return ""
+    text = html.escape("\n".join(lines))
+    return ('<details class="praxis-protocol-output" style="margin:4px 0;'
+            'font-family:var(--jp-ui-font-family,sans-serif)"><summary>The protocol printed '
+            f'{len(lines)} line{"s" if len(lines) != 1 else ""}</summary>'
+            '<pre style="margin:2px 0 0 12px;max-height:16em;overflow:auto">'
+            f"{text}</pre></details>")
 
 
 def _failure_items(failures: list[dict[str, Any]]) -> str:
