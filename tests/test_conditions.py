@@ -6,8 +6,8 @@ import itertools
 
 from test_differential import holds
 
-from praxis_lab.sim.conditions import join_conditions, short_condition, simplify
 from praxis_lab.sim.failures import Failure, merge
+from praxis_lab.trace.conditions import join_conditions, short_condition, simplify
 
 
 def test_bounds_on_one_parameter_become_one_interval():

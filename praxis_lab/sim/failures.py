@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from praxis_lab.sim.conditions import join_conditions, short_condition
+from praxis_lab.trace.conditions import join_conditions, short_condition
 
 __all__ = ["KINDS", "PLR_ERRORS", "Failure", "FailureMode", "locate", "merge", "plr_error"]
 

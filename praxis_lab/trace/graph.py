@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from praxis_lab.trace.conditions import short_condition
 from praxis_lab.trace.describe import Describer, describe
 from praxis_lab.trace.machines import duration_of
 from praxis_lab.trace.sym import concrete
@@ -262,9 +263,7 @@ def _mark_conditional(node: OperationNode, hit: list[Any], total: int) -> None:
     """An op not on every path is conditional on the conditions of the paths it is on."""
     if len(hit) < total:
         node.certainty = "conditional"
-        conds = [p.condition or "" for p in hit]
-        node.condition = conds[0] if len(conds) == 1 else " or ".join(
-            f"({c})" for c in conds[:4]) + (" or …" if len(conds) > 4 else "")
+        node.condition = short_condition([p.condition or "" for p in hit])
 
 
 def _machine_node(resources: dict[str, ResourceNode], binding: Any,

@@ -16,6 +16,7 @@ stay Python expressions (a test evaluates them with the parameters' values).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -90,6 +91,7 @@ def _parts(condition: str) -> tuple[dict[str, _Bound], list[str]]:
     return bounds, other
 
 
+@functools.lru_cache(maxsize=4096)
 def _conjunction(condition: str) -> list[str]:
     bounds, other = _parts(condition)
     return [t for t in (_interval(n, b) for n, b in bounds.items()) if t] + other
@@ -122,16 +124,56 @@ def _union(alternatives: list[str]) -> str | None:
     return _interval(names.pop(), (lo, lo_in, hi, hi_in))
 
 
+def _complementary(a: str, b: str) -> bool:
+    """Whether one of two atoms always holds (``v <= 0`` / ``v > 0``, ``flag`` / ``not
+    flag``): ``c and a`` or ``c and b`` is then ``c``."""
+    if b in (f"not {a}", f"not ({a})") or a in (f"not {b}", f"not ({b})"):
+        return True
+    return _union([a, b]) == ""
+
+
+def _merged(alternatives: list[list[str]]) -> list[list[str]]:
+    """Alternatives that differ in one complementary atom merged (``a and x`` or ``a and
+    not x`` is ``a``), until none are; duplicates dropped."""
+    alts = [list(a) for a in alternatives]
+    changed = True
+    while changed and len(alts) > 1:
+        changed = False
+        for i, a in enumerate(alts):
+            for j in range(i + 1, len(alts)):
+                b = alts[j]
+                only_a = [x for x in a if x not in b]
+                only_b = [x for x in b if x not in a]
+                if len(only_a) == len(only_b) == 1 and _complementary(only_a[0], only_b[0]):
+                    alts[i] = [x for x in a if x != only_a[0]]
+                    del alts[j]
+                    changed = True
+                    break
+                if not only_a or not only_b:  # one implies the other: keep the wider
+                    alts[i] = a if not only_a else b
+                    del alts[j]
+                    changed = True
+                    break
+            if changed:
+                break
+    return alts
+
+
 def join_conditions(conditions: list[str]) -> str:
     """The conditions of several paths as one (what is common to all, then the others
     joined with ``or``); '' when one of them is always true."""
-    conj = [_conjunction(c) for c in dict.fromkeys(conditions)]
+    return _joined(tuple(dict.fromkeys(conditions)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _joined(conditions: tuple[str, ...]) -> str:
+    conj = [_conjunction(c) for c in conditions]
     if not conj:
         return ""
     common = [a for a in conj[0] if all(a in c for c in conj[1:])]
-    rest = [[a for a in c if a not in common] for c in conj]
-    if any(not r for r in rest) or len(conj) == 1:
-        return " and ".join(common)
+    rest = _merged([[a for a in c if a not in common] for c in conj])
+    if any(not r for r in rest) or len(rest) == 1:
+        return " and ".join(common + (rest[0] if len(rest) == 1 else []))
     alternatives = [" and ".join(r) for r in rest]
     union = _union(alternatives)
     if union == "":  # they cover every value
