@@ -107,7 +107,12 @@ def _simulate_sandboxed(box: Sandbox, protocol: Any, setup: Any,
 
             t_fix = time.perf_counter()
             prover = Prover(loaded, checked, setup, params, again)
-            attach_fixes(checked, prover)
+            try:
+                attach_fixes(checked, prover)
+            except Exception as exc:  # an internal error: the report stands, without fixes
+                from praxis_lab.sim.parts import Parts
+
+                report.issues.append(Parts.note("the fixes", exc))
             _add_time(report, "fixes", t_fix)
             report.proofs = prover.simulations
     report._resimulate = functools.partial(_again, setup=setup, params=params,

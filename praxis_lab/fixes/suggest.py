@@ -29,6 +29,7 @@ from praxis_lab.fixes.proof import Proof, Prover
 from praxis_lab.fixes.site import Failure
 from praxis_lab.fixes.tips import tip_fixes
 from praxis_lab.fixes.volumes import volume_fixes
+from praxis_lab.sim.parts import Parts
 
 __all__ = ["Fix", "apply_all", "attach_fixes", "candidates"]
 
@@ -74,7 +75,12 @@ def attach_fixes(checked: Any, prover: Prover) -> None:
     for mode in modes:
         if id(mode) in folded:
             continue
-        offered = _proven(mode, candidates(mode, checked), prover)
+        try:
+            offered = _proven(mode, candidates(mode, checked), prover)
+        except Exception as exc:  # an internal error: this mode is offered no fix, with a note
+            report.issues.append(Parts.note(f"the fixes of {mode.kind} @ line {mode.line}",
+                                            exc, mode.line))
+            offered = []
         if offered and offered[0][1].clean:
             folded |= _fold(mode, modes, offered[0][1])
             # a fix of this failure mode is one that removes its consequences too

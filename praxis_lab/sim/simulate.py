@@ -31,6 +31,7 @@ from praxis_lab.protocol.loading import Loaded
 from praxis_lab.protocol.setups import Frozen, setup_objects
 from praxis_lab.sim.devices import device_requirements
 from praxis_lab.sim.failures import PLR_ERRORS, Failure, FailureMode, locate, merge, plr_error
+from praxis_lab.sim.parts import Parts
 from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
 from praxis_lab.sim.report import UNCHECKED, SimulationReport
@@ -165,23 +166,31 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     found = _failure_modes(traced.paths, binding, level, info)
     t_sim = time.perf_counter()
     paths, modes = found.paths, found.modes
-    graph = build_graph(info, binding, paths)
-    locate(modes, found.per_path, paths, graph.operations)
-    requirements = _requirements(found.contexts, graph)
-    requirements.update(device_requirements(found.contexts, binding))
+    parts = Parts()  # an internal error drops a part with a note, never the report
+    graph = parts.make("the computation graph", lambda: build_graph(info, binding, paths),
+                       ProtocolComputationGraph(f"{info.filename}:{info.name}",
+                                                paths=len(paths)))
+    parts.make("the ops of each failure mode",
+               lambda: locate(modes, found.per_path, paths, graph.operations), None)
+    requirements: dict[str, Any] = parts.make(
+        "the requirements", lambda: _all_requirements(found.contexts, graph, binding),
+        {"tips": {}, "on_deck": [], "liquid": []})
     need = {f"{r['parameter']}[{r['well']}]": r["min_volume"] for r in requirements["liquid"]}
     for mode in modes:
         if "well" in mode.data:
             mode.data["required"] = need.get(mode.data["well"], 0.0)
+    deck_layout: dict[str, Any] = parts.make("the deck layout", lambda: layout(
+        binding, _volumes_initial(found.timeline), None), {})
     issues = _inside(_dedupe([p.issue for p in paths
                               if p.issue is not None and p.issue.kind != "raised"]
-                             + traced.issues + _quirks(paths, binding)), info.source)
+                             + traced.issues + _quirks(paths, binding) + parts.notes),
+                     info.source)
     complete = not any(i.kind in UNCHECKED for i in issues)
     t_end = time.perf_counter()
     report = SimulationReport(
         protocol=info.name, ok=not modes and complete, complete=complete,
         paths=len(paths), failure_modes=modes, requirements=requirements, graph=graph,
-        deck_layout=layout(binding, _volumes_initial(found.timeline), None),
+        deck_layout=deck_layout,
         timeline=found.timeline,
         timings_ms={"analyse": _ms(t0, t_analyse), "trace": _ms(t_analyse, t_trace),
                     "simulate": _ms(t_trace, t_sim), "report": _ms(t_sim, t_end),
@@ -193,6 +202,13 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     )
     final = found.contexts[0].state if found.contexts else None
     return Checked(report, info, binding, final)
+
+
+def _all_requirements(contexts: list[Any], graph: ProtocolComputationGraph,
+                      binding: Binding) -> dict[str, Any]:
+    requirements = _requirements(contexts, graph)
+    requirements.update(device_requirements(contexts, binding))
+    return requirements
 
 
 def _logged_calls(ops: list[Any]) -> int:
