@@ -113,6 +113,12 @@ class Praxis(Magics):
     @line_cell_magic
     def praxis(self, line: str, cell: str | None = None) -> Any:
         """Simulate, run and look back at PyLabRobot protocols. ``%%praxis --help`` for usage."""
+        try:
+            from praxis_lab.protocol.loading import readable
+
+            readable(cell or "", "the cell")
+        except UserError as exc:
+            raise UsageError(f"%%praxis: {str(exc).splitlines()[0]}") from None
         here = _Cell.of(line, cell)
         prefix = "%%praxis" if cell is not None else "%praxis"
         try:

@@ -258,3 +258,19 @@ def test_in_the_kernel_a_cell_that_writes_at_its_top_level_is_refused(ip, tmp_pa
                        "being simulated"):
         ip.run_cell_magic("praxis", "simulate", f"open({str(target)!r}, 'w')\n" + KERNEL_HEAD)
     assert not target.exists()
+
+
+def test_in_the_kernel_a_lone_surrogate_in_the_cell_is_one_usage_error_line(ip):
+    with pytest.raises(UsageError, match=r"the cell has a character Python cannot read "
+                       r"\('\\ud800', a lone surrogate\) on line 3: retype it"):
+        ip.run_cell_magic("praxis", "simulate", KERNEL_HEAD + "    note = '\ud800'\n")
+
+
+def test_in_the_kernel_positional_only_and_star_parameters_simulate(ip):
+    ip.run_cell_magic("praxis", "simulate", KERNEL_HEAD.replace("lh: LiquidHandler,",
+                                                                "lh: LiquidHandler, /,"))
+    assert ip.user_ns["_praxis"].ok and ip.user_ns["_praxis"].expected_ops == 1
+    ip.run_cell_magic("praxis", "simulate", KERNEL_HEAD.replace("plate: Plate", "*plates: Plate")
+                      + "    for plate in plates:\n        await lh.aspirate(plate['A1'], "
+                      "vols=[10])\n")
+    assert ip.user_ns["_praxis"].ok

@@ -48,12 +48,13 @@ def check_file(file: str, *, setup: str | None, params: dict[str, str] | None = 
     from praxis_lab.cli import quiet
     from praxis_lab.pipeline import simulate
     from praxis_lab.protocol.analyse import ProtocolError, find_protocols
+    from praxis_lab.protocol.loading import read_source
 
     path = Path(file)
     if not path.is_file():
         return Checked(file, error=f"protocol file not found: {file} (check the path)")
-    source = path.read_text()
     try:
+        source = read_source(path)
         if not find_protocols(source, file):
             return None
         chosen = setup if setup is not None and _defines(source, setup) else None

@@ -266,6 +266,12 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
     if unknown:
         raise ProtocolError(f"--param {unknown[0]}: {info.name} has no such parameter "
                             f"(parameters: {', '.join(p.name for p in info.params)})")
+    for p in info.params:  # --param tips=3: labware is bound by a setup, not given a value
+        given = params.get(p.name)
+        if p.kind in ("machine", "device", "labware") and isinstance(given, str | int | float):
+            raise ProtocolError(f"--param {p.name}={given}: {p.name} is {p.annotation}, not a "
+                                "value; bind it with a setup (--setup NAME returning "
+                                f"{{{p.name!r}: ...}}) or leave it to the proposed deck")
     setup = dict(setup or {})
     proposer, made = (None, {}) if setup else proposal(info)
     objects: dict[str, Any] = {}

@@ -36,6 +36,7 @@ from praxis_lab.execution.record import PolicyBlocked, RunRecord, error_parts
 from praxis_lab.execution.recorder import CallRecorder, Recorder
 from praxis_lab.execution.recorder import tracking as _tracking
 from praxis_lab.execution.routing import logging_calls
+from praxis_lab.protocol.loading import call
 from praxis_lab.store import audit, db
 from praxis_lab.store.db import ProtocolRun
 from praxis_lab.store.lifecycle import set_status
@@ -243,7 +244,7 @@ class Runner(RunControl):
                         set_up.append(machine)  # stopped after, even when setup() fails
                         await machine.setup()
                 with logging_calls(self, p.machines):
-                    await p.func(**kwargs)
+                    await call(p.func, kwargs)
             return self._finish(*(self._stopping or ("completed", None)))
         except asyncio.CancelledError:
             return self._canceled()

@@ -296,6 +296,9 @@ def compiled(source: str, filename: str) -> Any:
             f"syntax error in {filename}: {exc.msg}",
             line=exc.lineno, column=max((exc.offset or 1) - 1, 0), source_line=exc.text,
         ) from None
+    except (RecursionError, MemoryError) as exc:  # an expression nested deeper than Python can
+        raise ProtocolError(f"{filename} is too deeply nested for Python to compile "
+                            f"({type(exc).__name__}): split the long expression") from None
 
 
 _ASYNC_DEF = re.compile(r"^async[ \t]+def[ \t]+\w+[ \t]*\(", re.MULTILINE)
@@ -328,11 +331,8 @@ def _header(source: str, start: int) -> str:
 
 
 def find_protocols(source: str, filename: str = "<protocol>") -> list[ProtocolInfo]:
-    """Every protocol defined at the top level of ``source``.
-
-    Only the ``async def`` headers are parsed (the body of a 10,000-line protocol
-    is left to the compiler), so this stays fast for long unrolled protocols.
-    """
+    """Every protocol defined at the top level of ``source`` (only the ``async def``
+    headers are parsed: a 10,000-line body is left to the compiler)."""
     compiled(source, filename)  # a syntax error anywhere is reported here
     found = []
     for match in _ASYNC_DEF.finditer(source):

@@ -22,7 +22,8 @@ from praxis_lab.protocol import deferred
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
 from praxis_lab.trace.tracer import _Bound
 
-__all__ = ["Loaded", "call_setup", "check_setup", "load", "resolve_setup", "setup_function"]
+__all__ = ["Loaded", "call", "call_setup", "check_setup", "load", "read_source", "readable",
+           "resolve_setup", "setup_function"]
 
 
 @dataclass
@@ -61,11 +62,90 @@ def _source_of(protocol: Any) -> tuple[str, str, Callable[..., Any] | None]:
         if not path.is_file():
             hint = "" if path.suffix == ".py" else " (a protocol file ends in .py)"
             raise ProtocolError(f"protocol file not found: {path}{hint}; check the path")
-        return path.read_text(), str(path), None
+        return read_source(path), str(path), None
     if isinstance(protocol, str):
         return protocol, "<protocol>", None
     raise ProtocolError(f"cannot simulate a {type(protocol).__name__}: pass a function, "
                         "a source string or a path")
+
+
+def call(func: Callable[..., Any], kwargs: Mapping[str, Any]) -> Any:
+    """``func`` called with its parameters by name, but positional-only ones (``lh, /``) by
+    position, and a ``*plates`` parameter given its tuple.
+
+    >>> def p(lh, /, plate, *more): return lh, plate, more
+    >>> call(p, {"lh": 1, "plate": 2, "more": (3, 4)})
+    (1, 2, (3, 4))
+    """
+    args: list[Any] = []
+    rest = dict(kwargs)
+    kinds = inspect.Parameter
+    params = list(inspect.signature(func).parameters.values())
+    star = any(p.kind is kinds.VAR_POSITIONAL and p.name in rest for p in params)
+    for p in params:
+        if p.kind is kinds.VAR_POSITIONAL and p.name in rest:
+            given = rest.pop(p.name)
+            args.extend(given if isinstance(given, list | tuple) else [given])
+        elif p.kind is kinds.POSITIONAL_ONLY or (star and p.kind is kinds.POSITIONAL_OR_KEYWORD):
+            if p.name not in rest and p.default is kinds.empty:
+                break  # (Python says which argument is missing)
+            args.append(rest.pop(p.name) if p.name in rest else p.default)
+    return func(*args, **rest)
+
+
+def readable(source: str, where: str = "the protocol") -> str:
+    """``source`` when Python can read it; :class:`ProtocolError` naming the line of a lone
+    surrogate (a character pasted from a broken clipboard), which no file can hold.
+
+    >>> try:
+    ...     readable("x = '\\ud800'\\n", "the cell")
+    ... except ProtocolError as exc:
+    ...     print(exc.short)
+    the cell has a character Python cannot read ('\\ud800', a lone surrogate) on line 1: ...
+    """
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = source.count("\n", 0, exc.start) + 1
+        raise ProtocolError(f"{where} has a character Python cannot read "
+                            f"({source[exc.start]!r}, a lone surrogate) on line {line}: retype it",
+                            line=line) from None
+    return source
+
+
+def read_source(path: str | os.PathLike[str]) -> str:
+    """A protocol file's text as Python reads it: UTF-8, or what its PEP 263 coding cookie
+    names, a UTF-8 byte order mark dropped; :class:`ProtocolError` (one line) otherwise.
+
+    >>> import tempfile
+    >>> f = tempfile.NamedTemporaryFile("wb", suffix=".py", delete=False)
+    >>> _ = f.write("# -*- coding: latin-1 -*-\\n# 20 \\u00b5L\\n".encode("latin-1")); f.close()
+    >>> read_source(f.name).splitlines()[1]
+    '# 20 µL'
+    """
+    import io
+    import tokenize
+
+    data = Path(path).read_bytes()
+    name = Path(path).name
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ProtocolError(f"{name} is UTF-16: Python reads a protocol file as UTF-8 (or the "
+                            "encoding its coding cookie names); save it as UTF-8")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # a cookie naming no codec, a BOM and another cookie
+        if "invalid or missing encoding declaration" not in str(exc):
+            raise ProtocolError(f"{name}: {exc}; save it as UTF-8 without a coding cookie, or "
+                                "name a codec Python knows") from None
+        encoding = "utf-8"  # its first lines are not UTF-8: say where
+    try:
+        return data.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ProtocolError(
+            f"{name} is not valid {exc.encoding.upper()}: byte 0x{data[exc.start]:02x} on line "
+            f"{line} cannot be read; save it as UTF-8 (or add a coding cookie such as "
+            "`# -*- coding: latin-1 -*-` naming its encoding)") from None
 
 
 def load(protocol: Any, name: str | None = None,
@@ -80,6 +160,7 @@ def load(protocol: Any, name: str | None = None,
     be called besides the protocol (a setup that will be built); ``None``: any may be.
     """
     source, filename, fn = _source_of(protocol)
+    readable(source, "the protocol" if filename == "<protocol>" else filename)
     if fn is not None:
         info = analyse(source, name or fn.__name__, filename)
         return Loaded(info, fn, dict(getattr(fn, "__globals__", {})))

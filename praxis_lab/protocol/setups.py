@@ -42,14 +42,21 @@ import threading
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from praxis_lab import _plr, cachedir
 from praxis_lab._plr.frozen import freeze, thaw
+from praxis_lab.protocol.analyse import ProtocolError
 from praxis_lab.protocol.closure import source_fingerprint
 from praxis_lab.protocol.fingerprint import function_fingerprint
-from praxis_lab.protocol.loading import Loaded, call_setup, check_setup, load, setup_function
+from praxis_lab.protocol.loading import (
+    Loaded,
+    call_setup,
+    check_setup,
+    load,
+    read_source,
+    setup_function,
+)
 
 __all__ = ["Frozen", "FrozenUnusable", "asked_more", "clear", "forget", "frozen_for",
            "load_with_setup", "setup_key", "setup_objects"]
@@ -88,8 +95,8 @@ def _text(protocol: Any) -> tuple[str, str] | None:
     if isinstance(protocol, os.PathLike) or (isinstance(protocol, str) and "\n" not in protocol
                                              and "async def" not in protocol):
         try:
-            return Path(protocol).read_text(), str(protocol)
-        except (OSError, UnicodeDecodeError):
+            return read_source(protocol), str(protocol)
+        except (OSError, ProtocolError):
             return None
     if isinstance(protocol, str):
         return protocol, "<protocol>"

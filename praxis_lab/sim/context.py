@@ -151,19 +151,32 @@ def _vols(ctx: Context, value: Any, n: int, arg: str = "vols") -> list[float] | 
                  f"{_n(value)}; write {arg}=[{_n(value)}] * {n}", [], arg=arg, scalar=value, n=n)
         return None
     try:
-        return [float(v) for v in value]
+        vols = [float(v) for v in value]
     except (TypeError, ValueError):
         ctx.fail("bad_arguments", f"{arg} must be a list of numbers, got {value!r}", [])
         return None
+    return vols if all(_volume_ok(ctx, v, arg) for v in vols) else None
+
+
+def _volume_ok(ctx: Context, volume: float, arg: str) -> bool:
+    """Whether a volume is a number of µL >= 0 (a NaN, an infinity or a negative volume is a
+    ``bad_arguments``: no device can move it)."""
+    if volume >= 0 and volume != float("inf"):
+        return True
+    ctx.fail("bad_arguments", f"{arg} must be a number of µL >= 0, got {volume:g}; check the "
+             "value given (--param) or how it is computed", [], arg=arg, given=volume)
+    return False
 
 
 def _volume(ctx: Context, value: Any, arg: str = "volume") -> float | None:
     """One volume as a float (PLR: ``float(volume)``), else a ``bad_arguments`` naming it."""
     value = concrete(value)
     try:
-        return float(value)
+        volume = float(value)
     except (TypeError, ValueError):
         pass
+    else:
+        return volume if _volume_ok(ctx, volume, arg) else None
     name = getattr(value, "name", None)
     what = repr(name) if isinstance(name, str) else repr(value)
     kind = type(value).__name__

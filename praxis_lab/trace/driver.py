@@ -28,6 +28,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from praxis_lab.protocol.blocks import guarded_lines
+from praxis_lab.protocol.loading import call
 from praxis_lab.trace.choices import choices, pinned_choices
 from praxis_lab.trace.limit import TIME_LIMIT_S, limited
 from praxis_lab.trace.sandbox import Sandbox, raised_issue
@@ -160,7 +161,7 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
     try:
         with recording_state(lambda: tracer, binding), \
                 contextlib.redirect_stdout(tracer.printed):
-            _drive(func(**make_args()))
+            _drive(call(func, make_args()))
     except _Bound as stop:
         return stop.issue
     except KeyboardInterrupt as exc:
