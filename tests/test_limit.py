@@ -63,3 +63,15 @@ def test_an_inner_limit_keeps_the_earlier_deadline_and_a_passed_one_stops_at_onc
     assert time.monotonic() - t0 < 1.5
     time.sleep(0.6)  # and nothing fires once the block is left
 
+
+
+def test_a_run_whose_setup_never_finishes_is_stopped_before_anything_moves(one_second,
+                                                                          tmp_path):
+    from praxis_lab.execution.runner import run
+
+    protocol = tmp_path / "stuck.py"
+    protocol.write_text(HEAD + "def setup():\n    while True:\n        pass\n")
+    t0 = time.monotonic()
+    with pytest.raises(Unfinished, match=r"still running after 1 s at line [45]"):
+        run(protocol, setup="setup", db=f"sqlite:///{tmp_path}/runs.db")
+    assert time.monotonic() - t0 < 2

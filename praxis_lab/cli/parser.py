@@ -184,8 +184,10 @@ def _run(sub: _Commands) -> None:
                   "REASON is given; a blocked request waits for `praxis-lab approve ID`. A "
                   "request runs only on the devices it was filed for. A real run is stopped "
                   "past its time limit (the estimated duration x 3, at least 300 s; "
-                  "--time-limit to set it). Exit code 0: completed, 1: failed, refused or "
-                  "canceled, 2: usage error.")
+                  "--time-limit to set it). FILE's top level and the setup are stopped when "
+                  "still running after 20 s (an endless loop). Exit code 0: completed, 1: "
+                  "failed, refused or canceled, 2: usage error, 3: its top level or setup "
+                  "never finished.")
     run.add_argument("--override", metavar="REASON",
                      help="run on a real backend even though the simulation found failures "
                           "or is not complete (REASON is recorded with the request)")

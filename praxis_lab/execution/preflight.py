@@ -94,9 +94,15 @@ def _bind(engine: Engine, protocol: Any, setup: Any, params: Mapping[str, Any],
     """Load the protocol, build the setup once, take the values, check every binding."""
     from praxis_lab._plr.devices import devices, machines
     from praxis_lab.protocol.loading import load, resolve_setup
+    from praxis_lab.trace.limit import limited, unfinished
+    from praxis_lab.trace.tracer import _Bound as Stopped
 
-    loaded = load(protocol, name)
-    objects = resolve_setup(loaded, setup) if setup is not None else {}  # the only build
+    try:
+        with limited():  # an endless loop at the top level or in the setup is stopped
+            loaded = load(protocol, name)
+            objects = resolve_setup(loaded, setup) if setup is not None else {}  # the one build
+    except Stopped as stop:
+        raise unfinished(stop) from None
     values = dict(params)
     if request_id is not None and not values:  # the request's frozen values
         values = dict(audit.get_request(request_id, db=engine).payload.get("parameters") or {})

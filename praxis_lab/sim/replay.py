@@ -246,7 +246,7 @@ def _assume_done(state: State, op: Any) -> None:
             vol = float(concrete(op.args.get("volume")))
         except (TypeError, ValueError):
             return
-        if head is not None:
+        if head is not None and _movable(vol):
             sign = 1.0 if op.method == "aspirate96" else -1.0
             liquid = min(max(head.liquid + sign * vol, 0.0), head.max_volume)
             state._set(state.__dict__, "head96", Channel(head.origin, head.max_volume, liquid))
@@ -275,9 +275,13 @@ def _assume_done(state: State, op: Any) -> None:
     sign = 1.0 if op.method == "aspirate" else -1.0
     for ch, vol in zip(op.channels_for(n), vols, strict=False):
         tip = state.head.get(ch)
-        if tip is not None:
+        if tip is not None and _movable(vol):  # (a NaN or negative volume moves nothing)
             liquid = min(max(tip.liquid + sign * vol, 0.0), tip.max_volume)
             state.mount(ch, Channel(tip.origin, tip.max_volume, liquid))
+
+
+def _movable(volume: float) -> bool:
+    return 0 <= volume < float("inf")
 
 
 def _set_volume(ctx: Context) -> None:
