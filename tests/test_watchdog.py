@@ -97,3 +97,16 @@ def test_the_stuck_line_is_the_innermost_of_the_users_code():
              '  File "/lab/protocols/stuck.py", line 7 in p\n')
     assert where(stack) == ("/lab/protocols/helpers.py", 12)
     assert where("no stack at all") is None
+
+
+@pytest.mark.parametrize("tail, said", [
+    ("    import os\n    os._exit(0)\n", "the protocol ended the process itself (exit status 0"),
+    ("    import ctypes\n    ctypes.string_at(0)\n", "the simulation crashed (SIGSEGV)"),
+], ids=["os._exit", "segfault"])
+def test_a_protocol_that_ends_or_crashes_the_process_is_never_a_silent_0(tail, said,
+                                                                         tmp_path, capsys):
+    f = tmp_path / "ends.py"
+    f.write_text(HEAD + tail)
+    assert main(["simulate", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1 and "Traceback" not in err

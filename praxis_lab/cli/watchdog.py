@@ -9,7 +9,8 @@ code, a protocol that catches the stop and loops on), the child is asked where i
 run), ended, and the answer is one line: ``not fully checked: still running after 20 s at
 line N``, exit code 3.
 
-Ctrl-C ends the child too (exit 130, one line). Where ``fork`` is missing the command runs
+A child that ends without answering (the protocol called ``os._exit``, or the process
+crashed) is one line too, exit 2. Ctrl-C ends the child (exit 130, one line). Where ``fork`` is missing the command runs
 in this process, with the in-process limit only.
 """
 
@@ -59,25 +60,27 @@ def _watched(seconds: float, end: float, label: str, work: Callable[[float], int
              dump: IO[bytes]) -> int:
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
+    done_r, done_w = os.pipe()  # the child says it answered (not ended by the protocol)
     pid = os.fork()
     if pid == 0:  # pragma: no cover (the child: coverage of it is not collected)
-        os.close(out_r)
-        os.close(err_r)
+        for fd in (out_r, err_r, done_r):
+            os.close(fd)
         soft = round(max(end - time.monotonic() - _GRACE_S, seconds / 2), 1)
-        _child(work, soft, out_w, err_w, dump)
-    os.close(out_w)
-    os.close(err_w)
+        _child(work, soft, out_w, err_w, done_w, dump)
+    for fd in (out_w, err_w, done_w):
+        os.close(fd)
     try:
         code = _relay(pid, {out_r: sys.stdout, err_r: sys.stderr}, end)
+        answered = code is not None and os.read(done_r, 8) == b"answered"
     except KeyboardInterrupt:
         _end(pid)
         print(f"{label}: interrupted", file=sys.stderr)
         return 130
     finally:
-        os.close(out_r)
-        os.close(err_r)
+        for fd in (out_r, err_r, done_r):
+            os.close(fd)
     if code is not None:
-        return code
+        return code if answered else _ended(label, code)
     line = _stopped(pid, dump)
     at = f" at line {line[1]} of {os.path.basename(line[0])}" if line else ""
     print(f"{label}: not fully checked: still running after {seconds:g} s{at} (an endless "
@@ -99,10 +102,29 @@ def process_started() -> float:
     return time.monotonic() - min(max(age, 0.0), 5.0)
 
 
-def _child(work: Callable[[float], int], soft: float, out_w: int, err_w: int,
+def _ended(label: str, code: int) -> int:
+    """The line for a child that ended without answering: killed by a signal (a crash), or
+    ended by the protocol itself (``os._exit``); exit code 2."""
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        print(f"{label}: the simulation crashed ({name}) while running the protocol's code "
+              "(a recursion deeper than the stack, or C code that failed?); --debug shows no "
+              "more: simulate the file's parts one by one to find it", file=sys.stderr)
+    else:
+        print(f"{label}: the protocol ended the process itself (exit status {code}, e.g. "
+              "os._exit) while being simulated: remove it, the check never finished",
+              file=sys.stderr)
+    return 2
+
+
+def _child(work: Callable[[float], int], soft: float, out_w: int, err_w: int, done_w: int,
            dump: IO[bytes]) -> None:  # pragma: no cover (runs in the child)
     code = 2
     try:
+        faulthandler.disable()  # a crash is the parent's to say, in one line
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to answer
         faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True, chain=False)
         sys.stdout = io.TextIOWrapper(os.fdopen(out_w, "wb"), encoding="utf-8",
@@ -117,6 +139,8 @@ def _child(work: Callable[[float], int], soft: float, out_w: int, err_w: int,
         with contextlib.suppress(BaseException):
             sys.stdout.flush()
             sys.stderr.flush()
+        with contextlib.suppress(BaseException):
+            os.write(done_w, b"answered")
         os._exit(code)
 
 
