@@ -10,8 +10,8 @@ run), ended, and the answer is one line: ``not fully checked: still running afte
 line N``, exit code 3.
 
 A child that ends without answering (the protocol called ``os._exit``, or the process
-crashed) is one line too, exit 2. Ctrl-C ends the child (exit 130, one line). Where ``fork`` is missing the command runs
-in this process, with the in-process limit only.
+crashed) is one line too, exit 2. Ctrl-C ends the child (exit 130, one line). Where
+``fork`` is missing the command runs in this process, with the in-process limit only.
 """
 
 from __future__ import annotations
