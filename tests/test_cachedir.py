@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -60,10 +61,20 @@ def _cli(lab: Path, *extra: str, cache: str = "on", setup: bool = True
     report, and whether the process imported PLR's liquid-handling package."""
     argv = ["simulate", "protocol.py", *(["--setup", "setup"] if setup else []), "--json",
             *extra]
-    code = ("import sys\nfrom praxis_lab.cli import main\n"
+    # The command simulates in a child process (cli/watchdog.py): the child says what it
+    # imported, as its work ends.
+    code = ("import sys\nfrom praxis_lab.cli import main, watchdog\n"
+            "answered = watchdog.answered\n"
+            "def said(seconds, label, work, started=None):\n"
+            "    def work_then_say(limit):\n"
+            "        rc = work(limit)\n"
+            "        lh = 'pylabrobot.liquid_handling.liquid_handler' in sys.modules\n"
+            "        print('IMPORTED' if lh else 'NOT-IMPORTED', rc, file=sys.stderr)\n"
+            "        return rc\n"
+            "    return answered(seconds, label, work_then_say, started)\n"
+            "watchdog.answered = said\n"
             f"rc = main({argv!r})\n"
-            "lh = 'pylabrobot.liquid_handling.liquid_handler' in sys.modules\n"
-            "print('IMPORTED' if lh else 'NOT-IMPORTED', rc, file=sys.stderr)\n")
+            "print('MAIN', rc, file=sys.stderr)\n")
     env = dict(os.environ, PRAXIS_LAB_CACHE_DIR=str(lab / "cache"), PRAXIS_LAB_CACHE=cache,
                PYTHONPATH=str(lab))
     out = subprocess.run([sys.executable, "-c", code], cwd=lab, env=env, capture_output=True,
@@ -71,6 +82,8 @@ def _cli(lab: Path, *extra: str, cache: str = "on", setup: bool = True
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout)
     report.pop("timings_ms")
+    said = re.search(r"(NOT-)?IMPORTED (\d+)\nMAIN (\d+)\n$", out.stderr)
+    assert said and said[2] == said[3], out.stderr  # the child answered, with main's code
     return report, "NOT-IMPORTED" not in out.stderr
 
 
