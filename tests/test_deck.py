@@ -37,10 +37,11 @@ def test_list_of_wells_binds_all_wells_of_a_plate_named_after_the_parameter():
     assert b.key(b.objects["spot"]) == "spot"
 
 
-def test_numeric_parameters_become_witnesses_and_params_override_defaults():
+def test_numeric_parameters_become_witnesses_and_a_param_given_pins_its_value():
     b = bind(_info("lh: LiquidHandler, v: float = 5, n: int = 2, label: str = 'x'"),
              params={"v": "7.5"})
-    assert b.witness == {"v": 7.5, "n": 2} and b.objects["label"] == "x"
+    assert b.witness == {"n": 2} and b.objects["label"] == "x"
+    assert b.objects["v"] == 7.5 and b.pinned == {"v": "7.5"}  # nothing forks on it
 
 
 def test_a_value_without_default_or_param_is_a_usage_error():

@@ -27,10 +27,11 @@ CASES = {
                       "    await lh.pick_up_tips(tips['A1'])\n",
     "insufficient_liquid": "    await lh.pick_up_tips(tips['A1'])\n"
                            "    await lh.aspirate(src['A1'], [500])\n",
-    "over_capacity": "    await lh.pick_up_tips(tips['A1'])\n"
+    "over_capacity": "    await lh.pick_up_tips(tips['A1'])\n"  # 600 µL at once: a requirement
                      "    await lh.aspirate(src['A1'], [300])\n"
+                     "    await lh.dispense(dst['A1'], [300])\n"
                      "    await lh.aspirate(src['A2'], [300])\n"
-                     "    await lh.dispense(dst['A1'], [600])\n",
+                     "    await lh.dispense(dst['A1'], [300])\n",
     "tip_volume_exceeded": "    await lh.pick_up_tips(tips['A1'])\n" + "".join(
         f"    await lh.aspirate(src['A{i}'], [300])\n" for i in range(1, 5)),
     "unknown_method": "    await lh.transfer_96(src, dst, volume=v)\n",

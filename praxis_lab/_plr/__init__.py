@@ -291,6 +291,28 @@ DEFAULT_LABWARE: dict[str, str] = {
 }
 
 
+DEFAULT_384 = "BioRad_384_wellplate_50uL_Vb"
+DEFAULT_TROUGHS = "nest_1_troughplate_195000uL_Vb"
+
+
+def tube_rack(name: str, tubes: int | None = None, tube_names: str | None = None) -> Resource:
+    """A 24-place rack of 1.5 mL tubes (the first ``tubes``, all when None), for a ``Tube``
+    or ``TubeRack`` parameter without a setup; the tubes are named ``{tube_names}`` (one)
+    or ``{tube_names}_{i}``."""
+    from pylabrobot.resources import eppendorf_tube_1500uL_Vb
+    from pylabrobot.resources.opentrons.tube_racks import (
+        opentrons_24_tuberack_generic_1point5ml_snapcap_short as rack_of,
+    )
+
+    rack = rack_of(name=name)
+    count = len(rack.get_all_items()) if tubes is None else tubes
+    stem = tube_names or name
+    for i in range(count):
+        rack[i] = eppendorf_tube_1500uL_Vb(name=stem if count == 1 and tubes == 1 else
+                                           f"{stem}_{i + 1}")
+    return rack
+
+
 def labware(factory: str, name: str) -> Resource:
     """Create PLR labware by its factory name, e.g. ``labware("cor_96_wellplate_360uL_Fb", "src")``.
 
@@ -310,11 +332,15 @@ def labware(factory: str, name: str) -> Resource:
     return res
 
 
-def default_labware(type_name: str, name: str) -> Resource | None:
-    """The labware used for a parameter annotated ``type_name`` when no setup is given."""
+def default_labware(type_name: str, name: str, wells: int = 96) -> Resource | None:
+    """The labware used for a parameter annotated ``type_name`` when no setup is given
+    (a plate of 384 wells when the protocol names wells beyond H12, a one-trough reservoir
+    plate when it sends several channels into one of its wells)."""
     cls = resolve_type(type_name)
     if cls is None:
         return None
+    if wells in (384, 1) and issubclass(cls, Plate):  # 1: a reservoir, one trough
+        return labware(DEFAULT_384 if wells == 384 else DEFAULT_TROUGHS, name)
     if type_name in DEFAULT_LABWARE:
         return labware(DEFAULT_LABWARE[type_name], name)
     for base in (TipRack, Plate, Trough):  # a subclass takes its base's labware

@@ -23,6 +23,7 @@ from typing import Any
 from praxis_lab import _plr, cachedir
 from praxis_lab._plr import machines
 from praxis_lab._plr.frozen import freeze, thaw
+from praxis_lab.deck.wells import shared_wells, wide_wells
 from praxis_lab.protocol.analyse import Parameter, ProtocolInfo
 
 __all__ = ["Proposer", "default_for", "forget_frozen", "keep", "proposal"]
@@ -32,6 +33,7 @@ _CARRIER_FOR = (
     (_P["TipRack"], "TIP_CAR_480_A00"),
     (_P["Plate"], "PLT_CAR_L5AC_A00"),
     (_P["Trough"], "Trough_CAR_4R200_A00"),
+    (_P["TubeRack"], "PLT_CAR_L5AC_A00"),
 )
 _RAIL_STEP = 6  # a 135 mm carrier spans 6 rails of 22.5 mm
 
@@ -54,6 +56,8 @@ class Proposer:
         deck.register_did_unassign_resource_callback(self._changed)
         self.key: str | None = None  # the parameter signature it was made for (its digest)
         self.kept = False  # frozen into the cache (or read back from it)
+        self.wide: set[str] = set()  # plate parameters whose wells go beyond H12: 384 wells
+        self.shared: set[str] = set()  # plate parameters with a well several channels share
 
     def __repr__(self) -> str:
         return f"<Proposer rail {self.rail}, carriers {sorted(self.carriers)}>"
@@ -106,6 +110,8 @@ def default_for(p: Parameter, proposer: Proposer) -> Any:
         return proposer.handler.deck
     if issubclass(cls, _P["Trash"]):
         return proposer.handler.deck.get_trash_area()
+    if issubclass(cls, _P["TubeRack"]) or et == "Tube":
+        return _tubes(p, proposer)
     item_parent = {"Well": "Plate", "TipSpot": "TipRack"}
     for item, parent in item_parent.items():
         if et == item:
@@ -114,13 +120,27 @@ def default_for(p: Parameter, proposer: Proposer) -> Any:
             proposer.place(owner)
             items = owner.get_all_items()  # type: ignore[union-attr]
             return items if p.is_container else items[0]
-    res = _plr.default_labware(et, p.name)
+    wells = 384 if p.name in proposer.wide else 1 if p.name in proposer.shared else 96
+    res = _plr.default_labware(et, p.name, wells=wells)
     if res is None:
         return None
     proposer.place(res)
     if p.is_container:
         return [res]
     return res
+
+
+def _tubes(p: Parameter, proposer: Proposer) -> Any:
+    """A ``TubeRack`` (full of 1.5 mL tubes), a ``Tube`` (in a rack of its own) or a
+    ``list[Tube]`` (a full rack's tubes) on a plate carrier."""
+    if p.element_type != "Tube":
+        rack = _plr.tube_rack(p.name)
+        proposer.place(rack)
+        return [rack] if p.is_container else rack
+    rack = _plr.tube_rack(f"{p.name}_rack", None if p.is_container else 1, p.name)
+    proposer.place(rack)
+    tubes = [h.resource for h in rack.get_all_items() if h.resource is not None]
+    return tubes if p.is_container else tubes[0]
 
 
 _PROPOSALS: OrderedDict[tuple[Any, ...], tuple[Proposer, dict[str, Any]]] = OrderedDict()
@@ -137,12 +157,17 @@ def proposal(info: ProtocolInfo) -> tuple[Proposer, dict[str, Any]]:
     assigns or unassigns labware itself changes the deck: the next simulation gets a
     new one.
     """
-    key = tuple((p.name, p.annotation, p.is_container) for p in info.params
-                if p.kind in ("machine", "device", "labware", "unknown"))
+    plates = {p.name for p in info.params if p.kind == "labware"}
+    wide = frozenset(wide_wells(info.source, plates)) if plates else frozenset()
+    shared = frozenset(shared_wells(info.source, plates) - wide) if plates else frozenset()
+    key = (*((p.name, p.annotation, p.is_container) for p in info.params
+             if p.kind in ("machine", "device", "labware", "unknown")), ("384", *sorted(wide)),
+           ("troughs", *sorted(shared)))
     found = _PROPOSALS.get(key)
     if found is None or found[0].changed:
         digest = hashlib.sha256(repr(key).encode()).hexdigest()
         found = (_thawed(digest) if found is None else None) or _fresh(digest)
+        found[0].wide, found[0].shared = set(wide), set(shared)
         _PROPOSALS[key] = found
         while len(_PROPOSALS) > 16:
             _PROPOSALS.popitem(last=False)

@@ -57,7 +57,8 @@ PLR_ERRORS: dict[str, tuple[str, ...]] = {
     "unresolved_type": (),
     "tip_not_empty": ("RuntimeError",),
     "wrong_resource": ("TypeError", "AttributeError", "ValueError", "RuntimeError", "IndexError",
-                       "KeyError", "ResourceNotFoundError"),
+                       "KeyError", "ResourceNotFoundError",
+                       "TooLittleLiquidError"),  # aspirating from the trash
     # not PLR's: what the protocol raises itself (sim/raised.py), the usual classes
     "protocol_error": ("AssertionError", "RuntimeError", "ValueError", "SystemExit",
                        "Exception"),

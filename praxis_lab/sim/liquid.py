@@ -51,9 +51,22 @@ def _liquid(ctx: Context, aspirate: bool) -> None:
         return
     channels, wells, vols = call
     ctx.check_on_deck(wells)
+    if aspirate and _from_trash(ctx, wells):
+        return
     move = _aspirate_into_tip if aspirate else _dispense_from_tip
     for ch, well, vol in zip(channels, wells, vols, strict=True):
         move(ctx, ch, well, vol)
+
+
+def _from_trash(ctx: Context, wells: list[Any]) -> bool:
+    """Aspirating from the trash is the wrong resource (PLR 0.2.2 finds no liquid in it:
+    TooLittleLiquidError); True when a well is the trash (it is recorded)."""
+    trash = [w for w in wells if isinstance(w, _P["Trash"])]
+    for name in dict.fromkeys(ctx.key(w) for w in trash):
+        ctx.fail("wrong_resource", f"aspirate from {name}, the deck's trash: there is no "
+                 "liquid to draw there; aspirate from a well, a trough or a tube", [name],
+                 expected="a well, trough or tube", given=name)
+    return bool(trash)
 
 
 def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], list[float]] | None:
@@ -138,7 +151,14 @@ def _dispense_from_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:
     tip = st.head[ch]
     assert tip is not None
     if ctx.volumes:
-        free = st.add_liquid(ctx.well_key(well), vol)
+        wkey = ctx.well_key(well)
+        free = st.add_liquid(wkey, vol)
+        if free is not None and ctx.binding.proposed and (
+                vol > well.max_volume or wkey in st.capacity):  # more than a guessed well
+            # holds at once: the protocol means bigger wells, a requirement (dispenses that
+            # overflow it only between them stay a failure)
+            st.overfill(wkey, vol)
+            free = None
         if free is not None:
             ctx.fail("over_capacity", f"dispense {_n(vol)} µL into {key}, which has "
                      f"room for {_n(free)} µL (max {_n(well.max_volume)} µL)", [key],

@@ -116,6 +116,12 @@ class SimulationReport:
                               for r in liquid[:6])
             more = f" (+{len(liquid) - 6} more)" if len(liquid) > 6 else ""
             lines.append(f"  liquid: {shown}{more}")
+        capacity = self.requirements.get("capacity") or []
+        if capacity:
+            most = max(capacity, key=lambda r: r["min_capacity"])
+            lines.append(f"  wells: {most['parameter']} needs wells holding ≥ "
+                         f"{most['min_capacity']:,.6g} µL ({len(capacity)} well"
+                         f"{'s' if len(capacity) != 1 else ''} beyond the guessed labware's)")
         machines = self.requirements.get("machines") or []
         if machines:
             lines.append("  machines: " + ", ".join(

@@ -100,7 +100,17 @@ def _requirements(contexts: list[Context], graph: ProtocolComputationGraph) -> d
                      "min_volume": round(liquid[key], 6)})
     on_deck = list(dict.fromkeys(r.split("[", 1)[0] for op in graph.operations
                                  for r in op.resources))
-    return {"tips": tips, "on_deck": on_deck, "liquid": rows}
+    capacity: dict[str, float] = {}  # guessed labware: what its wells must hold
+    for ctx in contexts:
+        for key, held in getattr(ctx.state, "capacity", {}).items():
+            capacity[key] = max(capacity.get(key, 0.0), held)
+    out = {"tips": tips, "on_deck": on_deck, "liquid": rows}
+    if capacity:
+        out["capacity"] = [{"parameter": k.partition("[")[0],
+                            "well": k.partition("[")[2].rstrip("]") or k,
+                            "min_capacity": round(v, 6)}
+                           for k, v in sorted(capacity.items(), key=lambda kv: _well_order(kv[0]))]
+    return out
 
 
 class _SymbolicTwin:

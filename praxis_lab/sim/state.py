@@ -66,6 +66,7 @@ class State:
         self.volumes: dict[str, Volume] = {}
         self.required: dict[str, float] = {}
         self.infeasible: dict[str, float] = {}  # start volumes above the well's maximum
+        self.capacity: dict[str, float] = {}  # proposed wells: what they must be able to hold
         self.placed: dict[str, bool] = {}
         self._journal: list[tuple[dict[Any, Any], Any, Any]] = []
         self.changed: dict[str, Any] = {}
@@ -184,6 +185,16 @@ class State:
             self._set(self.required, key, need)
         self._store(key, Volume(False, delta, vol.max_volume))
         return None
+
+    def overfill(self, key: str, amount: float) -> float:
+        """Add ``amount`` to a well of guessed labware beyond its maximum: what it must hold
+        is a requirement (``capacity``), not a failure; returns that volume."""
+        vol = self.volumes[key]
+        held = vol.amount + (0.0 if vol.known else self.required.get(key, 0.0)) + amount
+        self._store(key, Volume(vol.known, vol.amount + amount, vol.max_volume))
+        if held > self.capacity.get(key, 0.0):
+            self._set(self.capacity, key, held)
+        return held
 
     def add_liquid(self, key: str, amount: float) -> float | None:
         """Add ``amount``; returns the free space when it does not fit, else None."""
