@@ -68,6 +68,25 @@ def test_a_process_started_on_a_branch_only_is_refused_on_that_path(tmp_path):
     assert not marker.exists()
 
 
+def test_a_thread_started_by_the_protocol_is_refused_it_would_run_unwatched(tmp_path):
+    target = tmp_path / "from-a-thread.txt"
+    report = simulate("import threading\n" + HEAD + "    threading.Thread(target=lambda: "
+                      f"open({str(target)!r}, 'w')).start()\n")
+    assert "starts a thread while being simulated" in _only(report).message
+    assert not target.exists()
+
+
+def test_the_command_line_gives_the_simulation_half_the_machines_memory(tmp_path, capsys):
+    from praxis_lab.cli import main
+
+    f = tmp_path / "limits.py"
+    f.write_text("import resource\n" + HEAD + "    raise RuntimeError("
+                 "f'address space {resource.getrlimit(resource.RLIMIT_AS)[0]}')\n")
+    assert main(["simulate", str(f)]) == 1
+    half = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+    assert f"address space {half}" in capsys.readouterr().out
+
+
 def test_a_network_connection_and_a_name_lookup_are_refused():
     report = simulate("import socket\n" + HEAD + '    with socket.socket() as s:\n'
                       '        s.connect(("127.0.0.1", 9))\n')
@@ -139,21 +158,24 @@ def test_importing_a_helper_module_writes_its_bytecode_cache_unreported(tmp_path
 
 def test_another_thread_is_never_touched_while_this_one_simulates(tmp_path):
     other = tmp_path / "run-log.txt"
-    done = threading.Event()
+    simulating_now, done = threading.Event(), threading.Event()
 
     def a_run_elsewhere() -> None:
+        simulating_now.wait(30)
         assert sandbox() is None
         other.write_text("a real run logs here")
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         done.set()
 
+    worker = threading.Thread(target=a_run_elsewhere)
+    worker.start()  # (a thread started while simulating would be refused)
     with simulating():
         with pytest.raises(SideEffectBlocked):
             (tmp_path / "here.txt").write_text("refused")
-        worker = threading.Thread(target=a_run_elsewhere)
-        worker.start()
-        worker.join(30)
-    assert done.is_set() and other.read_text() == "a real run logs here"
+        simulating_now.set()
+        assert done.wait(30)
+    worker.join(30)
+    assert other.read_text() == "a real run logs here"
     assert not (tmp_path / "here.txt").exists()
 
 
@@ -178,7 +200,7 @@ def test_simulate_help_and_the_readme_say_what_runs_and_what_is_blocked(capsys):
         main(["simulate", "--help"])
     said = " ".join(capsys.readouterr().out.split())
     assert "FILE's Python does run (its top level, the setup, the protocol's body" in said
-    assert "writing or deleting files, starting processes and network connections are " \
-           "blocked" in said
+    assert "writing or deleting files, starting processes or threads and network " \
+           "connections are blocked" in said
     readme = " ".join((Path(__file__).parent.parent / "README.md").read_text().split())
     assert "**What `simulate` runs, and what it blocks.**" in readme

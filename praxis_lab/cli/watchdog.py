@@ -125,6 +125,7 @@ def _child(work: Callable[[float], int], soft: float, out_w: int, err_w: int, do
     code = 2
     try:
         faulthandler.disable()  # a crash is the parent's to say, in one line
+        _bound_memory()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to answer
         faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True, chain=False)
         sys.stdout = io.TextIOWrapper(os.fdopen(out_w, "wb"), encoding="utf-8",
@@ -142,6 +143,20 @@ def _child(work: Callable[[float], int], soft: float, out_w: int, err_w: int, do
         with contextlib.suppress(BaseException):
             os.write(done_w, b"answered")
         os._exit(code)
+
+
+def _bound_memory() -> None:  # pragma: no cover (runs in the child)
+    """Half the machine's memory at most: a protocol that allocates without end (reading
+    /dev/zero) gets a MemoryError, and the machine keeps its memory."""
+    try:
+        import resource
+
+        half = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if soft == resource.RLIM_INFINITY or soft > half:
+            resource.setrlimit(resource.RLIMIT_AS, (half, hard))
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 def _relay(pid: int, streams: dict[int, Any], deadline: float) -> int | None:

@@ -99,8 +99,9 @@ def _protocol_error(r: _Raised) -> Failure:
 def _side_effect(r: _Raised) -> Failure:
     what = r.message.split(": ", 1)[-1]
     return r.failure("protocol_error", f"the protocol {what}: simulate runs the protocol's "
-                     "Python and refuses writing or deleting files, starting processes and "
-                     "network connections (reading files is allowed); keep them out of the "
+                     "Python and refuses writing or deleting files, starting processes or "
+                     "threads and network connections (reading files is allowed); keep them "
+                     "out of the "
                      "protocol, or check it without them")
 
 

@@ -156,6 +156,7 @@ _EVENTS: dict[str, Any] = {
     "os.posix_spawn": _process, "os.spawn": _process,
     "os.fork": lambda a: "forks the process", "os.forkpty": lambda a: "forks the process",
     "os.kill": lambda a: f"signals process {a[0]}", "os.killpg": lambda a: "signals processes",
+    "_thread.start_new_thread": lambda a: "starts a thread",  # (it would run unwatched)
     "socket.connect": _network("connects to"), "socket.bind": _network("listens on"),
     "socket.sendto": _network("sends to"), "socket.sendmsg": _network("sends to"),
     "socket.getaddrinfo": _network("looks up"), "socket.gethostbyname": _network("looks up"),
@@ -166,7 +167,7 @@ _INSTALLED = False
 _LOCK = threading.Lock()
 
 
-def _hook(event: str, args: tuple[Any, ...]) -> None:
+def _hook(event: str, args: tuple[Any, ...], caller: Any = None) -> None:
     describe = _EVENTS.get(event)
     if describe is None:
         return
@@ -176,7 +177,7 @@ def _hook(event: str, args: tuple[Any, ...]) -> None:
     what = describe(args)
     if what is None:
         return
-    frame = user_frame(sys._getframe(1))
+    frame = user_frame(caller or sys._getframe(1))
     if frame is None:
         return  # praxis_lab's own doing (its cache), or no user code on the stack
     blocked = Blocked(what, frame.f_lineno, frame.f_code.co_filename)
@@ -191,12 +192,29 @@ def _install() -> None:
     with _LOCK:
         if not _INSTALLED:
             sys.addaudithook(_hook)
+            _watch_threads()
             _INSTALLED = True
+
+
+def _watch_threads() -> None:
+    """Python 3.11 raises no audit event for a new thread (one started by the protocol
+    would run unwatched): ``Thread.start`` asks the hook first, once routed like
+    ``asyncio.sleep`` (the original everywhere but in a sandbox)."""
+    original = threading.Thread.start
+    if getattr(original, "praxis_original", None) is not None:
+        return
+
+    def start(self: threading.Thread) -> None:
+        _hook("_thread.start_new_thread", (), sys._getframe(1))
+        original(self)
+
+    start.praxis_original = original  # type: ignore[attr-defined]
+    threading.Thread.start = start  # type: ignore[method-assign]
 
 
 _WHAT_RUNS = ("simulate runs the protocol's Python (its top level, its setup, its body on "
               "every path) and lets it read files, but refuses writing or deleting files, "
-              "starting processes and network connections")
+              "starting processes or threads and network connections")
 
 
 def refuse(box: Sandbox, where: str) -> None:
