@@ -34,6 +34,8 @@ SIDE_EFFECTS = {
     "spawns": "subprocess.run(['touch', {target!r}])",
     "shells": "os.system('touch ' + {target!r})",
     "connects": "socket.create_connection(('127.0.0.1', {port}), timeout=1)",
+    "starts a thread": "__import__('threading').Thread(target=print).start()",
+    "ends the process": "os._exit(0)",
 }
 RAISES = {
     "exits": "sys.exit(0)",

@@ -76,6 +76,11 @@ def test_a_thread_started_by_the_protocol_is_refused_it_would_run_unwatched(tmp_
     assert not target.exists()
 
 
+def test_ending_the_process_is_refused_it_would_end_the_simulation_with_no_answer():
+    report = simulate("import os\n" + HEAD + "    os._exit(0)\n")
+    assert "ends the process (os._exit(0)) while being simulated" in _only(report).message
+
+
 def test_the_command_line_gives_the_simulation_half_the_machines_memory(tmp_path, capsys):
     from praxis_lab.cli import main
 

@@ -157,6 +157,7 @@ _EVENTS: dict[str, Any] = {
     "os.fork": lambda a: "forks the process", "os.forkpty": lambda a: "forks the process",
     "os.kill": lambda a: f"signals process {a[0]}", "os.killpg": lambda a: "signals processes",
     "_thread.start_new_thread": lambda a: "starts a thread",  # (it would run unwatched)
+    "os._exit": lambda a: f"ends the process (os._exit({a[0] if a else ''}))",
     "socket.connect": _network("connects to"), "socket.bind": _network("listens on"),
     "socket.sendto": _network("sends to"), "socket.sendmsg": _network("sends to"),
     "socket.getaddrinfo": _network("looks up"), "socket.gethostbyname": _network("looks up"),
@@ -193,6 +194,7 @@ def _install() -> None:
         if not _INSTALLED:
             sys.addaudithook(_hook)
             _watch_threads()
+            _watch_exits()
             _INSTALLED = True
 
 
@@ -210,6 +212,21 @@ def _watch_threads() -> None:
 
     start.praxis_original = original  # type: ignore[attr-defined]
     threading.Thread.start = start  # type: ignore[method-assign]
+
+
+def _watch_exits() -> None:
+    """``os._exit`` raises no audit event either: in a sandbox it asks the hook first (a
+    protocol ending the process would end the simulation, or the kernel, with no answer)."""
+    original = os._exit
+    if getattr(original, "praxis_original", None) is not None:
+        return
+
+    def _exit(code: int) -> None:
+        _hook("os._exit", (code,), sys._getframe(1))
+        original(code)
+
+    _exit.praxis_original = original  # type: ignore[attr-defined]
+    os._exit = _exit  # type: ignore[assignment]
 
 
 _WHAT_RUNS = ("simulate runs the protocol's Python (its top level, its setup, its body on "
