@@ -311,3 +311,13 @@ def test_praxis_lab_run_refuses_a_time_limit_that_is_not_seconds(
     err = capsys.readouterr().err
     assert exit_.value.code == 2
     assert f"argument --time-limit: {bad!r} is not a number of seconds > 0" in err
+
+
+async def stops_itself(lh: LiquidHandler, tips: TipRack, source: Plate, dest: Plate) -> None:
+    await lh.pick_up_tips(tips["A1"])
+    raise KeyboardInterrupt  # the protocol's own, not the user's Ctrl-C
+
+
+def test_a_keyboard_interrupt_the_protocol_raises_itself_fails_the_run(mem: Engine) -> None:
+    record = runner.run(stops_itself, make_setup(), db=mem)
+    assert (record.status, record.error_code) == ("failed", "KeyboardInterrupt")

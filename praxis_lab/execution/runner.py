@@ -36,7 +36,7 @@ from praxis_lab.execution.record import PolicyBlocked, RunRecord, error_parts
 from praxis_lab.execution.recorder import CallRecorder, Recorder
 from praxis_lab.execution.recorder import tracking as _tracking
 from praxis_lab.execution.routing import logging_calls
-from praxis_lab.protocol.loading import call
+from praxis_lab.protocol.loading import call, raised_by
 from praxis_lab.store import audit, db
 from praxis_lab.store.db import ProtocolRun
 from praxis_lab.store.lifecycle import set_status
@@ -248,7 +248,10 @@ class Runner(RunControl):
             return self._finish(*(self._stopping or ("completed", None)))
         except asyncio.CancelledError:
             return self._canceled()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            code = p.func.__code__
+            if raised_by(exc, {code.co_filename}, code):  # the protocol's own raise
+                return self._finish(*(self._stopping or ("failed", exc)))
             self._finish("canceled", ("KeyboardInterrupt", "interrupted by the user"))
             raise
         except BaseException as exc:  # SystemExit, GeneratorExit, anything the protocol raises

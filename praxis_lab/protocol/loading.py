@@ -22,8 +22,8 @@ from praxis_lab.protocol import deferred
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
 from praxis_lab.trace.tracer import _Bound
 
-__all__ = ["Loaded", "call", "call_setup", "check_setup", "load", "read_source", "readable",
-           "resolve_setup", "setup_function"]
+__all__ = ["Loaded", "call", "call_setup", "check_setup", "load", "raised_by", "read_source",
+           "readable", "resolve_setup", "setup_function"]
 
 
 @dataclass
@@ -91,6 +91,20 @@ def call(func: Callable[..., Any], kwargs: Mapping[str, Any]) -> Any:
                 break  # (Python says which argument is missing)
             args.append(rest.pop(p.name) if p.name in rest else p.default)
     return func(*args, **rest)
+
+
+def raised_by(exc: BaseException, filenames: set[str] | frozenset[str],
+              code: Any = None) -> bool:
+    """Whether the protocol raised ``exc`` with its own ``raise`` (not an interrupt that
+    arrived while it ran): in one of ``filenames``, or in the function of ``code`` only."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None or tb.tb_frame.f_code.co_filename not in filenames or (
+            code is not None and tb.tb_frame.f_code is not code):
+        return False
+    text = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+    return text.lstrip().startswith("raise")
 
 
 def readable(source: str, where: str = "the protocol") -> str:

@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-import linecache
 import types
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from praxis_lab.protocol.blocks import guarded_lines
-from praxis_lab.protocol.loading import call
+from praxis_lab.protocol.loading import call, raised_by
 from praxis_lab.trace.choices import choices, pinned_choices
 from praxis_lab.trace.limit import TIME_LIMIT_S, limited
 from praxis_lab.trace.sandbox import Sandbox, raised_issue
@@ -165,7 +164,7 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
     except _Bound as stop:
         return stop.issue
     except KeyboardInterrupt as exc:
-        if not _raised_by(exc, filenames):
+        if not raised_by(exc, filenames):
             raise  # the user stops the simulation (Ctrl-C, the kernel's interrupt)
         line, column = _raise_position(exc, filenames)
         return TraceIssue("raised", "KeyboardInterrupt", line, column,
@@ -179,18 +178,6 @@ def _run_path(func: Callable[..., Any], make_args: Callable[[], dict[str, Any]],
         return TraceIssue("raised", f"{type(exc).__name__}: {exc}", line, column,
                           tuple(c.__name__ for c in type(exc).__mro__[:-1]))
     return None
-
-
-def _raised_by(exc: BaseException, filenames: set[str]) -> bool:
-    """Whether the protocol raised ``exc`` with its own ``raise`` (not an interrupt that
-    arrived while it ran)."""
-    tb = exc.__traceback__
-    while tb is not None and tb.tb_next is not None:
-        tb = tb.tb_next
-    if tb is None or tb.tb_frame.f_code.co_filename not in filenames:
-        return False
-    text = linecache.getline(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
-    return text.lstrip().startswith("raise")
 
 
 def _blocked(issue: TraceIssue | None) -> TraceIssue | None:
