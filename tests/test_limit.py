@@ -75,3 +75,9 @@ def test_a_run_whose_setup_never_finishes_is_stopped_before_anything_moves(one_s
     with pytest.raises(Unfinished, match=r"still running after 1 s at line [45]"):
         run(protocol, setup="setup", db=f"sqlite:///{tmp_path}/runs.db")
     assert time.monotonic() - t0 < 2
+
+
+def test_an_async_setup_waiting_forever_is_stopped_naming_no_line_of_its_own(one_second):
+    with pytest.raises(Unfinished, match=r"still running after 1 s \(its top level"):
+        simulate("import asyncio\n" + HEAD + "async def setup():\n    while True:\n"
+                 "        await asyncio.sleep(1)\n", setup="setup")

@@ -97,6 +97,9 @@ def test_the_stuck_line_is_the_innermost_of_the_users_code():
              '  File "/lab/protocols/stuck.py", line 7 in p\n')
     assert where(stack) == ("/lab/protocols/helpers.py", 12)
     assert where("no stack at all") is None
+    praxis = Path(__file__).parent.parent / "praxis_lab" / "pipeline.py"
+    assert where(f'  File "{praxis}", line 9 in simulate\n'
+                 '  File "/usr/local/bin/praxis-lab", line 8 in <module>\n') is None
 
 
 @pytest.mark.parametrize("tail, said", [

@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
-from praxis_lab.trace.frames import library_or_own
+from praxis_lab.trace.frames import is_own, library_or_own
 
 __all__ = ["DEFAULT_S", "answered", "process_started", "where"]
 
@@ -218,7 +218,7 @@ _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.MULTIL
 
 def where(stack: str) -> tuple[str, int] | None:
     """The innermost frame of the user's code in a :mod:`faulthandler` stack (most recent
-    call first), as (file, line).
+    call first), as (file, line); None when praxis_lab's own code comes first.
 
     >>> import os
     >>> where('Current thread 0x1 (most recent call first):\\n'
@@ -227,6 +227,8 @@ def where(stack: str) -> tuple[str, int] | None:
     ('/home/me/loop.py', 7)
     """
     for found in _FRAME.finditer(stack):
+        if is_own(found["file"]):
+            return None
         if not library_or_own(found["file"]):
             return found["file"], int(found["line"])
     return None

@@ -20,7 +20,7 @@ import sysconfig
 from pathlib import Path
 from typing import Any
 
-__all__ = ["library_or_own", "user_frame"]
+__all__ = ["is_own", "library_or_own", "user_frame"]
 
 _OWN = str(Path(__file__).resolve().parent.parent) + os.sep
 
@@ -37,6 +37,11 @@ def _library_roots() -> tuple[str, ...]:
 
 _LIBRARY = _library_roots()
 _PACKAGES = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
+
+
+def is_own(filename: str) -> bool:
+    """Whether code of ``filename`` is praxis_lab's own."""
+    return filename.startswith(_OWN)
 
 
 def library_or_own(filename: str) -> bool:

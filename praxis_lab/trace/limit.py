@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from praxis_lab.errors import Unfinished
-from praxis_lab.trace.frames import library_or_own
+from praxis_lab.trace.frames import user_frame
 from praxis_lab.trace.tracer import TraceIssue, _Bound
 
 __all__ = ["TIME_LIMIT_S", "budget", "limited", "protocol_line", "set_budget", "unfinished"]
@@ -74,11 +74,14 @@ def set_budget(seconds: float) -> None:
 def protocol_line(frame: types.FrameType | None,
                   filenames: frozenset[str] | set[str] = frozenset()) -> int | None:
     """The line the protocol is running at ``frame`` or above: the innermost frame of one
-    of ``filenames`` (when given), else the innermost frame that is neither praxis_lab's,
-    the standard library's nor an installed package's."""
+    of ``filenames`` (when given), else the innermost frame of the user's code called by
+    praxis_lab (None when praxis_lab's own code comes first: the protocol is not on the
+    stack, e.g. an async setup's coroutine waiting in the event loop)."""
+    if not filenames:
+        found = user_frame(frame)
+        return found.f_lineno if found is not None else None
     while frame is not None:
-        name = frame.f_code.co_filename
-        if (name in filenames) if filenames else not library_or_own(name):
+        if frame.f_code.co_filename in filenames:
             return frame.f_lineno
         frame = frame.f_back
     return None
