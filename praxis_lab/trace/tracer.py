@@ -177,7 +177,10 @@ class Tracer:
     def _loop(self, k: int, result: bool, on: str | None) -> None:
         """Record fork ``k``'s line; past the loop bounds the other side of a fork on a
         parameter (``on``) is not traced."""
-        line = self.where()[0]
+        frame: types.FrameType | None = sys._getframe(2)  # the user's line (no column)
+        while frame is not None and frame.f_code.co_filename not in self.filenames:
+            frame = frame.f_back
+        line = frame.f_lineno if frame is not None else 0
         self.fork_lines.append(line)
         if on is None:  # a raise in a try, a comparison the intervals cannot follow
             return
