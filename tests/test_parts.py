@@ -115,3 +115,15 @@ def test_a_fix_that_fails_is_left_out_with_a_note(monkeypatch):
     assert mode.fixes == []
     (note,) = [i for i in report.issues if i.kind == "internal"]
     assert note.message.startswith("the fixes of no_tips @ line 2: left out") and note.line == 2
+
+
+def test_the_mix_call_of_the_corpus_reports_in_every_format_without_an_internal_error(capsys):
+    from pathlib import Path
+
+    from praxis_lab.cli import main
+
+    path = Path(__file__).parent / "corpus" / "broken_mix_wells_call.py"
+    for fmt in ("text", "json", "github", "sarif"):
+        assert main(["simulate", str(path), "--setup", "setup", "--format", fmt]) == 1
+        said = capsys.readouterr()
+        assert "unknown_method" in said.out and "internal" not in said.out + said.err
