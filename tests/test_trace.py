@@ -196,3 +196,23 @@ def test_the_loops_end_is_followed_one_pass_past_the_default():
     counts = sorted(len(p.ops) for p in r.paths)
     assert counts[:3] == [0, 1, 2] and 50 in counts and max(counts) > 50
     assert len(r.paths) < 12
+
+
+def test_a_while_loop_comparing_two_parameters_is_bounded_and_summarised():
+    import time
+
+    from praxis_lab.pipeline import simulate
+
+    t0 = time.perf_counter()
+    report = simulate("async def fill(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate,\n"
+                      "               target: float = 150, per_pass: float = 50):\n"
+                      "    await lh.pick_up_tips(tips['A1'])\n"
+                      "    added = 0\n"
+                      "    while added < target:\n"
+                      "        await lh.aspirate(src['A1'], vols=[per_pass])\n"
+                      "        await lh.dispense(dst['A1'], vols=[per_pass])\n"
+                      "        added += per_pass\n", cache=False)
+    assert time.perf_counter() - t0 < 10 and report.complete and report.paths < 40
+    assert [(i.kind, i.line) for i in report.issues] == [("loop_summary", 5)]
+    assert report.expected_ops == 1 + 2 * 3  # the default path: three passes
+    assert not any(m.on_default_path for m in report.failure_modes)  # only larger targets

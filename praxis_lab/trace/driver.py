@@ -96,6 +96,8 @@ def _summaries(summarised: dict[tuple[int, str], int], witness: dict[str, Any],
     """One note per loop on a parameter whose other values were summarised."""
     out = []
     for (line, name), _forks in sorted(summarised.items()):
+        if name == "?":  # a comparison between parameters: its line's expression
+            name = "the parameters it compares"
         value = f" (= {witness[name]!r})" if name in witness else ""
         out.append(TraceIssue(
             "loop_summary", f"the loop at line {line} compares with {name} on every pass: "

@@ -153,7 +153,9 @@ class Tracer:
         return iv.restrict(rel, bound)
 
     def decide(self, cond: str, witness: bool, constraint: tuple[str, str, float] | None,
-               negated: str) -> bool:
+               negated: str, *, loops: bool = True) -> bool:
+        """Which way a comparison goes on this path (forking when both can); ``loops``:
+        a fork repeated at one line is a loop's (False for a raise in a ``try``)."""
         neg = None
         if constraint is not None:
             p, rel, bound = constraint
@@ -167,7 +169,8 @@ class Tracer:
             k = len(self.decisions)
             result = self.prefix[k] if k < len(self.prefix) else witness
             self.decisions.append(result)
-            self._loop(k, result, constraint[0] if constraint is not None else None)
+            self._loop(k, result, None if not loops else
+                       constraint[0] if constraint is not None else "?")
             self.conditions.append(cond if result else negated)
         chosen = constraint if result else neg
         if chosen is not None:
@@ -182,7 +185,7 @@ class Tracer:
             frame = frame.f_back
         line = frame.f_lineno if frame is not None else 0
         self.fork_lines.append(line)
-        if on is None:  # a raise in a try, a comparison the intervals cannot follow
+        if on is None:  # a raise in a try
             return
         key = (line, on)
         seen = self._forks_at.setdefault(key, [])
@@ -262,7 +265,8 @@ class Tracer:
         if sure:
             self.conditions.append(cond)
             return error
-        return error if self.decide(cond, False, None, f"line {op.line} completes") else None
+        return error if self.decide(cond, False, None, f"line {op.line} completes",
+                                    loops=False) else None
 
     def _handlers(self) -> list[set[str | None]]:
         """What the ``except`` clauses around the current call catch, in every user frame."""
