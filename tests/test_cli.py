@@ -217,3 +217,10 @@ def test_fix_writes_only_the_fixed_source_even_when_the_protocol_prints(tmp_path
     fixed = capsys.readouterr().out
     compile(fixed, "fixed.py", "exec")  # valid Python: nothing printed is mixed in
     assert fixed.startswith("print('module level')") and "starting\n" not in fixed
+
+
+def test_deck_json_and_export_stay_clean_when_the_protocol_prints(capsys):
+    assert main(["deck", str(PRINTS), "--setup", "setup", "--json"]) == 0
+    json.loads(capsys.readouterr().out)  # the plan only
+    assert main(["deck", str(PRINTS), "--export"]) == 0
+    compile(capsys.readouterr().out, "make_deck.py", "exec")

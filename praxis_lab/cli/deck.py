@@ -16,12 +16,14 @@ __all__ = ["deck_command"]
 
 def deck_command(args: Any) -> int:
     """Print the deck of ``args.file``'s protocol; exit code 0."""
+    from praxis_lab.cli import quiet
     from praxis_lab.pipeline import simulate
     from praxis_lab.protocol.analyse import parse_params
 
-    report = simulate(args.file, setup=args.setup, params=parse_params(args.param),
-                      name=args.protocol)
-    editor = report.deck_editor()
+    with quiet():  # the protocol's and its setup's prints stay off stdout
+        report = simulate(args.file, setup=args.setup, params=parse_params(args.param),
+                          name=args.protocol)
+        editor = report.deck_editor()
     if args.export:
         sys.stdout.write(editor.export(args.function))
         return 0
