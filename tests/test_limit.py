@@ -81,3 +81,20 @@ def test_an_async_setup_waiting_forever_is_stopped_naming_no_line_of_its_own(one
     with pytest.raises(Unfinished, match=r"still running after 1 s \(its top level"):
         simulate("import asyncio\n" + HEAD + "async def setup():\n    while True:\n"
                  "        await asyncio.sleep(1)\n", setup="setup")
+
+
+def test_a_timer_armed_before_runs_on_after_the_limit():
+    import signal
+
+    fired = []
+    old = signal.signal(signal.SIGALRM, lambda *_: fired.append(True))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with limited(5):
+            pass
+        assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.5
+        time.sleep(0.7)
+        assert fired == [True]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
