@@ -43,3 +43,16 @@ def test_the_same_failure_on_several_paths_is_one_mode_with_their_conditions():
     assert (mode.condition, mode.paths, mode.on_default_path) == ("v > 100", 2, False)
     assert mode.conditions == ["v > 200", "100 < v <= 200"]
     assert mode.message.endswith("(when v > 100)")
+
+
+def test_a_comparison_on_a_linear_expression_is_said_on_the_parameter():
+    from praxis_lab.pipeline import simulate
+
+    report = simulate("async def p(lh: LiquidHandler, tips: TipRack, plate: Plate,\n"
+                      "            volume: float = 50, n: int = 3):\n"
+                      "    await lh.pick_up_tips(tips['A1'])\n"
+                      "    if volume * 2 > 200:\n"
+                      "        await lh.aspirate(plate['A1'], vols=[volume * 2])\n"
+                      "    if n - 1 >= 4:\n"
+                      "        await lh.dispense(plate['A1'], vols=[volume * 2])\n", cache=False)
+    assert {m.condition for m in report.failure_modes} == {"volume <= 100 and n >= 5"}

@@ -157,6 +157,8 @@ class Sym:
             bound = (other - c) / k
             rel = op if k > 0 else {">": "<", ">=": "<=", "<": ">", "<=": ">="}.get(op, op)
             constraint = (p, rel, bound)
+            if not self.atomic and rel in _NEGATE and rel != "!=":  # per_pass * 2 > 200:
+                cond = f"{p} {rel} {_fmt(float(bound))}"  # said on the parameter itself
         decider = _decider()
         if decider is None:
             return witness
