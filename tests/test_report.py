@@ -10,7 +10,7 @@ import pytest
 
 from praxis_lab.cli import main
 from praxis_lab.pipeline import simulate
-from praxis_lab.trace import driver
+from praxis_lab.trace import limit
 
 CORPUS = Path(__file__).parent / "corpus"
 OPTIONAL = CORPUS / "ok_optional_steps.py"
@@ -45,7 +45,7 @@ def test_a_path_bound_is_a_verdict_of_its_own_naming_the_branching_line():
 
 
 def test_a_timeout_names_a_line_of_the_users_file_even_when_it_fires_elsewhere(monkeypatch):
-    monkeypatch.setattr(driver, "TIMEOUT_S", 0.3)
+    monkeypatch.setattr(limit, "_BUDGET", [0.3])  # each simulation's time limit
     report = simulate(SPIN, cache=False)
     assert not report.complete and not report.failure_modes
     (issue,) = [i for i in report.issues if i.kind == "timeout"]
@@ -61,7 +61,7 @@ def test_a_complete_clean_report_says_ok_and_complete():
 
 
 def test_a_failure_found_before_the_bound_makes_it_fail_not_incomplete(monkeypatch):
-    monkeypatch.setattr(driver, "TIMEOUT_S", 0.3)
+    monkeypatch.setattr(limit, "_BUDGET", [0.3])
     source = SPIN.replace('await lh.pick_up_tips(tips["A1"])',
                           'await lh.aspirate(plate["A1"], vols=[10])')
     report = simulate(source, cache=False)
@@ -81,12 +81,11 @@ def test_the_command_exits_3_when_not_fully_checked_and_no_failure_was_found(fmt
 
 
 def test_the_command_exits_1_on_a_failure_even_when_not_fully_checked(
-        monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(driver, "TIMEOUT_S", 0.3)
+        tmp_path, capsys):
     f = tmp_path / "p.py"
     f.write_text(SPIN.replace('await lh.pick_up_tips(tips["A1"])',
                               'await lh.aspirate(plate["A1"], vols=[10])'))
-    assert main(["simulate", str(f), "--json"]) == 1
+    assert main(["simulate", str(f), "--json", "--time-limit", "3"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["complete"] is False
     lines = _lines(f.read_text())

@@ -1,9 +1,9 @@
-"""Drive a protocol through every path: the ``trace()`` loop, its watchdog and bounds.
+"""Drive a protocol through every path: the ``trace()`` loop and its bounds.
 
 Each path re-executes the protocol with a fresh :class:`~praxis_lab.trace.tracer.Tracer`
 and a decision vector; a comparison on a symbolic parameter forks, and the other side
-is queued until every path is explored (bounded by ``MAX_PATHS``, ``MAX_OPS`` and
-``TIMEOUT_S``).
+is queued until every path is explored (bounded by ``MAX_PATHS``, ``MAX_OPS`` and the
+simulation's time limit, :mod:`praxis_lab.trace.limit`).
 
 >>> from praxis_lab.protocol.loading import load
 >>> from praxis_lab.deck.binding import bind
@@ -29,7 +29,7 @@ from typing import Any
 from praxis_lab.protocol.blocks import guarded_lines
 from praxis_lab.protocol.loading import call, raised_by
 from praxis_lab.trace.choices import choices, pinned_choices
-from praxis_lab.trace.limit import TIME_LIMIT_S, limited
+from praxis_lab.trace.limit import limited
 from praxis_lab.trace.sandbox import Sandbox, raised_issue
 from praxis_lab.trace.scope import sandbox
 from praxis_lab.trace.tracer import (
@@ -45,10 +45,9 @@ from praxis_lab.trace.tracer import (
 )
 from praxis_lab.trace.trackers import recording_state
 
-__all__ = ["MAX_PATHS", "TIMEOUT_S", "trace", "user_line"]
+__all__ = ["MAX_PATHS", "trace", "user_line"]
 
 MAX_PATHS = 256
-TIMEOUT_S = TIME_LIMIT_S
 
 
 def _drive(coro: Coroutine[Any, Any, Any]) -> None:
