@@ -266,9 +266,9 @@ class Praxis(Magics):
                                           cell.filename)
         with contextlib.ExitStack() as simulated:
             box = None
-            if simulating_it:  # as simulate runs it: no side effects, the time limit
+            if simulating_it:  # as simulate runs it: no side effects
                 box = simulated.enter_context(simulating())
-                simulated.enter_context(limited())
+            simulated.enter_context(limited())  # an endless loop in the cell is stopped
             try:
                 exec(compiled(cell.body, cell.filename), self._shell.user_ns)
             except _Bound as stop:

@@ -274,3 +274,10 @@ def test_in_the_kernel_positional_only_and_star_parameters_simulate(ip):
                       + "    for plate in plates:\n        await lh.aspirate(plate['A1'], "
                       "vols=[10])\n")
     assert ip.user_ns["_praxis"].ok
+
+
+def test_in_the_kernel_a_run_cell_that_never_ends_its_top_level_is_stopped(ip, one_second):
+    with pytest.raises(UsageError, match=r"%%praxis run: not fully checked: still running "
+                       r"after 1 s at line [23]"):
+        ip.run_cell_magic("praxis", "run --setup make_deck",
+                          "n = 0\nwhile True:\n    n += 1\n" + KERNEL_HEAD)
