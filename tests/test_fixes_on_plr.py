@@ -46,12 +46,19 @@ NO_FIX: dict[str, str] = {
         "(no volume parameter, no other call moving the same liquid)",
     "broken_protocol_assert_plate":
         "the protocol's own assert asks for a 384-well plate: which one is the lab's choice",
+    "broken_aspirate_from_trash":
+        "the trash is the only source the protocol names: the container it meant to draw "
+        "from is nowhere in it",
 }
 NOT_YET: dict[str, str] = {
     "broken_protocol_check_default":
         "the default (250) is above the protocol's own check (volume > 200 raises): with "
         "the default at the limit PLR completes, but the check stays a conditional failure "
         "for the values it refuses, so that fix is not proven",
+    "broken_mix_wells_call":
+        "lh.mix(wells, repetitions=5, volume=60) has no PLR 0.2.2 method near it: mixing in "
+        "place is repeated aspirate/dispense pairs on the same wells (or the mix= argument), "
+        "an edit of several statements the fixes do not write yet",
 }
 
 
