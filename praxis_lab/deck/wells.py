@@ -19,9 +19,17 @@ from __future__ import annotations
 import ast
 import re
 
+from praxis_lab.protocol.blocks import parsed
+
 __all__ = ["shared_wells", "wide_wells"]
 
 _NAME = re.compile(r"^([A-Za-z]{1,2})(\d{1,2})$")
+# Cheap looks at the text first: a source with none of these cannot name a well beyond H12
+# or share one well among channels, and its (maybe 10,000-line) body is never parsed.
+_MAYBE_WIDE = re.compile(
+    r"get_quadrant|[\"':]\s*(?:[I-Zi-z]\d|[I-Zi-z]\{|[A-Za-z]{2}\d)|[A-Za-z](?:1[3-9]|[2-9]\d)\b")
+_MAYBE_SHARED = re.compile(
+    r"""\w\s*\[\s*(["'])[^"':\n]*\1\s*\]\s*\]?\s*\*|\*\s*\[?\s*\w+\s*\[\s*["'][^"':\n]*["']\s*\]""")
 
 
 def _beyond_96(identifier: str) -> bool:
@@ -51,8 +59,10 @@ def _named(node: ast.expr) -> bool:
 
 def wide_wells(source: str, names: set[str]) -> set[str]:
     """The parameters among ``names`` whose wells the source names beyond H12."""
+    if not _MAYBE_WIDE.search(source):
+        return set()
     try:
-        tree = ast.parse(source)
+        tree = parsed(source)
     except SyntaxError:
         return set()
     out: set[str] = set()
@@ -96,8 +106,10 @@ def shared_wells(source: str, names: set[str]) -> set[str]:
     ...              {"r"})
     {'r'}
     """
+    if not _MAYBE_SHARED.search(source):
+        return set()
     try:
-        tree = ast.parse(source)
+        tree = parsed(source)
     except SyntaxError:
         return set()
     out: set[str] = set()

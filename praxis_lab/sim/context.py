@@ -75,15 +75,16 @@ class Context:
     def check_on_deck(self, items: list[Any]) -> None:
         for res in items:
             owner = res.parent if isinstance(res, _WELL_OR_SPOT) else res
-            if owner is None or id(owner) in self.flagged_off_deck:
+            if owner is None:
                 continue
-            on = self._on_deck.get(id(owner))
-            if on is True:
+            oid = id(owner)  # once: each id() is an audit event while the sandbox is on
+            on = self._on_deck.get(oid)
+            if on is True or oid in self.flagged_off_deck:
                 continue
             if on is None:
-                on = self._on_deck[id(owner)] = self.binding.on_deck(owner)
+                on = self._on_deck[oid] = self.binding.on_deck(owner)
             if not on:
-                self.flagged_off_deck.add(id(owner))
+                self.flagged_off_deck.add(oid)
                 name = self.key(owner)
                 self.fail("not_on_deck", f"{self.op.method} touches {name}, which is not on "
                           f"the deck of {self.op.receiver}; assign it to a carrier or slot",
