@@ -200,13 +200,13 @@ def _fill(engine: Any, runs: int, calls_per_run: int) -> float:
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", raw_runs)
         conn.commit()
         sql = (f"INSERT INTO function_call_log ({', '.join(calllog.CallLog.COLUMNS)}) "
-               "VALUES (?,?,?,?,?,?,?,?,?,?,?)")
+               f"VALUES ({', '.join('?' * len(calllog.CallLog.COLUMNS))})")
         batch: list[tuple[Any, ...]] = []
         for run_id in range(1, runs + 1):
             stamp = (start + timedelta(minutes=run_id - 1)).strftime(fmt)
             for seq in range(1, calls_per_run + 1):
                 method = methods[(seq - 1) % 4]
-                batch.append((run_id, seq, method, args, "null", stamp, stamp,
+                batch.append((run_id, seq, "lh", method, args, "null", stamp, stamp,
                               1.0 + (seq % 7) * 0.1,
                               None, 8 if method == "pick_up_tips" else 0,
                               800.0 if method == "aspirate" else 0.0))

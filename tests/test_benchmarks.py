@@ -239,3 +239,13 @@ def test_machine_and_table() -> None:
             run.Row("b", 3, "x", ">= 3x", "MISSED")]
     table = run.render(rows)
     assert "[section]" in table and "MISSED" in table and "verdict" in table.splitlines()[0]
+
+
+def test_the_history_rows_fill_a_store_of_todays_schema_and_read_it_back() -> None:
+    spec = importlib.util.spec_from_file_location("_bench_store_history", BENCH / "bench_store.py")
+    assert spec is not None and spec.loader is not None
+    store = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(store)
+    rows = store._history_rows(runs=20, calls_per_run=8)  # asserts the totals it reads back
+    assert any("20 runs / 160 calls" in row[0] for row in rows)
+    assert all(_number(row[1]) for row in rows)
