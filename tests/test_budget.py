@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from praxis_lab.cli import main
+import pytest
+
+from praxis_lab.cli import budget, main
 from praxis_lab.cli.budget import LIMIT, bounded
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -64,3 +66,17 @@ def test_the_loop_corpus_stays_small(capsys):
     for stem in ("ok_backfill_384", "ok_serial_dilution_while_mix", "ok_optional_steps"):
         main(["simulate", str(CORPUS / f"{stem}.py"), "--setup", "setup", "--json"])
         assert len(capsys.readouterr().out.encode()) < 1_000_000, stem
+
+
+@pytest.mark.parametrize("steps", [10, 50_000])
+@pytest.mark.parametrize("conditions", [3, 60])
+def test_the_json_text_is_what_bounded_gives_dumped_once_when_it_fits(steps, conditions):
+    def report():
+        return {"failure_modes": [{"kind": "overflow", "conditions": [f"v > {i}" for i in
+                                                                     range(conditions)]}],
+                "timeline": {"steps": [{"op": i, "note": "x" * 20} for i in range(steps)]}}
+
+    text = budget.bounded_json(report(), limit=100_000)
+    assert text == json.dumps(budget.bounded(report(), limit=100_000), default=str)
+    assert len(text) <= 100_000
+    assert ("left_out" in json.loads(text)) == (steps > 10 or conditions > 20)

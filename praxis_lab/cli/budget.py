@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-__all__ = ["LIMIT", "bounded"]
+__all__ = ["LIMIT", "bounded", "bounded_json"]
 
 LIMIT = 900_000  # bytes of JSON (under 1 MB with room for the counts)
 _PER_MODE = {"conditions": 20, "involves": 200, "ops": 200, "consequences": 20}
@@ -47,9 +47,9 @@ def _get(data: Any, path: tuple[str, ...]) -> tuple[Any, str] | None:
     return None
 
 
-def bounded(data: dict[str, Any], limit: int = LIMIT) -> dict[str, Any]:
-    """``data`` (a report's ``to_dict()``) cut to under ``limit`` bytes of JSON, with
-    ``left_out`` counting what was cut (absent when nothing was)."""
+def _cut_modes(data: dict[str, Any]) -> dict[str, int]:
+    """Each failure mode's long lists and the number of modes cut to their first items;
+    what was cut, counted."""
     left: dict[str, int] = {}
     modes = data.get("failure_modes") or []
     for mode in modes:
@@ -57,8 +57,21 @@ def bounded(data: dict[str, Any], limit: int = LIMIT) -> dict[str, Any]:
             if isinstance(mode.get(key), list):
                 mode[key] = _cut(mode[key], most, left, f"failure_modes.{key}")
     data["failure_modes"] = _cut(modes, _MODES, left, "failure_modes")
+    return left
+
+
+def bounded(data: dict[str, Any], limit: int = LIMIT) -> dict[str, Any]:
+    """``data`` (a report's ``to_dict()``) cut to under ``limit`` bytes of JSON, with
+    ``left_out`` counting what was cut (absent when nothing was)."""
+    return _within(data, limit, _cut_modes(data), None)
+
+
+def _within(data: dict[str, Any], limit: int, left: dict[str, int], size: int | None,
+            ) -> dict[str, Any]:
+    """``data``, its modes cut already (``left``), its longest lists cut to fit ``limit``;
+    ``size``: its JSON's length when known."""
     for _ in range(3):  # each pass cuts the largest lists by what is over
-        size = _size(data)
+        size = _size(data) if size is None else size
         if size <= limit:
             break
         over = size - limit
@@ -76,6 +89,17 @@ def bounded(data: dict[str, Any], limit: int = LIMIT) -> dict[str, Any]:
             if keep < len(items):
                 holder[key] = _cut(items, keep, left, ".".join(path))
                 over -= weight - _size(holder[key])
+        size = None
     if left:
         data["left_out"] = left
     return data
+
+
+def bounded_json(data: dict[str, Any], limit: int = LIMIT) -> str:
+    """``data`` as JSON text under ``limit`` bytes: dumped once when it fits (the usual
+    case), else :func:`bounded` first."""
+    left = _cut_modes(data)
+    text = json.dumps(data, default=str)
+    if len(text) <= limit and not left:
+        return text
+    return json.dumps(_within(data, limit, left, len(text)), default=str)

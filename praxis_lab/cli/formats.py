@@ -61,10 +61,10 @@ def exit_code(report: Any) -> int:
 def render(checked: list[Checked], fmt: str) -> str:
     """The text ``fmt`` prints for these files (without a final newline)."""
     if fmt == "json":  # each report under budget.LIMIT bytes, what was cut counted
-        from praxis_lab.cli.budget import LIMIT, bounded
+        from praxis_lab.cli.budget import LIMIT, bounded, bounded_json
 
         if len(checked) == 1 and checked[0].report is not None:
-            return json.dumps(bounded(checked[0].report.to_dict()), default=str)
+            return bounded_json(checked[0].report.to_dict())
         share = max(LIMIT // max(len(checked), 1), 50_000)
         return json.dumps([{"file": c.path, **({"report": bounded(c.report.to_dict(), share)}
                                                if c.report is not None else

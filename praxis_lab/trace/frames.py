@@ -14,6 +14,7 @@ False
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import sysconfig
@@ -25,7 +26,10 @@ __all__ = ["is_own", "library_or_own", "user_frame"]
 _OWN = str(Path(__file__).resolve().parent.parent) + os.sep
 
 
+@functools.cache
 def _library_roots() -> tuple[str, ...]:
+    """Where the standard library and installed packages live (read once, when first
+    asked: a command that never asks never pays for it)."""
     roots = set()
     for scheme_path in ("stdlib", "platstdlib", "purelib", "platlib"):
         for base in (None, {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}):
@@ -35,7 +39,6 @@ def _library_roots() -> tuple[str, ...]:
     return tuple(sorted(roots))
 
 
-_LIBRARY = _library_roots()
 _PACKAGES = (os.sep + "site-packages" + os.sep, os.sep + "dist-packages" + os.sep)
 
 
@@ -55,7 +58,7 @@ def _kind(filename: str) -> str:
     ``user``."""
     if filename.startswith(_OWN):
         return "own"
-    if filename.startswith(("<frozen", "<string>")) or filename.startswith(_LIBRARY) or any(
+    if filename.startswith(("<frozen", "<string>")) or filename.startswith(_library_roots()) or any(
             p in filename for p in _PACKAGES):
         return "library"
     return "user"
