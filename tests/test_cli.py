@@ -224,3 +224,18 @@ def test_deck_json_and_export_stay_clean_when_the_protocol_prints(capsys):
     json.loads(capsys.readouterr().out)  # the plan only
     assert main(["deck", str(PRINTS), "--export"]) == 0
     compile(capsys.readouterr().out, "make_deck.py", "exec")
+
+
+@pytest.mark.parametrize("argv", [
+    ["simulate", "p.py", "--setup", "make_deck", "--json"],
+    ["--debug", "simulate", "p.py", "--param", "volume=5", "--fix"],
+    ["check", "a.py", "b.py", "--format", "github", "--time-limit", "3"],
+    ["deck", "p.py", "--json"],
+])
+def test_a_checking_command_built_alone_parses_as_the_whole_command_line_does(argv):
+    from praxis_lab.cli.parser import parser
+
+    whole = parser(["--help"])  # every command
+    alone = parser(argv)
+    assert set(alone._subparsers._group_actions[0].choices) == {argv[argv[0] == "--debug"]}
+    assert vars(alone.parse_args(argv)) == vars(whole.parse_args(argv))

@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     (named as internal). ``--debug`` prints the traceback too.
     """
     started = time.monotonic()  # (a command line's own process: from its start, below)
-    line = parser()
+    line = parser(argv)
     args = line.parse_args(argv)
     if args.command is None:
         line.print_help()

@@ -7,6 +7,8 @@ path stays light (argparse only here).
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable, Sequence
 
 __all__ = ["FORMATS", "parser", "seconds"]
 
@@ -70,22 +72,21 @@ def _check_limit(p: argparse.ArgumentParser) -> None:
                         "'not fully checked: still running after 20 s at line N', exit 3")
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """Every ``praxis-lab`` command with its options; ``--debug`` before or after the
-    command."""
+    command. Given the command line of a checking command, only that command is built (a
+    command line answers sooner: each command's options cost argparse a little)."""
+    words = [w for w in (sys.argv[1:] if argv is None else argv) if w != "--debug"]
+    alone = _ALONE.get(words[0]) if words and not {"-h", "--help"} & set(words) else None
     top = argparse.ArgumentParser(
         prog="praxis-lab",
         description="Trace, check and run PyLabRobot protocols: every failure mode with a fix, "
                     "before anything touches the robot.",
         epilog=_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
-    _simulate(sub)
-    _check(sub)
-    _watch(sub)
-    _deck(sub)
-    _run(sub)
-    _reading_the_store(sub)
-    _approve_and_note(sub)
+    for build in [alone] if alone else [_simulate, _check, _watch, _deck, _run,
+                                        _reading_the_store, _approve_and_note]:
+        build(sub)
     top.add_argument("--debug", action="store_true", help=_DEBUG_HELP)
     for command in sub.choices.values():  # `praxis-lab simulate FILE --debug` too
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -272,3 +273,8 @@ def _protocol_args(p: argparse.ArgumentParser, setup_required: bool = False) -> 
                    help="value of a protocol parameter that is not labware, e.g. "
                         "--param volume=150 (repeat for several); VALUE is read as a "
                         "number when the parameter is one")
+
+
+# the commands a command line may build alone (the others are built with every command)
+_ALONE: dict[str, Callable[[_Commands], None]] = {
+    "simulate": _simulate, "check": _check, "deck": _deck}
