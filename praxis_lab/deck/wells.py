@@ -57,13 +57,21 @@ def _named(node: ast.expr) -> bool:
     return False
 
 
+def _tree(source: str, maybe: re.Pattern[str]) -> ast.Module | None:
+    """The parsed source when its text may hold what ``maybe`` looks for (else None, as
+    for a source that does not parse)."""
+    if not maybe.search(source):
+        return None
+    try:
+        return parsed(source)
+    except SyntaxError:
+        return None
+
+
 def wide_wells(source: str, names: set[str]) -> set[str]:
     """The parameters among ``names`` whose wells the source names beyond H12."""
-    if not _MAYBE_WIDE.search(source):
-        return set()
-    try:
-        tree = parsed(source)
-    except SyntaxError:
+    tree = _tree(source, _MAYBE_WIDE)
+    if tree is None:
         return set()
     out: set[str] = set()
     for node in ast.walk(tree):
@@ -106,11 +114,8 @@ def shared_wells(source: str, names: set[str]) -> set[str]:
     ...              {"r"})
     {'r'}
     """
-    if not _MAYBE_SHARED.search(source):
-        return set()
-    try:
-        tree = parsed(source)
-    except SyntaxError:
+    tree = _tree(source, _MAYBE_SHARED)
+    if tree is None:
         return set()
     out: set[str] = set()
     for node in ast.walk(tree):
