@@ -149,3 +149,17 @@ def test_plr_logging_the_user_set_up_is_left_as_configured():
     finally:
         plr_log.handlers = saved
         plr_log.setLevel(level)
+
+
+def test_any_lid_finds_a_lid_anywhere_in_the_trees_it_is_given():
+    from pylabrobot.resources import PLT_CAR_L5AC_A00, STARLetDeck, cor_96_wellplate_360uL_Fb
+
+    deck = STARLetDeck()
+    carrier = PLT_CAR_L5AC_A00(name="plate_car")
+    carrier[0] = bare = cor_96_wellplate_360uL_Fb(name="bare")
+    deck.assign_child_resource(carrier, rails=8)
+    assert not _plr.any_lid([deck]) and not _plr.any_lid([])
+    lidded = cor_96_wellplate_360uL_Fb(name="lidded", with_lid=True)
+    assert _plr.any_lid([lidded]) and _plr.any_lid([lidded.lid])  # off the deck, or the lid
+    carrier[1] = lidded
+    assert _plr.any_lid([deck]) and not _plr.any_lid([bare])

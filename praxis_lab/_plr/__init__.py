@@ -74,6 +74,7 @@ __all__ = [
     "HandlerModel",
     "OpSpec",
     "ParamSpec",
+    "any_lid",
     "backend_name",
     "base_type",
     "catalogue",
@@ -270,6 +271,17 @@ def placed_chain(resource: Any) -> list[str]:
 def is_site(resource: Any) -> bool:
     """A carrier's site (PLR's ResourceHolder, PlateHolder): a place, not labware."""
     return isinstance(resource, ResourceHolder)
+
+
+def any_lid(roots: list[Any]) -> bool:
+    """Whether a lid sits anywhere in these resources' trees."""
+    from pylabrobot.resources.lid import Lid
+
+    for root in roots:
+        if isinstance(root, Lid) or any(
+                isinstance(c, Lid) for c in getattr(root, "get_all_children", list)()):
+            return True
+    return False
 
 
 def deck_kind(deck: Any) -> str:

@@ -56,10 +56,20 @@ class Binding:
     # labels (_shared_for); None: not shared
     _item_keys: dict[int, tuple[Any, Any, str, str]] | None = None
     _item_lookups: dict[int, tuple[Any, Any, dict[Any, Any]]] | None = None
+    _lidded: bool | None = None
 
     @property
     def deck(self) -> Any:
         return self.handler.deck
+
+    def starts_lidded(self) -> bool:
+        """Whether a lid sits on the deck or in the protocol's labware or machines as the
+        protocol starts (read once: simulating never changes them)."""
+        if self._lidded is None:
+            roots = [self.deck, *(o for o in self.objects.values()
+                                  if hasattr(o, "get_all_children"))]
+            self._lidded = _plr.any_lid([r for r in roots if r is not None])
+        return self._lidded
 
     def args(self, tracer_ref: Callable[[], Any]) -> dict[str, Any]:
         """Keyword arguments for one traced run of the protocol."""

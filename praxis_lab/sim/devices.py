@@ -46,6 +46,7 @@ class Devices:
         self.where: dict[str, str | None] = {}  # plate key -> place key
         self.holds: dict[str, str | None] = {}  # place key -> plate key
         self.lids: dict[str, bool] = {}  # plate (or container) key -> has a lid
+        self._lid_put = False  # a lid was put on something on this path
         self.status: dict[str, Any] = {}  # "<machine key>.<field>" -> value
         self.times: dict[str, float] = {"now": 0.0, "end": 0.0}
         self.moved: dict[str, str | None] = {}  # this op's moves (for the timeline)
@@ -146,7 +147,13 @@ class Devices:
             self.lids[key] = bool(getattr(res, "has_lid", lambda: False)())
         return self.lids[key]
 
+    def may_have_lids(self) -> bool:
+        """Whether anything can have a lid now: a lid sat somewhere as the protocol started,
+        or one was put on since (without either, no pipetting can meet a lid)."""
+        return self._lid_put or bool(self.binding.starts_lidded())
+
     def set_lid(self, res: Any, on: bool) -> None:
+        self._lid_put = self._lid_put or on
         self.has_lid(res)
         self.state._set(self.lids, self.key(res), on)
 

@@ -168,6 +168,8 @@ def _lid(ctx: Context, lid: Any, to: Any) -> None:
 def check_no_lid(ctx: Context, resources: list[Any], verb: str) -> bool:
     """PLR's ``_check_no_lid`` for each resource of a pipetting op: its plate (or any
     ancestor) must have no lid now. Records ``device_state`` and returns False if one has."""
+    if not ctx.devices.may_have_lids():
+        return True
     for res in resources:
         lidded = ctx.devices.lidded_ancestor(res)
         if lidded is None:
