@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from praxis_lab.errors import Stopped
 from praxis_lab.protocol import deferred
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
-from praxis_lab.trace.tracer import _Bound
 
 __all__ = ["Loaded", "call", "call_setup", "check_setup", "load", "raised_by", "read_source",
            "readable", "resolve_setup", "setup_function"]
@@ -191,7 +191,7 @@ def load(protocol: Any, name: str | None = None,
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
         exec(compiled(source, filename), ns)
-    except _Bound:
+    except Stopped:
         raise  # its time limit passed
     except BaseException as exc:  # SystemExit, KeyboardInterrupt... the module's own
         line = user_line(exc, [filename])
@@ -264,7 +264,7 @@ def call_setup(loaded: Loaded, setup: Any) -> Mapping[str, Any]:
             import asyncio
 
             result = asyncio.run(result)
-    except _Bound:
+    except Stopped:
         raise  # its time limit passed
     except BaseException as exc:  # SystemExit, KeyboardInterrupt... the setup's own
         line = user_line(exc, [loaded.info.filename])

@@ -17,6 +17,7 @@ import types
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from praxis_lab.errors import Stopped
 from praxis_lab.trace.sym import _NEGATE, Interval, concrete
 
 __all__ = ["MAX_OPS", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer", "shown"]
@@ -105,7 +106,7 @@ def shown(value: Any) -> str:
     return repr(value)
 
 
-class _Bound(BaseException):
+class _Bound(Stopped):
     """Raised inside the protocol to stop a path (op bound or timeout)."""
 
     def __init__(self, issue: TraceIssue) -> None:
