@@ -17,11 +17,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
-import threading
 import types
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from typing import Any, Protocol
+
+from praxis_lab.trace.scope import replace_once
 
 __all__ = ["install", "logging_calls"]
 
@@ -43,8 +44,6 @@ class _Logging:
 
 _RUN: ContextVar[_Logging | None] = ContextVar("praxis_lab.execution.run", default=None)
 _INSIDE: ContextVar[bool] = ContextVar("praxis_lab.execution.inside", default=False)
-_ROUTED: set[tuple[type, str]] = set()
-_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
@@ -68,16 +67,12 @@ def install() -> None:
 
 
 def _route(cls: type, name: str) -> None:
-    key = (cls, name)
-    if key in _ROUTED:
-        return
-    with _LOCK:
-        if key in _ROUTED:
-            return
-        original = cls.__dict__.get(name)
+    def dispatcher(original: Any) -> Any:
         if original is not None and inspect.iscoroutinefunction(inspect.unwrap(original)):
-            setattr(cls, name, _dispatcher(original, name))
-        _ROUTED.add(key)
+            return _dispatcher(original, name)
+        return None
+
+    replace_once(cls, name, "run", dispatcher)
 
 
 def _dispatcher(original: Any, name: str) -> Any:

@@ -104,9 +104,27 @@ def real_state() -> Iterator[None]:
         scope.real -= 1
 
 
-# (class, attribute) -> the original, for every attribute routed so far
-_ROUTED: dict[tuple[type, str], Any] = {}
+# (class, attribute, who routed it) -> the original, for every attribute routed so far
+_ROUTED: dict[tuple[type, str, str], Any] = {}
 _LOCK = threading.Lock()
+
+
+def replace_once(cls: type, name: str, by: str, make: Callable[[Any], Any]) -> None:
+    """Set ``cls.<name>`` to ``make(original)`` the first time ``by`` asks (``original``:
+    the class's own attribute, or None), whatever the thread; ``make`` returning None
+    leaves it as it is. A trace (``by="trace"``) and a run (``execution/routing.py``) each
+    route PLR's methods this way."""
+    key = (cls, name, by)
+    if key in _ROUTED:
+        return
+    with _LOCK:
+        if key in _ROUTED:
+            return
+        original = cls.__dict__.get(name)
+        replacement = make(original)
+        if replacement is not None:
+            setattr(cls, name, replacement)
+        _ROUTED[key] = original
 
 
 def route(cls: type, name: str, hook: str) -> None:
@@ -115,15 +133,12 @@ def route(cls: type, name: str, hook: str) -> None:
     Outside a trace (any thread, any task without a scope) the original runs, unchanged.
     Routing is done once per attribute; routing it again is a no-op.
     """
-    key = (cls, name)
-    if key in _ROUTED:
-        return
-    with _LOCK:
-        if key in _ROUTED:
-            return
-        original = cls.__dict__[name]
-        setattr(cls, name, _dispatcher(original, hook))
-        _ROUTED[key] = original
+    def dispatcher(original: Any) -> Any:
+        if original is None:
+            raise KeyError(f"{cls.__name__}.{name}")
+        return _dispatcher(original, hook)
+
+    replace_once(cls, name, "trace", dispatcher)
 
 
 def _dispatcher(original: Any, hook: str) -> Any:
