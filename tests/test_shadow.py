@@ -16,7 +16,7 @@ def op(method: str, **args):
 
 
 def has(shadow: TipShadow, spot) -> bool | None:
-    return shadow.spots.get(id(spot.tracker))
+    return shadow.has_tip(spot)
 
 
 def test_returned_tips_are_back_in_their_spots_and_discarded_ones_are_gone():

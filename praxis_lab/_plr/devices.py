@@ -29,6 +29,8 @@ from typing import Any
 from pylabrobot.machines.machine import Machine
 from pylabrobot.resources import Resource
 
+from praxis_lab._ids import uid
+
 __all__ = ["IDENTITY_KEYS", "SIMULATORS", "backend_path", "devices", "is_simulator", "machines"]
 
 # PLR 0.2.2's backends that move nothing, as (module, class): chatterboxes print what
@@ -91,11 +93,11 @@ def machines(objects: Mapping[str, Any]) -> dict[str, Any]:
     machines placed on their decks (a plate reader on a handler's deck), then the machines
     a machine drives (a loader's centrifuge), by resource name."""
     found = {key: obj for key, obj in objects.items() if isinstance(obj, Machine)}
-    seen = {id(m) for m in found.values()}
+    seen = {uid(m) for m in found.values()}
 
     def add(child: Any, where: str) -> None:
-        if isinstance(child, Machine) and id(child) not in seen:
-            seen.add(id(child))
+        if isinstance(child, Machine) and uid(child) not in seen:
+            seen.add(uid(child))
             name = str(getattr(child, "name", type(child).__name__))
             found[name if name not in found else f"{name}@{where}"] = child
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from pylabrobot.resources import Container, Resource, TipSpot
 
+from praxis_lab._ids import uid
 from praxis_lab._plr.handler import (
     SHAPE_NAME,
     BackendModel,
@@ -117,7 +118,7 @@ class _Pickler(pickle.Pickler):
         if is_handler(obj) and not isinstance(obj, HandlerModel):
             state = dict(vars(obj))
             state["backend"] = BackendModel(obj.backend)
-            state.update(self.answers.get(id(obj), {}))
+            state.update(self.answers.get(uid(obj), {}))
             state["missed"] = []
             return _model, (), state
         return NotImplemented
@@ -129,9 +130,9 @@ class _Pickler(pickle.Pickler):
         if not module.startswith("pylabrobot."):
             raise _Unfreezable(f"a local function of {module or 'no module'}")
         cells = tuple(_cell(c) for c in fn.__closure__) if fn.__closure__ else None
-        code = self.codes.get(id(fn.__code__))
+        code = self.codes.get(uid(fn.__code__))
         if code is None:
-            code = self.codes[id(fn.__code__)] = _Code(fn.__code__)
+            code = self.codes[uid(fn.__code__)] = _Code(fn.__code__)
         return _function, (code, module, fn.__name__, fn.__qualname__, fn.__defaults__,
                            fn.__kwdefaults__, cells)
 
@@ -149,7 +150,7 @@ def _resources(objects: Mapping[str, Any], kind: type) -> list[Any]:
             if isinstance(root, Resource):
                 for r in [root, *root.get_all_children()]:
                     if isinstance(r, kind):
-                        found[id(r)] = r
+                        found[uid(r)] = r
     return list(found.values())
 
 
@@ -176,7 +177,7 @@ def _answers(objects: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
         if is_handler(obj) and not isinstance(obj, HandlerModel):
             n = int(getattr(obj.backend, "num_channels", 8) or 8)
             ranges = [list(range(a, a + k)) for k in range(2, n + 1) for a in range(n - k + 1)]
-            out[id(obj)] = {
+            out[uid(obj)] = {
                 "refused": {(ch, kind): refuses_tip(obj, ch, spot)
                             for kind, spot in kinds.items() for ch in range(n)},
                 "spreads": {(shape, tuple(chs), spread): _spread(obj, c, chs, spread)
@@ -201,8 +202,8 @@ def _views(objects: Mapping[str, Any]) -> dict[str, Any]:
         root = _root(resource)
         if is_handler(root):
             root = root.deck
-        if id(root) not in seen:
-            seen.add(id(root))
+        if uid(root) not in seen:
+            seen.add(uid(root))
             out[key] = {"tree": root.serialize(), "state": root.serialize_all_state()}
         else:
             out[key] = root.name

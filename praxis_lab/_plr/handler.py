@@ -27,6 +27,7 @@ from typing import Any
 from pylabrobot.resources import Resource
 
 from praxis_lab import cachedir
+from praxis_lab._ids import uid
 from praxis_lab._plr.signatures import MISSING, OpSpec, ParamSpec, spec_of
 
 __all__ = ["BackendModel", "HandlerModel", "backend_name", "catalogue", "handler_class",
@@ -129,11 +130,11 @@ class HandlerModel(Resource):  # type: ignore[misc]
         """What the real backend answered for this channel and this spot's tip."""
         make = getattr(spot, "_make_tip_func", None)
         kinds = self.__dict__.setdefault("_kinds", {})  # tip factory -> (factory, kind)
-        found = kinds.get(id(make)) if make is not None else None
+        found = kinds.get(uid(make)) if make is not None else None
         if found is None:
             found = (make, tip_kind(spot))
             if make is not None:  # the factory is kept alive with its id
-                kinds[id(make)] = found
+                kinds[uid(make)] = found
         key = (channel, found[1])
         found = self.refused.get(key)
         if found is None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._ids import uid
 from praxis_lab._plr import machines
 from praxis_lab.deck.proposal import default_for, keep, proposal
 from praxis_lab.protocol.analyse import Parameter, ProtocolError, ProtocolInfo
@@ -102,12 +103,12 @@ class Binding:
                 if hasattr(r, "get_root") and isinstance(getattr(r, "name", None), str)}
 
     def label(self, resource: Any) -> str:
-        return self._labels.get(id(resource)) or str(getattr(resource, "name", resource))
+        return self._labels.get(uid(resource)) or str(getattr(resource, "name", resource))
 
     def key(self, resource: Any) -> str:
         """A stable, readable key: ``src[A1]`` for a well, ``tips[H12]``, ``trough``,
         ``carrier[2]`` for a site of a bound carrier."""
-        rid = id(resource)
+        rid = uid(resource)
         k = self._keys.get(rid)
         if k is not None:
             return k
@@ -117,7 +118,7 @@ class Binding:
             parent = getattr(resource, "parent", None)
             if isinstance(resource, _WELL_OR_SPOT) and parent is not None:
                 k = self._item_key(resource, parent)
-            elif id(parent) in self._labels and isinstance(parent, _P["Carrier"]):
+            elif uid(parent) in self._labels and isinstance(parent, _P["Carrier"]):
                 site = next((i for i, s in parent.sites.items() if s is resource), None)
                 k = self.label(resource) if site is None else f"{self.label(parent)}[{site}]"
             else:
@@ -129,13 +130,13 @@ class Binding:
         """``src[A1]``: from the keys shared with earlier bindings of the same labels when
         the item is still that item of that labware under that name, else worked out."""
         shared = self._item_keys
-        found = shared.get(id(item)) if shared is not None else None
+        found = shared.get(uid(item)) if shared is not None else None
         if found is not None and found[0] is item and found[1] is parent and \
                 found[2] == item.name:
             return found[3]
         k = f"{self.label(parent)}[{self.identifier(item)}]"
-        if shared is not None and id(parent) in self._labels:  # item and labware kept alive
-            shared[id(item)] = (item, parent, item.name, k)
+        if shared is not None and uid(parent) in self._labels:  # item and labware kept alive
+            shared[uid(item)] = (item, parent, item.name, k)
         return k
 
     def identifier(self, item: Any) -> str:
@@ -145,13 +146,13 @@ class Binding:
         name → identifier table of each parent is built once per binding instead.
         """
         parent = item.parent
-        found = self._idents.get(id(parent))
+        found = self._idents.get(uid(parent))
         if found is None:
             ordering = getattr(parent, "_ordering", None)
             table: dict[str, str] = {}
             for ident, name in ordering.items() if isinstance(ordering, Mapping) else ():
                 table.setdefault(name, ident)  # PLR answers the first item of that name
-            found = self._idents[id(parent)] = (parent, table)  # the parent is kept alive
+            found = self._idents[uid(parent)] = (parent, table)  # the parent is kept alive
         ident = found[1].get(item.name)
         return ident if ident is not None else str(item.get_identifier())
 
@@ -159,12 +160,12 @@ class Binding:
         """The maximal volume of the tips ``spot`` makes: PLR builds a new ``Tip`` on every
         ``make_tip()``; it is asked once per tip factory per binding."""
         make = getattr(spot, "_make_tip_func", None)
-        found = self._tip_volumes.get(id(make)) if make is not None else None
+        found = self._tip_volumes.get(uid(make)) if make is not None else None
         if found is not None:
             return found[1]
         volume = float(spot.make_tip().maximal_volume)
         if make is not None:
-            self._tip_volumes[id(make)] = (make, volume)  # the factory is kept alive
+            self._tip_volumes[uid(make)] = (make, volume)  # the factory is kept alive
         return volume
 
     def resource_of(self, tracker: Any) -> Any:
@@ -176,14 +177,14 @@ class Binding:
             while roots:
                 res = roots.pop()
                 for r in res if isinstance(res, list | tuple) else [res]:
-                    if not hasattr(r, "children") or id(r) in seen:
+                    if not hasattr(r, "children") or uid(r) in seen:
                         continue
-                    seen.add(id(r))
+                    seen.add(uid(r))
                     if getattr(r, "tracker", None) is not None:
-                        found[id(r.tracker)] = r
+                        found[uid(r.tracker)] = r
                     roots.extend(r.children)
             self._by_tracker = found
-        return self._by_tracker.get(id(tracker))
+        return self._by_tracker.get(uid(tracker))
 
     def starts_with_tip(self, spot: Any) -> bool:
         """Whether a tip spot holds a tip before the protocol runs: the setup's tracker, or
@@ -358,11 +359,11 @@ def _handler_and_labels(objects: Mapping[str, Any], proposed: bool
         if _plr.is_handler(obj):
             handler = handler or obj
         elif isinstance(obj, list | tuple):
-            owners = {id(getattr(x, "parent", None)): getattr(x, "parent", None) for x in obj}
+            owners = {uid(getattr(x, "parent", None)): getattr(x, "parent", None) for x in obj}
             if len(owners) == 1 and None not in owners.values() and proposed:
-                labels[id(next(iter(owners.values())))] = name
+                labels[uid(next(iter(owners.values())))] = name
         elif _plr.resolve_type(type(obj).__name__) is not None or hasattr(obj, "get_root"):
-            labels[id(obj)] = name
+            labels[uid(obj)] = name
     return handler, labels
 
 

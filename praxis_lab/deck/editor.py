@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from praxis_lab import _plr
+from praxis_lab._ids import uid
 from praxis_lab._plr.factories import Factory, kind_of
 from praxis_lab.deck import catalogue, labware_type, liquids
 from praxis_lab.deck.edit import Edit, Refused, plr_warnings
@@ -122,11 +123,11 @@ class DeckEditor:
         labels: dict[int, str] = {}
         for param, obj in self.objects.items():
             if isinstance(obj, list | tuple):
-                owners = {id(getattr(x, "parent", None)): getattr(x, "parent", None) for x in obj}
+                owners = {uid(getattr(x, "parent", None)): getattr(x, "parent", None) for x in obj}
                 if len(owners) == 1 and None not in owners.values():
-                    labels[id(next(iter(owners.values())))] = param
+                    labels[uid(next(iter(owners.values())))] = param
             elif hasattr(obj, "get_root") and not isinstance(obj, _P["LiquidHandler"]):
-                labels[id(obj)] = param
+                labels[uid(obj)] = param
         data = layout(Binding(cast(Any, None), self.handler, self.objects, {}, False,
                               _labels=labels))
         data["deck"]["proposed"] = self.proposed

@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from praxis_lab import _plr
+from praxis_lab._ids import uid
 from praxis_lab._plr import machines
 from praxis_lab.deck.places import machine_entries
 
@@ -79,7 +80,7 @@ def layout(binding: Binding, volumes: Mapping[str, Any] | None = None,
 
 
 _Skeleton = tuple[dict[str, Any], list[dict[str, Any]], list[tuple[int, "str | None", str, Any]]]
-# id(deck) -> (deck, what the skeleton was drawn from, the skeleton); the deck is kept alive
+# uid(deck) -> (deck, what the skeleton was drawn from, the skeleton); the deck is kept alive
 # so its id cannot name another deck while its entry is here
 _SKELETONS: OrderedDict[int, tuple[Any, tuple[Any, ...], _Skeleton]] = OrderedDict()
 _SKELETONS_KEPT = 8
@@ -94,12 +95,12 @@ def _memoized_skeleton(binding: Binding) -> _Skeleton:
     drawn_from = (binding.proposed, tuple(sorted(binding._labels.items())), _signature(deck),
                   tuple(_signature(res) for res in _off_deck(binding)))
     with _SKELETONS_LOCK:
-        kept = _SKELETONS.get(id(deck))
+        kept = _SKELETONS.get(uid(deck))
     if kept is not None and kept[0] is deck and kept[1] == drawn_from:
         return kept[2]
     skeleton = _skeleton(binding)
     with _SKELETONS_LOCK:
-        _SKELETONS[id(deck)] = (deck, drawn_from, skeleton)
+        _SKELETONS[uid(deck)] = (deck, drawn_from, skeleton)
         while len(_SKELETONS) > _SKELETONS_KEPT:
             _SKELETONS.popitem(last=False)
     return skeleton
@@ -108,13 +109,13 @@ def _memoized_skeleton(binding: Binding) -> _Skeleton:
 def _signature(deck: Any) -> tuple[Any, ...]:
     """Everything of the deck a skeleton is drawn from, resource by resource."""
     out: list[Any] = [getattr(deck, "num_rails", None),
-                      tuple(id(h.resource) for h in getattr(deck, "_slot_holders", None) or ())]
+                      tuple(uid(h.resource) for h in getattr(deck, "_slot_holders", None) or ())]
     stack = [deck]
     while stack:
         res = stack.pop()
         loc = res.location
         children = res.children
-        out.append((id(res), type(res), res.name, None if loc is None else (loc.x, loc.y),
+        out.append((uid(res), type(res), res.name, None if loc is None else (loc.x, loc.y),
                     res.get_size_x(), res.get_size_y(), getattr(res, "max_volume", None),
                     len(children)))
         stack.extend(children)
@@ -156,12 +157,12 @@ def _skeleton(binding: Binding) -> _Skeleton:
                 "name": res.name, "type": type(res).__name__, "category": cat, "parent": parent,
                 "x": round(x, 2), "y": round(y, 2), "size_x": round(res.get_size_x(), 2),
                 "size_y": round(res.get_size_y(), 2), "rail": rail, "slot": None,
-                "parameter": labels.get(id(res)), "key": key, "identifier": None,
+                "parameter": labels.get(uid(res)), "key": key, "identifier": None,
                 "max_volume": None, "volume": None, "has_tip": None,
             }
             if cat in ("well", "tip_spot"):
                 entry["identifier"] = binding.identifier(res)
-                entry["parameter"] = labels.get(id(res.parent))
+                entry["parameter"] = labels.get(uid(res.parent))
             if cat in ("well", "trough"):
                 entry["max_volume"] = float(res.max_volume)
             if cat in ("well", "trough", "tip_spot"):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._ids import uid
 from praxis_lab._plr import devices
 from praxis_lab._plr import machines as plr_machines
 
@@ -49,12 +50,12 @@ def machine_entries(binding: Any) -> list[dict[str, Any]]:
     found: dict[int, tuple[Any, str | None]] = {}
     for name, obj in binding.objects.items():
         if plr_machines.is_machine(obj):
-            found[id(obj)] = (obj, name)
+            found[uid(obj)] = (obj, name)
     stack = list(binding.deck.children)
     while stack:  # the deck and its carriers, not the wells and tips of labware
         child = stack.pop(0)
         if plr_machines.is_machine(child):
-            found.setdefault(id(child), (child, None))
+            found.setdefault(uid(child), (child, None))
         elif not isinstance(child, _plr.PLR["ItemizedResource"]):
             stack.extend(child.children)
     deck_x = binding.deck.get_size_x()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._ids import uid
 from praxis_lab.sim.devices import Devices
 from praxis_lab.sim.state import State, _n
 from praxis_lab.trace.sym import concrete
@@ -48,7 +49,7 @@ class Context:
                                      data, op.index))
 
     def key(self, res: Any) -> str:
-        found = self._keys.get(id(res))  # the binding's memo, read without a call
+        found = self._keys.get(uid(res))  # the binding's memo, read without a call
         return found if found is not None else str(self.binding.key(res))
 
     # -- lazily initialised state ------------------------------------------------------
@@ -77,7 +78,7 @@ class Context:
             owner = res.parent if isinstance(res, _WELL_OR_SPOT) else res
             if owner is None:
                 continue
-            oid = id(owner)  # once: each id() is an audit event while the sandbox is on
+            oid = uid(owner)
             on = self._on_deck.get(oid)
             if on is True or oid in self.flagged_off_deck:
                 continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from praxis_lab._ids import uid
 from praxis_lab.trace.conditions import join_conditions, short_condition
 
 __all__ = ["KINDS", "PLR_ERRORS", "Failure", "FailureMode", "locate", "merge", "plr_error"]
@@ -235,12 +236,12 @@ def locate(modes: list[FailureMode], per_path: list[list[Failure]], paths: list[
     for mode in modes:
         modes_at.setdefault((mode.kind, mode.line), []).append(mode)
     found: dict[int, tuple[dict[str, None], dict[str, None]]] = {
-        id(m): ({}, dict.fromkeys(m.resources)) for m in modes}
+        uid(m): ({}, dict.fromkeys(m.resources)) for m in modes}
     for path, failures in zip(paths, per_path, strict=True):
         calls: list[tuple[Any, ...]] | None = None
         for f in failures:
             for mode in modes_at.get((f.kind, f.line), ()):
-                ops, keys = found[id(mode)]
+                ops, keys = found[uid(mode)]
                 keys.update(dict.fromkeys(f.resources))
                 if 0 <= f.op_index < len(path.ops):
                     calls = calls or _calls(path.ops)
@@ -249,7 +250,7 @@ def locate(modes: list[FailureMode], per_path: list[list[Failure]], paths: list[
                         ops[op_id] = None
     order = {node.id: i for i, node in enumerate(operations)}
     for mode in modes:
-        ops, keys = found[id(mode)]
+        ops, keys = found[uid(mode)]
         mode.ops = sorted(ops, key=order.__getitem__)
         mode.involves = [k for k in keys if k]
 

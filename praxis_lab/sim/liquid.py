@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from praxis_lab._ids import uid
 from praxis_lab.sim.context import (
     _EPS,
     _P,
@@ -99,7 +100,7 @@ def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], li
 def _spread(ctx: Context, wells: list[Any], channels: list[int]) -> list[Any] | None:
     """One container for several channels: every channel goes into it, side by side (None
     when they do not fit)."""
-    if len(set(map(id, wells))) != 1:
+    if len(set(map(uid, wells))) != 1:
         return wells
     wells = wells[:1] * len(channels)
     return wells if _spread_fits(ctx, wells[0], channels) else None

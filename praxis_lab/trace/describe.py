@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from praxis_lab._ids import uid
 from praxis_lab.trace.sym import Sym
 
 __all__ = ["Describer", "describe"]
@@ -97,7 +98,7 @@ class Describer:
 
     def _labware(self, value: list[Any]) -> tuple[list[Any], list[str], list[str]] | None:
         """The memo entry of a list that holds labware only (None for any other list)."""
-        ids = tuple(map(id, value))
+        ids = tuple(map(uid, value))
         found = self._lists.get(ids)
         if found is None:
             if not all(hasattr(v, "get_root") and hasattr(v, "name") for v in value):

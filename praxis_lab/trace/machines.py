@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._ids import uid
 from praxis_lab._plr import machines as plr_machines
 from praxis_lab.trace.calls import Done, raised_into, unwrap
 from praxis_lab.trace.scope import route
@@ -284,11 +285,11 @@ def machine_call(tracer_ref: Callable[[], Tracer], stand_ins: dict[int, TracedMa
                  kwargs: dict[str, Any]) -> Any:
     """A routed call on a real machine inside a trace: made on its stand-in (one per
     machine and path), named by its parameter or its resource name."""
-    machine = stand_ins.get(id(obj))
+    machine = stand_ins.get(uid(obj))
     if machine is None or machine._real is not obj:
         kind = plr_machines.kind_of(obj) or type(obj).__name__
-        name = labels.get(id(obj)) or str(getattr(obj, "name", kind))
-        machine = stand_ins[id(obj)] = TracedMachine(tracer_ref, obj, name, kind)
+        name = labels.get(uid(obj)) or str(getattr(obj, "name", kind))
+        machine = stand_ins[uid(obj)] = TracedMachine(tracer_ref, obj, name, kind)
     return getattr(machine, method)(*args, **kwargs)
 
 

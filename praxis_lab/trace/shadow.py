@@ -9,8 +9,8 @@ and state edits did (see ``proxies.recording_state``).
 >>> rack = _plr.labware("hamilton_96_tiprack_1000uL_filter", "tips")
 >>> shadow = TipShadow()
 >>> shadow.apply(Op(0, "pick_up_tips", 3, 4, {"tip_spots": rack["A1:B1"]}))
->>> sorted(shadow.head), shadow.spots[id(rack.get_item("A1").tracker)]
-([0, 1], False)
+>>> sorted(shadow.head), shadow.has_tip(rack.get_item("A1")), shadow.has_tip(rack.get_item("C1"))
+([0, 1], False, None)
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._ids import uid
 from praxis_lab.trace.sym import concrete
 from praxis_lab.trace.tracer import Op
 
@@ -40,13 +41,17 @@ class TipShadow:
     """
 
     def __init__(self) -> None:
-        self.spots: dict[int, bool] = {}  # id(tracker) -> has a tip
+        self.spots: dict[int, bool] = {}  # uid(tracker) -> has a tip
         self.head: dict[int, Any] = {}  # channel -> the spot its tip came from
         self.head96: tuple[Any, list[bool]] | None = None  # (rack, positions picked up)
 
     def set(self, spot: Any, has: bool) -> None:
         if isinstance(spot, _plr.PLR["TipSpot"]):
-            self.spots[id(spot.tracker)] = has
+            self.spots[uid(spot.tracker)] = has
+
+    def has_tip(self, spot: Any) -> bool | None:
+        """Whether the path left a tip in ``spot``; None when it has not touched it."""
+        return self.spots.get(uid(spot.tracker))
 
     def apply(self, op: Op) -> None:
         try:

@@ -17,6 +17,7 @@ import types
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from praxis_lab._ids import uid
 from praxis_lab.errors import Stopped
 from praxis_lab.trace.sym import _NEGATE, Interval, concrete
 
@@ -222,11 +223,11 @@ class Tracer:
         if frame is None:
             return 0, 0
         code = frame.f_code
-        entry = _POSITIONS.get(id(code))
+        entry = _POSITIONS.get(uid(code))
         if entry is None or entry[0] is not code:  # keyed by id: hashing a code object
             if len(_POSITIONS) > 512:               # hashes all of its bytecode
                 _POSITIONS.clear()
-            entry = _POSITIONS[id(code)] = (code, list(code.co_positions()))
+            entry = _POSITIONS[uid(code)] = (code, list(code.co_positions()))
         pos = entry[1]
         line, _end, col, _ecol = pos[frame.f_lasti // 2]
         return (line or frame.f_lineno), (col or 0)

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from praxis_lab import _plr
+from praxis_lab._ids import uid
 from praxis_lab.trace import machines
 from praxis_lab.trace.scope import Scope, entered, route
 from praxis_lab.trace.shadow import TipShadow
@@ -64,13 +65,13 @@ class TrackerHooks:
         self.binding = binding
         self.shadow = TipShadow()
         self.scope: Scope | None = None  # the scope these hooks answer (set on entering it)
-        # lookups: (method, id(labware), identifier) -> items, for this binding's labware
+        # lookups: (method, uid(labware), identifier) -> items, for this binding's labware
         self.memo: dict[tuple[Any, ...], Any] = binding.__dict__.setdefault("_item_memo", {})
-        # id(labware) -> (labware, identifier -> index): PLR's get_item("B3") scans the
+        # uid(labware) -> (labware, identifier -> index): PLR's get_item("B3") scans the
         # labware's identifiers for every item; get_item(index) is what it then does
         self.indices: dict[int, tuple[Any, dict[str, int]]] = binding.__dict__.setdefault(
             "_item_indices", {})
-        # the same lookups by earlier bindings with the same labels: id(labware) ->
+        # the same lookups by earlier bindings with the same labels: uid(labware) ->
         # (labware, its children and identifiers then, (method, identifier) -> items)
         self.shared: dict[int, tuple[Any, Any, dict[Any, Any]]] | None = getattr(
             binding, "_item_lookups", None)
@@ -114,13 +115,13 @@ class TrackerHooks:
     # -- tip trackers ----------------------------------------------------------------
     def has_tip(self, getter: Any, tracker: Any) -> bool:
         real = self.scope is not None and self.scope.real
-        found = None if real else self.shadow.spots.get(id(tracker))
+        found = None if real else self.shadow.spots.get(uid(tracker))
         return bool(getter(tracker)) if found is None else found
 
     def _set_tip(self, tracker: Any, has: bool) -> None:
         key = self._key(tracker)
         record_state(self.tracer_ref(), "set_tip", key, key=key, has_tip=has)
-        self.shadow.spots[id(tracker)] = has
+        self.shadow.spots[uid(tracker)] = has
 
     def add_tip(self, original: Any, tracker: Any, *args: Any, **kwargs: Any) -> None:
         if self.binding.resource_of(tracker) is None:  # not labware of this protocol
@@ -140,7 +141,7 @@ class TrackerHooks:
             spot = rack.get_item(ident)
             key = self.binding.key(spot)
             record_state(self.tracer_ref(), "set_tip", key, key=key, has_tip=bool(has))
-            self.shadow.spots[id(spot.tracker)] = bool(has)
+            self.shadow.spots[uid(spot.tracker)] = bool(has)
 
     # -- item lookups ----------------------------------------------------------------
     def getitem(self, original: Any, res: Any, identifier: Any) -> Any:
@@ -151,7 +152,7 @@ class TrackerHooks:
 
     def _lookup(self, name: str, original: Any, res: Any, identifier: Any) -> Any:
         try:
-            key = (name, id(res), identifier)
+            key = (name, uid(res), identifier)
             found = self.memo.get(key)
         except TypeError:  # unhashable (a slice): no memo
             return original(res, identifier)
@@ -169,27 +170,27 @@ class TrackerHooks:
         return list(found) if isinstance(found, list) else found
 
     def _index_of(self, res: Any, identifier: str) -> int | None:
-        found = self.indices.get(id(res))
+        found = self.indices.get(uid(res))
         if found is None:
             table: dict[str, int] = {}
             for i, ident in enumerate(getattr(res, "_ordering", None) or ()):
                 table.setdefault(ident, i)  # PLR's list.index: the first one
-            found = self.indices[id(res)] = (res, table)  # the labware is kept alive
+            found = self.indices[uid(res)] = (res, table)  # the labware is kept alive
         return found[1].get(identifier)
 
     def _shared_lookups(self, res: Any) -> dict[Any, Any] | None:
         """The lookups of earlier bindings in labelled labware, while its children and
         identifiers are still those."""
-        if id(res) in self.checked:
-            return self.checked[id(res)]
+        if uid(res) in self.checked:
+            return self.checked[uid(res)]
         table = None
-        if self.shared is not None and id(res) in self.labelled:
+        if self.shared is not None and uid(res) in self.labelled:
             now = (tuple(res.children), tuple((getattr(res, "_ordering", None) or {}).items()))
-            entry = self.shared.get(id(res))
+            entry = self.shared.get(uid(res))
             if entry is None or entry[0] is not res or not _same_items(entry[1], now):
-                entry = self.shared[id(res)] = (res, now, {})  # the labware is kept alive
+                entry = self.shared[uid(res)] = (res, now, {})  # the labware is kept alive
             table = entry[2]
-        self.checked[id(res)] = table
+        self.checked[uid(res)] = table
         return table
 
 
