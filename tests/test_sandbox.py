@@ -156,9 +156,25 @@ def test_praxis_lab_still_files_its_own_cache_while_simulating(tmp_path):
 def test_importing_a_helper_module_writes_its_bytecode_cache_unreported(tmp_path, monkeypatch):
     (tmp_path / "helpers_for_sandbox.py").write_text("WELLS = ['A1']\n")
     monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # (PYTHONDONTWRITEBYTECODE)
+    monkeypatch.setattr(sys, "pycache_prefix", None)
     report = simulate("from helpers_for_sandbox import WELLS\n" + HEAD)
-    assert report.ok
+    assert report.ok, report.summary()
     sys.modules.pop("helpers_for_sandbox", None)
+    assert list((tmp_path / "__pycache__").glob("helpers_for_sandbox*.pyc"))
+
+
+def test_a_bytecode_cache_under_pythonpycacheprefix_is_written_unreported(tmp_path):
+    (tmp_path / "helpers_prefixed.py").write_text("WELLS = ['A1']\n")
+    (tmp_path / "protocol.py").write_text("from helpers_prefixed import WELLS\n" + HEAD)
+    prefix = tmp_path / "pyc"  # a fresh tree: Python must create its directories
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(prefix), PYTHONPATH=str(tmp_path))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    done = subprocess.run([sys.executable, "-m", "praxis_lab.cli", "simulate",
+                           str(tmp_path / "protocol.py")],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert list(prefix.rglob("helpers_prefixed*.pyc"))
 
 
 def test_another_thread_is_never_touched_while_this_one_simulates(tmp_path):

@@ -12,7 +12,8 @@ the code raising it runs inside :func:`simulating` (a :mod:`contextvars` context
 :mod:`praxis_lab.trace.scope`, so another thread, a real run, is never touched) and the
 innermost code that is neither the standard library nor an installed package is the
 protocol's, not praxis_lab's own (its cache of setups is written while simulating).
-Python's own bytecode cache (``__pycache__``) stays writable.
+Python's own bytecode cache (``__pycache__``, or the ``PYTHONPYCACHEPREFIX`` tree) stays
+writable.
 
 >>> import os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "log.txt")
@@ -99,15 +100,24 @@ def _path(value: Any) -> str:
 
 
 def _cache(value: Any) -> bool:
-    return isinstance(value, str | bytes | os.PathLike) and "__pycache__" in _path(value)
+    """Python's bytecode cache: a ``__pycache__`` directory, or anything under the
+    ``PYTHONPYCACHEPREFIX`` tree (``sys.pycache_prefix``) where Python then writes it."""
+    if not isinstance(value, str | bytes | os.PathLike):
+        return False
+    path = _path(value)
+    prefix = sys.pycache_prefix
+    if "__pycache__" in path:
+        return True
+    return prefix is not None and (path == prefix or path.startswith(
+        prefix.rstrip(os.sep) + os.sep))
 
 
 def _opened(args: tuple[Any, ...]) -> str | None:
     path, mode, flags = (*args, None, None, None)[:3]
     writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
         isinstance(flags, int) and bool(flags & _WRITE_FLAGS))
-    if not writes or _cache(path) or path in (1, 2):
-        return None
+    if not writes or _cache(path) or isinstance(path, int):  # a descriptor: its file was
+        return None  # opened (and checked) already; writing to an open file raises no event
     return f"writes {_path(path)}"
 
 
