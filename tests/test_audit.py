@@ -516,6 +516,7 @@ def test_the_audit_trail_of_a_run_is_complete_and_queryable_in_one_dataframe(
                                                               done.run_id: 8}
     assert calls.iloc[1]["outcome"] == "error" and "TooLittleLiquidError" in calls.iloc[1][
         "detail"]
+    assert calls.iloc[:2]["name"].tolist() == ["lh.pick_up_tips", "lh.aspirate"]  # who, what
     assert trail.query("step == 'approval'")["by"].tolist() == ["policy"]
     assert trail.iloc[-1][["step", "by", "detail"]].tolist() == [
         "note", "grace", "bubbles in column 2"]

@@ -285,10 +285,10 @@ def _trail_steps(engine: Engine, run_id: int | None, request_id: int | None,
              for t, rid, proto, st, by, code, msg, n_calls, backend in _read(engine, select(
                  r.created_at, r.id, r.protocol, r.status, r.issued_by, r.error_code,
                  r.error_message, r.calls, r.backend).where(r.id.in_(run_ids)).order_by(r.id))]
-    rows += [(t, "call", request_id, rid, seq, method, "error" if err else "ok", None,
-              err or json.dumps(args, sort_keys=True))
-             for t, rid, seq, method, err, args in _read(engine, select(
-                 c.started_at, c.run_id, c.seq, c.method, c.error, c.arguments)
+    rows += [(t, "call", request_id, rid, seq, f"{who}.{method}" if who else method,
+              "error" if err else "ok", None, err or json.dumps(args, sort_keys=True))
+             for t, rid, seq, who, method, err, args in _read(engine, select(
+                 c.started_at, c.run_id, c.seq, c.receiver, c.method, c.error, c.arguments)
                  .where(c.run_id.in_(run_ids)).order_by(c.run_id, c.seq))]
     mine = n.run_id.in_(run_ids) | (n.request_id == request_id) if by_request else (
         n.run_id.in_(run_ids))
