@@ -10,7 +10,6 @@ from pylabrobot.heating_shaking.hamilton_backend import HamiltonHeaterShakerBack
 from pylabrobot.sealing.a4s_backend import A4SBackend
 from pylabrobot.tilting.hamilton_backend import HamiltonTiltModuleBackend
 
-from praxis_lab._plr import machines
 from praxis_lab._plr.backend_calls import (
     Range,
     asserted_ranges,
@@ -19,6 +18,7 @@ from praxis_lab._plr.backend_calls import (
     out_of_range,
     type_of,
 )
+from praxis_lab._plr.default_machines import default_machine
 
 
 def _ranges(cls: type, method: str) -> dict[str, str]:
@@ -56,7 +56,7 @@ def test_a_front_end_s_backend_calls_say_which_argument_goes_where():
 
 
 def test_backend_keywords_bind_to_the_backend_the_setup_names():
-    chatterbox = machines.default_machine("HeaterShaker", "hs")
+    chatterbox = default_machine("HeaterShaker", "hs")
     call, why = bind_error(chatterbox, "HeaterShaker", "shake",
                            {"speed": 800, "duration": None, "backend_kwargs": {"direction": 1}})
     assert call == "HeaterShakerChatterboxBackend.start_shaking()"
@@ -67,7 +67,7 @@ def test_backend_keywords_bind_to_the_backend_the_setup_names():
 
 
 def test_out_of_range_names_the_front_end_argument_and_the_backend_range():
-    hs = machines.default_machine("HeaterShaker", "hs")
+    hs = default_machine("HeaterShaker", "hs")
     assert out_of_range(hs, "HeaterShaker", "shake", {"speed": 5000}) == []  # chatterbox
     hs.backend = HamiltonHeaterShakerBackend(index=1, interface=None)  # type: ignore
     [(name, value, rng)] = out_of_range(hs, "HeaterShaker", "shake", {"speed": 5000})

@@ -15,6 +15,7 @@ import pytest
 
 from praxis_lab import _plr
 from praxis_lab._plr import machines as plr_machines
+from praxis_lab._plr.default_machines import default_machine
 from praxis_lab.pipeline import simulate
 
 KINDS = sorted(plr_machines.KINDS)
@@ -56,7 +57,7 @@ def refusing(backend: Any) -> Any:
 
 
 def machine(kind: str, name: str) -> Any:
-    made = plr_machines.default_machine(kind, name)
+    made = default_machine(kind, name)
     made.backend = refusing(made.backend)
     return made
 

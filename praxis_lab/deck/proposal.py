@@ -21,7 +21,7 @@ from collections import OrderedDict
 from typing import Any
 
 from praxis_lab import _plr, cachedir
-from praxis_lab._plr import machines
+from praxis_lab._plr.default_machines import default_machine
 from praxis_lab._plr.frozen import freeze, thaw
 from praxis_lab.deck.wells import shared_wells, wide_wells
 from praxis_lab.protocol.analyse import Parameter, ProtocolInfo
@@ -99,7 +99,7 @@ class Proposer:
 def default_for(p: Parameter, proposer: Proposer) -> Any:
     et = p.element_type or ""
     if p.kind == "device":
-        machine = machines.default_machine(et, p.name)
+        machine = default_machine(et, p.name)
         if machine is not None:
             proposer.place_machine(machine)
         return machine
