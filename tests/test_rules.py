@@ -575,3 +575,36 @@ def test_the_setups_backend_is_asked_whether_its_channels_take_the_tip():
     tips = hamilton_96_tiprack_1000uL_filter(name="tips")
     ot2.deck.assign_child_at_slot(tips, 1)
     assert failures(run(body, {**deck(), "lh": ot2, "tips": tips})) == []
+
+
+def test_per_channel_options_need_one_entry_per_channel_with_a_repeat_fix():
+    r = run("""
+        await lh.pick_up_tips(tips["A1:B1"])
+        await lh.aspirate(src["A1:B1"], vols=[10, 10], liquid_height=[1.0])
+        """, deck(src={"A1:B1": 50}))
+    assert failures(r) == [("bad_arguments", 3)]
+    assert "1 liquid_height for 2 channels" in r.failure_modes[0].message
+    assert r.failure_modes[0].fixes[0]["description"] == \
+        "one liquid_height per channel: [1.0] * 2"
+
+
+def test_one_offset_for_several_channels_is_a_bad_argument_and_a_scalar_flow_rate_too():
+    r = run("""
+        from pylabrobot.resources import Coordinate
+        await lh.pick_up_tips(tips["A1:B1"])
+        await lh.aspirate(src["A1:B1"], vols=[10, 10], offsets=Coordinate(0, 0, 1))
+        await lh.aspirate(src["A1:B1"], vols=[10, 10], flow_rates=50)
+        """, deck(src={"A1:B1": 50}))
+    assert failures(r) == [("bad_arguments", 4), ("bad_arguments", 5)]
+    assert r.failure_modes[0].message.endswith("got one Coordinate; write offsets=[...] * 2")
+
+
+def test_liquid_put_into_a_plate_off_the_deck_is_there_to_aspirate_as_in_plr():
+    # PLR 0.2.2 pipettes into labware it cannot place: not_on_deck, then the liquid counts
+    r = run("""
+        await lh.pick_up_tips(tips["A1"])
+        await lh.aspirate(src["A1"], vols=[30])
+        await lh.dispense(dst["A1"], vols=[30])
+        await lh.aspirate(dst["A1"], vols=[30])
+        """, deck(src={"A1": 50}, off_deck=("dst",)))
+    assert failures(r) == [("not_on_deck", 4)]

@@ -73,7 +73,10 @@ class Context:
             self.initial[key] = amount
         return key
 
-    def check_on_deck(self, items: list[Any]) -> None:
+    def check_on_deck(self, items: list[Any], plr_goes_on: bool = False) -> None:
+        """Record ``not_on_deck`` for labware off the handler's deck, once each.
+        ``plr_goes_on``: PLR 0.2.2 does the op all the same (it never asks where the well
+        is), so the op's effects stay (``own``)."""
         for res in items:
             owner = res.parent if isinstance(res, _WELL_OR_SPOT) else res
             if owner is None:
@@ -89,7 +92,7 @@ class Context:
                 name = self.key(owner)
                 self.fail("not_on_deck", f"{self.op.method} touches {name}, which is not on "
                           f"the deck of {self.op.receiver}; assign it to a carrier or slot",
-                          [name], resource=name)
+                          [name], resource=name, own=plr_goes_on)
 
 
 def _listify(ctx: Context, value: Any, arg: str, expected: type, label: str) -> list[Any] | None:
@@ -186,3 +189,50 @@ def _volume(ctx: Context, value: Any, arg: str = "volume") -> float | None:
              f"write {arg}=<µL>, e.g. {arg}=50", [], arg=arg, given=kind)
     return None
 
+
+
+_OPTIONS = ("offsets", "flow_rates", "liquid_height", "blow_out_air_volume")
+
+
+def _options(ctx: Context, n: int) -> dict[str, Any] | None:
+    """The per-channel options of an aspirate or dispense as PLR 0.2.2 expands them
+    (``x or [None] * n``), the numbers made floats; None when one is not a list of numbers
+    (PLR: ``TypeError``/``ValueError``; recorded). Offsets are only counted (later)."""
+    out: dict[str, Any] = {}
+    for arg in _OPTIONS:
+        value = concrete(ctx.op.args.get(arg))
+        if value is None or (isinstance(value, list | tuple) and not value):
+            out[arg] = [None] * n
+            continue
+        if arg != "offsets" and isinstance(value, int | float):
+            ctx.fail("bad_arguments", f"{arg} must be a list (one per channel), got "
+                     f"{_n(value)}; write {arg}=[{_n(value)}] * {n}", [], arg=arg,
+                     scalar=value, n=n)
+            return None
+        try:
+            if arg != "offsets":
+                [float(v) for v in value if v is not None]
+        except (TypeError, ValueError):
+            ctx.fail("bad_arguments", f"{arg} must be a list of numbers (or None), one per "
+                     f"channel, got {value!r}", [], arg=arg)
+            return None
+        out[arg] = value
+    return out
+
+
+def _options_fit(ctx: Context, channels: list[int], options: dict[str, Any]) -> bool:
+    """PLR 0.2.2's length check of the options, after the resources' and volumes': one
+    entry per channel (a single ``Coordinate`` for ``offsets`` has no length)."""
+    n = len(channels)
+    for arg in _OPTIONS:
+        value = options[arg]
+        if not isinstance(value, list | tuple):
+            shown = type(value).__name__
+            ctx.fail("bad_arguments", f"{arg} must be a list (one per channel), got one "
+                     f"{shown}; write {arg}=[...] * {n}", [], arg=arg, scalar=shown, n=n)
+            return False
+        if len(value) != n:
+            ctx.fail("bad_arguments", f"{len(value)} {arg} for {n} channels {channels}: give "
+                     f"one per channel", [], arg=arg, n=n, single=len(value) == 1)
+            return False
+    return True

@@ -16,6 +16,8 @@ from praxis_lab.sim.context import (
     Context,
     _channels_exist,
     _listify,
+    _options,
+    _options_fit,
     _same_length,
     _use_channels,
     _vols,
@@ -51,7 +53,7 @@ def _liquid(ctx: Context, aspirate: bool) -> None:
     if call is None:
         return
     channels, wells, vols = call
-    ctx.check_on_deck(wells)
+    ctx.check_on_deck(wells, plr_goes_on=True)
     if aspirate and _from_trash(ctx, wells):
         return
     move = _aspirate_into_tip if aspirate else _dispense_from_tip
@@ -81,7 +83,7 @@ def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], li
     if channels is None:
         return None
     vols = _vols(ctx, args["vols"], len(wells))
-    if vols is None:
+    if vols is None or (options := _options(ctx, len(channels))) is None:
         return None
     if not aspirate and (wells := _spread(ctx, wells, channels)) is None:
         return None
@@ -90,7 +92,7 @@ def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], li
     if not check_no_lid(ctx, wells, "aspirate from" if aspirate else "dispense to"):
         return None  # PLR 0.2.2 checks lids after the tips, before the lengths
     if not _same_length(ctx, channels, len(wells)) or not _same_length(
-            ctx, channels, len(vols), "volumes"):
+            ctx, channels, len(vols), "volumes") or not _options_fit(ctx, channels, options):
         return None
     if aspirate and (wells := _spread(ctx, wells, channels)) is None:
         return None

@@ -48,7 +48,7 @@ def pick_up_tips96(ctx: Context) -> None:
     rack = ctx.op.args["tip_rack"]
     if not _rack96(ctx, rack):
         return
-    ctx.check_on_deck([rack])  # praxis_lab's check: PLR does not look at the deck here
+    ctx.check_on_deck([rack], plr_goes_on=True)  # praxis_lab's check: PLR does not look
     st = ctx.state
     spots = rack.get_all_items()
     mask = tuple(ctx.spot_has_tip(spot) for spot in spots)
@@ -134,7 +134,7 @@ def _head96(ctx: Context, wells: list[Any], name: str, vol: float) -> Channel | 
     if head is None:
         _no_tips96(ctx, name, vol)
         return None
-    ctx.check_on_deck(wells[:1])
+    ctx.check_on_deck(wells[:1], plr_goes_on=True)
     return head
 
 
