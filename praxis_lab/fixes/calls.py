@@ -26,6 +26,12 @@ from typing import Any
 from praxis_lab import _plr
 from praxis_lab._plr import machines
 from praxis_lab.fixes.codemod import Fix
+from praxis_lab.fixes.keywords import (
+    missing_vols,
+    misspelt_keyword,
+    one_per_channel,
+    spots_not_tips,
+)
 from praxis_lab.fixes.labware import tips_the_channels_take
 from praxis_lab.fixes.machines import machine_arguments, machine_binds, resource_fixes
 from praxis_lab.fixes.setup import assign_to_deck
@@ -199,12 +205,14 @@ def bad_arguments(f: Failure) -> list[Fix]:
         new = f"[{shown}] * {d['n']}" if d["n"] > 1 else f"[{shown}]"
         return [Fix("replace_arg", f"make {d['arg']} a list: {new}", line, m, new, d["arg"],
                     ARG_INDEX.get(d["arg"], 1))]
+    if d.get("single"):
+        return one_per_channel(f)
     if d.get("missing") == "source_vol":
         param = _volume_param(f)
         return [Fix("replace_arg", f"transfer the protocol's {param} from the source "
                     f"(source_vol={param})", line, m, param, "source_vol", 99)] if param else []
     if "missing 1 required argument: 'vols'" in str(d.get("error", "")):
-        return _missing_vols(f)
+        return misspelt_keyword(f, "vols") or missing_vols(f)
     return []
 
 
@@ -226,25 +234,6 @@ def _lengths(f: Failure) -> list[Fix]:
     return []
 
 
-def _missing_vols(f: Failure) -> list[Fix]:
-    """``vols`` missing: the volumes of the call that moves the same liquid (the dispense
-    after an aspirate, the aspirate before a dispense)."""
-    place = locate(f.source, f.line)
-    if place is None or f.m not in ("aspirate", "dispense"):
-        return []
-    partner = "dispense" if f.m == "aspirate" else "aspirate"
-    for st in place.after() if f.m == "aspirate" else place.before():
-        op = tip_op(st)
-        if op in PICKS or op in DROPS or op == f.m:
-            break
-        if op == partner:
-            vols = arg_text(f.source, st.lineno, op, "vols")
-            if vols:
-                return [Fix("replace_arg", f"{f.m} vols={vols}, as the {partner} at line "
-                            f"{st.lineno}", f.line, f.m, vols, "vols", 1)]
-    return []
-
-
 # --- wrong_resource ----------------------------------------------------------------------------
 
 
@@ -261,6 +250,8 @@ def wrong_resource(f: Failure) -> list[Fix]:
     if "channel" in d and f.m in PICKS:
         fix = tips_the_channels_take(f)
         return [fix] if fix else []
+    if d.get("expected") == "TipSpot" and f.m in PICKS:
+        return spots_not_tips(f)
     return resource_fixes(f)  # a machine call or a plate move
 
 

@@ -19,7 +19,8 @@ __all__ = ["ARG_INDEX", "Failure", "arg_text", "ast_number", "call_count", "encl
 
 # Where a PLR method takes an argument when it is passed by position.
 ARG_INDEX = {"tip_spots": 0, "resources": 0, "vols": 1, "resource": 0, "volume": 1,
-             "use_channels": 2}
+             "use_channels": 2, "flow_rates": 3, "offsets": 4, "liquid_height": 5,
+             "blow_out_air_volume": 6}
 
 
 class Failure:
