@@ -49,6 +49,9 @@ NO_FIX: dict[str, str] = {
     "broken_aspirate_from_trash":
         "the trash is the only source the protocol names: the container it meant to draw "
         "from is nowhere in it",
+    "broken_384_transfer_overfill":
+        "80 µL per well does not fit a BioRad 384 well (70.6 µL): how much each well gets "
+        "instead, or which plate to use, is the lab's choice",
 }
 NOT_YET: dict[str, str] = {
     "broken_protocol_check_default":
@@ -59,6 +62,13 @@ NOT_YET: dict[str, str] = {
         "lh.mix(wells, repetitions=5, volume=60) has no PLR 0.2.2 method near it: mixing in "
         "place is repeated aspirate/dispense pairs on the same wells (or the mix= argument), "
         "an edit of several statements the fixes do not write yet",
+    "broken_eight_wells_two_channels":
+        "eight wells on a 2-channel handler: the fix is the column in batches of two "
+        "channels (a loop around the three calls), an edit the fixes do not write yet",
+    "broken_except_swallows_no_tip":
+        "the pick-up at line 23 raises inside the try (column 2 is empty) and the except "
+        "hides it: the fix belongs at that pick-up (a column that still has tips), which the "
+        "no_tips fixes at the aspirate do not reach yet",
 }
 
 

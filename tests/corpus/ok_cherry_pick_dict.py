@@ -1,0 +1,40 @@
+"""A cherry-pick list as a dict of source well -> destination well, picked one by one.
+
+The hits of a screen are consolidated into the first column of a fresh plate; tips are
+taken in order with ``tips.get_item(i)`` and wells looked up with ``get_well``.
+"""
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    PLT_CAR_L5AC_A00,
+    TIP_CAR_480_A00,
+    Plate,
+    STARLetDeck,
+    TipRack,
+    cor_96_wellplate_360uL_Fb,
+    hamilton_96_tiprack_300uL,
+)
+
+HITS = {"C4": "A1", "F7": "B1", "B11": "C1", "H2": "D1", "E9": "E1"}
+
+
+async def cherry_pick(lh: LiquidHandler, tips: TipRack, source: Plate, dest: Plate):
+    for i, (hit, slot) in enumerate(HITS.items()):
+        await lh.pick_up_tips([tips.get_item(i)])
+        await lh.aspirate([source.get_well(hit)], vols=[50])
+        await lh.dispense([dest.get_well(slot)], vols=[50])
+        await lh.discard_tips()
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=STARLetDeck())
+    tip_car = TIP_CAR_480_A00(name="tip_car")
+    tip_car[0] = tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_resource(tip_car, rails=1)
+    plt_car = PLT_CAR_L5AC_A00(name="plt_car")
+    plt_car[0] = source = cor_96_wellplate_360uL_Fb(name="source")
+    plt_car[1] = dest = cor_96_wellplate_360uL_Fb(name="dest")
+    lh.deck.assign_child_resource(plt_car, rails=8)
+    source.set_well_volumes([200] * 96)
+    return {"lh": lh, "tips": tips, "source": source, "dest": dest}
+
