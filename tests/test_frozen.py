@@ -87,6 +87,22 @@ def test_a_star_backend_refuses_xl_tips_as_frozen():
     assert _plr.refuses_tip(model, 0, spot) is True and model.missed == []
 
 
+def test_a_channel_the_backend_lacks_gets_the_answer_all_its_channels_gave():
+    # PLR asks the backend about every channel before it checks they exist (pick_up_tips)
+    from pylabrobot.liquid_handling import LiquidHandler
+    from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+    from pylabrobot.resources import TIP_CAR_480_A00, STARLetDeck, hamilton_96_tiprack_300uL
+
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(num_channels=2),
+                       deck=STARLetDeck())
+    car = TIP_CAR_480_A00(name="car")
+    car[0] = tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_resource(car, rails=1)
+    model = thaw(freeze({"lh": lh, "tips": tips}))["lh"]
+    spot = model.deck.get_resource("tips").get_item("A1")
+    assert _plr.refuses_tip(model, 5, spot) is False and model.missed == []
+
+
 def test_a_local_function_of_the_users_is_not_frozen():
     from pylabrobot.resources import Well
 

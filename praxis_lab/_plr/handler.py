@@ -136,11 +136,23 @@ class HandlerModel(Resource):  # type: ignore[misc]
             if make is not None:  # the factory is kept alive with its id
                 kinds[uid(make)] = found
         key = (channel, found[1])
-        found = self.refused.get(key)
-        if found is None:
+        answer = self.refused.get(key)
+        if answer is None:
+            answer = self._beyond_channels(channel, found[1])
+        if answer is None:
             self.missed.append(f"refuses{key}")
             return False
-        return found
+        return answer
+
+    def _beyond_channels(self, channel: int, kind: str) -> bool | None:
+        """A channel the backend does not have (PLR asks before it checks the channels
+        exist): what it answered for this tip on every channel it has, when that is one
+        answer; else None."""
+        n = self.backend.num_channels
+        if not isinstance(n, int) or 0 <= channel < n:
+            return None
+        said = {self.refused.get((ch, kind)) for ch in range(n)}
+        return next(iter(said)) if len(said) == 1 and None not in said else None
 
 
 SHAPE_NAME = "'\x00'"  # where a container's name goes in a frozen spread message
