@@ -608,3 +608,29 @@ def test_liquid_put_into_a_plate_off_the_deck_is_there_to_aspirate_as_in_plr():
         await lh.aspirate(dst["A1"], vols=[30])
         """, deck(src={"A1": 50}, off_deck=("dst",)))
     assert failures(r) == [("not_on_deck", 4)]
+
+
+def test_transfer_passes_its_extra_keywords_on_and_use_channels_clashes_at_the_dispense():
+    r = run("""
+        await lh.pick_up_tips(tips["D1"], use_channels=[3])
+        await lh.transfer(src["A1"][0], dst["A1:A2"], source_vol=20, use_channels=[3])
+        """, deck(src={"A1": 50}))
+    assert failures(r) == [("bad_arguments", 3)]
+    assert "passes use_channels= on again" in r.failure_modes[0].message
+    r = run("""
+        await lh.pick_up_tips(tips["A1"])
+        await lh.transfer(src["A1"][0], dst["A1:A2"], source_vol=20, liquid_height=[1.0, 2.0])
+        """, deck(src={"A1": 50}))
+    assert failures(r) == [("bad_arguments", 3)]  # the aspirate has one channel
+    assert "2 liquid_height for 1 channels" in r.failure_modes[0].message
+
+
+def test_tip_ops_need_one_offset_per_tip_spot():
+    r = run("""
+        from pylabrobot.resources import Coordinate
+        await lh.pick_up_tips(tips["A2:B2"], offsets=[Coordinate(0, 0, 1)])
+        await lh.drop_tips(tips["C1:D1"], offsets=[Coordinate(0, 0, 1)])
+        """, deck(empty_tip_columns=(1,)))
+    assert failures(r) == [("bad_arguments", 3), ("bad_arguments", 4)]
+    assert r.failure_modes[0].message.endswith("offsets has 1 for 2 tip spots: give one per "
+                                               "spot (a list)")

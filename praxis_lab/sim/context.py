@@ -236,3 +236,16 @@ def _options_fit(ctx: Context, channels: list[int], options: dict[str, Any]) -> 
                      f"one per channel", [], arg=arg, n=n, single=len(value) == 1)
             return False
     return True
+
+
+def _offsets_fit(ctx: Context, n: int) -> bool:
+    """A tip op's ``offsets``: one per tip spot, when given (PLR 0.2.2 asserts the
+    lengths are equal)."""
+    offsets = concrete(ctx.op.args.get("offsets"))
+    if not offsets or (isinstance(offsets, list | tuple) and len(offsets) == n):
+        return True
+    given = len(offsets) if isinstance(offsets, list | tuple) else f"one {type(offsets).__name__}"
+    ctx.fail("bad_arguments", f"offsets has {given} for {n} tip spots: give one per spot "
+             "(a list)", [], arg="offsets", n=n,
+             single=isinstance(offsets, list | tuple) and len(offsets) == 1)
+    return False

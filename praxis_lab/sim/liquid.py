@@ -185,8 +185,8 @@ def dispense(ctx: Context) -> None:
 
 
 def transfer(ctx: Context) -> None:
-    # PLR 0.2.2: one aspirate of the sum on the default channel, then one dispense per
-    # target on channel 0; it stops at the first error.
+    # PLR 0.2.2: one aspirate of the sum, then one dispense per target on channel 0, each
+    # given transfer's **backend_kwargs too; it stops at the first error.
     args = dict(ctx.op.args)
     targets = args["targets"]
     target_vols = concrete(args.get("target_vols"))
@@ -204,17 +204,36 @@ def transfer(ctx: Context) -> None:
             return
         ratios = ratios or [1] * len(targets)
         target_vols = [source_vol * r / sum(ratios) for r in ratios]
+    extra = dict(concrete(args.get("backend_kwargs")) or {})
     op = ctx.op
     saved = op.args
     before = len(ctx.failures)
     try:
-        op.args = {"resources": [args["source"]], "vols": [sum(target_vols)],
-                   "use_channels": None}
+        op.args = {"use_channels": None, **extra, "resources": [args["source"]],
+                   "vols": [sum(target_vols)],
+                   "flow_rates": [args.get("aspiration_flow_rate")]}
+        if _passed_twice(ctx, extra, ("resources", "vols", "flow_rates"), "aspirate"):
+            return
         _liquid(ctx, aspirate=True)
-        for target, vol in zip(targets, target_vols, strict=False):
-            if len(ctx.failures) > before:
+        rates = concrete(args.get("dispense_flow_rates")) or [None] * len(targets)
+        for target, vol, rate in zip(targets, target_vols, rates, strict=False):
+            if len(ctx.failures) > before or _passed_twice(
+                    ctx, extra, ("resources", "vols", "flow_rates", "use_channels"), "dispense"):
                 return
-            op.args = {"resources": [target], "vols": [vol], "use_channels": [0]}
+            op.args = {**extra, "resources": [target], "vols": [vol], "flow_rates": [rate],
+                       "use_channels": [0]}
             _liquid(ctx, aspirate=False)
     finally:
         op.args = saved
+
+
+def _passed_twice(ctx: Context, extra: dict[str, Any], own: tuple[str, ...],
+                  call: str) -> bool:
+    """A keyword transfer passes on to ``call`` besides its own (PLR: ``TypeError``, got
+    multiple values); True when there is one (it is recorded)."""
+    twice = [k for k in own if k in extra]
+    if twice:
+        ctx.fail("bad_arguments", f"transfer sets {twice[0]} of its {call} itself and passes "
+                 f"{twice[0]}= on again; use aspirate and dispense to choose it", [],
+                 arg=twice[0])
+    return bool(twice)

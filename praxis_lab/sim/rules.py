@@ -27,6 +27,7 @@ from praxis_lab.sim.context import (
     Context,
     _channels_exist,
     _listify,
+    _offsets_fit,
     _same_length,
     _use_channels,
 )
@@ -81,7 +82,8 @@ def pick_up_tips(ctx: Context) -> None:
     if len(ctx.failures) > before:
         return
     if not _channels_exist(ctx, channels) or not _same_length(ctx, channels, len(spots),
-                                                               "tip spots"):
+                                                               "tip spots") or \
+            not _offsets_fit(ctx, len(spots)):
         return
     st = ctx.state
     for ch, spot in zip(channels, spots, strict=True):
@@ -138,7 +140,8 @@ def _drop(ctx: Context, channels: list[int], spots: list[Any] | None, allow: boo
         before = len(ctx.failures)
         ctx.check_on_deck([s for s in spots if isinstance(s, _P["TipSpot"])])
         if len(ctx.failures) > before or not _same_length(ctx, channels, len(spots),
-                                                          "tip spots"):
+                                                          "tip spots") or \
+                not _offsets_fit(ctx, len(spots)):
             return
     for i, (ch, tip) in enumerate(zip(channels, tips, strict=True)):
         target = spots[i] if spots is not None else None
