@@ -52,6 +52,12 @@ NO_FIX: dict[str, str] = {
     "broken_384_transfer_overfill":
         "80 µL per well does not fit a BioRad 384 well (70.6 µL): how much each well gets "
         "instead, or which plate to use, is the lab's choice",
+    "broken_flow_rates_by_name":
+        "how slow \"slow\" is in µL/s is the lab's liquid class: a number the protocol "
+        "never states",
+    "broken_two_columns_one_pick_up":
+        "sixteen tips for eight channels: which eight to take, or whether to work in two "
+        "passes, is the protocol's choice",
 }
 NOT_YET: dict[str, str] = {
     "broken_protocol_check_default":
@@ -69,6 +75,10 @@ NOT_YET: dict[str, str] = {
         "the pick-up at line 23 raises inside the try (column 2 is empty) and the except "
         "hides it: the fix belongs at that pick-up (a column that still has tips), which the "
         "no_tips fixes at the aspirate do not reach yet",
+    "broken_transfer_on_channel_four":
+        "transfer cannot choose its channel: the fix is the tip on channel 0 (pick-up and "
+        "transfer both edited) or the transfer written as an aspirate and dispenses on "
+        "channel 3, edits of several calls the fixes do not write yet",
 }
 
 

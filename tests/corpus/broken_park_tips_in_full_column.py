@@ -1,0 +1,40 @@
+"""Mistake: tips parked in column 12 to keep them, but column 12 still holds its tips.
+
+``lh.drop_tips(tips["A12:H12"])`` puts the tips into spots that are full: PLR 0.2.2
+raises ``HasTipError`` at the drop.
+"""
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    PLT_CAR_L5AC_A00,
+    TIP_CAR_480_A00,
+    Plate,
+    STARLetDeck,
+    TipRack,
+    cor_96_wellplate_360uL_Fb,
+    hamilton_96_tiprack_300uL,
+)
+
+
+async def park_and_resume(lh: LiquidHandler, tips: TipRack, source: Plate, dest: Plate):
+    await lh.pick_up_tips(tips["A1:H1"])
+    await lh.aspirate(source["A1:H1"], vols=[20] * 8)
+    await lh.dispense(dest["A1:H1"], vols=[20] * 8)
+    await lh.drop_tips(tips["A12:H12"])
+    await lh.pick_up_tips(tips["A12:H12"])
+    await lh.return_tips()
+    await lh.pick_up_tips(tips["A1:H1"])
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=STARLetDeck())
+    tip_car = TIP_CAR_480_A00(name="tip_car")
+    tip_car[0] = tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_resource(tip_car, rails=1)
+    plt_car = PLT_CAR_L5AC_A00(name="plt_car")
+    plt_car[0] = source = cor_96_wellplate_360uL_Fb(name="source")
+    plt_car[1] = dest = cor_96_wellplate_360uL_Fb(name="dest")
+    lh.deck.assign_child_resource(plt_car, rails=8)
+    source.set_well_volumes([200] * 96)
+    return {"lh": lh, "tips": tips, "source": source, "dest": dest}
+
