@@ -634,3 +634,19 @@ def test_tip_ops_need_one_offset_per_tip_spot():
     assert failures(r) == [("bad_arguments", 3), ("bad_arguments", 4)]
     assert r.failure_modes[0].message.endswith("offsets has 1 for 2 tip spots: give one per "
                                                "spot (a list)")
+
+
+def test_a_dispense_blows_out_at_most_the_air_the_last_aspirate_took_up():
+    r = run("""
+        await lh.pick_up_tips(tips["A1"])
+        await lh.aspirate(src["A1"], vols=[30], blow_out_air_volume=[5])
+        await lh.dispense(dst["A1"], vols=[10], blow_out_air_volume=[5])
+        await lh.dispense(dst["A2"], vols=[10], blow_out_air_volume=[5])
+        await lh.aspirate(src["A1"], vols=[10], blow_out_air_volume=[5])
+        await lh.dispense(dst["A3"], vols=[10], blow_out_air_volume=[8])
+        await lh.dispense(dst["A4"], vols=[10])
+        """, deck(src={"A1": 50}))
+    # blown out at line 4: nothing left at line 5; 8 µL where 5 were taken up at line 7
+    assert failures(r) == [("bad_arguments", 5), ("bad_arguments", 7)]
+    assert "no aspirate since the last blow-out" in r.failure_modes[0].message
+    assert "blow out 8 µL of air where the aspirate took up 5 µL" in r.failure_modes[1].message

@@ -47,7 +47,8 @@ KINDS: dict[str, str] = {
 # Which PLR 0.2.2 error each kind corresponds to (checked by the differential tests).
 PLR_ERRORS: dict[str, tuple[str, ...]] = {
     "unknown_method": ("AttributeError",),
-    "bad_arguments": ("TypeError", "ValueError", "AssertionError", "KeyError"),
+    "bad_arguments": ("TypeError", "ValueError", "AssertionError", "KeyError",
+                      "BlowOutVolumeError"),
     "no_tips": ("NoTipError", "RuntimeError"),
     "tips_already_loaded": ("HasTipError",),
     "tip_spot_empty": ("NoTipError",),

@@ -57,8 +57,12 @@ def _liquid(ctx: Context, aspirate: bool) -> None:
     if aspirate and _from_trash(ctx, wells):
         return
     move = _aspirate_into_tip if aspirate else _dispense_from_tip
+    before = len(ctx.failures)
     for ch, well, vol in zip(channels, wells, vols, strict=True):
         move(ctx, ch, well, vol)
+    air = concrete(ctx.op.args.get("blow_out_air_volume")) or []
+    if not aspirate and len(ctx.failures) == before and any(a is not None for a in air):
+        ctx.state.set_blow_out(None)  # PLR: blown out, nothing left to blow out next time
 
 
 def _from_trash(ctx: Context, wells: list[Any]) -> bool:
@@ -87,7 +91,12 @@ def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], li
         return None
     if not aspirate and (wells := _spread(ctx, wells, channels)) is None:
         return None
+    air = [None if a is None else float(a) for a in options["blow_out_air_volume"]]
+    if aspirate:
+        ctx.state.set_blow_out(air)  # PLR remembers it before it looks at the tips
     if not _tips_on(ctx, channels, wells, vols, "aspirate" if aspirate else "dispense"):
+        return None
+    if not aspirate and not _air_to_blow_out(ctx, air):
         return None
     if not check_no_lid(ctx, wells, "aspirate from" if aspirate else "dispense to"):
         return None  # PLR 0.2.2 checks lids after the tips, before the lengths
@@ -97,6 +106,27 @@ def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], li
     if aspirate and (wells := _spread(ctx, wells, channels)) is None:
         return None
     return channels, wells, vols
+
+
+def _air_to_blow_out(ctx: Context, air: list[float | None]) -> bool:
+    """A dispense blows out at most the air the last aspirate took up, per channel in
+    order (PLR 0.2.2 with volume tracking: ``BlowOutVolumeError``); False when it would
+    blow out more (recorded)."""
+    if not ctx.volumes or not any(a is not None and a != 0.0 for a in air):
+        return True
+    taken = ctx.state.air.get("blow_out")
+    if taken is None:
+        ctx.fail("bad_arguments", "blow_out_air_volume: no aspirate since the last blow-out "
+                 "took up air to blow out; give the aspirate before it the same "
+                 "blow_out_air_volume", [], arg="blow_out_air_volume")
+        return False
+    for asked, had in zip(air, taken, strict=False):
+        if asked is not None and had is not None and asked > had:
+            ctx.fail("bad_arguments", f"blow_out_air_volume: blow out {_n(asked)} µL of air "
+                     f"where the aspirate took up {_n(had)} µL; blow out at most what was "
+                     "aspirated", [], arg="blow_out_air_volume", given=asked, taken=had)
+            return False
+    return True
 
 
 def _spread(ctx: Context, wells: list[Any], channels: list[int]) -> list[Any] | None:

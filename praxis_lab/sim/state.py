@@ -68,6 +68,8 @@ class State:
         self.infeasible: dict[str, float] = {}  # start volumes above the well's maximum
         self.capacity: dict[str, float] = {}  # proposed wells: what they must be able to hold
         self.placed: dict[str, bool] = {}
+        self.air: dict[str, Any] = {}  # "blow_out": the last aspirate's blow-out air (PLR's
+        # handler keeps one list for the next dispense to blow out)
         self._journal: list[tuple[dict[Any, Any], Any, Any]] = []
         self.changed: dict[str, Any] = {}
         # With exact volumes, the symbolic level's view of the same wells, kept alongside
@@ -109,6 +111,9 @@ class State:
 
     def mount(self, channel: int, tip: Channel | None) -> None:
         self._set(self.head, channel, tip)
+
+    def set_blow_out(self, air: list[float | None] | None) -> None:
+        self._set(self.air, "blow_out", air)
 
     # -- liquid --------------------------------------------------------------------------
     def set_volume(self, key: str, amount: float | None, max_volume: float) -> None:
