@@ -58,6 +58,8 @@ NO_FIX: dict[str, str] = {
     "broken_two_columns_one_pick_up":
         "sixteen tips for eight channels: which eight to take, or whether to work in two "
         "passes, is the protocol's choice",
+    "broken_blow_out_more_than_taken":
+        "5 µL of air taken up, 10 µL blown out: which of the two the lab meant is its choice",
 }
 NOT_YET: dict[str, str] = {
     "broken_protocol_check_default":
@@ -79,6 +81,10 @@ NOT_YET: dict[str, str] = {
         "transfer cannot choose its channel: the fix is the tip on channel 0 (pick-up and "
         "transfer both edited) or the transfer written as an aspirate and dispenses on "
         "channel 3, edits of several calls the fixes do not write yet",
+    "broken_blow_out_every_dispense":
+        "the air is blown out at the first of three dispenses: the fix is the blow-out on "
+        "the last dispense only (the loop's last iteration), an edit the fixes do not write "
+        "yet",
 }
 
 
