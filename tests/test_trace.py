@@ -216,3 +216,93 @@ def test_a_while_loop_comparing_two_parameters_is_bounded_and_summarised():
     assert [(i.kind, i.line) for i in report.issues] == [("loop_summary", 5)]
     assert report.expected_ops == 1 + 2 * 3  # the default path: three passes
     assert not any(m.on_default_path for m in report.failure_modes)  # only larger targets
+
+
+COUNT = ("async def p(lh: LiquidHandler, tips: TipRack, n: int = 8):\n"
+         "    for i in range(n):\n"
+         "        await lh.pick_up_tips(tips.get_all_items()[i])\n"
+         "        await lh.discard_tips()\n")
+
+
+def _passes(path) -> int:
+    return sum(op.method == "pick_up_tips" for op in path.ops)
+
+
+def test_a_range_on_a_parameter_takes_the_default_on_the_default_path_and_forks_on_the_count():
+    from praxis_lab.trace.conditions import simplify
+
+    r = _trace(COUNT)
+    default = next(p for p in r.paths if p.default)
+    assert _passes(default) == 8 and simplify(default.condition) == "7 < n <= 8"
+    by_count = {_passes(p): simplify(p.condition) for p in r.paths}
+    assert sorted(by_count) == [0, 1, 2, 5, *range(8, 18)]  # 5: one count from 3 to 7
+    assert (by_count[0], by_count[1], by_count[5], by_count[17]) == (
+        "n <= 0", "0 < n <= 1", "2 < n <= 7", "n > 16")
+    assert all(p.witness["n"] == _passes(p) for p in r.paths if _passes(p))
+
+
+def test_range_from_one_list_repetition_and_a_slice_on_a_parameter_fork_like_range():
+    for body, passes in [("for i in range(1, n):\n        await lh.pick_up_tips(tips[i])\n",
+                          lambda n: max(n - 1, 0)),
+                         ("for spot in [tips['A1']] * n:\n        await lh.pick_up_tips(spot)\n",
+                          lambda n: max(n, 0)),
+                         ("for s in tips.get_all_items()[:n]:\n        await lh.pick_up_tips(s)\n",
+                          lambda n: max(n, 0))]:
+        r = _trace(COUNT.split("    for")[0] + "    " + body)
+        assert len(r.paths) > 10, body
+        default = next(p for p in r.paths if p.default)
+        assert len(default.ops) == passes(8), body
+        assert all(len(p.ops) == passes(p.witness["n"]) for p in r.paths), body
+
+
+def test_a_pinned_count_never_forks():
+    r = _trace(COUNT, params={"n": 20})
+    (path,) = r.paths
+    assert _passes(path) == 20 and path.condition is None
+    assert not [i for i in r.issues if i.kind == "loop_summary"]
+
+
+def test_two_counts_leave_their_defaults_one_at_a_time_a_sum_of_paths_not_a_product():
+    r = _trace("async def p(lh: LiquidHandler, tips: TipRack, plate: Plate, cols: int = 4,\n"
+               "            mixes: int = 3):\n"
+               "    for c in range(cols):\n"
+               "        await lh.pick_up_tips(tips.get_all_items()[c])\n"
+               "        for _ in range(mixes):\n"
+               "            await lh.aspirate(plate.get_all_items()[c], vols=[10])\n"
+               "            await lh.dispense(plate.get_all_items()[c], vols=[10])\n"
+               "        await lh.discard_tips()\n")
+    off = [(p.witness["cols"] != 4, p.witness["mixes"] != 3) for p in r.paths]
+    assert (True, True) not in off and (True, False) in off and (False, True) in off
+    assert len(r.paths) < 40
+
+
+def test_a_count_s_note_says_which_counts_were_checked():
+    notes = [i for i in _trace(COUNT).issues if i.kind == "loop_summary"]
+    assert [(i.line, i.message) for i in notes] == [(2, (
+        "n at line 2 is a count (range(), [x] * n or a slice): checked with n = 0, 1, 2, one "
+        "from 3 to 7, 8 (the value given), each from 9 to 16 and one above 16; other values "
+        "repeat these passes and were not enumerated"))]
+    plus_one = _trace(COUNT.replace("range(n)", "range(1, n + 1)")).issues
+    assert [i.message.split(";")[0] for i in plus_one] == [
+        "n + 1 at line 2 is a count (range(), [x] * n or a slice): checked with n + 1 = 0, 1, 2, "
+        "one from 3 to 8, 9 (the value given, n = 8), each from 10 to 16 and one above 16"]
+
+
+def test_a_float_parameter_used_as_a_count_is_a_failure_naming_it_not_a_crash():
+    from praxis_lab.pipeline import simulate
+
+    report = simulate("async def p(lh: LiquidHandler, tips: TipRack, n: float = 8.0):\n"
+                      "    for i in range(n):\n"
+                      "        await lh.pick_up_tips(tips.get_all_items()[i])\n", cache=False)
+    (mode,) = report.failure_modes
+    assert (mode.kind, mode.line, mode.certainty) == ("bad_arguments", 2, "always")
+    assert "'float' object cannot be interpreted as an integer (n = 8.0" in mode.message
+
+
+def test_a_stop_iteration_out_of_next_in_the_protocol_is_named_at_its_line():
+    r = _trace("async def p(lh: LiquidHandler, tips: TipRack):\n"
+               "    spots = iter([tips['A1']])\n"
+               "    await lh.pick_up_tips(next(spots))\n"
+               "    await lh.pick_up_tips(next(spots))\n")
+    issue = r.paths[0].issue
+    assert issue.message == "RuntimeError: coroutine raised StopIteration" and issue.line == 4

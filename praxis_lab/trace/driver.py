@@ -106,8 +106,52 @@ def _summaries(summarised: dict[tuple[int, str], int], witness: dict[str, Any],
     return out
 
 
+def _checked(default: int, spans: set[tuple[int, int | None]], given: str = "") -> str:
+    """The counts a loop was checked with, in words: ``0, 1, 2, one from 3 to 7, 8 (the
+    value given), each from 9 to 16 and one above 16``."""
+    words: list[str] = []
+    exact = sorted(lo for lo, hi in spans if lo == hi)
+    runs: list[list[int]] = []
+    for n in exact:
+        if runs and n == runs[-1][-1] + 1 and n != default and runs[-1][-1] != default:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    items: list[tuple[int, str]] = []
+    for run in runs:
+        if len(run) >= 4:
+            items.append((run[0], f"each from {run[0]} to {run[-1]}"))
+        else:
+            items += [(n, f"{n} (the value given{given})" if n == default else str(n))
+                      for n in run]
+    for lo, hi in spans:
+        if hi is None:
+            items.append((lo, f"one above {lo - 1}"))
+        elif lo != hi:
+            items.append((lo, f"one from {lo} to {hi}"))
+    words = [w for _n, w in sorted(items)]
+    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+
+
+def _counted(counted: dict[tuple[int, str], tuple[int, set[tuple[int, int | None]]]],
+             witness: dict[str, Any]) -> list[TraceIssue]:
+    """One note per count on a parameter (``range(n)``): which counts were checked."""
+    others = (" (the other counts at their values given)"
+              if len({expr.split()[0] for _line, expr in counted}) > 1 else "")
+    out = []
+    for (line, expr), (default, spans) in sorted(counted.items()):
+        name = expr.split()[0]
+        given = f", {name} = {witness[name]!r}" if expr != name and name in witness else ""
+        out.append(TraceIssue(
+            "loop_summary", f"{expr} at line {line} is a count (range(), [x] * n or a slice): "
+            f"checked with {expr} = {_checked(default, spans, given)}{others}; other values "
+            "repeat these passes and were not enumerated", line))
+    return out
+
+
 def _raise_position(exc: BaseException, filenames: set[str]) -> tuple[int | None, int | None]:
-    """Line and column of the innermost user-source frame of ``exc``'s traceback.
+    """Line and column of the innermost user-source frame of ``exc``'s traceback (or of
+    its cause's, when Python raised it outside the user's frames).
 
     The column is that of the expression that raised (3.11 code positions), 0-based like
     an op's column; None when the positions do not say.
@@ -123,6 +167,9 @@ def _raise_position(exc: BaseException, filenames: set[str]) -> tuple[int | None
             if 0 <= index < len(positions) and positions[index][0] == line:
                 column = positions[index][2]
         tb = tb.tb_next
+    cause = exc.__cause__ or exc.__context__  # "coroutine raised StopIteration": next()'s
+    if line is None and cause is not None and cause is not exc:
+        return _raise_position(cause, filenames)
     return line, column
 
 
@@ -227,7 +274,8 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
 
     def tracer_for(prefix: tuple[bool, ...], witness: dict[str, Any]) -> Tracer:
         return Tracer(prefix, witness, filenames, max_ops,
-                      judge() if guards is not None and judge is not None else None, guards)
+                      judge() if guards is not None and judge is not None else None, guards,
+                      binding.witness)
 
     pinned = getattr(binding, "pinned", {}) or {}
     chosen = choices(loaded, pinned)
@@ -243,6 +291,7 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
     result = TraceResult([])
     fork_lines: list[int] = []
     summarised: dict[tuple[int, str], int] = {}
+    counted: dict[tuple[int, str], tuple[int, set[tuple[int, int | None]]]] = {}
     pending: list[tuple[bool, ...]] = [()]
     seen: set[tuple[bool, ...]] = set()
     with limited(timeout_s, filenames):
@@ -271,14 +320,18 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
             if not result.paths:  # the default path: what the protocol prints as it runs
                 result.output = tracer.printed.lines()
             result.paths.append(Path(decisions, tuple(tracer.conditions), tracer.ops,
-                                     witness, issue, default=not result.paths))
+                                     witness, issue, default=not result.paths,
+                                     other_count=tracer.off_default is not None))
             if issue is not None and issue.kind == "timeout":
                 result.issues.append(issue)
                 break
             summarised.update(tracer.summarised)
+            for key, (default, spans) in tracer.counted.items():
+                counted.setdefault(key, (default, set()))[1].update(spans)
             for k in range(len(prefix), len(decisions)):
                 if k not in tracer.unexplored:
                     pending.append((*decisions[:k], not decisions[k]))
     result.issues.extend(_summaries(summarised, binding.witness))
+    result.issues.extend(_counted(counted, binding.witness))
     result.paths.sort(key=lambda p: p.conditions)
     return result

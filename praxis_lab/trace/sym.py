@@ -35,6 +35,8 @@ class Decider(Protocol):
 
     def witness(self, name: str) -> Any: ...
 
+    def count(self, sym: Sym) -> int: ...
+
 
 def _decider() -> Decider | None:
     """The tracer of the path being traced here (None outside a trace, on other threads)."""
@@ -120,12 +122,12 @@ class Sym:
     def __rsub__(self, o: Any) -> Sym: return self._arith(o, "-", operator.sub, True)
     def __mul__(self, o: Any) -> Any:
         if isinstance(o, list | tuple | str):  # [x] * n repeats: n is used as a count
-            return o * int(self.value)
+            return o * self.__index__()
         return self._arith(o, "*", operator.mul)
 
     def __rmul__(self, o: Any) -> Any:
         if isinstance(o, list | tuple | str):
-            return o * int(self.value)
+            return o * self.__index__()
         return self._arith(o, "*", operator.mul, True)
     def __truediv__(self, o: Any) -> Sym: return self._arith(o, "/", operator.truediv)
     def __rtruediv__(self, o: Any) -> Sym: return self._arith(o, "/", operator.truediv, True)
@@ -141,14 +143,29 @@ class Sym:
     def __trunc__(self) -> int: return math.trunc(self.value)
     def __float__(self) -> float: return float(self.value)
     def __int__(self) -> int: return int(self.value)
-    def __index__(self) -> int: return int(self.value)
+    def __index__(self) -> int:
+        """The symbol used as a count or an index (``range(n)``, ``[x] * n``, ``xs[:n]``):
+        on a parameter (``n``, ``n + 1``) the trace forks on how many passes it makes."""
+        value = self.value
+        if not isinstance(value, int):  # Python's own error, with the parameter named
+            raise TypeError(f"'{type(value).__name__}' object cannot be interpreted as an "
+                            f"integer ({self.expr} = {value!r}: a count needs an int, e.g. "
+                            f"int({self.expr}))")
+        decider = _decider()
+        if decider is None or self.boolean or self.lin is None or self.lin[1] != 1:
+            return int(value)
+        return decider.count(self)
+
     def __hash__(self) -> int: return hash(self.expr)
     def __format__(self, spec: str) -> str: return format(self.value, spec)
     def __str__(self) -> str: return str(self.value)
     def __repr__(self) -> str: return repr(self.value)  # what the protocol prints
 
     # -- comparisons fork the trace ------------------------------------------------
-    def _compare(self, other: Any, op: str) -> bool:
+    def question(self, other: Any, op: str,
+                 ) -> tuple[bool, str, tuple[str, str, float] | None]:
+        """``self op other`` as the tracer is asked it: the witness's answer, the condition
+        as a report shows it, and the bound it puts on the parameter (when linear)."""
         witness = bool(_OPS[op](self.value, concrete(other)))
         cond = f"{_fmt(self)} {op} {_fmt(other)}"
         constraint = None
@@ -159,6 +176,10 @@ class Sym:
             constraint = (p, rel, bound)
             if not self.atomic and rel in _NEGATE and rel != "!=":  # per_pass * 2 > 200:
                 cond = f"{p} {rel} {_fmt(float(bound))}"  # said on the parameter itself
+        return witness, cond, constraint
+
+    def _compare(self, other: Any, op: str) -> bool:
+        witness, cond, constraint = self.question(other, op)
         decider = _decider()
         if decider is None:
             return witness

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from praxis_lab._ids import uid
 from praxis_lab.errors import Stopped
-from praxis_lab.trace.sym import _NEGATE, Interval, concrete
+from praxis_lab.trace.sym import _NEGATE, Interval, Sym, concrete, negate
 
 __all__ = ["MAX_OPS", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer", "shown"]
 
@@ -76,6 +76,7 @@ class Path:
     witness: dict[str, Any]
     issue: TraceIssue | None = None
     default: bool = False  # the path the parameters' values take (defaults, --param)
+    other_count: bool = False  # a loop count (range(n)) runs with another value than given
 
     @property
     def condition(self) -> str | None:  # a raise repeated in a loop is said once
@@ -107,6 +108,12 @@ def shown(value: Any) -> str:
     return repr(value)
 
 
+def _within(value: int, lo: int, hi: int | None) -> int:
+    """``value`` when ``lo <= value <= hi`` (no upper bound for None), else the nearest end
+    (a path's first run, before its witness is moved into its condition)."""
+    return max(lo, value if hi is None else min(value, hi))
+
+
 class _Bound(Stopped):
     """Raised inside the protocol to stop a path (op bound or timeout)."""
 
@@ -125,8 +132,9 @@ class Tracer:
     def __init__(self, prefix: tuple[bool, ...], witness: dict[str, Any], filenames: set[str],
                  max_ops: int = MAX_OPS, judge: Judge | None = None,
                  guards: dict[str, dict[int, list[tuple[int, set[str | None]]]]] | None = None,
-                 ) -> None:
+                 defaults: dict[str, Any] | None = None) -> None:
         self.prefix = prefix
+        self.defaults = witness if defaults is None else defaults  # the default path's values
         self.judge = judge
         self.guards = guards or {}  # filename -> guarded_lines of its source
         self._witness = witness
@@ -140,6 +148,10 @@ class Tracer:
         self.fork_lines: list[int] = []  # the user's line of each fork (what a bound names)
         self.unexplored: set[int] = set()  # forks whose other side is summarised, not traced
         self.summarised: dict[tuple[int, str], int] = {}  # (line, parameter) -> forks there
+        # (line, count) -> its default and the counts checked: (n, n), a span checked
+        # once (lo, hi) or every count from lo up (lo, None)
+        self.off_default: str | None = None  # the parameter of a count off its default
+        self.counted: dict[tuple[int, str], tuple[int, set[tuple[int, int | None]]]] = {}
         self._forks_at: dict[tuple[int, str], list[bool]] = {}
         self.printed: Any = None  # where the path's prints go (trace.driver.Printed)
 
@@ -197,6 +209,44 @@ class Tracer:
             self.unexplored.add(k)
             self.summarised[key] = len(seen) + 1
         seen.append(result)
+
+    def count(self, sym: Sym) -> int:
+        """How many passes ``range(n)`` (``[x] * n``, ``xs[:n]``) makes on this path, ``n``
+        a parameter plus a constant: asked ``n > 0``, ``n > 1``, … at the user's line, so the
+        default path takes the default. Both sides of the first LOOP_FORKS questions and of
+        those from the default on are explored, up to LOOP_CHAIN; the counts between
+        LOOP_FORKS and the default, and those past the chain, are each checked once, with
+        the path's witness (a value inside the range its condition names). Other values
+        of one count are explored with the other counts at their values (a sum of paths,
+        not a product: past another count's default this one is not forked)."""
+        p, _k, c = sym.lin or ("", 1.0, 0.0)
+        default = int(self.defaults[p] + c if p in self.defaults else sym.value)
+        if self.off_default not in (None, p):  # another count is off its default here:
+            return int(sym.value)                # this one runs with its value, unforked
+        top = max(LOOP_CHAIN, default + 1)
+        i, line = 0, None
+        seen: tuple[int, int | None]
+        while i <= top:
+            jump = i == LOOP_FORKS and default - 1 > i
+            if jump:
+                i = default - 1
+            witness, cond, constraint = sym.question(i, ">")
+            k = len(self.decisions)
+            more = self.decide(cond, witness, constraint, negate(cond), loops=False)
+            if len(self.decisions) > k:
+                line = self.fork_lines[-1]
+            if not more:  # between LOOP_FORKS and the default: the witness's count
+                n, seen = (_within(int(sym.value), LOOP_FORKS, i), (LOOP_FORKS, i)) if jump \
+                    else (i, (i, i))
+                break
+            i += 1
+        else:  # past the chain: the witness's count
+            n, seen = _within(int(sym.value), top + 1, None), (top + 1, None)
+        if line is not None:
+            self.counted.setdefault((line, sym.expr), (default, set()))[1].add(seen)
+        if n != default and self.off_default is None:
+            self.off_default = p
+        return n
 
     def choose(self, name: str, values: list[Any], line: int) -> Any:
         """One of ``values`` for the parameter ``name`` (a ``Literal`` or an ``Enum``): the
