@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from praxis_lab._ids import uid
-from praxis_lab.trace.conditions import join_conditions, short_condition
+from praxis_lab.trace.conditions import join_conditions, short_condition, simplify
 
 __all__ = ["KINDS", "PLR_ERRORS", "Failure", "FailureMode", "locate", "merge", "plr_error"]
 
@@ -48,7 +48,8 @@ KINDS: dict[str, str] = {
 PLR_ERRORS: dict[str, tuple[str, ...]] = {
     "unknown_method": ("AttributeError",),
     "bad_arguments": ("TypeError", "ValueError", "AssertionError", "KeyError",
-                      "BlowOutVolumeError"),
+                      "BlowOutVolumeError",
+                      "IndexError"),  # a thermocycler profile without steps
     "no_tips": ("NoTipError", "RuntimeError"),
     "tips_already_loaded": ("HasTipError",),
     "tip_spot_empty": ("NoTipError",),
@@ -201,7 +202,8 @@ def merge(per_path: list[list[Failure]], conditions: list[str | None],
             by_text.setdefault(hits[pi][0].text, []).append(pi)
         for text, pis in by_text.items():
             first = hits[pis[0]][0]
-            conds = list(dict.fromkeys(c for c in (conditions[pi] for pi in pis) if c))
+            conds = list(dict.fromkeys(simplify(c) for c in (conditions[pi] for pi in pis)
+                                       if c))  # each path's bounds merged: loops add many
             cond = join_conditions(conds) or None
             on_default = default in pis
             message = f"{kind} @ line {line}: {text}"

@@ -43,10 +43,17 @@ def _block(field: str) -> Rule:
 
 
 def _profile_ok(ctx: Context, protocol: Any) -> bool:
-    """PLR's ``run_protocol`` check: every step has as many temperatures as the first."""
-    steps = [s for stage in getattr(protocol, "stages", []) for s in stage.steps]
-    if not steps:
+    """PLR's ``run_protocol`` check: every step has as many temperatures as the first (a
+    first stage without steps is PLR's ``IndexError``: it reads the zones from its first)."""
+    stages = getattr(protocol, "stages", None)
+    if stages is None:
         return True
+    if not stages or not stages[0].steps:
+        ctx.fail("bad_arguments", "the profile's first stage has no steps (PLR reads the zones "
+                 "from its first step); give it at least one step", [ctx.op.receiver],
+                 plr_error="IndexError")
+        return False
+    steps = [s for stage in stages for s in stage.steps]
     try:
         zones = len(steps[0].temperature)
         bad = next((s for s in steps if len(s.temperature) != zones), None)
