@@ -58,18 +58,24 @@ def test_stdout_is_the_report_json_alone(path: Path, capsys: pytest.CaptureFixtu
 def test_the_protocol_duration_adds_up_shakes_spins_profiles_and_sleeps(stem: str,
                                                                        seconds: float):
     r = report(stem)
-    assert r.duration_s == pytest.approx(seconds)  # the longest path
+    assert r.duration_s == pytest.approx(seconds)  # the default path
     if r.paths == 1:
         assert r.timeline["duration_s"] == pytest.approx(seconds)
     assert "duration: " in r.summary()
 
 
-def test_a_threshold_on_a_reading_forks_the_growth_loop_and_the_longest_path_is_timed():
+def test_a_threshold_on_a_reading_forks_the_growth_loop_and_the_default_path_is_timed():
     # readings are PLR's chatterbox 0.0s; target_od is a parameter: `curve[-1] >= target_od`
-    # forks, and the path that stops after the first read takes no time
+    # forks, and the path that stops after the first read takes no time; `reads` is a count
+    # (other counts are paths of their own, pinned here)
     r = report("ok_od600_growth_loop")
-    assert r.paths == 2 and r.duration_s == 8 * 1800.0
-    assert r.timeline["duration_s"] in (0.0, 8 * 1800.0)
+    assert r.duration_s == r.timeline["duration_s"] == 8 * 1800.0
+    pinned = simulate(str(CORPUS / "ok_od600_growth_loop.py"), setup="setup",
+                      params={"reads": 8}, cache=False)
+    assert pinned.paths == 2 and pinned.duration_s == 8 * 1800.0
+    longer = simulate(str(CORPUS / "ok_od600_growth_loop.py"), setup="setup",
+                      params={"reads": 10}, cache=False)
+    assert longer.duration_s == 10 * 1800.0
 
 
 def test_graph_nodes_carry_each_call_s_own_duration():

@@ -48,7 +48,7 @@ class SimulationReport:
     setup: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
     proofs: int = 0  # fixed sources simulated to prove the fixes offered
-    # how long the longest path takes on the machines' clock: shakes, spins, profiles and
+    # how long the default path takes on the machines' clock: shakes, spins, profiles and
     # asyncio.sleep (pipetting and moves are not timed)
     duration_s: float = 0.0
     complete: bool = True

@@ -206,7 +206,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
                     "simulate": _ms(t_trace, t_sim), "report": _ms(t_sim, t_end),
                     "total": _ms(t0, t_end)},
         issues=issues, level=level, expected_ops=_logged_calls(_default(paths).ops),
-        duration_s=max((round(c.devices.duration, 3) for c in found.contexts), default=0.0),
+        duration_s=_duration(found),
         source=info.source, setup=binding.setup_name, params=dict(params or {}),
         protocol_output=traced.output,
     )
@@ -262,6 +262,7 @@ def _failure_modes(paths: list[Path], binding: Binding, level: str,
     if not paths:
         raise ProtocolError(f"{info.name} could not be traced")
     dropped: list[int] = []
+    traced = paths
     per_path, contexts, timeline = check_paths(paths, binding, level, keep_timeline=True,
                                                infeasible=dropped)
     if dropped and len(dropped) < len(paths):  # an op raised on a path where it completes
@@ -278,10 +279,24 @@ def _failure_modes(paths: list[Path], binding: Binding, level: str,
     if level == "exact":  # requirements come from unknown start volumes
         contexts = _symbolic_twins(paths, per_path, contexts) or check_paths(
             paths, binding, "symbolic")[1]
+        given = [not p.other_count for p in paths]
+    else:  # (aligned with every path checked, those dropped included)
+        given = [not p.other_count for p in traced]
+    # what the protocol needs as it will run: a loop's other counts are not requirements
+    contexts = [c for c, keep in zip(contexts, given, strict=True) if keep] or contexts
     modes = merge(per_path, [p.condition for p in paths],
                   next((i for i, p in enumerate(paths) if p.default), None))
     _mark_caught(modes, info.source)
     return _Found(paths, modes, contexts, timeline, per_path)
+
+
+def _duration(found: _Found) -> float:
+    """How long the protocol takes as it will run: its default path (the timed one), not
+    the longest other value of a parameter (a loop count past the default)."""
+    timed = found.timeline.get("duration_s")
+    if isinstance(timed, float | int):
+        return float(timed)
+    return max((round(c.devices.duration, 3) for c in found.contexts), default=0.0)
 
 
 def _default(paths: list[Path]) -> Path:
