@@ -255,6 +255,9 @@ def _error_line(exc: BaseException, filename: str) -> int | None:
         if tb.tb_frame.f_code.co_filename == filename:
             line = tb.tb_lineno
         tb = tb.tb_next
+    cause = exc.__cause__ or exc.__context__  # "coroutine raised StopIteration": next()'s
+    if line is None and cause is not None and cause is not exc:
+        return _error_line(cause, filename)
     return line
 
 

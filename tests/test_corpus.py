@@ -77,6 +77,13 @@ def plr_run(path: Path) -> plr_harness.PLRResult:
     return plr_harness.run_file(path)
 
 
+def with_the_defaults(path: Path) -> list[Any]:
+    """The failure modes on the default path (what PLR's run with the defaults meets), in
+    source order; those of other values of a parameter come with their conditions."""
+    return [f for f in report_of(path).failure_modes
+            if f.certainty == "always" or f.on_default_path]
+
+
 def defaults(path: Path) -> dict[str, Any]:
     fn = plr_harness.protocol_of(plr_harness.load_module(path))
     return {p.name: p.default for p in inspect.signature(fn).parameters.values()
@@ -118,12 +125,12 @@ def test_the_corpus_has_30_protocols_a_third_with_realistic_mistakes():
     assert all(p.stem.startswith("broken_") for p in broken)
     for path in FILES:  # a mistake PLR lets through is named by praxis_lab's own check
         if path.stem.startswith("broken_") and path not in broken:
-            first = report_of(path).failure_modes[0]
+            first = with_the_defaults(path)[0]
             assert not plr_checks(first.kind, first.method, first.data), path.stem
     raised = Counter(expected(p)["plr"]["raises"] for p in broken)
     assert {"TypeError", "ValueError", "RuntimeError", "NoTipError", "HasTipError",
             "TooLittleLiquidError", "TooLittleVolumeError", "AttributeError"} <= set(raised)
-    first_kinds = {expected(p)["failures"][0]["kind"] for p in broken}
+    first_kinds = {with_the_defaults(p)[0].kind for p in broken}
     assert {"tip_not_empty", "wrong_resource", "tip_spot_empty", "over_capacity",
             "tip_volume_exceeded", "bad_arguments", "unknown_method",
             "tips_already_loaded"} <= first_kinds
@@ -166,9 +173,9 @@ def test_every_mistake_is_named_with_a_kind_plr_would_raise():
         exp = expected(path)
         if exp["plr"] == "completes" or path.stem in KNOWN_BUGS["differential"]:
             continue
-        first = exp["failures"][0]
-        assert exp["plr"]["raises"] in PLR_ERRORS[first["kind"]], path.stem
-        assert first["line"] == exp["plr"]["line"], path.stem
+        first = with_the_defaults(path)[0]
+        assert exp["plr"]["raises"] in PLR_ERRORS[first.kind], path.stem
+        assert first.line == exp["plr"]["line"], path.stem
 
 
 # --- constructs the corpus relies on -------------------------------------------------------------
@@ -351,3 +358,34 @@ def setup():
     picked = [op.resources[0] for op in report.graph.operations
               if op.method_name == "pick_up_tips"]
     assert picked == ["tips[A1]", "tips[A1]", "tips[A2]", "tips[A1]", "tips[A3]", "tips[A4]"]
+
+
+# --- loops counted by a parameter (`for i in range(n)`) ------------------------------------------
+
+COUNTED = [("ok_sample_loop_tips_run_out", "n_samples", 12, "n_samples > 12"),
+           ("ok_sample_columns_after_standards", "n_sample_columns", 10, "n_sample_columns > 10"),
+           ("ok_serial_dilution_range_count", "n_dilutions", 12, "n_dilutions > 12"),
+           ("ok_traverse_get_all_items", "n_columns", 12, "n_columns > 12"),
+           ("ok_pcr_setup_cold_block", "columns", 12, "columns > 12")]
+
+
+@pytest.mark.parametrize("stem, name, last_ok, condition", COUNTED,
+                         ids=[c[0] for c in COUNTED])
+def test_a_loop_counted_by_a_parameter_fails_from_the_value_where_plr_starts_to_fail(
+        stem: str, name: str, last_ok: int, condition: str):
+    path = CORPUS / f"{stem}.py"
+    (mode,) = report_of(path).failure_modes
+    assert (mode.certainty, mode.condition, mode.on_default_path) == (
+        "conditional", condition, False)
+    assert plr_harness.run_file(path, params={name: last_ok}).completed
+    assert plr_harness.run_file(path, params={name: 3 * last_ok}).line == mode.line
+    first = plr_harness.run_file(path, params={name: last_ok + 1})
+    assert first.line == mode.line and first.error in PLR_ERRORS[mode.kind]
+
+
+def test_a_loop_clamped_to_the_plate_is_ok_for_every_count():
+    report = report_of(CORPUS / "ok_columns_clamped_to_plate.py")
+    assert report.ok and report.complete and report.paths > 10
+    for n in (-5, 0, 1, 12, 13, 40):
+        assert plr_harness.run_file(CORPUS / "ok_columns_clamped_to_plate.py",
+                                    params={"n_columns": n}).completed, n
