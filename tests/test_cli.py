@@ -184,11 +184,13 @@ PRINTS = Path(__file__).parent / "corpus" / "ok_prints_progress.py"
 
 
 def test_the_protocols_prints_never_reach_stdout_and_are_kept_in_the_report(capsys):
-    assert main(["simulate", str(PRINTS), "--setup", "setup", "--json"]) == 0
+    # (columns pinned: more than 8 columns run the stock dry, a conditional failure, exit 1)
+    assert main(["simulate", str(PRINTS), "--setup", "setup", "--json",
+                 "--param", "columns=2"]) == 0
     data = json.loads(capsys.readouterr().out)  # pure JSON: the module's, setup's and body's
     assert data["protocol_output"] == ["volumes: [25, 50]", "column 1: 25 uL",  # prints kept
                                        "column 2: 50 uL", "done"]
-    assert main(["simulate", str(PRINTS), "--setup", "setup"]) == 0
+    assert main(["simulate", str(PRINTS), "--setup", "setup", "--param", "columns=2"]) == 0
     out = capsys.readouterr().out
     assert "loading the normalisation protocol" not in out and "deck: [" not in out
     assert "  printed: volumes: [25, 50] (+3 more lines)" in out

@@ -1,4 +1,5 @@
-"""Fill a plate column by column from a trough with 8 channels."""
+"""Fill a plate column by column from a trough with 8 channels (at most the plate's 12
+columns, which the trough holds enough for)."""
 from pylabrobot.liquid_handling import LiquidHandler
 from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
 from pylabrobot.resources import (PLT_CAR_L5AC_A00, TIP_CAR_480_A00, Plate, STARLetDeck,
@@ -10,7 +11,7 @@ from pylabrobot.resources import (PLT_CAR_L5AC_A00, TIP_CAR_480_A00, Plate, STAR
 async def fill(lh: LiquidHandler, tips: TipRack, trough: Trough, plate: Plate,
                columns: int = 4):
     await lh.pick_up_tips(tips["A1:H1"])
-    for col in range(1, columns + 1):
+    for col in range(1, min(columns, 12) + 1):
         await lh.aspirate([trough] * 8, vols=[200] * 8)
         await lh.dispense(plate[f"A{col}:H{col}"], vols=[200] * 8)
     await lh.return_tips()
@@ -27,5 +28,5 @@ def setup():
     trough_car = Trough_CAR_4R200_A00(name="trough_car")
     trough_car[0] = trough = hamilton_1_trough_200ml_Vb(name="trough")
     lh.deck.assign_child_resource(trough_car, rails=15)
-    trough.tracker.set_volume(10_000)
+    trough.tracker.set_volume(20_000)
     return {"lh": lh, "tips": tips, "trough": trough, "plate": plate}
