@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     path = examples.path("plate_copy")
-    _rule(f"1. simulate {path.name} --setup make_deck")
-    report = simulate(path, setup="make_deck")
+    _rule(f"1. simulate {path.name} --setup make_deck --param columns=6")
+    report = simulate(path, setup="make_deck", params={"columns": 6})  # the count it runs
     print(report.summary())
     for mode in report.failure_modes[:1]:
         for fix in mode.fixes[:1]:
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     fixed_source = apply_all(report.source, report.failure_modes)
     fixed = Path(tempfile.mkdtemp(prefix="praxis-demo-")) / "plate_copy_fixed.py"
     fixed.write_text(fixed_source)
-    again = simulate(fixed, setup="make_deck")
+    again = simulate(fixed, setup="make_deck", params={"columns": 6})
     print(again.summary().splitlines()[0])
     if not again.ok:
         print("the fixed protocol still fails: stopping", file=sys.stderr)

@@ -28,7 +28,7 @@ SETUP = cell("02_failures_and_fixes.ipynb", "%load_ext praxis_lab")
 COLLECT = cell("02_failures_and_fixes.ipynb",
                "%%praxis simulate --setup make_deck\nasync def collect(")
 FORGOT_DEST = cell("02_failures_and_fixes.ipynb", "%%praxis simulate --setup forgot_dest")
-COPY = "%%praxis simulate --setup make_deck\nasync def copy_plate("
+COPY = "%%praxis simulate --setup make_deck --param columns=6\nasync def copy_plate("
 BROKEN_COPY, FIXED_COPY = (c for c in (cell("01_quickstart.ipynb", COPY + p) for p in (
     "lh: LiquidHandler, tips: TipRack, source: Plate, dest: Plate,\n"
     "                     volume: float = 150, columns: int = 6):\n"
