@@ -26,10 +26,12 @@ __all__ = ["TracedHandler"]
 
 
 def _shadow_apply(op: Op) -> None:
-    """The path's tip shadow follows the op (what PLR's tip trackers would show after it)."""
+    """The path's tip and liquid shadows follow the op (what PLR's trackers would show
+    after it)."""
     scope = current()
     if scope is not None and scope.hooks is not None:
         scope.hooks.shadow.apply(op)
+        scope.hooks.liquids.apply(op, scope.hooks.real_volume)
 
 
 class _Call:

@@ -3,8 +3,9 @@
 ``well.tracker.set_volume(...)`` / ``set_liquids`` / ``plate.set_well_volumes``,
 ``tip_rack.set_tip_state(...)`` / ``fill()`` / ``empty()`` and tip-spot tracker edits
 become ``state`` ops the simulator applies in order; the real labware is left untouched
-(it is shared by every explored path). Reading a volume tracker stops the path with a
-clear issue; whether a spot has a tip is answered by the path's
+(it is shared by every explored path). A volume read is answered by the path's
+:class:`~praxis_lab.trace.liquids.LiquidShadow` when a setup gave the start volumes (else
+it stops the path with a clear issue); whether a spot has a tip is answered by the path's
 :class:`~praxis_lab.trace.shadow.TipShadow`. Item lookups (``plate["A1:H1"]``,
 ``get_item("B3")``) are memoised: labware geometry does not change while tracing.
 
@@ -21,6 +22,7 @@ from typing import Any
 from praxis_lab import _plr
 from praxis_lab._ids import uid
 from praxis_lab.trace import machines
+from praxis_lab.trace.liquids import LiquidShadow
 from praxis_lab.trace.scope import Scope, entered, route
 from praxis_lab.trace.shadow import TipShadow
 from praxis_lab.trace.sym import concrete
@@ -64,6 +66,7 @@ class TrackerHooks:
         self.tracer_ref = tracer_ref
         self.binding = binding
         self.shadow = TipShadow()
+        self.liquids = LiquidShadow()  # answers volume reads only with a setup's volumes
         self.scope: Scope | None = None  # the scope these hooks answer (set on entering it)
         # lookups: (method, uid(labware), identifier) -> items, for this binding's labware
         self.memo: dict[tuple[Any, ...], Any] = binding.__dict__.setdefault("_item_memo", {})
@@ -102,15 +105,33 @@ class TrackerHooks:
         record_state(self.tracer_ref(), "set_volume", key, key=key,
                      volume=float(concrete(volume)),
                      max_volume=float(getattr(res, "max_volume", tracker.max_volume)))
+        self.liquids.set(tracker, float(concrete(volume)))
         return None
 
     def read_volume(self, original: Any, tracker: Any, *args: Any, **kwargs: Any) -> Any:
         if self.scope is not None and self.scope.real:
             return original(tracker, *args, **kwargs)
+        if self._knows_volume(tracker):  # the setup's volume and what the path did since
+            used = self.liquids.volume(tracker, self.real_volume)
+            return used if getattr(original, "__name__", "") != "get_free_volume" else \
+                float(tracker.max_volume) - used
         line, col = self.tracer_ref().where()
         raise _Bound(TraceIssue(
             "reads_state", f"the protocol reads the liquid tracker of {self._key(tracker)} "
             "while it is being simulated; pass volumes as parameters instead", line, col))
+
+    def _knows_volume(self, tracker: Any) -> bool:
+        """Whether the path's volume of ``tracker``'s container is known: a setup's
+        labware (the proposed deck's start volumes are what the check works out), every
+        op since followed."""
+        return not self.binding.proposed and not self.liquids.lost and \
+            self.binding.resource_of(tracker) is not None
+
+    @staticmethod
+    def real_volume(tracker: Any) -> float:
+        """The real tracker's volume (the setup's), read past the trace's route (PLR
+        0.2.2's ``get_used_volume``)."""
+        return float(tracker.pending_volume)
 
     # -- tip trackers ----------------------------------------------------------------
     def has_tip(self, getter: Any, tracker: Any) -> bool:
