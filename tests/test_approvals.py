@@ -18,11 +18,12 @@ from pylabrobot.liquid_handling import LiquidHandler
 from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
 from pylabrobot.plate_reading import PlateReader
 from pylabrobot.plate_reading.chatterbox import PlateReaderChatterboxBackend
-from pylabrobot.resources import Coordinate, TipRack
+from pylabrobot.resources import Coordinate, Plate, TipRack
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from test_runner import AS_REAL, BROKEN, copy_columns, make_setup, spy
 
+from praxis_lab import simulate
 from praxis_lab.cli import main
 from praxis_lab.execution import approvals, runner
 from praxis_lab.execution.policy import Policy, evaluate
@@ -30,6 +31,7 @@ from praxis_lab.execution.runner import Runner
 from praxis_lab.store import audit, db, frames
 from praxis_lab.store.audit import RequestError
 from praxis_lab.store.db import ApprovalResult, PolicyResult, ProtocolRun, RunRequest
+from praxis_lab.trace import limit
 
 
 class BenchRobot(LiquidHandlerChatterboxBackend):
@@ -254,16 +256,24 @@ def test_a_real_machine_on_the_deck_makes_the_run_real_and_is_bound_too(mem: Eng
                    request=failed.request_id)
 
 
-async def branchy(lh: LiquidHandler, tips: TipRack, a: int = 1, b: int = 1, c: int = 1,
-                  d: int = 1, e: int = 1, f: int = 1, g: int = 1, h: int = 1,
-                  i: int = 1) -> None:
-    """512 paths: more than the simulation explores (it stops at 256)."""
-    taken = 0
-    for flag in (a, b, c, d, e, f, g, h, i):
-        if flag > 0:
-            taken += 1
+async def slow_to_check(lh: LiquidHandler, tips: TipRack, work: int = 3_000_000) -> None:
+    """Pure Python work the simulation is not given time for (its budget is cut to
+    0.05 s below): the check stops at its time limit and is not complete."""
+    total = 0
+    for i in range(work):
+        total += i
     await lh.pick_up_tips(tips["A1"])
     await lh.drop_tips(tips["A1"])
+
+
+async def copy_up_to(lh: LiquidHandler, tips: TipRack, source: Plate, dest: Plate,
+                     columns: int = 2) -> None:
+    """Fails past the plate's 12 columns (tips["A13:H13"]), never with its default."""
+    for col in range(1, columns + 1):
+        await lh.pick_up_tips(tips[f"A{col}:H{col}"])
+        await lh.aspirate(source[f"A{col}:H{col}"], vols=[50.0] * 8)
+        await lh.dispense(dest[f"A{col}:H{col}"], vols=[50.0] * 8)
+        await lh.drop_tips(tips[f"A{col}:H{col}"])
 
 
 def _tips_only(backend: Any) -> dict[str, Any]:
@@ -272,25 +282,43 @@ def _tips_only(backend: Any) -> dict[str, Any]:
     return setup
 
 
-def test_an_incomplete_simulation_never_auto_approves_a_real_device(mem: Engine) -> None:
+def test_an_incomplete_simulation_never_auto_approves_a_real_device(
+        mem: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limit, "_BUDGET", [0.05])  # every simulation of this test
     setup = _tips_only(BenchRobot())
     received = spy(setup)
-    refused = runner.run(branchy, setup, db=mem)
+    refused = runner.run(slow_to_check, setup, db=mem)
     assert refused.status == "refused" and received == []
     assert refused.decision is not None
-    assert any(r.startswith("simulation_complete: the simulation is not complete (path_bound: "
-                            "more than 256 paths") for r in refused.decision.reasons)
-    human = runner.run(branchy, _tips_only(BenchRobot()), db=mem,
-                       override="every branch only counts; checked by hand")
+    assert any(r.startswith("simulation_complete: the simulation is not complete (timeout: ")
+               for r in refused.decision.reasons), refused.decision.reasons
+    human = runner.run(slow_to_check, _tips_only(BenchRobot()), db=mem,
+                       override="the loop only sums numbers; checked by hand")
     assert (human.status, human.mode) == ("completed", "real")
     assert human.decision is not None and human.decision.overridden
-    on_simulator = runner.run(branchy, _tips_only(LiquidHandlerChatterboxBackend()), db=mem)
+    on_simulator = runner.run(slow_to_check, _tips_only(LiquidHandlerChatterboxBackend()),
+                              db=mem)
     assert (on_simulator.status, on_simulator.mode) == ("completed", "mock")
     with Session(mem) as s:
         note = s.exec(select(PolicyResult.reason).where(
             PolicyResult.request_id == on_simulator.request_id,
             PolicyResult.rule == "simulation_complete")).one()
-    assert "not complete (path_bound" in note and "is a simulator" in note
+    assert "not complete (timeout" in note and "is a simulator" in note
+
+
+def test_a_real_device_run_is_gated_on_its_own_values_not_on_others_it_never_takes(
+        mem: Engine) -> None:
+    assert not simulate(copy_up_to).ok  # columns > 12 runs past the tip rack
+    setup = on(BenchRobot())
+    received = spy(setup)
+    done = runner.run(copy_up_to, setup, db=mem)  # the default, 2 columns
+    assert (done.status, done.mode) == ("completed", "real"), done.decision
+    assert len(received) == 8
+    past = runner.run(copy_up_to, on(BenchRobot()), params={"columns": 13}, db=mem)
+    assert past.status == "refused" and past.decision is not None
+    assert any("simulation_ok" in r for r in past.decision.reasons), past.decision.reasons
+    request = _request(mem, done.request_id)
+    assert request.payload["parameters"] == {}  # what was asked, as asked
 
 
 def test_a_real_devices_time_limit_is_the_estimate_from_past_calls_times_the_factor(

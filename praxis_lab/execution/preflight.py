@@ -185,10 +185,16 @@ def _check_binding(loaded: Any, objects: dict[str, Any], params: dict[str, Any])
 
 def _simulate(protocol: Any, loaded: Any, objects: dict[str, Any],
               params: dict[str, Any]) -> Any:
-    """A simulation on the setup's objects already built (the setup does not run again)."""
+    """A simulation of this run: on the setup's objects already built (the setup does not
+    run again), with the run's own values pinned, the defaults of those not given
+    included. The run takes one value of each, so a failure only another value would
+    meet (``columns > 12``) is not this run's; branches on anything else still fork."""
     try:
         from praxis_lab.pipeline import simulate
     except ImportError:
         return None
-    return simulate(protocol, setup=objects or None, params=params or None,
+    values = {p.name: p.default for p in loaded.info.params
+              if p.has_default and p.name not in objects}
+    values.update(params)
+    return simulate(protocol, setup=objects or None, params=values or None,
                     name=loaded.info.name)
