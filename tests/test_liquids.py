@@ -48,3 +48,15 @@ def test_after_a_96_head_op_a_read_is_not_answered():
             pass
         """, deck(src={f"{r}{c}": 50 for r in "ABCDEFGH" for c in range(1, 13)}))
     assert not r.complete and r.issues[0].kind == "reads_state" and r.issues[0].line == 4
+
+
+def test_volumes_given_as_a_generator_are_left_for_plr_to_read_once():
+    r = run("""
+        await lh.pick_up_tips(tips["A1:B1"])
+        await lh.aspirate(src["A1:B1"], vols=(v for v in [10, 10]))
+        await lh.dispense(dst["A1:B1"], vols=[10, 10])
+        if src["A1"][0].tracker.get_used_volume() > 5:
+            pass
+        """, deck(src={"A1:B1": 50}))
+    assert not r.failure_modes  # the aspirate still has its two volumes
+    assert not r.complete and r.issues[0].kind == "reads_state" and r.issues[0].line == 5

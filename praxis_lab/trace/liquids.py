@@ -66,16 +66,21 @@ class LiquidShadow:
             return
 
     def _liquid(self, op: Op, sign: float, read: Callable[[Any], float]) -> None:
-        resources = list(concrete(op.args["resources"]))
-        vols = [float(v) for v in concrete(op.args["vols"])]
+        resources, vols = concrete(op.args["resources"]), concrete(op.args["vols"])
+        if not isinstance(resources, list | tuple) or not isinstance(vols, list | tuple):
+            self.lost = True  # (a generator is PLR's to read once, not the shadow's)
+            return
+        resources, vols = list(resources), [float(v) for v in vols]
         if len({uid(r) for r in resources}) == 1:  # one container for every channel
             resources = resources[:1] * len(vols)
         for res, vol in zip(resources, vols, strict=False):
             self._change(res, sign * vol, read)
 
     def _transfer(self, op: Op, read: Callable[[Any], float]) -> None:
-        targets = list(concrete(op.args["targets"]))
-        vols = concrete(op.args.get("target_vols"))
+        targets, vols = concrete(op.args["targets"]), concrete(op.args.get("target_vols"))
+        if not isinstance(targets, list | tuple) or not isinstance(vols, list | tuple | None):
+            self.lost = True
+            return
         if vols is None:
             ratios = concrete(op.args.get("ratios")) or [1] * len(targets)
             source_vol = float(concrete(op.args["source_vol"]))
