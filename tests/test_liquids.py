@@ -60,3 +60,4 @@ def test_volumes_given_as_a_generator_are_left_for_plr_to_read_once():
         """, deck(src={"A1:B1": 50}))
     assert not r.failure_modes  # the aspirate still has its two volumes
     assert not r.complete and r.issues[0].kind == "reads_state" and r.issues[0].line == 5
+

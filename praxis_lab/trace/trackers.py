@@ -6,8 +6,11 @@ become ``state`` ops the simulator applies in order; the real labware is left un
 (it is shared by every explored path). A volume read is answered by the path's
 :class:`~praxis_lab.trace.liquids.LiquidShadow` when a setup gave the start volumes (else
 it stops the path with a clear issue); whether a spot has a tip is answered by the path's
-:class:`~praxis_lab.trace.shadow.TipShadow`. Item lookups (``plate["A1:H1"]``,
-``get_item("B3")``) are memoised: labware geometry does not change while tracing.
+:class:`~praxis_lab.trace.shadow.TipShadow`. A child assigned to or taken off the setup's
+labware (``plate.assign_child_resource(lid)``, ``carrier[0] = plate``) stops the path
+unchecked: that labware is shared by every path and kept for the next simulation. Item
+lookups (``plate["A1:H1"]``, ``get_item("B3")``) are memoised: labware geometry does not
+change while tracing.
 
 Each answer is a method of :class:`TrackerHooks`, reached through the routes of
 :mod:`praxis_lab.trace.scope`: only code inside the trace's scope gets them.
@@ -16,6 +19,7 @@ Each answer is a method of :class:`TrackerHooks`, reached through the routes of
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -44,10 +48,30 @@ _ROUTES = (
 )
 
 
+_CHANGES = ("assign_child_resource", "unassign_child_resource")
+
+
+@functools.cache
+def _tree_changers() -> tuple[tuple[type, str], ...]:
+    """PLR's resource classes that define how a child is assigned or unassigned (each
+    override is routed: the outermost call is the one answered)."""
+    found, todo, seen = [], [_plr.PLR["Resource"]], set()
+    while todo:
+        cls = todo.pop()
+        found += [(cls, attr) for attr in _CHANGES if attr in cls.__dict__]
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                todo.append(sub)
+    return tuple(found)
+
+
 def install() -> None:
     """Route the attributes a trace answers (once per process; cheap afterwards)."""
     for cls_name, attr, hook in _ROUTES:
         route(_plr.PLR[cls_name], attr, hook)
+    for cls, attr in _tree_changers():
+        route(cls, attr, "change_tree")
     machines.install()
 
 
@@ -132,6 +156,31 @@ class TrackerHooks:
         """The real tracker's volume (the setup's), read past the trace's route (PLR
         0.2.2's ``get_used_volume``)."""
         return float(tracker.pending_volume)
+
+    # -- the deck's tree ------------------------------------------------------------
+    def change_tree(self, original: Any, res: Any, *args: Any, **kwargs: Any) -> Any:
+        """A child assigned to (or taken off) the setup's labware inside the protocol: the
+        labware is shared by every path checked (and kept for the next simulation), so
+        the path stops unchecked rather than change it. Labware the protocol makes
+        itself is built as usual."""
+        if (self.scope is not None and self.scope.real) or not self._bound_tree(res):
+            return original(res, *args, **kwargs)
+        line, col = self.tracer_ref().where()
+        name = getattr(res, "name", type(res).__name__)
+        raise _Bound(TraceIssue(
+            "reads_state", f"the protocol changes the deck while it is being simulated "
+            f"({original.__name__} on {name}); assign labware in the setup, move it with "
+            "lh.move_plate / lh.move_lid", line, col))
+
+    def _bound_tree(self, res: Any) -> bool:
+        """Whether ``res`` belongs to the setup's deck or labware."""
+        roots = self.__dict__.get("_roots")
+        if roots is None:
+            values = [self.binding.deck, *self.binding.objects.values()]
+            flat = [v for x in values for v in (x if isinstance(x, list | tuple) else [x])]
+            roots = self.__dict__["_roots"] = {uid(v) for v in flat if v is not None}
+        root = res.get_root() if hasattr(res, "get_root") else res
+        return uid(root) in roots
 
     # -- tip trackers ----------------------------------------------------------------
     def has_tip(self, getter: Any, tracker: Any) -> bool:
