@@ -51,6 +51,17 @@ def test_missing_arguments_are_named_in_pythons_words():
         spec_of("aspirate", aspirate).bind((), {})
 
 
+def test_an_unknown_keyword_is_named_before_the_argument_it_leaves_missing():
+    # Python's order: set_angle(angle=10) is "unexpected keyword 'angle'", not "missing"
+    async def set_angle(absolute_angle):
+        """Set the angle."""
+
+    with pytest.raises(BindError, match=r"got an unexpected keyword argument 'angle'$"):
+        spec_of("set_angle", set_angle).bind((), {"angle": 10})
+    with pytest.raises(TypeError, match="unexpected keyword argument 'angle'"):
+        set_angle(angle=10)  # type: ignore[call-arg]
+
+
 def test_a_spec_knows_required_parameters_the_var_keyword_and_the_summary():
     spec = spec_of("aspirate", aspirate)
     assert spec.required == ("resources", "vols")

@@ -94,6 +94,9 @@ class OpSpec:
                 bound[key] = value
             else:
                 extra[key] = value
+        if extra and vk is None:  # Python refuses an unknown keyword before a missing one
+            key = next(iter(extra))
+            raise BindError(f"{self.name}() got an unexpected keyword argument '{key}'")
         missing = [name for name in plan.required if name not in bound]
         if missing:
             quoted = " and ".join(repr(m) for m in missing)
@@ -101,9 +104,6 @@ class OpSpec:
                 f"{self.name}() missing {len(missing)} required argument"
                 f"{'s' if len(missing) > 1 else ''}: {quoted}"
             )
-        if extra and vk is None:
-            key = next(iter(extra))
-            raise BindError(f"{self.name}() got an unexpected keyword argument '{key}'")
         for name, default in plan.defaults:
             if name not in bound:
                 bound[name] = default
