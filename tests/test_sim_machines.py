@@ -134,3 +134,56 @@ def test_machine_kinds_and_catalogues_come_from_the_installed_plr():
     assert "wavelength" in {p.name for p in machines.machine_catalogue(
         "PlateReader")["read_absorbance"].params}
     assert machines.machine_type("Scale") is not None  # another PLR machine: traced as is
+
+
+def _cold_block_setup() -> dict[str, Any]:
+    from pylabrobot.temperature_controlling import (
+        TemperatureController,
+        TemperatureControllerChatterboxBackend,
+    )
+
+    lh = _plr.new_handler()
+    car = _plr.labware("PLT_CAR_L5AC_A00", "car")
+    car[0] = plate = _plr.labware("cor_96_wellplate_360uL_Fb", "plate")
+    lh.deck.assign_child_resource(car, rails=14)
+    block = TemperatureController(name="block", size_x=190, size_y=90, size_z=84,
+                                  backend=TemperatureControllerChatterboxBackend(),
+                                  child_location=COORD(33, 2, 84))
+    lh.deck.assign_child_resource(block, location=COORD(1030, 0, 0))
+    return {"lh": lh, "plate": plate, "block": block}
+
+
+def test_a_plate_taken_off_by_hand_onto_a_machine_is_on_the_deck_and_the_setup_untouched():
+    objects = _cold_block_setup()
+    r = sim("    plate.unassign()\n    block.assign_child_resource(plate)\n"
+            "    await lh.move_plate(plate, Coordinate(400, 120, 0))\n",
+            params="plate: Plate, block: TemperatureController", setup=lambda: objects)
+    assert r.ok, r.summary()  # no not_on_deck: the plate is on the block, beside the deck
+    steps = [s.get("moves", {}).get("plate") for s in r.timeline["steps"]]
+    assert steps[0] is None and steps[1]["at"] == "block"
+    assert objects["plate"].parent is objects["lh"].deck.get_resource("car").sites[0]
+
+
+def test_a_plate_put_on_a_machine_by_hand_while_still_on_the_deck_is_plr_s_value_error():
+    r = sim("    block.assign_child_resource(plate)\n",
+            params="plate: Plate, block: TemperatureController", setup=_cold_block_setup)
+    assert kinds(r) == [("wrong_resource", 6)]
+    mode = r.failure_modes[0]
+    assert mode.data["plr_error"] == "ValueError" and "already assigned to deck" in mode.message
+    assert mode.fixes[0]["description"] == "take it off the deck first: plate.unassign()"
+
+
+def test_a_method_of_another_machine_kind_suggests_this_kind_s_own():
+    assert machines.closest_machine_methods("Thermocycler", "wait_for_temperature")[0] == \
+        "wait_for_block"
+    assert machines.closest_machine_methods("PlateReader", "open_lid")[0] == "open"
+
+
+def test_a_machine_a_plate_goes_into_is_required_even_when_its_only_call_is_refused():
+    r = sim("    await lh.move_plate(plate, reader)\n"
+            "    await reader.read_fluorescence(excitation=485, emission=528, focal_height=9)\n")
+    assert kinds(r) == [("bad_arguments", 7)]
+    assert [m["name"] for m in r.requirements["machines"]] == ["reader"]
+    fix = r.failure_modes[0].fixes[0]["description"]
+    assert fix == ("read_fluorescence() takes excitation_wavelength=, not excitation=, "
+                   "emission_wavelength=, not emission=")

@@ -286,6 +286,12 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "read_od": ("read_absorbance",), "set_temp": ("set_temperature",),
     "load_plate": ("load",), "unload_plate": ("unload",), "centrifuge": ("spin",),
     "set_lid_temp": ("set_lid_temperature",), "run_pcr": ("run_pcr_profile",),
+    # a method of another machine kind: a temperature controller's on a thermocycler, a
+    # thermocycler's lid on a plate reader's drawer and back
+    "wait_for_temperature": ("wait_for_block",),
+    "get_temperature": ("get_block_current_temperature",), "deactivate": ("deactivate_block",),
+    "open_lid": ("open",), "close_lid": ("close",), "open": ("open_lid",),
+    "close": ("close_lid",),
 }
 
 

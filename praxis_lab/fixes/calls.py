@@ -213,6 +213,8 @@ def bad_arguments(f: Failure) -> list[Fix]:
                     f"(source_vol={param})", line, m, param, "source_vol", 99)] if param else []
     if "missing 1 required argument: 'vols'" in str(d.get("error", "")):
         return misspelt_keyword(f, "vols") or missing_vols(f)
+    if d.get("receiver_type") in machines.KINDS:  # a keyword a machine's front end refuses
+        return machine_arguments(f)
     return []
 
 
@@ -239,6 +241,9 @@ def _lengths(f: Failure) -> list[Fix]:
 
 def wrong_resource(f: Failure) -> list[Fix]:
     d = f.d
+    if d.get("unassign"):  # a plate put on a machine by hand while still on the deck
+        return [Fix("insert_before", f"take it off the deck first: {d['unassign']}", f.line,
+                    new=f"{d['unassign']}\n")]
     if d.get("fix") in ("wrap", "flatten"):
         return _reshaped(f)
     if "not subscriptable" in str(d.get("raised", "")):

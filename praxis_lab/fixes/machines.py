@@ -85,8 +85,16 @@ def _plate_variable(f: Any, plate: Any) -> str | None:
 
 
 def site_occupied(f: Any) -> list[Fix]:
-    """Move the plate in the way back to where it started (free now) first."""
+    """Move the plate in the way back to where it started (free now) first; for a full
+    centrifuge bucket, turn the rotor to the free one; for an incubator site that is taken,
+    the smallest free one."""
     d, names = f.d, _names(f)
+    if d.get("smallest") and f.m == "take_in_plate":  # a taken site: a free one instead
+        return [Fix("replace_arg", "take it into the smallest free site: site=\"smallest\"",
+                    f.line, f.m, '"smallest"', "site", 0)]
+    if d.get("insert") and d.get("machine") in names:  # a centrifuge's other bucket is free
+        return [Fix("insert_before", f"{d['insert'][0].removeprefix('await ')} before line "
+                    f"{f.line}", f.line, new=f"{d['insert'][0]}\n")]
     occupant, home = d.get("occupant"), d.get("occupant_home")
     if occupant not in names or not home or f.lh not in names:
         return []
@@ -222,12 +230,16 @@ def out_of_range(f: Any) -> list[Fix]:
 # front end's signature before one is offered).
 _KEYWORDS = {"time": "duration", "seconds": "duration", "duration_s": "duration",
              "rpm": "speed", "temp": "temperature", "celsius": "temperature",
-             "wavelength_nm": "wavelength", "angle": "absolute_angle"}
+             "wavelength_nm": "wavelength", "angle": "absolute_angle",
+             "relative": "relative_angle", "excitation": "excitation_wavelength",
+             "emission": "emission_wavelength", "ex_wavelength": "excitation_wavelength",
+             "em_wavelength": "emission_wavelength", "cycles": "num_cycles"}
 
 
 def backend_keyword(f: Any) -> list[Fix]:
-    """A keyword the backend refuses, renamed to the front end's own (``time=`` →
-    ``duration=``), when the front end has it and the call does not pass it already."""
+    """The keywords the backend or the front end refuses, renamed to the front end's own
+    (``time=`` → ``duration=``, ``excitation=`` → ``excitation_wavelength=``), where the
+    front end has them and the call does not pass them already."""
     kind = f.d.get("receiver_type")
     spec = plr_machines.machine_catalogue(kind).get(f.m) if kind else None
     if spec is None:
@@ -238,12 +250,14 @@ def backend_keyword(f: Any) -> list[Fix]:
                 isinstance(node.func, ast.Attribute) and node.func.attr == f.m):
             continue
         given = {k.arg for k in node.keywords}
-        for kw in node.keywords:
-            new = _KEYWORDS.get(kw.arg or "")
-            if new in params and new not in given:
-                call = ast.unparse(node).replace(f"{kw.arg}=", f"{new}=", 1)
-                return [Fix("replace_call", f"{f.m}() takes {new}=, not {kw.arg}=", f.line,
-                            f.m, call)]
+        renamed = [(kw.arg, _KEYWORDS[kw.arg]) for kw in node.keywords if kw.arg in _KEYWORDS
+                   and _KEYWORDS[kw.arg] in params and _KEYWORDS[kw.arg] not in given]
+        if renamed:
+            call = ast.unparse(node)
+            for old, new in renamed:
+                call = call.replace(f"{old}=", f"{new}=", 1)
+            said = ", ".join(f"{new}=, not {old}=" for old, new in renamed)
+            return [Fix("replace_call", f"{f.m}() takes {said}", f.line, f.m, call)]
     return []
 
 

@@ -218,12 +218,14 @@ def device_requirements(contexts: list[Any], binding: Any) -> dict[str, Any]:
         for plate, key in dev.initial.items():
             if isinstance(dev.objects.get(plate), _P["Plate"]):
                 starts.setdefault(plate, (dev.objects.get(key), key))
-            for machine in (dev.objects.get(key),):
-                found = machine
-                while found is not None and not plr_machines.is_machine(found):
-                    found = getattr(found, "parent", None)
-                if found is not None:
-                    used.setdefault(str(binding.key(found)), set())
+        # the places plates start on or are put on (a reader a plate goes into is needed
+        # even when its only call is refused)
+        for key in {*dev.initial.values(), *dev.holds}:
+            found = dev.objects.get(key) if key is not None else None
+            while found is not None and not plr_machines.is_machine(found):
+                found = getattr(found, "parent", None)
+            if found is not None:
+                used.setdefault(str(binding.key(found)), set())
     entries = {e["parameter"] or e["name"]: e for e in machine_entries(binding)}
     machines = []
     for name in sorted(set(used) - {"asyncio"}):

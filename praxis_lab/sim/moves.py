@@ -21,8 +21,9 @@ from typing import Any
 from praxis_lab import _plr
 from praxis_lab._plr import machines as plr_machines
 from praxis_lab.sim.context import _P, Context
+from praxis_lab.sim.machine_checks import move_hint
 
-__all__ = ["MOVE_RULES", "check_no_lid"]
+__all__ = ["MOVE_RULES", "assign_by_hand", "check_no_lid"]
 
 
 def _machine_kind(res: Any) -> str | None:
@@ -123,6 +124,24 @@ def _move(ctx: Context, res: Any, to: Any) -> None:
         ctx.devices.move(res, f"deck@({to.x:g}, {to.y:g})")
     else:
         ctx.devices.move(res, to)
+
+
+def assign_by_hand(ctx: Context, res: Any, machine: Any) -> bool:
+    """``reader.assign_child_resource(plate)`` in the protocol (a plate put on a machine by
+    hand): PLR 0.2.2 first asks the deck whether a resource of that name is on it already,
+    and one that was never taken off (``plate.unassign()``) is: ``ValueError: Resource
+    'plate' already assigned to deck``. A machine off the deck only checks its own tree."""
+    place = ctx.devices.place_of(res)
+    if place is None or not ctx.binding.on_deck(machine) or not ctx.binding.on_deck(res):
+        return True
+    name, key = ctx.key(res), ctx.op.receiver
+    ctx.fail("wrong_resource", f"assign {name} to {key} while it is still on {place}: PLR "
+             f"refuses a resource already on the deck (ValueError: Resource "
+             f"'{getattr(res, 'name', name)}' already assigned to deck); take it off first "
+             f"with {name}.unassign(), or move it with {move_hint(ctx, name, key)}",
+             [name, key], plr_error="ValueError", expected="a resource off the deck",
+             given=place, unassign=f"{name}.unassign()")
+    return False
 
 
 def move_plate(ctx: Context) -> None:

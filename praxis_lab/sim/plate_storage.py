@@ -112,9 +112,16 @@ def _load(ctx: Context) -> None:
         return
     there = dev.occupant(bucket)
     if there is not None:
+        centrifuge = loader.centrifuge
+        free = [b for b in ("bucket1", "bucket2") if getattr(centrifuge, b, None) is not None
+                and dev.occupant(getattr(centrifuge, b)) is None]
+        turn = f"await {ctx.key(centrifuge)}.go_to_{free[0]}()" if free else None
         ctx.fail("site_occupied", f"load {ctx.key(plate)} into {ctx.key(bucket)}, which "
-                 f"already holds {there}; unload it first", [ctx.key(plate), ctx.key(bucket)],
-                 plr_error="BucketHasPlateError", site=ctx.key(bucket), occupant=there)
+                 f"already holds {there}; " + (f"turn the rotor to the free bucket first: "
+                                               f"{turn}" if turn else "unload it first"),
+                 [ctx.key(plate), ctx.key(bucket)], plr_error="BucketHasPlateError",
+                 site=ctx.key(bucket), occupant=there, machine=ctx.key(centrifuge),
+                 insert=[turn] if turn else [])
         return
     if backend_ok(ctx):
         dev.move(plate, bucket)
@@ -208,7 +215,7 @@ def _take_in(ctx: Context) -> None:
     elif isinstance(site, _P["Resource"]) and site not in free:
         ctx.fail("site_occupied", f"take {ctx.key(plate)} into {ctx.key(site)}, which is not "
                  "free (or too low) for it; use site='smallest'", [ctx.key(site)],
-                 plr_error="ValueError", site=ctx.key(site))
+                 plr_error="ValueError", site=ctx.key(site), smallest=bool(free))
         return
     elif not isinstance(site, _P["Resource"]):
         ctx.fail("bad_arguments", f"site must be a PlateHolder, 'random' or 'smallest', got "

@@ -39,6 +39,7 @@ from praxis_lab._plr import machines as plr_machines
 from praxis_lab.deck.binding import Binding, is_unresolved
 from praxis_lab.deck.places import place
 from praxis_lab.sim import machines as machine_rules
+from praxis_lab.sim import moves
 from praxis_lab.sim.context import Context
 from praxis_lab.sim.failures import plr_checks, plr_error
 from praxis_lab.sim.rules import RULES
@@ -302,7 +303,8 @@ def _clear_head(ctx: Context) -> None:
 def _place(ctx: Context) -> None:
     """``reader.assign_child_resource(plate)`` in the protocol: the plate is there now."""
     res = ctx.op.args.get("resource")
-    if hasattr(res, "get_root") and ctx.op.machine is not None:
+    if hasattr(res, "get_root") and ctx.op.machine is not None and \
+            moves.assign_by_hand(ctx, res, ctx.op.machine):
         ctx.devices.move(res, ctx.op.machine)
 
 

@@ -136,6 +136,28 @@ def _remember(machine: TracedMachine, method: str, bound: dict[str, Any]) -> Non
         shadow["lid_open"] = method == "open_lid"
     elif method in ("set_angle", "tilt"):
         shadow["angle"] = _number(bound.get("absolute_angle", bound.get("relative_angle")))
+    elif method in ("fetch_plate_to_loading_tray", "take_in_plate"):
+        shadow["stored"] = False  # its sites are no longer the setup's
+
+
+def _site_by_plate_name(machine: TracedMachine) -> Callable[[Any], Any] | None:
+    """``incubator.get_site_by_plate_name(name)`` before the path fetches or takes in any
+    plate: the setup's site of that plate (a plain lookup of the racks the setup filled),
+    else None (the live state: the path stops)."""
+    if machine._shadow.get("stored") is False:
+        return None
+
+    def lookup(plate_name: Any) -> Any:
+        name = concrete(plate_name)
+        for rack in getattr(machine._real, "racks", None) or []:
+            for site in getattr(rack, "sites", {}).values():
+                if site.resource is not None and site.resource.name == name:
+                    return site
+        line, col = machine._tracer.where()
+        raise _Bound(TraceIssue(
+            "reads_state", f"{machine._name}.get_site_by_plate_name({name!r}): no site of the "
+            "setup holds a plate of that name", line, col))
+    return lookup
 
 
 class _MachineCall:
@@ -235,6 +257,8 @@ class TracedMachine:
             return _StateCall(self, name)
         if name == "setup_finished":
             return True  # the run sets every machine up before the protocol starts
+        if name == "get_site_by_plate_name" and _site_by_plate_name(self) is not None:
+            return _site_by_plate_name(self)
         if name in plr_machines.state_reads(kind):
             if name == "absolute_angle" and self._shadow.get("angle") is not None:
                 return self._shadow["angle"]

@@ -45,6 +45,7 @@ _ROUTES = (
     ("TipRack", "set_tip_state", "set_tip_state"),
     ("ItemizedResource", "__getitem__", "getitem"),
     ("ItemizedResource", "get_item", "get_item"),
+    ("Resource", "unassign", "unassign"),
 )
 
 
@@ -212,6 +213,18 @@ class TrackerHooks:
             key = self.binding.key(spot)
             record_state(self.tracer_ref(), "set_tip", key, key=key, has_tip=bool(has))
             self.shadow.spots[uid(spot.tracker)] = bool(has)
+
+    # -- the deck tree ---------------------------------------------------------------
+    def unassign(self, original: Any, res: Any) -> None:
+        """``plate.unassign()`` (taking a plate off by hand, to put it on a machine with
+        its ``assign_child_resource``): a ``state`` op; the setup's deck is left as it is
+        (every explored path shares it). Labware the protocol made itself is unassigned."""
+        real = self.scope is not None and self.scope.real
+        if real or res.parent is None or not self.binding.on_deck(res):
+            return original(res)  # type: ignore[no-any-return]
+        key = self.binding.key(res)
+        record_state(self.tracer_ref(), "unassign_child_resource", key, resource=res)
+        return None
 
     # -- item lookups ----------------------------------------------------------------
     def getitem(self, original: Any, res: Any, identifier: Any) -> Any:
