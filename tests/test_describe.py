@@ -48,3 +48,11 @@ def test_the_memo_gives_symbols_numbers_and_resources_like_describe():
         "src[A1]", "src[B1]"]
     assert d.resources({"resources": wells[0], "target": [wells[1], wells[0]]}) == [
         "src[A1]", "src[B1]"]
+
+
+def test_an_object_without_a_repr_of_its_own_reads_the_same_on_every_run():
+    gen = (v for v in [10, 10])
+    text = describe(gen, str)
+    assert text == "<generator object test_an_object_without_a_repr_of_its_own_reads_the_" \
+        "same_on_every_run.<locals>.<genexpr>>"
+    assert Describer(str).text(object()) == "<object object>"

@@ -69,7 +69,10 @@ def describe(value: Any, key: Any) -> str:
         return "[" + ", ".join(inner) + "]"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return repr(value)
+    return _ADDRESS.sub("", repr(value))  # a report reads the same on every run
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")  # the default repr's memory address
 
 
 # Values whose text needs no resource keys: answered without ``describe``.
