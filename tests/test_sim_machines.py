@@ -187,3 +187,25 @@ def test_a_machine_a_plate_goes_into_is_required_even_when_its_only_call_is_refu
     fix = r.failure_modes[0].fixes[0]["description"]
     assert fix == ("read_fluorescence() takes excitation_wavelength=, not excitation=, "
                    "emission_wavelength=, not emission=")
+
+
+def test_gathered_machine_calls_are_traced_in_turn_and_their_times_add_up():
+    r = sim("    await lh.move_plate(plate, hs)\n"
+            "    await asyncio.gather(hs.shake(speed=600, duration=60), asyncio.sleep(30))\n"
+            "    await lh.move_plate(plate, reader)\n",
+            params="plate: Plate, hs: HeaterShaker, reader: PlateReader")
+    assert r.ok, r.summary()
+    assert [op.method_name for op in r.graph.operations] == ["move_plate", "shake", "sleep",
+                                                             "move_plate"]
+    assert r.duration_s == 90.0  # in turn: an upper bound of running them together
+
+
+def test_get_plate_answers_the_plate_the_path_put_in_the_reader():
+    r = sim("    await lh.move_plate(plate, reader)\n"
+            "    assert reader.get_plate() is plate\n"
+            "    await reader.read_absorbance(wavelength=600)\n")
+    assert r.ok and r.complete, r.summary()
+    moved_out = sim("    await lh.move_plate(plate, reader)\n"
+                    "    await lh.move_plate(plate, Coordinate(400, 120, 0))\n"
+                    "    found = reader.get_plate()\n")
+    assert [(i.kind, i.line) for i in moved_out.issues] == [("reads_state", 8)]

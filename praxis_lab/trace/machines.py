@@ -140,6 +140,26 @@ def _remember(machine: TracedMachine, method: str, bound: dict[str, Any]) -> Non
         shadow["stored"] = False  # its sites are no longer the setup's
 
 
+def _held(machine: TracedMachine) -> Any:
+    """The plate a reader holds on this path (``reader.get_plate()``): the setup's, then
+    what the path's moves put on it or took off it; None when it holds none (PLR raises
+    there: the path stops)."""
+    real = machine._real
+    plate = getattr(real, "resource", None)
+    for op in machine._tracer.ops:
+        moved = op.args.get("plate", op.args.get("resource")) if op.method in (
+            "move_plate", "move_resource", "assign_child_resource",
+            "unassign_child_resource") else None
+        if moved is None:
+            continue
+        to = op.machine if op.method == "assign_child_resource" else op.args.get("to")
+        if to is real:
+            plate = moved
+        elif moved is plate:
+            plate = None
+    return plate
+
+
 def _site_by_plate_name(machine: TracedMachine) -> Callable[[Any], Any] | None:
     """``incubator.get_site_by_plate_name(name)`` before the path fetches or takes in any
     plate: the setup's site of that plate (a plain lookup of the racks the setup filled),
@@ -259,6 +279,8 @@ class TracedMachine:
             return True  # the run sets every machine up before the protocol starts
         if name == "get_site_by_plate_name" and _site_by_plate_name(self) is not None:
             return _site_by_plate_name(self)
+        if name == "get_plate" and _held(self) is not None:
+            return lambda: _held(self)
         if name in plr_machines.state_reads(kind):
             if name == "absolute_angle" and self._shadow.get("angle") is not None:
                 return self._shadow["angle"]

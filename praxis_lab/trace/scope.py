@@ -1,11 +1,12 @@
 """The trace context: what the code running *here* is tracing, and nothing anywhere else.
 
-While a protocol is traced, PLR's trackers, its item lookups and ``asyncio.sleep`` answer
-it differently: a volume set by the protocol is recorded instead of stored, a sleep takes
-no time. Those answers live in a :class:`Scope` held by a :class:`contextvars.ContextVar`,
-so they belong to the tracing thread (and the coroutine it drives) only. A run on a worker
-thread, or an asyncio task created outside the trace, sees PLR and asyncio exactly as they
-are, at every moment, even while the main thread traces.
+While a protocol is traced, PLR's trackers, its item lookups, ``asyncio.sleep`` and
+``asyncio.gather`` answer it differently: a volume set by the protocol is recorded instead
+of stored, a sleep takes no time, gathered calls run in turn. Those answers live in a
+:class:`Scope` held by a :class:`contextvars.ContextVar`, so they belong to the tracing
+thread (and the coroutine it drives) only. A run on a worker thread, or an asyncio task
+created outside the trace, sees PLR and asyncio exactly as they are, at every moment, even
+while the main thread traces.
 
 The attributes that can answer a trace are *routed* once (:func:`route`): each becomes a
 small dispatcher that calls the original unless the caller is inside a scope with hooks,
@@ -181,3 +182,31 @@ async def _sleep(delay: float, result: Any = None) -> Any:
 
 _sleep.praxis_original = _real_sleep  # type: ignore[attr-defined]
 asyncio.sleep = _sleep  # type: ignore[assignment]  # routed once: the real one outside a trace
+
+_real_gather: Callable[..., Any] = getattr(asyncio.gather, "praxis_original", asyncio.gather)
+
+
+async def _in_turn(aws: tuple[Any, ...], return_exceptions: bool) -> list[Any]:
+    results = []
+    for aw in aws:
+        try:
+            results.append(await aw)
+        except Exception as exc:  # gather's return_exceptions=True
+            if not return_exceptions:
+                raise
+            results.append(exc)
+    return results
+
+
+@functools.wraps(_real_gather)
+def _gather(*aws: Any, return_exceptions: bool = False) -> Any:
+    """``asyncio.gather``: inside a trace the calls are traced one after the other (no
+    event loop runs there; the clock adds their times, an upper bound of running them
+    together); the real one everywhere else."""
+    if _SCOPE.get() is None:
+        return _real_gather(*aws, return_exceptions=return_exceptions)
+    return _in_turn(aws, return_exceptions)
+
+
+_gather.praxis_original = _real_gather  # type: ignore[attr-defined]
+asyncio.gather = _gather  # type: ignore[assignment]
