@@ -265,7 +265,7 @@ def machine_arguments(f: Any) -> list[Fix]:
     """``bad_arguments`` on a machine call: a keyword its backend refuses renamed, or one
     value per zone where the protocol gave one temperature for more zones."""
     if "zones" not in f.d:
-        return backend_keyword(f)
+        return backend_keyword(f) or _take_in_site(f)
     arg, zones = f.d.get("arg"), f.d["zones"]
     given = _call_arg(f, arg, 0) if isinstance(arg, str) else None
     try:
@@ -280,6 +280,15 @@ def machine_arguments(f: Any) -> list[Fix]:
     return [Fix("replace_arg", f"{arg}={new}: {machine} has {zones} zone"
                 f"{'s' if zones > 1 else ''}, and every value given was {values[0]!r}",
                 f.line, f.m, new, arg, 0)]
+
+
+def _take_in_site(f: Any) -> list[Fix]:
+    """``incubator.take_in_plate()`` without a site: the smallest free one, as the
+    incubator's own choice (``"smallest"``)."""
+    if f.m != "take_in_plate" or "'site'" not in str(f.d.get("error", "")):
+        return []
+    return [Fix("replace_arg", 'take it into the smallest free site: site="smallest"', f.line,
+                f.m, '"smallest"', "site", 0)]
 
 
 def resource_fixes(f: Any) -> list[Fix]:

@@ -150,6 +150,9 @@ class Replay:
             return None
         if op.bind_error is not None:
             ctx.fail("bad_arguments", f"{op.bind_error}", [], error=op.bind_error)
+            if op.receiver_type not in ("LiquidHandler", "asyncio", "state"):
+                machine_rules.assume_done(ctx, op)  # what follows is no consequence of it
+                return state.commit()
             return None
         rule = _rule_of(op)
         if op.receiver_type != "LiquidHandler":
