@@ -70,9 +70,9 @@ def test_a_chatterbox_takes_any_speed_so_nothing_is_out_of_range_on_it():
 
 
 def test_reading_a_machine_s_live_state_stops_the_path_with_a_clear_issue():
-    r = sim("    plate_now = reader.get_plate()\n")
+    r = sim("    plate_now = reader.resource\n")
     issue = r.issues[0]
-    assert (issue.kind, issue.line) == ("reads_state", 6) and "reader.get_plate" in issue.message
+    assert (issue.kind, issue.line) == ("reads_state", 6) and "reader.resource" in issue.message
 
 
 def test_a_plate_moved_to_a_coordinate_is_on_the_deck_there():
@@ -200,7 +200,7 @@ def test_gathered_machine_calls_are_traced_in_turn_and_their_times_add_up():
     assert r.duration_s == 90.0  # in turn: an upper bound of running them together
 
 
-def test_get_plate_answers_the_plate_the_path_put_in_the_reader():
+def test_get_plate_answers_the_plate_the_path_put_in_the_reader_and_fails_on_an_empty_one():
     r = sim("    await lh.move_plate(plate, reader)\n"
             "    assert reader.get_plate() is plate\n"
             "    await reader.read_absorbance(wavelength=600)\n")
@@ -208,4 +208,5 @@ def test_get_plate_answers_the_plate_the_path_put_in_the_reader():
     moved_out = sim("    await lh.move_plate(plate, reader)\n"
                     "    await lh.move_plate(plate, Coordinate(400, 120, 0))\n"
                     "    found = reader.get_plate()\n")
-    assert [(i.kind, i.line) for i in moved_out.issues] == [("reads_state", 8)]
+    assert kinds(moved_out) == [("no_plate", 8)]  # PLR's NoPlateError
+    assert moved_out.failure_modes[0].data["plr_error"] == "NoPlateError"

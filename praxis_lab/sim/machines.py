@@ -52,6 +52,16 @@ def _read(ctx: Context) -> None:
     backend_ok(ctx)
 
 
+def _get_plate(ctx: Context) -> None:
+    reader = machine_of(ctx)
+    if ctx.devices.occupant(reader) is None:
+        name = ctx.op.receiver
+        plate = ctx.devices.last_plate()
+        ctx.fail("no_plate", f"get_plate() on {name}, which holds no plate; move one onto it "
+                 f"first: {move_hint(ctx, plate, name)}", [name], plr_error="NoPlateError",
+                 machine=name, plate=plate)
+
+
 # --- shakers -------------------------------------------------------------------------------
 
 
@@ -159,7 +169,8 @@ def _nothing(ctx: Context) -> None:
 RULES: dict[str, dict[str, Rule]] = {
     "Machine": {"setup": _nothing, "stop": _nothing},
     "PlateReader": {"read_absorbance": _read, "read_luminescence": _read,
-                    "read_fluorescence": _read, "open": simple(), "close": simple()},
+                    "read_fluorescence": _read, "open": simple(), "close": simple(),
+                    "get_plate": _get_plate},
     "Shaker": {"shake": _shake, "stop_shaking": setting("shaking", False),
                "lock_plate": setting("locked", True), "unlock_plate": setting("locked", False)},
     "TemperatureController": {"set_temperature": _set_temperature,

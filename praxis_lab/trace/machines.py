@@ -140,10 +140,21 @@ def _remember(machine: TracedMachine, method: str, bound: dict[str, Any]) -> Non
         shadow["stored"] = False  # its sites are no longer the setup's
 
 
+def _get_plate(machine: TracedMachine) -> Any:
+    """``reader.get_plate()``: a ``get_plate`` op (the simulator checks the reader holds a
+    plate: PLR's ``NoPlateError``) answered with the plate the path put in it."""
+    tracer = machine._tracer
+    line, col = tracer.where()
+    tracer.record(Op(len(tracer.ops), "get_plate", line, col, {}, machine._name, True, None,
+                     None, receiver_type=machine._kind, machine=machine._real))
+    plate = _held(machine)
+    return plate if plate is not None else _Missing(
+        machine, f"{machine._name}.get_plate() finds no plate in it")
+
+
 def _held(machine: TracedMachine) -> Any:
-    """The plate a reader holds on this path (``reader.get_plate()``): the setup's, then
-    what the path's moves put on it or took off it; None when it holds none (PLR raises
-    there: the path stops)."""
+    """The plate a reader holds on this path: the setup's, then what the path's moves put
+    on it or took off it; None when it holds none."""
     real = machine._real
     plate = getattr(real, "resource", None)
     for op in machine._tracer.ops:
@@ -279,8 +290,8 @@ class TracedMachine:
             return True  # the run sets every machine up before the protocol starts
         if name == "get_site_by_plate_name" and _site_by_plate_name(self) is not None:
             return _site_by_plate_name(self)
-        if name == "get_plate" and _held(self) is not None:
-            return lambda: _held(self)
+        if name == "get_plate" and kind == "PlateReader":
+            return lambda: _get_plate(self)
         if name in plr_machines.state_reads(kind):
             if name == "absolute_angle" and self._shadow.get("angle") is not None:
                 return self._shadow["angle"]
