@@ -210,3 +210,21 @@ def test_get_plate_answers_the_plate_the_path_put_in_the_reader_and_fails_on_an_
                     "    found = reader.get_plate()\n")
     assert kinds(moved_out) == [("no_plate", 8)]  # PLR's NoPlateError
     assert moved_out.failure_modes[0].data["plr_error"] == "NoPlateError"
+
+
+def test_a_plate_taken_out_mid_profile_or_off_a_tilted_module_is_praxis_lab_s_own_check():
+    r = sim("    await tc.open_lid()\n    await lh.move_plate(plate, tc)\n"
+            "    await tc.run_protocol(Protocol([Stage([Step([95.0], 30)], 10)]), 25)\n"
+            "    await lh.move_plate(plate, Coordinate(400, 120, 0))\n",
+            params="plate: Plate, tc: Thermocycler")
+    assert kinds(r) == [("device_state", 9)] and "300 s to go" in r.failure_modes[0].message
+    tilted = sim("    await lh.move_plate(plate, tilter)\n    await tilter.set_angle(8)\n"
+                 "    await lh.move_plate(plate, Coordinate(400, 120, 0))\n",
+                 params="plate: Plate, tilter: Tilter")
+    assert kinds(tilted) == [("device_state", 8)]
+    assert not plr_checks("device_state", "move_plate", tilted.failure_modes[0].data)
+    flat = sim("    await lh.move_plate(plate, tilter)\n    await tilter.set_angle(8)\n"
+               "    await tilter.set_angle(0)\n"
+               "    await lh.move_plate(plate, Coordinate(400, 120, 0))\n",
+               params="plate: Plate, tilter: Tilter")
+    assert flat.ok, flat.summary()

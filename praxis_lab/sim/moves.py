@@ -7,8 +7,9 @@ pending. PLR's own errors: a plate onto a place that holds one (``RuntimeError``
 sites (``TypeError``: ``wrong_resource``), a lid onto a plate that has one (``ValueError``:
 ``device_state``). praxis_lab's own checks, where PLR moves on and the robot would crash: a
 plate taken off a shaker that still shakes or whose plate lock is closed, into or out of a
-thermocycler whose lid is closed (``device_state``), a plate that is not on the deck
-(``not_on_deck``, as for pipetting).
+thermocycler whose lid is closed, out of one whose profile still runs, off a tilt module
+that is not flat (``device_state``), a plate that is not on the deck (``not_on_deck``, as
+for pipetting).
 
 :func:`check_no_lid` is PLR's ``_check_no_lid`` of aspirate and dispense: pipetting into a
 plate with a lid (on it now, in the simulation) is a ``ValueError``.
@@ -68,6 +69,28 @@ def _leaving(ctx: Context, res: Any, verb: str) -> None:
         _own(ctx, "device_state", f"{verb} {name} out of {key}, whose lid is closed; open it "
              f"first: await {key}.open_lid()", [name, key], machine=key, state="lid_closed",
              insert=[f"await {key}.open_lid()"])
+        return
+    _busy_or_tilted(ctx, place, name, key, kind, verb)
+
+
+def _busy_or_tilted(ctx: Context, place: Any, name: str, key: str, kind: str | None,
+                    verb: str) -> None:
+    """A plate taken out of a thermocycler whose profile still runs (never waited for), or
+    off a tilt module that is not flat: PLR moves it, the robot would spill or spoil it."""
+    dev = ctx.devices
+    until = dev.get(place, "profile_until") if kind == "Thermocycler" else None
+    if isinstance(until, float) and until > dev.now + 1e-9:
+        _own(ctx, "device_state", f"{verb} {name} out of {key} while its profile still runs "
+             f"({until - dev.now:g} s to go); wait for it first: await "
+             f"{key}.wait_for_profile_completion()", [name, key], machine=key,
+             state="running", insert=[f"await {key}.wait_for_profile_completion()"])
+        return
+    start = getattr(place, "_absolute_angle", 0.0) if kind == "Tilter" else 0.0
+    angle = dev.get(place, "angle", start) if kind == "Tilter" else 0.0
+    if isinstance(angle, int | float) and abs(angle) > 1e-9:
+        _own(ctx, "device_state", f"{verb} {name} off {key}, which still stands at {angle:g} "
+             f"degrees; set it flat first: await {key}.set_angle(0)", [name, key],
+             machine=key, state="tilted", insert=[f"await {key}.set_angle(0)"])
 
 
 def _arriving(ctx: Context, res: Any, to: Any, verb: str) -> bool:
