@@ -236,7 +236,11 @@ def assume_moved(ctx: Context, machine: Any) -> None:
     if machine is None:
         return
     if method in ("load", "unload"):
-        bucket = _at_bucket(ctx, machine.centrifuge) or machine.centrifuge.bucket1
+        centrifuge = machine.centrifuge
+        bucket = _at_bucket(ctx, centrifuge) or centrifuge.bucket1
+        if method == "load" and dev.occupant(bucket) is not None:  # meant: the free bucket
+            bucket = next((b for b in (centrifuge.bucket1, centrifuge.bucket2)
+                           if dev.occupant(b) is None), bucket)
         source, target = (machine, bucket) if method == "load" else (bucket, machine)
         plate = dev.occupant_object(source)
         if plate is not None:
