@@ -31,6 +31,7 @@ __all__ = ["LiquidShadow"]
 
 # ops that change volumes in ways the shadow does not follow: later reads are not answered
 _UNFOLLOWED = frozenset({"aspirate96", "dispense96", "stamp"})
+_FOLLOWED = _UNFOLLOWED | {"aspirate", "dispense", "transfer"}
 
 
 class LiquidShadow:
@@ -38,24 +39,47 @@ class LiquidShadow:
 
     def __init__(self) -> None:
         self.volumes: dict[int, tuple[Any, float]] = {}  # uid(tracker) -> (tracker, µL)
-        self.lost = False  # an op the shadow cannot follow has run
+        self._lost = False
+        # ops not followed yet: most protocols never read a volume, so the shadow follows
+        # the path's ops only when one is read (or set), in their order
+        self._pending: list[tuple[Op, Callable[[Any], float]]] = []
+
+    @property
+    def lost(self) -> bool:
+        """Whether an op the shadow cannot follow has run (later reads are not answered)."""
+        self._follow()
+        return self._lost
 
     def set(self, tracker: Any, volume: float) -> None:
+        self._follow()
         self.volumes[uid(tracker)] = (tracker, float(volume))
 
     def volume(self, tracker: Any, read: Callable[[Any], float]) -> float:
         """The path's volume of ``tracker``'s container (``read``: the real tracker's)."""
+        self._follow()
         found = self.volumes.get(uid(tracker))
         return float(read(tracker)) if found is None else found[1]
+
+    def _follow(self) -> None:
+        pending, self._pending = self._pending, []
+        for op, read in pending:
+            self._apply(op, read)
 
     def _change(self, res: Any, amount: float, read: Callable[[Any], float]) -> None:
         tracker = getattr(res, "tracker", None)
         if tracker is not None:
-            self.set(tracker, self.volume(tracker, read) + amount)
+            found = self.volumes.get(uid(tracker))
+            now = float(read(tracker)) if found is None else found[1]
+            self.volumes[uid(tracker)] = (tracker, now + amount)
 
     def apply(self, op: Op, read: Callable[[Any], float]) -> None:
+        """Follow ``op`` (when a volume is next read or set)."""
+        if op.method in _FOLLOWED:
+            self._pending.append((op, read))
+
+    def _apply(self, op: Op, read: Callable[[Any], float]) -> None:
         if op.method in _UNFOLLOWED:
-            self.lost = True
+            self._lost = True
             return
         try:
             if op.method in ("aspirate", "dispense"):
@@ -68,7 +92,7 @@ class LiquidShadow:
     def _liquid(self, op: Op, sign: float, read: Callable[[Any], float]) -> None:
         resources, vols = concrete(op.args["resources"]), concrete(op.args["vols"])
         if not isinstance(resources, list | tuple) or not isinstance(vols, list | tuple):
-            self.lost = True  # (a generator is PLR's to read once, not the shadow's)
+            self._lost = True  # (a generator is PLR's to read once, not the shadow's)
             return
         resources, vols = list(resources), [float(v) for v in vols]
         if len({uid(r) for r in resources}) == 1:  # one container for every channel
@@ -79,7 +103,7 @@ class LiquidShadow:
     def _transfer(self, op: Op, read: Callable[[Any], float]) -> None:
         targets, vols = concrete(op.args["targets"]), concrete(op.args.get("target_vols"))
         if not isinstance(targets, list | tuple) or not isinstance(vols, list | tuple | None):
-            self.lost = True
+            self._lost = True
             return
         if vols is None:
             ratios = concrete(op.args.get("ratios")) or [1] * len(targets)
