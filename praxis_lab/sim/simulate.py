@@ -36,6 +36,7 @@ from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
 from praxis_lab.sim.report import UNCHECKED, SimulationReport
 from praxis_lab.sim.rules import Context
+from praxis_lab.sim.state import shown_changes
 from praxis_lab.trace.driver import trace
 from praxis_lab.trace.graph import ProtocolComputationGraph, build_graph
 from praxis_lab.trace.sandbox import Sandbox, refuse
@@ -68,7 +69,8 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
             changes = replay.step(op)
             if keep_timeline and not timed and changes is not None:
                 steps.append({"op": op.index, "index": op.index, "line": op.line,
-                              "method": op.method, "changes": changes, **replay.extras})
+                              "method": op.method, "changes": shown_changes(changes),
+                              **replay.extras})
         if replay.infeasible is not None and infeasible is not None:
             infeasible.append(pi)
         elif keep_timeline and not timed:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Channel", "State", "Volume"]
+__all__ = ["Channel", "State", "Volume", "shown_changes"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,12 @@ class Channel:
 
 def _n(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.4g}"
+
+
+def shown_changes(changed: dict[str, Any]) -> dict[str, Any]:
+    """A commit's changes as the timeline shows them: an unknown volume as its text
+    (``v(src[A1]) - 50 µL``), said only for the path whose timeline is kept."""
+    return {k: v.text(k) if isinstance(v, Volume) else v for k, v in changed.items()}
 
 
 _MISSING = object()
@@ -165,7 +171,7 @@ class State:
 
     def _store(self, key: str, vol: Volume) -> None:
         self._set(self.volumes, key, vol)
-        self.changed[key] = vol.amount if vol.known else vol.text(key)
+        self.changed[key] = vol.amount if vol.known else vol  # said by shown_changes
 
     def remove_liquid(self, key: str, amount: float) -> float | None:
         """Take ``amount``; returns the volume held when there is not enough, else None."""
