@@ -273,6 +273,13 @@ def is_site(resource: Any) -> bool:
     return isinstance(resource, ResourceHolder)
 
 
+def is_lid_type(cls: type) -> bool:
+    """Whether ``cls`` is PLR's ``Lid`` (or a subclass)."""
+    from pylabrobot.resources.lid import Lid
+
+    return isinstance(cls, type) and issubclass(cls, Lid)
+
+
 def any_lid(roots: list[Any]) -> bool:
     """Whether a lid sits anywhere in these resources' trees."""
     from pylabrobot.resources.lid import Lid

@@ -26,6 +26,7 @@ from praxis_lab import _plr
 from praxis_lab._ids import uid
 from praxis_lab._plr import machines
 from praxis_lab.deck.proposal import default_for, keep, proposal
+from praxis_lab.deck.walk import lidded, signature
 from praxis_lab.protocol.analyse import Parameter, ProtocolError, ProtocolInfo
 from praxis_lab.trace.sym import Sym
 
@@ -58,6 +59,7 @@ class Binding:
     _item_keys: dict[int, tuple[Any, Any, str, str]] | None = None
     _item_lookups: dict[int, tuple[Any, Any, dict[Any, Any]]] | None = None
     _lidded: bool | None = None
+    _walked: tuple[Any, ...] | None = None
 
     @property
     def deck(self) -> Any:
@@ -67,10 +69,19 @@ class Binding:
         """Whether a lid sits on the deck or in the protocol's labware or machines as the
         protocol starts (read once: simulating never changes them)."""
         if self._lidded is None:
-            roots = [self.deck, *(o for o in self.objects.values()
-                                  if hasattr(o, "get_all_children"))]
-            self._lidded = _plr.any_lid([r for r in roots if r is not None])
+            deck = self.deck
+            off = [o for o in self.objects.values() if hasattr(o, "get_all_children")
+                   and (deck is None or o.get_root() is not deck)]  # (the deck's: walked)
+            self._lidded = (deck is not None and lidded(self.deck_signature())) or \
+                _plr.any_lid(off)
         return self._lidded
+
+    def deck_signature(self) -> tuple[Any, ...]:
+        """The deck walked once (:func:`~praxis_lab.deck.walk.signature`): simulating
+        never changes it."""
+        if self._walked is None:
+            self._walked = signature(self.deck)
+        return self._walked
 
     def args(self, tracer_ref: Callable[[], Any]) -> dict[str, Any]:
         """Keyword arguments for one traced run of the protocol."""

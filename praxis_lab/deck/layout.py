@@ -29,6 +29,7 @@ from praxis_lab import _plr
 from praxis_lab._ids import uid
 from praxis_lab._plr import machines
 from praxis_lab.deck.places import machine_entries
+from praxis_lab.deck.walk import signature
 
 if TYPE_CHECKING:
     from praxis_lab.deck.binding import Binding
@@ -92,8 +93,8 @@ def _memoized_skeleton(binding: Binding) -> _Skeleton:
     from the last time: every resource's identity, type, name, position, size and maximal
     volume is compared (a walk of the deck costs a twentieth of drawing it)."""
     deck = binding.deck
-    drawn_from = (binding.proposed, tuple(sorted(binding._labels.items())), _signature(deck),
-                  tuple(_signature(res) for res in _off_deck(binding)))
+    drawn_from = (binding.proposed, tuple(sorted(binding._labels.items())),
+                  binding.deck_signature(), tuple(signature(res) for res in _off_deck(binding)))
     with _SKELETONS_LOCK:
         kept = _SKELETONS.get(uid(deck))
     if kept is not None and kept[0] is deck and kept[1] == drawn_from:
@@ -104,22 +105,6 @@ def _memoized_skeleton(binding: Binding) -> _Skeleton:
         while len(_SKELETONS) > _SKELETONS_KEPT:
             _SKELETONS.popitem(last=False)
     return skeleton
-
-
-def _signature(deck: Any) -> tuple[Any, ...]:
-    """Everything of the deck a skeleton is drawn from, resource by resource."""
-    out: list[Any] = [getattr(deck, "num_rails", None),
-                      tuple(uid(h.resource) for h in getattr(deck, "_slot_holders", None) or ())]
-    stack = [deck]
-    while stack:
-        res = stack.pop()
-        loc = res.location
-        children = res.children
-        out.append((uid(res), type(res), res.name, None if loc is None else (loc.x, loc.y),
-                    res.get_size_x(), res.get_size_y(), getattr(res, "max_volume", None),
-                    len(children)))
-        stack.extend(children)
-    return tuple(out)
 
 
 _OFF_DECK_GAP = 20.0  # mm between the deck and a labware drawn in front of it
