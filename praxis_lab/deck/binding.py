@@ -71,6 +71,7 @@ class Binding:
         if self._lidded is None:
             deck = self.deck
             off = [o for o in self.objects.values() if hasattr(o, "get_all_children")
+                   and not _plr.is_handler(o)  # (its child is the deck, walked)
                    and (deck is None or o.get_root() is not deck)]  # (the deck's: walked)
             self._lidded = (deck is not None and lidded(self.deck_signature())) or \
                 _plr.any_lid(off)

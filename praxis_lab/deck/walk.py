@@ -39,4 +39,4 @@ def signature(deck: Any) -> tuple[Any, ...]:
 
 def lidded(walked: tuple[Any, ...]) -> bool:
     """Whether a :func:`signature` walked past a lid."""
-    return any(_plr.is_lid_type(entry[1]) for entry in walked[2:])
+    return any(map(_plr.is_lid_type, {entry[1] for entry in walked[2:]}))  # (each type once)
