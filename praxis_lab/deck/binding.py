@@ -26,7 +26,7 @@ from praxis_lab import _plr
 from praxis_lab._ids import uid
 from praxis_lab._plr import machines
 from praxis_lab.deck.proposal import default_for, keep, proposal
-from praxis_lab.deck.walk import lidded, signature
+from praxis_lab.deck.walk import lidded, signature, under
 from praxis_lab.protocol.analyse import Parameter, ProtocolError, ProtocolInfo
 from praxis_lab.trace.sym import Sym
 
@@ -72,7 +72,7 @@ class Binding:
             deck = self.deck
             off = [o for o in self.objects.values() if hasattr(o, "get_all_children")
                    and not _plr.is_handler(o)  # (its child is the deck, walked)
-                   and (deck is None or o.get_root() is not deck)]  # (the deck's: walked)
+                   and not under(o, deck)]  # (the deck's: walked)
             self._lidded = (deck is not None and lidded(self.deck_signature())) or \
                 _plr.any_lid(off)
         return self._lidded

@@ -18,7 +18,7 @@ from typing import Any
 from praxis_lab import _plr
 from praxis_lab._ids import uid
 
-__all__ = ["lidded", "signature"]
+__all__ = ["lidded", "signature", "under"]
 
 
 def signature(deck: Any) -> tuple[Any, ...]:
@@ -40,3 +40,13 @@ def signature(deck: Any) -> tuple[Any, ...]:
 def lidded(walked: tuple[Any, ...]) -> bool:
     """Whether a :func:`signature` walked past a lid."""
     return any(map(_plr.is_lid_type, {entry[1] for entry in walked[2:]}))  # (each type once)
+
+
+def under(resource: Any, deck: Any) -> bool:
+    """Whether ``resource`` is ``deck`` or sits on it (its root is the handler above the
+    deck, not the deck)."""
+    while resource is not None and deck is not None:
+        if resource is deck:
+            return True
+        resource = getattr(resource, "parent", None)
+    return False
