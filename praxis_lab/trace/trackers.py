@@ -174,14 +174,20 @@ class TrackerHooks:
             "lh.move_plate / lh.move_lid", line, col))
 
     def _bound_tree(self, res: Any) -> bool:
-        """Whether ``res`` belongs to the setup's deck or labware."""
+        """Whether ``res`` is, or sits on, the setup's deck or labware (its parents are
+        walked: the root of a plate on the deck is the handler above it, which the
+        protocol need not be given)."""
         roots = self.__dict__.get("_roots")
         if roots is None:
             values = [self.binding.deck, *self.binding.objects.values()]
             flat = [v for x in values for v in (x if isinstance(x, list | tuple) else [x])]
             roots = self.__dict__["_roots"] = {uid(v) for v in flat if v is not None}
-        root = res.get_root() if hasattr(res, "get_root") else res
-        return uid(root) in roots
+        node = res
+        while node is not None:
+            if uid(node) in roots:
+                return True
+            node = getattr(node, "parent", None)
+        return False
 
     # -- tip trackers ----------------------------------------------------------------
     def has_tip(self, getter: Any, tracker: Any) -> bool:
