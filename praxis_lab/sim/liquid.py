@@ -52,7 +52,7 @@ def _liquid(ctx: Context, aspirate: bool) -> None:
     call = _liquid_call(ctx, aspirate)
     if call is None:
         return
-    channels, wells, vols = call
+    channels, wells, vols, air = call
     ctx.check_on_deck(wells, plr_goes_on=True)
     if aspirate and _from_trash(ctx, wells):
         return
@@ -60,7 +60,6 @@ def _liquid(ctx: Context, aspirate: bool) -> None:
     before = len(ctx.failures)
     for ch, well, vol in zip(channels, wells, vols, strict=True):
         move(ctx, ch, well, vol)
-    air = concrete(ctx.op.args.get("blow_out_air_volume")) or []
     if not aspirate and len(ctx.failures) == before and any(a is not None for a in air):
         ctx.state.set_blow_out(None)  # PLR: blown out, nothing left to blow out next time
 
@@ -76,9 +75,10 @@ def _from_trash(ctx: Context, wells: list[Any]) -> bool:
     return bool(trash)
 
 
-def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], list[float]] | None:
-    """The channels, wells and volumes of an aspirate or dispense that passes PLR's argument
-    checks, in PLR's order; None when one fails (it is recorded)."""
+def _liquid_call(ctx: Context, aspirate: bool,
+                 ) -> tuple[list[int], list[Any], list[float], list[float | None]] | None:
+    """The channels, wells, volumes and blow-out air of an aspirate or dispense that passes
+    PLR's argument checks, in PLR's order; None when one fails (it is recorded)."""
     args = ctx.op.args
     wells = _listify(ctx, args["resources"], "resources", _P["Container"], "Container")
     if wells is None:
@@ -105,7 +105,7 @@ def _liquid_call(ctx: Context, aspirate: bool) -> tuple[list[int], list[Any], li
         return None
     if aspirate and (wells := _spread(ctx, wells, channels)) is None:
         return None
-    return channels, wells, vols
+    return channels, wells, vols, air
 
 
 def _air_to_blow_out(ctx: Context, air: list[float | None]) -> bool:

@@ -288,8 +288,9 @@ class TracedMachine:
             return _StateCall(self, name)
         if name == "setup_finished":
             return True  # the run sets every machine up before the protocol starts
-        if name == "get_site_by_plate_name" and _site_by_plate_name(self) is not None:
-            return _site_by_plate_name(self)
+        if name == "get_site_by_plate_name" and (
+                lookup := _site_by_plate_name(self)) is not None:
+            return lookup
         if name == "get_plate" and kind == "PlateReader":
             return lambda: _get_plate(self)
         if name in plr_machines.state_reads(kind):
