@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import socket
 import subprocess
@@ -221,7 +222,191 @@ def test_simulate_help_and_the_readme_say_what_runs_and_what_is_blocked(capsys):
         main(["simulate", "--help"])
     said = " ".join(capsys.readouterr().out.split())
     assert "FILE's Python does run (its top level, the setup, the protocol's body" in said
-    assert "writing or deleting files, starting processes or threads and network " \
-           "connections are blocked" in said
+    assert "writing or deleting files, starting processes or threads, network connections, " \
+           "opening a device, calling C code through ctypes and waiting for input are " \
+           "blocked" in said
     readme = " ".join((Path(__file__).parent.parent / "README.md").read_text().split())
     assert "**What `simulate` runs, and what it blocks.**" in readme
+
+
+# --- C code through ctypes ----------------------------------------------------------------
+
+def test_calling_libc_through_ctypes_is_refused_and_the_command_never_runs(tmp_path):
+    marker = tmp_path / "from-libc"
+    report = simulate("import ctypes\n" + HEAD +
+                      f"    ctypes.CDLL(None).system(b'touch {marker}')\n")
+    mode = _only(report)
+    assert mode.line == 5
+    assert "loads the C library of the process itself through ctypes while being " \
+           "simulated" in mode.message
+    assert "make it a parameter), or check it without them" in mode.message
+    assert not marker.exists()
+
+
+def test_a_c_function_of_a_library_loaded_before_is_refused_when_looked_up(
+        tmp_path, monkeypatch):
+    marker = tmp_path / "from-libc"
+    (tmp_path / "praxis_handles.py").write_text("import ctypes\nLIBC = ctypes.CDLL(None)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import praxis_handles  # loaded outside the simulation  # noqa: F401
+
+    report = simulate("from praxis_handles import LIBC\n" + HEAD +
+                      f"    LIBC.system(b'touch {marker}')\n")
+    assert "calls the C function system through ctypes" in _only(report).message
+    assert not marker.exists()
+    sys.modules.pop("praxis_handles", None)
+
+
+def test_writing_memory_by_its_address_is_refused_and_the_bytes_stay(tmp_path):
+    victim = bytearray(b"keep")
+    address = ctypes.addressof((ctypes.c_char * 4).from_buffer(victim))
+    report = simulate("import ctypes\n" + HEAD + f"    ctypes.memmove({address}, b'gone', 4)\n")
+    assert "reads or writes memory through ctypes (ctypes.memmove)" in _only(report).message
+    assert victim == b"keep"
+    report = simulate("import ctypes\n" + HEAD + "    ctypes.c_char.from_address(1)\n")
+    assert "through ctypes (ctypes.cdata)" in _only(report).message
+
+
+def test_ctypes_outside_a_simulation_and_on_another_thread_works_as_ever():
+    go, done = threading.Event(), []
+
+    def elsewhere() -> None:
+        go.wait(30)
+        done.append(ctypes.CDLL(None).getpid())
+
+    worker = threading.Thread(target=elsewhere)
+    worker.start()
+    with simulating():
+        go.set()
+        worker.join(30)
+    assert done == [os.getpid()]
+    buffer = ctypes.create_string_buffer(b"abcd")
+    ctypes.memmove(buffer, b"wxyz", 4)
+    assert buffer.value == b"wxyz"
+
+
+def _library(tmp_path: Path, name: str, source: str) -> None:
+    """An installed package (under a site-packages directory) named ``name``."""
+    site = tmp_path / "site-packages"
+    (site / name).mkdir(parents=True)
+    (site / name / "__init__.py").write_text(source)
+
+
+def test_a_package_that_loads_its_c_library_as_it_is_imported_still_imports(
+        tmp_path, monkeypatch):
+    _library(tmp_path, "praxis_fake_driver", "import ctypes\n_libc = ctypes.CDLL(None)\n"
+             "PID = _libc.getpid()\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site-packages"))
+    monkeypatch.delitem(sys.modules, "praxis_fake_driver", raising=False)
+    report = simulate("import praxis_fake_driver\n" + HEAD)
+    assert report.ok, report.summary()
+    assert os.getpid() == sys.modules["praxis_fake_driver"].PID
+
+
+# --- what a backend's setup() does: a serial port, a USB device ------------------------
+
+_ASYNC_SETUP = '''
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import Cor_96_wellplate_360ul_Fb, HTF, STARLetDeck
+import praxis_fake_backend
+
+async def setup():
+    deck = STARLetDeck()
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=deck)
+    await praxis_fake_backend.Backend().setup()
+    return {"lh": lh}
+
+async def p(lh: LiquidHandler):
+    await lh.pick_up_tips(lh.deck.get_resource("tips")["A1"])
+'''
+
+
+@pytest.mark.parametrize(("driver", "said"), [
+    ("import os\nclass Backend:\n    async def setup(self):\n"  # as pyserial opens a port
+     "        self.fd = os.open('/dev/ttyUSB7', os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)\n",
+     "opens the device /dev/ttyUSB7"),
+    ("class Backend:\n    async def setup(self):\n"  # as a USB driver reads its device
+     "        open('/dev/bus/usb/001/002', 'rb')\n", "opens the device /dev/bus/usb/001/002"),
+    ("import ctypes\nclass Backend:\n    async def setup(self):\n"  # as pyusb, pylibftdi find
+     "        ctypes.CDLL('libusb-1.0.so.0')\n",
+     "loads the C library libusb-1.0.so.0 through ctypes"),
+], ids=["serial", "usb-device", "libusb"])
+def test_a_backend_setup_that_opens_its_device_is_refused_in_an_async_setup(
+        tmp_path, monkeypatch, driver, said):
+    _library(tmp_path, "praxis_fake_backend", driver)
+    monkeypatch.syspath_prepend(str(tmp_path / "site-packages"))
+    monkeypatch.delitem(sys.modules, "praxis_fake_backend", raising=False)
+    protocol = tmp_path / "device.py"
+    protocol.write_text(_ASYNC_SETUP)
+    with pytest.raises(ProtocolError, match=rf"\(the setup\) {said} while being simulated"
+                       r".* @ 10:"):
+        simulate(protocol, setup="setup", cache=False)
+
+
+def test_dev_null_and_random_bytes_stay_open_to_the_protocol():
+    report = simulate("import os, contextlib\n" + HEAD + "    with open(os.devnull, 'w') as "
+                      "quiet, contextlib.redirect_stdout(quiet):\n        print('hidden')\n"
+                      "    seed = open('/dev/urandom', 'rb').read(4)\n")
+    assert report.ok, report.summary()
+
+
+# --- each side effect a protocol may realistically have --------------------------------
+
+@pytest.mark.parametrize(("code", "said"), [
+    ("os.system('touch {m}')", "starts a process (touch {m})"),
+    ("subprocess.Popen(['touch', '{m}'])", "starts a process (touch {m})"),
+    ("shutil.copy('{src}', '{m}')", "writes {m}"),
+    ("pathlib.Path('{m}').write_text('x')", "writes {m}"),
+    ("pathlib.Path('{m}').touch()", "changes {m}"),
+    ("os.makedirs('{m}')", "creates {m}"),
+    ("shutil.move('{src}', '{m}')", "renames {src} to {m}"),
+    ("os.remove('{src}')", "deletes {src}"),
+    ("shutil.rmtree('{dir}')", "deletes {dir}"),
+    ("pathlib.Path('{src}').unlink()", "deletes {src}"),
+], ids=lambda v: v.split("(")[0] if "(" in v else None)
+def test_a_realistic_side_effect_is_refused_and_did_not_happen(tmp_path, code, said):
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    src = keep / "picks.csv"
+    src.write_text("A1\n")
+    m = tmp_path / "made"
+    fill = {"m": m, "src": src, "dir": keep}
+    report = simulate("import os, pathlib, shutil, subprocess\n" + HEAD + "    "
+                      + code.format(**fill) + "\n")
+    mode = _only(report)
+    assert f"{said.format(**fill)} while being simulated" in mode.message and mode.line == 5
+    assert not m.exists() and src.read_text() == "A1\n"
+
+
+def test_waiting_for_input_is_refused_and_nothing_is_read(monkeypatch):
+    read: list[str] = []
+
+    class Stdin:
+        def readline(self) -> str:
+            read.append("line")
+            return "100\n"
+
+    monkeypatch.setattr(sys, "stdin", Stdin())
+    report = simulate(HEAD + "    volume = float(input('volume? '))\n")
+    assert "waits for input (input('volume? ')) while being simulated" in \
+        _only(report).message
+    assert read == []
+
+
+def test_a_notebook_s_own_input_is_refused_too(monkeypatch):
+    """ipykernel puts its own ``input`` in builtins (it asks the browser); it is never
+    called while simulating, and answers again after."""
+    import builtins
+
+    asked: list[str] = []
+
+    def kernel_input(prompt: str = "") -> str:
+        asked.append(prompt)
+        return "100"
+
+    monkeypatch.setattr(builtins, "input", kernel_input)
+    report = simulate(HEAD + "    volume = float(input('volume? '))\n")
+    assert "waits for input" in _only(report).message and asked == []
+    assert input("after? ") == "100" and asked == ["after? "]
+

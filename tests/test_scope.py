@@ -21,6 +21,8 @@ from praxis_lab.store.db import FunctionCallLog
 from praxis_lab.trace.scope import Scope, current, entered
 from praxis_lab.trace.sym import Sym
 
+PROTOCOLS = Path(__file__).parent / "protocols"
+
 # A run that reads the volume trackers (every dispense: PLR's add_liquid asks
 # get_free_volume) and really waits: 30 sleeps of 50 ms between its PLR calls.
 INCUBATION = '''
@@ -148,6 +150,50 @@ def test_traced_code_sleeps_in_no_time_and_untraced_code_sleeps_for_real() -> No
     t = time.monotonic()
     asyncio.run(asyncio.sleep(0.02))
     assert time.monotonic() - t >= 0.02
+
+
+HEAD = '''
+async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):
+    await lh.pick_up_tips(tips["A1"])
+'''
+
+
+def test_the_protocol_s_time_sleep_takes_no_time_and_counts_as_a_wait_in_its_body() -> None:
+    started = time.monotonic()
+    report = simulate("import time\ntime.sleep(3600)\n" + HEAD + "    time.sleep(1800)\n"
+                      "    from time import sleep\n    sleep(60)\n")
+    assert report.ok, report.summary()
+    assert time.monotonic() - started < 10
+    assert report.to_dict()["duration_s"] == 1860  # the body's waits; the top level's skipped
+
+
+def test_an_async_setup_s_sleep_takes_no_time(tmp_path: Path) -> None:
+    protocol = tmp_path / "waits.py"
+    protocol.write_text((PROTOCOLS / "ok_96_head.py").read_text().replace(
+        "def setup(", "async def setup(").replace(
+        "    return {", "    import asyncio, time\n    await asyncio.sleep(3600)\n"
+        "    time.sleep(3600)\n    return {"))
+    started = time.monotonic()
+    report = simulate(protocol, setup="setup", cache=False)
+    assert report.ok, report.summary()
+    assert time.monotonic() - started < 10
+
+
+def test_another_thread_sleeps_for_real_while_this_one_simulates() -> None:
+    from praxis_lab.trace.sandbox import simulating
+
+    took: list[float] = []
+
+    def elsewhere() -> None:
+        t = time.monotonic()
+        time.sleep(0.2)
+        took.append(time.monotonic() - t)
+
+    worker = threading.Thread(target=elsewhere)
+    worker.start()
+    with simulating():
+        worker.join(30)
+    assert took and took[0] >= 0.2
 
 
 def test_the_scope_is_this_context_s_alone() -> None:

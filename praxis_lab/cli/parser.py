@@ -103,7 +103,8 @@ def _simulate(sub: _Commands) -> None:
                     "FILE's Python does run (its top level, the setup, the protocol's body "
                     "on every path) with PLR calls recorded, never sent to a device; while "
                     "it runs it may read files, but writing or deleting files, starting "
-                    "processes or threads and network connections are blocked and reported as a "
+                    "processes or threads, network connections, opening a device, calling C "
+                    "code through ctypes and waiting for input are blocked and reported as a "
                     "protocol_error at the line. Exit code 0: ok, 1: at least one failure "
                     "mode, 2: usage error, 3: not fully checked (a bound, or still running at "
                     "--time-limit).")

@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from praxis_lab.protocol.blocks import locate
 from praxis_lab.sim.failures import Failure
+from praxis_lab.trace.sandbox import REFUSED
 from praxis_lab.trace.tracer import TraceIssue
 
 __all__ = ["RAISED", "raised_failures"]
@@ -99,10 +100,9 @@ def _protocol_error(r: _Raised) -> Failure:
 def _side_effect(r: _Raised) -> Failure:
     what = r.message.split(": ", 1)[-1]
     return r.failure("protocol_error", f"the protocol {what}: simulate runs the protocol's "
-                     "Python and refuses writing or deleting files, starting processes or "
-                     "threads and network connections (reading files is allowed); keep them "
-                     "out of the "
-                     "protocol, or check it without them")
+                     f"Python and refuses {REFUSED} (reading files is allowed); keep them out "
+                     "of the protocol (a value asked for: make it a parameter), or check it "
+                     "without them")
 
 
 # The rule for each exception class, looked up along the raised exception's MRO.

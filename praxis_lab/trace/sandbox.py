@@ -29,6 +29,7 @@ praxis_lab.trace.sandbox.SideEffectBlocked: writes ... while being simulated
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import threading
@@ -37,10 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from praxis_lab.trace.frames import user_frame
+from praxis_lab.trace.frames import library_or_own, user_frame
 from praxis_lab.trace.scope import sandbox, sandboxed
 
-__all__ = ["Blocked", "Sandbox", "SideEffectBlocked", "raised_issue", "refuse", "simulating"]
+__all__ = ["REFUSED", "Blocked", "Sandbox", "SideEffectBlocked", "raised_issue", "refuse",
+           "simulating"]
 
 
 class SideEffectBlocked(PermissionError):
@@ -83,6 +85,7 @@ def simulating() -> Iterator[Sandbox]:
         yield outer
         return
     _install()
+    _watch_input()
     box = Sandbox()
     with sandboxed(box):
         yield box
@@ -112,8 +115,29 @@ def _cache(value: Any) -> bool:
         prefix.rstrip(os.sep) + os.sep))
 
 
+# devices that are no machine: opening them (even to write) changes nothing
+_HARMLESS_DEVICES = frozenset({"/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+                               "/dev/urandom"})
+
+
+def _device(path: Any) -> str | None:
+    """``opens the device /dev/ttyUSB0`` for a device file that is a machine's port (a
+    serial line, a USB device, a terminal: opening one, even to read, talks to it or waits
+    for it); None for other paths and for harmless devices (``/dev/null``, ``/dev/fd/3``)."""
+    if not isinstance(path, str | bytes | os.PathLike):
+        return None
+    shown = _path(path)
+    if not shown.startswith("/dev/") or shown in _HARMLESS_DEVICES or shown.startswith(
+            ("/dev/fd/", "/dev/std", "/dev/shm/")):
+        return None
+    return f"opens the device {shown}"
+
+
 def _opened(args: tuple[Any, ...]) -> str | None:
     path, mode, flags = (*args, None, None, None)[:3]
+    device = _device(path)
+    if device is not None or _path(path) in _HARMLESS_DEVICES:
+        return device
     writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
         isinstance(flags, int) and bool(flags & _WRITE_FLAGS))
     if not writes or _cache(path) or isinstance(path, int):  # a descriptor: its file was
@@ -137,7 +161,8 @@ def _renamed(args: tuple[Any, ...]) -> str | None:
 
 def _process(args: tuple[Any, ...]) -> str:
     shown = [a for a in args if isinstance(a, str | bytes | list | tuple) and a]
-    what = shown[0] if shown else ""
+    argv = [a for a in shown if isinstance(a, list | tuple)]  # the whole command line
+    what = argv[0] if argv else shown[0] if shown else ""
     if isinstance(what, list | tuple):
         what = " ".join(_path(a) for a in what)
     return f"starts a process ({_path(what)})" if what else "starts a process"
@@ -149,6 +174,29 @@ def _network(verb: str) -> Any:
         return f"{verb} {target!r}" if not isinstance(target, str) else f"{verb} {target}"
     return describe
 
+
+def _c_library(args: tuple[Any, ...]) -> str:
+    name = _path(args[0]) if args and args[0] is not None else "of the process itself"
+    return f"loads the C library {name} through ctypes"
+
+
+def _c_function(args: tuple[Any, ...]) -> str:
+    name = args[1] if len(args) > 1 else "?"
+    return f"calls the C function {_path(name)} through ctypes"
+
+
+def _memory(name: str) -> Any:
+    return lambda args: f"reads or writes memory through ctypes ({name})"
+
+
+_CTYPES: dict[str, Any] = {
+    "ctypes.dlopen": _c_library, "ctypes.dlsym": _c_function,
+    "ctypes.dlsym/handle": _c_function, "ctypes.call_function": _memory("a C function"),
+    **{f"ctypes.{name}": _memory(f"ctypes.{name}") for name in (
+        "addressof", "cdata", "string_at", "wstring_at", "PyObj_FromPtr", "memmove",
+        "memset", "cast")},
+    "ctypes.cdata/buffer": _memory("ctypes.from_buffer"),
+}
 
 _EVENTS: dict[str, Any] = {
     "open": _opened,
@@ -172,6 +220,8 @@ _EVENTS: dict[str, Any] = {
     "socket.sendto": _network("sends to"), "socket.sendmsg": _network("sends to"),
     "socket.getaddrinfo": _network("looks up"), "socket.gethostbyname": _network("looks up"),
     "socket.gethostbyaddr": _network("looks up"),
+    "builtins.input": lambda a: "waits for input (input(" + (repr(a[0]) if a else "") + "))",
+    **_CTYPES,
 }
 
 _INSTALLED = False
@@ -188,12 +238,27 @@ def _hook(event: str, args: tuple[Any, ...], caller: Any = None) -> None:
     what = describe(args)
     if what is None:
         return
-    frame = user_frame(caller or sys._getframe(1))
+    caller = caller or sys._getframe(1)
+    frame = user_frame(caller)
     if frame is None:
         return  # praxis_lab's own doing (its cache), or no user code on the stack
+    if event in _CTYPES and _importing_a_library(caller, frame):
+        return  # a package loading its C library as it is imported (numpy, a driver's)
     blocked = Blocked(what, frame.f_lineno, frame.f_code.co_filename)
     box.blocked.append(blocked)
     raise SideEffectBlocked(blocked.message())
+
+
+def _importing_a_library(frame: Any, user: Any) -> bool:
+    """Whether the code from ``frame`` out to the user's frame ``user`` includes the top
+    level of a package being imported: ``import ctypes`` (which loads the process's own
+    symbols) or a driver package that loads its C library at import is allowed, calling
+    into C from the protocol is not."""
+    while frame is not None and frame is not user:
+        if frame.f_code.co_name == "<module>" and library_or_own(frame.f_code.co_filename):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _install() -> None:
@@ -205,6 +270,7 @@ def _install() -> None:
             sys.addaudithook(_hook)
             _watch_threads()
             _watch_exits()
+            _watch_memory()
             _INSTALLED = True
 
 
@@ -239,9 +305,45 @@ def _watch_exits() -> None:
     os._exit = _exit  # type: ignore[assignment]
 
 
+def _guarded(owner: Any, name: str, event: str) -> None:
+    """``owner.<name>`` asks the hook (as ``event``) before it runs, once routed: the
+    original everywhere but in a sandbox."""
+    original = getattr(owner, name)
+    if getattr(original, "praxis_original", None) is not None:
+        return
+
+    @functools.wraps(original)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        _hook(event, args, sys._getframe(1))
+        return original(*args, **kwargs)
+
+    guarded.praxis_original = original  # type: ignore[attr-defined]
+    setattr(owner, name, guarded)
+
+
+def _watch_memory() -> None:
+    """``ctypes.memmove``, ``memset`` and ``cast`` raise no audit event (they write any
+    address the protocol names, ``id(obj)`` included): in a sandbox they ask the hook."""
+    import ctypes
+
+    for name in ("memmove", "memset", "cast"):
+        _guarded(ctypes, name, f"ctypes.{name}")
+
+
+def _watch_input() -> None:
+    """``input()`` would wait for a person: the builtin raises ``builtins.input``, but a
+    notebook's kernel puts its own ``input`` in ``builtins`` (asking the browser): whichever
+    is there when a simulation starts asks the hook first."""
+    import builtins
+
+    _guarded(builtins, "input", "builtins.input")
+
+
+REFUSED = ("writing or deleting files, starting processes or threads, network connections, "
+           "opening a device, calling C code through ctypes and waiting for input")
+
 _WHAT_RUNS = ("simulate runs the protocol's Python (its top level, its setup, its body on "
-              "every path) and lets it read files, but refuses writing or deleting files, "
-              "starting processes or threads and network connections")
+              f"every path) and lets it read files, but refuses {REFUSED}")
 
 
 def refuse(box: Sandbox, where: str) -> None:

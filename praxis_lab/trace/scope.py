@@ -28,10 +28,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import Any
+
+from praxis_lab.trace.frames import library_or_own
 
 __all__ = ["Scope", "current", "entered", "real_state", "route", "sandbox", "sandboxed"]
 
@@ -171,10 +175,13 @@ _real_sleep: Callable[..., Any] = getattr(asyncio.sleep, "praxis_original", asyn
 
 @functools.wraps(_real_sleep)
 async def _sleep(delay: float, result: Any = None) -> Any:
-    """``asyncio.sleep``: instant inside a trace, the real one everywhere else."""
+    """``asyncio.sleep``: instant inside a trace, and the protocol's own in a simulation
+    (its top level, its setup); the real one everywhere else."""
     scope = _SCOPE.get()
     if scope is None:
-        return await _real_sleep(delay, result)
+        if _SANDBOX.get() is None or not _users(sys._getframe(1)):
+            return await _real_sleep(delay, result)
+        return result
     if scope.hooks is not None:
         scope.hooks.slept(delay)  # the trace records the wait (its duration), never waits
     return result
@@ -182,6 +189,30 @@ async def _sleep(delay: float, result: Any = None) -> Any:
 
 _sleep.praxis_original = _real_sleep  # type: ignore[attr-defined]
 asyncio.sleep = _sleep  # type: ignore[assignment]  # routed once: the real one outside a trace
+
+_real_time_sleep: Callable[[float], None] = getattr(time.sleep, "praxis_original", time.sleep)
+
+
+def _time_sleep(seconds: float) -> None:
+    """``time.sleep``: the protocol's own sleep takes no time while it is simulated (in a
+    trace it is recorded as ``asyncio.sleep`` is); anyone else's (a library's, another
+    thread's, a real run's) is the real one."""
+    if (_SANDBOX.get() is None and _SCOPE.get() is None) or not _users(sys._getframe(1)):
+        return _real_time_sleep(seconds)
+    scope = _SCOPE.get()
+    if scope is not None and scope.hooks is not None:
+        scope.hooks.slept(seconds)
+    return None
+
+
+def _users(frame: Any) -> bool:
+    """Whether ``frame`` runs the user's code (the protocol, its setup, its helpers)."""
+    return frame is not None and not library_or_own(frame.f_code.co_filename)
+
+
+_time_sleep.__doc__ = f"{_time_sleep.__doc__}\n\n{_real_time_sleep.__doc__}"
+_time_sleep.praxis_original = _real_time_sleep  # type: ignore[attr-defined]
+time.sleep = _time_sleep  # type: ignore[assignment]  # routed once, as asyncio.sleep
 
 _real_gather: Callable[..., Any] = getattr(asyncio.gather, "praxis_original", asyncio.gather)
 
