@@ -17,7 +17,6 @@ here) turns any deck into the plain data the deck widget draws.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +25,7 @@ from praxis_lab import _plr
 from praxis_lab._ids import uid
 from praxis_lab._plr import machines
 from praxis_lab.deck.proposal import default_for, keep, proposal
+from praxis_lab.deck.shared import Shared, shared_for
 from praxis_lab.deck.walk import lidded, signature, under
 from praxis_lab.protocol.analyse import Parameter, ProtocolError, ProtocolInfo
 from praxis_lab.trace.sym import Sym
@@ -53,11 +53,9 @@ class Binding:
     _by_tracker: dict[int, Any] | None = None
     _idents: dict[int, tuple[Any, dict[str, str]]] = field(default_factory=dict)
     _tip_volumes: dict[int, tuple[Any, float]] = field(default_factory=dict)
-    # keys of the wells and tip spots of labelled labware, and the items the protocol
-    # looked up in it (proxies.recording_state), shared by the bindings with the same
-    # labels (_shared_for); None: not shared
-    _item_keys: dict[int, tuple[Any, Any, str, str]] | None = None
-    _item_lookups: dict[int, tuple[Any, Any, dict[Any, Any]]] | None = None
+    # what earlier bindings of the same labels worked out (deck/shared.py): the keys of
+    # labelled labware's wells and spots, the items looked up in it, facts of a kept setup
+    _shared: Shared | None = None
     _lidded: bool | None = None
     _walked: tuple[Any, ...] | None = None
 
@@ -65,23 +63,38 @@ class Binding:
     def deck(self) -> Any:
         return self.handler.deck
 
+    @property
+    def _item_keys(self) -> dict[int, tuple[Any, Any, str, str]] | None:
+        return None if self._shared is None else self._shared.item_keys
+
+    @property
+    def _item_lookups(self) -> dict[int, tuple[Any, Any, dict[Any, Any]]] | None:
+        return None if self._shared is None else self._shared.item_lookups
+
+    def _fact(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()``, or what it gave for this kept setup's deck before."""
+        return make() if self._shared is None else self._shared.fact(name, self.deck, make)
+
     def starts_lidded(self) -> bool:
         """Whether a lid sits on the deck or in the protocol's labware or machines as the
-        protocol starts (read once: simulating never changes them)."""
+        protocol starts (read once per binding, or per kept setup: simulating never changes
+        them)."""
         if self._lidded is None:
-            deck = self.deck
-            off = [o for o in self.objects.values() if hasattr(o, "get_all_children")
-                   and not _plr.is_handler(o)  # (its child is the deck, walked)
-                   and not under(o, deck)]  # (the deck's: walked)
-            self._lidded = (deck is not None and lidded(self.deck_signature())) or \
-                _plr.any_lid(off)
+            self._lidded = bool(self._fact("lidded", self._lidded_now))
         return self._lidded
 
+    def _lidded_now(self) -> bool:
+        deck = self.deck
+        off = [o for o in self.objects.values() if hasattr(o, "get_all_children")
+               and not _plr.is_handler(o)  # (its child is the deck, walked)
+               and not under(o, deck)]  # (the deck's: walked)
+        return (deck is not None and lidded(self.deck_signature())) or _plr.any_lid(off)
+
     def deck_signature(self) -> tuple[Any, ...]:
-        """The deck walked once (:func:`~praxis_lab.deck.walk.signature`): simulating
-        never changes it."""
+        """The deck walked once (:func:`~praxis_lab.deck.walk.signature`) per binding, or
+        per kept setup: simulating never changes it."""
         if self._walked is None:
-            self._walked = signature(self.deck)
+            self._walked = self._fact("walk", lambda: signature(self.deck))
         return self._walked
 
     def args(self, tracer_ref: Callable[[], Any]) -> dict[str, Any]:
@@ -278,11 +291,13 @@ def _coerce(p: Parameter, raw: Any) -> Any:
 
 
 def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
-         params: Mapping[str, Any] | None = None, setup_name: str | None = None) -> Binding:
+         params: Mapping[str, Any] | None = None, setup_name: str | None = None, *,
+         kept: str | None = None) -> Binding:
     """Build the stand-ins for every parameter of ``info``.
 
     ``setup`` maps parameter names to real PLR objects (``--setup``); ``params`` gives
-    values for numeric/str parameters (``--param k=v``).
+    values for numeric/str parameters (``--param k=v``); ``kept`` is the fingerprint the
+    setup's objects are kept under (:mod:`praxis_lab.protocol.setups`), when they are.
     """
     params = dict(params or {})
     unknown = sorted(set(params) - {p.name for p in info.params})
@@ -327,10 +342,9 @@ def bind(info: ProtocolInfo, setup: Mapping[str, Any] | None = None,
                                           proposed=proposer is not None)
     if handler is None:
         handler = proposer.handler if proposer is not None else _find_handler(setup)
-    keys, lookups = _shared_for(labels)
     return Binding(info, handler, objects, witness, proposer is not None, setup_name,
-                   unresolved, {n: v for n, v in params.items()}, labels, _item_keys=keys,
-                   _item_lookups=lookups)
+                   unresolved, {n: v for n, v in params.items()}, labels,
+                   _shared=shared_for(labels, kept if setup else None))
 
 
 def _stand_in(p: Parameter, made: dict[str, Any], proposer: Any, setup_name: str | None,
@@ -377,24 +391,6 @@ def _handler_and_labels(objects: Mapping[str, Any], proposed: bool
         elif _plr.resolve_type(type(obj).__name__) is not None or hasattr(obj, "get_root"):
             labels[uid(obj)] = name
     return handler, labels
-
-
-# sorted labels (id of labware, parameter name) -> what bindings with them share: the
-# item keys, and the items looked up in labelled labware
-_SHARED: OrderedDict[tuple[Any, ...], tuple[dict[Any, Any], dict[Any, Any]]] = OrderedDict()
-
-
-def _shared_for(labels: dict[int, str]) -> tuple[dict[Any, Any], dict[Any, Any]]:
-    """The item keys and item lookups shared by bindings with these labels (a well's key
-    is its labware's label and its identifier). Every entry keeps its labware alive, so
-    the labware's id in the labels cannot come to name another object meanwhile."""
-    key = tuple(sorted(labels.items()))
-    found = _SHARED.get(key)
-    if found is None:
-        found = _SHARED[key] = ({}, {})
-        while len(_SHARED) > 16:
-            _SHARED.popitem(last=False)
-    return found
 
 
 def _find_handler(setup: Mapping[str, Any]) -> Any:

@@ -170,7 +170,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     info = loaded.info
     objects = _setup_objects(loaded, setup, setup_key, frozen) if setup is not None else None
     setup_name = setup if isinstance(setup, str) else getattr(setup, "__name__", None)
-    binding = bind(info, objects, params, setup_name)
+    binding = bind(info, objects, params, setup_name, kept=setup_key)
     t_analyse = time.perf_counter()
     level = "exact" if not binding.proposed else "symbolic"
     traced = trace(loaded, binding, judge=lambda: Replay(binding, level))

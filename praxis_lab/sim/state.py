@@ -15,15 +15,15 @@ smallest start volume the protocol needs (a *requirement*).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 __all__ = ["Channel", "State", "Volume", "shown_changes"]
 
 
-@dataclass(frozen=True, slots=True)
-class Volume:
-    """A well's volume: ``known`` exact µL, or unknown start plus ``delta``."""
+class Volume(NamedTuple):
+    """A well's volume: ``known`` exact µL, or unknown start plus ``delta``. (A named
+    tuple: every volume a pipetting op changes is a new one, and a tuple is made in half
+    the time of a frozen dataclass.)"""
 
     known: bool
     amount: float  # the exact volume, or the delta from the unknown start
@@ -38,8 +38,7 @@ class Volume:
         return f"v({key}) {sign} {_n(abs(self.amount))} µL"
 
 
-@dataclass(frozen=True, slots=True)
-class Channel:
+class Channel(NamedTuple):
     """A mounted tip: where it came from, what it holds and can hold."""
 
     origin: str | None

@@ -1,0 +1,80 @@
+"""What bindings of the same labware share from one simulation to the next.
+
+A binding names every well and tip spot by its labware's parameter (``src[A1]``), so the
+keys it works out, and the items a protocol looked up in that labware, serve every later
+binding with the same labels (:func:`shared_for`). A setup kept while it is unchanged
+(:mod:`praxis_lab.protocol.setups`) also shares *facts* about its objects: simulating never
+changes them, so the deck's walk and whether a lid sits anywhere are worked out once per
+kept setup, not once per simulation (:meth:`Shared.fact`).
+
+>>> deck = object()
+>>> shared = shared_for({1: "src"}, kept="a setup's fingerprint")
+>>> shared.fact("walk", deck, lambda: ("walked",))
+('walked',)
+>>> shared.fact("walk", deck, lambda: ("walked again",))  # the same deck: the kept answer
+('walked',)
+>>> shared.fact("walk", object(), lambda: ("another deck",))  # rebuilt: worked out again
+('another deck',)
+>>> shared_for({1: "src"}).fact("walk", deck, lambda: ("not kept",))  # every time
+('not kept',)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+__all__ = ["Shared", "shared_for"]
+
+_T = TypeVar("_T")
+
+
+@dataclass
+class Shared:
+    """What the bindings with the same labels (and, for ``facts``, the same kept setup)
+    share. Every entry keeps its objects alive, so an id in it cannot come to name
+    another object meanwhile."""
+
+    # uid(item) -> (item, its labware, its name, its key)
+    item_keys: dict[int, tuple[Any, Any, str, str]] = field(default_factory=dict)
+    # uid(labware) -> (labware, its children and identifiers then, lookup -> items)
+    item_lookups: dict[int, tuple[Any, Any, dict[Any, Any]]] = field(default_factory=dict)
+    # name -> (the deck it was worked out on, the fact); None: the objects are not kept
+    facts: dict[str, tuple[Any, Any]] | None = None
+
+    def fact(self, name: str, deck: Any, make: Callable[[], _T]) -> _T:
+        """``make()``, once per kept setup's deck: the same deck answers what it answered
+        (a setup built again, after it was let go, gives a new deck: worked out again)."""
+        if self.facts is None:
+            return make()
+        found = self.facts.get(name)
+        if found is not None and found[0] is deck:
+            value: _T = found[1]
+            return value
+        value = make()
+        self.facts[name] = (deck, value)
+        return value
+
+
+# (sorted labels: uid of labware -> parameter name, the kept setup's fingerprint or None)
+_SHARED: OrderedDict[tuple[Any, ...], Shared] = OrderedDict()
+_KEPT = 16
+_LOCK = threading.Lock()
+
+
+def shared_for(labels: dict[int, str], kept: str | None = None) -> Shared:
+    """What the bindings with these labels share: item keys and lookups always; facts when
+    ``kept`` names the kept setup the labelled objects come from."""
+    key = (tuple(sorted(labels.items())), kept)
+    with _LOCK:
+        found = _SHARED.get(key)
+        if found is None:
+            found = _SHARED[key] = Shared(facts={} if kept is not None else None)
+            while len(_SHARED) > _KEPT:
+                _SHARED.popitem(last=False)
+        else:
+            _SHARED.move_to_end(key)
+    return found
