@@ -63,7 +63,7 @@ def _simulate(protocol: Any, setup: Any, params: Mapping[str, Any] | None, name:
               namespace: Mapping[str, Any] | None, cache: bool, *,
               frozen: bool) -> SimulationReport:
     # the protocol's code may read, never write, spawn or connect; and it has a time limit
-    with simulating() as box, limited():
+    with _collector_paused(), simulating() as box, limited():
         try:
             return _simulate_sandboxed(box, protocol, setup, params, name, namespace, cache,
                                        frozen=frozen)
@@ -91,37 +91,36 @@ def _simulate_sandboxed(box: Sandbox, protocol: Any, setup: Any,
         _CACHE.move_to_end(key)
         return _CACHE[key]
     again = dict(loaded.namespace) if namespace is not None or callable(protocol) else None
-    with _collector_paused():
+    try:
+        checked = simulate_loaded(loaded, setup, params, t0, setup_key=fp, frozen=entry)
+    except FrozenUnusable:
+        checked = None
+    if checked is None or asked_more(checked.binding.objects):  # of a frozen handler
+        forget(fp)
+        forget_frozen()
+        return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
+    report = checked.report
+    if report.failure_modes:  # (the fixes and their proofs are imported only then)
+        from praxis_lab.fixes.proof import Prover
+        from praxis_lab.fixes.suggest import attach_fixes
+
+        t_fix = time.perf_counter()
+        prover = Prover(loaded, checked, setup, params, again)
         try:
-            checked = simulate_loaded(loaded, setup, params, t0, setup_key=fp, frozen=entry)
-        except FrozenUnusable:
-            checked = None
-        if checked is None or asked_more(checked.binding.objects):  # of a frozen handler
-            forget(fp)
-            forget_frozen()
-            return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
-        report = checked.report
-        if report.failure_modes:  # (the fixes and their proofs are imported only then)
-            from praxis_lab.fixes.proof import Prover
-            from praxis_lab.fixes.suggest import attach_fixes
+            attach_fixes(checked, prover)
+        except Exception as exc:  # an internal error: the report stands, without fixes
+            from praxis_lab.sim.parts import Parts
 
-            t_fix = time.perf_counter()
-            prover = Prover(loaded, checked, setup, params, again)
-            try:
-                attach_fixes(checked, prover)
-            except Exception as exc:  # an internal error: the report stands, without fixes
-                from praxis_lab.sim.parts import Parts
-
-                report.issues.append(Parts.note("the fixes", exc))
-            _add_time(report, "fixes", t_fix)
-            report.proofs = prover.simulations
+            report.issues.append(Parts.note("the fixes", exc))
+        _add_time(report, "fixes", t_fix)
+        report.proofs = prover.simulations
     report._resimulate = functools.partial(_again, setup=setup, params=params,
                                            name=loaded.info.name, namespace=again)
     report._with_setup = functools.partial(_again, report.source, params=params,
                                            name=loaded.info.name, namespace=again)
     report._deck_editor = functools.partial(_deck_editor, loaded, setup, params,
                                             report.requirements)
-    report._repair = functools.partial(_repair, report)
+    report._repair = _repair
     if cacheable:
         _CACHE[key] = report
         while len(_CACHE) > _CACHE_SIZE:
@@ -133,7 +132,10 @@ def _simulate_sandboxed(box: Sandbox, protocol: Any, setup: Any,
 def _collector_paused() -> Iterator[None]:
     """No cyclic garbage collection while one simulation builds its ops, states and graph:
     with 10,000 ops the collector's full passes cost a third of the report. It runs as
-    usual right after (a simulation is bounded: 200,000 ops, 20 s)."""
+    usual once the simulation has returned (a simulation is bounded: 200,000 ops, 20 s).
+    By then what only the simulation used (its paths, states and binding: none of it in a
+    reference cycle) is freed, so the pass the paused allocations start walks the report
+    alone."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -59,8 +59,11 @@ class SimulationReport:
     # the same source simulated with another setup, and an editor of this report's deck
     _with_setup: Callable[..., SimulationReport] | None = field(default=None, repr=False)
     _deck_editor: Callable[[], Any] | None = field(default=None, repr=False)
-    # apply proven fixes until clean (set by praxis_lab.simulate: the fixes live above sim)
-    _repair: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+    # apply proven fixes to a report until clean (set by praxis_lab.simulate: the fixes live
+    # above sim); given the report when called, so a report holds no reference to itself
+    # and is freed as soon as it is let go, without waiting for the garbage collector
+    _repair: Callable[[SimulationReport], dict[str, Any]] | None = field(default=None,
+                                                                        repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI JSON of DESIGN.md."""
@@ -153,7 +156,7 @@ class SimulationReport:
             if self._repair is None:
                 raise RuntimeError("this report was not made by praxis_lab.simulate: it "
                                    "cannot be fixed; call praxis_lab.simulate first")
-            return self._repair()
+            return self._repair(self)
         mode = self.failure_modes[failure]
         objs = mode.data.get("fix_objects") or []
         if not 0 <= fix < len(objs):

@@ -295,5 +295,8 @@ def recording_state(tracer_ref: Callable[[], Tracer], binding: Any) -> Iterator[
     install()
     hooks = TrackerHooks(tracer_ref, binding)
     hooks.scope = Scope(tracer_ref(), hooks)
-    with entered(hooks.scope):
-        yield hooks
+    try:
+        with entered(hooks.scope):
+            yield hooks
+    finally:  # the scope and its hooks name each other: let go, the path's ops are freed
+        hooks.scope = None  # at once, not at the garbage collector's next pass
