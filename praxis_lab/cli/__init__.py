@@ -48,6 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         files = len(args.files) if args.command == "check" else 1
         return watchdog.answered(limit * max(files, 1), f"praxis-lab {args.command}",
                                  lambda soft: _answer(args, soft / max(files, 1)), started)
+    if args.command == "run":
+        from praxis_lab.cli import run_limit
+
+        def announced(announce: run_limit.Announce | None) -> int:
+            args.announce = announce
+            return _answer(args, None)
+
+        return run_limit.supervised(announced)
     return _answer(args, None)
 
 

@@ -31,17 +31,24 @@ def run_command(args: Any) -> int:
     Exit 0 when the run completed, 1 when it failed, was refused or canceled, 2 on a
     usage or store error.
     """
+    import asyncio
+
     from praxis_lab.execution.policy import Policy
     from praxis_lab.execution.record import approve_hint
-    from praxis_lab.execution.runner import run
+    from praxis_lab.execution.runner import Runner
     from praxis_lab.protocol.analyse import parse_param_values
 
     params = parse_param_values(getattr(args, "param", None))
     limit = getattr(args, "time_limit", None)
-    record = run(args.file, setup=args.setup, params=params, db=getattr(args, "db", None),
-                 override=getattr(args, "override", None), name=getattr(args, "protocol", None),
-                 request=getattr(args, "request", None), user=getattr(args, "user", None),
-                 policy=Policy(time_limit_s=limit) if limit is not None else None)
+    runner = Runner(args.file, setup=args.setup, params=params, db=getattr(args, "db", None),
+                    override=getattr(args, "override", None),
+                    name=getattr(args, "protocol", None), request=getattr(args, "request", None),
+                    user=getattr(args, "user", None),
+                    policy=Policy(time_limit_s=limit) if limit is not None else None)
+    announce = getattr(args, "announce", None)
+    if announce is not None:  # the command's watch (cli/run_limit.py) learns of the run
+        runner.subscribe(_announcer(runner, announce))
+    record = asyncio.run(runner.execute())  # (a command line runs no event loop of its own)
     line = (f"run {record.run_id} {record.protocol} {record.status}: {record.calls} calls"
             + (f" in {record.duration_s:.2f} s" if record.duration_s is not None else "")
             + f" ({record.mode}, {record.backend}; request {record.request_id} "
@@ -55,6 +62,28 @@ def run_command(args: Any) -> int:
     elif record.error_code:
         print(f"{record.error_code}: {record.error_message}", file=sys.stderr)
     return 0 if record.ok else 1
+
+
+def _announcer(runner: Any, announce: Any) -> Any:
+    """A subscriber telling ``announce`` the run's id, store and time limit as it starts
+    running, and its final status as it ends."""
+    from praxis_lab.store.lifecycle import TERMINAL
+
+    def said(message: dict[str, Any]) -> None:
+        if message.get("type") != "status":
+            return
+        if message["status"] == "running":
+            decision = runner.decision
+            why = next((r.reason for r in decision.rules if r.rule == "time_limit"), "")
+            announce({"run_id": runner.run_id, "limit_s": decision.time_limit_s,
+                      "why": why or f"time limit {decision.time_limit_s} s",
+                      "db": runner.engine.url.render_as_string(hide_password=False),
+                      "protocol": runner.info.name, "mode": runner.mode,
+                      "backend": runner.backend, "request_id": runner.request_id})
+        elif message["status"] in TERMINAL:
+            announce({"ended": message["status"]})
+
+    return said
 
 
 def requests_command(args: Any) -> int:

@@ -32,7 +32,7 @@ from typing import IO, Any
 
 from praxis_lab.trace.frames import is_own, library_or_own
 
-__all__ = ["DEFAULT_S", "answered", "process_started", "where"]
+__all__ = ["DEFAULT_S", "answered", "ask_and_end", "process_started", "relay", "where"]
 
 DEFAULT_S = 20.0
 _GRACE_S = 1.0  # the child reports its own stop this much before the limit
@@ -70,7 +70,7 @@ def _watched(seconds: float, end: float, label: str, work: Callable[[float], int
     for fd in (out_w, err_w, done_w):
         os.close(fd)
     try:
-        code = _relay(pid, {out_r: sys.stdout, err_r: sys.stderr}, end)
+        code = relay(pid, {out_r: sys.stdout, err_r: sys.stderr}, end)
         answered = code is not None and os.read(done_r, 8) == b"answered"
     except KeyboardInterrupt:
         _end(pid)
@@ -81,7 +81,7 @@ def _watched(seconds: float, end: float, label: str, work: Callable[[float], int
             os.close(fd)
     if code is not None:
         return code if answered else _ended(label, code)
-    line = _stopped(pid, dump)
+    line = ask_and_end(pid, dump)
     at = f" at line {line[1]} of {os.path.basename(line[0])}" if line else ""
     print(f"{label}: not fully checked: still running after {seconds:g} s{at} (an endless "
           "loop, or one in C code?): stopped; --time-limit SECONDS gives it longer",
@@ -159,16 +159,18 @@ def _bound_memory() -> None:  # pragma: no cover (runs in the child)
         pass
 
 
-def _relay(pid: int, streams: dict[int, Any], deadline: float) -> int | None:
+def relay(pid: int, streams: dict[int, Any], deadline: float | Callable[[], float],
+           ) -> int | None:
     """Copy the child's output here until it exits (its exit code) or the deadline passes
-    (None)."""
+    (None). ``deadline`` may be a function, asked again as the output comes (it may move)."""
     decoders = {fd: codecs.getincrementaldecoder("utf-8")("replace") for fd in streams}
+    at = deadline if callable(deadline) else lambda: deadline
     with selectors.DefaultSelector() as sel:
         for fd in streams:
             sel.register(fd, selectors.EVENT_READ)
         open_fds = set(streams)
         while open_fds:
-            left = deadline - time.monotonic()
+            left = at() - time.monotonic()
             if left <= 0:
                 return None
             for key, _ in sel.select(min(left, 0.5)):
@@ -184,13 +186,15 @@ def _relay(pid: int, streams: dict[int, Any], deadline: float) -> int | None:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             return os.waitstatus_to_exitcode(status) if status >= 0 else 2
-        if time.monotonic() > deadline:
+        if time.monotonic() > at():
             return None
         time.sleep(0.01)
 
 
-def _stopped(pid: int, dump: IO[bytes]) -> tuple[str, int] | None:
-    """Ask the child where it is, end it; the protocol's file and line it was running."""
+def ask_and_end(pid: int, dump: IO[bytes], past_own: bool = False,
+                ) -> tuple[str, int] | None:
+    """Ask the child where it is, end it; the protocol's file and line it was running
+    (see :func:`where` for ``past_own``)."""
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGUSR1)
     size, still = -1, 0
@@ -203,7 +207,7 @@ def _stopped(pid: int, dump: IO[bytes]) -> tuple[str, int] | None:
             break
     _end(pid)
     dump.seek(0)
-    return where(dump.read().decode(errors="replace"))
+    return where(dump.read().decode(errors="replace"), past_own)
 
 
 def _end(pid: int) -> None:
@@ -216,9 +220,11 @@ def _end(pid: int) -> None:
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)', re.MULTILINE)
 
 
-def where(stack: str) -> tuple[str, int] | None:
+def where(stack: str, past_own: bool = False) -> tuple[str, int] | None:
     """The innermost frame of the user's code in a :mod:`faulthandler` stack (most recent
-    call first), as (file, line); None when praxis_lab's own code comes first.
+    call first), as (file, line); None when praxis_lab's own code comes first (unless
+    ``past_own``: a run's stack has the runner below the protocol and may have praxis_lab's
+    own code above it, its routed ``time.sleep``).
 
     >>> import os
     >>> where('Current thread 0x1 (most recent call first):\\n'
@@ -227,7 +233,7 @@ def where(stack: str) -> tuple[str, int] | None:
     ('/home/me/loop.py', 7)
     """
     for found in _FRAME.finditer(stack):
-        if is_own(found["file"]):
+        if is_own(found["file"]) and not past_own:
             return None
         if not library_or_own(found["file"]):
             return found["file"], int(found["line"])
