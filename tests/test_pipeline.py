@@ -1,12 +1,16 @@
 """A simulation leaves nothing for the garbage collector: its report, paths and ops are
 freed by reference counting as soon as they are let go (the collector is paused while a
-simulation runs, and a pass over a simulation's leftovers costs as much as a fifth of it)."""
+simulation runs, and a pass over a simulation's leftovers costs as much as a fifth of it);
+the garbage the protocol made is collected inside the sandbox, so its finalizers are
+refused like the rest of it."""
 
 from __future__ import annotations
 
 import gc
+import sys
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +61,30 @@ def test_the_ops_of_every_path_are_freed_with_their_report(collector_off: None) 
     traced = len(report.graph.operations)
     del report
     assert traced == 13 and _ops_alive() == before
+
+
+FINALIZER = '''
+class Log:
+    def __init__(self, path):
+        self.path, self.me = path, self  # in a reference cycle: only the collector frees it
+
+    def __del__(self):
+        with open(self.path, "w") as f:
+            f.write("written by a finalizer")
+
+async def p(lh: LiquidHandler, tips: TipRack):
+    Log({path!r})
+    await lh.pick_up_tips(tips["A1"])
+    await lh.drop_tips(tips["A1"])
+'''
+
+
+def test_a_finalizer_of_the_protocols_garbage_runs_inside_the_sandbox_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raised: list[BaseException | None] = []  # what a finalizer raised (Python prints it)
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: raised.append(u.exc_value))
+    target = tmp_path / "finalized.txt"
+    report = simulate(FINALIZER.format(path=str(target)), cache=False)
+    assert [type(e).__name__ for e in raised] == ["SideEffectBlocked"]
+    gc.collect()  # whatever the collector had left would be finalized now, outside
+    assert report.ok and not target.exists()
