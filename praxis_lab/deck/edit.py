@@ -1,4 +1,5 @@
-"""An edit of a deck: what it did, or why PLR (or praxis_lab, with PLR's sizes) refused it.
+"""An edit of a deck: what it did, or why PLR (or praxis_lab, with PLR's sizes) refused it;
+:func:`attempt` makes one (checked, done through PLR, undone when PLR raises).
 
 >>> Edit(False, "PLR refused to move src to site 1 of car: spot 1 already has a resource",
 ...      ["Resource 'src' is very high on the deck"]).to_dict()["ok"]
@@ -9,11 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Edit", "Refused", "plr_warnings"]
+__all__ = ["Edit", "Refused", "attempt", "plr_warnings"]
 
 
 @dataclass
@@ -52,3 +53,20 @@ def plr_warnings() -> Iterator[list[str]]:
     finally:
         log.removeHandler(keep)
         log.setLevel(level)
+
+
+def attempt(what: str, check: Callable[[], None], do: Callable[[], None],
+            undo: Callable[[], None]) -> Edit:
+    """``check`` (refuses with a reason), then ``do`` through PLR; ``undo`` if PLR raises.
+    ``what`` says the edit (``move src to rail 4``)."""
+    try:
+        check()
+    except Refused as exc:
+        return Edit(False, f"cannot {what}: {exc}")
+    with plr_warnings() as said:
+        try:
+            do()
+        except Exception as exc:
+            undo()
+            return Edit(False, f"PLR refused to {what}: {exc}")
+    return Edit(True, what[0].upper() + what[1:], said)

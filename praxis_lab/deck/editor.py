@@ -30,8 +30,8 @@ from typing import Any, cast
 from praxis_lab import _plr
 from praxis_lab._ids import uid
 from praxis_lab._plr.factories import Factory, kind_of
-from praxis_lab.deck import catalogue, labware_type, liquids
-from praxis_lab.deck.edit import Edit, Refused, plr_warnings
+from praxis_lab.deck import catalogue, labware_type, liquids, placing
+from praxis_lab.deck.edit import Edit, Refused, attempt
 from praxis_lab.deck.export import export, load
 from praxis_lab.deck.plan import DeckPlan, PlanError, read
 from praxis_lab.deck.setup_source import SetupSource
@@ -58,7 +58,7 @@ class DeckEditor:
         self.proposed = proposed
         self.source = source  # the setup function's code, to write edits back into
         self.original = self.plan()
-        self.edits = 0
+        self.edits = 0  # how many edits went through
         self.missing: list[str] = []  # parameters a proposed deck has no labware for
 
     @property
@@ -156,25 +156,20 @@ class DeckEditor:
 
     # --- edits --------------------------------------------------------------------------
 
+    def _counted(self, edit: Edit) -> Edit:
+        if edit.ok:
+            self.edits += 1
+        return edit
+
     def _attempt(self, what: str, check: Callable[[], None], do: Callable[[], None],
                  undo: Callable[[], None]) -> Edit:
         """``check`` (refuses with a reason), then ``do`` through PLR; ``undo`` if PLR raises."""
-        try:
-            check()
-        except Refused as exc:
-            return Edit(False, f"cannot {what}: {exc}")
-        with plr_warnings() as said:
-            try:
-                do()
-            except Exception as exc:
-                undo()
-                return Edit(False, f"PLR refused to {what}: {exc}")
-        self.edits += 1
-        return Edit(True, what[0].upper() + what[1:], said)
+        return self._counted(attempt(what, check, do, undo))
 
     def move(self, name: str, *, carrier: str | None = None, site: int | None = None,
              slot: int | None = None, rails: int | None = None) -> Edit:
-        """Move labware to a carrier's site or an OT-2 slot, or a carrier to ``rails``."""
+        """Move labware to a carrier's site or an OT-2 slot, or a carrier to ``rails``
+        (see :mod:`praxis_lab.deck.placing`)."""
         try:
             res = self._get(name)
         except Refused as exc:
@@ -182,110 +177,20 @@ class DeckEditor:
         if isinstance(res, _P["Carrier"]):
             if rails is None:
                 return Edit(False, f"cannot move {name}: a carrier moves to a rail")
-            return self._move_carrier(res, rails)
+            return self._counted(placing.carrier_to_rails(self.deck, res, rails))
         if slot is not None:
-            return self._place(res, f"move {name} to slot {slot}", lambda: None,
-                               lambda: self.deck.assign_child_at_slot(res, slot),
-                               self._slot_size(slot))
+            return self._counted(placing.to_slot(self.deck, res, slot))
         if carrier is None or site is None:
             return Edit(False, f"cannot move {name}: say which carrier and site, or which slot")
-        return self._to_site(res, carrier, site)
-
-    def _to_site(self, res: Any, carrier: str, site: int) -> Edit:
-        what = f"move {res.name} to site {site} of {carrier}"
         try:
             car = self._get(carrier)
-            if not isinstance(car, _P["Carrier"]):
-                raise Refused(f"{carrier} is a {type(car).__name__}, not a carrier")
-            holder = car.sites.get(site)
-            if holder is None:
-                raise Refused(f"{carrier} has sites {', '.join(map(str, sorted(car.sites)))}")
         except Refused as exc:
-            return Edit(False, f"cannot {what}: {exc}")
-        if holder.resource is res:
-            return Edit(True, f"{res.name} stays at site {site} of {carrier}")
-        size = (holder.get_size_x(), holder.get_size_y(), isinstance(holder, _P["PlateHolder"]))
-        return self._place(res, what, lambda: None, lambda: car.__setitem__(site, res), size)
-
-    def _slot_size(self, slot: int) -> tuple[float, float, bool] | None:
-        holders = getattr(self.deck, "_slot_holders", None)
-        if not holders or not 1 <= slot <= len(holders):
-            return None
-        return (holders[slot - 1].get_size_x(), holders[slot - 1].get_size_y(), False)
-
-    def _place(self, res: Any, what: str, check: Callable[[], None], assign: Callable[[], None],
-               site: tuple[float, float, bool] | None) -> Edit:
-        """Take ``res`` off its place and ``assign`` it elsewhere; back where it was if PLR
-        refuses."""
-        parent, location = res.parent, res.location
-
-        def fits() -> None:
-            check()
-            if site is not None:
-                why = catalogue.misfit(kind_of(res) or "other", res.get_size_x(),
-                                       res.get_size_y(), getattr(res, "plate_type", None),
-                                       site[:2], site[2])
-                if why:
-                    raise Refused(f"{res.name} is {why}")
-
-        def do() -> None:
-            if parent is not None:
-                parent.unassign_child_resource(res)
-            assign()
-
-        def undo() -> None:
-            if res.parent is not None:
-                res.parent.unassign_child_resource(res)
-            if parent is not None:
-                parent.assign_child_resource(res, location=location)
-
-        return self._attempt(what, fits, do, undo)
-
-    def _move_carrier(self, car: Any, rails: int) -> Edit:
-        location = car.location
-
-        def check() -> None:
-            if _plr.deck_kind(self.deck) != "carrier":
-                raise Refused("this deck has slots, not rails")
-
-        def do() -> None:
-            self.deck.unassign_child_resource(car)
-            self.deck.assign_child_resource(car, rails=rails)
-
-        def undo() -> None:
-            if car.parent is not None:
-                self.deck.unassign_child_resource(car)
-            self.deck.assign_child_resource(car, location=location)
-
-        return self._attempt(f"move {car.name} to rail {rails}", check, do, undo)
+            return Edit(False, f"cannot move {name} to site {site} of {carrier}: {exc}")
+        return self._counted(placing.to_site(res, car, site))
 
     def add_carrier(self, factory: str, rails: int, name: str | None = None) -> Edit:
         """Put a new, empty carrier made by PLR's ``factory`` on the deck at ``rails``."""
-        made: list[Any] = []
-
-        def check() -> None:
-            if _plr.deck_kind(self.deck) != "carrier":
-                raise Refused("an OT-2 deck has slots, not carriers")
-            found = catalogue.entry(factory)
-            if found is None or found.kind != "carrier":
-                raise Refused(f"{factory!r} is not one of PLR's carriers (see "
-                               "catalogue.carriers())")
-            made.append(_plr.labware(factory, name or self._free_name(factory)))
-
-        def undo() -> None:
-            if made and made[0].parent is not None:
-                self.deck.unassign_child_resource(made[0])
-
-        what = f"add {name or 'a ' + factory} at rail {rails}"
-        return self._attempt(what, check, lambda: self.deck.assign_child_resource(
-            made[0], rails=rails), undo)
-
-    def _free_name(self, factory: str) -> str:
-        base = f"{factory.split('_')[0].lower()}_car"
-        n = 1
-        while self.deck.has_resource(f"{base}_{n}"):
-            n += 1
-        return f"{base}_{n}"
+        return self._counted(placing.add_carrier(self.deck, factory, rails, name))
 
     def remove_carrier(self, name: str) -> Edit:
         """Take a carrier (and the labware on it no parameter is bound to) off the deck."""
@@ -383,8 +288,7 @@ class DeckEditor:
             return Edit(False, f"PLR refused to {what}: {exc}")
         self.objects = objects
         self.handler = next(o for o in objects.values() if isinstance(o, _P["LiquidHandler"]))
-        self.edits += 1
-        return Edit(True, what[0].upper() + what[1:])
+        return self._counted(Edit(True, what[0].upper() + what[1:]))
 
     # --- what the edits give --------------------------------------------------------------
 
