@@ -29,9 +29,9 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from praxis_lab.execution import approvals, messages
-from praxis_lab.execution.control import RunControl
-from praxis_lab.execution.policy import Policy, PolicyDecision
-from praxis_lab.execution.preflight import Preflight, preflight
+from praxis_lab.execution.policy import Policy
+from praxis_lab.execution.preflight import preflight
+from praxis_lab.execution.prepared import PreparedRun
 from praxis_lab.execution.record import PolicyBlocked, RunRecord, error_parts
 from praxis_lab.execution.recorder import CallRecorder, Recorder
 from praxis_lab.execution.recorder import tracking as _tracking
@@ -46,7 +46,7 @@ __all__ = ["PolicyBlocked", "RunRecord", "Runner", "run", "run_async", "start"]
 _log = logging.getLogger(__name__)
 
 
-class Runner(RunControl):
+class Runner(PreparedRun):
     """One protocol run: prepare (store, load, simulate, gate), then execute as a task.
 
     ``pause()`` holds the run before its next PLR call, ``resume()`` lets it go on,
@@ -68,7 +68,7 @@ class Runner(RunControl):
                  policy: Policy | None = None, *, report: Any = None,
                  name: str | None = None, request: int | None = None,
                  user: str | None = None) -> None:
-        super().__init__()
+        super().__init__(params, report, request)
         self.protocol: Any = protocol
         self.setup: Any = setup
         self.db: Engine | str | None = db
@@ -76,59 +76,9 @@ class Runner(RunControl):
         self.policy: Policy = policy or Policy()
         self.name: str | None = name
         self.user: str | None = user
-        self._params: dict[str, Any] = dict(params or {})
-        self._report: Any = report
-        self._request: int | None = request
-        self._preflight: Preflight | None = None
         self._calls: CallRecorder | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._ended = threading.Event()
-
-    # --- what preflight found (before prepare(): what was given) ------------------------
-    @property
-    def prepared(self) -> Preflight:
-        """The run's preflight; RuntimeError before :meth:`prepare`."""
-        if self._preflight is None:
-            raise RuntimeError("the run is not prepared yet: call prepare() (or start())")
-        return self._preflight
-
-    engine = property(lambda self: self.prepared.engine, doc="the run store's engine")
-    func = property(lambda self: self.prepared.func, doc="the protocol's function")
-    objects = property(lambda self: self.prepared.objects, doc="the setup's objects")
-    info = property(lambda self: self.prepared.info, doc="the protocol's analysis")
-    handlers = property(lambda self: self.prepared.handlers, doc="the LiquidHandler keys")
-    devices = property(lambda self: self.prepared.devices, doc="what drives each machine")
-    report_dict = property(lambda self: self.prepared.report_dict, doc="the report as data")
-    expected = property(lambda self: self.prepared.expected, doc="PLR calls expected")
-
-    @property
-    def params(self) -> dict[str, Any]:
-        return self._preflight.params if self._preflight else self._params
-
-    @property
-    def report(self) -> Any:
-        return self._preflight.report if self._preflight else self._report
-
-    @property
-    def backend(self) -> str | None:
-        return self._preflight.backend if self._preflight else None
-
-    @property
-    def mode(self) -> str:
-        """``mock`` (every device one of PLR's simulators) or ``real``."""
-        return self._preflight.mode if self._preflight else "mock"
-
-    @property
-    def decision(self) -> PolicyDecision | None:
-        return self._preflight.decision if self._preflight else None
-
-    @property
-    def request_id(self) -> int | None:
-        return self._preflight.request.id if self._preflight else self._request
-
-    @property
-    def run_id(self) -> int | None:
-        return self._preflight.run_id if self._preflight else None
 
     # --- phase 1: store, protocol, simulation, request and its gate ------------------------
     def prepare(self) -> None:
