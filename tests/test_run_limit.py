@@ -3,6 +3,7 @@ and the run store keeps the run's end and its call log."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -122,3 +123,31 @@ def test_a_protocol_that_never_finishes_preparing_is_stopped_before_anything_mov
     assert err.strip() == ("praxis-lab run: not started: still preparing the run after 2 s at "
                            "line 2 of top.py (its top level, its setup or its simulation; a "
                            "loop in C code?): stopped, nothing reached the device")
+
+
+def test_ctrl_c_on_a_run_stuck_in_c_code_ends_it_and_records_it_canceled(
+        tmp_path: Path) -> None:
+    import signal
+
+    path, url = tmp_path / "driver.py", f"sqlite:///{tmp_path}/runs.db"
+    path.write_text(DRIVER_FILE.format(what="loops in C code", body="import itertools\n"
+                                       "        sum(itertools.repeat(1, 10**13))"))
+    child = subprocess.Popen([sys.executable, "-m", "praxis_lab.cli", "run", str(path),
+                              "--setup", "star", "--db", url, "--time-limit", "60"],
+                             stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert child.stdout is not None
+    for line in child.stdout:  # the first call reached the device: the run goes on
+        if line.startswith("Picking up tips"):
+            break
+    time.sleep(1.0)  # (its drop_tips loops by then)
+    os.killpg(child.pid, signal.SIGINT)  # Ctrl-C: the terminal's whole process group
+    started = time.monotonic()
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert time.monotonic() - started < run_limit.GRACE_S + 5
+    assert err.strip().splitlines()[-1].startswith(
+        "Canceled: interrupted, and the run did not stop within 3 s at line 13 of driver.py")
+    run, calls = _stored(url)
+    assert (run.status, run.error_code) == ("canceled", "Canceled")
+    assert calls == ["pick_up_tips"]

@@ -191,8 +191,9 @@ def _child(work: Callable[[Announce | None], int], fds: list[int],
     try:
         faulthandler.disable()  # a crash is the parent's to say
         faulthandler.register(signal.SIGUSR1, file=dump, all_threads=True, chain=False)
-        sys.stdout, sys.stderr = (io.TextIOWrapper(os.fdopen(fd, "wb"), encoding="utf-8",
-                                                   write_through=True) for fd in fds[:2])
+        sys.stdout, sys.stderr = (  # unbuffered: a run's output is relayed as it comes
+            io.TextIOWrapper(os.fdopen(fd, "wb", buffering=0), encoding="utf-8",
+                             write_through=True) for fd in fds[:2])
         control = os.fdopen(fds[2], "w", buffering=1)
 
         def announce(said: dict[str, Any]) -> None:
