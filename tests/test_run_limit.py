@@ -145,6 +145,7 @@ def test_ctrl_c_on_a_run_stuck_in_c_code_ends_it_and_records_it_canceled(
     started = time.monotonic()
     out, err = child.communicate(timeout=60)
     assert child.returncode == 130, err
+    assert out.splitlines()[-1].startswith("run 1 incubate canceled: 1 calls in ")
     assert time.monotonic() - started < run_limit.GRACE_S + 5
     assert err.strip().splitlines()[-1].startswith(
         "Canceled: interrupted, and the run did not stop within 3 s at line 13 of driver.py")
