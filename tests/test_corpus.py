@@ -369,7 +369,10 @@ COUNTED = [("ok_sample_loop_tips_run_out", "n_samples", 12, "n_samples > 12"),
            ("ok_sample_columns_after_standards", "n_sample_columns", 10, "n_sample_columns > 10"),
            ("ok_serial_dilution_range_count", "n_dilutions", 12, "n_dilutions > 12"),
            ("ok_traverse_get_all_items", "n_columns", 12, "n_columns > 12"),
-           ("ok_pcr_setup_cold_block", "columns", 12, "columns > 12")]
+           ("ok_pcr_setup_cold_block", "columns", 12, "columns > 12"),
+           # counts computed from the parameter: the condition is said on the parameter
+           ("ok_sample_columns_ceil_count", "n_samples", 96, "n_samples > 96"),
+           ("ok_sample_columns_strided_range", "n_samples", 96, "n_samples > 96")]
 
 
 @pytest.mark.parametrize("stem, name, last_ok, condition", COUNTED,
@@ -384,6 +387,18 @@ def test_a_loop_counted_by_a_parameter_fails_from_the_value_where_plr_starts_to_
     assert plr_harness.run_file(path, params={name: 3 * last_ok}).line == mode.line
     first = plr_harness.run_file(path, params={name: last_ok + 1})
     assert first.line == mode.line and first.error in PLR_ERRORS[mode.kind]
+
+
+def test_whole_passes_of_a_float_parameter_fail_from_the_value_where_plr_starts_to_fail():
+    path = CORPUS / "ok_top_up_whole_passes.py"  # range(int(total / 50)), total: float
+    modes = {m.kind: m for m in report_of(path).failure_modes}
+    over = modes["over_capacity"]
+    assert (over.certainty, over.condition, over.on_default_path) == (
+        "conditional", "total >= 300", False)
+    assert modes["insufficient_liquid"].condition == "total >= 400"  # the stock runs out next
+    assert plr_harness.run_file(path, params={"total": 299.9}).completed
+    first = plr_harness.run_file(path, params={"total": 300.0})
+    assert first.line == over.line and first.error in PLR_ERRORS[over.kind]
 
 
 def test_a_loop_clamped_to_the_plate_is_ok_for_every_count():

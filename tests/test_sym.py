@@ -20,7 +20,7 @@ class _Decider:
         return witness
 
     def witness(self, name):
-        return {"n": 3}[name]
+        return {"n": 3, "m": 2}[name]
 
     def count(self, sym):
         self.asked.append(f"count {sym.expr}")
@@ -48,12 +48,52 @@ def test_in_a_trace_range_list_repetition_and_slices_ask_the_tracer_for_the_coun
     assert decider.asked == ["count n", "count n", "count n", "count n + 1"]
 
 
-def test_a_count_scaled_or_of_two_parameters_is_its_value_and_does_not_fork(monkeypatch):
+def test_a_count_computed_from_one_parameter_asks_the_tracer_and_keeps_its_expression(
+        monkeypatch):
+    import math
+
     decider = _Decider()
     _tracing(monkeypatch, decider)
     n = Sym("n", 3, param="n")
     assert len(range(n * 2)) == 6 and len(range(n // 2)) == 1
+    assert len(range(math.ceil(n / 2))) == 2 and len(range(math.floor(n / 2) + 1)) == 2
+    assert decider.asked == ["count n * 2", "count n // 2", "count math.ceil(n / 2)",
+                             "count math.floor(n / 2) + 1"]
+
+
+def test_a_count_of_two_parameters_or_not_monotone_is_its_value_and_does_not_fork(monkeypatch):
+    decider = _Decider()
+    _tracing(monkeypatch, decider)
+    n, m = Sym("n", 3, param="n"), Sym("m", 2, param="m")
+    assert len(range(n * m)) == 6 and len(range(n % 2)) == 1 and len(range(n * n)) == 9
     assert decider.asked == []
+
+
+def test_a_comparison_on_a_monotone_expression_is_a_bound_on_its_parameter():
+    import math
+
+    n = Sym("n", 40, param="n")
+    assert math.ceil(n / 8).question(12, ">") == (False, "n > 96", ("n", ">", 96))
+    assert (n // 8).question(3, ">=") == (True, "n > 23", ("n", ">", 23))
+    assert (2 * n).question(3, ">") == (True, "n > 1", ("n", ">", 1))
+    assert (12 - n // 4).question(0, ">") == (True, "n <= 47", ("n", "<=", 47))
+    total = Sym("total", 150.0, param="total")
+    assert math.floor(total / 50).question(2, ">") == (True, "total >= 150", (
+        "total", ">=", 150.0))
+    assert (n % 8).question(2, ">")[2] is None  # not monotone: no bound
+
+
+def test_the_protocol_s_int_and_range_keep_a_symbol_and_are_python_s_otherwise():
+    from praxis_lab.protocol import numbers
+
+    n = Sym("n", 40, param="n")
+    assert numbers.int(n / 8).expr == "int(n / 8)" and numbers.int(n / 8).value == 5
+    assert numbers.int("7") == 7 and isinstance(7, numbers.int) and numbers.int(2.9) == 2
+    passes = numbers.range(0, n, 8)
+    assert list(passes) == [0, 8, 16, 24, 32] and isinstance(passes, numbers.range)
+    assert list(numbers.range(2, 9, 3)) == [2, 5, 8]
+    with pytest.raises(ValueError, match="invalid literal"):
+        numbers.int(Sym("s", "x", param="s"))
 
 
 def test_a_float_used_as_a_count_raises_python_s_type_error_naming_the_expression():

@@ -255,6 +255,37 @@ def test_range_from_one_list_repetition_and_a_slice_on_a_parameter_fork_like_ran
         assert all(len(p.ops) == passes(p.witness["n"]) for p in r.paths), body
 
 
+def test_a_count_computed_from_a_parameter_forks_one_count_off_default_at_a_time():
+    from praxis_lab.trace.conditions import simplify
+
+    for count, per_n in [("2 * n", lambda n: 2 * n), ("n // 2", lambda n: n // 2),
+                         ("n + 1", lambda n: n + 1), ("int(n)", lambda n: n),
+                         ("math.ceil(n / 2)", lambda n: -(-n // 2))]:
+        r = _trace("import math\n" + COUNT.replace("range(n)", f"range({count})"),
+                   params=None)
+        default = next(p for p in r.paths if p.default)
+        assert _passes(default) == per_n(8), count
+        assert all(_passes(p) == max(per_n(p.witness["n"]), 0) for p in r.paths), count
+        assert len(r.paths) <= 20, count  # one count off default at a time
+        (note,) = [i for i in r.issues if i.kind == "loop_summary"]
+        assert note.message.startswith(f"{count} at line 3 is a count"), note.message
+    r = _trace("import math\n" + COUNT.replace("range(n)", "range(math.ceil(n / 2))"))
+    conditions = {_passes(p): simplify(p.condition) for p in r.paths}
+    assert (conditions[0], conditions[1], conditions[17]) == ("n <= 0", "0 < n <= 2", "n > 32")
+
+
+def test_a_strided_range_counts_its_passes_not_its_stop():
+    from praxis_lab.trace.conditions import simplify
+
+    r = _trace(COUNT.replace("range(n)", "range(0, n, 8)").replace("n: int = 8", "n: int = 40"))
+    passes = {_passes(p): simplify(p.condition) for p in r.paths}
+    assert sorted(passes) == [0, 1, 2, 3, 5, *range(6, 13)]  # tip 97 does not exist
+    assert (passes[1], passes[5]) == ("0 < n <= 8", "32 < n <= 40")
+    (note,) = [i for i in r.issues if i.kind == "loop_summary"]
+    assert "len(range(0, n, 8)) = 0, 1, 2, one from 3 to 4, 5 (the value given, n = 40)" in (
+        note.message)
+
+
 def test_a_pinned_count_never_forks():
     r = _trace(COUNT, params={"n": 20})
     (path,) = r.paths

@@ -109,7 +109,8 @@ class Binding:
             kind = machines.kind_of(obj)
             if p.name in self.witness:
                 value = tracer.witness(p.name)
-                out[p.name] = Sym(p.name, value, param=p.name, boolean=isinstance(value, bool))
+                out[p.name] = Sym(p.name, value, param=p.name, boolean=isinstance(value, bool),
+                                  real=p.element_type == "float")
             elif p.kind == "machine" or _plr.is_handler(obj):
                 out[p.name] = TracedHandler(tracer_ref, self.objects[p.name], p.name)
             elif kind is not None:  # a plate reader, heater shaker...: never the real one

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import builtins
 import difflib
 import hashlib
 import inspect
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from praxis_lab.errors import Stopped
-from praxis_lab.protocol import deferred
+from praxis_lab.protocol import deferred, numbers
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
 
 __all__ = ["Loaded", "call", "call_setup", "check_setup", "load", "raised_by", "read_source",
@@ -186,8 +187,8 @@ def load(protocol: Any, name: str | None = None,
     runs = None if calls is None else (info.name, *calls)
     later = deferred.plan(source, runs) if namespace is None and deferred.worth_it(
         source) else {}
-    if later:
-        ns["__builtins__"] = deferred.builtins_with(later)
+    ns["__builtins__"] = {**(deferred.builtins_with(later) if later else vars(builtins)),
+                          **numbers.names()}  # int() and range() that keep counts traced
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
         exec(compiled(source, filename), ns)

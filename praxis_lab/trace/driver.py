@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import types
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -136,11 +137,15 @@ def _checked(default: int, spans: set[tuple[int, int | None]], given: str = "") 
 def _counted(counted: dict[tuple[int, str], tuple[int, set[tuple[int, int | None]]]],
              witness: dict[str, Any]) -> list[TraceIssue]:
     """One note per count on a parameter (``range(n)``): which counts were checked."""
+    def parameter(expr: str) -> str:  # the parameter a count is computed from
+        return next((w for w in re.findall(r"[A-Za-z_]\w*", expr) if w in witness),
+                    expr.split()[0])
+
     others = (" (the other counts at their values given)"
-              if len({expr.split()[0] for _line, expr in counted}) > 1 else "")
+              if len({parameter(expr) for _line, expr in counted}) > 1 else "")
     out = []
     for (line, expr), (default, spans) in sorted(counted.items()):
-        name = expr.split()[0]
+        name = parameter(expr)
         given = f", {name} = {witness[name]!r}" if expr != name and name in witness else ""
         out.append(TraceIssue(
             "loop_summary", f"{expr} at line {line} is a count (range(), [x] * n or a slice): "

@@ -8,7 +8,10 @@ that both branches of ``if volume > 200:`` get explored.
 
 Linear forms in one parameter (``a * p + b``) are kept exactly, so path
 conditions can be checked for feasibility with intervals and the witness moved
-into the branch being explored.
+into the branch being explored. Any other expression of one parameter keeps how it
+is computed from it (``math.ceil(n / 8)``, ``n // 8``, ``int(v / 50)``): when that is
+monotone, a comparison is one bound on the parameter
+(:func:`~praxis_lab.trace.threshold.threshold`), and a count forks like ``range(n)``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from praxis_lab.trace.scope import current
+from praxis_lab.trace.threshold import monotone, threshold
 
 __all__ = ["Interval", "Sym", "concrete", "negate"]
 
@@ -64,9 +68,22 @@ def concrete(value: Any) -> Any:
     return value
 
 
+def _called(expr: str) -> bool:
+    """Whether ``expr`` is one call (``math.ceil(n / 8)``): it needs no parentheses."""
+    head, paren, _rest = expr.partition("(")
+    if not paren or not expr.endswith(")") or not head.replace(".", "").isidentifier():
+        return False
+    depth = 0
+    for i, ch in enumerate(expr[len(head):]):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and i < len(expr) - len(head) - 1:
+            return False
+    return True
+
+
 def _fmt(x: Any) -> str:
     if isinstance(x, Sym):
-        return x.expr if x.atomic else f"({x.expr})"
+        return x.expr if x.atomic or _called(x.expr) else f"({x.expr})"
     if isinstance(x, float) and x.is_integer():
         return str(int(x))
     return repr(x)
@@ -75,16 +92,39 @@ def _fmt(x: Any) -> str:
 class Sym:
     """A number whose value depends on a protocol parameter."""
 
-    __slots__ = ("_value", "atomic", "boolean", "expr", "lin", "param")
+    __slots__ = ("_value", "atomic", "boolean", "expr", "lin", "of", "param")
 
     def __init__(self, expr: str, value: Any = None, *, param: str | None = None,
-                 lin: tuple[str, float, float] | None = None, boolean: bool = False) -> None:
+                 lin: tuple[str, float, float] | None = None, boolean: bool = False,
+                 of: tuple[str, Callable[[Any], Any], Any] | None = None,
+                 real: bool = False) -> None:
         self.boolean = boolean  # a bool parameter: ``if flag:`` forks on ``flag``
         self.expr = expr
         self.param = param  # set for a bare parameter: its value is the path's witness
         self._value = value
         self.lin = lin if lin is not None else ((param, 1.0, 0.0) if param else None)
         self.atomic = param is not None
+        # the one parameter it is computed from, how, and that parameter's value here (a
+        # float for a ``float`` parameter given an int: its bounds are not integers)
+        self.of = of if of is not None or param is None else (
+            param, _same, float(value) if real and isinstance(value, int) else value)
+
+    def at(self, x: Any) -> Any:
+        """Its value when its parameter is ``x`` (``of`` is set)."""
+        assert self.of is not None
+        return self.of[1](x)
+
+    def _then(self, expr: str, fn: Callable[[Any], Any]) -> Sym:
+        """``fn`` of this symbol (``math.ceil``, ``int``): still a function of its parameter."""
+        of = self.of
+        if of is None:
+            return Sym(expr, fn(self.value))
+        inner = of[1]
+
+        def then(x: Any) -> Any:
+            return fn(inner(x))
+
+        return Sym(expr, fn(self.value), of=(of[0], then, of[2]))
 
     @property
     def value(self) -> Any:
@@ -114,7 +154,7 @@ class Sym:
                     lin = (p, k * const, c * const)
                 elif sym == "/" and isinstance(a, Sym) and const != 0:
                     lin = (p, k / const, c / const)
-        return Sym(f"{_fmt(a)} {sym} {_fmt(b)}", value, lin=lin)
+        return Sym(f"{_fmt(a)} {sym} {_fmt(b)}", value, lin=lin, of=_composed(a, b, fn))
 
     def __add__(self, o: Any) -> Sym: return self._arith(o, "+", operator.add)
     def __radd__(self, o: Any) -> Sym: return self._arith(o, "+", operator.add, True)
@@ -139,8 +179,32 @@ class Sym:
     def __neg__(self) -> Sym: return self._arith(-1, "*", operator.mul)
     def __pos__(self) -> Sym: return self
     def __abs__(self) -> Any: return abs(self.value)
-    def __round__(self, n: int | None = None) -> Any: return round(self.value, n)
-    def __trunc__(self) -> int: return math.trunc(self.value)
+    def __round__(self, n: int | None = None) -> Any:
+        return self._then(f"round({self.expr})" if n is None else
+                          f"round({self.expr}, {n})", lambda x: round(x, n))
+    def __trunc__(self) -> Any: return self._then(f"math.trunc({self.expr})", math.trunc)
+    def __ceil__(self) -> Any: return self._then(f"math.ceil({self.expr})", math.ceil)
+    def __floor__(self) -> Any: return self._then(f"math.floor({self.expr})", math.floor)
+
+    def praxis_int(self) -> Sym:
+        """``int(x)`` in a traced protocol (:mod:`praxis_lab.protocol.numbers`): a symbol
+        still, so ``range(int(n / 8))`` is a count on ``n``; Python's own error for a
+        value ``int()`` refuses."""
+        int(self.value)
+        return self._then(f"int({self.expr})", int)
+
+    @staticmethod
+    def praxis_range(*args: Any) -> range:
+        """``range(start, stop, step)`` with a symbol among them: the number of passes is
+        the count (``range(0, n, 8)`` makes ``ceil(n / 8)`` passes, forked like
+        ``range(n)``); the others are their values."""
+        if len(args) != 3 or not isinstance(args[1], Sym) or isinstance(args[0], Sym) \
+                or not isinstance(args[2], int) or args[2] in (-1, 0, 1):
+            return range(*args)  # a count of its own (range(n), range(1, n)) or Python's
+        start, stop, step = args
+        passes = -((start - stop) // step)  # ceil((stop - start) / step) passes
+        passes.expr = f"len(range({_fmt(start)}, {stop.expr}, {step}))"
+        return range(start, start + operator.index(passes) * step, step)
     def __float__(self) -> float: return float(self.value)
     def __int__(self) -> int: return int(self.value)
     def __index__(self) -> int:
@@ -152,9 +216,18 @@ class Sym:
                             f"integer ({self.expr} = {value!r}: a count needs an int, e.g. "
                             f"int({self.expr}))")
         decider = _decider()
-        if decider is None or self.boolean or self.lin is None or self.lin[1] != 1:
+        if decider is None or self.boolean or not self.countable():
             return int(value)
         return decider.count(self)
+
+    def countable(self) -> bool:
+        """Whether it is a count the trace forks on: a parameter plus a constant, or any
+        monotone function of one parameter (``2 * n``, ``math.ceil(n / 8)``)."""
+        if self.lin is not None and self.lin[1] == 1:
+            return True
+        of = self.of
+        return (of is not None and isinstance(of[2], int | float) and not isinstance(of[2], bool)
+                and monotone(of[1], of[2]))
 
     def __hash__(self) -> int: return hash(self.expr)
     def __format__(self, spec: str) -> str: return format(self.value, spec)
@@ -169,6 +242,12 @@ class Sym:
         witness = bool(_OPS[op](self.value, concrete(other)))
         cond = f"{_fmt(self)} {op} {_fmt(other)}"
         constraint = None
+        if self.of is not None and not self.atomic and isinstance(other, int | float) and (
+                self.lin is None or (abs(self.lin[1]) != 1 and isinstance(self.of[2], int))):
+            edge = threshold(self.of[1], op, other, self.of[2])  # 2 * n > 3: n > 1
+            if edge is not None:
+                p, (rel, at) = self.of[0], edge
+                return witness, f"{p} {rel} {_fmt(at)}", (p, rel, at)
         if self.lin is not None and isinstance(other, int | float) and self.lin[1] != 0:
             p, k, c = self.lin
             bound = (other - c) / k
@@ -203,13 +282,34 @@ class Sym:
         return self._compare(0, "!=")
 
 
+def _same(x: Any) -> Any:
+    return x
+
+
+def _composed(a: Any, b: Any, fn: Callable[[Any, Any], Any],
+              ) -> tuple[str, Callable[[Any], Any], Any] | None:
+    """``fn(a, b)`` as a function of the one parameter ``a`` and ``b`` are computed from."""
+    oa = a.of if isinstance(a, Sym) else None
+    ob = b.of if isinstance(b, Sym) else None
+    if oa is not None and ob is not None:
+        if oa[0] != ob[0]:
+            return None
+        return oa[0], lambda x, f=oa[1], g=ob[1]: fn(f(x), g(x)), oa[2]
+    if oa is not None and not isinstance(b, Sym):
+        return oa[0], lambda x, f=oa[1]: fn(f(x), b), oa[2]
+    if ob is not None and not isinstance(a, Sym):
+        return ob[0], lambda x, g=ob[1]: fn(a, g(x)), ob[2]
+    return None
+
+
 class Interval:
-    """The values a parameter can still take on a path (open or closed bounds)."""
+    """The values a parameter can still take on a path (open or closed bounds; the
+    infinities are never taken)."""
 
     __slots__ = ("hi", "hi_open", "lo", "lo_open")
 
     def __init__(self) -> None:
-        self.lo, self.lo_open, self.hi, self.hi_open = -math.inf, False, math.inf, False
+        self.lo, self.lo_open, self.hi, self.hi_open = -math.inf, True, math.inf, True
 
     def copy(self) -> Interval:
         c = Interval()

@@ -212,15 +212,16 @@ class Tracer:
 
     def count(self, sym: Sym) -> int:
         """How many passes ``range(n)`` (``[x] * n``, ``xs[:n]``) makes on this path, ``n``
-        a parameter plus a constant: asked ``n > 0``, ``n > 1``, … at the user's line, so the
+        a monotone function of one parameter (``n + 1``, ``2 * n``, ``math.ceil(n / 8)``):
+        asked ``n > 0``, ``n > 1``, … at the user's line (each said on the parameter), so the
         default path takes the default. Both sides of the first LOOP_FORKS questions and of
         those from the default on are explored, up to LOOP_CHAIN; the counts between
         LOOP_FORKS and the default, and those past the chain, are each checked once, with
         the path's witness (a value inside the range its condition names). Other values
         of one count are explored with the other counts at their values (a sum of paths,
         not a product: past another count's default this one is not forked)."""
-        p, _k, c = sym.lin or ("", 1.0, 0.0)
-        default = int(self.defaults[p] + c if p in self.defaults else sym.value)
+        p = sym.of[0] if sym.of is not None else ""
+        default = int(sym.at(self.defaults[p]) if p in self.defaults else sym.value)
         if self.off_default not in (None, p):  # another count is off its default here:
             return int(sym.value)                # this one runs with its value, unforked
         top = max(LOOP_CHAIN, default + 1)
