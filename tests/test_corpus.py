@@ -212,7 +212,8 @@ def test_every_corpus_file_also_simulates_without_its_setup_on_the_proposed_deck
                           "broken_shaker_still_locked", "ok_shaker_no_lock_mix",
                           "ok_two_readers_lid_off", "broken_incubator_fetch_both_at_once",
                           "broken_incubator_site_taken", "broken_two_readers_wrong_one",
-                          "broken_shaker_rpm_keyword", "broken_incubator_take_in_no_site"}
+                          "broken_shaker_rpm_keyword", "broken_incubator_take_in_no_site",
+                          "ok_incubator_lookup_caught", "broken_incubator_lookup_missing_plate"}
 
 
 def test_labware_looked_up_on_the_deck_is_named_by_its_deck_name():

@@ -61,6 +61,9 @@ NO_FIX: dict[str, str] = {
     "broken_two_columns_one_pick_up":
         "sixteen tips for eight channels: which eight to take, or whether to work in two "
         "passes, is the protocol's choice",
+    "broken_incubator_lookup_missing_plate":
+        "the incubator holds no plate of the name looked up: which plate was meant is the "
+        "lab's choice",
     "broken_blow_out_more_than_taken":
         "5 µL of air taken up, 10 µL blown out: which of the two the lab meant is its choice",
 }

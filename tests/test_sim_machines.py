@@ -212,6 +212,42 @@ def test_get_plate_answers_the_plate_the_path_put_in_the_reader_and_fails_on_an_
     assert moved_out.failure_modes[0].data["plr_error"] == "NoPlateError"
 
 
+def test_get_plate_on_an_empty_reader_raises_no_plate_error_into_the_protocol_s_except():
+    body = ("    try:\n"
+            "        found = reader.get_plate()\n"
+            "    except NoPlateError:\n"
+            "        await lh.move_plate(plate, reader)\n"
+            "        found = plate\n"
+            "    assert found is plate\n"
+            "    await reader.read_absorbance(wavelength=450)\n")
+    r = sim(body)
+    assert r.ok and r.complete and r.paths == 1, r.summary()
+    assert [op.method_name for op in r.graph.operations] == [
+        "get_plate", "move_plate", "read_absorbance"]
+    preloaded = sim("    if preload:\n        await lh.move_plate(plate, reader)\n" + body,
+                    params="plate: Plate, reader: PlateReader, preload: bool = False")
+    assert preloaded.ok and preloaded.complete and preloaded.paths == 2, preloaded.summary()
+    ops = [(op.line_number, op.method_name, op.condition) for op in preloaded.graph.operations]
+    assert sorted(ops) == [(7, "move_plate", "preload"), (9, "get_plate", None),
+                           (11, "move_plate", "not preload and line 9 raises NoPlateError"),
+                           (14, "read_absorbance", None)]
+    other = sim(body.replace("except NoPlateError", "except KeyError"))
+    assert kinds(other)[0] == ("no_plate", 7)  # an except that does not catch it: PLR stops
+
+
+def test_an_incubator_lookup_of_a_plate_it_does_not_hold_raises_plr_s_error():
+    body = ("    try:\n"
+            "        incubator.get_site_by_plate_name('missing')\n"
+            "    except ResourceNotFoundError:\n"
+            "        return\n"
+            "    await incubator.fetch_plate_to_loading_tray('missing')\n")
+    header = "from pylabrobot.resources.errors import ResourceNotFoundError\n"
+    r = simulate(f"{header}async def p(lh: LiquidHandler, incubator: Incubator):\n{body}",
+                 cache=False)
+    assert r.ok and r.complete and r.graph.operations == [], r.summary()
+    # not caught: tests/corpus/broken_incubator_lookup_missing_plate.py, against PLR's run
+
+
 def test_a_plate_taken_out_mid_profile_or_off_a_tilted_module_is_praxis_lab_s_own_check():
     r = sim("    await tc.open_lid()\n    await lh.move_plate(plate, tc)\n"
             "    await tc.run_protocol(Protocol([Stage([Step([95.0], 30)], 10)]), 25)\n"

@@ -142,11 +142,15 @@ def _remember(machine: TracedMachine, method: str, bound: dict[str, Any]) -> Non
 
 def _get_plate(machine: TracedMachine) -> Any:
     """``reader.get_plate()``: a ``get_plate`` op (the simulator checks the reader holds a
-    plate: PLR's ``NoPlateError``) answered with the plate the path put in it."""
+    plate: PLR's ``NoPlateError``) answered with the plate the path put in it; on an empty
+    reader inside a ``try`` whose ``except`` catches it, PLR's error is raised there."""
     tracer = machine._tracer
     line, col = tracer.where()
-    tracer.record(Op(len(tracer.ops), "get_plate", line, col, {}, machine._name, True, None,
-                     None, receiver_type=machine._kind, machine=machine._real))
+    raising = raised_into(tracer, Op(len(tracer.ops), "get_plate", line, col, {},
+                                     machine._name, True, None, None,
+                                     receiver_type=machine._kind, machine=machine._real))
+    if raising is not None:  # a plain call, not awaited: raised as it returns
+        raise raising.error
     plate = _held(machine)
     return plate if plate is not None else _Missing(
         machine, f"{machine._name}.get_plate() finds no plate in it")
@@ -172,23 +176,49 @@ def _held(machine: TracedMachine) -> Any:
 
 
 def _site_by_plate_name(machine: TracedMachine) -> Callable[[Any], Any] | None:
-    """``incubator.get_site_by_plate_name(name)`` before the path fetches or takes in any
-    plate: the setup's site of that plate (a plain lookup of the racks the setup filled),
-    else None (the live state: the path stops)."""
-    if machine._shadow.get("stored") is False:
+    """``incubator.get_site_by_plate_name(name)`` of a plate the path has not fetched or
+    taken in: the setup's site of that plate (a plain lookup of the racks the setup filled;
+    the sites of the plates the path leaves alone do not change), or PLR's
+    ``ResourceNotFoundError`` when none holds it. Of a plate the path moved (or after a
+    plate of unknown name was taken in), the live state: the path stops."""
+    if machine._shadow.get("stored") is False and _moved_names(machine) is None:
         return None
 
     def lookup(plate_name: Any) -> Any:
         name = concrete(plate_name)
+        moved = _moved_names(machine) if machine._shadow.get("stored") is False else set()
+        if moved is None or name in moved:
+            line, col = machine._tracer.where()
+            raise _Bound(TraceIssue(
+                "reads_state", f"{machine._name}.get_site_by_plate_name({name!r}) after the "
+                "protocol moved that plate in or out: the live state of an Incubator, not "
+                "followed while simulated; keep track of the site in the protocol instead",
+                line, col))
         for rack in getattr(machine._real, "racks", None) or []:
             for site in getattr(rack, "sites", {}).values():
                 if site.resource is not None and site.resource.name == name:
                     return site
-        line, col = machine._tracer.where()
-        raise _Bound(TraceIssue(
-            "reads_state", f"{machine._name}.get_site_by_plate_name({name!r}): no site of the "
-            "setup holds a plate of that name", line, col))
+        # PLR's own error (a protocol may catch it): no site of the setup holds that plate
+        raise _plr.error_class("ResourceNotFoundError")(
+            f"Plate {name} not found in incubator '{getattr(machine._real, 'name', '')}'")
     return lookup
+
+
+def _moved_names(machine: TracedMachine) -> set[str] | None:
+    """The names of the plates the path fetched from ``machine`` or put on its loading tray
+    (what it may have taken in); None when a plate of unknown name may have gone in."""
+    real, names = machine._real, set()
+    tray = getattr(real, "loading_tray", None)
+    for op in machine._tracer.ops:
+        if op.machine is real and op.method == "fetch_plate_to_loading_tray":
+            names.add(str(concrete(op.args.get("plate_name"))))
+        elif op.method in ("move_plate", "move_resource") and tray is not None and \
+                op.args.get("to") is tray:
+            name = getattr(op.args.get("plate", op.args.get("resource")), "name", None)
+            if not isinstance(name, str):
+                return None
+            names.add(name)
+    return names
 
 
 class _MachineCall:
