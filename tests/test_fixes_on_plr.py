@@ -87,6 +87,15 @@ NOT_YET: dict[str, str] = {
         "transfer cannot choose its channel: the fix is the tip on channel 0 (pick-up and "
         "transfer both edited) or the transfer written as an aspirate and dispenses on "
         "channel 3, edits of several calls the fixes do not write yet",
+    "broken_lid_on_before_reagent":
+        "the lid is put on by hand before the reagent goes in: the fix moves that statement "
+        "after the last dispense, a reordering the fixes do not write yet",
+    "broken_second_lid_by_hand":
+        "the plate already has its lid: the fix drops the second one, a statement deletion "
+        "the fixes do not write yet",
+    "broken_lid_to_other_plate_by_hand":
+        "a lid still on the deck assigned by hand: the fix rewrites the assignment as "
+        "await lh.move_lid(lid, plate), a rewrite of a plain call the fixes do not make yet",
     "broken_blow_out_every_dispense":
         "the air is blown out at the first of three dispenses: the fix is the blow-out on "
         "the last dispense only (the loop's last iteration), an edit the fixes do not write "

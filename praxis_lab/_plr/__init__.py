@@ -33,6 +33,7 @@ with ipython_hidden():
         Coordinate,
         Deck,
         ItemizedResource,
+        Lid,
         OTDeck,
         Plate,
         PlateCarrier,
@@ -112,7 +113,7 @@ class _Classes(dict[str, Any]):
 # Re-exported PLR classes for the rest of the package (keeps every PLR import here).
 PLR = _Classes({
     "Carrier": Carrier, "Container": Container, "Coordinate": Coordinate, "Deck": Deck,
-    "ItemizedResource": ItemizedResource, "OTDeck": OTDeck,
+    "ItemizedResource": ItemizedResource, "Lid": Lid, "OTDeck": OTDeck,
     "Plate": Plate, "PlateCarrier": PlateCarrier, "PlateHolder": PlateHolder,
     "Resource": Resource,
     "TipCarrier": TipCarrier, "TipRack": TipRack, "TipSpot": TipSpot, "Trash": Trash,

@@ -24,7 +24,7 @@ from praxis_lab._plr import machines as plr_machines
 from praxis_lab.sim.context import _P, Context
 from praxis_lab.sim.machine_checks import move_hint
 
-__all__ = ["MOVE_RULES", "assign_by_hand", "check_no_lid"]
+__all__ = ["MOVE_RULES", "assign_by_hand", "assign_lid", "check_no_lid", "lid_off"]
 
 
 def _machine_kind(res: Any) -> str | None:
@@ -205,6 +205,57 @@ def _lid(ctx: Context, lid: Any, to: Any) -> None:
         dev.move(lid, f"deck@({to.x:g}, {to.y:g})")
     else:
         dev.move(lid, to)
+
+
+def assign_lid(ctx: Context, lid: Any, to: Any) -> None:
+    """``plate.assign_child_resource(lid)`` (or ``plate.lid = lid``) in the protocol, in PLR
+    0.2.2's order: a plate that has a lid now refuses another (``ValueError: 'plate' already
+    has a lid.``), so does one the lid is too small for, and a lid still on the deck is
+    refused by the deck's name check (``ValueError: Resource 'lid' already assigned to
+    deck``); else the lid is on the plate."""
+    dev, name, key = ctx.devices, ctx.key(lid), ctx.key(to)
+    if dev.has_lid(to):
+        ctx.fail("device_state", f"put {name} on {key}, which already has a lid (PLR: "
+                 f"'{getattr(to, 'name', key)}' already has a lid); take its lid off first, or "
+                 "put this one on a lid holder", [name, key], plr_error="ValueError",
+                 state="lidded", plate=key)
+        return
+    short = [a for a in ("x", "y") if getattr(lid, f"get_size_{a}")() <
+             getattr(to, f"get_size_{a}")() - 1.0]  # PLR's LID_UNDERSIZE_TOLERANCE
+    if short:
+        ctx.fail("wrong_resource", f"put {name} on {key}: the lid is smaller than the plate in "
+                 f"{' and '.join(short)} and cannot cover it (PLR's ValueError); use the "
+                 "plate's own lid", [name, key], plr_error="ValueError",
+                 expected=f"a lid as large as {key}", given=name)
+        return
+    if dev.place_of(lid) is not None and ctx.binding.on_deck(to):
+        hint = move_hint(ctx, name, key).replace("move_plate", "move_lid")
+        ctx.fail("wrong_resource", f"put {name} on {key} while it is still on "
+                 f"{dev.place_of(lid)}: PLR refuses a resource already on the deck "
+                 f"(ValueError: Resource '{getattr(lid, 'name', name)}' already assigned to "
+                 f"deck); move it with {hint}, or take it off first with {name}.unassign()",
+                 [name, key],
+                 plr_error="ValueError", expected="a resource off the deck",
+                 given=dev.place_of(lid), unassign=f"{name}.unassign()")
+        return
+    _lid(ctx, lid, to)
+
+
+def lid_off(ctx: Context, lid: Any, plate: Any) -> None:
+    """A lid taken off by hand (``plate.lid = None``, ``plate.unassign_child_resource(lid)``,
+    ``lid.unassign()``): the plate it is on has no lid now. PLR refuses to unassign a lid
+    from a plate it is not on (``ValueError``)."""
+    dev = ctx.devices
+    holder = _held_by(ctx, lid)
+    if plate is not None and holder is not plate:
+        name, key = ctx.key(lid), ctx.key(plate)
+        ctx.fail("wrong_resource", f"take {name} off {key}, which it is not on (PLR's "
+                 f"ValueError); it is on {dev.place_of(lid) or 'nothing'} now", [name, key],
+                 plr_error="ValueError", expected=f"the lid of {key}", given=name)
+        return
+    if isinstance(holder, _P["Plate"] | _P["Container"]):
+        dev.set_lid(holder, False)
+    dev.move(lid, None)
 
 
 def check_no_lid(ctx: Context, resources: list[Any], verb: str) -> bool:

@@ -304,16 +304,21 @@ def _clear_head(ctx: Context) -> None:
 
 
 def _place(ctx: Context) -> None:
-    """``reader.assign_child_resource(plate)`` in the protocol: the plate is there now."""
+    """``reader.assign_child_resource(plate)`` in the protocol: the plate is there now;
+    ``plate.assign_child_resource(lid)``: the lid is on the plate (as PLR checks it)."""
     res = ctx.op.args.get("resource")
-    if hasattr(res, "get_root") and ctx.op.machine is not None and \
+    if isinstance(res, _plr.PLR["Lid"]) and ctx.op.args.get("to") is not None:
+        moves.assign_lid(ctx, res, ctx.op.args["to"])
+    elif hasattr(res, "get_root") and ctx.op.machine is not None and \
             moves.assign_by_hand(ctx, res, ctx.op.machine):
         ctx.devices.move(res, ctx.op.machine)
 
 
 def _unplace(ctx: Context) -> None:
     res = ctx.op.args.get("resource")
-    if hasattr(res, "get_root"):
+    if isinstance(res, _plr.PLR["Lid"]):
+        moves.lid_off(ctx, res, ctx.op.args.get("to"))
+    elif hasattr(res, "get_root"):
         ctx.devices.move(res, None)
 
 

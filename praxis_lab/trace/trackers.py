@@ -7,8 +7,10 @@ become ``state`` ops the simulator applies in order; the real labware is left un
 :class:`~praxis_lab.trace.liquids.LiquidShadow` when a setup gave the start volumes (else
 it stops the path with a clear issue); whether a spot has a tip is answered by the path's
 :class:`~praxis_lab.trace.shadow.TipShadow`. A child assigned to or taken off the setup's
-labware (``plate.assign_child_resource(lid)``, ``carrier[0] = plate``) stops the path
-unchecked: that labware is shared by every path and kept for the next simulation. Item
+labware is never changed (it is shared by every path and kept for the next simulation): a
+lid put on or taken off by hand (``plate.assign_child_resource(lid)``, ``plate.lid = None``)
+is a ``state`` op the simulator checks, any other child (``carrier[0] = plate``) stops the
+path unchecked. Item
 lookups (``plate["A1:H1"]``, ``get_item("B3")``) are memoised: labware geometry does not
 change while tracing.
 
@@ -33,6 +35,8 @@ from praxis_lab.trace.sym import concrete
 from praxis_lab.trace.tracer import Op, TraceIssue, Tracer, _Bound
 
 __all__ = ["TrackerHooks", "install", "record_state", "recording_state"]
+
+_P = _plr.PLR
 
 # (PLR class name, attribute, hook): what a trace answers differently
 _ROUTES = (
@@ -161,11 +165,19 @@ class TrackerHooks:
     # -- the deck's tree ------------------------------------------------------------
     def change_tree(self, original: Any, res: Any, *args: Any, **kwargs: Any) -> Any:
         """A child assigned to (or taken off) the setup's labware inside the protocol: the
-        labware is shared by every path checked (and kept for the next simulation), so
-        the path stops unchecked rather than change it. Labware the protocol makes
-        itself is built as usual."""
+        labware is shared by every path checked (and kept for the next simulation), so it
+        is never changed. A lid put on or taken off a plate (or container) is a ``state``
+        op the simulator applies and checks as PLR does; any other child stops the path
+        unchecked. Labware the protocol makes itself is built as usual."""
         if (self.scope is not None and self.scope.real) or not self._bound_tree(res):
             return original(res, *args, **kwargs)
+        child = args[0] if args else kwargs.get("resource")
+        if isinstance(child, _P["Lid"]) and isinstance(res, _P["Plate"] | _P["Container"]):
+            # a lid put on (or taken off) by hand: a state op the simulator checks in order
+            # (PLR's "already has a lid", a lid still on the deck); the labware is left as is
+            record_state(self.tracer_ref(), original.__name__, self.binding.key(res),
+                         resource=child, to=res)
+            return None
         line, col = self.tracer_ref().where()
         name = getattr(res, "name", type(res).__name__)
         raise _Bound(TraceIssue(
