@@ -56,3 +56,26 @@ def test_an_object_without_a_repr_of_its_own_reads_the_same_on_every_run():
     assert text == "<generator object test_an_object_without_a_repr_of_its_own_reads_the_" \
         "same_on_every_run.<locals>.<genexpr>>"
     assert Describer(str).text(object()) == "<object object>"
+
+
+def test_a_later_describer_reuses_the_shared_keys_only_while_each_item_is_where_it_was():
+    from pylabrobot.resources import cor_96_wellplate_360uL_Fb
+
+    plate, other = (cor_96_wellplate_360uL_Fb(name=n) for n in ("src", "other"))
+    asked: list[str] = []
+
+    def key(well: object) -> str:
+        asked.append(well.name)  # type: ignore[attr-defined]
+        return f"{well.parent.name}[{well.name.rsplit('_', 1)[1]}]"  # type: ignore[attr-defined]
+
+    shared: dict[tuple[int, ...], object] = {}
+    column = plate["A1:H1"]
+    assert Describer(key, shared).text(column) == "src[A1:H1]" and len(asked) == 8
+    assert Describer(key, shared).text(list(column)) == "src[A1:H1]"  # another graph
+    assert len(asked) == 8  # answered from the shared keys
+    moved = column[0]
+    where = moved.location
+    plate.unassign_child_resource(moved)
+    other.assign_child_resource(moved, location=where)
+    assert Describer(key, shared).text(column).startswith("[other[")  # worked out again
+    assert len(asked) == 16

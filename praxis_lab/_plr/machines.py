@@ -173,17 +173,29 @@ def is_machine(obj: Any) -> bool:
     return kind_of(obj) is not None
 
 
+# (type, __class__) of an object that is not a machine, or is one of KINDS -> its kind: a
+# class of a kind is imported before any class deriving from it exists, so the answer is
+# the class's for good (another machine's answer depends on the classes imported so far)
+_KIND_OF: dict[tuple[type, Any], str | None] = {}
+
+
 def kind_of(obj: Any) -> str | None:
     """The kind of a machine object (its most specific class in ``KINDS``, else its own
     PLR machine class), or None for anything else (a liquid handler included)."""
+    key = (type(obj), getattr(obj, "__class__", None))
+    if key in _KIND_OF:
+        return _KIND_OF[key]
     for name in KINDS:
         cls = _kind_class(name, load=False)
         if cls is not None and isinstance(obj, cls):
+            _KIND_OF[key] = name
             return name
     if isinstance(obj, Machine) and not is_handler(obj):
         others = _others()
         return next((c.__name__ for c in type(obj).__mro__ if others.get(c.__name__) is c),
                     None)
+    if len(_KIND_OF) < 4096:
+        _KIND_OF[key] = None
     return None
 
 

@@ -42,6 +42,8 @@ class Shared:
     item_keys: dict[int, tuple[Any, Any, str, str]] = field(default_factory=dict)
     # uid(labware) -> (labware, its children and identifiers then, lookup -> items)
     item_lookups: dict[int, tuple[Any, Any, dict[Any, Any]]] = field(default_factory=dict)
+    # ids of a list of labware -> its keys and text (trace/describe.py Describer)
+    texts: dict[tuple[int, ...], Any] = field(default_factory=dict)
     # name -> (the deck it was worked out on, the fact); None: the objects are not kept
     facts: dict[str, tuple[Any, Any]] | None = None
 

@@ -33,6 +33,8 @@ class Context:
         self.tips_used: dict[str, set[str]] = {}
         self._on_deck: dict[int, bool] = {}
         self._keys: dict[int, str] = getattr(binding, "_keys", {})
+        # (channel, uid of a tip factory) -> whether the backend refuses that tip there
+        self._refused: dict[tuple[int, int], tuple[Any, bool]] = {}
         self.devices = Devices(state, binding)  # plates' places, lids, machines, the clock
 
     @property
@@ -52,6 +54,18 @@ class Context:
         found = self._keys.get(uid(res))  # the binding's memo, read without a call
         return found if found is not None else str(self.binding.key(res))
 
+    def refuses_tip(self, channel: int, spot: Any) -> bool:
+        """Whether the handler's backend refuses ``spot``'s tip on ``channel``
+        (:func:`~praxis_lab._plr.refuses_tip`), asked once per channel and kind of tip."""
+        make = getattr(spot, "_make_tip_func", None)
+        if make is None:
+            return bool(_plr.refuses_tip(self.binding.handler, channel, spot))
+        found = self._refused.get((channel, uid(make)))
+        if found is None:  # (the factory is kept alive, so its id names no other one)
+            found = self._refused[(channel, uid(make))] = (
+                make, bool(_plr.refuses_tip(self.binding.handler, channel, spot)))
+        return found[1]
+
     # -- lazily initialised state ------------------------------------------------------
     def spot_has_tip(self, spot: Any) -> bool:
         key = self.key(spot)
@@ -62,14 +76,12 @@ class Context:
         return has
 
     def well_key(self, well: Any) -> str:
+        """The well's key, its volume entered into the state the first time (the setup's
+        volume at the exact level, unknown at the symbolic one)."""
         key = self.key(well)
         if key not in self.state.volumes:
-            exact = self.level == "exact"
-            amount = float(well.tracker.get_used_volume()) if exact else None
-            self.state.set_volume(key, amount, float(well.max_volume))
-            self.state.changed.pop(key, None)
-            self.state._journal.pop()  # initialisation is not a pending change
-            self.state.start_twin(key)
+            amount = float(well.tracker.get_used_volume()) if self.level == "exact" else None
+            self.state.enter_volume(key, amount, float(well.max_volume))
             self.initial[key] = amount
         return key
 

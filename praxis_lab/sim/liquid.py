@@ -160,11 +160,11 @@ def _tips_on(ctx: Context, channels: list[int], wells: list[Any], vols: list[flo
 
 def _aspirate_into_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:
     """One channel's aspirate: the well must hold the volume, then the tip take it."""
-    st, key = ctx.state, ctx.key(well)
+    st, key = ctx.state, ctx.well_key(well) if ctx.volumes else ctx.key(well)
     tip = st.head[ch]
     assert tip is not None
     if ctx.volumes:
-        held = st.remove_liquid(ctx.well_key(well), vol)
+        held = st.remove_liquid(key, vol)
         if held is not None:
             ctx.fail("insufficient_liquid", f"aspirate {_n(vol)} µL from {key}, which "
                      f"holds {_n(held)} µL", [key], well=key, volume=vol, held=held)
@@ -180,11 +180,11 @@ def _aspirate_into_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:
 
 def _dispense_from_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:
     """One channel's dispense: the well must have room, then the tip hold the volume."""
-    st, key = ctx.state, ctx.key(well)
+    st, key = ctx.state, ctx.well_key(well) if ctx.volumes else ctx.key(well)
     tip = st.head[ch]
     assert tip is not None
     if ctx.volumes:
-        wkey = ctx.well_key(well)
+        wkey = key
         free = st.add_liquid(wkey, vol)
         if free is not None and ctx.binding.proposed and (
                 vol > well.max_volume or wkey in st.capacity):  # more than a guessed well

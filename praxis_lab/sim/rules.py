@@ -67,11 +67,11 @@ def pick_up_tips(ctx: Context) -> None:
                  "unused spot", [key], spot=key, n=len(spots))
     if empty:
         return
-    handler = ctx.binding.handler
     refused = [(ch, s) for ch, s in zip(channels, spots, strict=False)
-               if _plr.refuses_tip(handler, ch, s)]
+               if ctx.refuses_tip(ch, s)]
     for ch, spot in refused:  # PLR: RuntimeError "Cannot pick up tips on channels [...]"
         tip = spot.make_tip()
+        handler = ctx.binding.handler
         ctx.fail("wrong_resource", f"channel {ch} of {_plr.backend_name(handler)} cannot "
                  f"pick up {ctx.key(spot)} ({type(tip).__name__}, {_n(tip.maximal_volume)} "
                  "µL); use tips this device's channels take", [ctx.key(spot)], channel=ch)

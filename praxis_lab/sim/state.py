@@ -111,11 +111,15 @@ class State:
         return self.spots.get(key, default)
 
     def set_spot(self, key: str, has_tip: bool) -> None:
-        self._set(self.spots, key, has_tip)
+        spots = self.spots
+        self._journal.append((spots, key, spots.get(key, _MISSING)))  # (_set, inlined)
+        spots[key] = has_tip
         self.changed[key] = has_tip
 
     def mount(self, channel: int, tip: Channel | None) -> None:
-        self._set(self.head, channel, tip)
+        head = self.head
+        self._journal.append((head, channel, head.get(channel, _MISSING)))  # (_set, inlined)
+        head[channel] = tip
 
     def set_blow_out(self, air: list[float | None] | None) -> None:
         self._set(self.air, "blow_out", air)
@@ -127,6 +131,12 @@ class State:
         self._set(self.volumes, key, vol)
         if vol.known:
             self.changed[key] = vol.amount
+
+    def enter_volume(self, key: str, amount: float | None, max_volume: float) -> None:
+        """A well enters the state with its start volume (``None``: unknown): not a pending
+        change, and the symbolic level starts it unknown."""
+        self.volumes[key] = Volume(amount is not None, float(amount or 0.0), float(max_volume))
+        self.start_twin(key)
 
     def volume(self, key: str) -> Volume | None:
         return self.volumes.get(key)
@@ -169,7 +179,9 @@ class State:
         self._set(self.twin, key, delta + amount)  # type: ignore[arg-type]
 
     def _store(self, key: str, vol: Volume) -> None:
-        self._set(self.volumes, key, vol)
+        volumes = self.volumes
+        self._journal.append((volumes, key, volumes.get(key, _MISSING)))  # (_set, inlined)
+        volumes[key] = vol
         self.changed[key] = vol.amount if vol.known else vol  # said by shown_changes
 
     def remove_liquid(self, key: str, amount: float) -> float | None:

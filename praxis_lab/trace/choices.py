@@ -17,6 +17,7 @@ Each value is a path of its own (the default's is the default path); a value giv
 
 from __future__ import annotations
 
+import builtins
 import enum
 import inspect
 import typing
@@ -25,10 +26,15 @@ from typing import Any
 
 __all__ = ["choices", "pinned_choices"]
 
+_MISSING = object()
+
 
 def _values(annotation: Any, func: Any) -> list[Any] | None:
     """The values an annotation allows, when they are few and known."""
-    if isinstance(annotation, str):
+    if isinstance(annotation, str) and annotation.isidentifier():  # a name: looked up
+        found = func.__globals__.get(annotation, _MISSING)
+        annotation = getattr(builtins, annotation, None) if found is _MISSING else found
+    elif isinstance(annotation, str):
         try:
             annotation = eval(annotation, dict(func.__globals__))  # the protocol module
         except Exception:

@@ -85,6 +85,9 @@ _PLAIN: dict[type, Callable[[Any], str]] = {
 _PLAIN_ITEM: dict[type, Callable[[Any], str | None]] = {**_PLAIN, Sym: lambda v: v.expr}
 
 
+_SHARED_LISTS = 20_000  # lists of labware described, kept from one graph to the next
+
+
 def _no_text(value: Any) -> None:
     return None
 
@@ -93,20 +96,33 @@ class Describer:
     """``describe``, and the resource keys of an op's arguments, with a memo: loops pass the
     same wells again."""
 
-    def __init__(self, key: Any) -> None:
+    def __init__(self, key: Any, shared: dict[tuple[int, ...], Any] | None = None) -> None:
         self.key = key
         # ids of a list of labware -> (the list, its keys, its text or None until asked);
         # the list is kept so that its items' ids cannot name other objects meanwhile
         self._lists: dict[tuple[int, ...], tuple[list[Any], list[str], list[str]]] = {}
+        # the same, kept from earlier graphs of the same labels (deck/shared.py), with each
+        # item's parent and name then: used while they are still the same
+        self._shared = shared
 
     def _labware(self, value: list[Any]) -> tuple[list[Any], list[str], list[str]] | None:
         """The memo entry of a list that holds labware only (None for any other list)."""
         ids = tuple(map(uid, value))
         found = self._lists.get(ids)
         if found is None:
+            shared = self._shared
+            kept = shared.get(ids) if shared is not None else None
+            if kept is not None and all(v.parent is p and v.name == n for v, p, n in zip(
+                    kept[0][0], kept[1], kept[2], strict=True)):
+                found = self._lists[ids] = kept[0]
+                return found
             if not all(hasattr(v, "get_root") and hasattr(v, "name") for v in value):
                 return None
             found = self._lists[ids] = (list(value), [str(self.key(v)) for v in value], [])
+            if shared is not None:
+                if len(shared) > _SHARED_LISTS:
+                    shared.clear()
+                shared[ids] = (found, [v.parent for v in value], [v.name for v in value])
         return found
 
     def text(self, value: Any) -> str:

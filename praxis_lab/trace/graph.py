@@ -192,7 +192,9 @@ def build_graph(info: Any, binding: Any, paths: Iterable[Any]) -> ProtocolComput
     """Merge the traced paths into one graph (ops in an order consistent with every path)."""
     paths = list(paths)
     resources = _parameter_resources(info, binding)
-    order, nodes, reach = _merge_paths(paths, Describer(binding.key), _loops(info.source))
+    shared = getattr(binding, "_shared", None)  # what graphs of the same labels described
+    describer = Describer(binding.key, None if shared is None else shared.texts)
+    order, nodes, reach = _merge_paths(paths, describer, _loops(info.source))
     owners = {k: _owners(nodes[k].resources) for k in order}
     _add_found_resources(resources, binding, [nodes[k] for k in order],
                          [owners[k] for k in order])
