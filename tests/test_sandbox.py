@@ -14,7 +14,7 @@ import pytest
 
 from praxis_lab import simulate
 from praxis_lab.protocol.analyse import ProtocolError
-from praxis_lab.trace.sandbox import SideEffectBlocked, simulating
+from praxis_lab.trace.sandbox import SideEffectBlocked, confined, simulating
 from praxis_lab.trace.scope import sandbox
 
 PROTOCOLS = Path(__file__).parent / "protocols"
@@ -410,3 +410,56 @@ def test_a_notebook_s_own_input_is_refused_too(monkeypatch):
     assert "waits for input" in _only(report).message and asked == []
     assert input("after? ") == "100" and asked == ["after? "]
 
+
+
+def test_a_confined_finalizer_is_refused_even_a_builtin_one_and_outside_a_simulation(
+        tmp_path):
+    victim = tmp_path / "results.csv"
+    victim.write_text("keep me")
+    with pytest.raises(SideEffectBlocked, match=f"deletes {victim} while being simulated"):
+        confined(os.remove, victim)  # no code of the protocol's on the stack: refused all the same
+    assert victim.read_text() == "keep me" and sandbox() is None
+
+
+def test_a_confined_finalizer_inside_a_simulation_is_reported_by_it(tmp_path):
+    target = tmp_path / "log.txt"
+    with simulating() as box, pytest.raises(SideEffectBlocked):
+        confined(open, target, "w")
+    assert [b.what for b in box.take()] == [f"writes {target}"] and not target.exists()
+
+
+def test_an_exit_handler_the_protocol_registers_is_not_registered_a_library_s_is(tmp_path):
+    import atexit
+
+    target = tmp_path / "at_exit.txt"
+    before = atexit._ncallbacks()
+    with simulating():
+        exec(compile("import atexit\nhandler = atexit.register(open, path, 'w')\n",
+                     "<protocol>", "exec"), {"path": str(target)})
+        assert atexit._ncallbacks() == before
+        exec(compile("atexit.register(print)", os.__file__, "exec"),  # the standard library's
+             {"atexit": atexit})
+    try:
+        assert atexit._ncallbacks() == before + 1
+    finally:
+        atexit.unregister(print)
+
+
+def test_a_weakref_finalize_the_protocol_registers_calls_back_confined(tmp_path, monkeypatch):
+    import weakref
+
+    class Box:
+        pass
+
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: raised.append(u.exc_value))
+    victim = tmp_path / "results.csv"
+    victim.write_text("keep me")
+    kept, ran = Box(), []
+    with simulating():
+        exec(compile("import os, weakref\nweakref.finalize(kept, os.remove, path)\n",
+                     "<protocol>", "exec"), {"path": str(victim), "kept": kept})
+    weakref.finalize(kept, ran.append, "outside")  # not in a simulation: as ever
+    del kept  # (after the simulation: its callbacks run now, here)
+    assert [type(e) for e in raised] == [SideEffectBlocked] and ran == ["outside"]
+    assert victim.read_text() == "keep me"

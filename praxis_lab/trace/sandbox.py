@@ -15,6 +15,13 @@ protocol's, not praxis_lab's own (its cache of setups is written while simulatin
 Python's own bytecode cache (``__pycache__``, or the ``PYTHONPYCACHEPREFIX`` tree) stays
 writable.
 
+What the protocol leaves to run later runs :func:`confined`: an object it made may outlive
+the simulation (kept by its report, put in another module's list) and be finalized
+anywhere, on any thread. The ``__del__`` of a class it defines (when the pipeline loads it,
+:mod:`praxis_lab.protocol.finalizers`) and a ``weakref.finalize`` callback it registers run
+in a sandbox of their own, where all they do is theirs (a callback may be ``os.remove``
+itself); an ``atexit`` handler it registers is not registered (a simulation never exits).
+
 >>> import os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "log.txt")
 >>> with simulating() as box:
@@ -28,12 +35,14 @@ praxis_lab.trace.sandbox.SideEffectBlocked: writes ... while being simulated
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import os
 import sys
 import threading
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,8 +51,8 @@ from praxis_lab.trace.effects import CTYPES, EVENTS
 from praxis_lab.trace.frames import library_or_own, user_frame
 from praxis_lab.trace.scope import sandbox, sandboxed
 
-__all__ = ["REFUSED", "Blocked", "Sandbox", "SideEffectBlocked", "raised_issue", "refuse",
-           "simulating"]
+__all__ = ["REFUSED", "Blocked", "Sandbox", "SideEffectBlocked", "confined", "raised_issue",
+           "refuse", "simulating"]
 
 
 class SideEffectBlocked(PermissionError):
@@ -65,10 +74,14 @@ class Blocked:
 
 @dataclass
 class Sandbox:
-    """What one simulation refused, in order (:meth:`take` hands them over once)."""
+    """What one simulation refused, in order (:meth:`take` hands them over once).
+
+    ``whole``: everything that runs in it is the protocol's (a finalizer it left, see
+    :func:`confined`), whoever's code attempts the side effect."""
 
     blocked: list[Blocked] = field(default_factory=list)
     _taken: int = 0
+    whole: bool = False
 
     def take(self) -> list[Blocked]:
         """The side effects refused since the last call."""
@@ -92,6 +105,27 @@ def simulating() -> Iterator[Sandbox]:
         yield box
 
 
+def confined(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` as the protocol's own code, whoever calls it, whenever and on
+    whatever thread: every side effect it attempts is refused, and recorded by the
+    simulation running here if there is one. How a simulated protocol's finalizers run.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "kept.txt")
+    >>> confined(open, path, "w")
+    Traceback (most recent call last):
+    ...
+    praxis_lab.trace.sandbox.SideEffectBlocked: writes ... while being simulated
+    >>> os.path.exists(path)
+    False
+    """
+    _install()
+    outer = sandbox()
+    box = Sandbox(outer.blocked if isinstance(outer, Sandbox) else [], whole=True)
+    with sandboxed(box):
+        return fn(*args, **kwargs)
+
+
 _INSTALLED = False
 _LOCK = threading.Lock()
 
@@ -108,11 +142,12 @@ def _hook(event: str, args: tuple[Any, ...], caller: Any = None) -> None:
         return
     caller = caller or sys._getframe(1)
     frame = user_frame(caller)
-    if frame is None:
+    if frame is None and not box.whole:
         return  # praxis_lab's own doing (its cache), or no user code on the stack
-    if event in CTYPES and _importing_a_library(caller, frame):
+    if frame is not None and event in CTYPES and _importing_a_library(caller, frame):
         return  # a package loading its C library as it is imported (numpy, a driver's)
-    blocked = Blocked(what, frame.f_lineno, frame.f_code.co_filename)
+    line, filename = (frame.f_lineno, frame.f_code.co_filename) if frame else (None, None)
+    blocked = Blocked(what, line, filename)
     box.blocked.append(blocked)
     raise SideEffectBlocked(blocked.message())
 
@@ -139,6 +174,7 @@ def _install() -> None:
             _watch_threads()
             _watch_exits()
             _watch_memory()
+            _watch_finalizers()
             _INSTALLED = True
 
 
@@ -187,6 +223,37 @@ def _guarded(owner: Any, name: str, event: str) -> None:
 
     guarded.praxis_original = original  # type: ignore[attr-defined]
     setattr(owner, name, guarded)
+
+
+def _watch_finalizers() -> None:
+    """A ``weakref.finalize`` callback the protocol's code registers in a sandbox runs
+    :func:`confined` (when its object dies, or at exit); an ``atexit`` handler it
+    registers there is not registered at all (it would run at the kernel's exit)."""
+    init = weakref.finalize.__init__
+    if getattr(init, "praxis_original", None) is None:
+        def __init__(self: Any, obj: Any, func: Any, /, *args: Any, **kwargs: Any) -> None:
+            if _registering(sys._getframe(1)):
+                func, args = confined, (func, *args)
+            init(self, obj, func, *args, **kwargs)
+
+        __init__.praxis_original = init  # type: ignore[attr-defined]
+        weakref.finalize.__init__ = __init__  # type: ignore[method-assign]
+    register: Any = atexit.register
+    if getattr(register, "praxis_original", None) is None:
+        @functools.wraps(register)
+        def registered(func: Any, /, *args: Any, **kwargs: Any) -> Any:
+            if _registering(sys._getframe(1)):
+                return func  # (as atexit.register returns it)
+            return register(func, *args, **kwargs)
+
+        registered.praxis_original = register  # type: ignore[attr-defined]
+        atexit.register = registered
+
+
+def _registering(caller: Any) -> bool:
+    """Whether the protocol's own code (not a library's) registers a finalizer here, in a
+    sandbox."""
+    return isinstance(sandbox(), Sandbox) and not library_or_own(caller.f_code.co_filename)
 
 
 def _watch_memory() -> None:
