@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from praxis_lab.errors import Stopped
-from praxis_lab.protocol import deferred, numbers
+from praxis_lab.protocol import deferred, finalizers, numbers
 from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo, analyse, compiled, user_line
+from praxis_lab.protocol.finalizers import Confine
 
 __all__ = ["Loaded", "call", "call_setup", "check_setup", "load", "raised_by", "read_source",
            "readable", "resolve_setup", "setup_function"]
@@ -165,7 +166,7 @@ def read_source(path: str | os.PathLike[str]) -> str:
 
 def load(protocol: Any, name: str | None = None,
          namespace: Mapping[str, Any] | None = None, *,
-         calls: tuple[str, ...] | None = None) -> Loaded:
+         calls: tuple[str, ...] | None = None, confine: Confine | None = None) -> Loaded:
     """Compile and execute the protocol's source so its function can be traced or run.
 
     ``protocol`` is an async function, a source string or a path to a ``.py`` file.
@@ -173,6 +174,8 @@ def load(protocol: Any, name: str | None = None,
     A file's imports of PLR's heavy packages that no code that runs uses are deferred
     (:mod:`praxis_lab.protocol.deferred`): ``calls`` names the file's functions that will
     be called besides the protocol (a setup that will be built); ``None``: any may be.
+    ``confine`` (a simulation's) runs the finalizers of the classes the source defines
+    (:mod:`praxis_lab.protocol.finalizers`).
     """
     source, filename, fn = _source_of(protocol)
     readable(source, "the protocol" if filename == "<protocol>" else filename)
@@ -187,8 +190,9 @@ def load(protocol: Any, name: str | None = None,
     runs = None if calls is None else (info.name, *calls)
     later = deferred.plan(source, runs) if namespace is None and deferred.worth_it(
         source) else {}
-    ns["__builtins__"] = {**(deferred.builtins_with(later) if later else vars(builtins)),
-                          **numbers.names()}  # int() and range() that keep counts traced
+    given = {**(deferred.builtins_with(later) if later else vars(builtins)),
+             **numbers.names()}  # int() and range() that keep counts traced
+    ns["__builtins__"] = given if confine is None else finalizers.builtins_with(given, confine)
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
         exec(compiled(source, filename), ns)

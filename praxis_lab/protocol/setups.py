@@ -48,6 +48,7 @@ from praxis_lab import _plr, cachedir
 from praxis_lab._plr.frozen import freeze, thaw
 from praxis_lab.protocol.analyse import ProtocolError
 from praxis_lab.protocol.closure import source_fingerprint
+from praxis_lab.protocol.finalizers import Confine
 from praxis_lab.protocol.fingerprint import function_fingerprint
 from praxis_lab.protocol.loading import (
     Loaded,
@@ -120,17 +121,18 @@ def frozen_for(protocol: Any, setup: Any) -> Frozen | None:
 
 
 def load_with_setup(protocol: Any, setup: Any, name: str | None = None,
-                    namespace: Mapping[str, Any] | None = None, *, frozen: bool = True
-                    ) -> tuple[Loaded, Frozen | None]:
+                    namespace: Mapping[str, Any] | None = None, *, frozen: bool = True,
+                    confine: Confine | None = None) -> tuple[Loaded, Frozen | None]:
     """Load ``protocol`` for a simulation with ``setup``: with the setup's cache entry when
     this process may use one (``frozen``), and with the file's imports only a setup that
-    will not be called uses deferred when that entry will be thawed."""
+    will not be called uses deferred when that entry will be thawed; ``confine`` runs the
+    finalizers of its classes (see :func:`~praxis_lab.protocol.loading.load`)."""
     entry = frozen_for(protocol, setup) if frozen and namespace is None else None
     thawing = entry is not None and entry.data is not None
-    loaded = load(protocol, name, namespace,
+    loaded = load(protocol, name, namespace, confine=confine,
                   calls=(setup,) if isinstance(setup, str) and not thawing else ())
     if entry is not None and loaded.info.source != entry.text:  # edited meanwhile
-        return load(protocol, name, namespace,
+        return load(protocol, name, namespace, confine=confine,
                     calls=(setup,) if isinstance(setup, str) else ()), None
     return loaded, entry
 
