@@ -7,7 +7,10 @@ refused like the rest of it."""
 from __future__ import annotations
 
 import gc
+import subprocess
 import sys
+import threading
+import types
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,3 +91,151 @@ def test_a_finalizer_of_the_protocols_garbage_runs_inside_the_sandbox_refused(
     assert [type(e).__name__ for e in raised] == ["SideEffectBlocked"]
     gc.collect()  # whatever the collector had left would be finalized now, outside
     assert report.ok and not target.exists()
+
+
+LOG = '''
+class Log:
+    def __init__(self, path):
+        self.path = path
+
+    def __del__(self):
+        with open(self.path, "w") as f:
+            f.write("written by a finalizer")
+'''
+
+TIPS = '''
+async def p(lh: LiquidHandler, tips: TipRack):
+{body}    await lh.pick_up_tips(tips["A1"])
+    await lh.drop_tips(tips["A1"])
+'''
+
+
+@pytest.fixture
+def finalized(monkeypatch: pytest.MonkeyPatch) -> list[BaseException | None]:
+    """What the finalizers that ran raised (Python prints it); the process is warmed."""
+    simulate(PROTOCOL.replace("copy", "warm"), cache=False)  # (see collector_off)
+    gc.collect()
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: raised.append(u.exc_value))
+    return raised
+
+
+@pytest.fixture
+def elsewhere(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    """A module the protocol imports, which outlives any simulation."""
+    module = types.ModuleType("praxis_elsewhere")
+    module.kept = []  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    return module
+
+
+def _names(raised: list[BaseException | None]) -> list[str]:
+    return [type(e).__name__ for e in raised]
+
+
+def test_an_object_its_top_level_keeps_is_finalized_refused_when_its_report_goes(
+        tmp_path: Path, finalized: list[BaseException | None]) -> None:
+    target = tmp_path / "finalized.txt"
+    source = LOG + f"KEEP = Log({str(target)!r})  # its module's: the report keeps it\n"
+    report = simulate(source + TIPS.format(body=""), cache=False)
+    assert report.ok and finalized == []
+    let_go = weakref.ref(report)
+    del report
+    gc.collect()
+    assert let_go() is None and _names(finalized) == ["SideEffectBlocked"]
+    assert not target.exists()
+
+
+def test_an_object_its_body_keeps_elsewhere_is_finalized_refused_later_on_any_thread(
+        tmp_path: Path, finalized: list[BaseException | None],
+        elsewhere: types.ModuleType) -> None:
+    target = tmp_path / "finalized.txt"
+    body = f"    praxis_elsewhere.kept.append(Log({str(target)!r}))\n"
+    report = simulate("import praxis_elsewhere\n" + LOG + TIPS.format(body=body), cache=False)
+    del report
+    gc.collect()
+    kept = len(elsewhere.kept)
+    assert kept and finalized == []
+    worker = threading.Thread(target=elsewhere.kept.clear)
+    worker.start()
+    worker.join()
+    assert _names(finalized) == ["SideEffectBlocked"] * kept and not target.exists()
+
+
+def test_a_weakref_finalize_callback_it_registers_is_refused_even_a_builtin(
+        tmp_path: Path, finalized: list[BaseException | None],
+        elsewhere: types.ModuleType) -> None:
+    victim, target = tmp_path / "results.csv", tmp_path / "finalized.txt"
+    victim.write_text("keep me")
+    top = (f"import os, weakref, praxis_elsewhere\nclass Box:\n    pass\n"
+           f"praxis_elsewhere.box = Box()\n"
+           f"weakref.finalize(praxis_elsewhere.box, os.remove, {str(victim)!r})\n"
+           f"weakref.finalize(praxis_elsewhere.box, lambda: open({str(target)!r}, 'w'))\n")
+    report = simulate(top + TIPS.format(body=""), cache=False)
+    del elsewhere.box  # its object goes after the simulation: the callbacks run now
+    assert report.ok and _names(finalized) == ["SideEffectBlocked"] * 2
+    assert victim.read_text() == "keep me" and not target.exists()
+
+
+EXITS = '''
+import sys
+from praxis_lab import simulate
+from praxis_lab.protocol.loading import load
+
+def source(tag):
+    return f"""
+import atexit, sys, weakref
+atexit.register(open, "{tag}-top", "w")
+class Box:
+    pass
+sys.praxis_box_{tag} = Box()  # lives until the interpreter exits
+weakref.finalize(sys.praxis_box_{tag}, open, "{tag}-finalize", "w")
+
+async def p(lh: LiquidHandler, tips: TipRack):
+    atexit.register(open, "{tag}-body", "w")
+    await lh.pick_up_tips(tips["A1"])
+    await lh.drop_tips(tips["A1"])
+"""
+
+load(source("ran"))  # as a run loads it: its handlers run at exit
+print(simulate(source("simulated"), cache=False).ok)
+'''
+
+
+def test_exit_handlers_it_registers_never_run_a_run_s_do(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", EXITS], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.split() == ["True"], done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ran-finalize", "ran-top"]
+    assert "SideEffectBlocked: writes simulated-finalize" in done.stderr
+
+
+RUN = LOG + '''
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import STARLetDeck, TIP_CAR_480_A00, hamilton_96_tiprack_1000uL_filter
+
+KEEP = Log({path!r})  # its module's: finalized once the run has let it go
+
+def make_deck():
+    deck = STARLetDeck()
+    car = TIP_CAR_480_A00(name="car")
+    car[0] = tips = hamilton_96_tiprack_1000uL_filter(name="tips")
+    deck.assign_child_resource(car, rails=3)
+    return {{"lh": LiquidHandler(LiquidHandlerChatterboxBackend(), deck=deck), "tips": tips}}
+''' + TIPS.format(body="")
+
+
+def test_a_run_s_finalizer_runs_as_ever_after_its_simulation(
+        tmp_path: Path, finalized: list[BaseException | None]) -> None:
+    from praxis_lab.execution import runner
+
+    # the first run of a process is kept (as the first simulation is: see collector_off)
+    runner.run(RUN.format(path=str(tmp_path / "first.txt")), "make_deck", db="sqlite://")
+    gc.collect()
+    finalized.clear()
+    target = tmp_path / "finalized.txt"
+    record = runner.run(RUN.format(path=str(target)), "make_deck", db="sqlite://")
+    gc.collect()
+    assert record.status == "completed" and target.read_text() == "written by a finalizer"
+    assert _names(finalized) == ["SideEffectBlocked"]  # its simulation's own Log: refused
