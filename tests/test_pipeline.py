@@ -177,6 +177,31 @@ def test_a_weakref_finalize_callback_it_registers_is_refused_even_a_builtin(
     assert victim.read_text() == "keep me" and not target.exists()
 
 
+
+def test_a_notebook_cell_s_kept_object_is_finalized_refused_too(
+        tmp_path: Path, finalized: list[BaseException | None]) -> None:
+    target = tmp_path / "finalized.txt"
+    source = LOG + f"KEEP = Log({str(target)!r})\n" + TIPS.format(body="")
+    report = simulate(source, cache=False, namespace={"volume": 50})  # the notebook's names
+    del report
+    gc.collect()
+    assert _names(finalized) == ["SideEffectBlocked"] and not target.exists()
+
+
+def test_the_objects_of_the_simulations_proving_its_fixes_are_finalized_refused_too(
+        tmp_path: Path, finalized: list[BaseException | None],
+        elsewhere: types.ModuleType) -> None:
+    target = tmp_path / "finalized.txt"
+    source = "import praxis_elsewhere\n" + LOG + \
+        f"praxis_elsewhere.kept.append(Log({str(target)!r}))\n" + \
+        "async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):\n" \
+        "    await lh.aspirate(plate['A1'], vols=[50])\n"  # no tips: a fix, proven
+    report = simulate(source, cache=False)
+    assert report.proofs and len(elsewhere.kept) == 1 + report.proofs  # (each loads it)
+    elsewhere.kept.clear()
+    assert _names(finalized) == ["SideEffectBlocked"] * (1 + report.proofs)
+    assert not target.exists()
+
 EXITS = '''
 import sys
 from praxis_lab import simulate
