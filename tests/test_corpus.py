@@ -373,7 +373,9 @@ COUNTED = [("ok_sample_loop_tips_run_out", "n_samples", 12, "n_samples > 12"),
            ("ok_pcr_setup_cold_block", "columns", 12, "columns > 12"),
            # counts computed from the parameter: the condition is said on the parameter
            ("ok_sample_columns_ceil_count", "n_samples", 96, "n_samples > 96"),
-           ("ok_sample_columns_strided_range", "n_samples", 96, "n_samples > 96")]
+           ("ok_sample_columns_strided_range", "n_samples", 96, "n_samples > 96"),
+           # a while loop counted by the parameter: the counts a for loop is checked with
+           ("ok_sample_loop_while_tips_run_out", "n_samples", 12, "n_samples > 12")]
 
 
 @pytest.mark.parametrize("stem, name, last_ok, condition", COUNTED,

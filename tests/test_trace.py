@@ -286,6 +286,67 @@ def test_a_strided_range_counts_its_passes_not_its_stop():
         note.message)
 
 
+WHILE = ("async def p(lh: LiquidHandler, tips: TipRack, n: int = 8):\n"
+         "    k = 0\n"
+         "    while k < n:\n"
+         "        await lh.pick_up_tips(tips.get_all_items()[k])\n"
+         "        await lh.discard_tips()\n"
+         "        k += 1\n")
+
+
+def test_a_while_loop_counted_by_a_parameter_checks_the_counts_a_for_loop_checks():
+    from praxis_lab.trace.conditions import simplify
+
+    def checked(source: str) -> tuple[dict[int, str], list[str]]:
+        r = _trace(source)
+        notes = [i.message.replace("line 3", "line 2") for i in r.issues
+                 if i.kind == "loop_summary"]
+        return {_passes(p): simplify(p.condition) for p in r.paths}, notes
+
+    assert checked(WHILE) == checked(COUNT)  # the same counts, conditions and note
+    by_count, _notes = checked(WHILE)
+    assert sorted(by_count) == [0, 1, 2, 5, *range(8, 18)]
+    assert (by_count[5], by_count[17]) == ("2 < n <= 7", "n > 16")
+
+
+def test_a_while_loop_stepping_by_eight_counts_its_passes():
+    from praxis_lab.trace.conditions import simplify
+
+    r = _trace(WHILE.replace("k += 1", "k += 8").replace("n: int = 8", "n: int = 40"))
+    by_count = {_passes(p): simplify(p.condition) for p in r.paths}
+    assert sorted(by_count) == [0, 1, 2, 3, 5, *range(6, 13)]  # tip 97 does not exist
+    assert (by_count[1], by_count[3], by_count[5]) == ("0 < n <= 8", "16 < n <= 32",
+                                                       "32 < n <= 40")
+    (note,) = [i.message for i in r.issues if i.kind == "loop_summary"]
+    assert note.startswith("the passes on n at line 3 is a count") and (
+        "0, 1, 2, one from 3 to 4, 5 (the value given, n = 40)" in note)
+
+
+def test_two_while_counts_leave_their_defaults_one_at_a_time():
+    r = _trace("async def p(lh: LiquidHandler, tips: TipRack, plate: Plate, cols: int = 4,\n"
+               "            mixes: int = 3):\n"
+               "    c = 0\n"
+               "    while c < cols:\n"
+               "        await lh.pick_up_tips(tips.get_all_items()[c])\n"
+               "        m = 0\n"
+               "        while m < mixes:\n"
+               "            await lh.aspirate(plate.get_all_items()[c], vols=[10])\n"
+               "            await lh.dispense(plate.get_all_items()[c], vols=[10])\n"
+               "            m += 1\n"
+               "        await lh.discard_tips()\n"
+               "        c += 1\n")
+    off = [(p.witness["cols"] != 4, p.witness["mixes"] != 3) for p in r.paths]
+    assert (True, True) not in off and (True, False) in off and (False, True) in off
+    assert len(r.paths) < 40
+
+
+def test_a_while_loop_whose_bounds_do_not_step_evenly_keeps_the_loop_summary():
+    r = _trace(WHILE.replace("while k < n", "while k * k < n"))
+    (note,) = [i.message for i in r.issues if i.kind == "loop_summary"]
+    assert note.startswith("the loop at line 3 compares with n on every pass")
+    assert len(r.paths) < 25
+
+
 def test_a_pinned_count_never_forks():
     r = _trace(COUNT, params={"n": 20})
     (path,) = r.paths

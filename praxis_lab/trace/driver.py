@@ -135,8 +135,10 @@ def _checked(default: int, spans: set[tuple[int, int | None]], given: str = "") 
 
 
 def _counted(counted: dict[tuple[int, str], tuple[int, set[tuple[int, int | None]]]],
-             witness: dict[str, Any]) -> list[TraceIssue]:
-    """One note per count on a parameter (``range(n)``): which counts were checked."""
+             witness: dict[str, Any], early: dict[tuple[int, str], set[int]] | None = None,
+             ) -> list[TraceIssue]:
+    """One note per count on a parameter (``range(n)``, a counted ``while`` loop, whose
+    first passes are in ``early``): which counts were checked."""
     def parameter(expr: str) -> str:  # the parameter a count is computed from
         return next((w for w in re.findall(r"[A-Za-z_]\w*", expr) if w in witness),
                     expr.split()[0])
@@ -146,6 +148,7 @@ def _counted(counted: dict[tuple[int, str], tuple[int, set[tuple[int, int | None
     out = []
     for (line, expr), (default, spans) in sorted(counted.items()):
         name = parameter(expr)
+        spans = spans | {(j, j) for j in (early or {}).get((line, name), ())}
         given = f", {name} = {witness[name]!r}" if expr != name and name in witness else ""
         out.append(TraceIssue(
             "loop_summary", f"{expr} at line {line} is a count (range(), [x] * n or a slice): "
@@ -297,6 +300,7 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
     fork_lines: list[int] = []
     summarised: dict[tuple[int, str], int] = {}
     counted: dict[tuple[int, str], tuple[int, set[tuple[int, int | None]]]] = {}
+    early: dict[tuple[int, str], set[int]] = {}
     pending: list[tuple[bool, ...]] = [()]
     seen: set[tuple[bool, ...]] = set()
     with limited(timeout_s, filenames):
@@ -333,10 +337,12 @@ def trace(loaded: Any, binding: Any, *, max_paths: int = MAX_PATHS, max_ops: int
             summarised.update(tracer.summarised)
             for key, (default, spans) in tracer.counted.items():
                 counted.setdefault(key, (default, set()))[1].update(spans)
+            for key, passes in tracer.early.items():
+                early.setdefault(key, set()).update(passes)
             for k in range(len(prefix), len(decisions)):
                 if k not in tracer.unexplored:
                     pending.append((*decisions[:k], not decisions[k]))
     result.issues.extend(_summaries(summarised, binding.witness))
-    result.issues.extend(_counted(counted, binding.witness))
+    result.issues.extend(_counted(counted, binding.witness, early))
     result.paths.sort(key=lambda p: p.conditions)
     return result

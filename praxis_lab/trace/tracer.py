@@ -19,7 +19,8 @@ from typing import Any, Protocol
 
 from praxis_lab._ids import uid
 from praxis_lab.errors import Stopped
-from praxis_lab.trace.sym import _NEGATE, Interval, Sym, concrete, negate
+from praxis_lab.trace.passes import Pass, Passes
+from praxis_lab.trace.sym import _NEGATE, Interval, Sym, _fmt, concrete, negate
 
 __all__ = ["MAX_OPS", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer", "shown"]
 
@@ -153,6 +154,9 @@ class Tracer:
         self.off_default: str | None = None  # the parameter of a count off its default
         self.counted: dict[tuple[int, str], tuple[int, set[tuple[int, int | None]]]] = {}
         self._forks_at: dict[tuple[int, str], list[bool]] = {}
+        self.passes = Passes(LOOP_FORKS, LOOP_CHAIN)  # the counted while loops
+        self._at: tuple[int, str] = (0, "")  # the line and parameter of the last pass
+        self.early: dict[tuple[int, str], set[int]] = {}  # (line, parameter) -> passes made
         self.printed: Any = None  # where the path's prints go (trace.driver.Printed)
 
     # -- Decider protocol (used by Sym) --------------------------------------------
@@ -170,34 +174,95 @@ class Tracer:
                negated: str, *, loops: bool = True) -> bool:
         """Which way a comparison goes on this path (forking when both can); ``loops``:
         a fork repeated at one line is a loop's (False for a raise in a ``try``)."""
-        neg = None
-        if constraint is not None:
-            p, rel, bound = constraint
-            neg = (p, _NEGATE[rel], bound)
+        neg = None if constraint is None else (
+            constraint[0], _NEGATE[constraint[1]], constraint[2])
+        step = self._pass(constraint) if loops and constraint is not None else None
         can_true, can_false = self._feasible(constraint), self._feasible(neg)
-        if can_true and not can_false:
-            result = True
-        elif can_false and not can_true:
-            result = False
+        if can_true != can_false:
+            result = can_true
+        elif step is not None and constraint is not None and (step.kind != "fork" or (
+                step.index >= 1 and self.off_default not in (None, step.on))):
+            # a pass of a counted while loop the count rule does not fork here
+            if step.kind == "span":
+                return self._span(step, constraint, witness)
+            return self._passed(step, witness, constraint)
         else:
             k = len(self.decisions)
             result = self.prefix[k] if k < len(self.prefix) else witness
             self.decisions.append(result)
-            self._loop(k, result, None if not loops else
-                       constraint[0] if constraint is not None else "?")
+            if step is not None and step.top:  # a counted pass: forked, not summarised
+                self.fork_lines.append(self._at[0])
+            else:
+                self._loop(k, result, None if not loops else
+                           constraint[0] if constraint is not None else "?")
             self.conditions.append(cond if result else negated)
+        if step is not None:
+            self._passed(step, result, constraint)  # type: ignore[arg-type]
         chosen = constraint if result else neg
         if chosen is not None:
             self.intervals.setdefault(chosen[0], Interval()).restrict(chosen[1], chosen[2])
         return result
 
+    # -- while loops counted like range(n) (trace.passes) ---------------------------
+    def _pass(self, constraint: tuple[str, str, float]) -> Pass | None:
+        """The count rule's answer for a question on a parameter asked at the user's line
+        (None: the tracer's own loop rule)."""
+        p, rel, bound = constraint
+        if p not in self.defaults or not isinstance(self.defaults[p], int | float):
+            return None
+        self._at = (self._user_line(), p)
+        step = self.passes.ask(p, self.defaults[p], rel, bound, self._at)
+        return None if step.kind == "loop" else step
+
+    def _span(self, step: Pass, constraint: tuple[str, str, float], witness: bool) -> bool:
+        """One fork for the passes between LOOP_FORKS and the default's last: on the
+        default's side the loop goes on (its question implied), on the other it ends
+        where the path's witness says (moved inside the span)."""
+        p, rel, _bound = constraint
+        cond = f"{p} {rel} {_fmt(step.bound)}"
+        k = len(self.decisions)
+        result = self.prefix[k] if k < len(self.prefix) else True
+        self.decisions.append(result)
+        self.fork_lines.append(self._at[0])
+        self.conditions.append(cond if result else negate(cond))
+        self.intervals.setdefault(p, Interval()).restrict(rel if result else _NEGATE[rel],
+                                                          step.bound)
+        self.passes.loops[self._at].spanned = result
+        return self._passed(step, True if result else witness, constraint)
+
+    def _passed(self, step: Pass, result: bool, constraint: tuple[str, str, float]) -> bool:
+        """``result``; a counted loop that ends here: the passes it made noted (as a
+        count's); one that ends before it is known to count is noted in ``early``."""
+        if result:
+            return result
+        (line, p), j, d = self._at, step.index, step.default
+        if step.top == 0:  # one of the first passes
+            self.early.setdefault((line, p), set()).add(j)
+            on = Interval()
+            on.restrict(constraint[1], constraint[2])
+            if on.contains(self.defaults[p]) and self.off_default is None:
+                self.off_default = p  # the default makes more passes
+            return result
+        spanned = self.passes.loops[self._at].spanned
+        seen = (LOOP_FORKS, d - 1) if spanned is False else (
+            (step.top + 1, None) if j > step.top else (j, j))
+        expr = p if self.passes.unit(self._at) else f"the passes on {p}"
+        self.counted.setdefault((line, expr), (d, set()))[1].add(seen)
+        if j != d and self.off_default is None:
+            self.off_default = p
+        return result
+
+    def _user_line(self) -> int:
+        """The line of the innermost user frame (a comparison's; no column)."""
+        frame: types.FrameType | None = sys._getframe(3)
+        while frame is not None and frame.f_code.co_filename not in self.filenames:
+            frame = frame.f_back
+        return frame.f_lineno if frame is not None else 0
+
     def _loop(self, k: int, result: bool, on: str | None) -> None:
         """Record fork ``k``'s line; past the loop bounds the other side of a fork on a
         parameter (``on``) is not traced."""
-        frame: types.FrameType | None = sys._getframe(2)  # the user's line (no column)
-        while frame is not None and frame.f_code.co_filename not in self.filenames:
-            frame = frame.f_back
-        line = frame.f_lineno if frame is not None else 0
+        line = self._user_line()
         self.fork_lines.append(line)
         if on is None:  # a raise in a try
             return
