@@ -213,7 +213,8 @@ def test_every_corpus_file_also_simulates_without_its_setup_on_the_proposed_deck
                           "ok_two_readers_lid_off", "broken_incubator_fetch_both_at_once",
                           "broken_incubator_site_taken", "broken_two_readers_wrong_one",
                           "broken_shaker_rpm_keyword", "broken_incubator_take_in_no_site",
-                          "ok_incubator_lookup_caught", "broken_incubator_lookup_missing_plate"}
+                          "ok_incubator_lookup_caught", "broken_incubator_lookup_missing_plate",
+                          "ok_lid_on_by_hand_moved_off"}
 
 
 def test_labware_looked_up_on_the_deck_is_named_by_its_deck_name():

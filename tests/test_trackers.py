@@ -77,3 +77,12 @@ async def p(dst: Plate):
     report = simulate(source, setup={"dst": objects["dst"]}, cache=False)
     assert report.complete and report.ok, report.summary()
     assert objects["dst"].lid is None
+
+
+def test_plate_lid_answers_what_the_path_did_to_it_and_the_setups_lid_is_kept():
+    objects = deck(src={"A1": 50})
+    body = NEW_LID + "await lh.move_lid(dst.lid, src.parent.parent[4])\n" \
+        "assert not dst.has_lid()\n" + PIPETTE
+    r = run(body, objects)  # PLR: the lid put on by hand is moved off again: no lid
+    assert r.complete and r.ok, r.summary()
+    assert objects["dst"].lid is None and objects["src"].parent.parent[4].resource is None

@@ -34,6 +34,7 @@ with ipython_hidden():
         Deck,
         ItemizedResource,
         Lid,
+        Liddable,
         OTDeck,
         Plate,
         PlateCarrier,
@@ -113,7 +114,8 @@ class _Classes(dict[str, Any]):
 # Re-exported PLR classes for the rest of the package (keeps every PLR import here).
 PLR = _Classes({
     "Carrier": Carrier, "Container": Container, "Coordinate": Coordinate, "Deck": Deck,
-    "ItemizedResource": ItemizedResource, "Lid": Lid, "OTDeck": OTDeck,
+    "ItemizedResource": ItemizedResource, "Lid": Lid, "Liddable": Liddable,
+    "OTDeck": OTDeck,
     "Plate": Plate, "PlateCarrier": PlateCarrier, "PlateHolder": PlateHolder,
     "Resource": Resource,
     "TipCarrier": TipCarrier, "TipRack": TipRack, "TipSpot": TipSpot, "Trash": Trash,

@@ -50,7 +50,9 @@ _ROUTES = (
     ("ItemizedResource", "__getitem__", "getitem"),
     ("ItemizedResource", "get_item", "get_item"),
     ("Resource", "unassign", "unassign"),
+    ("Liddable", "lid", "lid"),
 )
+_LID_MOVES = ("move_lid", "move_resource", "assign_child_resource", "unassign_child_resource")
 
 
 _CHANGES = ("assign_child_resource", "unassign_child_resource")
@@ -200,6 +202,25 @@ class TrackerHooks:
                 return True
             node = getattr(node, "parent", None)
         return False
+
+    def lid(self, getter: Any, res: Any) -> Any:
+        """``plate.lid`` (and ``has_lid()``) while traced: the setup's lid, then what the
+        path's lid moves and lids put on or taken off by hand did to it."""
+        lid = getter(res)
+        if self.scope is not None and self.scope.real:
+            return lid
+        for op in self.tracer_ref().ops:
+            if op.method not in _LID_MOVES:
+                continue
+            moved = op.args.get("lid", op.args.get("resource"))
+            if not isinstance(moved, _P["Lid"]):
+                continue
+            to = None if op.method == "unassign_child_resource" else op.args.get("to")
+            if to is res:
+                lid = moved
+            elif moved is lid:
+                lid = None
+        return lid
 
     # -- tip trackers ----------------------------------------------------------------
     def has_tip(self, getter: Any, tracker: Any) -> bool:
