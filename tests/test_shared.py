@@ -95,3 +95,33 @@ def test_simulations_of_edits_with_an_unchanged_setup_walk_its_deck_once(monkeyp
     setups.clear()  # built again: a new deck, walked
     simulate(SETUP.replace("{n}", "3"), setup="setup", cache=False)
     assert len(walks) == 2 and walks[0] is not walks[1]
+
+
+def test_a_well_given_as_a_parameter_keeps_its_name_when_its_plates_keys_are_shared():
+    info = load('''
+async def p(lh: LiquidHandler, plate: Plate, control: Well):
+    pass
+''').info
+    objects = _objects()
+    objects["control"] = objects["plate"]["H12"][0]  # type: ignore[index]
+    for _ in range(2):  # the second binding takes the plate's keys from the first
+        b = bind(info, objects)
+        assert b.key(objects["plate"]["A1"][0]) == "plate[A1]"  # type: ignore[index]
+        assert b.key(objects["control"]) == "control"
+        assert b.key(objects["plate"]["G12"][0]) == "plate[G12]"  # type: ignore[index]
+
+
+def test_the_keys_of_a_plate_are_worked_out_again_when_a_well_is_replaced():
+    from pylabrobot.resources import Well
+
+    info, objects = load(PROTOCOL).info, _objects()
+    plate = objects["plate"]
+    old = plate["B3"][0]  # type: ignore[index]
+    assert bind(info, objects).key(old) == "plate[B3]"
+    where = old.location
+    plate.unassign_child_resource(old)  # type: ignore[attr-defined]
+    new = Well(name=old.name, size_x=old.get_size_x(), size_y=old.get_size_y(),
+               size_z=old.get_size_z())
+    plate.assign_child_resource(new, location=where)  # type: ignore[attr-defined]
+    again = bind(info, objects)
+    assert again.key(new) == "plate[B3]" and again.key(old) == old.name

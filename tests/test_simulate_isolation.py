@@ -123,7 +123,7 @@ def test_well_keys_follow_the_labels_of_each_binding() -> None:
     well = proposed.objects["a"].get_item("B3")
     assert proposed.key(well) == "a[B3]"
     again = bind(info)  # the same proposal: the keys are shared, and still right
-    assert again._item_keys is proposed._item_keys and again.key(well) == "a[B3]"
+    assert again._shared is proposed._shared and again.key(well) == "a[B3]"
     lh = proposed.handler
     one, two = cor_96_wellplate_360uL_Fb(name="one"), cor_96_wellplate_360uL_Fb(name="two")
     straight = bind(info, {"lh": lh, "a": one, "b": two})

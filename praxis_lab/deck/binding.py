@@ -64,10 +64,6 @@ class Binding:
         return self.handler.deck
 
     @property
-    def _item_keys(self) -> dict[int, tuple[Any, Any, str, str]] | None:
-        return None if self._shared is None else self._shared.item_keys
-
-    @property
     def _item_lookups(self) -> dict[int, tuple[Any, Any, dict[Any, Any]]] | None:
         return None if self._shared is None else self._shared.item_lookups
 
@@ -153,17 +149,18 @@ class Binding:
         return k
 
     def _item_key(self, item: Any, parent: Any) -> str:
-        """``src[A1]``: from the keys shared with earlier bindings of the same labels when
-        the item is still that item of that labware under that name, else worked out."""
-        shared = self._item_keys
-        found = shared.get(uid(item)) if shared is not None else None
-        if found is not None and found[0] is item and found[1] is parent and \
-                found[2] == item.name:
-            return found[3]
-        k = f"{self.label(parent)}[{self.identifier(item)}]"
-        if shared is not None and uid(parent) in self._labels:  # item and labware kept alive
-            shared[uid(item)] = (item, parent, item.name, k)
-        return k
+        """``src[A1]``; for labelled labware, the keys of all its items at once, shared with
+        earlier bindings of the same labels while the items are the same
+        (:meth:`~praxis_lab.deck.shared.Shared.keys_of`)."""
+        if self._shared is not None and uid(parent) in self._labels:
+            keys = self._shared.keys_of(parent, self._labels[uid(parent)])
+            found = keys.get(uid(item))
+            if found is not None:
+                if self._labels.keys() & keys.keys():  # an item labelled on its own keeps it
+                    keys = {i: k for i, k in keys.items() if i not in self._labels}
+                self._keys.update(keys)
+                return found
+        return f"{self.label(parent)}[{self.identifier(item)}]"
 
     def identifier(self, item: Any) -> str:
         """``item.get_identifier()`` (``"B3"``) without PLR's scan of the parent's items.

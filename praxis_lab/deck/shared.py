@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from praxis_lab._ids import uid
 
 __all__ = ["Shared", "shared_for"]
 
@@ -38,14 +40,41 @@ class Shared:
     share. Every entry keeps its objects alive, so an id in it cannot come to name
     another object meanwhile."""
 
-    # uid(item) -> (item, its labware, its name, its key)
-    item_keys: dict[int, tuple[Any, Any, str, str]] = field(default_factory=dict)
+    # uid(labware) -> (labware, its items and identifiers then, the key of each item by
+    # uid): the keys of all its items, worked out together
+    item_keys: dict[int, tuple[Any, tuple[Any, ...], dict[int, str]]] = field(
+        default_factory=dict)
     # uid(labware) -> (labware, its children and identifiers then, lookup -> items)
     item_lookups: dict[int, tuple[Any, Any, dict[Any, Any]]] = field(default_factory=dict)
     # ids of a list of labware -> its keys and text (trace/describe.py Describer)
     texts: dict[tuple[int, ...], Any] = field(default_factory=dict)
     # name -> (the deck it was worked out on, the fact); None: the objects are not kept
     facts: dict[str, tuple[Any, Any]] | None = None
+
+    def keys_of(self, labware: Any, label: str) -> dict[int, str]:
+        """The key of every item of labelled ``labware`` (``src[B3]``), by the item's uid:
+        the ones worked out before while its items and its identifiers are the same (an
+        item's identifier is the first one its name has, as PLR answers; PLR renames no
+        assigned item).
+
+        Items that are not the labware's own children stay unkeyed (the caller asks for them
+        one by one)."""
+        children = tuple(labware.children)
+        ordering = getattr(labware, "_ordering", None)
+        now = (children, tuple(ordering.items()) if isinstance(ordering, Mapping) else ())
+        found = self.item_keys.get(uid(labware))
+        if found is not None and found[0] is labware and found[1] == now:
+            return found[2]
+        by_name: dict[str, Any] = {}
+        for child in children:
+            by_name.setdefault(child.name, child)
+        keys: dict[int, str] = {}
+        for ident, name in now[1]:
+            child = by_name.get(name)
+            if child is not None and uid(child) not in keys:
+                keys[uid(child)] = f"{label}[{ident}]"
+        self.item_keys[uid(labware)] = (labware, now, keys)  # the labware is kept alive
+        return keys
 
     def fact(self, name: str, deck: Any, make: Callable[[], _T]) -> _T:
         """``make()``, once per kept setup's deck: the same deck answers what it answered
