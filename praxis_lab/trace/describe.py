@@ -15,6 +15,7 @@ memo per graph (loops pass the same wells again and again).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Callable
 from typing import Any
@@ -85,6 +86,7 @@ _PLAIN: dict[type, Callable[[Any], str]] = {
 _PLAIN_ITEM: dict[type, Callable[[Any], str | None]] = {**_PLAIN, Sym: lambda v: v.expr}
 
 
+_PARENT = operator.attrgetter("parent")
 _SHARED_LISTS = 20_000  # lists of labware described, kept from one graph to the next
 
 
@@ -102,7 +104,7 @@ class Describer:
         # the list is kept so that its items' ids cannot name other objects meanwhile
         self._lists: dict[tuple[int, ...], tuple[list[Any], list[str], list[str]]] = {}
         # the same, kept from earlier graphs of the same labels (deck/shared.py), with each
-        # item's parent and name then: used while they are still the same
+        # item's parent then: used while every item is still where it was
         self._shared = shared
 
     def _labware(self, value: list[Any]) -> tuple[list[Any], list[str], list[str]] | None:
@@ -112,9 +114,8 @@ class Describer:
         if found is None:
             shared = self._shared
             kept = shared.get(ids) if shared is not None else None
-            if kept is not None and all(v.parent is p and v.name == n for v, p, n in zip(
-                    kept[0][0], kept[1], kept[2], strict=True)):
-                found = self._lists[ids] = kept[0]
+            if kept is not None and all(map(operator.is_, map(_PARENT, kept[0][0]), kept[1])):
+                found = self._lists[ids] = kept[0]  # (PLR renames no assigned resource)
                 return found
             if not all(hasattr(v, "get_root") and hasattr(v, "name") for v in value):
                 return None
@@ -122,7 +123,7 @@ class Describer:
             if shared is not None:
                 if len(shared) > _SHARED_LISTS:
                     shared.clear()
-                shared[ids] = (found, [v.parent for v in value], [v.name for v in value])
+                shared[ids] = (found, [v.parent for v in value])
         return found
 
     def text(self, value: Any) -> str:
