@@ -14,7 +14,7 @@ import pytest
 
 from praxis_lab import simulate
 from praxis_lab.protocol.analyse import ProtocolError
-from praxis_lab.trace.sandbox import SideEffectBlocked, confined, simulating
+from praxis_lab.trace.sandbox import SideEffectBlocked, confined, simulated_code, simulating
 from praxis_lab.trace.scope import sandbox
 
 PROTOCOLS = Path(__file__).parent / "protocols"
@@ -463,3 +463,26 @@ def test_a_weakref_finalize_the_protocol_registers_calls_back_confined(tmp_path,
     del kept  # (after the simulation: its callbacks run now, here)
     assert [type(e) for e in raised] == [SideEffectBlocked] and ran == ["outside"]
     assert victim.read_text() == "keep me"
+
+
+def test_a_simulations_code_is_refused_wherever_it_runs_later_the_code_it_copied_is_not(
+        tmp_path):
+    original = compile("def save(path):\n    open(path, 'w').close()\n", "<protocol>", "exec")
+    simulated: dict = {}
+    exec(simulated_code(original), simulated)
+    refused: list[BaseException] = []
+
+    def later() -> None:  # on another thread, after the simulation
+        try:
+            simulated["save"](tmp_path / "simulated.txt")
+        except SideEffectBlocked as exc:
+            refused.append(exc)
+
+    worker = threading.Thread(target=later)
+    worker.start()
+    worker.join()
+    ran: dict = {}
+    exec(original, ran)  # a run's load of the same (cached) code: as ever
+    ran["save"](tmp_path / "ran.txt")
+    assert len(refused) == 1 and sandbox() is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ran.txt"]

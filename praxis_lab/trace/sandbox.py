@@ -15,12 +15,15 @@ protocol's, not praxis_lab's own (its cache of setups is written while simulatin
 Python's own bytecode cache (``__pycache__``, or the ``PYTHONPYCACHEPREFIX`` tree) stays
 writable.
 
-What the protocol leaves to run later runs :func:`confined`: an object it made may outlive
-the simulation (kept by its report, put in another module's list) and be finalized
-anywhere, on any thread. The ``__del__`` of a class it defines (when the pipeline loads it,
-:mod:`praxis_lab.protocol.finalizers`) and a ``weakref.finalize`` callback it registers run
-in a sandbox of their own, where all they do is theirs (a callback may be ``os.remove``
-itself); an ``atexit`` handler it registers is not registered (a simulation never exits).
+What the protocol leaves to run later is refused too: an object it made may outlive the
+simulation (kept by its report, put in another module's list) and be finalized anywhere,
+on any thread. The pipeline loads it as :data:`CONFINED` says
+(:mod:`praxis_lab.protocol.finalizers`): the code it runs is :func:`simulated_code`, whose
+side effects are refused wherever it runs (a generator it keeps, closed later), and the
+``__del__`` of a class it defines runs :func:`confined`, in a sandbox of its own where all
+it does is its own (a helper it calls too), as does a ``weakref.finalize`` callback it
+registers (``os.remove`` itself); an ``atexit`` handler it registers is not registered (a
+simulation never exits).
 
 >>> import os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "log.txt")
@@ -45,14 +48,15 @@ import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from praxis_lab.trace.effects import CTYPES, EVENTS
 from praxis_lab.trace.frames import library_or_own, user_frame
 from praxis_lab.trace.scope import sandbox, sandboxed
 
-__all__ = ["REFUSED", "Blocked", "Sandbox", "SideEffectBlocked", "confined", "raised_issue",
-           "refuse", "simulating"]
+__all__ = ["CONFINED", "REFUSED", "Blocked", "Sandbox", "SideEffectBlocked", "confined",
+           "raised_issue", "refuse", "simulated_code", "simulating"]
 
 
 class SideEffectBlocked(PermissionError):
@@ -130,19 +134,60 @@ _INSTALLED = False
 _LOCK = threading.Lock()
 
 
+# the code a simulation loaded, by id (equal code objects compare equal): its side effects
+# are refused wherever it runs later (see simulated_code)
+_SIMULATED: dict[int, weakref.ref[CodeType]] = {}
+
+
+def simulated_code(code: CodeType) -> CodeType:
+    """A copy of ``code`` (a protocol module compiled for a simulation; the compiled code is
+    cached, a run loading the same source gets the original) whose every function, class
+    body and generator is the simulation's: run later outside any sandbox, on any thread (a
+    generator the protocol keeps, closed when its report goes; a ``__del__`` it gives a
+    class afterwards), its side effects are refused all the same.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "later.txt")
+    >>> exec(simulated_code(compile("open(path, 'w')", "<protocol>", "exec")), {"path": path})
+    Traceback (most recent call last):
+    ...
+    praxis_lab.trace.sandbox.SideEffectBlocked: writes ... while being simulated
+    >>> os.path.exists(path)
+    False
+    """
+    _install()
+    consts = tuple(simulated_code(k) if isinstance(k, CodeType) else k for k in code.co_consts)
+    copy = code.replace(co_consts=consts)
+    key = id(copy)
+
+    def gone(_: Any, simulated: dict[int, Any] = _SIMULATED) -> None:
+        simulated.pop(key, None)  # (before its id can be another object's)
+
+    _SIMULATED[key] = weakref.ref(copy, gone)
+    return copy
+
+
 def _hook(event: str, args: tuple[Any, ...], caller: Any = None) -> None:
     describe = EVENTS.get(event)
     if describe is None:
         return
     box = sandbox()
-    if not isinstance(box, Sandbox):
+    if not isinstance(box, Sandbox) and not _SIMULATED:
         return
     what = describe(args)
     if what is None:
         return
-    caller = caller or sys._getframe(1)
+    if caller is None:
+        try:
+            caller = sys._getframe(1)
+        except ValueError:  # raised by C code with no Python below it (an exit handler)
+            caller = None
     frame = user_frame(caller)
-    if frame is None and not box.whole:
+    if not isinstance(box, Sandbox):  # a simulation's code, run after it (or never)
+        if frame is None or id(frame.f_code) not in _SIMULATED:
+            return
+        box = Sandbox()
+    elif frame is None and not box.whole:
         return  # praxis_lab's own doing (its cache), or no user code on the stack
     if frame is not None and event in CTYPES and _importing_a_library(caller, frame):
         return  # a package loading its C library as it is imported (numpy, a driver's)
@@ -301,3 +346,14 @@ def raised_issue(blocked: Blocked) -> tuple[str, int | None, tuple[str, ...]]:
     class names (the protocol may have caught the refusal: the side effect is reported)."""
     names = tuple(c.__name__ for c in SideEffectBlocked.__mro__[:-1])
     return f"SideEffectBlocked: {blocked.message()}", blocked.line, names
+
+
+class Confinement:
+    """How a simulation loads a protocol (:class:`praxis_lab.protocol.finalizers.Confine`):
+    its code the simulation's (:func:`simulated_code`), its finalizers :func:`confined`."""
+
+    code = staticmethod(simulated_code)
+    finalize = staticmethod(confined)
+
+
+CONFINED = Confinement()
