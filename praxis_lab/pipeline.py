@@ -35,7 +35,7 @@ from praxis_lab.protocol.setups import (
 from praxis_lab.sim.report import SimulationReport
 from praxis_lab.sim.simulate import simulate_loaded
 from praxis_lab.trace.limit import limited, unfinished
-from praxis_lab.trace.sandbox import Sandbox, confined, refuse, simulating
+from praxis_lab.trace.sandbox import CONFINED, Sandbox, refuse, simulating
 from praxis_lab.trace.tracer import _Bound
 
 __all__ = ["simulate"]
@@ -80,7 +80,7 @@ def _simulate_sandboxed(box: Sandbox, protocol: Any, setup: Any,
     t0 = time.perf_counter()
     try:
         loaded, entry = load_with_setup(protocol, setup, name, namespace, frozen=frozen,
-                                        confine=confined)
+                                        confine=CONFINED)
     except ProtocolError:
         refuse(box, "its top level")  # the side effect it raised is the cause
         raise

@@ -29,6 +29,17 @@ def _confining(seen: list[str]) -> Any:
     return confine
 
 
+class _Confine:
+    """A loader's confinement that says what it was given."""
+
+    def __init__(self, seen: list[str]) -> None:
+        self.finalize, self.seen = _confining(seen), seen
+
+    def code(self, code: Any) -> Any:
+        self.seen.append(f"code of {code.co_filename}")
+        return code
+
+
 def _run(code: str, log: list[str], **names: Any) -> dict[str, Any]:
     ns = {"__builtins__": builtins_with(vars(builtins), _confining(log)), **names}
     exec(code, ns)
@@ -79,12 +90,12 @@ def test_a_class_with_a_metaclass_that_refuses_new_attributes_is_confined_all_th
 
 def test_load_with_confine_confines_the_protocol_s_classes_and_without_it_leaves_them():
     seen: list[str] = []
-    confined = load(SOURCE, confine=_confining(seen))
+    confined = load(SOURCE, confine=_Confine(seen))
     plain = load(SOURCE)
     for loaded in (confined, plain):
         loaded.namespace["said"] = seen
         loaded.namespace["Log"]("finalized")
-    assert seen == ["confined", "finalized", "finalized"]
+    assert seen == [f"code of {confined.info.filename}", "confined", "finalized", "finalized"]
 
 
 def test_deferred_imports_are_kept_beside_the_confined_classes(monkeypatch):
@@ -92,5 +103,5 @@ def test_deferred_imports_are_kept_beside_the_confined_classes(monkeypatch):
 
     monkeypatch.setattr(deferred, "worth_it", lambda source: True)
     monkeypatch.setattr(deferred, "plan", lambda source, calls: {"pylabrobot.x": frozenset("Y")})
-    given = load(SOURCE, confine=_confining([]), calls=()).namespace["__builtins__"]
+    given = load(SOURCE, confine=_Confine([]), calls=()).namespace["__builtins__"]
     assert given["__import__"] is not builtins.__import__ and "__build_class__" in given

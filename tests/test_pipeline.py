@@ -202,6 +202,40 @@ def test_the_objects_of_the_simulations_proving_its_fixes_are_finalized_refused_
     assert _names(finalized) == ["SideEffectBlocked"] * (1 + report.proofs)
     assert not target.exists()
 
+
+LEFT_BEHIND = """
+def lines(path):
+    try:
+        yield 1
+    finally:  # run when the generator is closed: when its report goes
+        open(path + "-generator", "w").close()
+
+KEPT = lines({path!r})
+next(KEPT)
+Made = type("Made", (), {{"__del__": lambda self: open({path!r} + "-type", "w").close()}})
+MADE = Made()
+
+class Later:
+    pass
+
+def finalize(self):
+    open({path!r} + "-later", "w").close()
+
+Later.__del__ = finalize  # given after the class was made
+LATER = Later()
+"""
+
+
+def test_what_its_top_level_leaves_behind_is_refused_when_its_report_goes(
+        tmp_path: Path, finalized: list[BaseException | None]) -> None:
+    path = str(tmp_path / "left")
+    report = simulate(LEFT_BEHIND.format(path=path) + TIPS.format(body=""), cache=False)
+    assert report.ok and finalized == []
+    del report
+    gc.collect()
+    assert _names(finalized) == ["SideEffectBlocked"] * 3
+    assert list(tmp_path.iterdir()) == []
+
 EXITS = '''
 import sys
 from praxis_lab import simulate

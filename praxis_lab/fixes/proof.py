@@ -44,7 +44,7 @@ from praxis_lab.protocol.setups import (
     setup_key,
 )
 from praxis_lab.sim.simulate import Checked, simulate_loaded
-from praxis_lab.trace.sandbox import confined
+from praxis_lab.trace.sandbox import CONFINED
 
 __all__ = ["Proof", "Prover", "line_map", "stage"]
 
@@ -151,7 +151,7 @@ class Prover:
         kept one (a changed setup's is built, or read back from the cache)."""
         loaded, entry = load_with_setup(fixed, self.setup, self.name, self.namespace,
                                         frozen=frozen and self.loaded.calls is not None,
-                                        confine=confined)
+                                        confine=CONFINED)
         key = setup_key(loaded, self.setup)
         try:
             checked = simulate_loaded(loaded, self.setup, self.params, time.perf_counter(),

@@ -3,11 +3,12 @@
 An object a simulated protocol makes may outlive the simulation: kept at its module's top
 level (which its report keeps), put in a list of another module. Its ``__del__`` then runs
 whenever its last reference goes or the collector runs, wherever that is (on any thread,
-after the simulation, at the interpreter's exit). So the pipeline loads the protocol with
-``confine`` (``praxis_lab.trace.sandbox.confined``): its namespace's builtins get a
-``__build_class__`` that makes every class it defines (in its top level, its setup or its
-body) finalize through ``confine``: its own ``__del__`` or one it inherits. A run loads the
-protocol without it: its finalizers are Python's.
+after the simulation, at the interpreter's exit). So the pipeline loads the protocol with a
+:class:`Confine` (``praxis_lab.trace.sandbox.CONFINED``): its code is the one
+``confine.code`` gives, and its namespace's builtins get a ``__build_class__`` that makes
+every class it defines (in its top level, its setup or its body) finalize through
+``confine.finalize``: its own ``__del__`` or one it inherits. A run loads the protocol
+without it: its finalizers are Python's.
 
 >>> ran = []
 >>> ns = {"__builtins__": builtins_with(vars(builtins), lambda fin: ran.append(fin()))}
@@ -22,14 +23,25 @@ from __future__ import annotations
 import builtins
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any
+from types import CodeType
+from typing import Any, Protocol
 
-__all__ = ["builtins_with"]
+__all__ = ["Confine", "builtins_with"]
 
-Confine = Callable[[Callable[[], Any]], Any]
+Finalize = Callable[[Callable[[], Any]], Any]
 
 
-def builtins_with(base: Mapping[str, Any], confine: Confine) -> dict[str, Any]:
+class Confine(Protocol):
+    """How a simulation loads a protocol: the code it runs, how its finalizers run."""
+
+    def code(self, code: CodeType, /) -> CodeType:
+        """The code to run for the protocol's module ``code`` (compiled)."""
+
+    def finalize(self, finalizer: Callable[[], Any], /) -> Any:
+        """Call ``finalizer`` (a ``__del__`` bound to its object)."""
+
+
+def builtins_with(base: Mapping[str, Any], confine: Finalize) -> dict[str, Any]:
     """``base`` (the builtins of a protocol's namespace) with a ``__build_class__`` whose
     classes finalize through ``confine`` (given the bound finalizer, it calls it)."""
     build = builtins.__build_class__
@@ -44,7 +56,7 @@ def builtins_with(base: Mapping[str, Any], confine: Confine) -> dict[str, Any]:
     return {**base, "__build_class__": build_class}
 
 
-def _finalize_through(cls: type, confine: Confine) -> None:
+def _finalize_through(cls: type, confine: Finalize) -> None:
     """Make ``cls``'s ``__del__`` (its own, or the one it inherits) run through
     ``confine``; one made so already (a base class of the protocol's) is left as it is."""
     finalizer = next((k.__dict__["__del__"] for k in cls.__mro__ if "__del__" in k.__dict__),

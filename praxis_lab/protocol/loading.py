@@ -174,8 +174,8 @@ def load(protocol: Any, name: str | None = None,
     A file's imports of PLR's heavy packages that no code that runs uses are deferred
     (:mod:`praxis_lab.protocol.deferred`): ``calls`` names the file's functions that will
     be called besides the protocol (a setup that will be built); ``None``: any may be.
-    ``confine`` (a simulation's) runs the finalizers of the classes the source defines
-    (:mod:`praxis_lab.protocol.finalizers`).
+    ``confine`` (a simulation's) gives the code to run and runs the finalizers of the
+    classes the source defines (:mod:`praxis_lab.protocol.finalizers`).
     """
     source, filename, fn = _source_of(protocol)
     readable(source, "the protocol" if filename == "<protocol>" else filename)
@@ -192,10 +192,15 @@ def load(protocol: Any, name: str | None = None,
         source) else {}
     given = {**(deferred.builtins_with(later) if later else vars(builtins)),
              **numbers.names()}  # int() and range() that keep counts traced
-    ns["__builtins__"] = given if confine is None else finalizers.builtins_with(given, confine)
+    code = compiled(source, filename)
+    if confine is not None:
+        ns["__builtins__"] = finalizers.builtins_with(given, confine.finalize)
+        code = confine.code(code)
+    else:
+        ns["__builtins__"] = given
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
-        exec(compiled(source, filename), ns)
+        exec(code, ns)
     except Stopped:
         raise  # its time limit passed
     except BaseException as exc:  # SystemExit, KeyboardInterrupt... the module's own
