@@ -32,17 +32,17 @@ def test_every_exact_fixture_reports_the_same_with_the_twin_and_with_a_symbolic_
         monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(EXACT) > 40
     used: list[bool] = []
-    real = simulate_module._symbolic_twins
+    real = simulate_module.symbolic_twins
 
     def counting(*args: Any) -> Any:
         found = real(*args)
         used.append(found is not None)
         return found
 
-    monkeypatch.setattr(simulate_module, "_symbolic_twins", counting)
+    monkeypatch.setattr(simulate_module, "symbolic_twins", counting)
     twin = {p: _report(p) for p in EXACT}
     assert any(used) and not all(used)  # both ways are exercised by the fixtures
-    monkeypatch.setattr(simulate_module, "_symbolic_twins", lambda *a: None)
+    monkeypatch.setattr(simulate_module, "symbolic_twins", lambda *a: None)
     for path in EXACT:
         assert _report(path) == twin[path], path.name
 

@@ -17,10 +17,8 @@ rolled back, so *every* failure of every path is reported, not only the first.
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from praxis_lab.deck.binding import Binding, bind
@@ -29,12 +27,12 @@ from praxis_lab.protocol.analyse import ProtocolError, ProtocolInfo
 from praxis_lab.protocol.blocks import CATCH_ALL, guarded_lines
 from praxis_lab.protocol.loading import Loaded
 from praxis_lab.protocol.setups import Frozen, setup_objects
-from praxis_lab.sim.devices import device_requirements
 from praxis_lab.sim.failures import PLR_ERRORS, Failure, FailureMode, locate, merge, plr_error
 from praxis_lab.sim.parts import Parts
 from praxis_lab.sim.raised import raised_failures
 from praxis_lab.sim.replay import Replay
 from praxis_lab.sim.report import UNCHECKED, SimulationReport
+from praxis_lab.sim.requirements import all_requirements, symbolic_twins
 from praxis_lab.sim.rules import Context
 from praxis_lab.sim.state import shown_changes
 from praxis_lab.trace.driver import trace
@@ -84,70 +82,6 @@ def check_paths(paths: list[Path], binding: Binding, level: str,
     return per_path, contexts, timeline
 
 
-def _requirements(contexts: list[Context], graph: ProtocolComputationGraph) -> dict[str, Any]:
-    tips: dict[str, int] = {}
-    for ctx in contexts:
-        for owner, keys in ctx.tips_used.items():
-            tips[owner] = max(tips.get(owner, 0), len(keys))
-    liquid: dict[str, float] = {}
-    for ctx in contexts:
-        for table in (ctx.state.required, ctx.state.infeasible):
-            for key, need in table.items():
-                if need > 0:
-                    liquid[key] = max(liquid.get(key, 0.0), need)
-    rows = []
-    for key in sorted(liquid, key=_well_order):
-        owner, _, ident = key.partition("[")
-        rows.append({"parameter": owner, "well": ident.rstrip("]") or owner,
-                     "min_volume": round(liquid[key], 6)})
-    on_deck = list(dict.fromkeys(r.split("[", 1)[0] for op in graph.operations
-                                 for r in op.resources))
-    capacity: dict[str, float] = {}  # guessed labware: what its wells must hold
-    for ctx in contexts:
-        for key, held in getattr(ctx.state, "capacity", {}).items():
-            capacity[key] = max(capacity.get(key, 0.0), held)
-    out = {"tips": tips, "on_deck": on_deck, "liquid": rows}
-    if capacity:
-        out["capacity"] = [{"parameter": k.partition("[")[0],
-                            "well": k.partition("[")[2].rstrip("]") or k,
-                            "min_capacity": round(v, 6)}
-                           for k, v in sorted(capacity.items(), key=lambda kv: _well_order(kv[0]))]
-    return out
-
-
-class _SymbolicTwin:
-    """What ``_requirements`` reads of a symbolic-level context, from an exact one."""
-
-    def __init__(self, ctx: Context) -> None:
-        assert ctx.state.twin is not None
-        self.tips_used = ctx.tips_used
-        self.devices = ctx.devices
-        self.state = SimpleNamespace(required=ctx.state.twin_required, infeasible={})
-
-
-def _symbolic_twins(paths: list[Path], per_path: list[list[Failure]],
-                    contexts: list[Context]) -> list[Any] | None:
-    """The symbolic level's contexts without replaying it, when the exact replay is sure
-    to agree with it: no failure and no raised op on any path (the same ops apply in the
-    same order, so the tips are the same), and no well its twin would find short."""
-    if any(per_path) or len(contexts) != len(paths):
-        return None
-    if any(op.raised is not None for path in paths for op in path.ops):
-        return None
-    if any(ctx.state.twin is None or ctx.state.twin_failed for ctx in contexts):
-        return None
-    return [_SymbolicTwin(ctx) for ctx in contexts]
-
-
-@functools.lru_cache(maxsize=4096)
-def _well_order(key: str) -> tuple[str, int, str]:
-    owner, _, ident = key.partition("[")
-    ident = ident.rstrip("]")
-    row = "".join(c for c in ident if c.isalpha())
-    num = "".join(c for c in ident if c.isdigit())
-    return owner, int(num or 0), row
-
-
 class Checked(NamedTuple):
     """A report and what its fixes are computed from: the binding and the final state."""
 
@@ -185,7 +119,7 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     parts.make("the ops of each failure mode",
                lambda: locate(modes, found.per_path, paths, graph.operations), None)
     requirements: dict[str, Any] = parts.make(
-        "the requirements", lambda: _all_requirements(found.contexts, graph, binding),
+        "the requirements", lambda: all_requirements(found.contexts, graph, binding),
         {"tips": {}, "on_deck": [], "liquid": []})
     need = {f"{r['parameter']}[{r['well']}]": r["min_volume"] for r in requirements["liquid"]}
     for mode in modes:
@@ -214,13 +148,6 @@ def simulate_loaded(loaded: Loaded, setup: Any, params: Mapping[str, Any] | None
     )
     final = found.contexts[0].state if found.contexts else None
     return Checked(report, info, binding, final)
-
-
-def _all_requirements(contexts: list[Any], graph: ProtocolComputationGraph,
-                      binding: Binding) -> dict[str, Any]:
-    requirements = _requirements(contexts, graph)
-    requirements.update(device_requirements(contexts, binding))
-    return requirements
 
 
 def _logged_calls(ops: list[Any]) -> int:
@@ -279,7 +206,7 @@ def _failure_modes(paths: list[Path], binding: Binding, level: str,
         for failures in per_path:
             failures.insert(0, f)
     if level == "exact":  # requirements come from unknown start volumes
-        contexts = _symbolic_twins(paths, per_path, contexts) or check_paths(
+        contexts = symbolic_twins(paths, per_path, contexts) or check_paths(
             paths, binding, "symbolic")[1]
         given = [not p.other_count for p in paths]
     else:  # (aligned with every path checked, those dropped included)
