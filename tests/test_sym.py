@@ -83,17 +83,17 @@ def test_a_comparison_on_a_monotone_expression_is_a_bound_on_its_parameter():
     assert (n % 8).question(2, ">")[2] is None  # not monotone: no bound
 
 
-def test_the_protocol_s_int_and_range_keep_a_symbol_and_are_python_s_otherwise():
-    from praxis_lab.protocol import numbers
+def test_a_simulated_protocol_s_int_and_range_calls_keep_a_symbol_and_are_python_s_otherwise():
+    from praxis_lab.protocol.numbers import praxis_call
 
     n = Sym("n", 40, param="n")
-    assert numbers.int(n / 8).expr == "int(n / 8)" and numbers.int(n / 8).value == 5
-    assert numbers.int("7") == 7 and isinstance(7, numbers.int) and numbers.int(2.9) == 2
-    passes = numbers.range(0, n, 8)
-    assert list(passes) == [0, 8, 16, 24, 32] and isinstance(passes, numbers.range)
-    assert list(numbers.range(2, 9, 3)) == [2, 5, 8]
+    assert praxis_call(int, n / 8).expr == "int(n / 8)" and praxis_call(int, n / 8).value == 5
+    assert praxis_call(int, "7") == 7 and praxis_call(int, 2.9) == 2
+    passes = praxis_call(range, 0, n, 8)
+    assert list(passes) == [0, 8, 16, 24, 32] and type(passes) is range
+    assert list(praxis_call(range, 2, 9, 3)) == [2, 5, 8]
     with pytest.raises(ValueError, match="invalid literal"):
-        numbers.int(Sym("s", "x", param="s"))
+        praxis_call(int, Sym("s", "x", param="s"))
 
 
 def test_a_float_used_as_a_count_raises_python_s_type_error_naming_the_expression():

@@ -7,10 +7,11 @@ import textwrap
 from praxis_lab.deck.binding import bind
 from praxis_lab.protocol.loading import load
 from praxis_lab.trace.driver import trace
+from praxis_lab.trace.sandbox import CONFINED
 
 
 def _trace(src: str, params=None, **kw):
-    loaded = load(textwrap.dedent(src))
+    loaded = load(textwrap.dedent(src), confine=CONFINED)  # loaded as a simulation is
     return trace(loaded, bind(loaded.info, params=params), **kw)
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from praxis_lab.errors import UserError
+from praxis_lab.protocol import numbers
 
 __all__ = [
     "Parameter",
@@ -282,15 +283,19 @@ def _is_protocol(params: tuple[Parameter, ...]) -> bool:
 
 
 @functools.lru_cache(maxsize=32)
-def compiled(source: str, filename: str) -> Any:
+def compiled(source: str, filename: str, rewrite: bool = False) -> Any:
     """The module's code object (cached: ``analyse`` checks syntax, ``load`` runs it).
 
     Annotations are compiled postponed (PEP 563), so a protocol whose labware types
-    are not imported still loads: the simulator reads annotations as text.
+    are not imported still loads: the simulator reads annotations as text. ``rewrite``
+    (a simulation's, when :func:`praxis_lab.protocol.numbers.candidate`): its ``int()``
+    and ``range()`` calls go through ``__praxis_call__``, at the same lines and columns.
     """
+    if rewrite:
+        compiled(source, filename)  # its syntax errors, said as the plain source's
     try:
-        return compile(source, filename, "exec", flags=__future__.annotations.compiler_flag,
-                       dont_inherit=True)
+        return compile(numbers.rewritten(source) if rewrite else source, filename, "exec",
+                       flags=__future__.annotations.compiler_flag, dont_inherit=True)
     except SyntaxError as exc:
         raise ProtocolError(
             f"syntax error in {filename}: {exc.msg}",

@@ -175,7 +175,9 @@ def load(protocol: Any, name: str | None = None,
     (:mod:`praxis_lab.protocol.deferred`): ``calls`` names the file's functions that will
     be called besides the protocol (a setup that will be built); ``None``: any may be.
     ``confine`` (a simulation's) gives the code to run and runs the finalizers of the
-    classes the source defines (:mod:`praxis_lab.protocol.finalizers`).
+    classes the source defines (:mod:`praxis_lab.protocol.finalizers`); its ``int()`` and
+    ``range()`` calls go through :func:`praxis_lab.protocol.numbers.praxis_call` (a symbol
+    keeps its count). A run's source is compiled as it is, its builtins Python's.
     """
     source, filename, fn = _source_of(protocol)
     readable(source, "the protocol" if filename == "<protocol>" else filename)
@@ -190,14 +192,13 @@ def load(protocol: Any, name: str | None = None,
     runs = None if calls is None else (info.name, *calls)
     later = deferred.plan(source, runs) if namespace is None and deferred.worth_it(
         source) else {}
-    given = {**(deferred.builtins_with(later) if later else vars(builtins)),
-             **numbers.names()}  # int() and range() that keep counts traced
+    given = deferred.builtins_with(later) if later else dict(vars(builtins))
     code = compiled(source, filename)
-    if confine is not None:
-        ns["__builtins__"] = finalizers.builtins_with(given, confine.finalize)
-        code = confine.code(code)
-    else:
-        ns["__builtins__"] = given
+    if confine is not None:  # a simulation: int() and range() calls keep counts traced
+        given = finalizers.builtins_with({**given, **numbers.names()}, confine.finalize)
+        code = confine.code(compiled(source, filename, True) if numbers.candidate(source)
+                            else code)
+    ns["__builtins__"] = given
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
         exec(code, ns)

@@ -1,27 +1,35 @@
-"""The ``int`` and ``range`` a protocol's own code sees: Python's, except given a traced number.
+"""A simulated protocol's ``int(...)`` and ``range(...)`` calls, rewritten to keep counts traced.
 
 A traced protocol's numeric parameters are symbols (:class:`praxis_lab.trace.sym.Sym`);
 Python's ``int()`` must return a plain int, so ``range(int(n_samples / 8))`` would lose
 what the count depends on, and ``range(0, n, 8)`` would be forked on ``n`` rather than on
-its passes. A loaded protocol's namespace gets these two stand-ins instead: with anything
-else than a symbol they are exactly the builtins (``isinstance(x, int)``, ``int("3")``,
-``range(5)``, ``class Id(int)``), with a symbol they ask it (``praxis_int``,
-``praxis_range``). Only the protocol's module sees them, never another module or the
-process.
+its passes. So a simulation compiles its protocol with those calls rewritten:
+``int(x)`` becomes ``__praxis_call__(int, x)`` (same line and column), and
+:func:`praxis_call` asks a symbol (``praxis_int``, ``praxis_range``) only when the callee is
+Python's own ``int`` or ``range`` and a symbol is among the arguments; otherwise it is the
+call itself (same result, same error). The names stay Python's: ``type(3) is int``,
+``isinstance``, ``int`` as a value, a protocol's own ``int`` are untouched. A real run
+compiles the plain source. Only a source with such a call (:func:`candidate`) is rewritten.
 
->>> int("12"), isinstance(3, int), isinstance(True, int), list(range(0, 9, 4))
-(12, True, True, [0, 4, 8])
->>> isinstance(range(3), range), int.from_bytes(b"\\x01", "big"), int is not __builtins__
-(True, 1, True)
+>>> code = compile(rewritten("k = int('12') + len(range(0, 9, 4))\\n"), "<p>", "exec")
+>>> ns = {"__builtins__": {**vars(builtins), **names()}}
+>>> exec(code, ns); ns["k"]
+15
+>>> candidate("for i in range(n):\\n    x = float(i)\\n"), candidate("k = int(v / 8)\\n")
+(False, True)
 """
 
 from __future__ import annotations
 
+import ast
+import bisect
 import builtins
+from collections.abc import Iterator
 from typing import Any
 
-__all__ = ["int", "names", "range"]
+__all__ = ["CALL", "candidate", "names", "praxis_call", "rewritten"]
 
+CALL = "__praxis_call__"  # the name rewritten calls go through (a builtin of the namespace)
 _int, _range = builtins.int, builtins.range
 
 
@@ -29,52 +37,96 @@ def _traced(x: Any, method: str) -> bool:
     return hasattr(type(x), method)
 
 
-class _IntType(type):
-    def __instancecheck__(cls, obj: Any) -> bool:
-        return isinstance(obj, _int)
-
-    def __subclasscheck__(cls, sub: type) -> bool:
-        return issubclass(sub, _int)
-
-    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
-        if cls is int and len(args) == 1 and not kwargs and _traced(args[0], "praxis_int"):
+def praxis_call(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)``, but Python's ``int`` of a symbol is the symbol's
+    ``praxis_int()`` and Python's ``range`` with a symbol is its ``praxis_range(...)``."""
+    if not kwargs:
+        if fn is _int and len(args) == 1 and _traced(args[0], "praxis_int"):
             return args[0].praxis_int()
-        if cls is int:
-            return _int(*args, **kwargs)
-        return super().__call__(*args, **kwargs)  # a protocol's own subclass of int
-
-    def __repr__(cls) -> str:
-        return repr(_int) if cls is int else super().__repr__()
-
-
-class int(builtins.int, metaclass=_IntType):
-    """Python's ``int``; ``int(symbol)`` stays a symbol."""
+        if fn is _range:
+            for a in args:
+                if _traced(a, "praxis_range"):
+                    return type(a).praxis_range(*args)
+    return fn(*args, **kwargs)
 
 
-class _RangeType(type):
-    def __instancecheck__(cls, obj: Any) -> bool:
-        return isinstance(obj, _range)
+def _counts_passes(source: str, start: int) -> bool:
+    """Whether the ``range(`` call whose arguments start at ``start`` has three of them (or
+    a ``*``): ``range(n)`` and ``range(1, n)`` count on the symbol already."""
+    depth, commas, i = 0, 0, start
+    if source[start:start + 40].lstrip().startswith("*"):
+        return True
+    while i < len(source):
+        c = source[i]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                return commas >= 2
+            depth -= 1
+        elif c == "," and depth == 0:
+            commas += 1
+            if commas >= 2:
+                return True
+        i += 1
+    return False
 
-    def __subclasscheck__(cls, sub: type) -> bool:
-        return issubclass(sub, _range)
 
-    def __call__(cls, *args: Any) -> Any:
-        for a in args:
-            if _traced(a, "praxis_range"):
-                return type(a).praxis_range(*args)
-        return _range(*args)
+def _calls(source: str, name: str) -> Iterator[int]:
+    """Where the arguments start of each ``name(`` call (not ``x.name(``, ``my_name(``);
+    found with ``str.find``, several times faster here than a regular expression."""
+    i = source.find(name)
+    while i != -1:
+        end = i + len(name)
+        before = source[i - 1] if i else " "
+        if not (before.isalnum() or before in "_."):
+            rest = source[end:end + 40].lstrip()
+            if rest.startswith("(") and not (end < len(source) and (
+                    source[end].isalnum() or source[end] == "_")):
+                yield source.index("(", end) + 1
+        i = source.find(name, end)
 
-    def __getattr__(cls, name: str) -> Any:
-        return getattr(_range, name)
 
-    def __repr__(cls) -> str:
-        return repr(_range)
+def _lines(source: str) -> list[int]:
+    """The lines of the calls to rewrite: every ``int(`` and ``range(`` called by name."""
+    return sorted({source.count("\n", 0, start) + 1
+                   for name in ("int", "range") for start in _calls(source, name)})
 
 
-class range(metaclass=_RangeType):
-    """Python's ``range``; one with a symbol counts its passes on the symbol."""
+def candidate(source: str) -> bool:
+    """Whether ``source`` calls ``int(...)``, or ``range(...)`` with a step, by name: what
+    a symbol would need rewritten (a scan of the text, no parse)."""
+    return next(_calls(source, "int"), None) is not None or any(
+        _counts_passes(source, start) for start in _calls(source, "range"))
+
+
+def _rewrite(node: ast.AST, lines: list[int]) -> None:
+    """Send the calls under ``node`` through :data:`CALL`, entering only the nodes that
+    span one of ``lines`` (a whole-tree walk would cost more than the compile)."""
+    for child in ast.iter_child_nodes(node):
+        end = getattr(child, "end_lineno", None)
+        if end is None:  # arguments, a comprehension, a with item: placed by their parts
+            if child._fields:
+                _rewrite(child, lines)
+            continue
+        at = bisect.bisect_left(lines, child.lineno)  # type: ignore[attr-defined]
+        if at == len(lines) or lines[at] > end:
+            continue
+        _rewrite(child, lines)
+        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) \
+                and child.func.id in ("int", "range"):
+            child.args.insert(0, child.func)
+            child.func = ast.copy_location(ast.Name(CALL, ast.Load()), child.func)
+
+
+def rewritten(source: str) -> ast.Module:
+    """``source`` parsed, its ``int(...)`` and ``range(...)`` calls going through
+    :data:`CALL`, every node at its place in the source."""
+    tree = ast.parse(source)
+    _rewrite(tree, _lines(source))
+    return tree
 
 
 def names() -> dict[str, Any]:
-    """The names a protocol's namespace gets over the builtins."""
-    return {"int": int, "range": range}
+    """The builtins a simulated protocol's namespace gets for its rewritten calls."""
+    return {CALL: praxis_call}

@@ -187,7 +187,7 @@ class Sym:
     def __floor__(self) -> Any: return self._then(f"math.floor({self.expr})", math.floor)
 
     def praxis_int(self) -> Sym:
-        """``int(x)`` in a traced protocol (:mod:`praxis_lab.protocol.numbers`): a symbol
+        """``int(x)`` in a simulated protocol (:mod:`praxis_lab.protocol.numbers`): a symbol
         still, so ``range(int(n / 8))`` is a count on ``n``; Python's own error for a
         value ``int()`` refuses."""
         int(self.value)
