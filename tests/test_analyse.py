@@ -98,6 +98,20 @@ def test_load_reports_a_module_that_raises_with_its_line():
         load(src)
 
 
+def test_a_protocol_file_may_define_dataclasses_as_an_imported_module_may():
+    # @dataclass looks its class's module up in sys.modules while the file runs
+    import sys
+
+    src = ("from dataclasses import dataclass, field\n\n@dataclass\nclass Sample:\n"
+           "    well: str\n    conc: float = 1.0\n    tags: list = field(default_factory=list)"
+           "\n\nasync def f(lh: LiquidHandler):\n    return Sample('A1')\n")
+    loaded = load(src)
+    sample = loaded.namespace["Sample"]("B2", 4.0)
+    assert (sample.well, sample.conc, sample.tags) == ("B2", 4.0, [])
+    assert loaded.func.__globals__ is loaded.namespace  # the functions' globals, as before
+    assert "__praxis_protocol__" not in sys.modules  # only while the file runs
+
+
 def test_a_function_object_keeps_the_line_numbers_of_its_file(tmp_path):
     path = tmp_path / "proto.py"
     path.write_text("import os\n\n\nasync def f(lh: 'LiquidHandler'):\n    pass\n")

@@ -8,13 +8,15 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import difflib
 import hashlib
 import inspect
 import linecache
 import os
+import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -201,7 +203,8 @@ def load(protocol: Any, name: str | None = None,
     ns["__builtins__"] = given
     linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
-        exec(code, ns)
+        with _importable(ns):
+            exec(code, ns)
     except Stopped:
         raise  # its time limit passed
     except BaseException as exc:  # SystemExit, KeyboardInterrupt... the module's own
@@ -215,6 +218,31 @@ def load(protocol: Any, name: str | None = None,
     if func is None or not inspect.iscoroutinefunction(func):
         raise ProtocolError(f"{info.name} is not an async function after running {filename}")
     return Loaded(info, func, ns, deferred=bool(later), calls=calls)
+
+
+@contextlib.contextmanager
+def _importable(ns: dict[str, Any]) -> Iterator[None]:
+    """While the file runs, ``sys.modules`` names an object whose ``__dict__`` is ``ns``:
+    decorators that look their class's module up there (``@dataclass`` does) find its
+    namespace, as in an import (the functions keep ``ns`` as their globals). A name
+    already there (a notebook's ``__main__``) is left alone."""
+    name = ns["__name__"]
+    if name in sys.modules:
+        yield
+        return
+    sys.modules[name] = _Namespace(ns)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.modules.pop(name, None)
+
+
+class _Namespace:
+    """A module stand-in over the protocol's namespace (a module's ``__dict__`` cannot be
+    given)."""
+
+    def __init__(self, ns: dict[str, Any]) -> None:
+        self.__dict__ = ns
 
 
 def _raised(exc: BaseException) -> str:
