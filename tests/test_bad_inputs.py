@@ -109,6 +109,24 @@ def test_a_volume_no_device_can_move_is_bad_arguments(value, tmp_path, capsys):
     assert {m.kind for m in report.failure_modes} == {"bad_arguments"}  # and no consequence
 
 
+@pytest.mark.parametrize("value, plr_raises", [("nan", None), ("-50", None),
+                                               ("inf", "TooLittleLiquidError")])
+def test_a_volume_plr_passes_on_is_praxis_labs_own_check(value, plr_raises, tmp_path):
+    # PLR 0.2.2 aspirates and dispenses a negative or NaN volume without a word (its tracker
+    # adds liquid for a negative aspiration); an infinite one overdraws the well
+    import plr_harness
+
+    from praxis_lab.sim.failures import plr_checks
+
+    mode = simulate(BODY, params={"volume": float(value)}).failure_modes[0]
+    assert plr_checks(mode.kind, mode.method, mode.data) is (plr_raises is not None)
+    source = "from pylabrobot.liquid_handling import LiquidHandler\n" \
+             "from pylabrobot.resources import Plate, TipRack\n" + BODY
+    result = plr_harness.run_source(source, params={"volume": float(value)},
+                                    directory=tmp_path)
+    assert result.error == plr_raises
+
+
 def test_a_lone_surrogate_in_the_source_is_one_line():
     with pytest.raises(ProtocolError, match=r"a lone surrogate\) on line 3: retype it"):
         simulate(BODY.replace("pick_up_tips(tips[\"A1\"])", "pick_up_tips(tips[\"A1\"])\n"

@@ -177,11 +177,13 @@ def _vols(ctx: Context, value: Any, n: int, arg: str = "vols") -> list[float] | 
 
 def _volume_ok(ctx: Context, volume: float, arg: str) -> bool:
     """Whether a volume is a number of µL >= 0 (a NaN, an infinity or a negative volume is a
-    ``bad_arguments``: no device can move it)."""
+    ``bad_arguments``: no device can move it). PLR 0.2.2 passes a negative or NaN volume on
+    (its tracker even adds liquid for a negative aspiration): that check is praxis_lab's own."""
     if volume >= 0 and volume != float("inf"):
         return True
     ctx.fail("bad_arguments", f"{arg} must be a number of µL >= 0, got {volume:g}; check the "
-             "value given (--param) or how it is computed", [], arg=arg, given=volume)
+             "value given (--param) or how it is computed", [], arg=arg, given=volume,
+             own=volume != float("inf"))
     return False
 
 
