@@ -228,6 +228,31 @@ def test_tips_never_dropped_in_a_loop_are_dropped_at_the_end_of_each_iteration()
     assert fixed.endswith("        await lh.discard_tips()\n")  # moved from after the loop
 
 
+def test_a_pick_up_whose_tips_are_never_used_is_removed_not_the_helpers_own(tmp_path: Path):
+    # the helper's pick-up fails on its second call; removing it would leave the first call
+    # with no tips: the caller's extra pick-up before it (tips never used) is the one to go
+    src = ("async def add(lh, tips, src, dst, col):\n"
+           "    await lh.pick_up_tips(tips[f'A{col}:H{col}'])\n"
+           "    await lh.aspirate(src[f'A{col}:H{col}'], vols=[20] * 8)\n"
+           "    await lh.dispense(dst[f'A{col}:H{col}'], vols=[20] * 8)\n"
+           "    await lh.discard_tips()\n\n\n"
+           "async def p(lh: LiquidHandler, tips: TipRack, src: Plate, dst: Plate):\n"
+           "    await add(lh, tips, src, dst, 1)\n"
+           "    await lh.pick_up_tips(tips['A2:H2'])\n"
+           "    await add(lh, tips, src, dst, 3)\n")
+    mode = simulate(src, cache=False).failure_modes[0]
+    assert (mode.kind, mode.line) == ("tips_already_loaded", 2)
+    assert mode.fixes[0]["description"] == (
+        "remove the pick-up at line 10: its tips are never used before line 2 picks up again")
+    fixed = mode.data["fix_objects"][0].apply(src)
+    after = simulate(fixed, cache=False)
+    assert after.ok
+    path = tmp_path / "fixed.py"
+    path.write_text("from pylabrobot.liquid_handling import LiquidHandler\n"
+                    "from pylabrobot.resources import Plate, TipRack\n" + fixed)
+    assert plr_harness.run_file(path, volumes=start_volumes(after)).completed
+
+
 UNSAFE = {
     "a pick-up under an if inside a loop would not run every iteration":
         "    for col in range(1, 4):\n        if col > 1:\n"

@@ -35,7 +35,9 @@ __all__ = ["Fix", "apply_all", "attach_fixes", "candidates"]
 
 
 def _tips(f: Failure) -> list[Fix]:
-    return tip_fixes(f.mode, f.info, f.binding, f.state, f.lh)
+    graph = getattr(f.report, "graph", None)  # what ran, in order (an unused pick-up)
+    return tip_fixes(f.mode, f.info, f.binding, f.state, f.lh,
+                     getattr(graph, "operations", None))
 
 
 _RULES: dict[str, Callable[[Failure], list[Fix]]] = {

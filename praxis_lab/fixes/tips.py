@@ -34,11 +34,13 @@ __all__ = ["tip_fixes"]
 USERS = frozenset({"aspirate", "dispense", "aspirate96", "dispense96", "transfer", "stamp"})
 
 
-def tip_fixes(mode: Any, info: Any, binding: Any, state: Any, lh: str) -> list[Fix]:
+def tip_fixes(mode: Any, info: Any, binding: Any, state: Any, lh: str,
+              ops: list[Any] | None = None) -> list[Fix]:
     """The tip fixes for one failure mode (empty when none keeps every iteration right).
 
     A tip user in a helper of the protocol's with no tips is fixed where the protocol calls
     the helper (the pick-up belongs to the caller: the helper is called again with tips).
+    ``ops``: the report's graph operations, in execution order (what ran before the failure).
     """
     line = mode.line
     if mode.kind == "no_tips" and mode.method in USERS:
@@ -48,7 +50,7 @@ def tip_fixes(mode: Any, info: Any, binding: Any, state: Any, lh: str) -> list[F
         return []
     rule = _RULES.get(mode.kind)
     site = _Site(mode, info, binding, state, lh, place)
-    site.line = line
+    site.line, site.ops = line, ops or []
     return rule(site) if rule else []
 
 
@@ -74,6 +76,7 @@ class _Site:
         self.mode, self.info, self.binding, self.state, self.lh = mode, info, binding, state, lh
         self.place, self.source, self.line = place, info.source, mode.line
         self.n = int(mode.data.get("n", 1))
+        self.ops: list[Any] = []
 
     def rack(self) -> str | None:
         """The tip-rack parameter the protocol picks up from (the first one if none)."""
@@ -164,7 +167,7 @@ def _tips_loaded(s: _Site) -> list[Fix]:
             return []
         return [Fix("insert_before", f"discard the tips mounted before the loop at line "
                     f"{loop.lineno}", loop.lineno, new=f"await {lh}.discard_tips()\n")]
-    out = []
+    out = _unused_pick_up(s)
     if m in PICKS:
         out.append(Fix("remove", f"remove the duplicate pick-up at line {line}", line))
         out.append(Fix("insert_before", f"discard the tips already mounted before line {line}",
@@ -178,6 +181,26 @@ def _tips_loaded(s: _Site) -> list[Fix]:
     if later is None:
         return [Fix("insert_before", f"discard the tips already mounted before line {line}",
                     line, new=f"await {lh}.{discard}()\n")]
+    return []
+
+
+def _unused_pick_up(s: _Site) -> list[Fix]:
+    """The earlier pick-up whose tips the failing pick-up meets, when nothing used them
+    (no liquid op, no drop ran between the two): that one is the extra, removed (the failing
+    one may be in a helper that needs it on its other calls)."""
+    if s.mode.method not in PICKS or not s.mode.ops or not s.ops:
+        return []
+    failing = int(str(s.mode.ops[0]).rpartition("_")[2])
+    for op in reversed(s.ops[:failing]):
+        method = op.method_name
+        if method in USERS or method in DROPS:
+            return []
+        if method in PICKS:
+            if op.line_number == s.mode.line or locate(s.source, op.line_number) is None:
+                return []
+            return [Fix("remove", f"remove the pick-up at line {op.line_number}: its tips are "
+                        f"never used before line {s.mode.line} picks up again",
+                        op.line_number)]
     return []
 
 
