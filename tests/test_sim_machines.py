@@ -264,3 +264,24 @@ def test_a_plate_taken_out_mid_profile_or_off_a_tilted_module_is_praxis_lab_s_ow
                "    await lh.move_plate(plate, Coordinate(400, 120, 0))\n",
                params="plate: Plate, tilter: Tilter")
     assert flat.ok, flat.summary()
+
+
+def test_pipetting_into_a_plate_on_a_shaker_that_still_shakes_is_praxis_lab_s_own_check():
+    params = "tips: TipRack, plate: Plate, hs: HeaterShaker"
+    body = ("    await lh.move_plate(plate, hs)\n    await hs.shake(speed=300)\n"
+            "    await lh.pick_up_tips(tips['A1:H1'])\n"
+            "    await lh.aspirate(plate['A1:H1'], vols=[0] * 8)\n"
+            "    await lh.dispense(plate['A1:H1'], vols=[0] * 8)\n")
+    r = sim(body, params=params)
+    assert kinds(r) == [("device_state", 9), ("device_state", 10)], r.summary()
+    assert "plate sits on hs, which is shaking" in r.failure_modes[0].message
+    assert not plr_checks("device_state", "aspirate", r.failure_modes[0].data)
+    assert r.failure_modes[0].fixes[0]["description"] == "hs.stop_shaking() before line 9"
+    stopped = sim(body.replace("    await lh.pick_up", "    await hs.stop_shaking()\n"
+                               "    await lh.pick_up"), params=params)
+    timed = sim(body.replace("speed=300", "speed=300, duration=60"), params=params)
+    assert stopped.ok and timed.ok, (stopped.summary(), timed.summary())
+    head = sim("    await lh.move_plate(plate, hs)\n    await hs.shake(speed=300)\n"
+               "    await lh.pick_up_tips96(tips)\n    await lh.aspirate96(plate, volume=0)\n",
+               params=params)
+    assert kinds(head) == [("device_state", 9)], head.summary()

@@ -22,7 +22,7 @@ from praxis_lab.sim.context import (
     _use_channels,
     _vols,
 )
-from praxis_lab.sim.moves import check_no_lid
+from praxis_lab.sim.moves import check_no_lid, check_not_shaking
 from praxis_lab.sim.state import Channel, _n
 from praxis_lab.trace.sym import concrete
 
@@ -100,6 +100,7 @@ def _liquid_call(ctx: Context, aspirate: bool,
         return None
     if not check_no_lid(ctx, wells, "aspirate from" if aspirate else "dispense to"):
         return None  # PLR 0.2.2 checks lids after the tips, before the lengths
+    check_not_shaking(ctx, wells, "aspirate from" if aspirate else "dispense to")
     if not _same_length(ctx, channels, len(wells)) or not _same_length(
             ctx, channels, len(vols), "volumes") or not _options_fit(ctx, channels, options):
         return None

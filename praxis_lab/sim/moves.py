@@ -12,7 +12,8 @@ that is not flat (``device_state``), a plate that is not on the deck (``not_on_d
 for pipetting).
 
 :func:`check_no_lid` is PLR's ``_check_no_lid`` of aspirate and dispense: pipetting into a
-plate with a lid (on it now, in the simulation) is a ``ValueError``.
+plate with a lid (on it now, in the simulation) is a ``ValueError``. :func:`check_not_shaking`
+is praxis_lab's own: pipetting into a plate on a shaker that still shakes.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from praxis_lab._plr import machines as plr_machines
 from praxis_lab.sim.context import _P, Context
 from praxis_lab.sim.machine_checks import move_hint
 
-__all__ = ["MOVE_RULES", "assign_by_hand", "assign_lid", "check_no_lid", "lid_off"]
+__all__ = ["MOVE_RULES", "assign_by_hand", "assign_lid", "check_no_lid", "check_not_shaking",
+           "lid_off"]
 
 
 def _machine_kind(res: Any) -> str | None:
@@ -256,6 +258,27 @@ def lid_off(ctx: Context, lid: Any, plate: Any) -> None:
     if isinstance(holder, _P["Plate"] | _P["Container"]):
         dev.set_lid(holder, False)
     dev.move(lid, None)
+
+
+def check_not_shaking(ctx: Context, resources: list[Any], verb: str) -> None:
+    """praxis_lab's own check of a pipetting op: the wells' plate must not sit on a shaker
+    that is shaking (``shake()`` without a duration keeps shaking). PLR pipettes all the
+    same; the tips would hit a moving plate. Recorded once per op, the op goes on."""
+    dev = ctx.devices
+    if not any(v is True and k.endswith(".shaking") for k, v in dev.status.items()):
+        return
+    for res in resources:
+        plate = res.parent if isinstance(res, _P["Well"]) else res
+        place = _held_by(ctx, plate) if plate is not None else None
+        if place is None or _machine_kind(place) not in ("Shaker", "HeaterShaker") or \
+                not dev.get(place, "shaking", False):
+            continue
+        key, name = ctx.key(place), ctx.key(plate)
+        _own(ctx, "device_state", f"{verb} {ctx.key(res)}: {name} sits on {key}, which is "
+             f"shaking (shake() without a duration keeps shaking); stop it first: "
+             f"await {key}.stop_shaking()", [name, key], machine=key, state="shaking",
+             insert=[f"await {key}.stop_shaking()"])
+        return
 
 
 def check_no_lid(ctx: Context, resources: list[Any], verb: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from praxis_lab.sim.context import _EPS, _P, Context, _volume
+from praxis_lab.sim.moves import check_not_shaking
 from praxis_lab.sim.state import Channel, State, _n
 
 __all__ = ["aspirate96", "discard_tips96", "dispense96", "drop_tips96", "pick_up_tips96",
@@ -135,6 +136,7 @@ def _head96(ctx: Context, wells: list[Any], name: str, vol: float) -> Channel | 
         _no_tips96(ctx, name, vol)
         return None
     ctx.check_on_deck(wells[:1], plr_goes_on=True)
+    check_not_shaking(ctx, wells[:1], ctx.op.method)
     return head
 
 
