@@ -46,3 +46,14 @@ def test_a_racks_tips_are_picked_up_by_their_spots():
 def test_one_offset_for_eight_channels_is_repeated_for_each():
     _, source = _fixed("broken_offsets_not_a_list")
     assert "offsets=[Coordinate(0, 0, 1)] * 8" in source
+
+
+def test_any_required_argument_spelt_otherwise_is_renamed_not_only_vols():
+    # aspirate96(vol=50): **backend_kwargs takes vol, Python misses volume
+    offered, source = _fixed("broken_aspirate96_vol_keyword")
+    assert offered == ["volume= is PLR's keyword: lh.aspirate96(source, volume=50)"]
+    assert "await lh.aspirate96(source, volume=50)" in source
+    far = simulate("async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):\n"
+                   "    await lh.pick_up_tips96(tips)\n"
+                   "    await lh.aspirate96(plate, amount=50)\n", cache=False)
+    assert far.failure_modes[0].kind == "bad_arguments" and not far.failure_modes[0].fixes

@@ -211,8 +211,12 @@ def bad_arguments(f: Failure) -> list[Fix]:
         param = _volume_param(f)
         return [Fix("replace_arg", f"transfer the protocol's {param} from the source "
                     f"(source_vol={param})", line, m, param, "source_vol", 99)] if param else []
-    if "missing 1 required argument: 'vols'" in str(d.get("error", "")):
-        return misspelt_keyword(f, "vols") or missing_vols(f)
+    missing = re.search(r"missing 1 required argument: '(\w+)'", str(d.get("error", "")))
+    renamed = misspelt_keyword(f, missing.group(1)) if missing else []
+    if renamed:  # a keyword spelt otherwise (**backend_kwargs took it without a word)
+        return renamed
+    if missing and missing.group(1) == "vols":
+        return missing_vols(f)
     if d.get("receiver_type") in machines.KINDS:  # a keyword a machine's front end refuses
         return machine_arguments(f)
     return []
