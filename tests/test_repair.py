@@ -99,3 +99,36 @@ def test_the_cli_prints_the_fixed_source_says_what_is_left_and_exits_1(
     path.write_text(TWO_ROUNDS)
     assert main(["simulate", str(path), "--fix"]) == 0
     assert "p: ok after fixing" in capsys.readouterr().err
+
+
+def test_steps_that_only_let_the_protocol_get_further_are_undone_when_they_lead_nowhere():
+    # the helper's pick-up fails on its second call (the caller still holds tips it used);
+    # removing that pick-up moves the failure to the helper's first call: a later line of
+    # the file, but sooner in the run; nothing fixes that, so the removal is undone
+    helper = ("async def add(lh, tips, src, dst, col):\n"
+              "    await lh.pick_up_tips(tips[f'A{col}:H{col}'])\n"
+              "    await lh.aspirate(src[f'A{col}:H{col}'], vols=[20] * 8)\n"
+              "    await lh.dispense(dst[f'A{col}:H{col}'], vols=[20] * 8)\n"
+              "    await lh.discard_tips()\n\n\n")
+    src = helper + HEAD + ("    await add(lh, tips, src, dst, 1)\n"
+                           "    await lh.pick_up_tips(tips['A2:H2'])\n"
+                           "    await lh.aspirate(src['A2:H2'], vols=[20] * 8)\n"
+                           "    await lh.dispense(dst['A2:H2'], vols=[20] * 8)\n"
+                           "    await add(lh, tips, src, dst, 3)\n")
+    report = simulate(src, cache=False)
+    assert [(m.kind, m.line) for m in report.failure_modes][:1] == [("tips_already_loaded", 2)]
+    fixed = repair(report)
+    assert fixed.applied == [] and fixed.source == src
+    assert [(m.kind, m.line) for m in fixed.left][:1] == [("tips_already_loaded", 2)]
+
+
+
+def test_a_rack_emptied_by_an_earlier_call_is_left_as_it_is_not_half_fixed():
+    # the helper's second call finds the rack empty: picking up "the tips left" removes
+    # that failure but picks up nothing, and the aspirate after it fails instead; no
+    # refill is written, so the step is undone and the protocol left as it was
+    path = Path(__file__).parent / "corpus" / "broken_tip_rack_not_refilled.py"
+    report = simulate(str(path), setup="setup", cache=False)
+    fixed = repair(report)
+    assert fixed.applied == [] and fixed.source == report.source
+    assert [(m.kind, m.line) for m in fixed.left] == [("tip_spot_empty", 20)]

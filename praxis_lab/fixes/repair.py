@@ -6,7 +6,10 @@ when they are compatible (their edits apply together and the result has no failu
 round did not start with), else the first one alone; the fixed source is simulated again,
 with its own proven fixes, for the next round. A round with no proven fix left applies a
 fix that removes its failure and lets the protocol run further (the failure that appears
-was hidden behind it), never one that leaves the first failure where it was. It stops when
+was hidden behind it), never one that leaves the first failure where it was; such a step
+is not proven, so when the steps after it do not end clean it is undone (removing a
+helper's pick-up moves the failure to its first call; a pick-up of the tips left picks up
+nothing once the rack is empty). It stops when
 the protocol is clean, nothing more can be fixed, or after ``rounds`` rounds, and says what
 is left.
 
@@ -23,7 +26,7 @@ is left.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from praxis_lab.fixes.codemod import Fix, apply_edits, unified_diff
@@ -88,20 +91,25 @@ def repair(report: Any, resimulate: Callable[[str], Any] | None = None,
                            "simulated again; call praxis_lab.simulate first")
     out = Repaired(report.source, report.source, report)
     seen = {report.source}
+    kept = replace(out)  # the state after the last proven fix
     while not out.report.ok and out.rounds < rounds:
         step = _round(out.report, again, seen)
         if step is None:
             break
-        source, after, descriptions = step
+        source, after, descriptions, uncovered = step
         seen.add(source)
         out.source, out.report = source, after
-        out.applied += descriptions
+        out.applied = out.applied + descriptions
         out.rounds += 1
+        if not uncovered:
+            kept = replace(out)
+    if not out.report.ok and out.rounds > kept.rounds:
+        return kept  # steps that only "let it get further" and led nowhere: undone
     return out
 
 
 def _round(report: Any, again: Callable[[str], Any], seen: set[str]
-           ) -> tuple[str, Any, list[str]] | None:
+           ) -> tuple[str, Any, list[str], bool] | None:
     """One round: the fixed source, its report and the fixes applied; None when no fix
     makes progress."""
     firsts = [(mode, fix, proof) for mode in report.failure_modes
@@ -115,15 +123,15 @@ def _round(report: Any, again: Callable[[str], Any], seen: set[str]
         if together is not None and together not in seen:
             after = again(together)
             if _adds_nothing(report, together, after):
-                return together, after, [fix.description for _, fix, _ in firsts]
+                return together, after, [fix.description for _, fix, _ in firsts], False
     for _, fix, proof in firsts:
         if proof.source not in seen:
-            return proof.source, again(proof.source), [fix.description]
+            return proof.source, again(proof.source), [fix.description], False
     return _uncover(report, again, seen)
 
 
 def _uncover(report: Any, again: Callable[[str], Any], seen: set[str]
-             ) -> tuple[str, Any, list[str]] | None:
+             ) -> tuple[str, Any, list[str], bool] | None:
     """A fix that removes its failure and lets the protocol get further (what appears was
     hidden behind it: a later line, or a later check of the same call), when no proven fix
     is left."""
@@ -134,7 +142,7 @@ def _uncover(report: Any, again: Callable[[str], Any], seen: set[str]
                 continue
             after = [(line, stage(kind) if line else 0) for kind, _, line in proof.after]
             if after and min(after) > first:
-                return proof.source, again(proof.source), [_described(fix)]
+                return proof.source, again(proof.source), [_described(fix)], True
     return None
 
 
