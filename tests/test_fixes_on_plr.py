@@ -66,6 +66,24 @@ NO_FIX: dict[str, str] = {
         "lab's choice",
     "broken_blow_out_more_than_taken":
         "5 µL of air taken up, 10 µL blown out: which of the two the lab meant is its choice",
+    "broken_assert_sample_count":
+        "the protocol's own assert allows one column of eight samples and its list has ten: "
+        "which samples to drop, or a second column, is the lab's choice",
+    "broken_cherry_pick_row_i":
+        "\"I3\" names no well of a 96-well plate: which well the list meant is nowhere in "
+        "the protocol",
+    "broken_multi_dispense_one_too_many":
+        "one aspiration of eight aliquots for nine dispenses: a ninth aliquot in the "
+        "aspiration or one column fewer is the lab's choice",
+    "broken_plate_instead_of_wells":
+        "a whole plate where eight wells are wanted: which eight wells of it is the lab's "
+        "choice",
+    "broken_tip_rack_not_refilled":
+        "the rack is empty after the first plate: a refill where the operator swaps it "
+        "(tips.fill()) or a second rack is the lab's choice (picking up the tips left picks "
+        "up none)",
+    "broken_tips_run_out_mid_loop":
+        "56 tips left for 60 samples: a second rack or fewer samples is the lab's choice",
 }
 NOT_YET: dict[str, str] = {
     "broken_protocol_check_default":

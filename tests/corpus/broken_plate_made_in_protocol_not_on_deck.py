@@ -1,0 +1,40 @@
+"""Mistake: an intermediate plate is made inside the protocol (``Cor_96...(name="inter")``)
+and pipetted into without ever being assigned to the deck; PLR dispenses into it all the
+same (it never asks where a well is): praxis_lab's own ``not_on_deck`` check - the robot
+would pipette into whatever sits at the plate's default location.
+"""
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    PLT_CAR_L5AC_A00,
+    TIP_CAR_480_A00,
+    Plate,
+    STARLetDeck,
+    TipRack,
+    cor_96_wellplate_360uL_Fb,
+    hamilton_96_tiprack_300uL,
+)
+
+
+async def via_intermediate(lh: LiquidHandler, tips: TipRack, source: Plate, dest: Plate):
+    inter = cor_96_wellplate_360uL_Fb(name="inter")
+    await lh.pick_up_tips(tips["A1:H1"])
+    await lh.aspirate(source["A1:H1"], vols=[50] * 8)
+    await lh.dispense(inter["A1:H1"], vols=[50] * 8)
+    await lh.aspirate(inter["A1:H1"], vols=[50] * 8)
+    await lh.dispense(dest["A1:H1"], vols=[50] * 8)
+    await lh.discard_tips()
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=STARLetDeck())
+    tip_car = TIP_CAR_480_A00(name="tip_car")
+    tip_car[0] = tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_resource(tip_car, rails=1)
+    plt_car = PLT_CAR_L5AC_A00(name="plt_car")
+    plt_car[0] = source = cor_96_wellplate_360uL_Fb(name="source")
+    plt_car[1] = dest = cor_96_wellplate_360uL_Fb(name="dest")
+    lh.deck.assign_child_resource(plt_car, rails=8)
+    source.set_well_volumes([200] * 96)
+    return {"lh": lh, "tips": tips, "source": source, "dest": dest}
+

@@ -1,0 +1,38 @@
+"""A 4 x 3 grid of single-channel transfers from ``itertools.product`` over rows and
+columns, the destination well named with an f-string offset by the grid position.
+"""
+import itertools
+
+from pylabrobot.liquid_handling import LiquidHandler
+from pylabrobot.liquid_handling.backends import LiquidHandlerChatterboxBackend
+from pylabrobot.resources import (
+    PLT_CAR_L5AC_A00,
+    TIP_CAR_480_A00,
+    Plate,
+    STARLetDeck,
+    TipRack,
+    cor_96_wellplate_360uL_Fb,
+    hamilton_96_tiprack_300uL,
+)
+
+
+async def grid(lh: LiquidHandler, tips: TipRack, source: Plate, dest: Plate, volume: float = 30):
+    await lh.pick_up_tips(tips["A1"])
+    for row, col in itertools.product("ABCD", range(1, 4)):
+        await lh.aspirate(source[f"{row}{col}"], vols=[volume])
+        await lh.dispense(dest[f"{row}{col + 3}"], vols=[volume])
+    await lh.discard_tips()
+
+
+def setup():
+    lh = LiquidHandler(backend=LiquidHandlerChatterboxBackend(), deck=STARLetDeck())
+    tip_car = TIP_CAR_480_A00(name="tip_car")
+    tip_car[0] = tips = hamilton_96_tiprack_300uL(name="tips")
+    lh.deck.assign_child_resource(tip_car, rails=1)
+    plt_car = PLT_CAR_L5AC_A00(name="plt_car")
+    plt_car[0] = source = cor_96_wellplate_360uL_Fb(name="source")
+    plt_car[1] = dest = cor_96_wellplate_360uL_Fb(name="dest")
+    lh.deck.assign_child_resource(plt_car, rails=8)
+    source.set_well_volumes([200] * 96)
+    return {"lh": lh, "tips": tips, "source": source, "dest": dest}
+
