@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,9 @@ def _broken_by(fix: Fix, shown: dict[str, Any], source: str, report: Any, mode: 
               for f in (m, *m.consequences)}
     remains = [f"{f.kind} @ {f.line} remains" for f in again.failure_modes
                if (f.kind, f.line) == (mode.kind, line)]
-    new = [f.message for f in again.failure_modes if (f.kind, f.line) not in before]
+    # (a failure the report folds its consequences into says so after the proof's words)
+    new = [re.sub(r"; the .* fails? for the same reason$", "", f.message)
+           for f in again.failure_modes if (f.kind, f.line) not in before]
     said = shown.get("breaks", []) + shown.get("reveals", [])  # what appears, said
     unsaid = [f"{m} is new" for m in new if m not in said]
     wrong = ["not proven, yet it breaks nothing"] if not (
@@ -251,6 +254,22 @@ def test_a_pick_up_whose_tips_are_never_used_is_removed_not_the_helpers_own(tmp_
     path.write_text("from pylabrobot.liquid_handling import LiquidHandler\n"
                     "from pylabrobot.resources import Plate, TipRack\n" + fixed)
     assert plr_harness.run_file(path, volumes=start_volumes(after)).completed
+
+
+def test_a_liquid_op_on_the_default_channels_takes_the_channels_that_hold_the_tips():
+    src = H + ("    await lh.pick_up_tips(tips['A1:D1'], use_channels=[0, 2, 4, 6])\n"
+               "    await lh.aspirate(src['A1:D1'], vols=[v] * 4)\n"
+               "    await lh.dispense(dst['A1:D1'], vols=[v] * 4)\n")
+    report = simulate(src, cache=False)
+    assert [(m.kind, m.line) for m in report.failure_modes] == [("no_tips", 3), ("no_tips", 4)]
+    assert report.failure_modes[0].fixes[0]["description"] == (
+        "aspirate with the channels that hold tips: use_channels=[0, 2, 4, 6]")
+    assert apply_all(src, report.failure_modes).count("use_channels=[0, 2, 4, 6]") == 3
+    # as many wells as tips only: eight wells for four tips is not guessed
+    eight = simulate(src.replace("A1:D1'], vols=[v] * 4", "A1:H1'], vols=[v] * 8"),
+                     cache=False)
+    assert not any("channels that hold tips" in f["description"]
+                   for m in eight.failure_modes for f in m.fixes)
 
 
 UNSAFE = {

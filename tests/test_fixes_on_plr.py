@@ -82,6 +82,9 @@ NO_FIX: dict[str, str] = {
         "the rack is empty after the first plate: a refill where the operator swaps it "
         "(tips.fill()) or a second rack is the lab's choice (picking up the tips left picks "
         "up none)",
+    "broken_every_other_tip_eight_wells":
+        "four tips (every other spot of column 1) for eight wells: which four wells, or the "
+        "whole column of tips, is the lab's choice",
     "broken_tips_run_out_mid_loop":
         "56 tips left for 60 samples: a second rack or fewer samples is the lab's choice",
 }

@@ -93,6 +93,9 @@ class _Site:
 
 def _no_tips(s: _Site) -> list[Fix]:
     m, lh, line = s.mode.method, s.lh, s.line
+    held = _channels_holding(s)
+    if held:
+        return held
     start = _run_start(s.place)
     if m.endswith("96"):
         if m == "return_tips96" and s.mode.data.get("positions"):
@@ -121,6 +124,22 @@ def _no_tips(s: _Site) -> list[Fix]:
         return []
     return [Fix("insert_before", f"pick up tips ({spots}) before line {start.lineno}",
                 start.lineno, new=f"await {lh}.pick_up_tips({spots})\n")]
+
+
+def _channels_holding(s: _Site) -> list[Fix]:
+    """A liquid op on the default channels while its tips sit on others (picked up with
+    ``use_channels=[0, 2, 4, 6]``): as many tips as wells, so the op takes those channels."""
+    d = s.mode.data
+    mounted = d.get("mounted") or []
+    if s.mode.method not in ("aspirate", "dispense") or len(mounted) != d.get("n"):
+        return []
+    from praxis_lab.fixes.site import ARG_INDEX, arg_text
+
+    if arg_text(s.source, s.mode.line, s.mode.method, "use_channels") is not None:
+        return []
+    return [Fix("replace_arg", f"{s.mode.method} with the channels that hold tips: "
+                f"use_channels={mounted}", s.mode.line, s.mode.method, str(mounted),
+                "use_channels", ARG_INDEX["use_channels"])]
 
 
 def _loop_pick_up(s: _Site, start: ast.stmt) -> list[Fix]:

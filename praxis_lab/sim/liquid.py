@@ -155,7 +155,8 @@ def _tips_on(ctx: Context, channels: list[int], wells: list[Any], vols: list[flo
     vol = vols[min(i, len(vols) - 1)] if vols else 0.0
     ctx.fail("no_tips", f"{verb} {_n(vol)} µL {'from' if verb == 'aspirate' else 'into'} "
              f"{keys[0]} on channel {ch}, which holds no tip; pick up a tip first",
-             list(dict.fromkeys(keys)), channel=ch, n=len(channels))
+             list(dict.fromkeys(keys)), channel=ch, n=len(channels),
+             mounted=[c for c in sorted(st.head) if st.head[c] is not None])
     return False
 
 
