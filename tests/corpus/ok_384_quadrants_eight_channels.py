@@ -18,14 +18,15 @@ from pylabrobot.resources import (
 )
 
 QUADRANTS = ("tl", "tr", "bl", "br")
+COLUMNS_PER_QUADRANT = 3  # of the quadrant's twelve columns of eight wells
 
 
 async def fill_by_quadrant(lh: LiquidHandler, tips: TipRack, buffer: Trough, plate384: Plate,
-                           volume: float = 20, columns_per_quadrant: int = 3):
+                           volume: float = 20):
     for q, quadrant in enumerate(QUADRANTS):
         wells = plate384.get_quadrant(quadrant)
         await lh.pick_up_tips(tips[f"A{q + 1}:H{q + 1}"])
-        for c in range(columns_per_quadrant):
+        for c in range(COLUMNS_PER_QUADRANT):
             block = wells[8 * c: 8 * c + 8]
             await lh.aspirate([buffer] * 8, vols=[volume] * 8)
             await lh.dispense(block, vols=[volume] * 8)
