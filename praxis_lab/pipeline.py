@@ -98,10 +98,14 @@ def _simulate_sandboxed(box: Sandbox, protocol: Any, setup: Any,
         checked = simulate_loaded(loaded, setup, params, t0, setup_key=fp, frozen=entry)
     except FrozenUnusable:
         checked = None
-    if checked is None or asked_more(checked.binding.objects):  # of a frozen handler
+    # a frozen handler asked for more than it holds: once more, on the handler built
+    if frozen and (checked is None or asked_more(checked.binding.objects)):
         forget(fp)
         forget_frozen()
         return _simulate(protocol, setup, params, name, namespace, cache, frozen=False)
+    if checked is None:  # frozen models given as the setup's objects themselves
+        raise ProtocolError("the setup's handler is a frozen model that cannot answer this "
+                            "protocol; give the setup function or the real handler")
     report = checked.report
     if report.failure_modes:  # (the fixes and their proofs are imported only then)
         from praxis_lab.fixes.proof import Prover

@@ -64,11 +64,31 @@ def test_the_model_is_the_handlers_resource_with_its_deck_head_and_backend():
 def test_whatever_else_is_asked_of_the_model_is_noted():
     model = thaw(freeze({"lh": _plr.new_handler()}))["lh"]
     with pytest.raises(AttributeError):
-        model.summary  # noqa: B018 - a LiquidHandler attribute the model does not hold
+        model.get_mounted_tips  # noqa: B018 - a LiquidHandler attribute the model does not hold
     with pytest.raises(AttributeError):
         model.no_such_thing  # noqa: B018 - not a LiquidHandler attribute: not noted
-    assert model.missed == ["summary"]
+    assert model.missed == ["get_mounted_tips"]
 
+
+def test_the_model_prints_its_deck_as_the_handlers_summary_does(capsys):
+    lh = _plr.new_handler()
+    lh.deck.assign_child_resource(_plr.labware("cor_96_wellplate_360uL_Fb", "plate"), rails=10)
+    model = thaw(freeze({"lh": lh}))["lh"]
+    model.summary()
+    lh.summary()
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:len(printed) // 2] == printed[len(printed) // 2:] and model.missed == []
+
+
+def test_models_given_as_the_setup_that_cannot_answer_are_simulated_once_not_forever(
+        monkeypatch):
+    # the real handler cannot be built from objects that are models already: the report is
+    # made with what they hold (a retry on the same models would never end)
+    path = Path(__file__).parent / "corpus" / "ok_summary_and_early_return.py"
+    back = thaw(freeze(resolve_setup(load(str(path)), "setup")))
+    monkeypatch.delattr(HandlerModel, "summary")  # a handler method the model lacks
+    report = simulate(str(path), setup=back, cache=False)
+    assert [(m.kind, m.line) for m in report.failure_modes] == [("unknown_method", 18)]
 
 def test_a_star_backend_refuses_xl_tips_as_frozen():
     from pylabrobot.liquid_handling import LiquidHandler

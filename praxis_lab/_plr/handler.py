@@ -112,6 +112,10 @@ class HandlerModel(Resource):  # type: ignore[misc]
             self.__dict__.setdefault("missed", []).append(name)
         raise AttributeError(f"{type(self).__name__} has no {name!r}")
 
+    def summary(self) -> None:
+        """PLR's ``LiquidHandler.summary``: prints the deck's layout (the deck is real)."""
+        print(self.deck.summary())
+
     def _compute_spread_offsets(self, resource: Any, use_channels: list[int],
                                 spread: str) -> list[Any]:
         """Whether channels fit side by side in ``resource``, as PLR's handler answered for
