@@ -399,3 +399,24 @@ def test_a_stop_iteration_out_of_next_in_the_protocol_is_named_at_its_line():
                "    await lh.pick_up_tips(next(spots))\n")
     issue = r.paths[0].issue
     assert issue.message == "RuntimeError: coroutine raised StopIteration" and issue.line == 4
+
+
+def test_an_if_on_a_parameter_is_a_fork_of_its_own_not_a_while_loops_pass():
+    """Both sides of ``if volume > 200`` are paths the protocol takes with some value: what
+    the other side needs (its tips, its liquid) is a requirement, not a loop's other count."""
+    from praxis_lab import simulate
+
+    report = simulate('''
+async def p(lh: LiquidHandler, tips: TipRack, plate: Plate, volume: float = 250):
+    if volume > 200:
+        await lh.aspirate(plate["A1"], vols=[volume])
+    else:
+        await lh.pick_up_tips(tips["A1"])
+        await lh.aspirate(plate["A1"], vols=[volume])
+        await lh.dispense(plate["A2"], vols=[volume])
+        await lh.discard_tips()
+''', cache=False)
+    assert [(m.kind, m.condition) for m in report.failure_modes] == [("no_tips", "volume > 200")]
+    assert report.requirements["tips"] == {"tips": 1}
+    assert report.requirements["liquid"][0]["min_volume"] == 199.0
+    assert "count" not in " ".join(i.message for i in report.issues)

@@ -18,10 +18,12 @@ the tracer's own loop rule (the first passes and the loop's end, summarised).
 from __future__ import annotations
 
 import itertools
+import linecache
 import math
+import re
 from dataclasses import dataclass, field
 
-__all__ = ["Pass", "Passes"]
+__all__ = ["Pass", "Passes", "while_line", "within"]
 
 
 @dataclass(slots=True)
@@ -99,3 +101,23 @@ def _passes(rel: str, default: float, b0: float, step: float) -> int:
     (``default > b0 + j * step`` holds for ``j < (default - b0) / step``)."""
     x = (default - b0) / step
     return max(0, math.ceil(x) if rel == ">" else math.floor(x) + 1)
+
+
+_WHILE = re.compile(r"\s*while\b")
+
+
+def while_line(filename: str, line: int) -> bool:
+    """Whether ``line`` of the protocol's source is a ``while`` loop's header: only its
+    questions are passes (an ``if`` on a parameter is a fork of its own).
+
+    >>> linecache.cache["<w>"] = (0, None, ["while k < n:", "if n > 2:"], "<w>")
+    >>> while_line("<w>", 1), while_line("<w>", 2)
+    (True, False)
+    """
+    return bool(_WHILE.match(linecache.getline(filename, line)))
+
+
+def within(value: int, lo: int, hi: int | None) -> int:
+    """``value`` when ``lo <= value <= hi`` (no upper bound for None), else the nearest end
+    (a path's first run of a count, before its witness is moved into its condition)."""
+    return max(lo, value if hi is None else min(value, hi))

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from praxis_lab._ids import uid
 from praxis_lab.errors import Stopped
-from praxis_lab.trace.passes import Pass, Passes
+from praxis_lab.trace.passes import Pass, Passes, while_line, within
 from praxis_lab.trace.sym import _NEGATE, Interval, Sym, _fmt, concrete, negate
 
 __all__ = ["MAX_OPS", "Judge", "Op", "Path", "TraceIssue", "TraceResult", "Tracer", "shown"]
@@ -107,12 +107,6 @@ def shown(value: Any) -> str:
     if isinstance(value, enum.Enum):
         return f"{type(value).__name__}.{value.name}"
     return repr(value)
-
-
-def _within(value: int, lo: int, hi: int | None) -> int:
-    """``value`` when ``lo <= value <= hi`` (no upper bound for None), else the nearest end
-    (a path's first run, before its witness is moved into its condition)."""
-    return max(lo, value if hi is None else min(value, hi))
 
 
 class _Bound(Stopped):
@@ -210,7 +204,10 @@ class Tracer:
         p, rel, bound = constraint
         if p not in self.defaults or not isinstance(self.defaults[p], int | float):
             return None
-        self._at = (self._user_line(), p)
+        frame = self._user_frame()
+        if frame is None or not while_line(frame.f_code.co_filename, frame.f_lineno):
+            return None  # an if on a parameter forks as ever: it is no loop's pass
+        self._at = (frame.f_lineno, p)
         step = self.passes.ask(p, self.defaults[p], rel, bound, self._at)
         return None if step.kind == "loop" else step
 
@@ -252,17 +249,18 @@ class Tracer:
             self.off_default = p
         return result
 
-    def _user_line(self) -> int:
-        """The line of the innermost user frame (a comparison's; no column)."""
-        frame: types.FrameType | None = sys._getframe(3)
+    def _user_frame(self) -> types.FrameType | None:
+        """The innermost user frame above the comparison ``decide`` answers."""
+        frame: types.FrameType | None = sys._getframe(3)  # (_pass or _loop, decide, Sym)
         while frame is not None and frame.f_code.co_filename not in self.filenames:
             frame = frame.f_back
-        return frame.f_lineno if frame is not None else 0
+        return frame
 
     def _loop(self, k: int, result: bool, on: str | None) -> None:
         """Record fork ``k``'s line; past the loop bounds the other side of a fork on a
         parameter (``on``) is not traced."""
-        line = self._user_line()
+        frame = self._user_frame()
+        line = frame.f_lineno if frame is not None else 0
         self.fork_lines.append(line)
         if on is None:  # a raise in a try
             return
@@ -302,12 +300,12 @@ class Tracer:
             if len(self.decisions) > k:
                 line = self.fork_lines[-1]
             if not more:  # between LOOP_FORKS and the default: the witness's count
-                n, seen = (_within(int(sym.value), LOOP_FORKS, i), (LOOP_FORKS, i)) if jump \
+                n, seen = (within(int(sym.value), LOOP_FORKS, i), (LOOP_FORKS, i)) if jump \
                     else (i, (i, i))
                 break
             i += 1
         else:  # past the chain: the witness's count
-            n, seen = _within(int(sym.value), top + 1, None), (top + 1, None)
+            n, seen = within(int(sym.value), top + 1, None), (top + 1, None)
         if line is not None:
             self.counted.setdefault((line, sym.expr), (default, set()))[1].add(seen)
         if n != default and self.off_default is None:
