@@ -90,8 +90,9 @@ def test_only_a_source_that_calls_int_or_a_stepped_range_is_rewritten():
     assert candidate("x = int(v)\n") and candidate("for i in range(0, n, 8):\n    pass\n")
     assert candidate("for i in range(len(xs), n, step):\n    pass\n")
     assert candidate("r = range(*bounds)\n") and candidate("r = range(\n    0,\n    n,\n    8)\n")
+    assert candidate("ok = isinstance(v, float)\n") and candidate("t = type(v)\n")
     for plain in ["for i in range(n):\n", "for i in range(1, len(x)):\n", "y = np.int(3)\n",
-                  "print_int(3)\n", "x: int = 3\n", "isinstance(x, int)\n"]:
+                  "print_int(3)\n", "x: int = 3\n", "my_isinstance(x, int)\n"]:
         assert not candidate(plain), plain
 
 

@@ -109,3 +109,32 @@ def test_a_question_is_said_on_the_parameter_with_its_bound():
     n = Sym("n", 8, param="n")
     assert n.question(3, ">") == (True, "n > 3", ("n", ">", 3))
     assert (n + 1).question(3, ">") == (True, "n > 2", ("n", ">", 2.0))
+
+
+def test_a_protocol_checking_its_parameters_types_sees_the_numbers_given():
+    """``isinstance(volume, (int, float))`` and ``type(volume) in (int, float)`` in a
+    protocol hold for a traced parameter as they do for the value given: a simulation's
+    ``isinstance(...)`` and ``type(...)`` calls answer for a symbol's value."""
+    from praxis_lab import simulate
+
+    report = simulate('''
+async def p(lh: LiquidHandler, tips: TipRack, plate: Plate, volume: float = 50.0, n: int = 1,
+            mix: bool = False):
+    if not isinstance(volume, (int, float)) or not isinstance(n, int):
+        raise TypeError("volume and n must be numbers")
+    if isinstance(n, bool) or not isinstance(mix, bool) or isinstance(volume, str):
+        raise TypeError("wrong types")
+    if type(volume) not in (int, float) or type(n) is not int or type(3) is not int:
+        raise TypeError("wrong types, read with type()")
+    if n > 0 and mix:
+        await lh.pick_up_tips(tips["A1"])
+        await lh.aspirate(plate["A1"], vols=[volume])
+        await lh.dispense(plate["A2"], vols=[volume])
+        await lh.drop_tips(tips["A1"])
+''', cache=False)
+    assert report.ok, report.summary()
+    from praxis_lab.protocol.numbers import praxis_call
+
+    assert praxis_call(isinstance, Sym("n", 3), int) and not praxis_call(isinstance, Sym("n", 3),
+                                                                          float)
+    assert praxis_call(type, Sym("v", 2.5)) is float and type(Sym("v", 2.5)) is Sym

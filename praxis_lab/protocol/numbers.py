@@ -1,4 +1,5 @@
-"""A simulated protocol's ``int(...)`` and ``range(...)`` calls, rewritten to keep counts traced.
+"""A simulated protocol's ``int(...)``, ``range(...)``, ``type(...)`` and ``isinstance(...)``
+calls, rewritten to keep counts traced and its own type checks true to the values given.
 
 A traced protocol's numeric parameters are symbols (:class:`praxis_lab.trace.sym.Sym`);
 Python's ``int()`` must return a plain int, so ``range(int(n_samples / 8))`` would lose
@@ -7,7 +8,9 @@ its passes. So a simulation compiles its protocol with those calls rewritten:
 ``int(x)`` becomes ``__praxis_call__(int, x)`` (same line and column), and
 :func:`praxis_call` asks a symbol (``praxis_int``, ``praxis_range``) only when the callee is
 Python's own ``int`` or ``range`` and a symbol is among the arguments; otherwise it is the
-call itself (same result, same error). The names stay Python's: ``type(3) is int``,
+call itself (same result, same error). ``type(volume)`` and ``isinstance(volume, float)``
+of a symbol answer for its value, as for the number given (a protocol checking its
+parameters' types). The names stay Python's: ``type(3) is int``,
 ``isinstance``, ``int`` as a value, a protocol's own ``int`` are untouched. A real run
 compiles the plain source. Only a source with such a call (:func:`candidate`) is rewritten.
 
@@ -30,6 +33,7 @@ from typing import Any
 __all__ = ["CALL", "candidate", "names", "praxis_call", "rewritten"]
 
 CALL = "__praxis_call__"  # the name rewritten calls go through (a builtin of the namespace)
+_REWRITTEN = ("int", "range", "type", "isinstance")  # calls by these names go through it
 _int, _range = builtins.int, builtins.range
 
 
@@ -43,11 +47,21 @@ def praxis_call(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
     if not kwargs:
         if fn is _int and len(args) == 1 and _traced(args[0], "praxis_int"):
             return args[0].praxis_int()
+        if fn is type and len(args) == 1 and _traced(args[0], "praxis_int"):
+            return _value_type(args[0])  # type(volume) in (int, float): as for the value
+        if fn is isinstance and len(args) == 2 and _traced(args[0], "praxis_int"):
+            return isinstance(args[0], args[1]) or isinstance(args[0].value, args[1])
         if fn is _range:
             for a in args:
                 if _traced(a, "praxis_range"):
                     return type(a).praxis_range(*args)
     return fn(*args, **kwargs)
+
+
+def _value_type(sym: Any) -> type:
+    """The type of a symbol's value (a number's), what the protocol's checks read."""
+    value = sym.value
+    return type(value) if isinstance(value, int | float) else type(sym)
 
 
 def _counts_passes(source: str, start: int) -> bool:
@@ -90,14 +104,15 @@ def _calls(source: str, name: str) -> Iterator[int]:
 def _lines(source: str) -> list[int]:
     """The lines of the calls to rewrite: every ``int(`` and ``range(`` called by name."""
     return sorted({source.count("\n", 0, start) + 1
-                   for name in ("int", "range") for start in _calls(source, name)})
+                   for name in _REWRITTEN for start in _calls(source, name)})
 
 
 def candidate(source: str) -> bool:
     """Whether ``source`` calls ``int(...)``, or ``range(...)`` with a step, by name: what
     a symbol would need rewritten (a scan of the text, no parse)."""
-    return next(_calls(source, "int"), None) is not None or any(
-        _counts_passes(source, start) for start in _calls(source, "range"))
+    return any(next(_calls(source, name), None) is not None
+               for name in ("int", "type", "isinstance")) \
+        or any(_counts_passes(source, start) for start in _calls(source, "range"))
 
 
 def _rewrite(node: ast.AST, lines: list[int]) -> None:
@@ -114,7 +129,7 @@ def _rewrite(node: ast.AST, lines: list[int]) -> None:
             continue
         _rewrite(child, lines)
         if isinstance(child, ast.Call) and isinstance(child.func, ast.Name) \
-                and child.func.id in ("int", "range"):
+                and child.func.id in _REWRITTEN:
             child.args.insert(0, child.func)
             child.func = ast.copy_location(ast.Name(CALL, ast.Load()), child.func)
 
