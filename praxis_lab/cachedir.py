@@ -50,14 +50,26 @@ def root() -> Path:
 def _sources_digest() -> str:
     """Size and modification time of every praxis_lab source file: an edit to any of them
     (an editable install under development) is a new environment."""
-    h = hashlib.sha256()
-    for path in sorted(_PACKAGE.rglob("*.py")):
+    found: list[str] = []
+    todo = [str(_PACKAGE)]
+    while todo:  # (os.scandir, not Path.rglob: a fifth of the time, in every cold process)
+        top = todo.pop()
         try:
-            st = path.stat()
+            entries = list(os.scandir(top))
         except OSError:
             continue
-        h.update(f"{path.relative_to(_PACKAGE)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    todo.append(entry.path)
+            elif entry.name.endswith(".py"):
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                rel = os.path.relpath(entry.path, _PACKAGE)
+                found.append(f"{rel}:{st.st_size}:{st.st_mtime_ns}\n")
+    return hashlib.sha256("".join(sorted(found)).encode()).hexdigest()
 
 
 def environment(plr_version: str) -> str:

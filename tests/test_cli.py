@@ -241,3 +241,22 @@ def test_a_checking_command_built_alone_parses_as_the_whole_command_line_does(ar
     alone = parser(argv)
     assert set(alone._subparsers._group_actions[0].choices) == {argv[argv[0] == "--debug"]}
     assert vars(alone.parse_args(argv)) == vars(whole.parse_args(argv))
+
+
+def test_the_console_script_flushes_everything_before_its_quick_exit(tmp_path):
+    """A checking command's process skips the interpreter's teardown: its output is whole
+    and its exit code the command's (the JSON of a failing protocol, a --fix's source and
+    summary)."""
+    broken = tmp_path / "broken.py"
+    broken.write_text(
+        "async def p(lh: LiquidHandler, tips: TipRack, plate: Plate):\n"
+        "    await lh.aspirate(plate['A1'], vols=[50])\n")
+    out = subprocess.run([sys.executable, "-m", "praxis_lab.cli", "simulate", str(broken),
+                          "--json"], capture_output=True, text=True, check=False)
+    assert out.returncode == 1 and json.loads(out.stdout)["failure_modes"][0]["kind"] == "no_tips"
+    fixed = subprocess.run([sys.executable, "-m", "praxis_lab.cli", "simulate", str(broken),
+                            "--fix"], capture_output=True, text=True, check=False)
+    assert "pick_up_tips" in fixed.stdout and fixed.stderr.strip()
+    ok = subprocess.run([sys.executable, "-m", "praxis_lab.cli", "simulate", str(COPY)],
+                        capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and ok.stdout.strip()

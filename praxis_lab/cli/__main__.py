@@ -1,7 +1,5 @@
 """``python -m praxis_lab.cli``: the ``praxis-lab`` command."""
 
-import sys
+from praxis_lab.cli import console
 
-from praxis_lab.cli import main
-
-sys.exit(main())
+console()
