@@ -34,7 +34,7 @@ from praxis_lab.protocol.setups import (
 )
 from praxis_lab.sim.report import SimulationReport
 from praxis_lab.sim.simulate import simulate_loaded
-from praxis_lab.trace.limit import limited, unfinished
+from praxis_lab.trace.limit import limited, name_files, unfinished
 from praxis_lab.trace.sandbox import CONFINED, Sandbox, refuse, simulating
 from praxis_lab.trace.tracer import _Bound
 
@@ -85,6 +85,7 @@ def _simulate_sandboxed(box: Sandbox, protocol: Any, setup: Any,
         refuse(box, "its top level")  # the side effect it raised is the cause
         raise
     refuse(box, "its top level")  # (it caught the refusal)
+    name_files(_files_of(loaded, setup))  # a stop in the setup names a line of these only
     # a setup is fingerprinted by what it resolves to (it may live in another notebook
     # cell than the protocol, and change on its own): its code and what that reads
     fp = setup_key(loaded, setup)
@@ -133,6 +134,15 @@ def _simulate_sandboxed(box: Sandbox, protocol: Any, setup: Any,
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return report
+
+
+def _files_of(loaded: Any, setup: Any) -> set[str]:
+    """The files of the protocol and of a setup given as a function."""
+    files = {loaded.info.filename}
+    code = getattr(setup, "__code__", None)
+    if code is not None:
+        files.add(code.co_filename)
+    return files
 
 
 @contextlib.contextmanager

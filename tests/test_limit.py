@@ -77,8 +77,9 @@ def test_a_run_whose_setup_never_finishes_is_stopped_before_anything_moves(one_s
     assert time.monotonic() - t0 < 2
 
 
-def test_an_async_setup_waiting_forever_is_stopped_naming_no_line_of_its_own(one_second):
-    with pytest.raises(Unfinished, match=r"still running after 1 s \(its top level"):
+def test_an_async_setup_waiting_forever_is_stopped_naming_its_loop(one_second):
+    # a simulated asyncio.sleep takes no time: the setup's loop spins in its own lines
+    with pytest.raises(Unfinished, match=r"still running after 1 s at line [56] \(its top"):
         simulate("import asyncio\n" + HEAD + "async def setup():\n    while True:\n"
                  "        await asyncio.sleep(1)\n", setup="setup")
 
@@ -98,3 +99,17 @@ def test_a_timer_armed_before_runs_on_after_the_limit():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_once_the_protocols_files_are_named_a_stop_names_a_line_of_them_only():
+    """Code of another file running when the limit passes (another simulation's object,
+    finalized meanwhile) is nobody's line; the protocol's own loop is named."""
+    from praxis_lab.trace.limit import name_files
+
+    theirs = compile("while True:\n    pass\n", "<another protocol>", "exec")
+    mine = compile("x = 0\nwhile True:\n    x += 1\n", "<the protocol>", "exec")
+    for code, line in ((theirs, None), (mine, 2)):
+        with pytest.raises(_Bound) as stop, limited(0.05):
+            name_files({"<the protocol>"})
+            exec(code, {})
+        assert stop.value.issue.line in ((line,) if line is None else (2, 3)), code

@@ -43,7 +43,8 @@ from praxis_lab.errors import Unfinished
 from praxis_lab.trace.frames import user_frame
 from praxis_lab.trace.tracer import TraceIssue, _Bound
 
-__all__ = ["TIME_LIMIT_S", "budget", "limited", "protocol_line", "set_budget", "unfinished"]
+__all__ = ["TIME_LIMIT_S", "budget", "limited", "name_files", "protocol_line", "set_budget",
+           "unfinished"]
 
 TIME_LIMIT_S = 20.0  # what a simulation is given by default
 _BUDGET = [TIME_LIMIT_S]
@@ -85,6 +86,14 @@ def protocol_line(frame: types.FrameType | None,
             return frame.f_lineno
         frame = frame.f_back
     return None
+
+
+def name_files(filenames: frozenset[str] | set[str]) -> None:
+    """The protocol's files, known once it is loaded (its setup's too): a stop in the setup
+    then names a line of them only, not of other code running meanwhile (another
+    simulation's object finalized by the garbage collector is nobody's line here)."""
+    if _ARMED and threading.current_thread() is threading.main_thread():
+        _ARMED[-1].filenames = _ARMED[-1].filenames | frozenset(filenames)
 
 
 def unfinished(stop: _Bound) -> Unfinished:
