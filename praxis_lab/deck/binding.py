@@ -25,7 +25,7 @@ from praxis_lab import _plr
 from praxis_lab._ids import uid
 from praxis_lab._plr import machines
 from praxis_lab.deck.proposal import default_for, keep, proposal
-from praxis_lab.deck.shared import Shared, shared_for
+from praxis_lab.deck.shared import Shared, identifiers, ordering, shared_for
 from praxis_lab.deck.walk import lidded, signature, under
 from praxis_lab.protocol.analyse import Parameter, ProtocolError, ProtocolInfo
 from praxis_lab.trace.sym import Sym
@@ -170,12 +170,8 @@ class Binding:
         """
         parent = item.parent
         found = self._idents.get(uid(parent))
-        if found is None:
-            ordering = getattr(parent, "_ordering", None)
-            table: dict[str, str] = {}
-            for ident, name in ordering.items() if isinstance(ordering, Mapping) else ():
-                table.setdefault(name, ident)  # PLR answers the first item of that name
-            found = self._idents[uid(parent)] = (parent, table)  # the parent is kept alive
+        if found is None:  # (the parent is kept alive)
+            found = self._idents[uid(parent)] = (parent, identifiers(ordering(parent)))
         ident = found[1].get(item.name)
         return ident if ident is not None else str(item.get_identifier())
 

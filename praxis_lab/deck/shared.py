@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 from praxis_lab._ids import uid
 
-__all__ = ["Shared", "shared_for"]
+__all__ = ["Shared", "identifiers", "ordering", "shared_for"]
 
 _T = TypeVar("_T")
 
@@ -60,18 +60,15 @@ class Shared:
         Items that are not the labware's own children stay unkeyed (the caller asks for them
         one by one)."""
         children = tuple(labware.children)
-        ordering = getattr(labware, "_ordering", None)
-        now = (children, tuple(ordering.items()) if isinstance(ordering, Mapping) else ())
+        now = (children, ordering(labware))
         found = self.item_keys.get(uid(labware))
         if found is not None and found[0] is labware and found[1] == now:
             return found[2]
-        by_name: dict[str, Any] = {}
-        for child in children:
-            by_name.setdefault(child.name, child)
+        table = identifiers(now[1])
         keys: dict[int, str] = {}
-        for ident, name in now[1]:
-            child = by_name.get(name)
-            if child is not None and uid(child) not in keys:
+        for child in children:
+            ident = table.get(child.name)
+            if ident is not None:
                 keys[uid(child)] = f"{label}[{ident}]"
         self.item_keys[uid(labware)] = (labware, now, keys)  # the labware is kept alive
         return keys
@@ -88,6 +85,22 @@ class Shared:
         value = make()
         self.facts[name] = (deck, value)
         return value
+
+
+def ordering(labware: Any) -> tuple[tuple[str, str], ...]:
+    """``labware``'s (identifier, item name) pairs in PLR's order (none for a resource
+    without items)."""
+    found = getattr(labware, "_ordering", None)
+    return tuple(found.items()) if isinstance(found, Mapping) else ()
+
+
+def identifiers(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Item name → its identifier: the first one a name has, as PLR's ``get_identifier``
+    answers (it scans the ordering for the name)."""
+    table: dict[str, str] = {}
+    for ident, name in pairs:
+        table.setdefault(name, ident)
+    return table
 
 
 # (sorted labels: uid of labware -> parameter name, the kept setup's fingerprint or None)

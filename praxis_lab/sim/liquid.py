@@ -186,13 +186,12 @@ def _dispense_from_tip(ctx: Context, ch: int, well: Any, vol: float) -> None:
     tip = st.head[ch]
     assert tip is not None
     if ctx.volumes:
-        wkey = key
-        free = st.add_liquid(wkey, vol)
+        free = st.add_liquid(key, vol)
         if free is not None and ctx.binding.proposed and (
-                vol > well.max_volume or wkey in st.capacity):  # more than a guessed well
+                vol > well.max_volume or key in st.capacity):  # more than a guessed well
             # holds at once: the protocol means bigger wells, a requirement (dispenses that
             # overflow it only between them stay a failure)
-            st.overfill(wkey, vol)
+            st.overfill(key, vol)
             free = None
         if free is not None:
             ctx.fail("over_capacity", f"dispense {_n(vol)} µL into {key}, which has "
